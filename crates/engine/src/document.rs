@@ -1,0 +1,166 @@
+//! The `cluster-planner/1` document: the file format, as serde types (stage 1 of 3).
+//!
+//! These types mirror the JSON exactly. They hold what the user wrote, right or wrong: nothing
+//! here is validated (that is [`crate::model`]'s job). Every object keeps the fields it does not
+//! know in `extra`, so a document read and written again loses nothing.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The format tag every document carries.
+pub const FORMAT: &str = "cluster-planner/1";
+
+/// Unknown fields, kept in their original order.
+pub type Extra = Map<String, Value>;
+
+/// A whole planned environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Always [`FORMAT`] for documents this engine writes.
+    #[serde(default = "default_format")]
+    pub format: String,
+    #[serde(default)]
+    pub clusters: Vec<Cluster>,
+    #[serde(default)]
+    pub networks: Vec<Network>,
+    #[serde(default)]
+    pub subnets: Vec<Subnet>,
+    #[serde(default)]
+    pub routers: Vec<Router>,
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+fn default_format() -> String {
+    FORMAT.to_owned()
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Document {
+            format: default_format(),
+            clusters: Vec::new(),
+            networks: Vec::new(),
+            subnets: Vec::new(),
+            routers: Vec::new(),
+            nodes: Vec::new(),
+            services: Vec::new(),
+            extra: Extra::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Cluster {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Node numbers (in this cluster) of its registry server nodes, primary first.
+    #[serde(default)]
+    pub registry_servers: Vec<u32>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Network {
+    pub name: String,
+    /// The service routing table: service name -> priority, higher preferred.
+    #[serde(default)]
+    pub priorities: BTreeMap<String, i64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Subnet {
+    /// CIDR text, IPv4 or IPv6, as written (parsed in [`crate::model`]).
+    pub prefix: String,
+    pub network: String,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Router {
+    pub name: String,
+    /// Prefixes of the subnets the router is attached to.
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Node {
+    pub uid: String,
+    #[serde(default)]
+    pub name: String,
+    /// Cluster id -> node number in that cluster.
+    #[serde(default)]
+    pub clusters: BTreeMap<String, u32>,
+    /// The cluster the node is online in, if any.
+    #[serde(default)]
+    pub online: Option<String>,
+    /// Interface addresses, as written.
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Service {
+    pub name: String,
+    pub cluster: String,
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Why a text could not be read as a document at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the document is {size} bytes, more than the {limit} bytes allowed")]
+    TooLarge { size: usize, limit: usize },
+    #[error("not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("not a cluster-planner/1 document: {0}")]
+    NotTheFormat(String),
+    #[error("unsupported format {found:?}: this planner reads \"cluster-planner/1\"")]
+    WrongFormat { found: String },
+}
+
+/// Largest document [`read`] accepts (the 1,000-node example is well under 1 MB).
+pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads a document from JSON text. Fails only when the text is not a document at all; a
+/// document that breaks the model's rules still reads (see [`crate::compile`]).
+pub fn read(text: &str) -> Result<Document, ReadError> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(ReadError::TooLarge { size: text.len(), limit: MAX_DOCUMENT_BYTES });
+    }
+    let value: Value = serde_json::from_str(text).map_err(ReadError::NotJson)?;
+    if !value.is_object() {
+        return Err(ReadError::NotTheFormat("the top level must be a JSON object".into()));
+    }
+    if let Some(format) = value.get("format") {
+        match format.as_str() {
+            Some(FORMAT) => {}
+            Some(other) => return Err(ReadError::WrongFormat { found: other.to_owned() }),
+            None => return Err(ReadError::NotTheFormat("\"format\" must be a string".into())),
+        }
+    }
+    serde_json::from_value(value).map_err(|e| ReadError::NotTheFormat(e.to_string()))
+}
+
+/// Writes a document as pretty JSON (the form the app exports and reviews diff).
+pub fn write(doc: &Document) -> String {
+    serde_json::to_string_pretty(doc).expect("a Document always serialises")
+}
