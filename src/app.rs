@@ -2,7 +2,7 @@
 
 use crate::examples;
 use crate::state::{Action, AppState};
-use clusterplan_engine::{compile, Plan, Strategy};
+use clusterplan_engine::{compile, Plan};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -10,8 +10,8 @@ use yew::prelude::*;
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::new(examples::FIG24.document()));
     let plan: Rc<Plan> = {
-        let document = state.document.clone();
-        use_memo(document, |doc| compile(doc, Strategy::Rotation))
+        let deps = (state.document.clone(), state.view.strategy);
+        use_memo(deps, |(doc, strategy)| compile(doc, *strategy))
     };
     let select = {
         let state = state.clone();

@@ -5,4 +5,5 @@
 
 pub mod app;
 pub mod examples;
+pub mod results;
 pub mod state;

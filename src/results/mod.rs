@@ -1,0 +1,3 @@
+//! The results panels: what the engine computed for the model, shown live (issue 5).
+
+pub mod view;
