@@ -18,7 +18,7 @@ pub fn app() -> Html {
         Callback::from(move |uid: String| state.dispatch(Action::SelectNode(Some(uid))))
     };
     html! {
-        <main class="app">
+        <main class="app" data-ready="true">
             <header class="toolbar"><h1>{ "clusterplan" }</h1></header>
             <section class="lists">
                 { for plan.services.iter().map(|service| html! {
@@ -31,7 +31,7 @@ pub fn app() -> Html {
                             let onclick = { let select = select.clone(); Callback::from(move |_| select.emit(uid.clone())) };
                             let addresses: Vec<String> = list.entries.iter().map(|e| service.addresses[e.address].ip.to_string()).collect();
                             html! {
-                                <li class="client-list" data-node-number={list.number.to_string()} {onclick}>
+                                <li class="client-list" data-testid="client-list" data-service={service.service.clone()} data-node-number={list.number.to_string()} data-addresses={addresses.join(",")} {onclick}>
                                     <span class="node-number">{ list.number }</span>
                                     <span class="addresses">{ addresses.join(", ") }</span>
                                 </li>
