@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: native tests, clippy, wasm-bindgen tests in headless Chromium, and the
+# Playwright end-to-end tests against the release build. Installs what is missing first.
+source "$(dirname "$0")/setup.sh"
+
+ensure_rust
+ensure_trunk
+ensure_wasm_bindgen
+ensure_node_packages
+ensure_chromium
+fetch_crates
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "native tests (cargo test --workspace)"
+cargo test --workspace
+
+step "clippy (warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo_wasm clippy -p clusterplan --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+cargo_wasm test -p clusterplan --target wasm32-unknown-unknown --tests
+
+step "release build and end-to-end tests (Playwright, Debian's Chromium)"
+build_release
+cargo build -p clusterplan-cli
+node --test --test-concurrency=1 tests/e2e/
