@@ -45,13 +45,7 @@ impl CanvasOverlay {
     /// The badge text of a node, if it has badges (`#1`, or `registry #1 · liveness #2`).
     pub fn badge_text(&self, uid: &str) -> Option<String> {
         let badges = self.badges.get(uid)?;
-        Some(
-            badges
-                .iter()
-                .map(|b| b.label(self.several_services))
-                .collect::<Vec<_>>()
-                .join(" · "),
-        )
+        Some(badges.iter().map(|b| b.label(self.several_services)).collect::<Vec<_>>().join(" · "))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -96,25 +90,18 @@ pub fn canvas_overlay(
                     .badges
                     .entry(plan.nodes[server_node].uid.clone())
                     .or_default()
-                    .push(RankBadge {
-                        service: key.clone(),
-                        rank: position + 1,
-                    });
+                    .push(RankBadge { service: key.clone(), rank: position + 1 });
             }
         }
         if let Some(first) = list.entries.first() {
             let address = &service.addresses[first.address];
             overlay.path_nodes.insert(plan.nodes[node].uid.clone());
             if let Some(server) = address.server {
-                overlay
-                    .path_nodes
-                    .insert(plan.nodes[service.servers[server].node].uid.clone());
+                overlay.path_nodes.insert(plan.nodes[service.servers[server].node].uid.clone());
             }
             if let Some(path) = hop_path(plan, node, address.subnet) {
                 for subnet in path.subnets {
-                    overlay
-                        .path_subnets
-                        .insert(plan.subnets[subnet].prefix.clone());
+                    overlay.path_subnets.insert(plan.subnets[subnet].prefix.clone());
                 }
                 for router in path.routers {
                     if let Some(r) = doc.routers.get(router) {
@@ -160,18 +147,10 @@ pub fn hop_path(plan: &Plan, node: NodeIx, target: SubnetIx) -> Option<HopPath> 
         .map(|a| a.subnet)
         .filter(|&s| in_table(s))
         .min_by_key(|&s| {
-            table
-                .hops
-                .get(cell(s, target))
-                .copied()
-                .flatten()
-                .unwrap_or(u32::MAX)
-        })?;
+        table.hops.get(cell(s, target)).copied().flatten().unwrap_or(u32::MAX)
+    })?;
     table.hops.get(cell(start, target)).copied().flatten()?;
-    let mut path = HopPath {
-        subnets: vec![start],
-        routers: Vec::new(),
-    };
+    let mut path = HopPath { subnets: vec![start], routers: Vec::new() };
     let mut at = start;
     while at != target {
         let (router, next) = table.first_step.get(cell(at, target)).copied().flatten()?;
@@ -211,21 +190,11 @@ mod tests {
     fn the_path_to_the_first_choice_crosses_both_routers() {
         let (plan, doc) = three_subnets();
         let overlay = canvas_overlay(&plan, &doc, Some("c"), None);
-        assert_eq!(
-            overlay.path_nodes,
-            BTreeSet::from(["c".to_owned(), "n12".to_owned()])
-        );
-        assert_eq!(
-            overlay.path_routers,
-            BTreeSet::from(["r1".to_owned(), "r2".to_owned()])
-        );
+        assert_eq!(overlay.path_nodes, BTreeSet::from(["c".to_owned(), "n12".to_owned()]));
+        assert_eq!(overlay.path_routers, BTreeSet::from(["r1".to_owned(), "r2".to_owned()]));
         assert_eq!(
             overlay.path_subnets,
-            BTreeSet::from([
-                "10.0.0.0/24".into(),
-                "10.0.1.0/24".into(),
-                "10.0.2.0/24".into()
-            ])
+            BTreeSet::from(["10.0.0.0/24".into(), "10.0.1.0/24".into(), "10.0.2.0/24".into()])
         );
     }
 
@@ -236,10 +205,7 @@ mod tests {
         assert_eq!(overlay.badge_text("n12").as_deref(), Some("#1"));
         assert_eq!(overlay.path_nodes, BTreeSet::from(["n12".to_owned()]));
         assert!(overlay.path_routers.is_empty());
-        assert_eq!(
-            overlay.path_subnets,
-            BTreeSet::from(["10.0.2.0/24".to_owned()])
-        );
+        assert_eq!(overlay.path_subnets, BTreeSet::from(["10.0.2.0/24".to_owned()]));
     }
 
     #[test]

@@ -14,23 +14,12 @@ fn node(uid: &str, number: u32, ip: &str, subnet: usize) -> NodeInfo {
         name: format!("node {uid}"),
         online: Some("A".into()),
         clusters: vec![("A".into(), number)],
-        addresses: vec![NodeAddress {
-            ip: ip.parse().unwrap(),
-            subnet,
-        }],
+        addresses: vec![NodeAddress { ip: ip.parse().unwrap(), subnet }],
     }
 }
 
 fn entry(address: usize, tier: u16, local: bool, hops: u32) -> Entry {
-    Entry {
-        address,
-        tier,
-        local,
-        hops: Some(hops),
-        group_size: 1,
-        group_index: 0,
-        pick: 0,
-    }
+    Entry { address, tier, local, hops: Some(hops), group_size: 1, group_index: 0, pick: 0 }
 }
 
 /// Three subnets in a row (10.0.0.0/24 -r1- 10.0.1.0/24 -r2- 10.0.2.0/24); servers n5 (on the
@@ -42,11 +31,7 @@ pub fn three_subnets() -> (Plan, Document) {
     let doc = Document {
         subnets: subnets
             .iter()
-            .map(|p| Subnet {
-                prefix: (*p).into(),
-                network: "lan".into(),
-                ..Subnet::default()
-            })
+            .map(|p| Subnet { prefix: (*p).into(), network: "lan".into(), ..Subnet::default() })
             .collect(),
         routers: vec![
             Router {
@@ -98,65 +83,33 @@ pub fn three_subnets() -> (Plan, Document) {
             address("10.0.2.12", 2, Some(5), 2),
         ],
         servers: vec![
-            Server {
-                node: 1,
-                number: 3,
-                addresses: vec![1],
-            },
-            Server {
-                node: 0,
-                number: 5,
-                addresses: vec![0],
-            },
-            Server {
-                node: 2,
-                number: 12,
-                addresses: vec![2],
-            },
+            Server { node: 1, number: 3, addresses: vec![1] },
+            Server { node: 0, number: 5, addresses: vec![0] },
+            Server { node: 2, number: 12, addresses: vec![2] },
         ],
         lists: vec![
             ClientList {
                 node: 3,
                 number: 1,
-                entries: vec![
-                    entry(2, 0, false, 2),
-                    entry(0, 1, false, 0),
-                    entry(1, 1, false, 1),
-                ],
+                entries: vec![entry(2, 0, false, 2), entry(0, 1, false, 0), entry(1, 1, false, 1)],
             },
             ClientList {
                 node: 1,
                 number: 3,
-                entries: vec![
-                    entry(2, 0, false, 1),
-                    entry(1, 1, true, 0),
-                    entry(0, 1, false, 1),
-                ],
+                entries: vec![entry(2, 0, false, 1), entry(1, 1, true, 0), entry(0, 1, false, 1)],
             },
             ClientList {
                 node: 0,
                 number: 5,
-                entries: vec![
-                    entry(2, 0, false, 2),
-                    entry(0, 1, true, 0),
-                    entry(1, 1, false, 1),
-                ],
+                entries: vec![entry(2, 0, false, 2), entry(0, 1, true, 0), entry(1, 1, false, 1)],
             },
             ClientList {
                 node: 2,
                 number: 12,
-                entries: vec![
-                    entry(2, 0, true, 0),
-                    entry(1, 1, false, 1),
-                    entry(0, 1, false, 2),
-                ],
+                entries: vec![entry(2, 0, true, 0), entry(1, 1, false, 1), entry(0, 1, false, 2)],
             },
         ],
-        load: ServiceLoad {
-            clients: 4,
-            first_choice: vec![0, 0, 4],
-            ..ServiceLoad::default()
-        },
+        load: ServiceLoad { clients: 4, first_choice: vec![0, 0, 4], ..ServiceLoad::default() },
     };
     let plan = Plan {
         nodes,

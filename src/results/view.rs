@@ -24,14 +24,8 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in the order the panel shows them.
-    pub const ALL: [Tab; 6] = [
-        Tab::Node,
-        Tab::Load,
-        Tab::Matrix,
-        Tab::Strategies,
-        Tab::Diagnostics,
-        Tab::Bootstrap,
-    ];
+    pub const ALL: [Tab; 6] =
+        [Tab::Node, Tab::Load, Tab::Matrix, Tab::Strategies, Tab::Diagnostics, Tab::Bootstrap];
 
     /// The tab's label.
     pub fn label(self) -> &'static str {
@@ -67,10 +61,7 @@ pub struct ServiceKey {
 
 impl ServiceKey {
     pub fn new(cluster: impl Into<String>, name: impl Into<String>) -> Self {
-        ServiceKey {
-            cluster: cluster.into(),
-            name: name.into(),
-        }
+        ServiceKey { cluster: cluster.into(), name: name.into() }
     }
 }
 
@@ -201,10 +192,7 @@ impl ViewState {
                 if self.matrix_sort.key == key {
                     self.matrix_sort.descending = !self.matrix_sort.descending;
                 } else {
-                    self.matrix_sort = MatrixSort {
-                        key,
-                        descending: false,
-                    };
+                    self.matrix_sort = MatrixSort { key, descending: false };
                 }
             }
             ViewAction::BootstrapNode(node) => {
@@ -236,9 +224,7 @@ impl ViewState {
 
     /// The strategy `shuffle` with the view's seed (what the strategy picker offers).
     pub fn shuffle(&self) -> Strategy {
-        Strategy::Shuffle {
-            seed: self.shuffle_seed,
-        }
+        Strategy::Shuffle { seed: self.shuffle_seed }
     }
 }
 
@@ -286,14 +272,9 @@ mod tests {
 
     #[test]
     fn toggling_a_server_fails_it_and_brings_it_back() {
-        let view = applied([
-            ViewAction::ToggleFailed("n3".into()),
-            ViewAction::ToggleFailed("n7".into()),
-        ]);
-        assert_eq!(
-            view.failed.iter().cloned().collect::<Vec<_>>(),
-            ["n3", "n7"]
-        );
+        let view =
+            applied([ViewAction::ToggleFailed("n3".into()), ViewAction::ToggleFailed("n7".into())]);
+        assert_eq!(view.failed.iter().cloned().collect::<Vec<_>>(), ["n3", "n7"]);
         let mut view = view;
         view.apply(ViewAction::ToggleFailed("n3".into()));
         assert_eq!(view.failed.iter().cloned().collect::<Vec<_>>(), ["n7"]);
@@ -305,13 +286,7 @@ mod tests {
     fn sorting_by_the_same_key_flips_the_direction_and_a_new_key_starts_ascending() {
         let server = MatrixSortKey::Server("n9".into());
         let view = applied([ViewAction::SortMatrix(server.clone())]);
-        assert_eq!(
-            view.matrix_sort,
-            MatrixSort {
-                key: server.clone(),
-                descending: false
-            }
-        );
+        assert_eq!(view.matrix_sort, MatrixSort { key: server.clone(), descending: false });
         let view = applied([
             ViewAction::SortMatrix(server.clone()),
             ViewAction::SortMatrix(server.clone()),
@@ -324,10 +299,7 @@ mod tests {
         ]);
         assert_eq!(
             view.matrix_sort,
-            MatrixSort {
-                key: MatrixSortKey::NodeName,
-                descending: false
-            }
+            MatrixSort { key: MatrixSortKey::NodeName, descending: false }
         );
     }
 
@@ -341,9 +313,7 @@ mod tests {
         ]);
         assert_eq!(view.matrix_sort.key, MatrixSortKey::NodeName);
         let mut view = view;
-        view.apply(ViewAction::SelectService(Some(ServiceKey::new(
-            "A", "liveness",
-        ))));
+        view.apply(ViewAction::SelectService(Some(ServiceKey::new("A", "liveness"))));
         assert_eq!(view.matrix_sort, MatrixSort::default());
     }
 
@@ -355,20 +325,14 @@ mod tests {
         assert_eq!(view.bootstrap.step, BOOTSTRAP_STEPS);
         let view = applied([ViewAction::GoToStep(99)]);
         assert_eq!(view.bootstrap.step, 24);
-        let view = applied([
-            ViewAction::GoToStep(5),
-            ViewAction::StepBack,
-            ViewAction::StepBack,
-        ]);
+        let view = applied([ViewAction::GoToStep(5), ViewAction::StepBack, ViewAction::StepBack]);
         assert_eq!(view.bootstrap.step, 3);
     }
 
     #[test]
     fn another_bootstrap_node_restarts_the_timeline() {
-        let view = applied([
-            ViewAction::GoToStep(10),
-            ViewAction::BootstrapNode(Some("n5".into())),
-        ]);
+        let view =
+            applied([ViewAction::GoToStep(10), ViewAction::BootstrapNode(Some("n5".into()))]);
         assert_eq!(view.bootstrap.step, 0);
         let view = applied([
             ViewAction::BootstrapNode(Some("n5".into())),
@@ -380,22 +344,13 @@ mod tests {
 
     #[test]
     fn an_accepted_dependency_is_kept_once_and_clears_the_last_refusal() {
-        let dep = ExtraDependency {
-            from: "liveness".into(),
-            to: "resource-manager".into(),
-        };
-        let bad = ExtraDependency {
-            from: "registry".into(),
-            to: "dcm".into(),
-        };
+        let dep = ExtraDependency { from: "liveness".into(), to: "resource-manager".into() };
+        let bad = ExtraDependency { from: "registry".into(), to: "dcm".into() };
         let view = applied([ViewAction::RefuseDependency(
             bad.clone(),
             "registry -> dcm -> registry".into(),
         )]);
-        assert_eq!(
-            view.bootstrap.refused,
-            Some((bad, "registry -> dcm -> registry".into()))
-        );
+        assert_eq!(view.bootstrap.refused, Some((bad, "registry -> dcm -> registry".into())));
         let view = applied([
             ViewAction::RefuseDependency(dep.clone(), "x".into()),
             ViewAction::AddDependency(dep.clone()),
