@@ -117,13 +117,7 @@ impl FromStr for Component {
         let text = s.trim();
         let norm: String = text
             .chars()
-            .map(|c| {
-                if c == '_' || c == ' ' {
-                    '-'
-                } else {
-                    c.to_ascii_lowercase()
-                }
-            })
+            .map(|c| if c == '_' || c == ' ' { '-' } else { c.to_ascii_lowercase() })
             .collect();
         let core = match norm.as_str() {
             "dcm" | "dcmd" => Some(Component::Dcm),
@@ -137,19 +131,10 @@ impl FromStr for Component {
             return Ok(core);
         }
         let lower = text.to_ascii_lowercase();
-        let name = [
-            "controller:",
-            "rc:",
-            "resource controller ",
-            "resource-controller:",
-        ]
-        .iter()
-        .find_map(|prefix| {
-            lower
-                .starts_with(prefix)
-                .then(|| text[prefix.len()..].trim())
-        })
-        .unwrap_or(text);
+        let name = ["controller:", "rc:", "resource controller ", "resource-controller:"]
+            .iter()
+            .find_map(|prefix| lower.starts_with(prefix).then(|| text[prefix.len()..].trim()))
+            .unwrap_or(text);
         if name.is_empty() {
             return Err(UnknownComponent(s.to_owned()));
         }
@@ -205,10 +190,7 @@ impl Stage {
     }
 
     fn registry(phase: RegistryPhase) -> Stage {
-        Stage {
-            component: Component::SystemRegistry,
-            phase: Some(phase),
-        }
+        Stage { component: Component::SystemRegistry, phase: Some(phase) }
     }
 }
 
@@ -268,10 +250,7 @@ impl Dependency {
 
     /// The same, for writes only (binds the Registry's phase 2).
     pub fn user_writes(from: Component, to: Component) -> Dependency {
-        Dependency {
-            writes: true,
-            ..Dependency::user(from, to)
-        }
+        Dependency { writes: true, ..Dependency::user(from, to) }
     }
 
     fn builtin(
@@ -282,14 +261,7 @@ impl Dependency {
         reference: &str,
         why: &str,
     ) -> Dependency {
-        Dependency {
-            from,
-            to,
-            kind,
-            writes,
-            reference: reference.into(),
-            why: why.into(),
-        }
+        Dependency { from, to, kind, writes, reference: reference.into(), why: why.into() }
     }
 
     /// The stage that waits (the dependent side).
@@ -335,19 +307,14 @@ impl FromStr for Dependency {
     type Err = DependencyParseError;
     /// `FROM->TO` (FROM depends on TO) or `FROM->TO:writes`; a user dependency.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (from, to) = s
-            .split_once("->")
-            .ok_or_else(|| DependencyParseError::Syntax(s.into()))?;
+        let (from, to) =
+            s.split_once("->").ok_or_else(|| DependencyParseError::Syntax(s.into()))?;
         let (to, writes) = match to.trim().rsplit_once(':') {
             Some((to, flag)) if flag.trim().eq_ignore_ascii_case("writes") => (to, true),
             _ => (to, false),
         };
         let (from, to): (Component, Component) = (from.parse()?, to.parse()?);
-        Ok(if writes {
-            Dependency::user_writes(from, to)
-        } else {
-            Dependency::user(from, to)
-        })
+        Ok(if writes { Dependency::user_writes(from, to) } else { Dependency::user(from, to) })
     }
 }
 
@@ -386,11 +353,7 @@ pub struct Cycle {
 impl Cycle {
     /// `Liveness -> Group Services -> Liveness`.
     pub fn path(&self) -> String {
-        self.stages
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
-            .join(" -> ")
+        self.stages.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" -> ")
     }
 }
 
@@ -561,9 +524,7 @@ pub fn builtin_dependencies(controllers: &[String]) -> Vec<Dependency> {
 pub fn resource_controllers(node: &crate::document::Node) -> (Vec<String>, Vec<Diagnostic>) {
     let mut names: Vec<String> = Vec::new();
     let mut diagnostics = Vec::new();
-    let item = || Item::Node {
-        uid: node.uid.clone(),
-    };
+    let item = || Item::Node { uid: node.uid.clone() };
     let mut problem = |message: String| {
         diagnostics.push(Diagnostic {
             severity: Severity::Error,
@@ -611,11 +572,7 @@ pub fn node_bootstrap(
     node: &str,
     extra: &[Dependency],
 ) -> Result<NodeBootstrap, NodeNotFound> {
-    let n = doc
-        .nodes
-        .iter()
-        .find(|n| n.uid == node)
-        .ok_or_else(|| NodeNotFound(node.into()))?;
+    let n = doc.nodes.iter().find(|n| n.uid == node).ok_or_else(|| NodeNotFound(node.into()))?;
     let mut diagnostics = Vec::new();
     let item = || Item::Node { uid: n.uid.clone() };
 
@@ -672,11 +629,7 @@ pub fn node_bootstrap(
         .collect();
     components.extend(controllers.iter().map(|name| {
         let component = Component::ResourceController(name.clone());
-        ComponentInfo {
-            role: component.role(),
-            component,
-            local: true,
-        }
+        ComponentInfo { role: component.role(), component, local: true }
     }));
 
     let mut dependencies = builtin_dependencies(&controllers);
@@ -695,11 +648,7 @@ pub fn node_bootstrap(
                 message: format!(
                     "dependency {dep} is ignored: node {} has no {}",
                     n.uid,
-                    unknown
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect::<Vec<_>>()
-                        .join(" and ")
+                    unknown.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" and ")
                 ),
             });
         }
@@ -762,20 +711,12 @@ impl Graph {
                 .map(|c| Stage::of(c.component.clone())),
         );
         let index = |s: &Stage| stages.iter().position(|t| t == s);
-        let mut edges = vec![StageEdge {
-            from: 4,
-            to: 0,
-            dependency: None,
-        }];
+        let mut edges = vec![StageEdge { from: 4, to: 0, dependency: None }];
         for (i, dep) in dependencies.iter().enumerate() {
             if let (Some(from), Some(to)) =
                 (index(&dep.waiting_stage()), index(&dep.awaited_stage()))
             {
-                edges.push(StageEdge {
-                    from,
-                    to,
-                    dependency: Some(i),
-                });
+                edges.push(StageEdge { from, to, dependency: Some(i) });
             }
         }
         Graph { stages, edges }
@@ -848,10 +789,8 @@ impl Graph {
         // Kahn's algorithm stops only when every unfinished stage waits for another unfinished
         // one, so a cycle exists among them and `best` is set.
         let edges = best.unwrap_or_default();
-        let mut stages: Vec<Stage> = edges
-            .iter()
-            .map(|&i| self.stages[self.edges[i].from].clone())
-            .collect();
+        let mut stages: Vec<Stage> =
+            edges.iter().map(|&i| self.stages[self.edges[i].from].clone()).collect();
         if let Some(&first) = edges.first() {
             stages.push(self.stages[self.edges[first].from].clone());
         }
@@ -862,10 +801,7 @@ impl Graph {
 /// FIG 8 for one node: step 0 and steps 1-24.
 fn fig8_steps(registry_server: bool, controllers: &[String], deps: &[Dependency]) -> Vec<Step> {
     use Component::*;
-    let ctrl: Vec<Component> = controllers
-        .iter()
-        .map(|c| ResourceController(c.clone()))
-        .collect();
+    let ctrl: Vec<Component> = controllers.iter().map(|c| ResourceController(c.clone())).collect();
     let has_ctrl = !ctrl.is_empty();
     let ctrl_actors: Vec<Actor> = ctrl.iter().cloned().map(Actor::Component).collect();
     // Indices of the built-in dependencies matching (from, to, reference prefix).

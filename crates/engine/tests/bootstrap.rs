@@ -40,18 +40,13 @@ fn c(s: &str) -> Component {
 
 fn stage(s: &str) -> Stage {
     match s {
-        "registry1" => Stage {
-            component: Component::SystemRegistry,
-            phase: Some(RegistryPhase::ReadOnly),
-        },
-        "registry2" => Stage {
-            component: Component::SystemRegistry,
-            phase: Some(RegistryPhase::WriteEnabled),
-        },
-        other => Stage {
-            component: c(other),
-            phase: None,
-        },
+        "registry1" => {
+            Stage { component: Component::SystemRegistry, phase: Some(RegistryPhase::ReadOnly) }
+        }
+        "registry2" => {
+            Stage { component: Component::SystemRegistry, phase: Some(RegistryPhase::WriteEnabled) }
+        }
+        other => Stage { component: c(other), phase: None },
     }
 }
 
@@ -60,9 +55,7 @@ fn stages(names: &[&str]) -> Vec<Stage> {
 }
 
 fn order(nb: &NodeBootstrap) -> &Vec<Stage> {
-    nb.order
-        .as_ref()
-        .unwrap_or_else(|cycle| panic!("unexpected {cycle}"))
+    nb.order.as_ref().unwrap_or_else(|cycle| panic!("unexpected {cycle}"))
 }
 
 fn cycle(nb: &NodeBootstrap) -> &Cycle {
@@ -73,21 +66,13 @@ fn cycle(nb: &NodeBootstrap) -> &Cycle {
 /// order is a permutation of the stages.
 fn assert_respects(nb: &NodeBootstrap, order: &[Stage]) {
     assert_eq!(order.len(), nb.stages.len());
-    let pos = |s: &Stage| {
-        order
-            .iter()
-            .position(|o| o == s)
-            .expect("every stage is ordered")
-    };
+    let pos = |s: &Stage| order.iter().position(|o| o == s).expect("every stage is ordered");
     for s in &nb.stages {
         pos(s);
     }
     for e in &nb.edges {
         let (from, to) = (&nb.stages[e.from], &nb.stages[e.to]);
-        assert!(
-            pos(from) > pos(to),
-            "{from} must come after {to} in {order:?}"
-        );
+        assert!(pos(from) > pos(to), "{from} must come after {to} in {order:?}");
     }
 }
 
@@ -119,11 +104,7 @@ fn registry_runs_only_on_registry_server_nodes() {
     let server = node_bootstrap(&doc, "n9", &[]).unwrap();
     let client = node_bootstrap(&doc, "n4", &[]).unwrap();
     let registry_local = |nb: &NodeBootstrap| {
-        nb.components
-            .iter()
-            .find(|i| i.component == Component::SystemRegistry)
-            .unwrap()
-            .local
+        nb.components.iter().find(|i| i.component == Component::SystemRegistry).unwrap().local
     };
     assert!(server.registry_server && registry_local(&server));
     assert!(!client.registry_server && !registry_local(&client));
@@ -135,19 +116,9 @@ fn registry_runs_only_on_registry_server_nodes() {
             .all(|i| i.local));
     }
     // The registry's own steps happen on the servers; a client only waits for them.
-    let here: Vec<u8> = client
-        .steps
-        .iter()
-        .filter(|s| !s.here)
-        .map(|s| s.number)
-        .collect();
+    let here: Vec<u8> = client.steps.iter().filter(|s| !s.here).map(|s| s.number).collect();
     assert_eq!(here, vec![1, 5, 15, 16, 21, 22, 23, 24]);
-    let here: Vec<u8> = server
-        .steps
-        .iter()
-        .filter(|s| !s.here)
-        .map(|s| s.number)
-        .collect();
+    let here: Vec<u8> = server.steps.iter().filter(|s| !s.here).map(|s| s.number).collect();
     assert_eq!(here, vec![21, 22, 23, 24]);
     for s in &client.steps {
         assert_eq!(s.here, s.role == Role::AllNodes, "step {}", s.number);
@@ -161,22 +132,15 @@ fn fig8_steps_as_data() {
     let nb = node_bootstrap(&doc_with(Some(json!(["disk", "ip"]))), "n1", &[]).unwrap();
     let numbers: Vec<u8> = nb.steps.iter().map(|s| s.number).collect();
     assert_eq!(numbers, (0..=24).collect::<Vec<u8>>());
-    assert!(
-        nb.steps.iter().all(|s| s.here),
-        "a registry server with controllers does all 25"
-    );
+    assert!(nb.steps.iter().all(|s| s.here), "a registry server with controllers does all 25");
 
     // The registry's two phases.
     let phase = |n: usize| nb.steps[n].registry_phase;
     assert_eq!(phase(5), Some(RegistryPhase::ReadOnly));
     assert_eq!(phase(15), Some(RegistryPhase::WriteEnabled));
     assert_eq!(phase(16), Some(RegistryPhase::WriteEnabled));
-    let phased: Vec<u8> = nb
-        .steps
-        .iter()
-        .filter(|s| s.registry_phase.is_some())
-        .map(|s| s.number)
-        .collect();
+    let phased: Vec<u8> =
+        nb.steps.iter().filter(|s| s.registry_phase.is_some()).map(|s| s.number).collect();
     assert_eq!(phased, vec![5, 15, 16]);
     let state = |n: usize| nb.steps[n].registry;
     assert_eq!(state(0), RegistryState::Stopped);
@@ -204,10 +168,7 @@ fn fig8_steps_as_data() {
         ])
     );
     let completing = |s: &Stage| {
-        nb.steps
-            .iter()
-            .position(|st| st.completes.contains(s))
-            .expect("every stage completes")
+        nb.steps.iter().position(|st| st.completes.contains(s)).expect("every stage completes")
     };
     assert_eq!(completing(&stage("registry1")), 5);
     assert_eq!(completing(&stage("dcm")), 7);
@@ -227,26 +188,13 @@ fn fig8_steps_as_data() {
             .filter(|s| s.satisfies.contains(&i))
             .map(|s| s.number as usize)
             .collect();
-        assert!(
-            !steps.is_empty(),
-            "dependency {dep} ({}) is satisfied by no step",
-            dep.reference
-        );
-        let edge = nb
-            .edges
-            .iter()
-            .find(|e| e.dependency == Some(i))
-            .expect("an edge per dependency");
+        assert!(!steps.is_empty(), "dependency {dep} ({}) is satisfied by no step", dep.reference);
+        let edge =
+            nb.edges.iter().find(|e| e.dependency == Some(i)).expect("an edge per dependency");
         for &n in &steps {
-            assert!(
-                n < completing(&nb.stages[edge.from]),
-                "step {n} satisfies {dep} too late"
-            );
+            assert!(n < completing(&nb.stages[edge.from]), "step {n} satisfies {dep} too late");
             if dep.kind != DependencyKind::StartedBy {
-                assert!(
-                    n > completing(&nb.stages[edge.to]),
-                    "step {n} satisfies {dep} too early"
-                );
+                assert!(n > completing(&nb.stages[edge.to]), "step {n} satisfies {dep} too early");
             }
         }
     }
@@ -271,10 +219,7 @@ fn the_registry_cycle_exists_and_the_two_phases_break_it() {
     let nb = node_bootstrap(
         &fig24(),
         "n5",
-        &[Dependency::user(
-            Component::SystemRegistry,
-            Component::GroupServices,
-        )],
+        &[Dependency::user(Component::SystemRegistry, Component::GroupServices)],
     )
     .unwrap();
     assert_eq!(
@@ -290,27 +235,16 @@ fn a_user_dependency_that_closes_a_cycle_is_named() {
     let nb = node_bootstrap(&fig24(), "n1", &[dep]).unwrap();
     let found = cycle(&nb);
     assert_eq!(found.path(), "Liveness -> Group Services -> Liveness");
-    assert_eq!(
-        found.to_string(),
-        "dependency cycle: Liveness -> Group Services -> Liveness"
-    );
+    assert_eq!(found.to_string(), "dependency cycle: Liveness -> Group Services -> Liveness");
     // The cycle's edges are real edges of the graph, walked in order.
     assert_eq!(found.edges.len(), found.stages.len() - 1);
     for (k, &e) in found.edges.iter().enumerate() {
         assert_eq!(nb.stages[nb.edges[e].from], found.stages[k]);
         assert_eq!(nb.stages[nb.edges[e].to], found.stages[k + 1]);
     }
-    let d = nb
-        .diagnostics
-        .iter()
-        .find(|d| d.code == "bootstrap-cycle")
-        .expect("a diagnostic");
+    let d = nb.diagnostics.iter().find(|d| d.code == "bootstrap-cycle").expect("a diagnostic");
     assert_eq!(d.severity, Severity::Error);
-    assert!(
-        d.message.contains("Liveness -> Group Services -> Liveness"),
-        "{}",
-        d.message
-    );
+    assert!(d.message.contains("Liveness -> Group Services -> Liveness"), "{}", d.message);
 
     // A longer one: the DCM waiting for the Resource Manager.
     let nb = node_bootstrap(&fig24(), "n1", &["dcm -> rm".parse().unwrap()]).unwrap();
@@ -325,12 +259,8 @@ fn a_user_dependency_that_closes_a_cycle_is_named() {
         "System Registry phase 1 (read-only) -> Liveness -> System Registry phase 1 (read-only)"
     );
     // Writes-only, the same dependency is fine: it waits for phase 2 only.
-    let nb = node_bootstrap(
-        &fig24(),
-        "n1",
-        &["registry -> liveness:writes".parse().unwrap()],
-    )
-    .unwrap();
+    let nb =
+        node_bootstrap(&fig24(), "n1", &["registry -> liveness:writes".parse().unwrap()]).unwrap();
     assert_respects(&nb, order(&nb));
     // A component depending on itself.
     let nb = node_bootstrap(&fig24(), "n1", &["gs -> gs".parse().unwrap()]).unwrap();
@@ -340,23 +270,14 @@ fn a_user_dependency_that_closes_a_cycle_is_named() {
 #[test]
 fn an_acyclic_user_dependency_changes_the_order() {
     let doc = doc_with(Some(json!(["disk", "ip"])));
-    let nb = node_bootstrap(
-        &doc,
-        "n2",
-        &["controller:disk -> controller:ip".parse().unwrap()],
-    )
-    .unwrap();
+    let nb =
+        node_bootstrap(&doc, "n2", &["controller:disk -> controller:ip".parse().unwrap()]).unwrap();
     let o = order(&nb);
     assert_respects(&nb, o);
     assert_eq!(&o[6..], &stages(&["controller:ip", "controller:disk"]));
     // Liveness waiting for the registry's phase 2 is a cycle: phase 2 waits for Group Services,
     // which waits for Liveness.
-    let nb = node_bootstrap(
-        &doc,
-        "n2",
-        &["liveness -> registry:writes".parse().unwrap()],
-    )
-    .unwrap();
+    let nb = node_bootstrap(&doc, "n2", &["liveness -> registry:writes".parse().unwrap()]).unwrap();
     assert_eq!(
         cycle(&nb).path(),
         "Liveness -> System Registry phase 2 (write-enabled) -> Group Services -> Liveness"
@@ -371,12 +292,8 @@ fn an_acyclic_user_dependency_changes_the_order() {
 
 #[test]
 fn resource_controllers_extension_field() {
-    let nb = node_bootstrap(
-        &doc_with(Some(json!(["disk", "ip", "disk", 7, ""]))),
-        "n1",
-        &[],
-    )
-    .unwrap();
+    let nb =
+        node_bootstrap(&doc_with(Some(json!(["disk", "ip", "disk", 7, ""]))), "n1", &[]).unwrap();
     let names: Vec<Component> = nb.components.iter().map(|i| i.component.clone()).collect();
     assert_eq!(
         names,
@@ -400,58 +317,32 @@ fn resource_controllers_extension_field() {
     // Controller dependencies: DCM and Resource Manager (FIG 7, 714 and 716).
     for name in ["disk", "ip"] {
         let ctrl = Component::ResourceController(name.into());
-        for to in [
-            Component::Dcm,
-            Component::ResourceManager,
-            Component::SystemRegistry,
-        ] {
-            assert!(
-                nb.dependencies.iter().any(|d| d.from == ctrl && d.to == to),
-                "{ctrl} -> {to}"
-            );
+        for to in [Component::Dcm, Component::ResourceManager, Component::SystemRegistry] {
+            assert!(nb.dependencies.iter().any(|d| d.from == ctrl && d.to == to), "{ctrl} -> {to}");
         }
     }
     let nb = node_bootstrap(&doc_with(Some(json!("disk"))), "n1", &[]).unwrap();
     assert_eq!(nb.components.len(), 5);
-    assert!(nb
-        .diagnostics
-        .iter()
-        .any(|d| d.code == "bad-resource-controllers"));
+    assert!(nb.diagnostics.iter().any(|d| d.code == "bad-resource-controllers"));
     let nb = node_bootstrap(&doc_with(None), "n1", &[]).unwrap();
     assert_eq!(nb.components.len(), 5);
     assert!(nb.diagnostics.is_empty());
-    assert!(nb.steps[21..]
-        .iter()
-        .all(|s| !s.here && s.completes.is_empty()));
+    assert!(nb.steps[21..].iter().all(|s| !s.here && s.completes.is_empty()));
     assert!(nb.steps[22..].iter().all(|s| s.actors.is_empty()));
 }
 
 #[test]
 fn a_dependency_on_a_component_the_node_lacks_is_ignored_and_diagnosed() {
     let nb = node_bootstrap(&doc_with(None), "n1", &["disk -> dcm".parse().unwrap()]).unwrap();
-    assert!(nb
-        .dependencies
-        .iter()
-        .all(|d| d.kind != DependencyKind::User));
-    let d = nb
-        .diagnostics
-        .iter()
-        .find(|d| d.code == "bootstrap-unknown-component")
-        .unwrap();
-    assert!(
-        d.message.contains("resource controller disk"),
-        "{}",
-        d.message
-    );
+    assert!(nb.dependencies.iter().all(|d| d.kind != DependencyKind::User));
+    let d = nb.diagnostics.iter().find(|d| d.code == "bootstrap-unknown-component").unwrap();
+    assert!(d.message.contains("resource controller disk"), "{}", d.message);
     assert_respects(&nb, order(&nb));
 }
 
 #[test]
 fn unknown_node_and_odd_clusters() {
-    assert_eq!(
-        node_bootstrap(&fig24(), "nope", &[]).unwrap_err(),
-        NodeNotFound("nope".into())
-    );
+    assert_eq!(node_bootstrap(&fig24(), "nope", &[]).unwrap_err(), NodeNotFound("nope".into()));
     let mut doc = doc_with(None);
     doc.nodes[1].online = None;
     let nb = node_bootstrap(&doc, "n2", &[]).unwrap();
@@ -459,10 +350,7 @@ fn unknown_node_and_odd_clusters() {
     assert!(nb.diagnostics.iter().any(|d| d.code == "bootstrap-cluster"));
     doc.nodes[1].clusters.clear();
     let nb = node_bootstrap(&doc, "n2", &[]).unwrap();
-    assert_eq!(
-        (nb.cluster.as_deref(), nb.number, nb.registry_server),
-        (None, None, false)
-    );
+    assert_eq!((nb.cluster.as_deref(), nb.number, nb.registry_server), (None, None, false));
     assert_respects(&nb, nb.order.as_ref().unwrap());
 }
 
@@ -471,14 +359,8 @@ fn parsing_and_serialising() {
     assert_eq!(c("System Registry"), Component::SystemRegistry);
     assert_eq!(c("group_services"), Component::GroupServices);
     assert_eq!(c("RM"), Component::ResourceManager);
-    assert_eq!(
-        c("controller:Disk"),
-        Component::ResourceController("Disk".into())
-    );
-    assert_eq!(
-        c("resource controller disk"),
-        Component::ResourceController("disk".into())
-    );
+    assert_eq!(c("controller:Disk"), Component::ResourceController("Disk".into()));
+    assert_eq!(c("resource controller disk"), Component::ResourceController("disk".into()));
     assert!("controller:".parse::<Component>().is_err());
     assert!("liveness".parse::<Dependency>().is_err());
     let dep: Dependency = "registry->rm:writes".parse().unwrap();
@@ -486,21 +368,15 @@ fn parsing_and_serialising() {
         (dep.from, dep.to, dep.writes),
         (Component::SystemRegistry, Component::ResourceManager, true)
     );
-    for comp in Component::CORE
-        .iter()
-        .cloned()
-        .chain([Component::ResourceController("ip".into())])
+    for comp in Component::CORE.iter().cloned().chain([Component::ResourceController("ip".into())])
     {
         assert_eq!(c(&comp.key()), comp);
         assert_eq!(c(&comp.to_string()), comp);
     }
 
-    let nb = node_bootstrap(
-        &doc_with(Some(json!(["disk"]))),
-        "n1",
-        &["liveness->gs".parse().unwrap()],
-    )
-    .unwrap();
+    let nb =
+        node_bootstrap(&doc_with(Some(json!(["disk"]))), "n1", &["liveness->gs".parse().unwrap()])
+            .unwrap();
     let v = serde_json::to_value(&nb).unwrap();
     assert_eq!(v["components"][5]["component"], "controller:disk");
     assert_eq!(v["steps"].as_array().unwrap().len(), 25);
@@ -531,10 +407,7 @@ mod properties {
         match (component, writes) {
             (Component::SystemRegistry, true) => stage("registry2"),
             (Component::SystemRegistry, false) => stage("registry1"),
-            (other, _) => Stage {
-                component: other.clone(),
-                phase: None,
-            },
+            (other, _) => Stage { component: other.clone(), phase: None },
         }
     }
 
@@ -561,11 +434,7 @@ mod properties {
     fn raw_deps() -> impl Strategy<Value = (usize, bool, Vec<(usize, usize, bool)>)> {
         (0usize..4, any::<bool>()).prop_flat_map(|(k, server)| {
             let n = 5 + k;
-            (
-                Just(k),
-                Just(server),
-                prop::collection::vec((0..n, 0..n, any::<bool>()), 0..8),
-            )
+            (Just(k), Just(server), prop::collection::vec((0..n, 0..n, any::<bool>()), 0..8))
         })
     }
 
@@ -611,11 +480,7 @@ mod properties {
                 assert!(cycle.edges.iter().any(|&e| nb.edges[e]
                     .dependency
                     .is_some_and(|d| nb.dependencies[d].kind == DependencyKind::User)));
-                let d = nb
-                    .diagnostics
-                    .iter()
-                    .find(|d| d.code == "bootstrap-cycle")
-                    .unwrap();
+                let d = nb.diagnostics.iter().find(|d| d.code == "bootstrap-cycle").unwrap();
                 assert!(d.message.contains(&cycle.path()));
             }
         }
