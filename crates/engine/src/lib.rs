@@ -5,15 +5,22 @@
 //! [`Diagnostic`] naming its item, and the plan holds everything that can still be computed.
 
 pub mod bootstrap;
+mod build;
 pub mod diagnostics;
 pub mod document;
+pub mod explain;
+pub mod hops;
+pub mod lint;
+mod load;
 pub mod model;
+pub mod ordering;
 pub mod plan;
 pub mod strategy;
 
 pub use diagnostics::{Diagnostic, Item, Severity};
 pub use document::Document;
-pub use plan::Plan;
+pub use explain::{explain, Explanation};
+pub use plan::{FailoverLoad, Plan};
 pub use strategy::Strategy;
 
 /// Compiles a document with the given strategy.

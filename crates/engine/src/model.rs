@@ -1,19 +1,670 @@
 //! Validated model (stage 2): ids resolved, addresses parsed, subnets found by longest prefix.
+//!
+//! [`Model::build`] reads a [`Document`] as it is, right or wrong: each broken rule becomes a
+//! [`Diagnostic`] naming the item, and the model keeps what can still be used (the first of two
+//! duplicates wins, an address with no subnet gets an implicit /32 or /128 subnet, an unknown
+//! name resolves to nothing). [`Model::plan`] then computes the [`Plan`].
 
-use crate::diagnostics::Diagnostic;
-use crate::document::Document;
-use crate::plan::Plan;
+use crate::diagnostics::{Diagnostic, Item, Severity};
+use crate::document::{Document, FORMAT};
+use crate::plan::{NodeAddress, NodeInfo, NodeIx, Plan, SubnetInfo, SubnetIx};
 use crate::strategy::Strategy;
+use ipnet::IpNet;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::IpAddr;
 
-// TEMPORARY scaffold: the engine work replaces this with the real model.
+/// A document's content with names resolved to indices.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub(crate) clusters: Vec<ClusterM>,
+    pub(crate) cluster_ix: HashMap<String, usize>,
+    pub(crate) networks: Vec<NetworkM>,
+    pub(crate) subnets: Vec<SubnetInfo>,
+    pub(crate) subnet_network: Vec<Option<usize>>,
+    pub(crate) routers: Vec<Vec<SubnetIx>>,
+    pub(crate) nodes: Vec<NodeInfo>,
+    pub(crate) services: Vec<ServiceM>,
+    /// Address -> the node owning it (the first, when an address is duplicated).
+    pub(crate) owner: HashMap<IpAddr, NodeIx>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct ClusterM {
+    pub id: String,
+    pub registry_servers: Vec<u32>,
+    /// Node number -> the first node defined to this cluster with it.
+    pub numbers: HashMap<u32, NodeIx>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct NetworkM {
+    pub priorities: BTreeMap<String, i64>,
+}
+
 #[derive(Debug)]
-pub struct Model;
+pub(crate) struct ServiceM {
+    pub cluster: String,
+    pub cluster_ix: Option<usize>,
+    pub name: String,
+    /// Parsed, deduplicated addresses in document order, with their subnet.
+    pub addresses: Vec<(IpAddr, SubnetIx)>,
+}
+
+/// Longest-prefix lookup: one hash map per prefix length present, longest first.
+#[derive(Debug, Default)]
+struct PrefixIndex {
+    v4: Vec<(u8, HashMap<u32, SubnetIx>)>,
+    v6: Vec<(u8, HashMap<u128, SubnetIx>)>,
+}
+
+fn mask4(len: u8) -> u32 {
+    if len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(len.min(32)))
+    }
+}
+
+fn mask6(len: u8) -> u128 {
+    if len == 0 {
+        0
+    } else {
+        u128::MAX << (128 - u32::from(len.min(128)))
+    }
+}
+
+impl PrefixIndex {
+    /// Adds a subnet; returns the subnet already holding this exact prefix, if any.
+    fn insert(&mut self, net: IpNet, ix: SubnetIx) -> Option<SubnetIx> {
+        let len = net.prefix_len();
+        match net {
+            IpNet::V4(n) => {
+                let key = u32::from(n.network()) & mask4(len);
+                let pos = match self.v4.iter().position(|(l, _)| *l == len) {
+                    Some(p) => p,
+                    None => {
+                        self.v4.push((len, HashMap::new()));
+                        self.v4.sort_by_key(|x| std::cmp::Reverse(x.0));
+                        self.v4.iter().position(|(l, _)| *l == len).unwrap_or(0)
+                    }
+                };
+                let map = &mut self.v4[pos].1;
+                match map.get(&key) {
+                    Some(&first) => Some(first),
+                    None => {
+                        map.insert(key, ix);
+                        None
+                    }
+                }
+            }
+            IpNet::V6(n) => {
+                let key = u128::from(n.network()) & mask6(len);
+                let pos = match self.v6.iter().position(|(l, _)| *l == len) {
+                    Some(p) => p,
+                    None => {
+                        self.v6.push((len, HashMap::new()));
+                        self.v6.sort_by_key(|x| std::cmp::Reverse(x.0));
+                        self.v6.iter().position(|(l, _)| *l == len).unwrap_or(0)
+                    }
+                };
+                let map = &mut self.v6[pos].1;
+                match map.get(&key) {
+                    Some(&first) => Some(first),
+                    None => {
+                        map.insert(key, ix);
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// The subnet with the longest prefix containing `ip`.
+    fn find(&self, ip: IpAddr) -> Option<SubnetIx> {
+        match ip {
+            IpAddr::V4(a) => {
+                let a = u32::from(a);
+                self.v4.iter().find_map(|(len, map)| map.get(&(a & mask4(*len))).copied())
+            }
+            IpAddr::V6(a) => {
+                let a = u128::from(a);
+                self.v6.iter().find_map(|(len, map)| map.get(&(a & mask6(*len))).copied())
+            }
+        }
+    }
+
+    /// The subnet with exactly this prefix.
+    fn exact(&self, net: IpNet) -> Option<SubnetIx> {
+        let len = net.prefix_len();
+        match net {
+            IpNet::V4(n) => self
+                .v4
+                .iter()
+                .find(|(l, _)| *l == len)
+                .and_then(|(_, m)| m.get(&(u32::from(n.network()) & mask4(len))).copied()),
+            IpNet::V6(n) => self
+                .v6
+                .iter()
+                .find(|(l, _)| *l == len)
+                .and_then(|(_, m)| m.get(&(u128::from(n.network()) & mask6(len))).copied()),
+        }
+    }
+}
+
+/// Parses an address as the document writes it (plain IPv4 or IPv6 text, surrounding spaces
+/// tolerated).
+pub(crate) fn parse_ip(text: &str) -> Option<IpAddr> {
+    text.trim().parse().ok()
+}
+
+/// Parses a CIDR prefix; the host bits are cleared (the second value says whether any were set).
+pub(crate) fn parse_prefix(text: &str) -> Option<(IpNet, bool)> {
+    let net: IpNet = text.trim().parse().ok()?;
+    let trunc = net.trunc();
+    Some((trunc, trunc != net))
+}
+
+/// Collects diagnostics while building.
+#[derive(Default)]
+struct Diags(Vec<Diagnostic>);
+
+impl Diags {
+    fn push(&mut self, severity: Severity, code: &'static str, item: Item, message: String) {
+        self.0.push(Diagnostic { severity, code, item, message });
+    }
+}
 
 impl Model {
-    pub fn build(_doc: &Document) -> (Model, Vec<Diagnostic>) {
-        (Model, Vec::new())
+    /// Validates a document. Never fails: problems come back as diagnostics, in document order
+    /// of the items they name.
+    pub fn build(doc: &Document) -> (Model, Vec<Diagnostic>) {
+        let mut d = Diags::default();
+        let mut m = Model::default();
+        if doc.format != FORMAT {
+            d.push(
+                Severity::Warning,
+                "unknown-format",
+                Item::Document,
+                format!("the document says format {:?}; it is read as {FORMAT}", doc.format),
+            );
+        }
+
+        // Clusters.
+        for c in &doc.clusters {
+            if m.cluster_ix.contains_key(&c.id) {
+                d.push(
+                    Severity::Error,
+                    "duplicate-cluster",
+                    Item::Cluster { id: c.id.clone() },
+                    format!("cluster id {:?} is defined more than once; the first is used", c.id),
+                );
+                continue;
+            }
+            m.cluster_ix.insert(c.id.clone(), m.clusters.len());
+            m.clusters.push(ClusterM {
+                id: c.id.clone(),
+                registry_servers: c.registry_servers.clone(),
+                numbers: HashMap::new(),
+            });
+        }
+
+        // Networks.
+        let mut network_ix: HashMap<&str, usize> = HashMap::new();
+        for n in &doc.networks {
+            if network_ix.contains_key(n.name.as_str()) {
+                d.push(
+                    Severity::Error,
+                    "duplicate-network",
+                    Item::Network { name: n.name.clone() },
+                    format!("network {:?} is defined more than once; the first is used", n.name),
+                );
+                continue;
+            }
+            network_ix.insert(&n.name, m.networks.len());
+            m.networks.push(NetworkM { priorities: n.priorities.clone() });
+        }
+
+        // Subnets (document order; indices line up with `Document::subnets`).
+        let mut index = PrefixIndex::default();
+        for s in &doc.subnets {
+            let item = || Item::Subnet { prefix: s.prefix.clone() };
+            let network = network_ix.get(s.network.as_str()).copied();
+            if network.is_none() {
+                d.push(
+                    Severity::Error,
+                    "unknown-network",
+                    item(),
+                    format!(
+                        "subnet {} maps to network {:?}, which is not defined; its addresses \
+                         get no priority",
+                        s.prefix, s.network
+                    ),
+                );
+            }
+            let ix = m.subnets.len();
+            let parsed = parse_prefix(&s.prefix);
+            let mut text = s.prefix.clone();
+            let mut net = None;
+            match parsed {
+                None => d.push(
+                    Severity::Error,
+                    "invalid-prefix",
+                    item(),
+                    format!(
+                        "{:?} is not a CIDR prefix (like 10.0.1.0/24); it holds no address",
+                        s.prefix
+                    ),
+                ),
+                Some((p, host_bits)) => {
+                    if host_bits {
+                        d.push(
+                            Severity::Warning,
+                            "prefix-host-bits",
+                            item(),
+                            format!("subnet {} has host bits set; it is read as {p}", s.prefix),
+                        );
+                    }
+                    text = p.to_string();
+                    if let Some(first) = index.insert(p, ix) {
+                        d.push(
+                            Severity::Error,
+                            "duplicate-subnet",
+                            item(),
+                            format!(
+                                "subnet {p} is defined more than once (first as subnet #{}); \
+                                 addresses belong to the first",
+                                first + 1
+                            ),
+                        );
+                    } else {
+                        net = Some(p);
+                    }
+                }
+            }
+            m.subnets.push(SubnetInfo {
+                prefix: text,
+                network: network.map(|_| s.network.clone()),
+                implicit: false,
+                net: net.or(parsed.map(|p| p.0)),
+            });
+            m.subnet_network.push(network);
+        }
+
+        // Routers.
+        for r in &doc.routers {
+            let mut subs = Vec::new();
+            for p in &r.subnets {
+                match parse_prefix(p).and_then(|(net, _)| index.exact(net)) {
+                    Some(ix) => {
+                        if !subs.contains(&ix) {
+                            subs.push(ix);
+                        }
+                    }
+                    None => d.push(
+                        Severity::Error,
+                        "unknown-router-subnet",
+                        Item::Router { name: r.name.clone() },
+                        format!(
+                            "router {} is attached to {p:?}, which is not a defined subnet",
+                            r.name
+                        ),
+                    ),
+                }
+            }
+            m.routers.push(subs);
+        }
+
+        // Nodes.
+        let mut implicit: HashMap<IpAddr, SubnetIx> = HashMap::new();
+        let mut uids: HashSet<&str> = HashSet::new();
+        for (nix, n) in doc.nodes.iter().enumerate() {
+            let node_item = || Item::Node { uid: n.uid.clone() };
+            if !uids.insert(n.uid.as_str()) {
+                d.push(
+                    Severity::Error,
+                    "duplicate-node-uid",
+                    node_item(),
+                    format!("node UID {:?} is used by more than one node", n.uid),
+                );
+            }
+            let mut clusters = Vec::new();
+            for (cid, &number) in &n.clusters {
+                let Some(&cix) = m.cluster_ix.get(cid) else {
+                    d.push(
+                        Severity::Error,
+                        "unknown-cluster",
+                        node_item(),
+                        format!(
+                            "node {} is defined to cluster {cid:?}, which does not exist",
+                            n.uid
+                        ),
+                    );
+                    continue;
+                };
+                let cluster = &mut m.clusters[cix];
+                if let Some(&first) = cluster.numbers.get(&number) {
+                    d.push(
+                        Severity::Error,
+                        "duplicate-node-number",
+                        node_item(),
+                        format!(
+                            "node number {number} is used twice in cluster {cid}: by node {} and \
+                             node {}",
+                            doc.nodes.get(first).map_or("?", |f| f.uid.as_str()),
+                            n.uid
+                        ),
+                    );
+                } else {
+                    cluster.numbers.insert(number, nix);
+                }
+                clusters.push((cid.clone(), number));
+            }
+            let mut online = None;
+            if let Some(cid) = &n.online {
+                if !m.cluster_ix.contains_key(cid) {
+                    d.push(
+                        Severity::Error,
+                        "unknown-cluster",
+                        node_item(),
+                        format!(
+                            "node {} is online in cluster {cid:?}, which does not exist",
+                            n.uid
+                        ),
+                    );
+                } else if !clusters.iter().any(|(c, _)| c == cid) {
+                    d.push(
+                        Severity::Error,
+                        "online-not-defined",
+                        node_item(),
+                        format!(
+                            "node {} is online in cluster {cid}, to which it is not defined; it \
+                             is treated as offline",
+                            n.uid
+                        ),
+                    );
+                } else {
+                    online = Some(cid.clone());
+                }
+            }
+            let mut addresses: Vec<NodeAddress> = Vec::new();
+            for text in &n.addresses {
+                let addr_item =
+                    || Item::Address { address: text.clone(), node: Some(n.uid.clone()) };
+                let Some(ip) = parse_ip(text) else {
+                    d.push(
+                        Severity::Error,
+                        "invalid-address",
+                        addr_item(),
+                        format!(
+                            "node {} has address {text:?}, which is not an IPv4 or IPv6 address",
+                            n.uid
+                        ),
+                    );
+                    continue;
+                };
+                if addresses.iter().any(|a| a.ip == ip) {
+                    d.push(
+                        Severity::Error,
+                        "duplicate-address",
+                        addr_item(),
+                        format!("node {} lists address {ip} more than once", n.uid),
+                    );
+                    continue;
+                }
+                if let Some(&first) = m.owner.get(&ip) {
+                    d.push(
+                        Severity::Error,
+                        "duplicate-address",
+                        addr_item(),
+                        format!(
+                            "address {ip} belongs to node {} and node {}; services count it as \
+                             node {}'s",
+                            doc.nodes.get(first).map_or("?", |f| f.uid.as_str()),
+                            n.uid,
+                            doc.nodes.get(first).map_or("?", |f| f.uid.as_str()),
+                        ),
+                    );
+                } else {
+                    m.owner.insert(ip, nix);
+                }
+                let subnet = match index.find(ip) {
+                    Some(s) => s,
+                    None => {
+                        d.push(
+                            Severity::Error,
+                            "address-without-subnet",
+                            addr_item(),
+                            format!(
+                                "address {ip} of node {} is in no subnet; it gets the implicit \
+                                 subnet {}, on no network and attached to no router",
+                                n.uid,
+                                IpNet::from(ip)
+                            ),
+                        );
+                        implicit_subnet(&mut m, &mut implicit, ip)
+                    }
+                };
+                addresses.push(NodeAddress { ip, subnet });
+            }
+            m.nodes.push(NodeInfo {
+                uid: n.uid.clone(),
+                name: n.name.clone(),
+                online,
+                clusters,
+                addresses,
+            });
+        }
+
+        // Registry servers.
+        for c in &m.clusters {
+            let item = || Item::Cluster { id: c.id.clone() };
+            if c.registry_servers.is_empty() {
+                d.push(
+                    Severity::Warning,
+                    "no-registry-server",
+                    item(),
+                    format!("cluster {} has no registry server, so it cannot go online", c.id),
+                );
+            }
+            for number in &c.registry_servers {
+                if !c.numbers.contains_key(number) {
+                    d.push(
+                        Severity::Error,
+                        "unknown-registry-server",
+                        item(),
+                        format!(
+                            "cluster {} lists registry server node number {number}, which no node \
+                             of the cluster has",
+                            c.id
+                        ),
+                    );
+                }
+            }
+        }
+
+        // Services.
+        let mut seen_services: HashSet<(&str, &str)> = HashSet::new();
+        for s in &doc.services {
+            let item = || Item::Service { cluster: s.cluster.clone(), name: s.name.clone() };
+            if !seen_services.insert((s.cluster.as_str(), s.name.as_str())) {
+                d.push(
+                    Severity::Error,
+                    "duplicate-service",
+                    item(),
+                    format!(
+                        "service {} of cluster {} is defined more than once; the first is used",
+                        s.name, s.cluster
+                    ),
+                );
+                continue;
+            }
+            let cluster_ix = m.cluster_ix.get(&s.cluster).copied();
+            if cluster_ix.is_none() {
+                d.push(
+                    Severity::Error,
+                    "unknown-cluster",
+                    item(),
+                    format!(
+                        "service {} belongs to cluster {:?}, which does not exist",
+                        s.name, s.cluster
+                    ),
+                );
+            }
+            let mut addresses: Vec<(IpAddr, SubnetIx)> = Vec::new();
+            for text in &s.addresses {
+                let Some(ip) = parse_ip(text) else {
+                    d.push(
+                        Severity::Error,
+                        "invalid-address",
+                        Item::Address { address: text.clone(), node: None },
+                        format!(
+                            "service {} of cluster {} lists {text:?}, which is not an IPv4 or IPv6 \
+                             address",
+                            s.name, s.cluster
+                        ),
+                    );
+                    continue;
+                };
+                let owner = m.owner.get(&ip).copied();
+                let addr_item = || Item::Address {
+                    address: ip.to_string(),
+                    node: owner.map(|o| m.nodes[o].uid.clone()),
+                };
+                if addresses.iter().any(|(a, _)| *a == ip) {
+                    d.push(
+                        Severity::Error,
+                        "duplicate-service-address",
+                        addr_item(),
+                        format!(
+                            "service {} of cluster {} lists {ip} more than once",
+                            s.name, s.cluster
+                        ),
+                    );
+                    continue;
+                }
+                match owner {
+                    None => d.push(
+                        Severity::Error,
+                        "unowned-service-address",
+                        addr_item(),
+                        format!(
+                            "service {} of cluster {} is published at {ip}, which belongs to no \
+                             node; it is listed but serves no load",
+                            s.name, s.cluster
+                        ),
+                    ),
+                    Some(o) => {
+                        if cluster_ix.is_some()
+                            && !m.nodes[o].clusters.iter().any(|(c, _)| *c == s.cluster)
+                        {
+                            d.push(
+                                Severity::Warning,
+                                "server-outside-cluster",
+                                addr_item(),
+                                format!(
+                                    "service {} of cluster {} is published at {ip}, owned by node \
+                                     {}, which is not defined to cluster {}; it is listed but \
+                                     serves no load",
+                                    s.name, s.cluster, m.nodes[o].uid, s.cluster
+                                ),
+                            );
+                        }
+                    }
+                }
+                let subnet =
+                    match owner.and_then(|o| m.nodes[o].addresses.iter().find(|a| a.ip == ip)) {
+                        Some(a) => a.subnet,
+                        None => match index.find(ip) {
+                            Some(sub) => sub,
+                            None => implicit_subnet(&mut m, &mut implicit, ip),
+                        },
+                    };
+                addresses.push((ip, subnet));
+            }
+            m.services.push(ServiceM {
+                cluster: s.cluster.clone(),
+                cluster_ix,
+                name: s.name.clone(),
+                addresses,
+            });
+        }
+        m.check_registry_services(&mut d);
+        (m, d.0)
     }
+
+    /// The System Registry's addresses are those of the registry server nodes (spec §1): warn
+    /// when a service named `registry` and the cluster's `registry_servers` disagree.
+    fn check_registry_services(&self, d: &mut Diags) {
+        for s in &self.services {
+            if s.name != "registry" {
+                continue;
+            }
+            let Some(cix) = s.cluster_ix else { continue };
+            let c = &self.clusters[cix];
+            let item = || Item::Service { cluster: s.cluster.clone(), name: s.name.clone() };
+            let mut serving_numbers = Vec::new();
+            for (ip, _) in &s.addresses {
+                let Some(&o) = self.owner.get(ip) else {
+                    continue;
+                };
+                let Some(&(_, number)) =
+                    self.nodes[o].clusters.iter().find(|(cid, _)| *cid == c.id)
+                else {
+                    continue;
+                };
+                serving_numbers.push(number);
+                if !c.registry_servers.contains(&number) {
+                    d.push(
+                        Severity::Warning,
+                        "registry-mismatch",
+                        item(),
+                        format!(
+                            "registry address {ip} belongs to node number {number}, which is not \
+                             a registry server of cluster {}",
+                            c.id
+                        ),
+                    );
+                }
+            }
+            for number in &c.registry_servers {
+                if c.numbers.contains_key(number) && !serving_numbers.contains(number) {
+                    d.push(
+                        Severity::Warning,
+                        "registry-mismatch",
+                        item(),
+                        format!(
+                            "registry server node number {number} of cluster {} publishes none of \
+                             the registry's addresses",
+                            c.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Computes the plan: hop distances, ordered lists, load, then the diagnostics about them
+    /// (unserved clients, unreachable addresses, lints).
     pub fn plan(&self, strategy: Strategy) -> Plan {
-        Plan { strategy, ..Plan::default() }
+        crate::build::plan(self, strategy)
     }
+}
+
+/// The implicit subnet of an address with no subnet (shared by every use of that address).
+fn implicit_subnet(
+    m: &mut Model,
+    implicit: &mut HashMap<IpAddr, SubnetIx>,
+    ip: IpAddr,
+) -> SubnetIx {
+    *implicit.entry(ip).or_insert_with(|| {
+        let net = IpNet::from(ip);
+        m.subnets.push(SubnetInfo {
+            prefix: net.to_string(),
+            network: None,
+            implicit: true,
+            net: Some(net),
+        });
+        m.subnet_network.push(None);
+        m.subnets.len() - 1
+    })
 }

@@ -62,20 +62,13 @@ pub struct SubnetInfo {
     pub network: Option<String>,
     /// Made by the engine for an address that belongs to no subnet (the address alone).
     pub implicit: bool,
+    /// The parsed prefix (host bits cleared); `None` when the document's text is not a CIDR
+    /// prefix (such a subnet holds no address and is diagnosed).
+    pub net: Option<ipnet::IpNet>,
 }
 
-/// Router hops between every pair of subnets, with what is needed to draw the path.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct HopTable {
-    /// Number of subnets (the table is `size x size`).
-    pub size: usize,
-    /// Row-major `size x size`; `None` = unreachable.
-    pub hops: Vec<Option<u32>>,
-    /// Row-major `size x size`: for a path from row to column, the (router index, next subnet)
-    /// of its first step; `None` on the diagonal and when unreachable. Router indices are
-    /// positions in `Document::routers`.
-    pub first_step: Vec<Option<(usize, SubnetIx)>>,
-}
+pub use crate::explain::Explanation;
+pub use crate::hops::HopTable;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ServicePlan {
@@ -90,6 +83,9 @@ pub struct ServicePlan {
     pub lists: Vec<ClientList>,
     /// Who serves whom, on first choice and after failures.
     pub load: ServiceLoad,
+    /// The priority of each tier, highest first (`None` = the tier of addresses whose network
+    /// sets no priority for the service, always last). `Entry::tier` indexes this.
+    pub tiers: Vec<Option<i64>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -157,6 +153,106 @@ pub struct ServiceLoad {
     pub unserved_after_failure: Vec<usize>,
     /// max first-choice load / ideal (clients / servers); `None` without servers or clients.
     pub balance_first_choice: Option<f64>,
-    /// max worst-single-failure load / ideal with one server fewer.
+    /// max worst-single-failure load / ideal with one server fewer; `None` with fewer than two
+    /// servers or no clients.
     pub balance_worst_failure: Option<f64>,
+    /// For each client list (indexed like [`ServicePlan::lists`]): the server it is served by on
+    /// first choice; `None` = unserved.
+    pub serving: Vec<Option<ServerIx>>,
+    /// For each client list: the server it falls to when its first-choice server fails; `None`
+    /// when it has no other reachable server (or is unserved already).
+    pub fallback: Vec<Option<ServerIx>>,
+}
+
+/// Loads with a chosen set of failed server nodes (see [`ServicePlan::failover`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FailoverLoad {
+    /// The failed servers, sorted and without duplicates (out-of-range indices dropped).
+    pub failed: Vec<ServerIx>,
+    /// Clients served by each server (indexed like [`ServicePlan::servers`]; 0 for failed ones).
+    pub load: Vec<usize>,
+    /// Clients with no reachable server left up.
+    pub unserved: usize,
+    /// For each client list: the server now serving it (`None` = unserved).
+    pub serving: Vec<Option<ServerIx>>,
+    /// The clients whose server changed compared with first choice, in list order.
+    pub moved: Vec<Move>,
+}
+
+/// A client that moved from one server to another (or to none) after failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Move {
+    /// Index into [`ServicePlan::lists`].
+    pub list: usize,
+    pub node: NodeIx,
+    /// The first-choice server (`None` never happens for a moved client that was served, kept
+    /// for symmetry).
+    pub from: Option<ServerIx>,
+    /// The server serving it now; `None` = it is unserved now.
+    pub to: Option<ServerIx>,
+}
+
+impl Plan {
+    /// The first node with this UID (document order).
+    pub fn node_by_uid(&self, uid: &str) -> Option<NodeIx> {
+        self.nodes.iter().position(|n| n.uid == uid)
+    }
+
+    /// The node defined to `cluster` with `number` (the first one, if the number is reused).
+    pub fn node_by_number(&self, cluster: &str, number: u32) -> Option<NodeIx> {
+        self.nodes.iter().position(|n| n.clusters.iter().any(|(c, x)| c == cluster && *x == number))
+    }
+
+    /// The service plan of `name` in `cluster`, with its index in [`Plan::services`].
+    pub fn service(&self, cluster: &str, name: &str) -> Option<(usize, &ServicePlan)> {
+        self.services.iter().enumerate().find(|(_, s)| s.cluster == cluster && s.service == name)
+    }
+
+    /// Hop distance between two subnets (`None` = unreachable or out of range).
+    pub fn hops_between(&self, a: SubnetIx, b: SubnetIx) -> Option<u32> {
+        self.hops.get(a, b)
+    }
+
+    /// The path from one subnet to another as (router index, subnet reached) steps, for
+    /// drawing; empty when `from == to` or when there is no path.
+    pub fn path(&self, from: SubnetIx, to: SubnetIx) -> Vec<(usize, SubnetIx)> {
+        self.hops.path(from, to)
+    }
+
+    /// The explanation of one list entry (see [`crate::explain`]); `None` for indices out of
+    /// range.
+    pub fn explain(&self, service: usize, list: usize, entry: usize) -> Option<Explanation> {
+        crate::explain::explain(self, service, list, entry)
+    }
+
+    /// Text of an address of a service (`"10.0.0.1"`), or `"?"` out of range.
+    pub fn address_text(&self, service: usize, address: AddressIx) -> String {
+        self.services
+            .get(service)
+            .and_then(|s| s.addresses.get(address))
+            .map_or_else(|| "?".to_owned(), |a| a.ip.to_string())
+    }
+}
+
+impl ServicePlan {
+    /// The list of a client node, if it is a client of this service.
+    pub fn list_for_node(&self, node: NodeIx) -> Option<&ClientList> {
+        self.lists.iter().find(|l| l.node == node)
+    }
+
+    /// Index into [`ServicePlan::lists`] of a client node's list.
+    pub fn list_index(&self, node: NodeIx) -> Option<usize> {
+        self.lists.iter().position(|l| l.node == node)
+    }
+
+    /// The server index of a node, if it serves this service.
+    pub fn server_index(&self, node: NodeIx) -> Option<ServerIx> {
+        self.servers.iter().position(|s| s.node == node)
+    }
+
+    /// Loads with any set of failed server nodes: each client is served by the first address of
+    /// its list that it can reach and whose server is up.
+    pub fn failover(&self, failed: &[ServerIx]) -> FailoverLoad {
+        crate::load::failover(self, failed)
+    }
 }

@@ -1,0 +1,294 @@
+//! Hop distances (spec §2): breadth-first search over subnets and routers, and path drawing.
+//!
+//! The graph is bipartite: a subnet is joined to each router attached to it, and crossing a
+//! router is one hop. Only subnets attached to at least one router ("routed" subnets) can reach
+//! another subnet, so rows are kept over routed subnets only (implicit subnets, which no router
+//! touches, cost nothing). Rows are precomputed for the *source* subnets the compile needs (the
+//! subnets of service addresses); any other pair is answered by a breadth-first search on demand.
+
+use crate::plan::SubnetIx;
+use serde::Serialize;
+
+/// Marks "no value" in the compact `u32` arrays (unreachable, not routed, no row).
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Router hops between subnets, with what is needed to draw a path.
+///
+/// Read it with [`HopTable::get`] (distance), [`HopTable::first_step`] and [`HopTable::path`];
+/// all take subnet indices into [`crate::Plan::subnets`] and never panic on bad indices. Router
+/// indices are positions in `Document::routers`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HopTable {
+    /// Number of subnets.
+    pub size: usize,
+    /// CSR: routers attached to each subnet.
+    #[serde(skip)]
+    subnet_start: Vec<u32>,
+    #[serde(skip)]
+    subnet_routers: Vec<u32>,
+    /// CSR: subnets attached to each router (deduplicated, document order).
+    #[serde(skip)]
+    router_start: Vec<u32>,
+    #[serde(skip)]
+    router_subnets: Vec<u32>,
+    /// Subnet -> compact index among routed subnets, or [`NONE`].
+    #[serde(skip)]
+    routed: Vec<u32>,
+    #[serde(skip)]
+    n_routed: usize,
+    /// Subnet -> row in `rows`, or [`NONE`].
+    #[serde(skip)]
+    row_of: Vec<u32>,
+    /// `rows[row * n_routed + routed[b]]` = hops from the row's subnet to `b`, or [`NONE`].
+    #[serde(skip)]
+    rows: Vec<u32>,
+}
+
+impl HopTable {
+    /// Builds the graph of `size` subnets and the given routers (each a list of subnet indices;
+    /// out-of-range indices are ignored), and precomputes rows from `sources`.
+    pub fn build(size: usize, routers: &[Vec<SubnetIx>], sources: &[SubnetIx]) -> HopTable {
+        let mut router_start = Vec::with_capacity(routers.len() + 1);
+        let mut router_subnets = Vec::new();
+        let mut degree = vec![0u32; size];
+        let mut seen = vec![NONE; size];
+        for (r, subs) in routers.iter().enumerate() {
+            router_start.push(router_subnets.len() as u32);
+            for &s in subs {
+                if s < size && seen[s] != r as u32 {
+                    seen[s] = r as u32;
+                    router_subnets.push(s as u32);
+                    degree[s] += 1;
+                }
+            }
+        }
+        router_start.push(router_subnets.len() as u32);
+        let mut subnet_start = Vec::with_capacity(size + 1);
+        let mut acc = 0u32;
+        for &d in &degree {
+            subnet_start.push(acc);
+            acc += d;
+        }
+        subnet_start.push(acc);
+        let mut fill = subnet_start.clone();
+        let mut subnet_routers = vec![0u32; acc as usize];
+        for r in 0..routers.len() {
+            for &s in &router_subnets[router_start[r] as usize..router_start[r + 1] as usize] {
+                subnet_routers[fill[s as usize] as usize] = r as u32;
+                fill[s as usize] += 1;
+            }
+        }
+        let mut routed = vec![NONE; size];
+        let mut n_routed = 0usize;
+        for s in 0..size {
+            if degree[s] > 0 {
+                routed[s] = n_routed as u32;
+                n_routed += 1;
+            }
+        }
+        let mut table = HopTable {
+            size,
+            subnet_start,
+            subnet_routers,
+            router_start,
+            router_subnets,
+            routed,
+            n_routed,
+            row_of: vec![NONE; size],
+            rows: Vec::new(),
+        };
+        let mut wanted: Vec<SubnetIx> =
+            sources.iter().copied().filter(|&s| s < size && table.routed[s] != NONE).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut rows = vec![NONE; wanted.len() * n_routed];
+        let mut scratch = Bfs::new(routers.len());
+        for (row, &s) in wanted.iter().enumerate() {
+            table.row_of[s] = row as u32;
+            scratch.run(&table, s, &mut rows[row * n_routed..(row + 1) * n_routed]);
+        }
+        table.rows = rows;
+        table
+    }
+
+    /// Hops between subnets `a` and `b`: 0 when equal, `None` when unreachable or out of range.
+    pub fn get(&self, a: SubnetIx, b: SubnetIx) -> Option<u32> {
+        if a >= self.size || b >= self.size {
+            return None;
+        }
+        if a == b {
+            return Some(0);
+        }
+        let (ra, rb) = (self.routed[a], self.routed[b]);
+        if ra == NONE || rb == NONE {
+            return None;
+        }
+        let d = if self.row_of[a] != NONE {
+            self.rows[self.row_of[a] as usize * self.n_routed + rb as usize]
+        } else if self.row_of[b] != NONE {
+            self.rows[self.row_of[b] as usize * self.n_routed + ra as usize]
+        } else {
+            self.row_from(a)[rb as usize]
+        };
+        (d != NONE).then_some(d)
+    }
+
+    /// Hot-path lookup for the compile: `to` must have a precomputed row or be unrouted.
+    #[inline]
+    pub(crate) fn get_fast(&self, from: SubnetIx, to: SubnetIx) -> u32 {
+        if from == to {
+            return 0;
+        }
+        let (Some(&rf), Some(&row)) = (self.routed.get(from), self.row_of.get(to)) else {
+            return NONE;
+        };
+        if rf == NONE {
+            return NONE;
+        }
+        if row == NONE {
+            return self.get(from, to).unwrap_or(NONE);
+        }
+        self.rows[row as usize * self.n_routed + rf as usize]
+    }
+
+    /// The routers attached to a subnet (indices into `Document::routers`).
+    pub fn routers_of(&self, subnet: SubnetIx) -> &[u32] {
+        if subnet >= self.size {
+            return &[];
+        }
+        &self.subnet_routers
+            [self.subnet_start[subnet] as usize..self.subnet_start[subnet + 1] as usize]
+    }
+
+    /// The subnets a router is attached to (deduplicated, document order).
+    pub fn subnets_of(&self, router: usize) -> &[u32] {
+        if router + 1 >= self.router_start.len() {
+            return &[];
+        }
+        &self.router_subnets
+            [self.router_start[router] as usize..self.router_start[router + 1] as usize]
+    }
+
+    /// The first step of a shortest path from `from` to `to`: (router crossed, subnet reached).
+    /// `None` when they are equal or unreachable. Ties go to the lowest router index, then the
+    /// router's subnet order.
+    pub fn first_step(&self, from: SubnetIx, to: SubnetIx) -> Option<(usize, SubnetIx)> {
+        self.path(from, to).first().copied()
+    }
+
+    /// A shortest path from `from` to `to` as (router crossed, subnet reached) steps; empty
+    /// when they are equal or unreachable.
+    pub fn path(&self, from: SubnetIx, to: SubnetIx) -> Vec<(usize, SubnetIx)> {
+        let Some(total) = self.get(from, to) else {
+            return Vec::new();
+        };
+        if total == 0 {
+            return Vec::new();
+        }
+        // Distances to `to` over routed subnets (symmetric graph: from `to`).
+        let owned;
+        let to_row: &[u32] = if self.row_of[to] != NONE {
+            let r = self.row_of[to] as usize;
+            &self.rows[r * self.n_routed..(r + 1) * self.n_routed]
+        } else {
+            owned = self.row_from(to);
+            &owned
+        };
+        let mut path = Vec::with_capacity(total as usize);
+        let mut here = from;
+        let mut left = total;
+        while left > 0 {
+            let mut step = None;
+            'routers: for &r in self.routers_of(here) {
+                for &s in self.subnets_of(r as usize) {
+                    let rs = self.routed[s as usize];
+                    if rs != NONE && to_row[rs as usize] == left - 1 {
+                        step = Some((r as usize, s as usize));
+                        break 'routers;
+                    }
+                }
+            }
+            let Some((r, s)) = step else { break };
+            path.push((r, s));
+            here = s;
+            left -= 1;
+        }
+        path
+    }
+
+    /// A full row (over routed subnets) from a routed subnet, by breadth-first search.
+    fn row_from(&self, from: SubnetIx) -> Vec<u32> {
+        let mut out = vec![NONE; self.n_routed];
+        if from < self.size && self.routed[from] != NONE {
+            Bfs::new(self.router_start.len().saturating_sub(1)).run(self, from, &mut out);
+        }
+        out
+    }
+}
+
+/// Reusable breadth-first search state.
+struct Bfs {
+    router_stamp: Vec<u32>,
+    stamp: u32,
+    queue: Vec<u32>,
+}
+
+impl Bfs {
+    fn new(routers: usize) -> Bfs {
+        Bfs { router_stamp: vec![0; routers], stamp: 0, queue: Vec::new() }
+    }
+
+    /// Fills `out` (indexed by routed index) with hops from `from`.
+    fn run(&mut self, t: &HopTable, from: SubnetIx, out: &mut [u32]) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.router_stamp.iter_mut().for_each(|x| *x = 0);
+            self.stamp = 1;
+        }
+        out.iter_mut().for_each(|x| *x = NONE);
+        self.queue.clear();
+        out[t.routed[from] as usize] = 0;
+        self.queue.push(from as u32);
+        let mut head = 0;
+        while head < self.queue.len() {
+            let u = self.queue[head] as usize;
+            head += 1;
+            let du = out[t.routed[u] as usize];
+            for &r in t.routers_of(u) {
+                let r = r as usize;
+                if self.router_stamp[r] == self.stamp {
+                    continue;
+                }
+                self.router_stamp[r] = self.stamp;
+                for &v in t.subnets_of(r) {
+                    let rv = t.routed[v as usize] as usize;
+                    if out[rv] == NONE {
+                        out[rv] = du + 1;
+                        self.queue.push(v);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_and_island() {
+        // 0 -r0- 1 -r1- 2 ; 3 alone.
+        let t = HopTable::build(4, &[vec![0, 1], vec![1, 2]], &[0]);
+        assert_eq!(t.get(0, 2), Some(2));
+        assert_eq!(t.get(2, 0), Some(2));
+        assert_eq!(t.get(1, 2), Some(1));
+        assert_eq!(t.get(3, 3), Some(0));
+        assert_eq!(t.get(0, 3), None);
+        assert_eq!(t.get(0, 9), None);
+        assert_eq!(t.path(0, 2), vec![(0, 1), (1, 2)]);
+        assert_eq!(t.path(2, 0), vec![(1, 1), (0, 0)]);
+        assert_eq!(t.first_step(2, 1), Some((1, 1)));
+        assert!(t.path(0, 3).is_empty());
+    }
+}

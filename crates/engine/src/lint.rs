@@ -1,0 +1,297 @@
+//! Diagnostics about the computed plan: warnings (unserved clients, unreachable addresses,
+//! services without servers) and lints (issue 3 item 7: rotation residues that leave servers
+//! idle or doubled, a subnet whose clients all pick one local server, a priority tier that sends
+//! every client to the same first address).
+
+use crate::diagnostics::{Diagnostic, Item, Severity};
+use crate::plan::{Plan, ServicePlan};
+use crate::strategy::Strategy;
+use std::collections::HashMap;
+
+/// Every diagnostic code the engine emits: (code, severity, what it means). The format
+/// documentation and the tests are kept in step with this table.
+pub const CODES: &[(&str, Severity, &str)] = &[
+    ("unknown-format", Severity::Warning, "the document's `format` is not cluster-planner/1; read as it anyway"),
+    ("duplicate-cluster", Severity::Error, "two clusters share an id; the first is used"),
+    ("duplicate-network", Severity::Error, "two networks share a name; the first is used"),
+    ("unknown-network", Severity::Error, "a subnet maps to a network that is not defined; its addresses get no priority"),
+    ("invalid-prefix", Severity::Error, "a subnet prefix is not CIDR text; it holds no address"),
+    ("prefix-host-bits", Severity::Warning, "a subnet prefix has host bits set; they are cleared"),
+    ("duplicate-subnet", Severity::Error, "two subnets have the same prefix; addresses belong to the first"),
+    ("unknown-router-subnet", Severity::Error, "a router names a subnet that is not defined; that attachment is ignored"),
+    ("duplicate-node-uid", Severity::Error, "two nodes share a UID"),
+    ("unknown-cluster", Severity::Error, "a node or service names a cluster that does not exist"),
+    ("duplicate-node-number", Severity::Error, "a node number is used twice in one cluster"),
+    ("online-not-defined", Severity::Error, "a node is online in a cluster it is not defined to; it is treated as offline"),
+    ("invalid-address", Severity::Error, "an address is not IPv4 or IPv6 text; it is left out"),
+    ("duplicate-address", Severity::Error, "an address appears twice (on two nodes, or twice on one); the first node owns it"),
+    ("address-without-subnet", Severity::Error, "a node address is in no subnet; it gets an implicit /32 or /128 subnet"),
+    ("no-registry-server", Severity::Warning, "a cluster has no registry server, so it cannot go online"),
+    ("unknown-registry-server", Severity::Error, "a cluster's registry server number is not a node number of the cluster"),
+    ("duplicate-service", Severity::Error, "two services of one cluster share a name; the first is used"),
+    ("duplicate-service-address", Severity::Error, "a service lists an address twice; it is listed once"),
+    ("unowned-service-address", Severity::Error, "a service address belongs to no node; it is listed but serves no load"),
+    ("server-outside-cluster", Severity::Warning, "a service address belongs to a node not defined to the service's cluster; it serves no load"),
+    ("registry-mismatch", Severity::Warning, "the `registry` service's addresses and the cluster's registry servers disagree"),
+    ("no-server", Severity::Warning, "a service with clients has no server node at all"),
+    ("unserved-client", Severity::Warning, "a client cannot reach any server of a service"),
+    ("unreachable-address", Severity::Warning, "a service address is unreachable from some clients (listed last in its tier, flagged)"),
+    ("residue-imbalance", Severity::Lint, "under rotation, the node numbers' residues leave a server of an equidistant group idle or doubled"),
+    ("subnet-one-server", Severity::Lint, "every client of a subnet picks the same server, on that subnet, first"),
+    ("tier-one-first", Severity::Lint, "a priority tier sends every client to the same first address"),
+];
+
+/// Warnings and lints of a computed plan, service by service.
+pub(crate) fn plan_diagnostics(plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for sp in &plan.services {
+        service_warnings(plan, sp, &mut out);
+        if matches!(plan.strategy, Strategy::Rotation | Strategy::Spread) {
+            residues(plan, sp, &mut out);
+        }
+        subnet_one_server(plan, sp, &mut out);
+        tier_one_first(plan, sp, &mut out);
+    }
+    out
+}
+
+fn service_item(sp: &ServicePlan) -> Item {
+    Item::Service { cluster: sp.cluster.clone(), name: sp.service.clone() }
+}
+
+fn service_warnings(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
+    if sp.servers.is_empty() && !sp.lists.is_empty() {
+        out.push(Diagnostic {
+            severity: Severity::Warning,
+            code: "no-server",
+            item: service_item(sp),
+            message: format!(
+                "service {} of cluster {} has {} clients but no server node: every client is unserved",
+                sp.service,
+                sp.cluster,
+                sp.lists.len()
+            ),
+        });
+    } else {
+        for (i, list) in sp.lists.iter().enumerate() {
+            if sp.load.serving.get(i).copied().flatten().is_none() {
+                let uid = plan.nodes.get(list.node).map_or("?", |n| n.uid.as_str());
+                out.push(Diagnostic {
+                    severity: Severity::Warning,
+                    code: "unserved-client",
+                    item: Item::Node { uid: uid.to_owned() },
+                    message: format!(
+                        "node {uid} (number {}) cannot reach any server of service {} of cluster {}",
+                        list.number, sp.service, sp.cluster
+                    ),
+                });
+            }
+        }
+    }
+    // Unreachable addresses, counted per address.
+    let mut unreachable = vec![(0usize, None); sp.addresses.len()];
+    for list in &sp.lists {
+        for e in &list.entries {
+            if e.hops.is_none() && !e.local {
+                if let Some(u) = unreachable.get_mut(e.address) {
+                    u.0 += 1;
+                    u.1.get_or_insert(list.node);
+                }
+            }
+        }
+    }
+    for (a, (count, first)) in unreachable.into_iter().enumerate() {
+        let Some(first) = first else { continue };
+        let addr = &sp.addresses[a];
+        let owner =
+            addr.server.and_then(|s| sp.servers.get(s)).and_then(|s| plan.nodes.get(s.node));
+        let first_uid = plan.nodes.get(first).map_or("?", |n| n.uid.as_str());
+        out.push(Diagnostic {
+            severity: Severity::Warning,
+            code: "unreachable-address",
+            item: Item::Address {
+                address: addr.ip.to_string(),
+                node: owner.map(|n| n.uid.clone()),
+            },
+            message: format!(
+                "address {} of service {} of cluster {} is unreachable from {count} of {} clients \
+                 (node {first_uid} first); they list it last in its tier",
+                addr.ip,
+                sp.service,
+                sp.cluster,
+                sp.lists.len()
+            ),
+        });
+    }
+}
+
+/// Under rotation (and spread, whose first pick is the same), the first pick inside a group of
+/// `m` equidistant addresses is `n mod m`: if the node numbers of the clients choosing first
+/// from that group are not spread over the residues, a server is idle or doubled.
+fn residues(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
+    // Key: (tier, hops, m, lowest address, hash of the group's address set).
+    type Key = (u16, Option<u32>, u16, usize, u64);
+    // Value: (the group's addresses by group index, first picks per group index).
+    type Counts = (Vec<usize>, Vec<usize>);
+    let mut groups: HashMap<Key, Counts> = HashMap::new();
+    let _ = plan;
+    for list in &sp.lists {
+        let Some(first) = list.entries.first() else {
+            continue;
+        };
+        let m = first.group_size as usize;
+        if first.local || m < 2 || list.entries.len() < m {
+            continue;
+        }
+        let group = &list.entries[..m];
+        let mut lowest = usize::MAX;
+        let mut hash = 0u64;
+        for e in group {
+            if e.group_index == 0 {
+                lowest = e.address;
+            }
+            hash ^= (e.address as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+        }
+        let key = (first.tier, first.hops, first.group_size, lowest, hash);
+        let slot = groups.entry(key).or_insert_with(|| {
+            let mut members = vec![usize::MAX; m];
+            for e in group {
+                if let Some(x) = members.get_mut(e.group_index as usize) {
+                    *x = e.address;
+                }
+            }
+            (members, vec![0; m])
+        });
+        if let Some(c) = slot.1.get_mut(first.group_index as usize) {
+            *c += 1;
+        }
+    }
+    let mut found: Vec<(Key, Counts)> = groups.into_iter().collect();
+    found.sort_by_key(|(k, _)| (k.0, k.1, k.3, k.2, k.4));
+    for (_, (members, counts)) in found {
+        let m = counts.len();
+        let total: usize = counts.iter().sum();
+        let ceil = total.div_ceil(m);
+        let min = counts.iter().copied().min().unwrap_or(0);
+        let max = counts.iter().copied().max().unwrap_or(0);
+        if total < m || !(min == 0 || (ceil >= 1 && max >= 2 * ceil)) {
+            continue;
+        }
+        let text = |a: usize| sp.addresses.get(a).map_or("?".to_owned(), |x| x.ip.to_string());
+        let spread: Vec<String> =
+            members.iter().zip(&counts).map(|(&a, c)| format!("{} {c}", text(a))).collect();
+        let idle: Vec<String> =
+            members.iter().zip(&counts).filter(|(_, &c)| c == 0).map(|(&a, _)| text(a)).collect();
+        let what = if idle.is_empty() {
+            format!("one server gets {max} while an even share is {ceil}")
+        } else {
+            format!("{} never first (idle)", idle.join(", "))
+        };
+        out.push(Diagnostic {
+            severity: Severity::Lint,
+            code: "residue-imbalance",
+            item: service_item(sp),
+            message: format!(
+                "service {} of cluster {}: the {total} clients choosing first among {m} \
+                 equidistant addresses pick by node number mod {m}, and their numbers leave {what} \
+                 (first choices: {})",
+                sp.service,
+                sp.cluster,
+                spread.join(", ")
+            ),
+        });
+    }
+}
+
+/// Every client on a subnet picks the same server first, and that server is on the subnet.
+fn subnet_one_server(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
+    if sp.servers.len() < 2 {
+        return;
+    }
+    // subnet -> (clients, the one server they pick, or None once they disagree / unserved)
+    let mut per: HashMap<usize, (usize, Option<usize>)> = HashMap::new();
+    for (i, list) in sp.lists.iter().enumerate() {
+        let serving = sp.load.serving.get(i).copied().flatten();
+        let Some(node) = plan.nodes.get(list.node) else {
+            continue;
+        };
+        for (j, a) in node.addresses.iter().enumerate() {
+            if node.addresses[..j].iter().any(|b| b.subnet == a.subnet) {
+                continue;
+            }
+            let slot = per.entry(a.subnet).or_insert((0, serving));
+            if slot.0 > 0 && slot.1 != serving {
+                slot.1 = None;
+            }
+            slot.0 += 1;
+        }
+    }
+    let mut hits: Vec<(usize, usize, usize)> = per
+        .into_iter()
+        .filter_map(|(subnet, (count, server))| {
+            let server = server?;
+            let on_subnet = sp
+                .servers
+                .get(server)?
+                .addresses
+                .iter()
+                .any(|&a| sp.addresses.get(a).is_some_and(|x| x.subnet == subnet));
+            (count >= 2 && on_subnet).then_some((subnet, count, server))
+        })
+        .collect();
+    hits.sort_unstable();
+    for (subnet, count, server) in hits {
+        let prefix = plan.subnets.get(subnet).map_or("?".to_owned(), |s| s.prefix.clone());
+        let node = sp.servers.get(server).and_then(|s| plan.nodes.get(s.node));
+        out.push(Diagnostic {
+            severity: Severity::Lint,
+            code: "subnet-one-server",
+            item: Item::Subnet { prefix: prefix.clone() },
+            message: format!(
+                "all {count} clients on subnet {prefix} pick node {} (number {}) first for service \
+                 {} of cluster {}: it is on their subnet, so it carries the whole subnet",
+                node.map_or("?", |n| n.uid.as_str()),
+                sp.servers.get(server).map_or(0, |s| s.number),
+                sp.service,
+                sp.cluster
+            ),
+        });
+    }
+}
+
+/// Every client's list starts with the same address, the only one of its priority tier.
+fn tier_one_first(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
+    let _ = plan;
+    let owned = sp.addresses.iter().filter(|a| a.server.is_some()).count();
+    if sp.lists.len() < 2 || owned < 2 {
+        return;
+    }
+    let Some(first) = sp.lists[0].entries.first() else {
+        return;
+    };
+    if sp.lists.iter().any(|l| l.entries.first().map(|e| e.address) != Some(first.address)) {
+        return;
+    }
+    let in_tier = sp.lists[0].entries.iter().filter(|e| e.tier == first.tier).count();
+    if in_tier != 1 {
+        return;
+    }
+    let priority = sp.tiers.get(first.tier as usize).copied().flatten();
+    let addr = sp.addresses.get(first.address).map_or("?".to_owned(), |a| a.ip.to_string());
+    out.push(Diagnostic {
+        severity: Severity::Lint,
+        code: "tier-one-first",
+        item: service_item(sp),
+        message: format!(
+            "every client of service {} of cluster {} lists {addr} first: it is the only address of \
+             its tier ({}), so it takes all {} clients while the service has {owned} addresses",
+            sp.service,
+            sp.cluster,
+            match priority {
+                Some(p) => format!("priority {p}"),
+                None => "no priority".to_owned(),
+            },
+            sp.lists.len()
+        ),
+    });
+}

@@ -1,0 +1,403 @@
+//! Ordered service lists (spec §3) and the strategies inside equidistant groups (spec §7).
+//!
+//! A list is built tier by tier: priority tiers (highest first, no priority last), inside a tier
+//! the client's own (local) addresses in address order, then groups of equidistant addresses by
+//! ascending hops, unreachable last. Only the order inside a group depends on the client's node
+//! number (or UID) and the strategy.
+//!
+//! Speed: the tier/hop grouping depends only on the set of subnets a client is on, so it is
+//! computed once per distinct set (a *template*) and each client only applies its strategy's
+//! permutation while writing its entries. Clients that own some of the service's addresses
+//! (servers, few) get a template of their own without those addresses.
+
+use crate::hops::{HopTable, NONE};
+use crate::plan::{AddressIx, ClientList, Entry, NodeInfo, NodeIx, ServiceAddress, SubnetIx};
+use crate::strategy::Strategy;
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// FNV-1a 64-bit offset basis.
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Continues an FNV-1a-64 hash over `bytes`.
+pub fn fnv1a64(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// The rendezvous weight of an address for a client: FNV-1a-64 of `uid + "|" + address text`.
+pub fn rendezvous_weight(uid: &str, address: &str) -> u64 {
+    fnv1a64(fnv1a64(fnv1a64(FNV_OFFSET, uid.as_bytes()), b"|"), address.as_bytes())
+}
+
+/// splitmix64: the shuffle strategy's generator (small, portable, stable across versions).
+pub fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The seed of the shuffle of one group: the view's seed, the client's UID, and the group's
+/// tier and hops (so groups shuffle independently).
+pub fn shuffle_seed(seed: u64, uid: &str, tier: u16, hops: Option<u32>) -> u64 {
+    let mut s = seed ^ fnv1a64(FNV_OFFSET, uid.as_bytes());
+    s ^= u64::from(tier) << 48;
+    s ^= u64::from(hops.unwrap_or(NONE)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    s
+}
+
+/// Writes the shuffle permutation of a group of `m` into `perm` (Fisher-Yates, multiply-shift).
+pub fn shuffle_permutation(state: u64, m: usize, perm: &mut Vec<u32>) {
+    let mut state = state;
+    perm.clear();
+    perm.extend(0..m as u32);
+    for i in (1..m).rev() {
+        let r = splitmix64(&mut state);
+        let j = ((u128::from(r) * (i as u128 + 1)) >> 64) as usize;
+        perm.swap(i, j);
+    }
+}
+
+/// The `spread` strategy's k-th pick in a group of `m` for node number `n` (spec §7).
+pub fn spread_index(n: u64, m: u64, k: u64) -> u64 {
+    let f = n % m;
+    if k == 0 || m < 2 {
+        return (f + k) % m;
+    }
+    (f + 1 + ((n / m + k - 1) % (m - 1))) % m
+}
+
+/// The `rotation` strategy's k-th pick: `((n mod m) + k) mod m`.
+pub fn rotation_index(n: u64, m: u64, k: u64) -> u64 {
+    ((n % m) + k) % m
+}
+
+/// A run of equidistant addresses of one tier inside a template's order.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    start: u32,
+    len: u32,
+    tier: u16,
+    hops: u32,
+}
+
+#[derive(Debug, Default)]
+struct Template {
+    /// Address indices sorted by (tier, hops, address).
+    order: Vec<u32>,
+    groups: Vec<Group>,
+}
+
+/// Distinct priorities of a service's addresses, highest first, `None` last; and each
+/// address's tier.
+pub(crate) fn tiers(addresses: &[ServiceAddress]) -> (Vec<Option<i64>>, Vec<u16>) {
+    let mut prios: Vec<i64> = addresses.iter().filter_map(|a| a.priority).collect();
+    prios.sort_unstable_by(|a, b| b.cmp(a));
+    prios.dedup();
+    let mut tiers: Vec<Option<i64>> = prios.iter().copied().map(Some).collect();
+    if addresses.iter().any(|a| a.priority.is_none()) {
+        tiers.push(None);
+    }
+    let tier_of = addresses
+        .iter()
+        .map(|a| {
+            let t = match a.priority {
+                Some(p) => prios.iter().position(|&x| x == p).unwrap_or(0),
+                None => prios.len(),
+            };
+            u16::try_from(t).unwrap_or(u16::MAX)
+        })
+        .collect();
+    (tiers, tier_of)
+}
+
+/// Orders the lists of one service's clients.
+pub(crate) struct Orderer<'a> {
+    hops: &'a HopTable,
+    nodes: &'a [NodeInfo],
+    addresses: &'a [ServiceAddress],
+    strategy: Strategy,
+    tier_of: Vec<u16>,
+    /// Address indices sorted by (tier, address).
+    base: Vec<u32>,
+    /// Position of each address in `base`.
+    rank: Vec<u32>,
+    /// Address text, for rendezvous.
+    texts: Vec<String>,
+    by_ip: HashMap<IpAddr, AddressIx>,
+    /// Subnet -> template, for clients on one subnet.
+    single: HashMap<SubnetIx, u32>,
+    /// Subnet set -> template, for clients on several.
+    multi: HashMap<Vec<SubnetIx>, u32>,
+    templates: Vec<Template>,
+    own: Template,
+    keyed: Vec<(u64, u32)>,
+    subs: Vec<SubnetIx>,
+    locals: Vec<u32>,
+    perm: Vec<u32>,
+    weights: Vec<(u64, u32)>,
+}
+
+impl<'a> Orderer<'a> {
+    pub(crate) fn new(
+        hops: &'a HopTable,
+        nodes: &'a [NodeInfo],
+        addresses: &'a [ServiceAddress],
+        strategy: Strategy,
+    ) -> Self {
+        let (_, tier_of) = tiers(addresses);
+        let mut base: Vec<u32> = (0..addresses.len() as u32).collect();
+        base.sort_by(|&a, &b| {
+            (tier_of[a as usize], addresses[a as usize].ip)
+                .cmp(&(tier_of[b as usize], addresses[b as usize].ip))
+        });
+        let mut rank = vec![0u32; addresses.len()];
+        for (r, &a) in base.iter().enumerate() {
+            rank[a as usize] = r as u32;
+        }
+        let texts = if matches!(strategy, Strategy::Rendezvous) {
+            addresses.iter().map(|a| a.ip.to_string()).collect()
+        } else {
+            Vec::new()
+        };
+        let by_ip = addresses.iter().enumerate().map(|(i, a)| (a.ip, i)).collect();
+        Orderer {
+            hops,
+            nodes,
+            addresses,
+            strategy,
+            tier_of,
+            base,
+            rank,
+            texts,
+            by_ip,
+            single: HashMap::new(),
+            multi: HashMap::new(),
+            templates: Vec::new(),
+            own: Template::default(),
+            keyed: Vec::new(),
+            subs: Vec::new(),
+            locals: Vec::new(),
+            perm: Vec::new(),
+            weights: Vec::new(),
+        }
+    }
+
+    /// The list of one client (node `node`, node number `number`).
+    pub(crate) fn list(&mut self, node: NodeIx, number: u32) -> ClientList {
+        let mut entries = Vec::with_capacity(self.addresses.len());
+        self.order_into(node, number, &mut entries);
+        ClientList { node, number, entries }
+    }
+
+    /// Writes the ordered entries of one client into `out` (cleared first).
+    pub(crate) fn order_into(&mut self, node: NodeIx, number: u32, out: &mut Vec<Entry>) {
+        out.clear();
+        let Some(info) = self.nodes.get(node) else {
+            return;
+        };
+        self.subs.clear();
+        self.locals.clear();
+        for a in &info.addresses {
+            if !self.subs.contains(&a.subnet) {
+                self.subs.push(a.subnet);
+            }
+            if let Some(&ix) = self.by_ip.get(&a.ip) {
+                if !self.locals.contains(&(ix as u32)) {
+                    self.locals.push(ix as u32);
+                }
+            }
+        }
+        self.subs.sort_unstable();
+        let template_ix = if self.locals.is_empty() {
+            let found = if self.subs.len() == 1 {
+                self.single.get(&self.subs[0]).copied()
+            } else {
+                self.multi.get(&self.subs).copied()
+            };
+            match found {
+                Some(t) => Some(t as usize),
+                None => {
+                    let mut t = Template::default();
+                    self.fill_template(&mut t);
+                    let ix = self.templates.len();
+                    self.templates.push(t);
+                    if self.subs.len() == 1 {
+                        self.single.insert(self.subs[0], ix as u32);
+                    } else {
+                        self.multi.insert(self.subs.clone(), ix as u32);
+                    }
+                    Some(ix)
+                }
+            }
+        } else {
+            let mut t = std::mem::take(&mut self.own);
+            self.fill_template(&mut t);
+            self.own = t;
+            let rank = &self.rank;
+            self.locals.sort_unstable_by_key(|&a| rank[a as usize]);
+            None
+        };
+        let template = match template_ix {
+            Some(ix) => std::mem::take(&mut self.templates[ix]),
+            None => std::mem::take(&mut self.own),
+        };
+        self.emit(&template, &info.uid, number, out);
+        match template_ix {
+            Some(ix) => self.templates[ix] = template,
+            None => self.own = template,
+        }
+    }
+
+    /// Groups the non-local addresses by (tier, hops from the client's subnets).
+    fn fill_template(&mut self, t: &mut Template) {
+        t.order.clear();
+        t.groups.clear();
+        self.keyed.clear();
+        for &a in &self.base {
+            if self.locals.contains(&a) {
+                continue;
+            }
+            let sub = self.addresses[a as usize].subnet;
+            let mut d = NONE;
+            for &s in &self.subs {
+                d = d.min(self.hops.get_fast(s, sub));
+            }
+            let key = (u64::from(self.tier_of[a as usize]) << 32) | u64::from(d);
+            self.keyed.push((key, a));
+        }
+        // Stable: `base` is in (tier, address) order, so each group stays in address order.
+        self.keyed.sort_by_key(|&(k, _)| k);
+        let mut i = 0;
+        while i < self.keyed.len() {
+            let key = self.keyed[i].0;
+            let start = i;
+            while i < self.keyed.len() && self.keyed[i].0 == key {
+                t.order.push(self.keyed[i].1);
+                i += 1;
+            }
+            t.groups.push(Group {
+                start: start as u32,
+                len: (i - start) as u32,
+                tier: (key >> 32) as u16,
+                hops: key as u32,
+            });
+        }
+    }
+
+    fn emit(&mut self, t: &Template, uid: &str, number: u32, out: &mut Vec<Entry>) {
+        let n = u64::from(number);
+        let mut li = 0;
+        let uid_state = match self.strategy {
+            Strategy::Rendezvous => fnv1a64(fnv1a64(FNV_OFFSET, uid.as_bytes()), b"|"),
+            _ => 0,
+        };
+        for g in &t.groups {
+            while li < self.locals.len() && self.tier_of[self.locals[li] as usize] <= g.tier {
+                self.push_local(li, out);
+                li += 1;
+            }
+            let m = g.len as usize;
+            let group = &t.order[g.start as usize..g.start as usize + m];
+            let hops = (g.hops != NONE).then_some(g.hops);
+            let size = u16::try_from(m).unwrap_or(u16::MAX);
+            let entry = |k: usize, i: usize| Entry {
+                address: group[i] as usize,
+                tier: g.tier,
+                local: false,
+                hops,
+                group_size: size,
+                group_index: u16::try_from(i).unwrap_or(u16::MAX),
+                pick: u16::try_from(k).unwrap_or(u16::MAX),
+            };
+            match self.strategy {
+                Strategy::Rotation => {
+                    let r = (n % m as u64) as usize;
+                    for k in 0..m {
+                        let i = if r + k >= m { r + k - m } else { r + k };
+                        out.push(entry(k, i));
+                    }
+                }
+                Strategy::Spread => {
+                    for k in 0..m {
+                        out.push(entry(k, spread_index(n, m as u64, k as u64) as usize));
+                    }
+                }
+                Strategy::Rendezvous => {
+                    self.weights.clear();
+                    for (i, &a) in group.iter().enumerate() {
+                        let w = fnv1a64(uid_state, self.texts[a as usize].as_bytes());
+                        self.weights.push((w, i as u32));
+                    }
+                    self.weights.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+                    for (k, &(_, i)) in self.weights.iter().enumerate() {
+                        out.push(entry(k, i as usize));
+                    }
+                }
+                Strategy::Shuffle { seed } => {
+                    shuffle_permutation(shuffle_seed(seed, uid, g.tier, hops), m, &mut self.perm);
+                    for (k, &i) in self.perm.iter().enumerate() {
+                        out.push(entry(k, i as usize));
+                    }
+                }
+            }
+        }
+        while li < self.locals.len() {
+            self.push_local(li, out);
+            li += 1;
+        }
+    }
+
+    fn push_local(&self, li: usize, out: &mut Vec<Entry>) {
+        let a = self.locals[li];
+        out.push(Entry {
+            address: a as usize,
+            tier: self.tier_of[a as usize],
+            local: true,
+            hops: Some(0),
+            group_size: 1,
+            group_index: 0,
+            pick: 0,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_is_a_permutation_and_starts_like_rotation() {
+        for m in 1..9u64 {
+            for n in 0..40u64 {
+                let mut seen: Vec<u64> = (0..m).map(|k| spread_index(n, m, k)).collect();
+                assert_eq!(seen[0], rotation_index(n, m, 0));
+                seen.sort_unstable();
+                assert_eq!(seen, (0..m).collect::<Vec<_>>());
+            }
+        }
+    }
+
+    #[test]
+    fn fnv_known_value() {
+        // FNV-1a-64 of "a" is a published test vector.
+        assert_eq!(fnv1a64(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn shuffle_is_a_permutation() {
+        let mut p = Vec::new();
+        for m in 0..10 {
+            shuffle_permutation(m as u64 * 7, m, &mut p);
+            let mut s = p.clone();
+            s.sort_unstable();
+            assert_eq!(s, (0..m as u32).collect::<Vec<_>>());
+        }
+    }
+}

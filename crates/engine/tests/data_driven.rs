@@ -1,0 +1,135 @@
+//! Data-driven tests: every `tests/data/*.json` document is compiled and rendered as text
+//! (diagnostics, lists, load, hops, explanations), then compared with `tests/data/NAME.expected`.
+//! Run with `UPDATE_EXPECT=1` to write the expected files after checking the diff by eye.
+
+use clusterplan_engine::{compile, document, Strategy};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+/// Renders a compiled document the way the expected files hold it.
+fn render(text: &str) -> String {
+    let mut out = String::new();
+    let doc = match document::read(text) {
+        Ok(doc) => doc,
+        Err(e) => return format!("read error: {e}\n"),
+    };
+    // A fixture may pick its strategy with a top-level "strategy" extension field.
+    let strategy: Strategy = doc
+        .extra
+        .get("strategy")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default();
+    let plan = compile(&doc, strategy);
+    writeln!(out, "strategy {strategy}").unwrap();
+    writeln!(out, "# diagnostics").unwrap();
+    for d in &plan.diagnostics {
+        writeln!(out, "{d}").unwrap();
+    }
+    writeln!(out, "# subnets").unwrap();
+    for (i, s) in plan.subnets.iter().enumerate() {
+        let hops: Vec<String> = (0..plan.subnets.len())
+            .map(|j| plan.hops.get(i, j).map_or("-".to_owned(), |h| h.to_string()))
+            .collect();
+        writeln!(
+            out,
+            "{i} {}{} network={} hops=[{}]",
+            s.prefix,
+            if s.implicit { " (implicit)" } else { "" },
+            s.network.as_deref().unwrap_or("-"),
+            hops.join(" ")
+        )
+        .unwrap();
+    }
+    writeln!(out, "# lists").unwrap();
+    for sp in &plan.services {
+        for l in &sp.lists {
+            let entries: Vec<String> = l
+                .entries
+                .iter()
+                .map(|e| {
+                    let mut s = sp.addresses[e.address].ip.to_string();
+                    if e.local {
+                        s.push_str("(local)");
+                    } else if e.hops.is_none() {
+                        s.push_str("(unreachable)");
+                    }
+                    s
+                })
+                .collect();
+            writeln!(out, "{}\t{}\t{}\t{}", sp.cluster, sp.service, l.number, entries.join(","))
+                .unwrap();
+        }
+    }
+    writeln!(out, "# load").unwrap();
+    for sp in &plan.services {
+        let ld = &sp.load;
+        for (s, server) in sp.servers.iter().enumerate() {
+            let (worst, by) = ld.worst_single_failure[s];
+            let by = by.map_or("-".to_owned(), |f| sp.servers[f].number.to_string());
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t(worst when {by} fails)",
+                sp.cluster, sp.service, server.number, ld.first_choice[s], worst
+            )
+            .unwrap();
+        }
+        let ratio = |r: Option<f64>| r.map_or("-".to_owned(), |r| format!("{r:.3}"));
+        writeln!(
+            out,
+            "{}\t{}\tclients={} unserved={} balance={} worst-balance={}",
+            sp.cluster,
+            sp.service,
+            ld.clients,
+            ld.unserved,
+            ratio(ld.balance_first_choice),
+            ratio(ld.balance_worst_failure)
+        )
+        .unwrap();
+    }
+    // The first list's explanation of each service, entry by entry.
+    writeln!(out, "# explain").unwrap();
+    for (si, sp) in plan.services.iter().enumerate() {
+        if let Some(l) = sp.lists.first() {
+            for ei in 0..l.entries.len() {
+                let x = plan.explain(si, 0, ei).unwrap();
+                writeln!(
+                    out,
+                    "{} {} n={}: {} | {}",
+                    sp.service, ei, l.number, x.formula, x.summary
+                )
+                .unwrap();
+            }
+        }
+    }
+    out
+}
+
+/// The one helper: compiles `name.json` and compares with `name.expected`.
+fn check(name: &str) {
+    let dir = data_dir();
+    let input = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+    let actual = render(&input);
+    let expected_path = dir.join(format!("{name}.expected"));
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&expected_path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    if actual != expected {
+        panic!(
+            "{name}: output differs from {}\n--- expected\n{expected}\n--- actual\n{actual}",
+            expected_path.display()
+        );
+    }
+}
+
+macro_rules! data_tests {
+    ($($name:ident),* $(,)?) => { $( #[test] fn $name() { check(stringify!($name)); } )* };
+}
+
+data_tests!(seed_fig24, seed_fig22);
