@@ -1,0 +1,368 @@
+//! Diagram positions: the document's `layout` extension field, and the automatic layout for
+//! documents (or items) without positions. Pure functions, natively tested.
+//!
+//! The field looks like `{"nodes": {"<uid>": [x, y]}, "subnets": {"<prefix>": [x, y, w]},
+//! "routers": {"<name>": [x, y]}}`; other keys inside it are kept untouched.
+
+use crate::edit::net::SubnetIndex;
+use clusterplan_engine::Document;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+
+/// The name of the document's extension field holding the positions.
+pub const FIELD: &str = "layout";
+/// Size of a node's box.
+pub const NODE_W: f64 = 140.0;
+pub const NODE_H: f64 = 52.0;
+/// A router's radius.
+pub const ROUTER_R: f64 = 22.0;
+/// Thickness of a subnet's bar.
+pub const SUBNET_H: f64 = 12.0;
+/// Default and smallest width of a subnet's bar.
+pub const SUBNET_W: f64 = 320.0;
+pub const SUBNET_MIN_W: f64 = 120.0;
+/// The grid positions snap to.
+pub const GRID: f64 = 20.0;
+
+/// A point in diagram coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Pt {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Pt {
+    pub fn new(x: f64, y: f64) -> Pt {
+        Pt { x, y }
+    }
+}
+
+/// A subnet's bar: top-left corner and width.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Bar {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+}
+
+/// An axis-aligned rectangle.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    /// The rectangle spanned by two corners, in any order.
+    pub fn from_corners(a: Pt, b: Pt) -> Rect {
+        Rect { x: a.x.min(b.x), y: a.y.min(b.y), w: (a.x - b.x).abs(), h: (a.y - b.y).abs() }
+    }
+    pub fn contains(&self, p: Pt) -> bool {
+        p.x >= self.x && p.x <= self.x + self.w && p.y >= self.y && p.y <= self.y + self.h
+    }
+    pub fn intersects(&self, o: &Rect) -> bool {
+        self.x <= o.x + o.w && o.x <= self.x + self.w && self.y <= o.y + o.h && o.y <= self.y + self.h
+    }
+    pub fn union(&self, o: &Rect) -> Rect {
+        let x = self.x.min(o.x);
+        let y = self.y.min(o.y);
+        Rect { x, y, w: (self.x + self.w).max(o.x + o.w) - x, h: (self.y + self.h).max(o.y + o.h) - y }
+    }
+}
+
+/// Rounds a point to the grid.
+pub fn snap(p: Pt, on: bool) -> Pt {
+    if on {
+        Pt::new((p.x / GRID).round() * GRID, (p.y / GRID).round() * GRID)
+    } else {
+        p
+    }
+}
+
+/// Positions of the diagram's items, keyed as the document names them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layout {
+    pub nodes: BTreeMap<String, Pt>,
+    pub subnets: BTreeMap<String, Bar>,
+    pub routers: BTreeMap<String, Pt>,
+}
+
+fn number(v: Option<&Value>) -> Option<f64> {
+    v.and_then(Value::as_f64).filter(|f| f.is_finite())
+}
+
+fn num_value(f: f64) -> Value {
+    // Whole numbers are written as integers (smaller files, cleaner diffs).
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        Value::from(f as i64)
+    } else {
+        Value::from((f * 100.0).round() / 100.0)
+    }
+}
+
+impl Layout {
+    /// The positions stored in the document (entries that are not numbers are ignored).
+    pub fn read(doc: &Document) -> Layout {
+        let mut layout = Layout::default();
+        let Some(Value::Object(field)) = doc.extra.get(FIELD) else { return layout };
+        let entries = |key: &str| field.get(key).and_then(Value::as_object).into_iter().flatten();
+        for (uid, v) in entries("nodes") {
+            if let Some(a) = v.as_array() {
+                if let (Some(x), Some(y)) = (number(a.first()), number(a.get(1))) {
+                    layout.nodes.insert(uid.clone(), Pt::new(x, y));
+                }
+            }
+        }
+        for (name, v) in entries("routers") {
+            if let Some(a) = v.as_array() {
+                if let (Some(x), Some(y)) = (number(a.first()), number(a.get(1))) {
+                    layout.routers.insert(name.clone(), Pt::new(x, y));
+                }
+            }
+        }
+        for (prefix, v) in entries("subnets") {
+            if let Some(a) = v.as_array() {
+                if let (Some(x), Some(y)) = (number(a.first()), number(a.get(1))) {
+                    let w = number(a.get(2)).unwrap_or(SUBNET_W).max(SUBNET_MIN_W);
+                    layout.subnets.insert(prefix.clone(), Bar { x, y, w });
+                }
+            }
+        }
+        layout
+    }
+
+    /// Writes the positions into the document's `layout` field, keeping its other keys.
+    pub fn write(&self, doc: &mut Document) {
+        let mut field = match doc.extra.get(FIELD) {
+            Some(Value::Object(map)) => map.clone(),
+            _ => Map::new(),
+        };
+        let points = |m: &BTreeMap<String, Pt>| -> Value {
+            Value::Object(
+                m.iter()
+                    .map(|(k, p)| (k.clone(), Value::Array(vec![num_value(p.x), num_value(p.y)])))
+                    .collect(),
+            )
+        };
+        field.insert("nodes".into(), points(&self.nodes));
+        field.insert(
+            "subnets".into(),
+            Value::Object(
+                self.subnets
+                    .iter()
+                    .map(|(k, b)| {
+                        (k.clone(), Value::Array(vec![num_value(b.x), num_value(b.y), num_value(b.w)]))
+                    })
+                    .collect(),
+            ),
+        );
+        field.insert("routers".into(), points(&self.routers));
+        doc.extra.insert(FIELD.into(), Value::Object(field));
+    }
+
+    /// True when every node, subnet and router of the document has a position.
+    pub fn covers(&self, doc: &Document) -> bool {
+        doc.nodes.iter().all(|n| self.nodes.contains_key(&n.uid))
+            && doc.subnets.iter().all(|s| self.subnets.contains_key(&s.prefix))
+            && doc.routers.iter().all(|r| self.routers.contains_key(&r.name))
+    }
+
+    /// The stored positions, with the automatic layout's for items that have none.
+    pub fn complete(doc: &Document) -> Layout {
+        let mut layout = Layout::read(doc);
+        if !layout.covers(doc) {
+            let auto = auto_layout(doc);
+            for (k, v) in auto.nodes {
+                layout.nodes.entry(k).or_insert(v);
+            }
+            for (k, v) in auto.subnets {
+                layout.subnets.entry(k).or_insert(v);
+            }
+            for (k, v) in auto.routers {
+                layout.routers.entry(k).or_insert(v);
+            }
+        }
+        layout
+    }
+
+    /// The box drawn for a node at `p`.
+    pub fn node_rect(p: Pt) -> Rect {
+        Rect { x: p.x, y: p.y, w: NODE_W, h: NODE_H }
+    }
+    pub fn router_rect(p: Pt) -> Rect {
+        Rect { x: p.x - ROUTER_R, y: p.y - ROUTER_R, w: 2.0 * ROUTER_R, h: 2.0 * ROUTER_R }
+    }
+    pub fn subnet_rect(b: Bar) -> Rect {
+        // The label sits above the bar: count it in.
+        Rect { x: b.x, y: b.y - 18.0, w: b.w, h: SUBNET_H + 18.0 }
+    }
+
+    /// The rectangle holding everything drawn; `None` for an empty diagram.
+    pub fn bounds(&self) -> Option<Rect> {
+        let rects = self
+            .nodes
+            .values()
+            .map(|p| Layout::node_rect(*p))
+            .chain(self.routers.values().map(|p| Layout::router_rect(*p)))
+            .chain(self.subnets.values().map(|b| Layout::subnet_rect(*b)));
+        rects.reduce(|a, b| a.union(&b))
+    }
+}
+
+/// Places every item of the document: each subnet is a block (its bar, and below it the nodes
+/// whose first interface is on it, in rows), blocks in a grid; routers between the subnets they
+/// join; nodes on no subnet in a last block. Deterministic.
+pub fn auto_layout(doc: &Document) -> Layout {
+    const GAP_X: f64 = 20.0;
+    const GAP_Y: f64 = 36.0;
+    const BLOCK_GAP_X: f64 = 120.0;
+    const BLOCK_GAP_Y: f64 = 90.0;
+    const MAX_COLS: usize = 10;
+
+    let index = SubnetIndex::new(doc);
+    let mut home: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut homeless: Vec<&str> = Vec::new();
+    for node in &doc.nodes {
+        match node.addresses.iter().find_map(|a| index.subnet_of(a)) {
+            Some(prefix) => home.entry(prefix).or_default().push(&node.uid),
+            None => homeless.push(&node.uid),
+        }
+    }
+    // Blocks: (subnet prefix or None for the homeless, its nodes).
+    let mut blocks: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for s in &doc.subnets {
+        if seen.insert(s.prefix.as_str()) {
+            blocks.push((Some(&s.prefix), home.remove(s.prefix.as_str()).unwrap_or_default()));
+        }
+    }
+    if !homeless.is_empty() {
+        blocks.push((None, homeless));
+    }
+    let dims: Vec<(usize, f64, f64)> = blocks
+        .iter()
+        .map(|(_, nodes)| {
+            let cols = nodes.len().clamp(1, MAX_COLS);
+            let rows = nodes.len().div_ceil(cols);
+            let w = (cols as f64 * (NODE_W + GAP_X) - GAP_X).max(SUBNET_W);
+            let h = SUBNET_H + GAP_Y + rows as f64 * (NODE_H + GAP_Y);
+            (cols, w, h)
+        })
+        .collect();
+    let grid_cols = if blocks.len() <= 3 { 1 } else { (blocks.len() as f64).sqrt().ceil() as usize };
+    let has_routers = !doc.routers.is_empty();
+    let origin_x = if has_routers { 200.0 } else { 40.0 };
+    let mut layout = Layout::default();
+    let mut y = 60.0;
+    for (row_blocks, row_dims) in blocks.chunks(grid_cols).zip(dims.chunks(grid_cols)) {
+        let mut x = origin_x;
+        let row_h = row_dims.iter().map(|d| d.2).fold(0.0, f64::max);
+        for ((prefix, nodes), (cols, w, _)) in row_blocks.iter().zip(row_dims) {
+            if let Some(prefix) = prefix {
+                layout.subnets.insert((*prefix).to_owned(), Bar { x, y, w: *w });
+            }
+            for (i, uid) in nodes.iter().enumerate() {
+                let (c, r) = (i % cols, i / cols);
+                let p = Pt::new(
+                    x + c as f64 * (NODE_W + GAP_X),
+                    y + SUBNET_H + GAP_Y + r as f64 * (NODE_H + GAP_Y),
+                );
+                layout.nodes.entry((*uid).to_owned()).or_insert(p);
+            }
+            x += w + BLOCK_GAP_X;
+        }
+        y += row_h + BLOCK_GAP_Y;
+    }
+    // Routers: at the middle of the subnets they join, left of the blocks when those are stacked
+    // in one column; spread apart so two never sit on one spot.
+    let mut taken: Vec<Pt> = Vec::new();
+    for (i, router) in doc.routers.iter().enumerate() {
+        let bars: Vec<Bar> = router.subnets.iter().filter_map(|p| layout.subnets.get(p).copied()).collect();
+        let mut p = if bars.is_empty() {
+            Pt::new(origin_x + i as f64 * 80.0, 0.0)
+        } else {
+            let n = bars.len() as f64;
+            let cy = bars.iter().map(|b| b.y).sum::<f64>() / n;
+            if grid_cols == 1 {
+                Pt::new(origin_x - 110.0, cy + SUBNET_H / 2.0)
+            } else {
+                let cx = bars.iter().map(|b| b.x + b.w / 2.0).sum::<f64>() / n;
+                Pt::new(cx, cy - 50.0)
+            }
+        };
+        while taken.iter().any(|q| (q.x - p.x).abs() < 2.0 * ROUTER_R + 10.0 && (q.y - p.y).abs() < 2.0 * ROUTER_R + 10.0)
+        {
+            p.y += 2.0 * ROUTER_R + 16.0;
+        }
+        taken.push(p);
+        layout.routers.insert(router.name.clone(), snap(p, true));
+    }
+    layout
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fig24() -> Document {
+        crate::examples::FIG24.document()
+    }
+
+    #[test]
+    fn auto_layout_places_every_item_without_overlap() {
+        let mut doc = fig24();
+        doc.extra.remove(FIELD);
+        let layout = auto_layout(&doc);
+        assert!(layout.covers(&doc));
+        let rects: Vec<Rect> = layout.nodes.values().map(|p| Layout::node_rect(*p)).collect();
+        for (i, a) in rects.iter().enumerate() {
+            for b in &rects[i + 1..] {
+                let inner = Rect { x: b.x + 1.0, y: b.y + 1.0, w: b.w - 2.0, h: b.h - 2.0 };
+                assert!(!a.intersects(&inner), "{a:?} overlaps {b:?}");
+            }
+        }
+        // Node 5 (10.0.0.1) sits under subnet 10.0.0.0/24.
+        let bar = layout.subnets["10.0.0.0/24"];
+        let n5 = layout.nodes["n5"];
+        assert!(n5.y > bar.y && n5.x >= bar.x && n5.x <= bar.x + bar.w);
+        assert_eq!(auto_layout(&doc), layout, "deterministic");
+    }
+
+    #[test]
+    fn layout_round_trips_through_the_document_and_keeps_other_keys() {
+        let mut doc = fig24();
+        doc.extra.insert(FIELD.into(), serde_json::json!({"zoom": 2, "nodes": {"n5": [1, 2]}}));
+        let mut layout = Layout::read(&doc);
+        assert_eq!(layout.nodes["n5"], Pt::new(1.0, 2.0));
+        layout.subnets.insert("10.0.0.0/24".into(), Bar { x: 3.5, y: 4.0, w: 500.0 });
+        layout.routers.insert("r1".into(), Pt::new(-7.0, 8.0));
+        layout.write(&mut doc);
+        assert_eq!(doc.extra[FIELD]["zoom"], 2);
+        let text = clusterplan_engine::document::write(&doc);
+        let back = clusterplan_engine::document::read(&text).unwrap();
+        assert_eq!(Layout::read(&back), layout);
+    }
+
+    #[test]
+    fn garbage_positions_are_ignored_and_completed() {
+        let mut doc = fig24();
+        doc.extra.insert(FIELD.into(), serde_json::json!({"nodes": {"n5": "here", "n1": [10, 20]}}));
+        let layout = Layout::complete(&doc);
+        assert!(layout.covers(&doc));
+        assert_eq!(layout.nodes["n1"], Pt::new(10.0, 20.0));
+    }
+
+    #[test]
+    fn snap_and_bounds() {
+        assert_eq!(snap(Pt::new(29.0, 31.0), true), Pt::new(20.0, 40.0));
+        assert_eq!(snap(Pt::new(29.0, 31.0), false), Pt::new(29.0, 31.0));
+        assert_eq!(Layout::default().bounds(), None);
+        let mut l = Layout::default();
+        l.nodes.insert("a".into(), Pt::new(0.0, 0.0));
+        l.routers.insert("r".into(), Pt::new(300.0, 100.0));
+        let b = l.bounds().unwrap();
+        assert_eq!((b.x, b.y, b.w, b.h), (0.0, 0.0, 300.0 + ROUTER_R, 100.0 + ROUTER_R));
+    }
+}
