@@ -1,2 +1,178 @@
-//! `clusterplan`: the planner's command-line tool (scaffold; replaced by the CLI work).
-fn main() {}
+//! `clusterplan`: the planner's command-line tool (usage in `docs/cli.md`).
+//!
+//! `lists`, `load` and `check` follow the command-line contract of `model-format.md` to the
+//! letter: other tools parse their output. Exit status: 0 = done; 1 = `check` found an error, or
+//! `bootstrap` found a dependency cycle; 2 = the document could not be read at all, or the
+//! question cannot be answered (unknown node, service, bad option), with a one-line reason on
+//! standard error.
+
+mod bootstrap;
+mod explain;
+mod tables;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use clusterplan_engine::{compile, document, Diagnostic, Document, Strategy};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "clusterplan",
+    version,
+    about = "Plan how the nodes of a cluster find their services"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command reading a model takes.
+#[derive(Debug, Args)]
+struct Common {
+    /// The `cluster-planner/1` document to read.
+    model: PathBuf,
+    /// Print the same content as one JSON document instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The ordering strategy option.
+#[derive(Debug, Args)]
+struct StrategyArg {
+    /// How to order each group of equidistant addresses: rotation (the source's rule), spread,
+    /// rendezvous, shuffle or shuffle:SEED.
+    #[arg(long, default_value = "rotation", value_parser = parse_strategy)]
+    strategy: Strategy,
+}
+
+fn parse_strategy(s: &str) -> Result<Strategy, String> {
+    s.parse().map_err(|e: clusterplan_engine::strategy::UnknownStrategy| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print every client's ordered list: cluster, service, node number, addresses (tab separated).
+    Lists {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        strategy: StrategyArg,
+    },
+    /// Print every server's load: cluster, service, node number, first-choice clients, clients
+    /// after the worst single failure of another server.
+    Load {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        strategy: StrategyArg,
+    },
+    /// Print the diagnostics, one a line; exit 1 if any is an error.
+    Check {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        strategy: StrategyArg,
+    },
+    /// Explain one client's list entry by entry, with the formula's numbers filled in.
+    Explain {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        strategy: StrategyArg,
+        /// Cluster id.
+        #[arg(long)]
+        cluster: String,
+        /// Service name.
+        #[arg(long)]
+        service: String,
+        /// The client: its node number in the cluster, or its uid.
+        #[arg(long)]
+        node: String,
+    },
+    /// Print a node's bootstrap: components, dependencies, order and FIG 8's steps.
+    Bootstrap {
+        #[command(flatten)]
+        common: Common,
+        /// The node: its uid, or its node number in --cluster (or in the document's only cluster).
+        #[arg(long)]
+        node: String,
+        /// The cluster a node number refers to.
+        #[arg(long)]
+        cluster: Option<String>,
+        /// An extra dependency, FROM->TO (FROM depends on TO) or FROM->TO:writes; repeatable.
+        /// Components: dcm, registry, liveness, group-services, resource-manager, controller:NAME.
+        #[arg(long = "depends", value_name = "FROM->TO")]
+        depends: Vec<String>,
+    },
+}
+
+/// What a command asks `main` to do once it has printed its output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Ok,
+    /// The command's answer is "no" (`check` found errors, `bootstrap` found a cycle).
+    Failed,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = std::io::stdout().lock();
+    match run(cli.command, &mut out).and_then(|o| out.flush().map(|()| o).map_err(Into::into)) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(error) => {
+            // One line, whatever the cause chain holds.
+            let reason = format!("{error:#}").replace(['\n', '\r'], " ");
+            eprintln!("clusterplan: {reason}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
+    match command {
+        Command::Lists { common, strategy } => {
+            let plan = compile(&load_document(&common.model)?, strategy.strategy);
+            report(&plan.diagnostics);
+            tables::lists(&plan, common.json, out)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Load { common, strategy } => {
+            let plan = compile(&load_document(&common.model)?, strategy.strategy);
+            report(&plan.diagnostics);
+            tables::load(&plan, common.json, out)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Check { common, strategy } => {
+            let plan = compile(&load_document(&common.model)?, strategy.strategy);
+            tables::check(&plan, common.json, out)
+        }
+        Command::Explain { common, strategy, cluster, service, node } => {
+            let plan = compile(&load_document(&common.model)?, strategy.strategy);
+            explain::run(&plan, &cluster, &service, &node, common.json, out)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Bootstrap { common, node, cluster, depends } => {
+            let doc = load_document(&common.model)?;
+            bootstrap::run(&doc, &node, cluster.as_deref(), &depends, common.json, out)
+        }
+    }
+}
+
+/// Reads and parses the document; any failure is the one-line reason `main` prints.
+fn load_document(path: &Path) -> Result<Document> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    document::read(&text).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Diagnostics of `lists` and `load` go to standard error, one a line.
+fn report(diagnostics: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        // A closed standard error must not stop the command.
+        let _ = writeln!(err, "{}", tables::one_line(&d.to_string()));
+    }
+}

@@ -1,0 +1,365 @@
+//! The `clusterplan` binary against the command-line contract of `model-format.md`.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A path from the workspace root.
+fn root(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn clusterplan() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_clusterplan"))
+}
+
+/// Runs the binary; returns (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = clusterplan().args(args).output().expect("the binary runs");
+    (
+        out.status.code().expect("an exit code"),
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn lists_fig24_gives_the_sources_order_for_node_5() {
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, out, _) = run(&["lists", s(&fig24)]);
+    assert_eq!(code, 0);
+    assert!(
+        out.lines().any(|l| l == "A\tregistry\t5\t10.0.0.1,10.0.1.9,10.0.1.3,10.0.1.7,10.0.2.20,10.0.2.12"),
+        "{out}"
+    );
+    // One line per online node (10 of them), four tab-separated fields, sorted by node number.
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 10);
+    let numbers: Vec<u32> = lines
+        .iter()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 4, "{l}");
+            assert_eq!((f[0], f[1]), ("A", "registry"));
+            assert_eq!(f[3].split(',').count(), 6, "{l}");
+            f[2].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(numbers, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 12], "numeric order, not text order");
+}
+
+#[test]
+fn lists_fig22_gives_1_2_3_to_every_client() {
+    let (code, out, _) = run(&["lists", s(&root("examples/seed-fig22.json"))]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 7, "{out}");
+    for (i, line) in lines.iter().enumerate() {
+        assert_eq!(*line, format!("A\tregistry\t{}\t10.1.0.1,10.2.0.2,10.3.0.3", i + 1));
+    }
+}
+
+#[test]
+fn load_fig24() {
+    let (code, out, _) = run(&["load", s(&root("examples/seed-fig24.json"))]);
+    assert_eq!(code, 0);
+    // First choice: the five nodes of 10.0.0.0/24 take node 5 (local or 0 hops); every other
+    // server is local to itself only. When node 5 fails its clients 1, 4, 5, 6, 8 fall to the
+    // 1-hop group at index (n mod 3): 7, 7, 9, 3, 9.
+    assert_eq!(
+        out,
+        "A\tregistry\t2\t1\t2\n\
+         A\tregistry\t3\t1\t2\n\
+         A\tregistry\t5\t5\t5\n\
+         A\tregistry\t7\t1\t3\n\
+         A\tregistry\t9\t1\t3\n\
+         A\tregistry\t12\t1\t2\n"
+    );
+}
+
+#[test]
+fn unreadable_documents_give_one_line_and_a_non_zero_exit() {
+    let missing = fixture("does-not-exist.json");
+    let cases = [
+        ("not-json.json", "not JSON"),
+        ("wrong-format.json", "unsupported format"),
+        ("not-an-object.json", "not a cluster-planner/1 document"),
+        ("bad-shape.json", "not a cluster-planner/1 document"),
+    ];
+    let mut paths: Vec<(PathBuf, &str)> = cases.iter().map(|(f, why)| (fixture(f), *why)).collect();
+    paths.push((missing, "cannot read"));
+    for (path, why) in &paths {
+        for command in ["lists", "load", "check"] {
+            for json in [false, true] {
+                let mut args = vec![command, s(path)];
+                if json {
+                    args.push("--json");
+                }
+                let (code, out, err) = run(&args);
+                assert_ne!(code, 0, "{args:?}");
+                assert!(out.is_empty(), "{args:?}: nothing on stdout, got {out}");
+                assert_eq!(err.lines().count(), 1, "{args:?}: one line, got {err:?}");
+                assert!(err.ends_with('\n'));
+                assert!(err.contains(why), "{args:?}: {err}");
+                assert!(err.contains(s(path)), "{args:?}: names the file: {err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn check_exit_codes() {
+    // Only lints: exit 0, the lint printed.
+    let (code, out, _) = run(&["check", s(&root("examples/seed-fig24.json"))]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.lines().all(|l| l.starts_with("lint[") || l.starts_with("warning[")), "{out}");
+    // Errors: exit 1, one diagnostic a line, each naming its item.
+    let (code, out, _) = run(&["check", s(&fixture("broken-rules.json"))]);
+    assert_eq!(code, 1, "{out}");
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("error[")).collect();
+    assert!(
+        errors.iter().any(|l| l.starts_with("error[duplicate-address]") && l.contains("10.0.0.2")),
+        "{out}"
+    );
+    assert!(errors.iter().any(|l| l.starts_with("error[duplicate-node-number]")), "{out}");
+    assert!(errors.iter().any(|l| l.contains("10.9.9.9")), "{out}");
+    // `--json`: the same diagnostics, the same exit status.
+    let (code, json, _) = run(&["check", s(&fixture("broken-rules.json")), "--json"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let diags = v.as_array().unwrap();
+    assert_eq!(diags.len(), out.lines().count());
+    assert!(diags.iter().any(|d| d["severity"] == "error" && d["code"] == "duplicate-address"));
+}
+
+#[test]
+fn lists_and_load_still_run_on_a_broken_document_with_diagnostics_on_stderr() {
+    let broken = fixture("broken-rules.json");
+    for command in ["lists", "load"] {
+        let (code, out, err) = run(&[command, s(&broken)]);
+        assert_eq!(code, 0, "{command}: the document was read");
+        assert!(err.lines().any(|l| l.starts_with("error[duplicate-address]")), "{command}: {err}");
+        assert!(!out.contains("error["), "{command}: diagnostics stay off stdout");
+        assert!(!out.is_empty(), "{command}: what can be computed is printed");
+    }
+}
+
+#[test]
+fn json_output_parses_and_holds_the_same_content() {
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, text, _) = run(&["lists", s(&fig24)]);
+    assert_eq!(code, 0);
+    let (code, json, _) = run(&["lists", s(&fig24), "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&json).expect("one JSON document");
+    let rows = v.as_array().unwrap();
+    let from_json: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let addrs: Vec<&str> =
+                r["addresses"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+            format!(
+                "{}\t{}\t{}\t{}",
+                r["cluster"].as_str().unwrap(),
+                r["service"].as_str().unwrap(),
+                r["node"],
+                addrs.join(",")
+            )
+        })
+        .collect();
+    assert_eq!(from_json, text.lines().collect::<Vec<_>>());
+
+    let (_, text, _) = run(&["load", s(&fig24)]);
+    let (code, json, _) = run(&["load", s(&fig24), "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let from_json: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}\t{}\t{}\t{}\t{}",
+                r["cluster"].as_str().unwrap(),
+                r["service"].as_str().unwrap(),
+                r["node"],
+                r["first_choice"],
+                r["worst_single_failure"]
+            )
+        })
+        .collect();
+    assert_eq!(from_json, text.lines().collect::<Vec<_>>());
+
+    for args in [
+        vec!["check", s(&fig24), "--json"],
+        vec![
+            "explain",
+            s(&fig24),
+            "--cluster",
+            "A",
+            "--service",
+            "registry",
+            "--node",
+            "5",
+            "--json",
+        ],
+        vec!["bootstrap", s(&fig24), "--node", "5", "--json"],
+    ] {
+        let (code, json, _) = run(&args);
+        assert_eq!(code, 0, "{args:?}");
+        serde_json::from_str::<Value>(&json).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+    }
+}
+
+#[test]
+fn strategies() {
+    let fig24 = root("examples/seed-fig24.json");
+    let node5 = |strategy: &str| {
+        let (code, out, err) = run(&["lists", s(&fig24), "--strategy", strategy]);
+        assert_eq!(code, 0, "{strategy}: {err}");
+        out.lines().find(|l| l.starts_with("A\tregistry\t5\t")).unwrap().to_owned()
+    };
+    assert_eq!(
+        node5("rotation"),
+        "A\tregistry\t5\t10.0.0.1,10.0.1.9,10.0.1.3,10.0.1.7,10.0.2.20,10.0.2.12"
+    );
+    for strategy in ["spread", "rendezvous", "shuffle", "shuffle:42"] {
+        let line = node5(strategy);
+        // Local first and hop order hold under every strategy.
+        let addrs: Vec<&str> = line.split('\t').nth(3).unwrap().split(',').collect();
+        assert_eq!(addrs[0], "10.0.0.1", "{strategy}");
+        let mut one_hop = addrs[1..4].to_vec();
+        one_hop.sort();
+        assert_eq!(one_hop, ["10.0.1.3", "10.0.1.7", "10.0.1.9"], "{strategy}");
+    }
+    // Spread: n = 5, m = 3: f = 2, then (2 + 1 + ((1 + k - 1) mod 2)) mod 3 = 1, 0 for k = 1, 2.
+    assert_eq!(
+        node5("spread"),
+        "A\tregistry\t5\t10.0.0.1,10.0.1.9,10.0.1.7,10.0.1.3,10.0.2.20,10.0.2.12"
+    );
+    let (code, _, err) = run(&["lists", s(&fig24), "--strategy", "random"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("unknown strategy"), "{err}");
+}
+
+#[test]
+fn explain_fills_in_the_formula() {
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, out, err) =
+        run(&["explain", s(&fig24), "--cluster", "A", "--service", "registry", "--node", "5"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("cluster A, service registry, node 5 (n5), strategy rotation"),
+        "{out}"
+    );
+    for formula in [
+        "index = ((5 mod 3) + 0) mod 3 = 2",
+        "index = ((5 mod 3) + 1) mod 3 = 0",
+        "index = ((5 mod 3) + 2) mod 3 = 1",
+        "index = ((5 mod 2) + 0) mod 2 = 1",
+        "index = ((5 mod 2) + 1) mod 2 = 0",
+    ] {
+        assert!(out.contains(formula), "{formula} in {out}");
+    }
+    let entries: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(entries.len(), 6);
+    assert!(
+        entries[0].starts_with("#1 10.0.0.1 ") && entries[0].contains("local"),
+        "{}",
+        entries[0]
+    );
+    assert!(entries[5].starts_with("#6 10.0.2.12 "), "{}", entries[5]);
+    // The uid works too and gives the same explanation.
+    let (_, by_uid, _) =
+        run(&["explain", s(&fig24), "--cluster", "A", "--service", "registry", "--node", "n5"]);
+    assert_eq!(by_uid, out);
+    // Questions without an answer: one line, non-zero.
+    for (service, node) in [("registry", "77"), ("nope", "5")] {
+        let (code, out, err) =
+            run(&["explain", s(&fig24), "--cluster", "A", "--service", service, "--node", node]);
+        assert_ne!(code, 0);
+        assert!(out.is_empty());
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn bootstrap_prints_the_order_and_the_steps() {
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, out, err) = run(&["bootstrap", s(&fig24), "--node", "5"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("node n5 "), "{out}");
+    assert!(out.contains("a registry server"));
+    let order: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("order"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            "   1. System Registry phase 1 (read-only)",
+            "   2. DCM",
+            "   3. Liveness",
+            "   4. Group Services",
+            "   5. System Registry phase 2 (write-enabled)",
+            "   6. Resource Manager",
+        ]
+    );
+    let steps: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("steps")).skip(1).collect();
+    assert_eq!(steps.len(), 25, "step 0 and the 24 steps");
+    assert!(steps[5].contains("[registry phase 1]"), "{}", steps[5]);
+    assert!(steps[16].contains("[registry phase 2]"), "{}", steps[16]);
+
+    // A registry client: the registry's steps happen elsewhere. By uid, same as by number.
+    let (_, by_number, _) = run(&["bootstrap", s(&fig24), "--node", "4"]);
+    let (_, by_uid, _) = run(&["bootstrap", s(&fig24), "--node", "n4", "--cluster", "A"]);
+    assert_eq!(by_number, by_uid);
+    assert!(by_uid.contains("a registry client"));
+    let step1 = by_uid.lines().find(|l| l.trim_start().starts_with("1  registry servers")).unwrap();
+    assert!(step1.starts_with("     1"), "not on this node: {step1}");
+
+    // A cycle: named, exit 1, and a diagnostic on stderr.
+    let (code, out, err) =
+        run(&["bootstrap", s(&fig24), "--node", "5", "--depends", "liveness->group-services"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("dependency cycle: Liveness -> Group Services -> Liveness"), "{out}");
+    assert!(err.contains("bootstrap-cycle"), "{err}");
+    // An acyclic extra dependency is accepted and listed.
+    let (code, out, _) =
+        run(&["bootstrap", s(&fig24), "--node", "5", "--depends", "registry->liveness:writes"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("System Registry -> Liveness (writes)"), "{out}");
+    // Bad input: one line, exit 2.
+    for args in [
+        vec!["bootstrap", s(&fig24), "--node", "77"],
+        vec!["bootstrap", s(&fig24), "--node", "nobody"],
+        vec!["bootstrap", s(&fig24), "--node", "5", "--depends", "liveness"],
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty());
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn bootstrap_json_holds_the_engines_data() {
+    let (code, json, _) =
+        run(&["bootstrap", s(&root("examples/seed-fig24.json")), "--node", "n9", "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["node"], "n9");
+    assert_eq!(v["registry_server"], true);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 25);
+    assert_eq!(v["order"]["Ok"].as_array().unwrap().len(), 6);
+}
