@@ -122,6 +122,14 @@ fn main() -> ExitCode {
     match run(cli.command, &mut out).and_then(|o| out.flush().map(|()| o).map_err(Into::into)) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
+        // The reader of our output went away (`clusterplan lists M | head`): nothing to say.
+        Err(error)
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             // One line, whatever the cause chain holds.
             let reason = format!("{error:#}").replace(['\n', '\r'], " ");
