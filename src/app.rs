@@ -1,6 +1,7 @@
 //! The root component: owns the reducer, derives the plan, lays out the panels.
 
 use crate::examples;
+use crate::results;
 use crate::state::{Action, AppState};
 use clusterplan_engine::{compile, Plan};
 use std::rc::Rc;
@@ -9,9 +10,19 @@ use yew::prelude::*;
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::new(examples::FIG24.document()));
-    let plan: Rc<Plan> = {
+    // The plan is derived on every edit (never stored), timed for the results' status bar.
+    let compiled: Rc<(Rc<Plan>, Option<f64>)> = {
         let deps = (state.document.clone(), state.view.strategy);
-        use_memo(deps, |(doc, strategy)| compile(doc, *strategy))
+        use_memo(deps, |(doc, strategy)| {
+            let start = results::now_ms();
+            let plan = Rc::new(compile(doc, *strategy));
+            (plan, start.zip(results::now_ms()).map(|(a, b)| b - a))
+        })
+    };
+    let plan: Rc<Plan> = compiled.0.clone();
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
     };
     let select = {
         let state = state.clone();
@@ -41,6 +52,7 @@ pub fn app() -> Html {
                     </div>
                 }) }
             </section>
+            <results::ResultsPanel plan={plan.clone()} state={Rc::new((*state).clone())} {dispatch} compile_ms={compiled.1} />
         </main>
     }
 }

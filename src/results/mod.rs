@@ -1,6 +1,287 @@
 //! The results panels: what the engine computed for the model, shown live (issue 5).
+//!
+//! One component, [`ResultsPanel`], mounted by the app: tabs for the node view, load, matrix,
+//! strategies, diagnostics and bootstrap, a strategy picker, and a status bar with the compile
+//! time. Every number shown comes from the engine or from the pure functions of these modules;
+//! the components only render and dispatch.
 
+pub mod bootstrap;
+pub mod diagnostics;
+pub mod load;
+pub mod matrix;
+pub mod node;
 pub mod overlay;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod view;
+
+use crate::state::{Action, AppState};
+use clusterplan_engine::{Plan, Strategy};
+use std::rc::Rc;
+use view::{ServiceKey, Tab, ViewAction};
+use yew::prelude::*;
+
+/// The panels' stylesheet, shipped inside the component so the panel needs nothing in
+/// `index.html`.
+pub const STYLES: &str = include_str!("../../styles/results.css");
+
+/// A shared plan, compared by identity: the app derives a new plan (a new `Rc`) on every edit,
+/// so two handles to the same plan are equal without comparing its contents.
+#[derive(Debug, Clone)]
+pub struct PlanRef(pub Rc<Plan>);
+
+impl PartialEq for PlanRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for PlanRef {
+    type Target = Plan;
+    fn deref(&self) -> &Plan {
+        &self.0
+    }
+}
+
+impl From<Rc<Plan>> for PlanRef {
+    fn from(plan: Rc<Plan>) -> Self {
+        PlanRef(plan)
+    }
+}
+
+/// The index into `plan.services` of the service the view shows: the chosen one while it exists,
+/// else the first (`None` without services).
+pub fn resolve_service(plan: &Plan, chosen: Option<&ServiceKey>) -> Option<usize> {
+    chosen
+        .and_then(|key| {
+            plan.services.iter().position(|s| s.cluster == key.cluster && s.service == key.name)
+        })
+        .or(if plan.services.is_empty() { None } else { Some(0) })
+}
+
+/// Milliseconds from the page's clock (`performance.now()`); `None` outside a browser.
+pub fn now_ms() -> Option<f64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.performance()).map(|p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+/// The uid of the node the user selected (the editor's selection).
+pub fn selected_node(state: &AppState) -> Option<String> {
+    state.selected_node.clone()
+}
+
+/// The status bar's text: compile time, size of the model, diagnostics.
+pub fn status_text(plan: &Plan, compile_ms: Option<f64>) -> String {
+    let (errors, warnings, lints) = diagnostics::counts(&plan.diagnostics);
+    let clients: usize = plan.services.iter().map(|s| s.lists.len()).sum();
+    let time = compile_ms.map_or_else(String::new, |ms| format!("compiled in {ms:.1} ms · "));
+    format!(
+        "{time}{} nodes · {} services · {clients} lists · {errors} errors, {warnings} warnings, {lints} lints · {}",
+        plan.nodes.len(),
+        plan.services.len(),
+        plan.strategy
+    )
+}
+
+#[derive(Debug, Properties)]
+pub struct ResultsPanelProps {
+    pub plan: Rc<Plan>,
+    pub state: Rc<AppState>,
+    pub dispatch: Callback<Action>,
+    /// How long the last compile took, in milliseconds (shown in the status bar).
+    #[prop_or_default]
+    pub compile_ms: Option<f64>,
+}
+
+impl PartialEq for ResultsPanelProps {
+    fn eq(&self, other: &Self) -> bool {
+        // By identity: a new plan or state is a new `Rc` (comparing the document and the edit
+        // history by value on every render would cost more than rendering).
+        Rc::ptr_eq(&self.plan, &other.plan)
+            && Rc::ptr_eq(&self.state, &other.state)
+            && self.dispatch == other.dispatch
+            && self.compile_ms == other.compile_ms
+    }
+}
+
+/// The results: tabs, the shown view, the status bar.
+#[function_component(ResultsPanel)]
+pub fn results_panel(props: &ResultsPanelProps) -> Html {
+    let plan = &PlanRef(props.plan.clone());
+    let state = &props.state;
+    let view = &state.view;
+    let on_view = props.dispatch.reform(Action::View);
+    let on_select = props.dispatch.reform(|uid: String| Action::SelectNode(Some(uid)));
+    let selected = selected_node(state);
+    let service = resolve_service(plan, view.service.as_ref());
+    let no_service = || html! { <p class="empty">{ "The model has no service yet: add one to see lists and load." }</p> };
+    let body = match view.tab {
+        Tab::Node => {
+            html! { <node::NodeView plan={plan.clone()} selected={selected.clone()} {on_select} /> }
+        }
+        Tab::Load => match service {
+            Some(service) => html! {
+                <load::LoadView plan={plan.clone()} {service} failed={view.failed.clone()} on_view={on_view.clone()} />
+            },
+            None => no_service(),
+        },
+        Tab::Matrix => match service {
+            Some(service) => html! {
+                <matrix::MatrixView plan={plan.clone()} {service} sort={view.matrix_sort.clone()}
+                    selected={selected.clone()} on_view={on_view.clone()} {on_select} />
+            },
+            None => no_service(),
+        },
+        Tab::Strategies => html! {},
+        Tab::Diagnostics => html! {
+            <diagnostics::DiagnosticsView plan={plan.clone()} dispatch={props.dispatch.clone()} />
+        },
+        Tab::Bootstrap => {
+            let node = view
+                .bootstrap
+                .node
+                .clone()
+                .or_else(|| selected.clone())
+                .or_else(|| state.document.nodes.first().map(|n| n.uid.clone()));
+            html! {
+                <bootstrap::BootstrapView document={state.document.clone()} {node} step={view.bootstrap.step}
+                    extra={view.bootstrap.extra.clone()} refused={view.bootstrap.refused.clone()} on_view={on_view.clone()} />
+            }
+        }
+    };
+    let (errors, _, _) = diagnostics::counts(&plan.diagnostics);
+    html! {
+        <section class="results" data-testid="results">
+            <style>{ STYLES }</style>
+            <nav class="results-tabs" role="tablist">
+                { for Tab::ALL.iter().filter(|t| **t != Tab::Strategies).map(|&tab| {
+                    let onclick = on_view.reform(move |_| ViewAction::ShowTab(tab));
+                    let badge = (tab == Tab::Diagnostics && !plan.diagnostics.is_empty()).then(|| plan.diagnostics.len());
+                    html! {
+                        <button role="tab" class={classes!("tab", (view.tab == tab).then_some("active"), (tab == Tab::Diagnostics && errors > 0).then_some("has-errors"))}
+                            aria-selected={(view.tab == tab).to_string()} data-testid={format!("tab-{}", tab.id())} {onclick}>
+                            { tab.label() }
+                            if let Some(n) = badge { <span class="count">{ n }</span> }
+                        </button>
+                    }
+                }) }
+                <StrategyPicker current={view.strategy} seed={view.shuffle_seed} on_view={on_view.clone()} />
+            </nav>
+            <div class={classes!("results-body", tab_class(view.tab))} role="tabpanel">{ body }</div>
+            <footer class="status-bar" data-testid="status-bar">{ status_text(plan, props.compile_ms) }</footer>
+        </section>
+    }
+}
+
+fn tab_class(tab: Tab) -> String {
+    format!("tab-{}", tab.id())
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct StrategyPickerProps {
+    pub current: Strategy,
+    pub seed: u64,
+    pub on_view: Callback<ViewAction>,
+}
+
+/// Which strategy the lists are ordered with (rotation, the source's rule, by default), and
+/// the shuffle's seed.
+#[function_component(StrategyPicker)]
+pub fn strategy_picker(props: &StrategyPickerProps) -> Html {
+    let seed = props.seed;
+    let onchange = props.on_view.reform(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        let strategy = match select.value().parse::<Strategy>() {
+            Ok(Strategy::Shuffle { .. }) => Strategy::Shuffle { seed },
+            Ok(s) => s,
+            Err(_) => Strategy::Rotation,
+        };
+        ViewAction::SetStrategy(strategy)
+    });
+    let on_seed = props.on_view.reform(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        ViewAction::SetShuffleSeed(input.value().trim().parse().unwrap_or(seed))
+    });
+    html! {
+        <span class="strategy-picker">
+            <label>{ "strategy " }
+                <select data-testid="strategy-picker" {onchange}>
+                { for Strategy::all(seed).iter().map(|s| html! {
+                    <option value={s.name()} selected={s.name() == props.current.name()}>
+                        { if *s == Strategy::Rotation { "rotation (the source's rule)".to_owned() } else { s.name().to_owned() } }
+                    </option>
+                }) }
+                </select>
+            </label>
+            if matches!(props.current, Strategy::Shuffle { .. }) {
+                <label>{ " seed " }<input data-testid="shuffle-seed" type="number" min="0" value={seed.to_string()} onchange={on_seed} /></label>
+            }
+        </span>
+    }
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct ServicePickerProps {
+    pub plan: PlanRef,
+    /// Index into `plan.services` of the service shown.
+    pub service: usize,
+    pub on_view: Callback<ViewAction>,
+}
+
+/// Chooses the service the load view and the matrix show.
+#[function_component(ServicePicker)]
+pub fn service_picker(props: &ServicePickerProps) -> Html {
+    let keys: Vec<ServiceKey> =
+        props.plan.services.iter().map(|s| ServiceKey::new(&s.cluster, &s.service)).collect();
+    let onchange = {
+        let keys = keys.clone();
+        props.on_view.reform(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let key = select.value().parse::<usize>().ok().and_then(|i| keys.get(i).cloned());
+            ViewAction::SelectService(key)
+        })
+    };
+    html! {
+        <label class="service-picker">{ "service " }
+            <select data-testid="service-picker" {onchange}>
+            { for keys.iter().enumerate().map(|(i, key)| html! {
+                <option value={i.to_string()} selected={i == props.service}>{ format!("{} (cluster {})", key.name, key.cluster) }</option>
+            }) }
+            </select>
+        </label>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::testing::{fig24, service};
+
+    #[test]
+    fn the_chosen_service_is_shown_while_it_exists_else_the_first() {
+        let (plan, _) = fig24();
+        let web = service(&plan, "web");
+        assert_eq!(resolve_service(&plan, None), Some(0));
+        assert_eq!(resolve_service(&plan, Some(&ServiceKey::new("A", "web"))), Some(web));
+        assert_eq!(resolve_service(&plan, Some(&ServiceKey::new("B", "gone"))), Some(0));
+        assert_eq!(resolve_service(&Plan::default(), None), None);
+    }
+
+    #[test]
+    fn the_status_bar_says_how_long_the_compile_took_and_what_it_made() {
+        let (plan, _) = fig24();
+        let text = status_text(&plan, Some(1.25));
+        assert!(
+            text.starts_with("compiled in 1.2 ms · 10 nodes · 2 services · 20 lists"),
+            "{text}"
+        );
+        assert!(text.ends_with("rotation"), "{text}");
+        assert!(!status_text(&plan, None).contains("compiled"));
+    }
+}

@@ -131,35 +131,23 @@ pub struct HopPath {
 }
 
 /// The shortest path from one of `node`'s subnets (the nearest to `target`, the first of them on
-/// a tie) to `target`, following the engine's `first_step` table; `None` when unreachable.
+/// a tie) to `target`, as the engine's hop table walks it; `None` when unreachable.
 pub fn hop_path(plan: &Plan, node: NodeIx, target: SubnetIx) -> Option<HopPath> {
-    let table = &plan.hops;
-    let cell = |from: SubnetIx, to: SubnetIx| from * table.size + to;
-    let in_table = |s: SubnetIx| s < table.size;
-    if !in_table(target) {
-        return None;
-    }
-    let start = plan
+    let (hops, start) = plan
         .nodes
         .get(node)?
         .addresses
         .iter()
-        .map(|a| a.subnet)
-        .filter(|&s| in_table(s))
-        .min_by_key(|&s| {
-        table.hops.get(cell(s, target)).copied().flatten().unwrap_or(u32::MAX)
-    })?;
-    table.hops.get(cell(start, target)).copied().flatten()?;
+        .filter_map(|a| plan.hops_between(a.subnet, target).map(|h| (h, a.subnet)))
+        .min_by_key(|&(h, _)| h)?;
+    let steps = plan.path(start, target);
+    if hops > 0 && steps.is_empty() {
+        return None;
+    }
     let mut path = HopPath { subnets: vec![start], routers: Vec::new() };
-    let mut at = start;
-    while at != target {
-        let (router, next) = table.first_step.get(cell(at, target)).copied().flatten()?;
+    for (router, subnet) in steps {
         path.routers.push(router);
-        path.subnets.push(next);
-        at = next;
-        if path.subnets.len() > table.size {
-            return None; // a malformed table; never loop
-        }
+        path.subnets.push(subnet);
     }
     Some(path)
 }
@@ -167,55 +155,72 @@ pub fn hop_path(plan: &Plan, node: NodeIx, target: SubnetIx) -> Option<HopPath> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::testing::three_subnets;
+    use crate::results::testing::fig24;
+    use clusterplan_engine::{compile, Strategy};
+
+    fn set(items: &[&str]) -> BTreeSet<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
 
     #[test]
     fn no_selection_no_overlay() {
-        let (plan, doc) = three_subnets();
+        let (plan, doc) = fig24();
         assert!(canvas_overlay(&plan, &doc, None, None).is_empty());
         assert!(canvas_overlay(&plan, &doc, Some("nobody"), None).is_empty());
     }
 
     #[test]
-    fn servers_get_the_rank_the_selected_node_gives_them() {
-        let (plan, doc) = three_subnets();
-        let overlay = canvas_overlay(&plan, &doc, Some("c"), None);
-        assert_eq!(overlay.badge_text("n12").as_deref(), Some("#1"));
-        assert_eq!(overlay.badge_text("n5").as_deref(), Some("#2"));
-        assert_eq!(overlay.badge_text("n3").as_deref(), Some("#3"));
-        assert_eq!(overlay.badge_text("c"), None);
-    }
-
-    #[test]
-    fn the_path_to_the_first_choice_crosses_both_routers() {
-        let (plan, doc) = three_subnets();
-        let overlay = canvas_overlay(&plan, &doc, Some("c"), None);
-        assert_eq!(overlay.path_nodes, BTreeSet::from(["c".to_owned(), "n12".to_owned()]));
-        assert_eq!(overlay.path_routers, BTreeSet::from(["r1".to_owned(), "r2".to_owned()]));
-        assert_eq!(
-            overlay.path_subnets,
-            BTreeSet::from(["10.0.0.0/24".into(), "10.0.1.0/24".into(), "10.0.2.0/24".into()])
-        );
-    }
-
-    #[test]
-    fn a_local_first_choice_is_a_path_of_one_subnet_and_no_router() {
-        let (plan, doc) = three_subnets();
-        let overlay = canvas_overlay(&plan, &doc, Some("n12"), None);
-        assert_eq!(overlay.badge_text("n12").as_deref(), Some("#1"));
-        assert_eq!(overlay.path_nodes, BTreeSet::from(["n12".to_owned()]));
+    fn node_5s_registry_servers_get_the_ranks_of_fig_24() {
+        let (plan, doc) = fig24();
+        let registry = ServiceKey::new("A", "registry");
+        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&registry));
+        let badges: Vec<String> = ["n5", "n9", "n3", "n7", "n2", "n12"]
+            .iter()
+            .map(|uid| overlay.badge_text(uid).unwrap())
+            .collect();
+        assert_eq!(badges, ["#1", "#2", "#3", "#4", "#5", "#6"]);
+        assert_eq!(overlay.badge_text("n1"), None);
+        // The first choice is node 5's own address: a path of one subnet, no router.
+        assert_eq!(overlay.path_nodes, set(&["n5"]));
         assert!(overlay.path_routers.is_empty());
-        assert_eq!(overlay.path_subnets, BTreeSet::from(["10.0.2.0/24".to_owned()]));
+        assert_eq!(overlay.path_subnets, set(&["10.0.0.0/24"]));
     }
 
     #[test]
-    fn hop_path_follows_first_steps_and_stops_when_unreachable() {
-        let (mut plan, _) = three_subnets();
-        let path = hop_path(&plan, 0, 2).unwrap();
-        assert_eq!(path.subnets, vec![0, 1, 2]);
-        assert_eq!(path.routers, vec![0, 1]);
-        plan.hops.hops[2] = None;
-        plan.hops.first_step[2] = None;
-        assert_eq!(hop_path(&plan, 0, 2), None);
+    fn the_path_to_a_first_choice_two_routers_away_crosses_both() {
+        let (plan, doc) = fig24();
+        let web = ServiceKey::new("A", "web");
+        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&web));
+        // m = 2, n = 5: index 5 mod 2 = 1, the higher address (10.0.2.20, node n2) first.
+        assert_eq!(overlay.badge_text("n2").as_deref(), Some("#1"));
+        assert_eq!(overlay.badge_text("n12").as_deref(), Some("#2"));
+        assert_eq!(overlay.path_nodes, set(&["n5", "n2"]));
+        assert_eq!(overlay.path_routers, set(&["r1", "r2"]));
+        assert_eq!(overlay.path_subnets, set(&["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]));
+    }
+
+    #[test]
+    fn without_a_chosen_service_every_service_badges_and_names_itself() {
+        let (plan, doc) = fig24();
+        let overlay = canvas_overlay(&plan, &doc, Some("n5"), None);
+        assert!(overlay.several_services);
+        assert_eq!(overlay.badge_text("n2").as_deref(), Some("web #1 · registry #5"));
+        assert_eq!(overlay.badge_text("n5").as_deref(), Some("registry #1"));
+        // A chosen service the node is no client of falls back to all of them.
+        let other = ServiceKey::new("B", "none");
+        assert_eq!(canvas_overlay(&plan, &doc, Some("n5"), Some(&other)), overlay);
+    }
+
+    #[test]
+    fn hop_path_is_none_when_no_router_joins_the_subnets() {
+        let (_, mut doc) = fig24();
+        doc.routers.clear();
+        let plan = compile(&doc, Strategy::Rotation);
+        let n5 = plan.node_by_uid("n5").unwrap();
+        assert_eq!(hop_path(&plan, n5, 2), None);
+        assert_eq!(hop_path(&plan, n5, 0), Some(HopPath { subnets: vec![0], routers: vec![] }));
+        let (plan, _) = fig24();
+        let path = hop_path(&plan, n5, 2).unwrap();
+        assert_eq!((path.subnets, path.routers), (vec![0, 1, 2], vec![0, 1]));
     }
 }

@@ -1,6 +1,7 @@
 //! The results' view state (tab, selected service, failed servers, strategy, matrix sort,
 //! bootstrap stepping) and its actions: pure, natively tested, never part of the document.
 
+use clusterplan_engine::bootstrap::Dependency;
 use clusterplan_engine::Strategy;
 use std::collections::BTreeSet;
 
@@ -84,14 +85,6 @@ pub struct MatrixSort {
     pub descending: bool,
 }
 
-/// A dependency the user added in the bootstrap view: `from` depends on `to` (component names
-/// as the engine's bootstrap module spells them).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ExtraDependency {
-    pub from: String,
-    pub to: String,
-}
-
 /// The bootstrap view's state.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BootstrapView {
@@ -100,9 +93,9 @@ pub struct BootstrapView {
     /// How many of the FIG 8 steps have run (0 = none, 24 = all).
     pub step: usize,
     /// Dependencies the user added and the engine accepted (the graph stays acyclic).
-    pub extra: Vec<ExtraDependency>,
+    pub extra: Vec<Dependency>,
     /// The last dependency the user tried to add and why it was refused (the cycle, named).
-    pub refused: Option<(ExtraDependency, String)>,
+    pub refused: Option<(Dependency, String)>,
 }
 
 /// The number of steps of FIG 8's bootstrap sequence.
@@ -152,11 +145,11 @@ pub enum ViewAction {
     /// Jump to a step (clamped to 0..=24).
     GoToStep(usize),
     /// Add a dependency that the engine accepted (the graph stays acyclic).
-    AddDependency(ExtraDependency),
+    AddDependency(Dependency),
     /// Record a dependency the engine refused, with the cycle it would make, named.
-    RefuseDependency(ExtraDependency, String),
+    RefuseDependency(Dependency, String),
     /// Remove a dependency the user added.
-    RemoveDependency(ExtraDependency),
+    RemoveDependency(Dependency),
 }
 
 impl ViewState {
@@ -231,6 +224,7 @@ impl ViewState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clusterplan_engine::bootstrap::Component;
 
     fn applied(actions: impl IntoIterator<Item = ViewAction>) -> ViewState {
         let mut view = ViewState::default();
@@ -344,8 +338,8 @@ mod tests {
 
     #[test]
     fn an_accepted_dependency_is_kept_once_and_clears_the_last_refusal() {
-        let dep = ExtraDependency { from: "liveness".into(), to: "resource-manager".into() };
-        let bad = ExtraDependency { from: "registry".into(), to: "dcm".into() };
+        let dep = Dependency::user(Component::Liveness, Component::ResourceManager);
+        let bad = Dependency::user(Component::SystemRegistry, Component::Dcm);
         let view = applied([ViewAction::RefuseDependency(
             bad.clone(),
             "registry -> dcm -> registry".into(),

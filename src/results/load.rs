@@ -1,0 +1,381 @@
+//! The load view: first-choice load per server with the ideal line and the balance ratio, the
+//! load with the servers the user failed (through the engine's failover), who moved where, and
+//! each server's worst single failure. [`load_model`] is pure; [`LoadView`] renders it.
+
+use crate::results::view::ViewAction;
+use crate::results::PlanRef;
+use crate::results::ServicePicker;
+use clusterplan_engine::plan::{ServerIx, ServicePlan};
+use clusterplan_engine::Plan;
+use std::collections::{BTreeMap, BTreeSet};
+use yew::prelude::*;
+
+/// One server's bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBar {
+    pub server: ServerIx,
+    pub uid: String,
+    /// Node number in the service's cluster.
+    pub number: u32,
+    pub name: String,
+    /// Clients that list it first.
+    pub first: usize,
+    /// Clients it serves with the failed servers down.
+    pub now: usize,
+    pub failed: bool,
+    /// Its largest load when any one other server fails, and that server's node number.
+    pub worst: usize,
+    pub worst_when: Option<u32>,
+}
+
+impl LoadBar {
+    /// Clients it gained (positive) or lost (negative) to the failures.
+    pub fn delta(&self) -> i64 {
+        self.now as i64 - self.first as i64
+    }
+}
+
+/// Clients that moved between the same two servers (`to: None`: left unserved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveGroup {
+    pub from: Option<u32>,
+    pub to: Option<u32>,
+    /// The moved clients' node numbers, ascending.
+    pub clients: Vec<u32>,
+}
+
+/// Everything the load view shows for one service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadModel {
+    pub service: usize,
+    pub clients: usize,
+    /// Servers not failed.
+    pub servers_up: usize,
+    /// Clients per server with every server up (`None` without servers).
+    pub ideal_first: Option<f64>,
+    /// Clients per server still up.
+    pub ideal_now: Option<f64>,
+    /// Engine: max first-choice load / ideal.
+    pub balance_first: Option<f64>,
+    /// Max load now / ideal now.
+    pub balance_now: Option<f64>,
+    /// Engine: max worst-single-failure load / ideal with one server fewer.
+    pub balance_worst: Option<f64>,
+    pub unserved_first: usize,
+    pub unserved_now: usize,
+    pub bars: Vec<LoadBar>,
+    /// Who moved where because of the failures, largest group first.
+    pub moves: Vec<MoveGroup>,
+    /// The largest number any bar shows (the bars' scale), at least 1.
+    pub scale: usize,
+}
+
+impl LoadModel {
+    /// Whether any server is failed.
+    pub fn any_failed(&self) -> bool {
+        self.servers_up < self.bars.len()
+    }
+}
+
+fn ratio(max: usize, ideal: Option<f64>) -> Option<f64> {
+    ideal.filter(|i| *i > 0.0).map(|i| max as f64 / i)
+}
+
+/// The load view of service `service` of the plan, with the server nodes whose uid is in
+/// `failed` down (uids that do not serve this service are ignored).
+pub fn load_model(plan: &Plan, service: usize, failed: &BTreeSet<String>) -> Option<LoadModel> {
+    let sp: &ServicePlan = plan.services.get(service)?;
+    let down: Vec<ServerIx> = sp
+        .servers
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| failed.contains(&plan.nodes[s.node].uid))
+        .map(|(i, _)| i)
+        .collect();
+    let failover = sp.failover(&down);
+    let load = &sp.load;
+    let number = |s: ServerIx| sp.servers[s].number;
+    let bars: Vec<LoadBar> = sp
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(i, server)| {
+            let node = &plan.nodes[server.node];
+            let (worst, worst_by) = load.worst_single_failure.get(i).copied().unwrap_or((0, None));
+            LoadBar {
+                server: i,
+                uid: node.uid.clone(),
+                number: server.number,
+                name: node.name.clone(),
+                first: load.first_choice.get(i).copied().unwrap_or(0),
+                now: failover.load.get(i).copied().unwrap_or(0),
+                failed: down.contains(&i),
+                worst,
+                worst_when: worst_by.map(number),
+            }
+        })
+        .collect();
+    let servers_up = sp.servers.len() - down.len();
+    let ideal = |servers: usize| (servers > 0).then(|| load.clients as f64 / servers as f64);
+    let ideal_now = ideal(servers_up);
+    let max_now = bars.iter().map(|b| b.now).max().unwrap_or(0);
+    let mut groups: BTreeMap<(Option<u32>, Option<u32>), Vec<u32>> = BTreeMap::new();
+    for m in &failover.moved {
+        groups
+            .entry((m.from.map(number), m.to.map(number)))
+            .or_default()
+            .push(sp.lists[m.list].number);
+    }
+    let mut moves: Vec<MoveGroup> = groups
+        .into_iter()
+        .map(|((from, to), mut clients)| {
+            clients.sort_unstable();
+            MoveGroup { from, to, clients }
+        })
+        .collect();
+    moves.sort_by_key(|m| std::cmp::Reverse(m.clients.len()));
+    let scale = bars.iter().flat_map(|b| [b.first, b.now, b.worst]).max().unwrap_or(0).max(1);
+    Some(LoadModel {
+        service,
+        clients: load.clients,
+        servers_up,
+        ideal_first: ideal(sp.servers.len()),
+        ideal_now,
+        balance_first: load.balance_first_choice,
+        balance_now: if servers_up > 0 { ratio(max_now, ideal_now) } else { None },
+        balance_worst: load.balance_worst_failure,
+        unserved_first: load.unserved,
+        unserved_now: failover.unserved,
+        bars,
+        moves,
+        scale,
+    })
+}
+
+/// A ratio as the view shows it: `1.00`, or `n/a`.
+pub fn ratio_text(ratio: Option<f64>) -> String {
+    ratio.map_or_else(|| "n/a".to_owned(), |r| format!("{r:.2}"))
+}
+
+fn percent(value: f64, scale: usize) -> String {
+    format!("{:.2}%", (value / scale as f64 * 100.0).clamp(0.0, 100.0))
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct LoadViewProps {
+    pub plan: PlanRef,
+    pub service: usize,
+    pub failed: BTreeSet<String>,
+    pub on_view: Callback<ViewAction>,
+}
+
+/// Bars per server; click one to fail it (or bring it back).
+#[function_component(LoadView)]
+pub fn load_view(props: &LoadViewProps) -> Html {
+    let Some(model) = load_model(&props.plan, props.service, &props.failed) else {
+        return html! { <p class="empty">{ "No service in the model." }</p> };
+    };
+    let service = &props.plan.services[model.service];
+    let clear = props.on_view.reform(|_| ViewAction::ClearFailed);
+    let ideal = model.ideal_now;
+    html! {
+        <div class="load-view" data-testid="load-view">
+            <div class="view-head">
+                <ServicePicker plan={props.plan.clone()} service={props.service} on_view={props.on_view.clone()} />
+                <span class="hint">{ "Click a server to fail it; click again to bring it back." }</span>
+                if model.any_failed() {
+                    <button data-testid="clear-failed" onclick={clear}>{ "Bring all back up" }</button>
+                }
+            </div>
+            <dl class="load-summary">
+                <dt>{ "clients" }</dt><dd data-testid="load-clients">{ model.clients }</dd>
+                <dt>{ "servers up" }</dt><dd>{ format!("{} of {}", model.servers_up, model.bars.len()) }</dd>
+                <dt>{ "ideal" }</dt>
+                <dd data-testid="load-ideal">{ ideal.map_or_else(|| "n/a".into(), |i| format!("{i:.2}")) }</dd>
+                <dt title="max first-choice load / ideal">{ "balance, first choice" }</dt>
+                <dd data-testid="balance-first">{ ratio_text(model.balance_first) }</dd>
+                <dt title="max load after the worst single failure / ideal with one server fewer">{ "balance, worst single failure" }</dt>
+                <dd data-testid="balance-worst">{ ratio_text(model.balance_worst) }</dd>
+                if model.any_failed() {
+                    <dt>{ "balance now" }</dt><dd data-testid="balance-now">{ ratio_text(model.balance_now) }</dd>
+                }
+                <dt>{ "unserved" }</dt>
+                <dd data-testid="load-unserved" class={classes!((model.unserved_now > 0).then_some("bad"))}>
+                    { if model.any_failed() { format!("{} (first choice {})", model.unserved_now, model.unserved_first) } else { model.unserved_first.to_string() } }
+                </dd>
+            </dl>
+            <div class="bars" role="list">
+                { for model.bars.iter().map(|bar| {
+                    let uid = bar.uid.clone();
+                    let onclick = props.on_view.reform(move |_| ViewAction::ToggleFailed(uid.clone()));
+                    let delta = bar.delta();
+                    let title = format!(
+                        "server {}: {} first-choice clients; {} now; at most {} when one other server fails{}",
+                        bar.number, bar.first, bar.now, bar.worst,
+                        bar.worst_when.map_or(String::new(), |w| format!(" (server {w})"))
+                    );
+                    html! {
+                        <button role="listitem" class={classes!("bar-row", bar.failed.then_some("failed"), (delta > 0).then_some("gained"))}
+                            data-testid="load-bar" data-server-number={bar.number.to_string()} data-uid={bar.uid.clone()}
+                            data-first={bar.first.to_string()} data-now={bar.now.to_string()} data-worst={bar.worst.to_string()}
+                            data-failed={bar.failed.to_string()} aria-pressed={bar.failed.to_string()} {title} {onclick}>
+                            <span class="bar-label">
+                                <strong>{ format!("server {}", bar.number) }</strong>
+                                <span class="muted">{ format!(" {}", bar.name) }</span>
+                            </span>
+                            <span class="bar-track">
+                                <span class="bar first" style={format!("width:{}", percent(bar.first as f64, model.scale))}></span>
+                                <span class="bar now" style={format!("width:{}", percent(bar.now as f64, model.scale))}></span>
+                                <span class="bar worst" style={format!("left:{}", percent(bar.worst as f64, model.scale))} title="worst single failure"></span>
+                                if let Some(i) = ideal {
+                                    <span class="ideal" style={format!("left:{}", percent(i, model.scale))}></span>
+                                }
+                            </span>
+                            <span class="bar-numbers">
+                                if bar.failed {
+                                    <span class="down">{ "FAILED" }</span>
+                                } else {
+                                    <span class="now-number">{ bar.now }</span>
+                                    if delta != 0 {
+                                        <span class={classes!("delta", if delta > 0 { "up" } else { "down" })}>{ format!(" ({delta:+})") }</span>
+                                    }
+                                }
+                                <span class="muted">{ format!(" · first {} · worst {}", bar.first, bar.worst) }</span>
+                                if let Some(w) = bar.worst_when { <span class="muted">{ format!(" (if {w} fails)") }</span> }
+                            </span>
+                        </button>
+                    }
+                }) }
+            </div>
+            <p class="legend">
+                <span class="swatch first"></span>{ " first choice " }
+                <span class="swatch now"></span>{ " with the failed servers down " }
+                <span class="swatch ideal"></span>{ " ideal (clients / servers up) " }
+                <span class="swatch worst"></span>{ " worst single failure" }
+            </p>
+            if !model.moves.is_empty() {
+                <div class="moves" data-testid="load-moves">
+                    <h3>{ format!("{} clients moved", model.moves.iter().map(|m| m.clients.len()).sum::<usize>()) }</h3>
+                    <ul>
+                    { for model.moves.iter().map(|m| html! {
+                        <li data-testid="move-group">
+                            <strong>{ m.clients.len() }</strong>
+                            { format!(" from server {} to {}: ", m.from.map_or("-".into(), |n| n.to_string()),
+                                m.to.map_or("nobody (unserved)".into(), |n| format!("server {n}"))) }
+                            <span class="muted">{ clients_text(&m.clients) }</span>
+                        </li>
+                    }) }
+                    </ul>
+                </div>
+            }
+            <p class="muted small">{ format!("Service {} of cluster {}: {} clients, {} servers.", service.service, service.cluster, model.clients, model.bars.len()) }</p>
+        </div>
+    }
+}
+
+/// `nodes 1, 4, 6` (the first 12, then `and N more`).
+fn clients_text(clients: &[u32]) -> String {
+    let shown: Vec<String> = clients.iter().take(12).map(|c| c.to_string()).collect();
+    let more = clients.len().saturating_sub(12);
+    let mut text =
+        format!("node{} {}", if clients.len() == 1 { "" } else { "s" }, shown.join(", "));
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::testing::{fig24, service};
+
+    fn failed(uids: &[&str]) -> BTreeSet<String> {
+        uids.iter().map(|u| (*u).to_owned()).collect()
+    }
+
+    #[test]
+    fn with_nothing_failed_the_bars_are_the_engines_first_choice_load() {
+        let (plan, _) = fig24();
+        let s = service(&plan, "registry");
+        let load = &plan.services[s].load;
+        let model = load_model(&plan, s, &BTreeSet::new()).unwrap();
+        assert_eq!(model.clients, 10);
+        assert_eq!(model.bars.iter().map(|b| b.number).collect::<Vec<_>>(), [2, 3, 5, 7, 9, 12]);
+        assert_eq!(model.bars.iter().map(|b| b.first).collect::<Vec<_>>(), load.first_choice);
+        assert!(model.bars.iter().all(|b| b.now == b.first && !b.failed));
+        assert_eq!(
+            model.bars.iter().map(|b| b.worst).collect::<Vec<_>>(),
+            load.worst_single_failure.iter().map(|w| w.0).collect::<Vec<_>>()
+        );
+        assert_eq!(model.ideal_first, Some(10.0 / 6.0));
+        assert_eq!(model.balance_first, load.balance_first_choice);
+        assert!(model.moves.is_empty() && !model.any_failed());
+        assert_eq!(model.scale, model.bars.iter().map(|b| b.worst.max(b.first)).max().unwrap());
+    }
+
+    #[test]
+    fn failing_one_server_gives_the_engines_single_failure_loads_and_who_moved() {
+        let (plan, _) = fig24();
+        let s = service(&plan, "registry");
+        let load = &plan.services[s].load;
+        for (f, server) in plan.services[s].servers.iter().enumerate() {
+            let uid = plan.nodes[server.node].uid.as_str();
+            let model = load_model(&plan, s, &failed(&[uid])).unwrap();
+            let now: Vec<usize> = model.bars.iter().map(|b| b.now).collect();
+            assert_eq!(now, load.single_failures[f], "server {} failed", server.number);
+            assert_eq!(model.unserved_now, load.unserved_after_failure[f]);
+            assert!(model.bars[f].failed && model.bars[f].now == 0);
+            assert_eq!(model.servers_up, 5);
+            assert_eq!(model.ideal_now, Some(2.0));
+            // Every client of the failed server moved, and nobody else did.
+            let moved: usize = model.moves.iter().map(|m| m.clients.len()).sum();
+            assert_eq!(moved, load.first_choice[f]);
+            assert!(model.moves.iter().all(|m| m.from == Some(server.number)));
+            let max_now = *now.iter().max().unwrap();
+            assert_eq!(model.balance_now, Some(max_now as f64 / 2.0));
+        }
+    }
+
+    #[test]
+    fn failing_server_5_moves_its_five_clients_to_the_next_server_of_their_lists() {
+        let (plan, _) = fig24();
+        let s = service(&plan, "registry");
+        let model = load_model(&plan, s, &failed(&["n5"])).unwrap();
+        // Nodes 1, 4, 5, 6, 8 (subnet 10.0.0.0/24) list 10.0.0.1 first; their lists continue
+        // with a rotation of 3, 7, 9 (m = 3): n mod 3 = 1, 1, 2, 0, 2 picks 7, 7, 9, 3, 9.
+        let mut moves = model.moves.clone();
+        moves.sort_by_key(|m| m.to);
+        assert_eq!(
+            moves,
+            [
+                MoveGroup { from: Some(5), to: Some(3), clients: vec![6] },
+                MoveGroup { from: Some(5), to: Some(7), clients: vec![1, 4] },
+                MoveGroup { from: Some(5), to: Some(9), clients: vec![5, 8] },
+            ]
+        );
+    }
+
+    #[test]
+    fn uids_that_serve_nothing_fail_nothing_and_everything_failed_leaves_everyone_unserved() {
+        let (plan, _) = fig24();
+        let s = service(&plan, "registry");
+        let model = load_model(&plan, s, &failed(&["n1", "nobody"])).unwrap();
+        assert!(!model.any_failed());
+        let all = failed(&["n2", "n3", "n5", "n7", "n9", "n12"]);
+        let model = load_model(&plan, s, &all).unwrap();
+        assert_eq!((model.servers_up, model.unserved_now, model.balance_now), (0, 10, None));
+        assert!(load_model(&plan, 99, &BTreeSet::new()).is_none());
+    }
+
+    #[test]
+    fn ratios_and_client_lists_read_well() {
+        assert_eq!(ratio_text(Some(1.5)), "1.50");
+        assert_eq!(ratio_text(None), "n/a");
+        assert_eq!(clients_text(&[3]), "node 3");
+        assert_eq!(
+            clients_text(&(1..=14).collect::<Vec<_>>()),
+            "nodes 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 2 more"
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! The node view: the selected node's ordered list for every service it is a client of,
+//! numbered, each entry with the engine's explanation (tier and priority, local, hops, group,
+//! the strategy's formula with its numbers). [`node_lists`] is pure; [`NodeView`] renders it.
+
+use crate::results::view::ServiceKey;
+use crate::results::PlanRef;
+use clusterplan_engine::plan::{Explanation, NodeIx};
+use clusterplan_engine::Plan;
+use yew::prelude::*;
+
+/// One entry of a node's list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeEntry {
+    /// 1 = first choice.
+    pub rank: usize,
+    pub address: String,
+    /// The server node owning the address: (node number, display name); `None` = nobody's.
+    pub server: Option<(u32, String)>,
+    pub explanation: Explanation,
+}
+
+/// A node's list for one service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeServiceList {
+    pub service: usize,
+    pub key: ServiceKey,
+    /// The client's node number in the service's cluster.
+    pub number: u32,
+    pub entries: Vec<NodeEntry>,
+}
+
+/// The lists of the node with this uid, one per service it is a client of, in plan order.
+pub fn node_lists(plan: &Plan, uid: &str) -> Vec<NodeServiceList> {
+    let Some(node): Option<NodeIx> = plan.nodes.iter().position(|n| n.uid == uid) else {
+        return Vec::new();
+    };
+    plan.services
+        .iter()
+        .enumerate()
+        .filter_map(|(s, service)| {
+            let list_ix = service.lists.iter().position(|l| l.node == node)?;
+            let list = &service.lists[list_ix];
+            let entries = (0..list.entries.len())
+                .filter_map(|e| {
+                    let explanation = plan.explain(s, list_ix, e)?;
+                    let address = &service.addresses[list.entries[e].address];
+                    let server = address.server.map(|srv| {
+                        let server = &service.servers[srv];
+                        (server.number, plan.nodes[server.node].name.clone())
+                    });
+                    Some(NodeEntry {
+                        rank: e + 1,
+                        address: address.ip.to_string(),
+                        server,
+                        explanation,
+                    })
+                })
+                .collect();
+            Some(NodeServiceList {
+                service: s,
+                key: ServiceKey::new(&service.cluster, &service.service),
+                number: list.number,
+                entries,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct NodeViewProps {
+    pub plan: PlanRef,
+    /// uid of the selected node.
+    pub selected: Option<String>,
+    /// Select a node by uid.
+    pub on_select: Callback<String>,
+}
+
+fn hops_text(e: &Explanation) -> String {
+    match e.hops {
+        _ if e.local => "local".into(),
+        Some(1) => "1 hop".into(),
+        Some(h) => format!("{h} hops"),
+        None => "unreachable".into(),
+    }
+}
+
+/// The selected node's lists, explained; a picker when no node is selected.
+#[function_component(NodeView)]
+pub fn node_view(props: &NodeViewProps) -> Html {
+    let plan = &props.plan;
+    let picker = {
+        let on_select = props.on_select.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if !select.value().is_empty() {
+                on_select.emit(select.value());
+            }
+        });
+        html! {
+            <label class="node-picker">{ "node " }
+                <select data-testid="node-picker" {onchange}>
+                    <option value="" selected={props.selected.is_none()}>{ "(select a node)" }</option>
+                    { for plan.nodes.iter().map(|n| {
+                        let number = n.clusters.iter().find(|(c, _)| Some(c) == n.online.as_ref()).or(n.clusters.first()).map(|(_, x)| *x);
+                        let label = match number {
+                            Some(x) => format!("{x}: {}", if n.name.is_empty() { &n.uid } else { &n.name }),
+                            None => n.uid.clone(),
+                        };
+                        html! { <option value={n.uid.clone()} selected={props.selected.as_deref() == Some(n.uid.as_str())}>{ label }</option> }
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let Some(uid) = props.selected.as_deref() else {
+        return html! {
+            <div class="node-view" data-testid="node-view">
+                <div class="view-head">{ picker }</div>
+                <p class="empty">{ "Select a node (on the canvas or here) to see, for every service, which address it tries first, second, third, and why." }</p>
+            </div>
+        };
+    };
+    let node = plan.nodes.iter().find(|n| n.uid == uid);
+    let lists = node_lists(plan, uid);
+    html! {
+        <div class="node-view" data-testid="node-view">
+            <div class="view-head">
+                { picker }
+                <span class="muted">{ format!("strategy {}", plan.strategy) }</span>
+            </div>
+            if node.is_none() {
+                <p class="empty">{ format!("No node {uid} in the model.") }</p>
+            } else if lists.is_empty() {
+                <p class="empty">{ "This node is a client of no service: it is online in no cluster with services." }</p>
+            }
+            { for lists.iter().map(|list| html! {
+                <section class="node-list" data-testid="node-list" data-service={list.key.name.clone()} data-cluster={list.key.cluster.clone()}
+                    data-addresses={list.entries.iter().map(|e| e.address.clone()).collect::<Vec<_>>().join(",")}>
+                    <h3>{ format!("{} ", list.key.name) }<span class="muted">{ format!("cluster {}, as node {}", list.key.cluster, list.number) }</span></h3>
+                    if list.entries.is_empty() {
+                        <p class="empty">{ "The service has no address." }</p>
+                    }
+                    <ol class="entries">
+                    { for list.entries.iter().map(|entry| {
+                        let e = &entry.explanation;
+                        html! {
+                            <li class={classes!("entry", (entry.rank == 1).then_some("first"), e.hops.is_none().then_some("unreachable"))}
+                                data-testid="list-entry" data-rank={entry.rank.to_string()} data-address={entry.address.clone()}>
+                                <span class="rank">{ entry.rank }</span>
+                                <span class="address" data-testid="list-address">{ entry.address.clone() }</span>
+                                <span class="server">
+                                    { match &entry.server {
+                                        Some((number, name)) => format!("server {number} {name}"),
+                                        None => "no server node owns it: serves no load".into(),
+                                    } }
+                                </span>
+                                <span class="chips">
+                                    <span class="chip tier" title="priority tier (FIG 22)">
+                                        { match e.priority { Some(p) => format!("tier {} · priority {p}", e.tier), None => format!("tier {} · no priority", e.tier) } }
+                                    </span>
+                                    <span class={classes!("chip", if e.local { "local" } else { "hops" })}>{ hops_text(e) }</span>
+                                    if !e.local {
+                                        <span class="chip group" title="the equidistant group (FIG 24): m addresses, sorted by address">
+                                            { format!("group m={} · index {} · pick k={}", e.group_size, e.group_index, e.pick) }
+                                        </span>
+                                    }
+                                </span>
+                                <code class="formula" data-testid="formula">{ e.formula.clone() }</code>
+                                <span class="summary">{ e.summary.clone() }</span>
+                            </li>
+                        }
+                    }) }
+                    </ol>
+                </section>
+            }) }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::testing::fig24;
+
+    #[test]
+    fn node_5_reads_fig_24s_list_with_every_entry_explained() {
+        let (plan, _) = fig24();
+        let lists = node_lists(&plan, "n5");
+        assert_eq!(
+            lists.iter().map(|l| l.key.name.as_str()).collect::<Vec<_>>(),
+            ["registry", "web"]
+        );
+        let registry = &lists[0];
+        assert_eq!(registry.number, 5);
+        let addresses: Vec<&str> = registry.entries.iter().map(|e| e.address.as_str()).collect();
+        assert_eq!(
+            addresses,
+            ["10.0.0.1", "10.0.1.9", "10.0.1.3", "10.0.1.7", "10.0.2.20", "10.0.2.12"]
+        );
+        assert_eq!(registry.entries.iter().map(|e| e.rank).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+        let first = &registry.entries[0];
+        assert!(first.explanation.local);
+        assert_eq!(first.server, Some((5, "node 5 (server 1)".to_owned())));
+        let second = &registry.entries[1];
+        assert_eq!((second.explanation.hops, second.explanation.group_size), (Some(1), 3));
+        assert!(
+            second.explanation.formula.contains("((5 mod 3) + 0) mod 3 = 2"),
+            "{}",
+            second.explanation.formula
+        );
+        assert_eq!(second.server, Some((9, "server 9".to_owned())));
+        let web: Vec<&str> = lists[1].entries.iter().map(|e| e.address.as_str()).collect();
+        assert_eq!(web, ["10.0.2.20", "10.0.2.12"]);
+    }
+
+    #[test]
+    fn an_unknown_node_has_no_lists() {
+        let (plan, _) = fig24();
+        assert!(node_lists(&plan, "nobody").is_empty());
+    }
+}
