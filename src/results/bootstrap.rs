@@ -6,8 +6,8 @@
 
 use crate::results::view::{ViewAction, BOOTSTRAP_STEPS};
 use clusterplan_engine::bootstrap::{
-    node_bootstrap, Actor, Component, Dependency, DependencyKind, NodeBootstrap, RegistryState,
-    Stage,
+    node_bootstrap, Actor, Component, Dependency, DependencyKind, NodeBootstrap, RegistryPhase,
+    RegistryState, Stage,
 };
 use clusterplan_engine::Document;
 use std::collections::BTreeSet;
@@ -77,10 +77,11 @@ pub fn graph_layout(boot: &NodeBootstrap) -> Vec<Place> {
 pub struct TimelineState {
     /// Stages finished (indices into `NodeBootstrap::stages`).
     pub done: BTreeSet<usize>,
-    /// Components acting in the current step.
-    pub acting: BTreeSet<Component>,
-    /// Components acted on, read from or used in the current step.
-    pub targets: BTreeSet<Component>,
+    /// Stages whose component acts in the current step (for the Registry: the stage of the
+    /// step's phase, phase 1 when the step names none).
+    pub acting: BTreeSet<usize>,
+    /// Stages acted on, read from or used in the current step (same rule).
+    pub targets: BTreeSet<usize>,
     /// The System Registry's state after the step.
     pub registry: RegistryState,
     /// Dependencies satisfied so far (indices into `NodeBootstrap::dependencies`).
@@ -105,15 +106,25 @@ pub fn timeline_at(boot: &NodeBootstrap, step: usize) -> TimelineState {
         state.satisfied.extend(s.satisfies.iter().copied());
         state.registry = s.registry;
         if usize::from(s.number) == step {
+            let phase = s.registry_phase.unwrap_or(RegistryPhase::ReadOnly);
+            let stages_of = |c: &Component| -> Vec<usize> {
+                boot.stages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| &t.component == c && t.phase.is_none_or(|p| p == phase))
+                    .map(|(v, _)| v)
+                    .collect()
+            };
             state.acting = s
                 .actors
                 .iter()
                 .filter_map(|a| match a {
-                    Actor::Component(c) => Some(c.clone()),
+                    Actor::Component(c) => Some(stages_of(c)),
                     Actor::OperatingSystem => None,
                 })
+                .flatten()
                 .collect();
-            state.targets = s.targets.iter().cloned().collect();
+            state.targets = s.targets.iter().flat_map(stages_of).collect();
         }
     }
     state
@@ -150,8 +161,10 @@ pub struct BootstrapViewProps {
 
 const BOX_W: f64 = 170.0;
 const BOX_H: f64 = 34.0;
-const GAP_X: f64 = 50.0;
-const GAP_Y: f64 = 16.0;
+const GAP_X: f64 = 40.0;
+const GAP_Y: f64 = 26.0;
+/// How far right an edge that skips layers bends, per layer skipped.
+const CURVE: f64 = 22.0;
 
 /// The node's bootstrap: graph, timeline, added dependencies.
 #[function_component(BootstrapView)]
@@ -190,23 +203,24 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
     let step = props.step.min(BOOTSTRAP_STEPS);
     let now = timeline_at(&boot, step);
     let places = graph_layout(&boot);
-    let columns = places.iter().map(|p| p.column + 1).max().unwrap_or(1);
-    let rows = places.iter().map(|p| p.row + 1).max().unwrap_or(1);
-    let width = columns as f64 * (BOX_W + GAP_X);
-    let height = rows as f64 * (BOX_H + GAP_Y) + GAP_Y;
+    // Layers top to bottom (what waits for nothing first), stages of a layer side by side.
+    let layers = places.iter().map(|p| p.column + 1).max().unwrap_or(1);
+    let across = places.iter().map(|p| p.row + 1).max().unwrap_or(1);
+    let width = across as f64 * (BOX_W + GAP_X) + CURVE * layers as f64 + BOX_W / 2.0;
+    let height = layers as f64 * (BOX_H + GAP_Y) + GAP_Y;
     let center = |v: usize| {
         let p = places[v];
         (
-            p.column as f64 * (BOX_W + GAP_X) + BOX_W / 2.0,
-            GAP_Y + p.row as f64 * (BOX_H + GAP_Y) + BOX_H / 2.0,
+            GAP_X / 2.0 + p.row as f64 * (BOX_W + GAP_X) + BOX_W / 2.0,
+            GAP_Y + p.column as f64 * (BOX_H + GAP_Y) + BOX_H / 2.0,
         )
     };
     let stage_class = |v: usize, stage: &Stage| {
         classes!(
             "stage",
             now.done.contains(&v).then_some("done"),
-            now.acting.contains(&stage.component).then_some("acting"),
-            now.targets.contains(&stage.component).then_some("target"),
+            now.acting.contains(&v).then_some("acting"),
+            now.targets.contains(&v).then_some("target"),
             boot.components
                 .iter()
                 .any(|c| c.component == stage.component && !c.local)
@@ -281,17 +295,20 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                             </marker>
                         </defs>
                         { for boot.edges.iter().filter(|e| e.from < places.len() && e.to < places.len()).map(|e| {
+                            // From the top of the waiting stage to the bottom of the one it waits for;
+                            // an edge that skips layers bends right, further the more it skips.
                             let ((x1, y1), (x2, y2)) = (center(e.from), center(e.to));
-                            // From the left edge of the waiting stage to the right edge of the one it waits for.
-                            let (x1, x2) = if x1 > x2 { (x1 - BOX_W / 2.0, x2 + BOX_W / 2.0) } else { (x1, x2) };
+                            let (y1, y2) = (y1 - BOX_H / 2.0, y2 + BOX_H / 2.0);
+                            let skipped = places[e.from].column.saturating_sub(places[e.to].column + 1) as f64;
+                            let bend = if skipped > 0.0 { BOX_W / 2.0 + skipped * CURVE } else { 0.0 };
+                            let d = format!("M {x1} {y1} C {} {} {} {} {x2} {y2}", x1 + bend, y1 - GAP_Y, x2 + bend, y2 + GAP_Y);
                             let (kind, title) = match e.dependency.and_then(|d| boot.dependencies.get(d)) {
                                 Some(dep) => (kind_class(dep.kind), format!("{dep}: {} [{}]", dep.why, dep.reference)),
                                 None => ("phase", "System Registry phase 2 follows phase 1".to_owned()),
                             };
                             let satisfied = e.dependency.is_some_and(|d| now.satisfied.contains(&d));
                             html! {
-                                <line class={classes!("dep", kind, satisfied.then_some("satisfied"))} x1={x1.to_string()} y1={y1.to_string()}
-                                    x2={x2.to_string()} y2={y2.to_string()} marker-end="url(#dep-arrow)"><title>{ title }</title></line>
+                                <path class={classes!("dep", kind, satisfied.then_some("satisfied"))} {d} marker-end="url(#dep-arrow)"><title>{ title }</title></path>
                             }
                         }) }
                         { for boot.stages.iter().enumerate().map(|(v, stage)| {
@@ -345,11 +362,11 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                 <div class="bootstrap-timeline">
                     <h3>{ "FIG 8: the bootstrap sequence" }</h3>
                     <div class="stepper">
-                        { nav(ViewAction::GoToStep(0), "⏮", "step-first", step == 0) }
+                        { nav(ViewAction::GoToStep(0), "|◀", "step-first", step == 0) }
                         { nav(ViewAction::StepBack, "◀ back", "step-back", step == 0) }
                         <span class="step-now" data-testid="step-now">{ format!("step {step} of {BOOTSTRAP_STEPS}") }</span>
                         { nav(ViewAction::StepForward, "forward ▶", "step-forward", step == BOOTSTRAP_STEPS) }
-                        { nav(ViewAction::GoToStep(BOOTSTRAP_STEPS), "⏭", "step-last", step == BOOTSTRAP_STEPS) }
+                        { nav(ViewAction::GoToStep(BOOTSTRAP_STEPS), "▶|", "step-last", step == BOOTSTRAP_STEPS) }
                     </div>
                     <div class={classes!("registry-lane", registry_class(now.registry))} data-testid="registry-state">
                         <strong>{ "System Registry: " }</strong>{ registry_state_text(now.registry) }
@@ -452,11 +469,8 @@ mod tests {
         let distinct: BTreeSet<(usize, usize)> = places.iter().map(|p| (p.column, p.row)).collect();
         assert_eq!(distinct.len(), places.len());
         // The Registry's phase 1 waits for nothing: it starts the chain.
-        let phase1 = boot
-            .stages
-            .iter()
-            .position(|s| s.phase == Some(clusterplan_engine::bootstrap::RegistryPhase::ReadOnly))
-            .unwrap();
+        let phase1 =
+            boot.stages.iter().position(|s| s.phase == Some(RegistryPhase::ReadOnly)).unwrap();
         assert_eq!(places[phase1].column, 0);
     }
 
@@ -477,7 +491,15 @@ mod tests {
         assert_eq!(*done.last().unwrap(), boot.stages.len());
         assert!(timeline_at(&boot, 0).done.is_empty());
         // Step 13: Group Services uses Liveness.
+        let stage = |c: Component| boot.stages.iter().position(|s| s.component == c).unwrap();
         let step13 = timeline_at(&boot, 13);
-        assert!(step13.acting.contains(&Component::GroupServices), "{step13:?}");
+        assert!(step13.acting.contains(&stage(Component::GroupServices)), "{step13:?}");
+        assert!(step13.targets.contains(&stage(Component::Liveness)), "{step13:?}");
+        // Step 15 is phase 2's: the Registry acts in its second stage, not its first.
+        let phase = |p| boot.stages.iter().position(|s| s.phase == Some(p)).unwrap();
+        let step15 = timeline_at(&boot, 15);
+        let (one, two) = (phase(RegistryPhase::ReadOnly), phase(RegistryPhase::WriteEnabled));
+        assert!(step15.acting.contains(&two) || step15.targets.contains(&two), "{step15:?}");
+        assert!(!step15.acting.contains(&one) && !step15.targets.contains(&one), "{step15:?}");
     }
 }

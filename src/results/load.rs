@@ -187,23 +187,17 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                     <button data-testid="clear-failed" onclick={clear}>{ "Bring all back up" }</button>
                 }
             </div>
-            <dl class="load-summary">
-                <dt>{ "clients" }</dt><dd data-testid="load-clients">{ model.clients }</dd>
-                <dt>{ "servers up" }</dt><dd>{ format!("{} of {}", model.servers_up, model.bars.len()) }</dd>
-                <dt>{ "ideal" }</dt>
-                <dd data-testid="load-ideal">{ ideal.map_or_else(|| "n/a".into(), |i| format!("{i:.2}")) }</dd>
-                <dt title="max first-choice load / ideal">{ "balance, first choice" }</dt>
-                <dd data-testid="balance-first">{ ratio_text(model.balance_first) }</dd>
-                <dt title="max load after the worst single failure / ideal with one server fewer">{ "balance, worst single failure" }</dt>
-                <dd data-testid="balance-worst">{ ratio_text(model.balance_worst) }</dd>
+            <div class="stats">
+                { stat("clients", model.clients.to_string(), "load-clients", "clients of the service: the nodes online in its cluster") }
+                { stat("servers up", format!("{} of {}", model.servers_up, model.bars.len()), "load-servers-up", "server nodes not failed") }
+                { stat("ideal", ideal.map_or_else(|| "n/a".into(), |i| format!("{i:.2}")), "load-ideal", "clients / servers up: the dashed line") }
+                { stat("balance, first choice", ratio_text(model.balance_first), "balance-first", "max first-choice load / ideal (1.00 = perfect)") }
+                { stat("balance, worst single failure", ratio_text(model.balance_worst), "balance-worst", "max load after the worst single failure / ideal with one server fewer") }
                 if model.any_failed() {
-                    <dt>{ "balance now" }</dt><dd data-testid="balance-now">{ ratio_text(model.balance_now) }</dd>
+                    { stat("balance now", ratio_text(model.balance_now), "balance-now", "max load with the failed servers down / ideal") }
                 }
-                <dt>{ "unserved" }</dt>
-                <dd data-testid="load-unserved" class={classes!((model.unserved_now > 0).then_some("bad"))}>
-                    { if model.any_failed() { format!("{} (first choice {})", model.unserved_now, model.unserved_first) } else { model.unserved_first.to_string() } }
-                </dd>
-            </dl>
+                { stat("unserved", if model.any_failed() { format!("{} (was {})", model.unserved_now, model.unserved_first) } else { model.unserved_first.to_string() }, "load-unserved", "clients with no reachable server up") }
+            </div>
             <div class="bars" role="list">
                 { for model.bars.iter().map(|bar| {
                     let uid = bar.uid.clone();
@@ -269,6 +263,15 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                 </div>
             }
             <p class="muted small">{ format!("Service {} of cluster {}: {} clients, {} servers.", service.service, service.cluster, model.clients, model.bars.len()) }</p>
+        </div>
+    }
+}
+
+fn stat(label: &'static str, value: String, testid: &'static str, title: &'static str) -> Html {
+    html! {
+        <div class="stat" {title}>
+            <span class="stat-label">{ label }</span>
+            <span class="stat-value" data-testid={testid}>{ value }</span>
         </div>
     }
 }

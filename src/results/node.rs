@@ -150,7 +150,8 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                                 <span class="address" data-testid="list-address">{ entry.address.clone() }</span>
                                 <span class="server">
                                     { match &entry.server {
-                                        Some((number, name)) => format!("server {number} {name}"),
+                                        Some((number, name)) if name.is_empty() || *name == format!("node {number}") => format!("on node {number}"),
+                                        Some((number, name)) => format!("on node {number} · {name}"),
                                         None => "no server node owns it: serves no load".into(),
                                     } }
                                 </span>
