@@ -1,2 +1,42 @@
-//! Criterion benchmark of the full compile (scaffold; replaced by the engine work).
-fn main() {}
+//! Criterion benchmark of the full compile (model, hop table, every list, load with every single
+//! failure, diagnostics) on generated data centres of 1k, 10k and 100k nodes.
+//!
+//! Run: `cargo bench -p clusterplan-engine --bench compile`. Figures: docs/performance.md.
+
+use clusterplan_engine::generate::data_centre;
+use clusterplan_engine::{compile, Strategy};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::hint::black_box;
+use std::time::Duration;
+
+fn entries(nodes: usize) -> u64 {
+    let plan = compile(&data_centre(nodes), Strategy::Rotation);
+    plan.services.iter().flat_map(|s| &s.lists).map(|l| l.entries.len() as u64).sum()
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    for nodes in [1_000usize, 10_000, 100_000] {
+        let doc = data_centre(nodes);
+        // Throughput in list entries, so criterion also reports entries per second.
+        group.throughput(Throughput::Elements(entries(nodes)));
+        group.bench_with_input(BenchmarkId::new("rotation", nodes), &doc, |b, doc| {
+            b.iter(|| compile(black_box(doc), Strategy::Rotation))
+        });
+    }
+    let doc = data_centre(10_000);
+    for strategy in [Strategy::Spread, Strategy::Rendezvous, Strategy::Shuffle { seed: 7 }] {
+        group.throughput(Throughput::Elements(entries(10_000)));
+        group.bench_with_input(BenchmarkId::new(strategy.name(), 10_000), &doc, |b, doc| {
+            b.iter(|| compile(black_box(doc), strategy))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,29 +1,32 @@
 //! Plan assembly (stage 3): from the validated [`Model`] to the [`Plan`]'s plain data.
 
+use crate::fxhash::FxMap;
 use crate::hops::HopTable;
+use crate::lint::ServiceFacts;
 use crate::model::{Model, ServiceM};
-use crate::ordering::{tiers, Orderer};
-use crate::plan::{ClientList, NodeInfo, NodeIx, Plan, Server, ServiceAddress, ServicePlan};
+use crate::ordering::{tiers, OrderStats, Orderer};
+use crate::plan::{
+    ClientList, NodeInfo, NodeIx, Plan, Server, ServiceAddress, ServicePlan, SubnetInfo,
+};
 use crate::strategy::Strategy;
 
-/// Computes the whole plan of a model.
-pub(crate) fn plan(model: &Model, strategy: Strategy) -> Plan {
+/// Computes the whole plan of a model; `nodes` and `subnets` are the model's (moved in by
+/// [`Model::into_plan`], cloned by [`Model::plan`]).
+pub(crate) fn plan(
+    model: &Model,
+    nodes: Vec<NodeInfo>,
+    subnets: Vec<SubnetInfo>,
+    strategy: Strategy,
+) -> Plan {
     let sources: Vec<usize> =
         model.services.iter().flat_map(|s| s.addresses.iter().map(|a| a.1)).collect();
-    let hops = HopTable::build(model.subnets.len(), &model.routers, &sources);
+    let hops = HopTable::build(subnets.len(), &model.routers, &sources);
     let mut order: Vec<&ServiceM> = model.services.iter().collect();
     order.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
-    let services =
-        order.into_iter().map(|s| service_plan(model, &hops, &model.nodes, s, strategy)).collect();
-    let mut plan = Plan {
-        strategy,
-        nodes: model.nodes.clone(),
-        subnets: model.subnets.clone(),
-        hops,
-        services,
-        diagnostics: Vec::new(),
-    };
-    plan.diagnostics = crate::lint::plan_diagnostics(&plan);
+    let (services, facts): (Vec<ServicePlan>, Vec<ServiceFacts>) =
+        order.into_iter().map(|s| service_plan(model, &hops, &nodes, s, strategy)).unzip();
+    let mut plan = Plan { strategy, nodes, subnets, hops, services, diagnostics: Vec::new() };
+    plan.diagnostics = crate::lint::plan_diagnostics(&plan, &facts);
     plan
 }
 
@@ -46,9 +49,28 @@ pub(crate) fn lists(
     addresses: &[ServiceAddress],
     clients: &[(NodeIx, u32)],
     strategy: Strategy,
-) -> Vec<ClientList> {
+) -> (Vec<ClientList>, OrderStats) {
     let mut orderer = Orderer::new(hops, nodes, addresses, strategy);
-    clients.iter().map(|&(node, number)| orderer.list(node, number)).collect()
+    let lists = clients.iter().map(|&(node, number)| orderer.list(node, number)).collect();
+    (lists, orderer.stats())
+}
+
+/// Orders every client's list into one reused buffer and hands it to `each` (no list is kept):
+/// for what-if computations such as [`crate::compare`].
+pub(crate) fn lists_with(
+    hops: &HopTable,
+    nodes: &[NodeInfo],
+    addresses: &[ServiceAddress],
+    clients: &[(NodeIx, u32)],
+    strategy: Strategy,
+    mut each: impl FnMut(usize, &[crate::plan::Entry]),
+) {
+    let mut orderer = Orderer::new(hops, nodes, addresses, strategy);
+    let mut buffer = Vec::with_capacity(addresses.len());
+    for (i, &(node, number)) in clients.iter().enumerate() {
+        orderer.order_into(node, number, &mut buffer);
+        each(i, &buffer);
+    }
 }
 
 fn service_plan(
@@ -57,13 +79,14 @@ fn service_plan(
     nodes: &[NodeInfo],
     s: &ServiceM,
     strategy: Strategy,
-) -> ServicePlan {
+) -> (ServicePlan, ServiceFacts) {
     let priority_of = |subnet: usize| -> Option<i64> {
         let net = model.subnet_network.get(subnet).copied().flatten()?;
         model.networks.get(net)?.priorities.get(&s.name).copied()
     };
     // Servers: nodes of the cluster owning an address, by ascending number.
     let mut servers: Vec<Server> = Vec::new();
+    let mut server_of_node: FxMap<NodeIx, usize> = FxMap::default();
     let mut owner_of: Vec<Option<NodeIx>> = Vec::with_capacity(s.addresses.len());
     for (ix, (ip, _)) in s.addresses.iter().enumerate() {
         let owner = model.owner.get(ip).copied().filter(|&o| {
@@ -71,9 +94,10 @@ fn service_plan(
         });
         owner_of.push(owner);
         if let Some(o) = owner {
-            match servers.iter_mut().find(|x| x.node == o) {
+            match server_of_node.get(&o).and_then(|&x| servers.get_mut(x)) {
                 Some(server) => server.addresses.push(ix),
                 None => {
+                    server_of_node.insert(o, servers.len());
                     let number =
                         nodes[o].clusters.iter().find(|(c, _)| *c == s.cluster).map_or(0, |x| x.1);
                     servers.push(Server { node: o, number, addresses: vec![ix] });
@@ -82,6 +106,10 @@ fn service_plan(
         }
     }
     servers.sort_by_key(|x| (x.number, x.node));
+    server_of_node.clear();
+    for (i, x) in servers.iter().enumerate() {
+        server_of_node.insert(x.node, i);
+    }
     let addresses: Vec<ServiceAddress> = s
         .addresses
         .iter()
@@ -90,20 +118,23 @@ fn service_plan(
             ip,
             subnet,
             priority: priority_of(subnet),
-            server: owner.and_then(|o| servers.iter().position(|x| x.node == o)),
+            server: owner.and_then(|o| server_of_node.get(&o).copied()),
         })
         .collect();
     let clients = if s.cluster_ix.is_some() { clients(nodes, &s.cluster) } else { Vec::new() };
-    let lists = lists(hops, nodes, &addresses, &clients, strategy);
+    let (lists, stats) = lists(hops, nodes, &addresses, &clients, strategy);
     let load = crate::load::compute(&addresses, servers.len(), &lists);
     let (tiers, _) = tiers(&addresses);
-    ServicePlan {
+    let unreachable = stats.unreachable.iter().map(|u| u.0).collect();
+    let plan = ServicePlan {
         cluster: s.cluster.clone(),
         service: s.name.clone(),
         addresses,
         servers,
         lists,
         load,
+        unreachable,
         tiers,
-    }
+    };
+    (plan, ServiceFacts { stats })
 }

@@ -6,9 +6,12 @@
 
 pub mod bootstrap;
 mod build;
+pub mod compare;
 pub mod diagnostics;
 pub mod document;
 pub mod explain;
+mod fxhash;
+pub mod generate;
 pub mod hops;
 pub mod lint;
 mod load;
@@ -19,6 +22,7 @@ pub mod strategy;
 
 pub use diagnostics::{Diagnostic, Item, Severity};
 pub use document::Document;
+pub use compare::{compare, StrategyReport};
 pub use explain::{explain, Explanation};
 pub use plan::{FailoverLoad, Plan};
 pub use strategy::Strategy;
@@ -26,7 +30,7 @@ pub use strategy::Strategy;
 /// Compiles a document with the given strategy.
 pub fn compile(doc: &Document, strategy: Strategy) -> Plan {
     let (model, diagnostics) = model::Model::build(doc);
-    let mut plan = model.plan(strategy);
+    let mut plan = model.into_plan(strategy);
     plan.diagnostics.splice(0..0, diagnostics);
     plan
 }

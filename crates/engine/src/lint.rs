@@ -4,9 +4,9 @@
 //! every client to the same first address).
 
 use crate::diagnostics::{Diagnostic, Item, Severity};
+use crate::ordering::OrderStats;
 use crate::plan::{Plan, ServicePlan};
 use crate::strategy::Strategy;
-use std::collections::HashMap;
 
 /// Every diagnostic code the engine emits: (code, severity, what it means). The format
 /// documentation and the tests are kept in step with this table.
@@ -41,16 +41,25 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("tier-one-first", Severity::Lint, "a priority tier sends every client to the same first address"),
 ];
 
-/// Warnings and lints of a computed plan, service by service.
-pub(crate) fn plan_diagnostics(plan: &Plan) -> Vec<Diagnostic> {
+/// What the ordering learnt about a service's lists, for the diagnostics below.
+#[derive(Debug, Default)]
+pub(crate) struct ServiceFacts {
+    pub stats: OrderStats,
+}
+
+/// Warnings and lints of a computed plan, service by service (`facts` indexed like
+/// [`Plan::services`]).
+pub(crate) fn plan_diagnostics(plan: &Plan, facts: &[ServiceFacts]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for sp in &plan.services {
-        service_warnings(plan, sp, &mut out);
+    let none = ServiceFacts::default();
+    for (i, sp) in plan.services.iter().enumerate() {
+        let facts = facts.get(i).unwrap_or(&none);
+        service_warnings(plan, sp, facts, &mut out);
         if matches!(plan.strategy, Strategy::Rotation | Strategy::Spread) {
-            residues(plan, sp, &mut out);
+            residues(sp, facts, &mut out);
         }
         subnet_one_server(plan, sp, &mut out);
-        tier_one_first(plan, sp, &mut out);
+        tier_one_first(sp, &mut out);
     }
     out
 }
@@ -59,7 +68,12 @@ fn service_item(sp: &ServicePlan) -> Item {
     Item::Service { cluster: sp.cluster.clone(), name: sp.service.clone() }
 }
 
-fn service_warnings(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
+fn service_warnings(
+    plan: &Plan,
+    sp: &ServicePlan,
+    facts: &ServiceFacts,
+    out: &mut Vec<Diagnostic>,
+) {
     if sp.servers.is_empty() && !sp.lists.is_empty() {
         out.push(Diagnostic {
             severity: Severity::Warning,
@@ -88,21 +102,11 @@ fn service_warnings(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Unreachable addresses, counted per address.
-    let mut unreachable = vec![(0usize, None); sp.addresses.len()];
-    for list in &sp.lists {
-        for e in &list.entries {
-            if e.hops.is_none() && !e.local {
-                if let Some(u) = unreachable.get_mut(e.address) {
-                    u.0 += 1;
-                    u.1.get_or_insert(list.node);
-                }
-            }
-        }
-    }
-    for (a, (count, first)) in unreachable.into_iter().enumerate() {
+    // Unreachable addresses, counted per address while ordering.
+    let unreachable = facts.stats.unreachable.iter().copied();
+    for (a, (count, first)) in unreachable.enumerate() {
         let Some(first) = first else { continue };
-        let addr = &sp.addresses[a];
+        let Some(addr) = sp.addresses.get(a) else { continue };
         let owner =
             addr.server.and_then(|s| sp.servers.get(s)).and_then(|s| plan.nodes.get(s.node));
         let first_uid = plan.nodes.get(first).map_or("?", |n| n.uid.as_str());
@@ -128,47 +132,8 @@ fn service_warnings(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
 /// Under rotation (and spread, whose first pick is the same), the first pick inside a group of
 /// `m` equidistant addresses is `n mod m`: if the node numbers of the clients choosing first
 /// from that group are not spread over the residues, a server is idle or doubled.
-fn residues(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
-    // Key: (tier, hops, m, lowest address, hash of the group's address set).
-    type Key = (u16, Option<u32>, u16, usize, u64);
-    // Value: (the group's addresses by group index, first picks per group index).
-    type Counts = (Vec<usize>, Vec<usize>);
-    let mut groups: HashMap<Key, Counts> = HashMap::new();
-    let _ = plan;
-    for list in &sp.lists {
-        let Some(first) = list.entries.first() else {
-            continue;
-        };
-        let m = first.group_size as usize;
-        if first.local || m < 2 || list.entries.len() < m {
-            continue;
-        }
-        let group = &list.entries[..m];
-        let mut lowest = usize::MAX;
-        let mut hash = 0u64;
-        for e in group {
-            if e.group_index == 0 {
-                lowest = e.address;
-            }
-            hash ^= (e.address as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
-        }
-        let key = (first.tier, first.hops, first.group_size, lowest, hash);
-        let slot = groups.entry(key).or_insert_with(|| {
-            let mut members = vec![usize::MAX; m];
-            for e in group {
-                if let Some(x) = members.get_mut(e.group_index as usize) {
-                    *x = e.address;
-                }
-            }
-            (members, vec![0; m])
-        });
-        if let Some(c) = slot.1.get_mut(first.group_index as usize) {
-            *c += 1;
-        }
-    }
-    let mut found: Vec<(Key, Counts)> = groups.into_iter().collect();
-    found.sort_by_key(|(k, _)| (k.0, k.1, k.3, k.2, k.4));
-    for (_, (members, counts)) in found {
+fn residues(sp: &ServicePlan, facts: &ServiceFacts, out: &mut Vec<Diagnostic>) {
+    for (members, counts) in &facts.stats.first_groups {
         let m = counts.len();
         let total: usize = counts.iter().sum();
         let ceil = total.div_ceil(m);
@@ -179,9 +144,13 @@ fn residues(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
         }
         let text = |a: usize| sp.addresses.get(a).map_or("?".to_owned(), |x| x.ip.to_string());
         let spread: Vec<String> =
-            members.iter().zip(&counts).map(|(&a, c)| format!("{} {c}", text(a))).collect();
-        let idle: Vec<String> =
-            members.iter().zip(&counts).filter(|(_, &c)| c == 0).map(|(&a, _)| text(a)).collect();
+            members.iter().zip(counts).map(|(&a, c)| format!("{} {c}", text(a as usize))).collect();
+        let idle: Vec<String> = members
+            .iter()
+            .zip(counts)
+            .filter(|(_, &c)| c == 0)
+            .map(|(&a, _)| text(a as usize))
+            .collect();
         let what = if idle.is_empty() {
             format!("one server gets {max} while an even share is {ceil}")
         } else {
@@ -192,11 +161,10 @@ fn residues(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
             code: "residue-imbalance",
             item: service_item(sp),
             message: format!(
-                "service {} of cluster {}: the {total} clients choosing first among {m} \
-                 equidistant addresses pick by node number mod {m}, and their numbers leave {what} \
-                 (first choices: {})",
+                "the {total} clients choosing first among {m} equidistant addresses of service \
+                 {} pick by node number mod {m}, and their numbers leave {what} (first choices: \
+                 {})",
                 sp.service,
-                sp.cluster,
                 spread.join(", ")
             ),
         });
@@ -209,7 +177,7 @@ fn subnet_one_server(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
         return;
     }
     // subnet -> (clients, the one server they pick, or None once they disagree / unserved)
-    let mut per: HashMap<usize, (usize, Option<usize>)> = HashMap::new();
+    let mut per: Vec<(usize, Option<usize>)> = vec![(0, None); plan.subnets.len()];
     for (i, list) in sp.lists.iter().enumerate() {
         let serving = sp.load.serving.get(i).copied().flatten();
         let Some(node) = plan.nodes.get(list.node) else {
@@ -219,8 +187,10 @@ fn subnet_one_server(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
             if node.addresses[..j].iter().any(|b| b.subnet == a.subnet) {
                 continue;
             }
-            let slot = per.entry(a.subnet).or_insert((0, serving));
-            if slot.0 > 0 && slot.1 != serving {
+            let Some(slot) = per.get_mut(a.subnet) else { continue };
+            if slot.0 == 0 {
+                slot.1 = serving;
+            } else if slot.1 != serving {
                 slot.1 = None;
             }
             slot.0 += 1;
@@ -228,6 +198,7 @@ fn subnet_one_server(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
     }
     let mut hits: Vec<(usize, usize, usize)> = per
         .into_iter()
+        .enumerate()
         .filter_map(|(subnet, (count, server))| {
             let server = server?;
             let on_subnet = sp
@@ -260,8 +231,7 @@ fn subnet_one_server(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
 }
 
 /// Every client's list starts with the same address, the only one of its priority tier.
-fn tier_one_first(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
-    let _ = plan;
+fn tier_one_first(sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
     let owned = sp.addresses.iter().filter(|a| a.server.is_some()).count();
     if sp.lists.len() < 2 || owned < 2 {
         return;

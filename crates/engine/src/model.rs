@@ -7,17 +7,18 @@
 
 use crate::diagnostics::{Diagnostic, Item, Severity};
 use crate::document::{Document, FORMAT};
+use crate::fxhash::FxMap;
 use crate::plan::{NodeAddress, NodeInfo, NodeIx, Plan, SubnetInfo, SubnetIx};
 use crate::strategy::Strategy;
 use ipnet::IpNet;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;
 
 /// A document's content with names resolved to indices.
 #[derive(Debug, Default)]
 pub struct Model {
     pub(crate) clusters: Vec<ClusterM>,
-    pub(crate) cluster_ix: HashMap<String, usize>,
+    pub(crate) cluster_ix: FxMap<String, usize>,
     pub(crate) networks: Vec<NetworkM>,
     pub(crate) subnets: Vec<SubnetInfo>,
     pub(crate) subnet_network: Vec<Option<usize>>,
@@ -25,7 +26,7 @@ pub struct Model {
     pub(crate) nodes: Vec<NodeInfo>,
     pub(crate) services: Vec<ServiceM>,
     /// Address -> the node owning it (the first, when an address is duplicated).
-    pub(crate) owner: HashMap<IpAddr, NodeIx>,
+    pub(crate) owner: FxMap<IpAddr, NodeIx>,
 }
 
 #[derive(Debug, Default)]
@@ -33,7 +34,7 @@ pub(crate) struct ClusterM {
     pub id: String,
     pub registry_servers: Vec<u32>,
     /// Node number -> the first node defined to this cluster with it.
-    pub numbers: HashMap<u32, NodeIx>,
+    pub numbers: FxMap<u32, NodeIx>,
 }
 
 #[derive(Debug, Default)]
@@ -53,8 +54,8 @@ pub(crate) struct ServiceM {
 /// Longest-prefix lookup: one hash map per prefix length present, longest first.
 #[derive(Debug, Default)]
 struct PrefixIndex {
-    v4: Vec<(u8, HashMap<u32, SubnetIx>)>,
-    v6: Vec<(u8, HashMap<u128, SubnetIx>)>,
+    v4: Vec<(u8, FxMap<u32, SubnetIx>)>,
+    v6: Vec<(u8, FxMap<u128, SubnetIx>)>,
 }
 
 fn mask4(len: u8) -> u32 {
@@ -83,7 +84,7 @@ impl PrefixIndex {
                 let pos = match self.v4.iter().position(|(l, _)| *l == len) {
                     Some(p) => p,
                     None => {
-                        self.v4.push((len, HashMap::new()));
+                        self.v4.push((len, FxMap::default()));
                         self.v4.sort_by_key(|x| std::cmp::Reverse(x.0));
                         self.v4.iter().position(|(l, _)| *l == len).unwrap_or(0)
                     }
@@ -102,7 +103,7 @@ impl PrefixIndex {
                 let pos = match self.v6.iter().position(|(l, _)| *l == len) {
                     Some(p) => p,
                     None => {
-                        self.v6.push((len, HashMap::new()));
+                        self.v6.push((len, FxMap::default()));
                         self.v6.sort_by_key(|x| std::cmp::Reverse(x.0));
                         self.v6.iter().position(|(l, _)| *l == len).unwrap_or(0)
                     }
@@ -204,12 +205,12 @@ impl Model {
             m.clusters.push(ClusterM {
                 id: c.id.clone(),
                 registry_servers: c.registry_servers.clone(),
-                numbers: HashMap::new(),
+                numbers: FxMap::default(),
             });
         }
 
         // Networks.
-        let mut network_ix: HashMap<&str, usize> = HashMap::new();
+        let mut network_ix: FxMap<&str, usize> = FxMap::default();
         for n in &doc.networks {
             if network_ix.contains_key(n.name.as_str()) {
                 d.push(
@@ -315,7 +316,7 @@ impl Model {
         }
 
         // Nodes.
-        let mut implicit: HashMap<IpAddr, SubnetIx> = HashMap::new();
+        let mut implicit: FxMap<IpAddr, SubnetIx> = FxMap::default();
         let mut uids: HashSet<&str> = HashSet::new();
         for (nix, n) in doc.nodes.iter().enumerate() {
             let node_item = || Item::Node { uid: n.uid.clone() };
@@ -646,16 +647,19 @@ impl Model {
     /// Computes the plan: hop distances, ordered lists, load, then the diagnostics about them
     /// (unserved clients, unreachable addresses, lints).
     pub fn plan(&self, strategy: Strategy) -> Plan {
-        crate::build::plan(self, strategy)
+        crate::build::plan(self, self.nodes.clone(), self.subnets.clone(), strategy)
+    }
+
+    /// [`Model::plan`], moving the model's nodes and subnets into the plan instead of copying.
+    pub fn into_plan(mut self, strategy: Strategy) -> Plan {
+        let nodes = std::mem::take(&mut self.nodes);
+        let subnets = std::mem::take(&mut self.subnets);
+        crate::build::plan(&self, nodes, subnets, strategy)
     }
 }
 
 /// The implicit subnet of an address with no subnet (shared by every use of that address).
-fn implicit_subnet(
-    m: &mut Model,
-    implicit: &mut HashMap<IpAddr, SubnetIx>,
-    ip: IpAddr,
-) -> SubnetIx {
+fn implicit_subnet(m: &mut Model, implicit: &mut FxMap<IpAddr, SubnetIx>, ip: IpAddr) -> SubnetIx {
     *implicit.entry(ip).or_insert_with(|| {
         let net = IpNet::from(ip);
         m.subnets.push(SubnetInfo {

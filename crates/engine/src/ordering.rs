@@ -10,10 +10,10 @@
 //! permutation while writing its entries. Clients that own some of the service's addresses
 //! (servers, few) get a template of their own without those addresses.
 
+use crate::fxhash::FxMap;
 use crate::hops::{HopTable, NONE};
 use crate::plan::{AddressIx, ClientList, Entry, NodeInfo, NodeIx, ServiceAddress, SubnetIx};
 use crate::strategy::Strategy;
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// FNV-1a 64-bit offset basis.
@@ -92,6 +92,22 @@ struct Template {
     /// Address indices sorted by (tier, hops, address).
     order: Vec<u32>,
     groups: Vec<Group>,
+    /// Clients ordered with this template, and the first of them.
+    clients: usize,
+    first_client: Option<NodeIx>,
+    /// First picks (k = 0) per group index of the first group, when it has m >= 2.
+    first_counts: Vec<usize>,
+}
+
+/// What the lists of one service say in aggregate, gathered while ordering them (for the
+/// warnings and lints, without another pass over every entry).
+#[derive(Debug, Default)]
+pub(crate) struct OrderStats {
+    /// Per address: clients that cannot reach it, and the first such client.
+    pub unreachable: Vec<(usize, Option<NodeIx>)>,
+    /// Per distinct first group of m >= 2 non-local addresses: its addresses by group index,
+    /// and how many clients picked each first.
+    pub first_groups: Vec<(Vec<u32>, Vec<usize>)>,
 }
 
 /// Distinct priorities of a service's addresses, highest first, `None` last; and each
@@ -130,13 +146,16 @@ pub(crate) struct Orderer<'a> {
     rank: Vec<u32>,
     /// Address text, for rendezvous.
     texts: Vec<String>,
-    by_ip: HashMap<IpAddr, AddressIx>,
-    /// Subnet -> template, for clients on one subnet.
-    single: HashMap<SubnetIx, u32>,
+    by_ip: FxMap<IpAddr, AddressIx>,
+    /// Subnet -> template + 1 (0 = none yet), for clients on one subnet.
+    single: Vec<u32>,
     /// Subnet set -> template, for clients on several.
-    multi: HashMap<Vec<SubnetIx>, u32>,
+    multi: FxMap<Vec<SubnetIx>, u32>,
     templates: Vec<Template>,
     own: Template,
+    /// First picks and unreachable counts of clients with their own template.
+    own_first: FxMap<Vec<u32>, Vec<usize>>,
+    own_unreachable: Vec<(usize, Option<NodeIx>)>,
     keyed: Vec<(u64, u32)>,
     subs: Vec<SubnetIx>,
     locals: Vec<u32>,
@@ -177,10 +196,12 @@ impl<'a> Orderer<'a> {
             rank,
             texts,
             by_ip,
-            single: HashMap::new(),
-            multi: HashMap::new(),
+            single: vec![0; hops.size],
+            multi: FxMap::default(),
             templates: Vec::new(),
             own: Template::default(),
+            own_first: FxMap::default(),
+            own_unreachable: vec![(0, None); addresses.len()],
             keyed: Vec::new(),
             subs: Vec::new(),
             locals: Vec::new(),
@@ -217,7 +238,7 @@ impl<'a> Orderer<'a> {
         self.subs.sort_unstable();
         let template_ix = if self.locals.is_empty() {
             let found = if self.subs.len() == 1 {
-                self.single.get(&self.subs[0]).copied()
+                self.single.get(self.subs[0]).and_then(|&t| t.checked_sub(1))
             } else {
                 self.multi.get(&self.subs).copied()
             };
@@ -228,8 +249,8 @@ impl<'a> Orderer<'a> {
                     self.fill_template(&mut t);
                     let ix = self.templates.len();
                     self.templates.push(t);
-                    if self.subs.len() == 1 {
-                        self.single.insert(self.subs[0], ix as u32);
+                    if self.subs.len() == 1 && self.subs[0] < self.single.len() {
+                        self.single[self.subs[0]] = ix as u32 + 1;
                     } else {
                         self.multi.insert(self.subs.clone(), ix as u32);
                     }
@@ -244,21 +265,82 @@ impl<'a> Orderer<'a> {
             self.locals.sort_unstable_by_key(|&a| rank[a as usize]);
             None
         };
-        let template = match template_ix {
+        let mut template = match template_ix {
             Some(ix) => std::mem::take(&mut self.templates[ix]),
             None => std::mem::take(&mut self.own),
         };
         self.emit(&template, &info.uid, number, out);
+        // Aggregates: a cached template counts its clients; an own template is counted now.
+        template.clients += 1;
+        template.first_client.get_or_insert(node);
+        let first_pick =
+            out.first().filter(|e| !e.local && e.group_size >= 2).map(|e| e.group_index as usize);
         match template_ix {
-            Some(ix) => self.templates[ix] = template,
-            None => self.own = template,
+            Some(ix) => {
+                if let Some(i) = first_pick {
+                    if let Some(c) = template.first_counts.get_mut(i) {
+                        *c += 1;
+                    }
+                }
+                self.templates[ix] = template;
+            }
+            None => {
+                if let (Some(i), Some(g)) = (first_pick, template.groups.first()) {
+                    let members =
+                        template.order[g.start as usize..(g.start + g.len) as usize].to_vec();
+                    let counts =
+                        self.own_first.entry(members).or_insert_with(|| vec![0; g.len as usize]);
+                    if let Some(c) = counts.get_mut(i) {
+                        *c += 1;
+                    }
+                }
+                for g in template.groups.iter().filter(|g| g.hops == NONE) {
+                    for &a in &template.order[g.start as usize..(g.start + g.len) as usize] {
+                        let u = &mut self.own_unreachable[a as usize];
+                        u.0 += 1;
+                        u.1.get_or_insert(node);
+                    }
+                }
+                self.own = template;
+            }
         }
+    }
+
+    /// The aggregates of every list ordered so far.
+    pub(crate) fn stats(&self) -> OrderStats {
+        let mut unreachable = self.own_unreachable.clone();
+        let mut first: FxMap<Vec<u32>, Vec<usize>> = self.own_first.clone();
+        for t in &self.templates {
+            for g in t.groups.iter().filter(|g| g.hops == NONE) {
+                for &a in &t.order[g.start as usize..(g.start + g.len) as usize] {
+                    let u = &mut unreachable[a as usize];
+                    u.0 += t.clients;
+                    if u.1.is_none() || t.first_client < u.1 {
+                        u.1 = t.first_client;
+                    }
+                }
+            }
+            if let Some(g) = t.groups.first() {
+                if t.first_counts.iter().any(|&c| c > 0) {
+                    let members = t.order[g.start as usize..(g.start + g.len) as usize].to_vec();
+                    let counts = first.entry(members).or_insert_with(|| vec![0; g.len as usize]);
+                    for (c, &x) in counts.iter_mut().zip(&t.first_counts) {
+                        *c += x;
+                    }
+                }
+            }
+        }
+        let mut first_groups: Vec<(Vec<u32>, Vec<usize>)> = first.into_iter().collect();
+        first_groups.sort();
+        OrderStats { unreachable, first_groups }
     }
 
     /// Groups the non-local addresses by (tier, hops from the client's subnets).
     fn fill_template(&mut self, t: &mut Template) {
         t.order.clear();
         t.groups.clear();
+        t.clients = 0;
+        t.first_client = None;
         self.keyed.clear();
         for &a in &self.base {
             if self.locals.contains(&a) {
@@ -288,6 +370,12 @@ impl<'a> Orderer<'a> {
                 tier: (key >> 32) as u16,
                 hops: key as u32,
             });
+        }
+        t.first_counts.clear();
+        if let Some(g) = t.groups.first() {
+            if g.len >= 2 {
+                t.first_counts.resize(g.len as usize, 0);
+            }
         }
     }
 
@@ -319,15 +407,14 @@ impl<'a> Orderer<'a> {
             match self.strategy {
                 Strategy::Rotation => {
                     let r = (n % m as u64) as usize;
-                    for k in 0..m {
-                        let i = if r + k >= m { r + k - m } else { r + k };
-                        out.push(entry(k, i));
-                    }
+                    out.extend(
+                        (0..m).map(|k| entry(k, if r + k >= m { r + k - m } else { r + k })),
+                    );
                 }
                 Strategy::Spread => {
-                    for k in 0..m {
-                        out.push(entry(k, spread_index(n, m as u64, k as u64) as usize));
-                    }
+                    out.extend(
+                        (0..m).map(|k| entry(k, spread_index(n, m as u64, k as u64) as usize)),
+                    );
                 }
                 Strategy::Rendezvous => {
                     self.weights.clear();

@@ -83,6 +83,8 @@ pub struct ServicePlan {
     pub lists: Vec<ClientList>,
     /// Who serves whom, on first choice and after failures.
     pub load: ServiceLoad,
+    /// For each address (indexed like `addresses`): how many clients cannot reach it.
+    pub unreachable: Vec<usize>,
     /// The priority of each tier, highest first (`None` = the tier of addresses whose network
     /// sets no priority for the service, always last). `Entry::tier` indexes this.
     pub tiers: Vec<Option<i64>>,
