@@ -7,6 +7,7 @@
 //! standard error.
 
 mod bootstrap;
+mod compare;
 mod explain;
 mod tables;
 
@@ -91,6 +92,21 @@ enum Command {
         #[arg(long)]
         node: String,
     },
+    /// Compare the strategies on the same model, service by service: first-choice balance,
+    /// worst single failure, clients moved when a server is removed or added.
+    Compare {
+        #[command(flatten)]
+        common: Common,
+        /// The seed of the shuffle strategy.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Only this cluster's services.
+        #[arg(long)]
+        cluster: Option<String>,
+        /// Only the services with this name.
+        #[arg(long)]
+        service: Option<String>,
+    },
     /// Print a node's bootstrap: components, dependencies, order and FIG 8's steps.
     Bootstrap {
         #[command(flatten)]
@@ -160,6 +176,13 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
         Command::Explain { common, strategy, cluster, service, node } => {
             let plan = compile(&load_document(&common.model)?, strategy.strategy);
             explain::run(&plan, &cluster, &service, &node, common.json, out)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Compare { common, seed, cluster, service } => {
+            let doc = load_document(&common.model)?;
+            let filter =
+                compare::Filter { cluster: cluster.as_deref(), service: service.as_deref() };
+            compare::run(&doc, seed, filter, common.json, out)?;
             Ok(Outcome::Ok)
         }
         Command::Bootstrap { common, node, cluster, depends } => {

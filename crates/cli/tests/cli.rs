@@ -363,3 +363,55 @@ fn bootstrap_json_holds_the_engines_data() {
     assert_eq!(v["steps"].as_array().unwrap().len(), 25);
     assert_eq!(v["order"]["Ok"].as_array().unwrap().len(), 6);
 }
+
+#[test]
+fn compare_shows_what_rotation_does_to_a_failed_servers_clients() {
+    // Twelve clients numbered 1-12, three equidistant servers (not clients). Rotation: each
+    // server takes 4 first choices and a failed server's 4 clients all fall to the next one (8);
+    // spread splits them (6). `load` agrees with `compare`.
+    let three = fixture("three-servers.json");
+    let (code, out, _) = run(&["load", s(&three)]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "A\tweb\t100\t4\t8\nA\tweb\t101\t4\t8\nA\tweb\t102\t4\t8\n");
+    let (_, out, _) = run(&["load", s(&three), "--strategy", "spread"]);
+    assert_eq!(out, "A\tweb\t100\t4\t6\nA\tweb\t101\t4\t6\nA\tweb\t102\t4\t6\n");
+
+    let (code, out, err) = run(&["compare", s(&three), "--seed", "3"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "cluster A, service web: 12 clients, 3 servers, 0 unserved");
+    let cells = |strategy: &str| -> Vec<String> {
+        let line = lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(strategy))
+            .unwrap_or_else(|| panic!("a {strategy} row in {out}"));
+        line.split_whitespace().map(str::to_owned).collect()
+    };
+    let header = cells("strategy");
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rotation = cells("rotation");
+    let spread = cells("spread");
+    assert_eq!((rotation[col("first")].as_str(), rotation[col("worst-fail")].as_str()), ("4", "8"));
+    assert_eq!((spread[col("first")].as_str(), spread[col("worst-fail")].as_str()), ("4", "6"));
+    assert_eq!(rotation[col("balance")], "1.00");
+    cells("rendezvous");
+    cells("shuffle:3");
+
+    let (code, json, _) = run(&["compare", s(&three), "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let strategies: Vec<&str> =
+        v.as_array().unwrap().iter().map(|r| r["strategy"]["name"].as_str().unwrap()).collect();
+    assert_eq!(strategies, ["rotation", "spread", "rendezvous", "shuffle"]);
+    assert_eq!(v[0]["services"][0]["worst_single_failure"], 8);
+    assert_eq!(v[1]["services"][0]["worst_single_failure"], 6);
+
+    // Filters: an unknown service is a one-line error.
+    let (code, out, _) = run(&["compare", s(&three), "--cluster", "A", "--service", "web"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("cluster A, service web"));
+    let (code, out, err) = run(&["compare", s(&three), "--service", "nope"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
