@@ -3,6 +3,8 @@
 //! consecutive node numbers, load sums to the clients, hop distance is symmetric, and no input
 //! panics.
 
+#![allow(clippy::field_reassign_with_default)] // documents are built field by field, like the app does
+
 use clusterplan_engine::document::{
     self, Cluster, Document, Network, Node, Router, Service, Subnet,
 };
