@@ -5,13 +5,13 @@
 //! pure; [`BootstrapView`] renders them.
 
 use crate::results::view::{ViewAction, BOOTSTRAP_STEPS};
+use crate::results::DocRef;
 use clusterplan_engine::bootstrap::{
     node_bootstrap, Actor, Component, Dependency, DependencyKind, NodeBootstrap, RegistryPhase,
     RegistryState, Stage,
 };
 use clusterplan_engine::Document;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// What adding `dep` to the node's `extra` dependencies does: accepted (the engine orders the
@@ -150,7 +150,7 @@ fn kind_class(kind: DependencyKind) -> &'static str {
 
 #[derive(Debug, Properties, PartialEq)]
 pub struct BootstrapViewProps {
-    pub document: Rc<Document>,
+    pub document: DocRef,
     /// uid of the node shown.
     pub node: Option<String>,
     pub step: usize,

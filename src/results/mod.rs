@@ -11,12 +11,13 @@ pub mod load;
 pub mod matrix;
 pub mod node;
 pub mod overlay;
+pub mod strategies;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod view;
 
 use crate::state::{Action, AppState};
-use clusterplan_engine::{Plan, Strategy};
+use clusterplan_engine::{Document, Plan, Strategy};
 use std::rc::Rc;
 use view::{ServiceKey, Tab, ViewAction};
 use yew::prelude::*;
@@ -46,6 +47,23 @@ impl std::ops::Deref for PlanRef {
 impl From<Rc<Plan>> for PlanRef {
     fn from(plan: Rc<Plan>) -> Self {
         PlanRef(plan)
+    }
+}
+
+/// A shared document, compared by identity (every edit makes a new `Rc`).
+#[derive(Debug, Clone)]
+pub struct DocRef(pub Rc<Document>);
+
+impl PartialEq for DocRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for DocRef {
+    type Target = Document;
+    fn deref(&self) -> &Document {
+        &self.0
     }
 }
 
@@ -138,7 +156,10 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
             },
             None => no_service(),
         },
-        Tab::Strategies => html! {},
+        Tab::Strategies => html! {
+            <strategies::StrategiesView document={DocRef(state.document.clone())} seed={view.shuffle_seed}
+                current={view.strategy} on_view={on_view.clone()} />
+        },
         Tab::Diagnostics => html! {
             <diagnostics::DiagnosticsView plan={plan.clone()} dispatch={props.dispatch.clone()} />
         },
@@ -150,7 +171,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                 .or_else(|| selected.clone())
                 .or_else(|| state.document.nodes.first().map(|n| n.uid.clone()));
             html! {
-                <bootstrap::BootstrapView document={state.document.clone()} {node} step={view.bootstrap.step}
+                <bootstrap::BootstrapView document={DocRef(state.document.clone())} {node} step={view.bootstrap.step}
                     extra={view.bootstrap.extra.clone()} refused={view.bootstrap.refused.clone()} on_view={on_view.clone()} />
             }
         }
@@ -160,7 +181,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         <section class="results" data-testid="results">
             <style>{ STYLES }</style>
             <nav class="results-tabs" role="tablist">
-                { for Tab::ALL.iter().filter(|t| **t != Tab::Strategies).map(|&tab| {
+                { for Tab::ALL.iter().map(|&tab| {
                     let onclick = on_view.reform(move |_| ViewAction::ShowTab(tab));
                     let badge = (tab == Tab::Diagnostics && !plan.diagnostics.is_empty()).then(|| plan.diagnostics.len());
                     html! {

@@ -1,0 +1,142 @@
+//! The strategies side by side (spec §7): for every service, the engine's comparison of
+//! `rotation` (the source's rule, the reference), `spread`, `rendezvous` and `shuffle` on the
+//! same model: first-choice balance, the worst single failure, and the clients moved when a
+//! server is removed or added. [`lowest`] is pure; [`StrategiesView`] renders the engine's
+//! reports and lets the user compile with any of them.
+
+use crate::results::view::ViewAction;
+use crate::results::DocRef;
+use clusterplan_engine::compare::{ServiceReport, StrategyReport};
+use clusterplan_engine::{compare, Strategy};
+use yew::prelude::*;
+
+/// Which values are the lowest of the column (the best: every figure here is a cost). `None`
+/// (not applicable) is never the best; ties are all marked.
+pub fn lowest(values: &[Option<f64>]) -> Vec<bool> {
+    let min = values.iter().flatten().copied().fold(f64::INFINITY, f64::min);
+    values.iter().map(|v| v.is_some_and(|v| (v - min).abs() < 1e-9)).collect()
+}
+
+/// The figures of one service under each strategy, in the reports' order.
+pub fn service_rows(reports: &[StrategyReport], service: usize) -> Vec<(Strategy, &ServiceReport)> {
+    reports.iter().filter_map(|r| r.services.get(service).map(|s| (r.strategy, s))).collect()
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct StrategiesViewProps {
+    pub document: DocRef,
+    pub seed: u64,
+    /// The strategy the plan is compiled with.
+    pub current: Strategy,
+    pub on_view: Callback<ViewAction>,
+}
+
+fn ratio(r: Option<f64>) -> String {
+    r.map_or_else(|| "n/a".into(), |r| format!("{r:.2}"))
+}
+
+/// One table per service, one row per strategy; the lowest cost of each column in green.
+#[function_component(StrategiesView)]
+pub fn strategies_view(props: &StrategiesViewProps) -> Html {
+    // The comparison compiles the model four times and replays removals: computed only while
+    // this tab is shown, and again only when the document or the seed changes.
+    let reports =
+        use_memo((props.document.clone(), props.seed), |(doc, seed)| compare(&doc.0, *seed));
+    let services = reports.first().map_or(0, |r| r.services.len());
+    let on_seed = {
+        let seed = props.seed;
+        props.on_view.reform(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            ViewAction::SetShuffleSeed(input.value().trim().parse().unwrap_or(seed))
+        })
+    };
+    html! {
+        <div class="strategies-view" data-testid="strategies-view">
+            <div class="view-head">
+                <span class="hint">
+                    { "Each strategy reorders only the groups of equidistant addresses (tiers, local-first and hops stay). \
+                       Lower is better in every column; rotation, the source's rule, is the reference. Click a row to use it." }
+                </span>
+                <label>{ "shuffle seed " }<input data-testid="compare-seed" type="number" min="0" value={props.seed.to_string()} onchange={on_seed} /></label>
+            </div>
+            if services == 0 {
+                <p class="empty">{ "The model has no service to compare on." }</p>
+            }
+            { for (0..services).map(|s| {
+                let rows = service_rows(&reports, s);
+                let Some((_, first)) = rows.first() else { return html! {} };
+                let best_first = lowest(&rows.iter().map(|(_, r)| r.balance_first_choice).collect::<Vec<_>>());
+                let best_worst = lowest(&rows.iter().map(|(_, r)| r.balance_worst_failure).collect::<Vec<_>>());
+                let best_removal = lowest(&rows.iter().map(|(_, r)| r.removal.as_ref().map(|m| m.max_moved as f64)).collect::<Vec<_>>());
+                let best_addition = lowest(&rows.iter().map(|(_, r)| r.addition.as_ref().map(|a| a.moved as f64)).collect::<Vec<_>>());
+                let cell = |best: bool, testid: &'static str, text: String| html! {
+                    <td class={classes!(best.then_some("best"))} data-testid={testid}>{ text }</td>
+                };
+                html! {
+                    <section data-testid="strategy-service" data-service={first.service.clone()}>
+                        <h3>{ format!("{} ", first.service) }<span class="muted">{ format!("cluster {}: {} clients, {} servers", first.cluster, first.clients, first.servers) }</span></h3>
+                        <table class="strategies-table">
+                            <thead><tr>
+                                <th>{ "strategy" }</th>
+                                <th title="max first-choice load / (clients / servers)">{ "first-choice balance" }<br/><span class="muted small">{ "max load" }</span></th>
+                                <th title="largest load of a server when one other server fails / (clients / (servers - 1))">{ "worst single failure" }<br/><span class="muted small">{ "balance · load · which failure" }</span></th>
+                                <th title="a server is removed: other clients whose first choice changes (max over servers, mean)">{ "server removed" }<br/><span class="muted small">{ "extra clients moved: max · mean" }</span></th>
+                                <th title="a server is added next to the busiest: clients that move to it, and others that move anyway">{ "server added" }<br/><span class="muted small">{ "to the new one · extra moved" }</span></th>
+                            </tr></thead>
+                            <tbody>
+                            { for rows.iter().enumerate().map(|(i, (strategy, r))| {
+                                let strategy = *strategy;
+                                let onclick = props.on_view.reform(move |_| ViewAction::SetStrategy(strategy));
+                                let current = strategy.name() == props.current.name();
+                                html! {
+                                    <tr class={classes!(current.then_some("current"))} data-testid="strategy-row" data-strategy={strategy.name()} {onclick}>
+                                        <td>
+                                            <strong>{ strategy.name() }</strong>
+                                            if strategy == Strategy::Rotation { <span class="reference">{ " the source's rule" }</span> }
+                                            if let Strategy::Shuffle { seed } = strategy { <span class="reference">{ format!(" seed {seed}") }</span> }
+                                            if current { <span class="reference">{ " (in use)" }</span> }
+                                        </td>
+                                        { cell(best_first[i], "cmp-first", format!("{} · {}", ratio(r.balance_first_choice), r.max_first_choice)) }
+                                        { cell(best_worst[i], "cmp-worst", format!("{} · {}{}", ratio(r.balance_worst_failure), r.worst_single_failure,
+                                            r.worst_failure_pair.map_or(String::new(), |(f, o)| format!(" (server {f} fails: {o})")))) }
+                                        { cell(best_removal[i], "cmp-removal", r.removal.as_ref().map_or("n/a".into(), |m| format!("{} · {:.1} (worst: server {})", m.max_moved, m.mean_moved, m.worst_server))) }
+                                        { cell(best_addition[i], "cmp-addition", r.addition.as_ref().map_or("n/a".into(), |a| format!("{} · {} (at {})", a.to_new, a.moved, a.address))) }
+                                    </tr>
+                                }
+                            }) }
+                            </tbody>
+                        </table>
+                    </section>
+                }
+            }) }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::testing::fig24;
+
+    #[test]
+    fn the_lowest_values_are_marked_ties_included_and_none_never() {
+        assert_eq!(lowest(&[Some(2.0), Some(1.5), None, Some(1.5)]), [false, true, false, true]);
+        assert_eq!(lowest(&[None, None]), [false, false]);
+        assert_eq!(lowest(&[]), Vec::<bool>::new());
+    }
+
+    #[test]
+    fn every_strategy_reports_every_service_of_the_model() {
+        let (_, doc) = fig24();
+        let reports = compare(&doc, 7);
+        let rows = service_rows(&reports, 0);
+        let names: Vec<&str> = rows.iter().map(|(s, _)| s.name()).collect();
+        assert_eq!(names, ["rotation", "spread", "rendezvous", "shuffle"]);
+        assert_eq!(rows[3].0, Strategy::Shuffle { seed: 7 });
+        assert!(rows
+            .iter()
+            .all(|(_, r)| r.service == "registry" && r.clients == 10 && r.servers == 6));
+        assert_eq!(service_rows(&reports, 1).len(), 4);
+        assert!(service_rows(&reports, 2).is_empty());
+    }
+}

@@ -1,0 +1,269 @@
+//! Browser tests of the results panels: the real `ResultsPanel` mounted on a real reducer, driven
+//! by clicks and form events in headless Chromium, read back from the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use clusterplan::examples;
+use clusterplan::results::view::{Tab, ViewAction};
+use clusterplan::results::ResultsPanel;
+use clusterplan::state::{Action, AppState};
+use clusterplan_engine::{compile, Document, Plan};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const NODE5: [&str; 6] = ["10.0.0.1", "10.0.1.9", "10.0.1.3", "10.0.1.7", "10.0.2.20", "10.0.2.12"];
+
+/// Every action the panel dispatched, in order.
+type Log = Rc<RefCell<Vec<Action>>>;
+
+#[derive(Properties, Clone)]
+struct HostProps {
+    initial: AppState,
+    log: Log,
+}
+
+impl PartialEq for HostProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.log, &other.log)
+    }
+}
+
+/// The app's wiring, reduced to the results: a reducer, the plan derived from it, the panel.
+#[function_component(Host)]
+fn host(props: &HostProps) -> Html {
+    let initial = props.initial.clone();
+    let state = use_reducer(move || initial);
+    let plan: Rc<Rc<Plan>> =
+        use_memo((state.document.clone(), state.view.strategy), |(doc, strategy)| {
+            Rc::new(compile(doc, *strategy))
+        });
+    let dispatch = {
+        let (state, log) = (state.clone(), props.log.clone());
+        Callback::from(move |action: Action| {
+            log.borrow_mut().push(action.clone());
+            state.dispatch(action);
+        })
+    };
+    html! {
+        <ResultsPanel plan={(*plan).clone()} state={Rc::new((*state).clone())} {dispatch} compile_ms={Some(1.5)} />
+    }
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+/// Mounts the panel on a fresh element with the given state; returns the element and the log.
+async fn mount(state: AppState) -> (Element, Log) {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let log: Log = Rc::default();
+    yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        HostProps { initial: state, log: log.clone() },
+    )
+    .render();
+    settle().await;
+    (root, log)
+}
+
+fn state_with(doc: Document, tab: Tab, selected: Option<&str>) -> AppState {
+    let mut state = AppState::new(doc);
+    state.view.apply(ViewAction::ShowTab(tab));
+    state.selected_node = selected.map(str::to_owned);
+    state
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap()).collect()
+}
+
+fn one(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    one(root, selector).text_content().unwrap_or_default()
+}
+
+fn attr(element: &Element, name: &str) -> String {
+    element.get_attribute(name).unwrap_or_default()
+}
+
+async fn click(root: &Element, selector: &str) {
+    one(root, selector).dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+}
+
+async fn choose(root: &Element, selector: &str, value: &str) {
+    let select: HtmlSelectElement = one(root, selector).dyn_into().unwrap();
+    select.set_value(value);
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_node_view_reads_fig_24_for_node_5_with_the_formula() {
+    let (root, _) = mount(state_with(examples::FIG24.document(), Tab::Node, Some("n5"))).await;
+    let addresses: Vec<String> =
+        all(&root, "[data-testid=node-list][data-service=registry] [data-testid=list-address]")
+            .iter()
+            .map(|e| e.text_content().unwrap())
+            .collect();
+    assert_eq!(addresses, NODE5);
+    let formulas =
+        all(&root, "[data-testid=node-list][data-service=registry] [data-testid=formula]");
+    assert!(formulas[1].text_content().unwrap().contains("((5 mod 3) + 0) mod 3 = 2"));
+    assert!(text(&root, "[data-testid=status-bar]").starts_with("compiled in 1.5 ms · 10 nodes"));
+}
+
+#[wasm_bindgen_test]
+async fn picking_a_node_in_the_node_view_selects_it() {
+    let (root, log) = mount(state_with(examples::FIG24.document(), Tab::Node, None)).await;
+    assert!(all(&root, "[data-testid=node-list]").is_empty());
+    choose(&root, "[data-testid=node-picker]", "n12").await;
+    assert_eq!(log.borrow().last(), Some(&Action::SelectNode(Some("n12".into()))));
+    let first = one(&root, "[data-testid=node-list] [data-testid=list-entry]");
+    assert_eq!(attr(&first, "data-address"), "10.0.2.12");
+}
+
+#[wasm_bindgen_test]
+async fn failing_a_server_moves_its_clients_and_the_bars_follow_the_engine() {
+    let doc = examples::FIG24.document();
+    let plan = compile(&doc, Default::default());
+    let load = &plan.services[0].load;
+    let (root, log) = mount(state_with(doc, Tab::Load, None)).await;
+    let bars = || all(&root, "[data-testid=load-bar]");
+    let column = |name: &str| {
+        bars().iter().map(|b| attr(b, name).parse::<usize>().unwrap()).collect::<Vec<_>>()
+    };
+    assert_eq!(column("data-first"), load.first_choice);
+    assert_eq!(column("data-now"), load.first_choice);
+    // Server 5 is the third server (2, 3, 5, 7, 9, 12).
+    click(&root, "[data-testid=load-bar][data-server-number='5']").await;
+    assert_eq!(log.borrow().last(), Some(&Action::View(ViewAction::ToggleFailed("n5".into()))));
+    assert_eq!(column("data-now"), load.single_failures[2]);
+    assert_eq!(
+        attr(&one(&root, "[data-testid=load-bar][data-server-number='5']"), "data-failed"),
+        "true"
+    );
+    let moved: usize = load.first_choice[2];
+    assert!(text(&root, "[data-testid=load-moves]").contains(&format!("{moved} clients moved")));
+    // And back up.
+    click(&root, "[data-testid=load-bar][data-server-number='5']").await;
+    assert_eq!(column("data-now"), load.first_choice);
+    assert!(all(&root, "[data-testid=load-moves]").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn the_matrix_of_1000_nodes_renders_only_the_rows_in_view_and_scrolls() {
+    let (root, _) = mount(state_with(examples::DATA_CENTRE.document(), Tab::Matrix, None)).await;
+    let count = text(&root, "[data-testid=matrix-count]");
+    let clients: usize = count.split(' ').next().unwrap().parse().unwrap();
+    assert!(clients >= 900, "{count}");
+    let rows = all(&root, "[data-testid=matrix-row]");
+    assert!(!rows.is_empty() && rows.len() < 60, "{} rows in the DOM", rows.len());
+    let first_before = attr(&rows[0], "data-node-number");
+    let scroller = one(&root, "[data-testid=matrix-scroll]");
+    scroller.set_scroll_top(24 * 500);
+    scroller.dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
+    settle().await;
+    let rows = all(&root, "[data-testid=matrix-row]");
+    assert!(rows.len() < 60);
+    assert_ne!(attr(&rows[0], "data-node-number"), first_before);
+    assert!(text(&root, "[data-testid=matrix-window]").starts_with("rows 493-"));
+}
+
+#[wasm_bindgen_test]
+async fn sorting_the_matrix_by_a_server_puts_its_first_choice_clients_on_top() {
+    let (root, log) = mount(state_with(examples::FIG24.document(), Tab::Matrix, None)).await;
+    let numbers = || {
+        all(&root, "[data-testid=matrix-row]")
+            .iter()
+            .map(|r| attr(r, "data-node-number"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(numbers(), ["1", "2", "3", "4", "5", "6", "7", "8", "9", "12"]);
+    // Columns: node, name, then servers 2, 3, 5, 7, 9, 12: sort by server 12.
+    let heads = all(&root, "[data-testid=matrix-sort]");
+    heads[7].clone().dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+    assert!(matches!(log.borrow().last(), Some(Action::View(ViewAction::SortMatrix(_)))));
+    assert_eq!(numbers()[0], "12");
+    heads[7].clone().dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(numbers().last().unwrap(), "12");
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_diagnostic_selects_its_item() {
+    let mut doc = examples::FIG24.document();
+    doc.nodes[1].addresses = vec!["10.0.0.1".into()]; // node 1 takes node 5's address
+    let (root, log) = mount(state_with(doc, Tab::Diagnostics, None)).await;
+    let errors = all(&root, "[data-testid=diagnostic][data-severity=error]");
+    assert!(!errors.is_empty());
+    errors[0].clone().dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+    assert!(matches!(log.borrow().first(), Some(Action::SelectItem(_))), "{:?}", log.borrow());
+}
+
+#[wasm_bindgen_test]
+async fn the_bootstrap_steps_through_the_registry_phases_and_refuses_a_cycle() {
+    let (root, _) = mount(state_with(examples::FIG24.document(), Tab::Bootstrap, Some("n5"))).await;
+    assert_eq!(text(&root, "[data-testid=step-now]"), "step 0 of 24");
+    for _ in 0..5 {
+        click(&root, "[data-testid=step-forward]").await;
+    }
+    assert_eq!(text(&root, "[data-testid=step-now]"), "step 5 of 24");
+    assert!(text(&root, "[data-testid=registry-state]").contains("read-only"));
+    click(&root, "[data-testid=step-last]").await;
+    assert!(text(&root, "[data-testid=registry-state]").contains("reads and writes"));
+    assert!(all(&root, "[data-testid=stage][data-done=false]").is_empty());
+    click(&root, "[data-testid=step-back]").await;
+    assert_eq!(text(&root, "[data-testid=step-now]"), "step 23 of 24");
+    // Liveness depends on the Resource Manager: a cycle through Group Services.
+    let from = all(&root, "[data-testid=dep-from] option")
+        .iter()
+        .position(|o| o.text_content().unwrap() == "Liveness")
+        .unwrap();
+    let to = all(&root, "[data-testid=dep-to] option")
+        .iter()
+        .position(|o| o.text_content().unwrap() == "Resource Manager")
+        .unwrap();
+    choose(&root, "[data-testid=dep-from]", &from.to_string()).await;
+    choose(&root, "[data-testid=dep-to]", &to.to_string()).await;
+    click(&root, "[data-testid=dep-add]").await;
+    let refused = text(&root, "[data-testid=dep-refused]");
+    assert!(
+        refused.contains("Liveness -> Resource Manager -> Group Services -> Liveness"),
+        "{refused}"
+    );
+    assert!(all(&root, "[data-testid=dep-extra]").is_empty());
+    // The other way round is fine.
+    choose(&root, "[data-testid=dep-from]", &to.to_string()).await;
+    choose(&root, "[data-testid=dep-to]", &from.to_string()).await;
+    click(&root, "[data-testid=dep-add]").await;
+    assert!(all(&root, "[data-testid=dep-refused]").is_empty());
+    assert_eq!(all(&root, "[data-testid=dep-extra]").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_strategies_compare_side_by_side_and_a_click_compiles_with_one() {
+    let (root, _) = mount(state_with(examples::FIG24.document(), Tab::Strategies, None)).await;
+    let rows: Vec<String> =
+        all(&root, "[data-testid=strategy-row]").iter().map(|r| attr(r, "data-strategy")).collect();
+    assert_eq!(rows, ["rotation", "spread", "rendezvous", "shuffle"]);
+    assert!(!all(&root, "[data-testid=cmp-worst].best").is_empty());
+    click(&root, "[data-testid=strategy-row][data-strategy=spread]").await;
+    assert!(text(&root, "[data-testid=status-bar]").ends_with("spread"));
+    let seed: HtmlInputElement = one(&root, "[data-testid=compare-seed]").dyn_into().unwrap();
+    assert_eq!(seed.value(), "0");
+}
