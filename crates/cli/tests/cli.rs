@@ -415,3 +415,28 @@ fn compare_shows_what_rotation_does_to_a_failed_servers_clients() {
     assert!(out.is_empty());
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn lines_are_sorted_by_cluster_service_and_node_number() {
+    let two = fixture("two-clusters.json");
+    let (code, out, err) = run(&["lists", s(&two)]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "A\tregistry\t1\t10.0.0.1\n\
+         B\tdb\t9\t10.0.0.10\n\
+         B\tdb\t10\t10.0.0.10\n\
+         B\tweb\t9\t10.0.0.9,fd00::10\n\
+         B\tweb\t10\tfd00::10,10.0.0.9\n"
+    );
+    // Node x is defined to A but online in B: a client of B's services only; a server of db.
+    let (code, out, _) = run(&["load", s(&two)]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "A\tregistry\t1\t1\t1\n\
+         B\tdb\t10\t2\t2\n\
+         B\tweb\t9\t1\t2\n\
+         B\tweb\t10\t1\t2\n"
+    );
+}
