@@ -1,15 +1,73 @@
-//! The root component: owns the reducer, derives the plan, lays out the panels.
+//! The root component: owns the reducer, derives the plan, lays out the panels (toolbar on top,
+//! canvas in the centre, inspector on the right, results below), and runs the effects: autosave,
+//! export, keyboard shortcuts.
 
+use crate::canvas::draw::Marks;
+use crate::canvas::{scene, Canvas};
 use crate::examples;
-use crate::results;
-use crate::state::{Action, AppState};
-use clusterplan_engine::{compile, Plan};
+use crate::inspector::Inspector;
+use crate::results::overlay::{canvas_overlay, CanvasOverlay};
+use crate::results::{self, PlanRef};
+use crate::state::{Action, AppState, Notice};
+use crate::storage::{self, Restored};
+use crate::toolbar::dialogs::{ConfirmReplace, Gallery, HelpOverlay, NoticeBar};
+use crate::toolbar::{shortcuts, Toolbar};
+use clusterplan_engine::{compile, Document, Plan};
+use gloo::events::EventListener;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// Identity key for memos and effects over the shared document.
+#[derive(Clone)]
+struct DocKey(Rc<Document>);
+impl PartialEq for DocKey {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+/// The state the app starts with: the autosaved model, else the FIG 24 example.
+fn initial_state() -> AppState {
+    match storage::load() {
+        Restored::Document(doc) => AppState::new(*doc),
+        Restored::Nothing => AppState::new(examples::FIG24.document()),
+        Restored::Unreadable(e) => {
+            let mut state = AppState::new(examples::FIG24.document());
+            state.notice = Some(Notice {
+                error: true,
+                text: format!(
+                    "The autosaved model could not be read ({e}); it is kept in local storage under \"{}\". Showing the FIG 24 example.",
+                    storage::UNREADABLE_KEY
+                ),
+            });
+            state
+        }
+    }
+}
+
+/// Offers the document as a file download.
+fn download(doc: &Document) -> Result<(), String> {
+    let text = clusterplan_engine::document::write(doc);
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let document = gloo::utils::document();
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();
+    a.set_href(&url);
+    a.set_download("cluster-plan.json");
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::new(examples::FIG24.document()));
+    let state = use_reducer(initial_state);
     // The plan is derived on every edit (never stored), timed for the results' status bar.
     let compiled: Rc<(Rc<Plan>, Option<f64>)> = {
         let deps = (state.document.clone(), state.view.strategy);
@@ -20,39 +78,96 @@ pub fn app() -> Html {
         })
     };
     let plan: Rc<Plan> = compiled.0.clone();
+    let marks: Rc<Marks> = use_memo(PlanRef(plan.clone()), |p| scene::marks(&p.diagnostics));
+    let overlay: Rc<CanvasOverlay> = {
+        let deps = (
+            PlanRef(plan.clone()),
+            DocKey(state.document.clone()),
+            state.selected_node.clone(),
+            state.view.service.clone(),
+        );
+        use_memo(deps, |(plan, doc, selected, service)| {
+            canvas_overlay(plan, &doc.0, selected.as_deref(), service.as_ref())
+        })
+    };
+    let state_rc: Rc<AppState> =
+        use_memo(state.clone(), |s| Rc::new((**s).clone())).as_ref().clone();
     let dispatch = {
-        let state = state.clone();
-        Callback::from(move |action: Action| state.dispatch(action))
+        let d = state.dispatcher();
+        Callback::from(move |action: Action| d.dispatch(action))
     };
-    let select = {
-        let state = state.clone();
-        Callback::from(move |uid: String| state.dispatch(Action::SelectNode(Some(uid))))
-    };
+
+    // Autosave on every change of the model.
+    {
+        let d = state.dispatcher();
+        use_effect_with(DocKey(state.document.clone()), move |doc| {
+            if let Err(e) = storage::save(&doc.0) {
+                d.dispatch(Action::AutosaveFailed(e));
+            }
+        });
+    }
+    // Export: each request downloads the model once.
+    {
+        let (doc, d) = (state.document.clone(), state.dispatcher());
+        use_effect_with(state.exports, move |exports| {
+            if *exports > 0 {
+                if let Err(e) = download(&doc) {
+                    d.dispatch(Action::AutosaveFailed(format!("export failed: {e}")));
+                }
+            }
+        });
+    }
+    // Keyboard shortcuts (the canvas handles its own view keys).
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                gloo::events::EventListenerOptions::enable_prevent_default(),
+                move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                    if shortcuts::typing_in_a_field(e) {
+                        return;
+                    }
+                    let command = shortcuts::command(
+                        &e.key(),
+                        e.ctrl_key() || e.meta_key(),
+                        e.shift_key(),
+                        e.alt_key(),
+                    );
+                    if let Some(action) = command.and_then(shortcuts::action) {
+                        e.prevent_default();
+                        d.dispatch(action);
+                    }
+                },
+            );
+            move || drop(listener)
+        });
+    }
+
+    let has_selection = !state.selection.is_empty();
     html! {
         <main class="app" data-ready="true">
-            <header class="toolbar"><h1>{ "clusterplan" }</h1></header>
-            <section class="lists">
-                { for plan.services.iter().map(|service| html! {
-                    <div class="service">
-                        <h2>{ format!("{} / {}", service.cluster, service.service) }</h2>
-                        <ol class="client-lists">
-                        { for service.lists.iter().map(|list| {
-                            let node = &plan.nodes[list.node];
-                            let uid = node.uid.clone();
-                            let onclick = { let select = select.clone(); Callback::from(move |_| select.emit(uid.clone())) };
-                            let addresses: Vec<String> = list.entries.iter().map(|e| service.addresses[e.address].ip.to_string()).collect();
-                            html! {
-                                <li class="client-list" data-testid="client-list" data-service={service.service.clone()} data-node-number={list.number.to_string()} data-addresses={addresses.join(",")} {onclick}>
-                                    <span class="node-number">{ list.number }</span>
-                                    <span class="addresses">{ addresses.join(", ") }</span>
-                                </li>
-                            }
-                        }) }
-                        </ol>
-                    </div>
-                }) }
+            <Toolbar tool={state.tool} snap={state.snap} can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
+                {has_selection} dispatch={dispatch.clone()} />
+            if let Some(notice) = state.notice.clone() {
+                <NoticeBar {notice} dispatch={dispatch.clone()} />
+            }
+            <div class="workspace">
+                <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
+                    generation={state.generation} marks={marks.clone()} overlay={overlay} dispatch={dispatch.clone()} />
+                <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
+                    marks={marks} dispatch={dispatch.clone()} />
+            </div>
+            <section class="results-slot" aria-label="results">
+                <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={compiled.1} />
             </section>
-            <results::ResultsPanel plan={plan.clone()} state={Rc::new((*state).clone())} {dispatch} compile_ms={compiled.1} />
+            if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }
+            if state.gallery { <Gallery dispatch={dispatch.clone()} /> }
+            if let Some(replacement) = state.confirm.clone() {
+                <ConfirmReplace {replacement} dispatch={dispatch.clone()} />
+            }
         </main>
     }
 }

@@ -91,7 +91,8 @@ pub fn data_centre() -> Document {
     let mut doc = Document::default();
     doc.extra.insert(
         "description".into(),
-        "A generated data centre: 4 rows x 5 racks x 50 nodes, one cluster, 5 registry servers.".into(),
+        "A generated data centre: 4 rows x 5 racks x 50 nodes, one cluster, 5 registry servers."
+            .into(),
     );
     doc.networks.push(Network { name: "data".into(), ..Default::default() });
     doc.networks.push(Network { name: "core".into(), ..Default::default() });
@@ -113,7 +114,11 @@ pub fn data_centre() -> Document {
             let prefix = format!("10.{}.{}.0/24", row + 1, rack + 1);
             let x0 = 40.0 + rack as f64 * (rack_w + 120.0);
             layout.subnets.insert(prefix.clone(), Bar { x: x0, y: y0, w: rack_w });
-            doc.subnets.push(Subnet { prefix: prefix.clone(), network: "data".into(), ..Default::default() });
+            doc.subnets.push(Subnet {
+                prefix: prefix.clone(),
+                network: "data".into(),
+                ..Default::default()
+            });
             attached.push(prefix);
             for k in 0..DC_NODES_PER_RACK {
                 number += 1;
@@ -130,7 +135,10 @@ pub fn data_centre() -> Document {
                 let (c, r) = (k % COLS, k / COLS);
                 layout.nodes.insert(
                     uid,
-                    Pt::new(x0 + c as f64 * (NODE_W + 20.0), y0 + 48.0 + r as f64 * (NODE_H + 36.0)),
+                    Pt::new(
+                        x0 + c as f64 * (NODE_W + 20.0),
+                        y0 + 48.0 + r as f64 * (NODE_H + 36.0),
+                    ),
                 );
             }
         }
@@ -147,8 +155,10 @@ pub fn data_centre() -> Document {
     });
     let address_of = |n: u32| doc.nodes[(n - 1) as usize].addresses[0].clone();
     let registry_addresses = registry.iter().map(|&n| address_of(n)).collect();
-    let group: Vec<String> =
-        (0..DC_ROWS as u32).flat_map(|r| [r * per_row + 2, r * per_row + per_row / 2]).map(address_of).collect();
+    let group: Vec<String> = (0..DC_ROWS as u32)
+        .flat_map(|r| [r * per_row + 2, r * per_row + per_row / 2])
+        .map(address_of)
+        .collect();
     doc.services.push(Service {
         name: "registry".into(),
         cluster: "DC".into(),
@@ -187,10 +197,15 @@ mod tests {
         assert_eq!(doc.nodes.len(), 1000);
         let uids: std::collections::HashSet<_> = doc.nodes.iter().map(|n| &n.uid).collect();
         assert_eq!(uids.len(), 1000);
-        let addresses: std::collections::HashSet<_> = doc.nodes.iter().flat_map(|n| &n.addresses).collect();
+        let addresses: std::collections::HashSet<_> =
+            doc.nodes.iter().flat_map(|n| &n.addresses).collect();
         assert_eq!(addresses.len(), 1000);
         for n in &doc.nodes {
-            assert!(crate::edit::net::subnet_of(&doc, &n.addresses[0]).is_some(), "{} has a subnet", n.uid);
+            assert!(
+                crate::edit::net::subnet_of(&doc, &n.addresses[0]).is_some(),
+                "{} has a subnet",
+                n.uid
+            );
         }
         assert!(Layout::read(&doc).covers(&doc));
         assert_eq!(doc.clusters[0].registry_servers, [1, 251, 501, 751, 999]);

@@ -63,12 +63,20 @@ impl Rect {
         p.x >= self.x && p.x <= self.x + self.w && p.y >= self.y && p.y <= self.y + self.h
     }
     pub fn intersects(&self, o: &Rect) -> bool {
-        self.x <= o.x + o.w && o.x <= self.x + self.w && self.y <= o.y + o.h && o.y <= self.y + self.h
+        self.x <= o.x + o.w
+            && o.x <= self.x + self.w
+            && self.y <= o.y + o.h
+            && o.y <= self.y + self.h
     }
     pub fn union(&self, o: &Rect) -> Rect {
         let x = self.x.min(o.x);
         let y = self.y.min(o.y);
-        Rect { x, y, w: (self.x + self.w).max(o.x + o.w) - x, h: (self.y + self.h).max(o.y + o.h) - y }
+        Rect {
+            x,
+            y,
+            w: (self.x + self.w).max(o.x + o.w) - x,
+            h: (self.y + self.h).max(o.y + o.h) - y,
+        }
     }
 }
 
@@ -153,7 +161,10 @@ impl Layout {
                 self.subnets
                     .iter()
                     .map(|(k, b)| {
-                        (k.clone(), Value::Array(vec![num_value(b.x), num_value(b.y), num_value(b.w)]))
+                        (
+                            k.clone(),
+                            Value::Array(vec![num_value(b.x), num_value(b.y), num_value(b.w)]),
+                        )
                     })
                     .collect(),
             ),
@@ -251,7 +262,8 @@ pub fn auto_layout(doc: &Document) -> Layout {
             (cols, w, h)
         })
         .collect();
-    let grid_cols = if blocks.len() <= 3 { 1 } else { (blocks.len() as f64).sqrt().ceil() as usize };
+    let grid_cols =
+        if blocks.len() <= 3 { 1 } else { (blocks.len() as f64).sqrt().ceil() as usize };
     let has_routers = !doc.routers.is_empty();
     let origin_x = if has_routers { 200.0 } else { 40.0 };
     let mut layout = Layout::default();
@@ -279,7 +291,8 @@ pub fn auto_layout(doc: &Document) -> Layout {
     // in one column; spread apart so two never sit on one spot.
     let mut taken: Vec<Pt> = Vec::new();
     for (i, router) in doc.routers.iter().enumerate() {
-        let bars: Vec<Bar> = router.subnets.iter().filter_map(|p| layout.subnets.get(p).copied()).collect();
+        let bars: Vec<Bar> =
+            router.subnets.iter().filter_map(|p| layout.subnets.get(p).copied()).collect();
         let mut p = if bars.is_empty() {
             Pt::new(origin_x + i as f64 * 80.0, 0.0)
         } else {
@@ -292,8 +305,9 @@ pub fn auto_layout(doc: &Document) -> Layout {
                 Pt::new(cx, cy - 50.0)
             }
         };
-        while taken.iter().any(|q| (q.x - p.x).abs() < 2.0 * ROUTER_R + 10.0 && (q.y - p.y).abs() < 2.0 * ROUTER_R + 10.0)
-        {
+        while taken.iter().any(|q| {
+            (q.x - p.x).abs() < 2.0 * ROUTER_R + 10.0 && (q.y - p.y).abs() < 2.0 * ROUTER_R + 10.0
+        }) {
             p.y += 2.0 * ROUTER_R + 16.0;
         }
         taken.push(p);
@@ -348,7 +362,8 @@ mod tests {
     #[test]
     fn garbage_positions_are_ignored_and_completed() {
         let mut doc = fig24();
-        doc.extra.insert(FIELD.into(), serde_json::json!({"nodes": {"n5": "here", "n1": [10, 20]}}));
+        doc.extra
+            .insert(FIELD.into(), serde_json::json!({"nodes": {"n5": "here", "n1": [10, 20]}}));
         let layout = Layout::complete(&doc);
         assert!(layout.covers(&doc));
         assert_eq!(layout.nodes["n1"], Pt::new(10.0, 20.0));

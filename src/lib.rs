@@ -6,8 +6,12 @@
 //! stored; components render and dispatch.
 
 pub mod app;
+pub mod canvas;
 pub mod edit;
 pub mod examples;
+pub mod inspector;
 pub mod layout;
 pub mod results;
 pub mod state;
+pub mod storage;
+pub mod toolbar;

@@ -27,7 +27,8 @@ pub enum Tool {
 }
 
 impl Tool {
-    pub const ALL: [Tool; 5] = [Tool::Select, Tool::AddSubnet, Tool::AddRouter, Tool::AddNode, Tool::Link];
+    pub const ALL: [Tool; 5] =
+        [Tool::Select, Tool::AddSubnet, Tool::AddRouter, Tool::AddNode, Tool::Link];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -136,6 +137,8 @@ pub enum Action {
     CancelReplace,
     DismissNotice,
     Export,
+    /// Saving to local storage (or a download) failed: say so.
+    AutosaveFailed(String),
     /// Escape: leave the current tool, close overlays, clear the selection.
     Escape,
 }
@@ -192,7 +195,8 @@ impl AppState {
     /// After the document changed: drop selected items that no longer exist.
     fn prune_selection(&mut self) {
         if self.selection.iter().any(|i| !i.exists(&self.document)) {
-            let kept = self.selection.iter().filter(|i| i.exists(&self.document)).cloned().collect();
+            let kept =
+                self.selection.iter().filter(|i| i.exists(&self.document)).cloned().collect();
             self.set_selection(kept);
         }
     }
@@ -230,7 +234,9 @@ impl AppState {
         let mut next = self.clone();
         match action {
             Action::LoadDocument(doc) => next.replace_document(doc),
-            Action::SelectNode(uid) => next.set_selection(uid.into_iter().map(ItemRef::Node).collect()),
+            Action::SelectNode(uid) => {
+                next.set_selection(uid.into_iter().map(ItemRef::Node).collect())
+            }
             Action::View(action) => next.view.apply(action),
             Action::Edit(edit) => {
                 let return_to_select = next.tool != Tool::Select && next.tool != Tool::Link;
@@ -254,7 +260,9 @@ impl AppState {
                 None => next.notice = Some(Notice { error: false, text: "nothing to redo".into() }),
             },
             Action::Select(items) => next.set_selection(items),
-            Action::SelectItem(item) => next.set_selection(ItemRef::from_item(&item).into_iter().collect()),
+            Action::SelectItem(item) => {
+                next.set_selection(ItemRef::from_item(&item).into_iter().collect())
+            }
             Action::ToggleSelect(item) => {
                 let mut items: Vec<ItemRef> = next.selection.as_ref().clone();
                 match items.iter().position(|i| *i == item) {
@@ -288,7 +296,8 @@ impl AppState {
                 }
             }
             Action::Nudge(dx, dy) => {
-                let items: Vec<ItemRef> = next.selection.iter().filter(|i| i.is_placed()).cloned().collect();
+                let items: Vec<ItemRef> =
+                    next.selection.iter().filter(|i| i.is_placed()).cloned().collect();
                 if !items.is_empty() {
                     let (dx, dy) = (f64::from(dx) * GRID, f64::from(dy) * GRID);
                     next.edit(EditAction::Move { items, dx, dy, snap: false });
@@ -304,11 +313,17 @@ impl AppState {
                     next.notice = Some(Notice { error: false, text: "imported".into() });
                 }
                 Err(e) => {
-                    next.notice = Some(Notice { error: true, text: format!("Import refused, the model is unchanged: {e}") })
+                    next.notice = Some(Notice {
+                        error: true,
+                        text: format!("Import refused, the model is unchanged: {e}"),
+                    })
                 }
             },
             Action::ImportRefused(reason) => {
-                next.notice = Some(Notice { error: true, text: format!("Import refused, the model is unchanged: {reason}") })
+                next.notice = Some(Notice {
+                    error: true,
+                    text: format!("Import refused, the model is unchanged: {reason}"),
+                })
             }
             Action::RequestReplace(replacement) => {
                 if is_empty(&next.document) {
@@ -329,6 +344,7 @@ impl AppState {
             Action::CancelReplace => next.confirm = None,
             Action::DismissNotice => next.notice = None,
             Action::Export => next.exports += 1,
+            Action::AutosaveFailed(text) => next.notice = Some(Notice { error: true, text }),
             Action::Escape => {
                 if next.help || next.gallery || next.confirm.is_some() {
                     next.help = false;
@@ -365,7 +381,10 @@ mod tests {
     fn every_edit_is_undoable_and_redoable() {
         let mut s = empty();
         s = s.apply(Action::Edit(EditAction::AddSubnet { at: Pt::new(0.0, 0.0) }));
-        s = s.apply(Action::Edit(EditAction::AddNode { at: Pt::new(0.0, 80.0), subnet: Some("10.0.0.0/24".into()) }));
+        s = s.apply(Action::Edit(EditAction::AddNode {
+            at: Pt::new(0.0, 80.0),
+            subnet: Some("10.0.0.0/24".into()),
+        }));
         let drawn = s.document.clone();
         assert_eq!(s.selection.as_ref(), &[ItemRef::Node("n1".into())], "a new item is selected");
         assert_eq!(s.selected_node.as_deref(), Some("n1"));
@@ -384,7 +403,10 @@ mod tests {
 
     #[test]
     fn a_refused_edit_keeps_the_model_and_says_why() {
-        let s = empty().apply(Action::Edit(EditAction::Link { from: ItemRef::Node("x".into()), subnet: "10.0.0.0/24".into() }));
+        let s = empty().apply(Action::Edit(EditAction::Link {
+            from: ItemRef::Node("x".into()),
+            subnet: "10.0.0.0/24".into(),
+        }));
         assert_eq!(*s.document, Document::default());
         assert!(s.notice.unwrap().error);
         assert!(!s.history.can_undo());
@@ -405,7 +427,10 @@ mod tests {
             let notice = after.notice.unwrap();
             assert!(notice.error && notice.text.contains(says), "{text}: {}", notice.text);
         }
-        let big = format!("{{\"x\": \"{}\"}}", "a".repeat(clusterplan_engine::document::MAX_DOCUMENT_BYTES));
+        let big = format!(
+            "{{\"x\": \"{}\"}}",
+            "a".repeat(clusterplan_engine::document::MAX_DOCUMENT_BYTES)
+        );
         let after = s.apply(Action::Import(big));
         assert_eq!(after.document, before);
         assert!(after.notice.unwrap().text.contains("bytes"));
@@ -442,7 +467,9 @@ mod tests {
     #[test]
     fn selection_toggle_all_delete_duplicate_nudge() {
         let s = AppState::new(examples::FIG24.document());
-        let s = s.apply(Action::SelectNode(Some("n5".into()))).apply(Action::ToggleSelect(ItemRef::Node("n1".into())));
+        let s = s
+            .apply(Action::SelectNode(Some("n5".into())))
+            .apply(Action::ToggleSelect(ItemRef::Node("n1".into())));
         assert_eq!(s.selection.len(), 2);
         assert_eq!(s.selected_node.as_deref(), Some("n1"));
         let s2 = s.apply(Action::ToggleSelect(ItemRef::Node("n1".into())));

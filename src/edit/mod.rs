@@ -21,11 +21,20 @@ pub enum ItemRef {
     Router(String),
     Cluster(String),
     Network(String),
-    Service { cluster: String, name: String },
+    Service {
+        cluster: String,
+        name: String,
+    },
     /// A node's interface: the link from a node to the subnet holding the address.
-    Interface { uid: String, address: String },
+    Interface {
+        uid: String,
+        address: String,
+    },
     /// A router's attachment to a subnet.
-    RouterLink { router: String, subnet: String },
+    RouterLink {
+        router: String,
+        subnet: String,
+    },
 }
 
 impl ItemRef {
@@ -90,23 +99,44 @@ pub enum RegistryOp {
 #[derive(Debug, Clone, PartialEq)]
 pub enum EditAction {
     /// A subnet with the next free /24 and the first network (one named `lan` is made if none).
-    AddSubnet { at: Pt },
+    AddSubnet {
+        at: Pt,
+    },
     /// A router, attached to `subnet` when it was placed on one.
-    AddRouter { at: Pt, subnet: Option<String> },
+    AddRouter {
+        at: Pt,
+        subnet: Option<String>,
+    },
     /// A node defined to the first cluster (made if none) with the next free node number and
     /// online there; attached to `subnet` (next free address) when placed on one.
-    AddNode { at: Pt, subnet: Option<String> },
+    AddNode {
+        at: Pt,
+        subnet: Option<String>,
+    },
     AddCluster,
     AddNetwork,
     /// A service of `cluster` (the first one when `None`): the registry when the cluster has
     /// none, prefilled with the registry server nodes' addresses.
-    AddService { cluster: Option<String> },
+    AddService {
+        cluster: Option<String>,
+    },
     /// Attach a node (next free address of the subnet) or a router to a subnet.
-    Link { from: ItemRef, subnet: String },
+    Link {
+        from: ItemRef,
+        subnet: String,
+    },
     /// Move placed items by a delta; with `snap`, the first item lands on the grid and the
     /// others keep their offsets to it.
-    Move { items: Vec<ItemRef>, dx: f64, dy: f64, snap: bool },
-    ResizeSubnet { prefix: String, w: f64 },
+    Move {
+        items: Vec<ItemRef>,
+        dx: f64,
+        dy: f64,
+        snap: bool,
+    },
+    ResizeSubnet {
+        prefix: String,
+        w: f64,
+    },
     /// Delete items with what hangs on them (links, service addresses, registry entries).
     Delete(Vec<ItemRef>),
     /// Copies of nodes, routers and subnets, with fresh names and addresses, offset.
@@ -114,36 +144,102 @@ pub enum EditAction {
     /// Recompute every position.
     AutoLayout,
 
-    SetNodeName { uid: String, name: String },
-    RenameNode { uid: String, new_uid: String },
+    SetNodeName {
+        uid: String,
+        name: String,
+    },
+    RenameNode {
+        uid: String,
+        new_uid: String,
+    },
     /// Replace an interface address (services publishing it follow).
-    SetAddress { uid: String, index: usize, address: String },
-    RemoveAddress { uid: String, address: String },
+    SetAddress {
+        uid: String,
+        index: usize,
+        address: String,
+    },
+    RemoveAddress {
+        uid: String,
+        address: String,
+    },
     /// Define the node to a cluster with a number, or undefine it (`None`).
-    SetMembership { uid: String, cluster: String, number: Option<u32> },
-    SetOnline { uid: String, cluster: Option<String> },
+    SetMembership {
+        uid: String,
+        cluster: String,
+        number: Option<u32>,
+    },
+    SetOnline {
+        uid: String,
+        cluster: Option<String>,
+    },
 
-    SetSubnetPrefix { prefix: String, new_prefix: String },
-    SetSubnetNetwork { prefix: String, network: String },
+    SetSubnetPrefix {
+        prefix: String,
+        new_prefix: String,
+    },
+    SetSubnetNetwork {
+        prefix: String,
+        network: String,
+    },
 
-    RenameRouter { name: String, new_name: String },
+    RenameRouter {
+        name: String,
+        new_name: String,
+    },
     /// Attach or detach a router and a subnet.
-    SetRouterLink { router: String, subnet: String, on: bool },
+    SetRouterLink {
+        router: String,
+        subnet: String,
+        on: bool,
+    },
 
-    RenameCluster { id: String, new_id: String },
-    SetClusterName { id: String, name: String },
-    RegistryServer { cluster: String, number: u32, op: RegistryOp },
+    RenameCluster {
+        id: String,
+        new_id: String,
+    },
+    SetClusterName {
+        id: String,
+        name: String,
+    },
+    RegistryServer {
+        cluster: String,
+        number: u32,
+        op: RegistryOp,
+    },
 
-    RenameNetwork { name: String, new_name: String },
+    RenameNetwork {
+        name: String,
+        new_name: String,
+    },
     /// The network's priority for a service; `None` removes it.
-    SetPriority { network: String, service: String, priority: Option<i64> },
+    SetPriority {
+        network: String,
+        service: String,
+        priority: Option<i64>,
+    },
 
-    RenameService { cluster: String, name: String, new_name: String },
-    SetServiceCluster { cluster: String, name: String, new_cluster: String },
+    RenameService {
+        cluster: String,
+        name: String,
+        new_name: String,
+    },
+    SetServiceCluster {
+        cluster: String,
+        name: String,
+        new_cluster: String,
+    },
     /// Publish (or withdraw) the service at an address.
-    SetServiceAddress { cluster: String, name: String, address: String, on: bool },
+    SetServiceAddress {
+        cluster: String,
+        name: String,
+        address: String,
+        on: bool,
+    },
     /// Set the service's addresses to the registry server nodes' (primary first).
-    FillFromRegistry { cluster: String, name: String },
+    FillFromRegistry {
+        cluster: String,
+        name: String,
+    },
 }
 
 /// Why an edit was refused (the document is left as it was).
@@ -174,7 +270,8 @@ pub fn next_name(stem: &str, taken: impl Fn(&str) -> bool) -> String {
 
 /// The smallest node number (from 1) no node of `cluster` uses.
 pub fn next_node_number(doc: &Document, cluster: &str) -> u32 {
-    let used: HashSet<u32> = doc.nodes.iter().filter_map(|n| n.clusters.get(cluster).copied()).collect();
+    let used: HashSet<u32> =
+        doc.nodes.iter().filter_map(|n| n.clusters.get(cluster).copied()).collect();
     (1..).find(|k| !used.contains(k)).expect("a free number exists")
 }
 
@@ -222,7 +319,11 @@ fn node_mut<'a>(doc: &'a mut Document, uid: &str) -> Result<&'a mut Node, EditEr
     }
 }
 
-fn service_mut<'a>(doc: &'a mut Document, cluster: &str, name: &str) -> Result<&'a mut Service, EditError> {
+fn service_mut<'a>(
+    doc: &'a mut Document,
+    cluster: &str,
+    name: &str,
+) -> Result<&'a mut Service, EditError> {
     match doc.services.iter_mut().find(|s| s.cluster == cluster && s.name == name) {
         Some(s) => Ok(s),
         None => refuse(format!("there is no service {name} in cluster {cluster}")),
@@ -249,7 +350,11 @@ fn ensure_cluster(doc: &mut Document) -> String {
         return c.id.clone();
     }
     let id = next_cluster_id(doc);
-    doc.clusters.push(Cluster { name: format!("cluster {id}"), id: id.clone(), ..Default::default() });
+    doc.clusters.push(Cluster {
+        name: format!("cluster {id}"),
+        id: id.clone(),
+        ..Default::default()
+    });
     id
 }
 
@@ -302,7 +407,11 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
         }
         EditAction::AddRouter { at, subnet } => {
             let name = next_name("r", |n| d.routers.iter().any(|r| r.name == n));
-            let subnets = subnet.iter().filter(|p| d.subnets.iter().any(|s| &&s.prefix == p)).cloned().collect();
+            let subnets = subnet
+                .iter()
+                .filter(|p| d.subnets.iter().any(|s| &&s.prefix == p))
+                .cloned()
+                .collect();
             d.routers.push(Router { name: name.clone(), subnets, ..Default::default() });
             lay.routers.insert(name.clone(), *at);
             created.push(ItemRef::Router(name));
@@ -324,12 +433,19 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                 }
             }
             d.nodes.push(node);
-            lay.nodes.insert(uid.clone(), Pt::new(at.x - layout::NODE_W / 2.0, at.y - layout::NODE_H / 2.0));
+            lay.nodes.insert(
+                uid.clone(),
+                Pt::new(at.x - layout::NODE_W / 2.0, at.y - layout::NODE_H / 2.0),
+            );
             created.push(ItemRef::Node(uid));
         }
         EditAction::AddCluster => {
             let id = next_cluster_id(&d);
-            d.clusters.push(Cluster { name: format!("cluster {id}"), id: id.clone(), ..Default::default() });
+            d.clusters.push(Cluster {
+                name: format!("cluster {id}"),
+                id: id.clone(),
+                ..Default::default()
+            });
             created.push(ItemRef::Cluster(id));
         }
         EditAction::AddNetwork => {
@@ -348,9 +464,16 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                 None => ensure_cluster(&mut d),
             };
             let has = |n: &str| d.services.iter().any(|s| s.cluster == cluster && s.name == n);
-            let name = if has("registry") { next_name("service", has) } else { "registry".to_owned() };
-            let addresses = if name == "registry" { registry_addresses(&d, &cluster) } else { Vec::new() };
-            d.services.push(Service { name: name.clone(), cluster: cluster.clone(), addresses, ..Default::default() });
+            let name =
+                if has("registry") { next_name("service", has) } else { "registry".to_owned() };
+            let addresses =
+                if name == "registry" { registry_addresses(&d, &cluster) } else { Vec::new() };
+            d.services.push(Service {
+                name: name.clone(),
+                cluster: cluster.clone(),
+                addresses,
+                ..Default::default()
+            });
             created.push(ItemRef::Service { cluster, name });
         }
         EditAction::Link { from, subnet } => {
@@ -379,7 +502,8 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                         return refuse(format!("router {name} is already attached to {subnet}"));
                     }
                     r.subnets.push(subnet.clone());
-                    created.push(ItemRef::RouterLink { router: name.clone(), subnet: subnet.clone() });
+                    created
+                        .push(ItemRef::RouterLink { router: name.clone(), subnet: subnet.clone() });
                 }
                 _ => return refuse("only nodes and routers attach to subnets"),
             }
@@ -393,7 +517,9 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                     _ => None,
                 }
             };
-            let Some(first) = items.iter().find_map(origin) else { return refuse("nothing to move") };
+            let Some(first) = items.iter().find_map(origin) else {
+                return refuse("nothing to move");
+            };
             let target = snap(Pt::new(first.x + dx, first.y + dy), *on);
             let (dx, dy) = (target.x - first.x, target.y - first.y);
             for item in items {
@@ -419,7 +545,9 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
             }
         }
         EditAction::ResizeSubnet { prefix, w } => {
-            let Some(b) = lay.subnets.get_mut(prefix) else { return refuse(format!("there is no subnet {prefix}")) };
+            let Some(b) = lay.subnets.get_mut(prefix) else {
+                return refuse(format!("there is no subnet {prefix}"));
+            };
             b.w = snap(Pt::new(*w, 0.0), true).x.max(layout::SUBNET_MIN_W);
         }
         EditAction::Delete(items) => delete(&mut d, &mut lay, items),
@@ -618,7 +746,9 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
 
         EditAction::RenameService { cluster, name, new_name } => {
             let new_name = trimmed(new_name, "a service name")?;
-            if new_name != *name && d.services.iter().any(|s| &s.cluster == cluster && s.name == new_name) {
+            if new_name != *name
+                && d.services.iter().any(|s| &s.cluster == cluster && s.name == new_name)
+            {
                 return refuse(format!("cluster {cluster} already has a service {new_name}"));
             }
             service_mut(&mut d, cluster, name)?.name = new_name.clone();
@@ -632,7 +762,9 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
             }
         }
         EditAction::SetServiceCluster { cluster, name, new_cluster } => {
-            if d.services.iter().any(|s| &s.cluster == new_cluster && &s.name == name) && new_cluster != cluster {
+            if d.services.iter().any(|s| &s.cluster == new_cluster && &s.name == name)
+                && new_cluster != cluster
+            {
                 return refuse(format!("cluster {new_cluster} already has a service {name}"));
             }
             service_mut(&mut d, cluster, name)?.cluster = new_cluster.clone();
@@ -667,8 +799,13 @@ fn delete(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) {
                     gone_addresses.extend(node.addresses.iter().cloned());
                     for (cluster, number) in &node.clusters {
                         // Only when no other node still holds that number in the cluster.
-                        let shared = d.nodes.iter().any(|n| n.uid != *uid && n.clusters.get(cluster) == Some(number));
-                        if let (false, Some(c)) = (shared, d.clusters.iter_mut().find(|c| &c.id == cluster)) {
+                        let shared = d
+                            .nodes
+                            .iter()
+                            .any(|n| n.uid != *uid && n.clusters.get(cluster) == Some(number));
+                        if let (false, Some(c)) =
+                            (shared, d.clusters.iter_mut().find(|c| &c.id == cluster))
+                        {
                             c.registry_servers.retain(|r| r != number);
                         }
                     }
@@ -704,7 +841,9 @@ fn delete(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) {
                 d.services.retain(|s| &s.cluster != id);
             }
             ItemRef::Network(name) => d.networks.retain(|n| &n.name != name),
-            ItemRef::Service { cluster, name } => d.services.retain(|s| !(&s.cluster == cluster && &s.name == name)),
+            ItemRef::Service { cluster, name } => {
+                d.services.retain(|s| !(&s.cluster == cluster && &s.name == name))
+            }
             ItemRef::Interface { uid, address } => {
                 if let Some(n) = d.nodes.iter_mut().find(|n| &n.uid == uid) {
                     n.addresses.retain(|a| a != address);
@@ -731,7 +870,9 @@ fn duplicate(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) -> Vec<ItemR
     for item in items {
         match item {
             ItemRef::Subnet(prefix) => {
-                let Some(s) = d.subnets.iter().find(|s| &s.prefix == prefix).cloned() else { continue };
+                let Some(s) = d.subnets.iter().find(|s| &s.prefix == prefix).cloned() else {
+                    continue;
+                };
                 let new_prefix = net::next_free_prefix(d);
                 d.subnets.push(Subnet { prefix: new_prefix.clone(), ..s });
                 if let Some(b) = lay.subnets.get(prefix).copied() {
@@ -757,7 +898,8 @@ fn duplicate(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) -> Vec<ItemR
         let ItemRef::Node(uid) = item else { continue };
         let Some(node) = d.nodes.iter().find(|n| &n.uid == uid).cloned() else { continue };
         let new_uid = next_name("n", |u| d.nodes.iter().any(|n| n.uid == u));
-        let mut copy = Node { uid: new_uid.clone(), name: format!("{} copy", node.name), ..node.clone() };
+        let mut copy =
+            Node { uid: new_uid.clone(), name: format!("{} copy", node.name), ..node.clone() };
         copy.clusters = node.clusters.keys().map(|c| (c.clone(), next_node_number(d, c))).collect();
         copy.addresses = node
             .addresses

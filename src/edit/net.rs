@@ -99,8 +99,9 @@ pub fn next_free_prefix(doc: &Document) -> String {
             let candidate = IpNet::V4(
                 ipnet::Ipv4Net::new(Ipv4Addr::new(10, m, n, 0), 24).expect("/24 is a valid length"),
             );
-            let overlaps =
-                existing.iter().any(|e| e.contains(&candidate.network()) || candidate.contains(&e.network()));
+            let overlaps = existing
+                .iter()
+                .any(|e| e.contains(&candidate.network()) || candidate.contains(&e.network()));
             if !overlaps {
                 return candidate.to_string();
             }
@@ -127,7 +128,11 @@ mod tests {
     fn doc() -> Document {
         let mut doc = Document::default();
         for prefix in ["10.0.0.0/16", "10.0.1.0/24", "fd00::/64", "10.0.2.0/31"] {
-            doc.subnets.push(Subnet { prefix: prefix.into(), network: "lan".into(), ..Default::default() });
+            doc.subnets.push(Subnet {
+                prefix: prefix.into(),
+                network: "lan".into(),
+                ..Default::default()
+            });
         }
         doc.nodes.push(Node {
             uid: "a".into(),

@@ -17,16 +17,36 @@ fn drawn() -> Document {
     let mut d = Document::default();
     d = ok(&d, EditAction::AddSubnet { at: Pt::new(200.0, 100.0) }).doc;
     d = ok(&d, EditAction::AddSubnet { at: Pt::new(200.0, 400.0) }).doc;
-    assert_eq!(d.subnets.iter().map(|s| s.prefix.as_str()).collect::<Vec<_>>(), ["10.0.0.0/24", "10.0.1.0/24"]);
+    assert_eq!(
+        d.subnets.iter().map(|s| s.prefix.as_str()).collect::<Vec<_>>(),
+        ["10.0.0.0/24", "10.0.1.0/24"]
+    );
     assert_eq!(d.networks.len(), 1, "the first subnet makes a network");
     d = ok(&d, EditAction::AddRouter { at: Pt::new(50.0, 250.0), subnet: None }).doc;
-    d = ok(&d, EditAction::Link { from: ItemRef::Router("r1".into()), subnet: "10.0.0.0/24".into() }).doc;
-    d = ok(&d, EditAction::Link { from: ItemRef::Router("r1".into()), subnet: "10.0.1.0/24".into() }).doc;
+    d = ok(
+        &d,
+        EditAction::Link { from: ItemRef::Router("r1".into()), subnet: "10.0.0.0/24".into() },
+    )
+    .doc;
+    d = ok(
+        &d,
+        EditAction::Link { from: ItemRef::Router("r1".into()), subnet: "10.0.1.0/24".into() },
+    )
+    .doc;
     for (i, subnet) in ["10.0.0.0/24", "10.0.0.0/24", "10.0.1.0/24"].iter().enumerate() {
-        d = ok(&d, EditAction::AddNode { at: Pt::new(100.0 * i as f64, 200.0), subnet: Some((*subnet).into()) }).doc;
+        d = ok(
+            &d,
+            EditAction::AddNode {
+                at: Pt::new(100.0 * i as f64, 200.0),
+                subnet: Some((*subnet).into()),
+            },
+        )
+        .doc;
     }
-    d = ok(&d, EditAction::RegistryServer { cluster: "A".into(), number: 3, op: RegistryOp::Add }).doc;
-    d = ok(&d, EditAction::RegistryServer { cluster: "A".into(), number: 1, op: RegistryOp::Add }).doc;
+    d = ok(&d, EditAction::RegistryServer { cluster: "A".into(), number: 3, op: RegistryOp::Add })
+        .doc;
+    d = ok(&d, EditAction::RegistryServer { cluster: "A".into(), number: 1, op: RegistryOp::Add })
+        .doc;
     d = ok(&d, EditAction::AddService { cluster: None }).doc;
     d
 }
@@ -47,20 +67,31 @@ fn drawing_from_scratch_builds_a_valid_model() {
     let layout = Layout::read(&d);
     assert!(layout.covers(&d), "every drawn item has a position in the document");
     // And it survives the file format.
-    let back = clusterplan_engine::document::read(&clusterplan_engine::document::write(&d)).unwrap();
+    let back =
+        clusterplan_engine::document::read(&clusterplan_engine::document::write(&d)).unwrap();
     assert_eq!(back, d);
 }
 
 #[test]
 fn linking_twice_or_to_nothing_is_refused() {
     let d = drawn();
-    let again = apply(&d, &EditAction::Link { from: ItemRef::Node("n1".into()), subnet: "10.0.0.0/24".into() });
+    let again = apply(
+        &d,
+        &EditAction::Link { from: ItemRef::Node("n1".into()), subnet: "10.0.0.0/24".into() },
+    );
     assert!(again.unwrap_err().0.contains("already has an interface"));
-    let nowhere = apply(&d, &EditAction::Link { from: ItemRef::Node("n1".into()), subnet: "10.9.9.0/24".into() });
+    let nowhere = apply(
+        &d,
+        &EditAction::Link { from: ItemRef::Node("n1".into()), subnet: "10.9.9.0/24".into() },
+    );
     assert!(nowhere.is_err());
-    let second = ok(&d, EditAction::Link { from: ItemRef::Node("n1".into()), subnet: "10.0.1.0/24".into() });
+    let second =
+        ok(&d, EditAction::Link { from: ItemRef::Node("n1".into()), subnet: "10.0.1.0/24".into() });
     assert_eq!(node(&second.doc, "n1").addresses, ["10.0.0.1", "10.0.1.2"]);
-    assert_eq!(second.created, [ItemRef::Interface { uid: "n1".into(), address: "10.0.1.2".into() }]);
+    assert_eq!(
+        second.created,
+        [ItemRef::Interface { uid: "n1".into(), address: "10.0.1.2".into() }]
+    );
 }
 
 #[test]
@@ -95,22 +126,53 @@ fn deleting_a_cluster_undefines_its_nodes_and_drops_its_services() {
 fn renames_follow_every_reference() {
     let d = drawn();
     let d = ok(&d, EditAction::RenameCluster { id: "A".into(), new_id: "web".into() }).doc;
-    assert!(d.nodes.iter().all(|n| n.clusters.contains_key("web") && n.online.as_deref() == Some("web")));
+    assert!(d
+        .nodes
+        .iter()
+        .all(|n| n.clusters.contains_key("web") && n.online.as_deref() == Some("web")));
     assert_eq!(d.services[0].cluster, "web");
-    let d = ok(&d, EditAction::SetSubnetPrefix { prefix: "10.0.0.0/24".into(), new_prefix: "10.0.0.0/16".into() }).doc;
+    let d = ok(
+        &d,
+        EditAction::SetSubnetPrefix {
+            prefix: "10.0.0.0/24".into(),
+            new_prefix: "10.0.0.0/16".into(),
+        },
+    )
+    .doc;
     assert_eq!(d.routers[0].subnets[0], "10.0.0.0/16");
     assert!(Layout::read(&d).subnets.contains_key("10.0.0.0/16"));
     let d = ok(&d, EditAction::RenameNetwork { name: "lan".into(), new_name: "admin".into() }).doc;
     assert!(d.subnets.iter().all(|s| s.network == "admin"));
-    let d = ok(&d, EditAction::SetPriority { network: "admin".into(), service: "registry".into(), priority: Some(3) }).doc;
-    let d = ok(&d, EditAction::RenameService { cluster: "web".into(), name: "registry".into(), new_name: "sr".into() }).doc;
-    assert_eq!(d.networks[0].priorities.get("sr"), Some(&3), "the routing table follows the service");
+    let d = ok(
+        &d,
+        EditAction::SetPriority {
+            network: "admin".into(),
+            service: "registry".into(),
+            priority: Some(3),
+        },
+    )
+    .doc;
+    let d = ok(
+        &d,
+        EditAction::RenameService {
+            cluster: "web".into(),
+            name: "registry".into(),
+            new_name: "sr".into(),
+        },
+    )
+    .doc;
+    assert_eq!(
+        d.networks[0].priorities.get("sr"),
+        Some(&3),
+        "the routing table follows the service"
+    );
     let d = ok(&d, EditAction::RenameNode { uid: "n1".into(), new_uid: "alpha".into() }).doc;
     assert!(Layout::read(&d).nodes.contains_key("alpha"));
     let d = ok(&d, EditAction::RenameRouter { name: "r1".into(), new_name: "core".into() }).doc;
     assert!(Layout::read(&d).routers.contains_key("core"));
     // Conflicts are refused with the name.
-    let err = apply(&d, &EditAction::RenameNode { uid: "alpha".into(), new_uid: "n2".into() }).unwrap_err();
+    let err = apply(&d, &EditAction::RenameNode { uid: "alpha".into(), new_uid: "n2".into() })
+        .unwrap_err();
     assert!(err.0.contains("n2"));
     assert!(apply(&d, &EditAction::RenameCluster { id: "web".into(), new_id: " ".into() }).is_err());
 }
@@ -118,13 +180,24 @@ fn renames_follow_every_reference() {
 #[test]
 fn changing_an_address_or_number_keeps_services_and_registry_consistent() {
     let d = drawn();
-    let d = ok(&d, EditAction::SetAddress { uid: "n1".into(), index: 0, address: "10.0.0.77".into() }).doc;
+    let d =
+        ok(&d, EditAction::SetAddress { uid: "n1".into(), index: 0, address: "10.0.0.77".into() })
+            .doc;
     assert!(d.services[0].addresses.contains(&"10.0.0.77".to_owned()));
-    let taken = apply(&d, &EditAction::SetAddress { uid: "n1".into(), index: 0, address: "10.0.0.2".into() });
+    let taken = apply(
+        &d,
+        &EditAction::SetAddress { uid: "n1".into(), index: 0, address: "10.0.0.2".into() },
+    );
     assert!(taken.unwrap_err().0.contains("already used"));
-    let d = ok(&d, EditAction::SetMembership { uid: "n3".into(), cluster: "A".into(), number: Some(9) }).doc;
+    let d = ok(
+        &d,
+        EditAction::SetMembership { uid: "n3".into(), cluster: "A".into(), number: Some(9) },
+    )
+    .doc;
     assert_eq!(d.clusters[0].registry_servers, [9, 1]);
-    let d = ok(&d, EditAction::SetMembership { uid: "n3".into(), cluster: "A".into(), number: None }).doc;
+    let d =
+        ok(&d, EditAction::SetMembership { uid: "n3".into(), cluster: "A".into(), number: None })
+            .doc;
     assert_eq!(d.clusters[0].registry_servers, [1]);
     assert_eq!(node(&d, "n3").online, None);
 }
@@ -132,7 +205,9 @@ fn changing_an_address_or_number_keeps_services_and_registry_consistent() {
 #[test]
 fn registry_list_operations() {
     let mut d = drawn();
-    let op = |d: &Document, number, op| ok(d, EditAction::RegistryServer { cluster: "A".into(), number, op }).doc;
+    let op = |d: &Document, number, op| {
+        ok(d, EditAction::RegistryServer { cluster: "A".into(), number, op }).doc
+    };
     d = op(&d, 2, RegistryOp::Add);
     assert_eq!(d.clusters[0].registry_servers, [3, 1, 2]);
     d = op(&d, 2, RegistryOp::MakePrimary);
@@ -157,13 +232,19 @@ fn move_snaps_the_first_item_and_keeps_offsets() {
     let (a1, a2) = (after.nodes["n1"], after.nodes["n2"]);
     assert_eq!(a1, layout::snap(a1, true), "first item on the grid");
     let (b1, b2) = (before.nodes["n1"], before.nodes["n2"]);
-    assert!(((a2.x - a1.x) - (b2.x - b1.x)).abs() < 1e-9 && ((a2.y - a1.y) - (b2.y - b1.y)).abs() < 1e-9);
+    assert!(
+        ((a2.x - a1.x) - (b2.x - b1.x)).abs() < 1e-9
+            && ((a2.y - a1.y) - (b2.y - b1.y)).abs() < 1e-9
+    );
 }
 
 #[test]
 fn duplicate_gives_fresh_ids_numbers_and_addresses() {
     let d = drawn();
-    let out = ok(&d, EditAction::Duplicate(vec![ItemRef::Node("n1".into()), ItemRef::Router("r1".into())]));
+    let out = ok(
+        &d,
+        EditAction::Duplicate(vec![ItemRef::Node("n1".into()), ItemRef::Router("r1".into())]),
+    );
     assert_eq!(out.created, [ItemRef::Router("r2".into()), ItemRef::Node("n4".into())]);
     let copy = node(&out.doc, "n4");
     assert_eq!(copy.clusters["A"], 4);
@@ -176,15 +257,49 @@ fn duplicate_gives_fresh_ids_numbers_and_addresses() {
 fn service_addresses_and_priorities() {
     let d = drawn();
     let (c, n) = ("A".to_owned(), "registry".to_owned());
-    let d = ok(&d, EditAction::SetServiceAddress { cluster: c.clone(), name: n.clone(), address: "10.0.0.2".into(), on: true }).doc;
+    let d = ok(
+        &d,
+        EditAction::SetServiceAddress {
+            cluster: c.clone(),
+            name: n.clone(),
+            address: "10.0.0.2".into(),
+            on: true,
+        },
+    )
+    .doc;
     assert_eq!(d.services[0].addresses.len(), 3);
-    let d = ok(&d, EditAction::SetServiceAddress { cluster: c.clone(), name: n.clone(), address: "10.0.1.1".into(), on: false }).doc;
+    let d = ok(
+        &d,
+        EditAction::SetServiceAddress {
+            cluster: c.clone(),
+            name: n.clone(),
+            address: "10.0.1.1".into(),
+            on: false,
+        },
+    )
+    .doc;
     assert_eq!(d.services[0].addresses, ["10.0.0.1", "10.0.0.2"]);
     let d = ok(&d, EditAction::AddService { cluster: Some(c.clone()) }).doc;
     assert_eq!(d.services[1].name, "service1");
     assert!(d.services[1].addresses.is_empty());
-    let d = ok(&d, EditAction::SetPriority { network: "lan".into(), service: "registry".into(), priority: Some(2) }).doc;
-    let d = ok(&d, EditAction::SetPriority { network: "lan".into(), service: "registry".into(), priority: None }).doc;
+    let d = ok(
+        &d,
+        EditAction::SetPriority {
+            network: "lan".into(),
+            service: "registry".into(),
+            priority: Some(2),
+        },
+    )
+    .doc;
+    let d = ok(
+        &d,
+        EditAction::SetPriority {
+            network: "lan".into(),
+            service: "registry".into(),
+            priority: None,
+        },
+    )
+    .doc;
     assert!(d.networks[0].priorities.is_empty());
 }
 
@@ -202,7 +317,10 @@ fn auto_layout_edit_positions_everything_and_unknown_fields_survive_edits() {
 #[test]
 fn item_refs_from_engine_items() {
     use clusterplan_engine::Item;
-    assert_eq!(ItemRef::from_item(&Item::Node { uid: "a".into() }), Some(ItemRef::Node("a".into())));
+    assert_eq!(
+        ItemRef::from_item(&Item::Node { uid: "a".into() }),
+        Some(ItemRef::Node("a".into()))
+    );
     assert_eq!(
         ItemRef::from_item(&Item::Address { address: "10.0.0.1".into(), node: Some("a".into()) }),
         Some(ItemRef::Node("a".into()))

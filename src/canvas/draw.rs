@@ -1,0 +1,272 @@
+//! SVG rendering of a [`Scene`]: subnets, links, routers and nodes, with selection,
+//! diagnostics marks and the results' overlay (rank badges, hop path). Rendering only.
+
+use super::scene::{node_port, router_port, Chip, LinkEnd, Mark, NodeShape, Scene};
+use crate::edit::ItemRef;
+use crate::layout::{Pt, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
+use crate::results::overlay::CanvasOverlay;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// A shared value compared by identity (cheap props for large data).
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+pub type Marks = HashMap<ItemRef, Rc<Mark>>;
+
+/// Whether a layer draws an item.
+type Keep = Box<dyn Fn(&ItemRef) -> bool>;
+/// Where a layer draws an item at a position.
+type Shift = Box<dyn Fn(&ItemRef, Pt) -> Pt>;
+
+/// Which items a layer draws, and how far the moved ones are shifted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// Everything except these items (they are being dragged).
+    AllBut(Shared<HashSet<ItemRef>>),
+    /// Only these items, the `moved` ones shifted by `(dx, dy)`.
+    Only { items: Shared<HashSet<ItemRef>>, moved: Shared<HashSet<ItemRef>>, dx: f64, dy: f64 },
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct LayerProps {
+    pub scene: Shared<Scene>,
+    pub selection: Rc<Vec<ItemRef>>,
+    pub marks: Shared<Marks>,
+    pub overlay: Shared<CanvasOverlay>,
+    pub part: Part,
+    /// Draw labels of links and second lines (off when zoomed far out).
+    pub detail: bool,
+}
+
+fn mark_badge(mark: Option<&Rc<Mark>>, x: f64, y: f64, testid: String) -> Html {
+    let Some(mark) = mark else { return html! {} };
+    html! {
+        <g class={classes!("mark", mark.class())} transform={format!("translate({x} {y})")} data-testid={testid}>
+            <circle r="8" />
+            <text y="4" text-anchor="middle">{ "!" }</text>
+            <title>{ mark.messages.join("\n") }</title>
+        </g>
+    }
+}
+
+/// One layer of the diagram.
+#[function_component(Layer)]
+pub fn layer(props: &LayerProps) -> Html {
+    let scene = &props.scene;
+    let (keep, shift): (Keep, Shift) =
+        match &props.part {
+            Part::AllBut(hidden) => {
+                let hidden = hidden.clone();
+                (Box::new(move |i| !hidden.contains(i)), Box::new(|_, p| p))
+            }
+            Part::Only { items, moved, dx, dy } => {
+                let (items, moved, dx, dy) = (items.clone(), moved.clone(), *dx, *dy);
+                (
+                    Box::new(move |i| items.contains(i)),
+                    Box::new(
+                        move |i, p| if moved.contains(i) { Pt::new(p.x + dx, p.y + dy) } else { p },
+                    ),
+                )
+            }
+        };
+    let selected: HashSet<&ItemRef> = props.selection.iter().collect();
+    let overlay = &props.overlay;
+
+    let subnets = scene.subnets.iter().filter_map(|s| {
+        let item = ItemRef::Subnet(s.prefix.clone());
+        if !keep(&item) {
+            return None;
+        }
+        let p = shift(&item, Pt::new(s.bar.x, s.bar.y));
+        let class = classes!(
+            "subnet",
+            selected.contains(&item).then_some("selected"),
+            overlay.path_subnets.contains(&s.prefix).then_some("on-path")
+        );
+        Some(html! {
+            <g {class} data-testid={format!("subnet-{}", s.prefix)} key={s.prefix.clone()}>
+                <rect class="subnet-bar" x={p.x.to_string()} y={p.y.to_string()} width={s.bar.w.to_string()}
+                    height={SUBNET_H.to_string()} rx="6" fill={s.colour} />
+                <text class="subnet-label" x={(p.x + 4.0).to_string()} y={(p.y - 6.0).to_string()} fill={s.colour}>
+                    { format!("{} · {}", s.prefix, s.network) }
+                </text>
+                <circle class="resize-handle" cx={(p.x + s.bar.w).to_string()} cy={(p.y + SUBNET_H / 2.0).to_string()} r="5" />
+                { mark_badge(props.marks.get(&item), p.x + s.bar.w - 14.0, p.y - 10.0, format!("mark-subnet-{}", s.prefix)) }
+            </g>
+        })
+    });
+
+    let links = scene.links.iter().filter_map(|link| {
+        let item = link.item(scene);
+        if !keep(&item) {
+            return None;
+        }
+        let (a, b) = scene.link_points(link, &*shift);
+        let subnet = &scene.subnets[link.subnet].prefix;
+        let on_path = overlay.path_subnets.contains(subnet)
+            && match &link.end {
+                LinkEnd::Node { node, .. } => overlay.path_nodes.contains(&scene.nodes[*node].uid),
+                LinkEnd::Router(r) => overlay.path_routers.contains(&scene.routers[*r].name),
+            };
+        let class = classes!(
+            "link",
+            matches!(link.end, LinkEnd::Router(_)).then_some("router-link"),
+            selected.contains(&item).then_some("selected"),
+            on_path.then_some("on-path")
+        );
+        let (testid, label) = match &link.end {
+            LinkEnd::Node { node, address } => (format!("link-{}-{}", scene.nodes[*node].uid, address), Some(address)),
+            LinkEnd::Router(r) => (format!("link-{}-{}", scene.routers[*r].name, subnet), None),
+        };
+        let label = label.filter(|_| props.detail).map(|text| {
+            let (x, y) = ((a.x * 0.35 + b.x * 0.65) + 4.0, a.y * 0.35 + b.y * 0.65);
+            html! { <text class="link-label" x={x.to_string()} y={y.to_string()}>{ text.clone() }</text> }
+        });
+        Some(html! {
+            <g class="link-group" key={testid.clone()}>
+                <line {class} data-testid={testid} x1={a.x.to_string()} y1={a.y.to_string()} x2={b.x.to_string()} y2={b.y.to_string()} />
+                { for label }
+            </g>
+        })
+    });
+
+    let routers = scene.routers.iter().filter_map(|r| {
+        let item = ItemRef::Router(r.name.clone());
+        if !keep(&item) {
+            return None;
+        }
+        let p = shift(&item, r.pos);
+        let port = router_port(p);
+        let class = classes!(
+            "router",
+            selected.contains(&item).then_some("selected"),
+            overlay.path_routers.contains(&r.name).then_some("on-path")
+        );
+        Some(html! {
+            <g {class} data-testid={format!("router-{}", r.name)} key={r.name.clone()}>
+                <circle class="router-body" cx={p.x.to_string()} cy={p.y.to_string()} r={ROUTER_R.to_string()} />
+                <text class="router-icon" x={p.x.to_string()} y={(p.y + 5.0).to_string()} text-anchor="middle">{ "⇄" }</text>
+                <text class="router-label" x={p.x.to_string()} y={(p.y + ROUTER_R + 14.0).to_string()} text-anchor="middle">{ r.name.clone() }</text>
+                <circle class="port" cx={port.x.to_string()} cy={port.y.to_string()} r="5" />
+                { mark_badge(props.marks.get(&item), p.x + ROUTER_R, p.y - ROUTER_R, format!("mark-router-{}", r.name)) }
+            </g>
+        })
+    });
+
+    let nodes = scene.nodes.iter().filter_map(|n| {
+        let item = ItemRef::Node(n.uid.clone());
+        if !keep(&item) {
+            return None;
+        }
+        let p = shift(&item, n.pos);
+        Some(html! {
+            <NodeView key={n.uid.clone()} shape={n.clone()} x={p.x} y={p.y}
+                selected={selected.contains(&item)}
+                mark={props.marks.get(&item).cloned()}
+                badge={overlay.badge_text(&n.uid)}
+                on_path={overlay.path_nodes.contains(&n.uid)}
+                detail={props.detail} />
+        })
+    });
+
+    html! {
+        <g class="layer">
+            <g class="subnets">{ for subnets }</g>
+            <g class="links">{ for links }</g>
+            <g class="routers">{ for routers }</g>
+            <g class="nodes">{ for nodes }</g>
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct NodeViewProps {
+    pub shape: Rc<NodeShape>,
+    pub x: f64,
+    pub y: f64,
+    pub selected: bool,
+    pub mark: Option<Rc<Mark>>,
+    pub badge: Option<String>,
+    pub on_path: bool,
+    pub detail: bool,
+}
+
+fn chip_text(chip: &Chip) -> String {
+    let role = match chip.registry {
+        Some(0) => " ★",
+        Some(_) => " ☆",
+        None => "",
+    };
+    format!("{}·{}{}", chip.cluster, chip.number, role)
+}
+
+/// A node: its name, a chip per cluster it is defined to (filled = online there; ★ primary
+/// registry server, ☆ other registry server), what it serves, its link handle.
+#[function_component(NodeView)]
+pub fn node_view(props: &NodeViewProps) -> Html {
+    let n = &props.shape;
+    let class =
+        classes!("node", props.selected.then_some("selected"), props.on_path.then_some("on-path"));
+    let title = if n.name.is_empty() { n.uid.clone() } else { n.name.clone() };
+    let mut x = 8.0;
+    let chips = n.chips.iter().map(|c| {
+        let text = chip_text(c);
+        let w = 10.0 + 6.5 * text.chars().count() as f64;
+        let at = x;
+        x += w + 4.0;
+        let (fill, ink) = if c.online { (c.colour, "#fff") } else { ("#fff", c.colour) };
+        html! {
+            <g class={classes!("chip", c.online.then_some("online"))} transform={format!("translate({at} 29)")}
+               data-cluster={c.cluster.clone()}>
+                <rect width={w.to_string()} height="16" rx="8" fill={fill} stroke={c.colour} />
+                <text x={(w / 2.0).to_string()} y="12" text-anchor="middle" fill={ink}>{ text }</text>
+                <title>{ format!("cluster {} node number {}{}{}", c.cluster, c.number,
+                    if c.online { ", online here" } else { "" },
+                    match c.registry { Some(0) => ", primary registry server", Some(_) => ", registry server", None => "" }) }</title>
+            </g>
+        }
+    });
+    let port = node_port(Pt::new(0.0, 0.0));
+    html! {
+        <g {class} data-testid={format!("node-{}", n.uid)} transform={format!("translate({} {})", props.x, props.y)}>
+            <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
+            <text class="node-name" x="8" y="19">{ title }</text>
+            if props.detail { { for chips } }
+            if !n.serves.is_empty() {
+                <text class="node-serves" x={(NODE_W - 6.0).to_string()} y="19" text-anchor="end">
+                    { "S" }<title>{ format!("serves {}", n.serves.join(", ")) }</title>
+                </text>
+            }
+            <circle class="port" cx={port.x.to_string()} cy={port.y.to_string()} r="5" />
+            { mark_badge(props.mark.as_ref(), NODE_W, 0.0, format!("mark-node-{}", n.uid)) }
+            if let Some(badge) = &props.badge {
+                <g class="rank-badge" transform="translate(0 -12)" data-testid={format!("rank-{}", n.uid)}>
+                    <rect x="-4" y="-11" width={(10.0 + 7.0 * badge.chars().count() as f64).to_string()} height="16" rx="8" />
+                    <text x="2" y="1">{ badge.clone() }</text>
+                </g>
+            }
+            <title>{ format!("node {} ({})", n.uid, n.name) }</title>
+        </g>
+    }
+}

@@ -1,0 +1,486 @@
+//! The SVG canvas: draws the model and turns pointer gestures into actions (select, move,
+//! box-select, link, place, pan, zoom). Geometry and hit-testing are pure ([`scene`],
+//! [`viewport`]); this component only keeps the gesture in progress and the view transform.
+
+pub mod draw;
+pub mod scene;
+pub mod viewport;
+
+use crate::edit::{EditAction, ItemRef};
+use crate::layout::{self, Pt, Rect, SUBNET_H};
+use crate::results::overlay::CanvasOverlay;
+use crate::state::{Action, Tool};
+use crate::toolbar::shortcuts::{self, Command};
+use clusterplan_engine::Document;
+use draw::{Layer, Marks, Part, Shared};
+use gloo::events::{EventListener, EventListenerOptions};
+use scene::{Hit, Scene};
+use std::collections::HashSet;
+use std::rc::Rc;
+use viewport::{Viewport, ViewportAction};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Below this zoom, link labels and chips are left out (they would be unreadable anyway).
+const DETAIL_ZOOM: f64 = 0.45;
+/// A press that moves less than this (screen pixels) is a click.
+const CLICK_SLOP: f64 = 3.0;
+
+#[derive(Properties, Debug)]
+pub struct CanvasProps {
+    pub doc: Rc<Document>,
+    pub selection: Rc<Vec<ItemRef>>,
+    pub tool: Tool,
+    pub snap: bool,
+    /// Changes when a whole document was loaded: the canvas then fits it to the screen.
+    pub generation: u64,
+    pub marks: Rc<Marks>,
+    /// The results' overlay: rank badges and the hop path of the selected node.
+    pub overlay: Rc<CanvasOverlay>,
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for CanvasProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &o.doc)
+            && (Rc::ptr_eq(&self.selection, &o.selection) || self.selection == o.selection)
+            && self.tool == o.tool
+            && self.snap == o.snap
+            && self.generation == o.generation
+            && Rc::ptr_eq(&self.marks, &o.marks)
+            && (Rc::ptr_eq(&self.overlay, &o.overlay) || self.overlay == o.overlay)
+            && self.dispatch == o.dispatch
+    }
+}
+
+/// The gesture in progress, from pointer down to pointer up.
+#[derive(Debug, Clone, PartialEq)]
+enum Gesture {
+    /// Dragging empty space (screen coordinates).
+    Pan { sx: f64, sy: f64, start: Viewport, moved: bool },
+    /// Moving items; `hidden` (the items and their links) is filled once the pointer moved.
+    Drag {
+        items: Vec<ItemRef>,
+        start: Pt,
+        dx: f64,
+        dy: f64,
+        moved: bool,
+        hidden: Shared<HashSet<ItemRef>>,
+        moving: Shared<HashSet<ItemRef>>,
+    },
+    /// Shift-drag on empty space: box selection.
+    Box { start: Pt, now: Pt },
+    /// From a node's or router's handle towards a subnet.
+    Link { from: ItemRef, start: Pt, now: Pt },
+    /// Resizing a subnet's bar.
+    Resize { prefix: String, x: f64, w: f64 },
+}
+
+/// Identity key for memos over a shared document.
+#[derive(Clone)]
+struct DocKey(Rc<Document>);
+impl PartialEq for DocKey {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+fn local_point(svg: &NodeRef, client_x: i32, client_y: i32) -> (f64, f64) {
+    match svg.cast::<web_sys::Element>() {
+        Some(el) => {
+            let r = el.get_bounding_client_rect();
+            (f64::from(client_x) - r.left(), f64::from(client_y) - r.top())
+        }
+        None => (f64::from(client_x), f64::from(client_y)),
+    }
+}
+
+fn fit_view(svg: &NodeRef, scene: &Scene) -> Option<Viewport> {
+    let el = svg.cast::<web_sys::Element>()?;
+    let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
+    let bounds = scene.bounds().unwrap_or(Rect { x: 0.0, y: 0.0, w: 800.0, h: 600.0 });
+    Some(Viewport::fit(bounds, w.max(100.0), h.max(100.0)))
+}
+
+/// The items a drag moves and what must be redrawn with them (their links).
+fn drag_sets(scene: &Scene, items: &[ItemRef]) -> (HashSet<ItemRef>, HashSet<ItemRef>) {
+    let moving: HashSet<ItemRef> = items.iter().cloned().collect();
+    let mut hidden = moving.clone();
+    for link in &scene.links {
+        let subnet = ItemRef::Subnet(scene.subnets[link.subnet].prefix.clone());
+        if moving.contains(&link.owner(scene)) || moving.contains(&subnet) {
+            hidden.insert(link.item(scene));
+            // The far end is drawn again too, so links stay under their items.
+            hidden.insert(link.owner(scene));
+            hidden.insert(subnet);
+        }
+    }
+    (moving, hidden)
+}
+
+#[function_component(Canvas)]
+pub fn canvas(props: &CanvasProps) -> Html {
+    let svg = use_node_ref();
+    let vp = use_reducer(Viewport::default);
+    let gesture = use_state(|| None::<Gesture>);
+    let scene: Rc<Scene> = use_memo(DocKey(props.doc.clone()), |d| Scene::build(&d.0));
+    let scene_s = Shared(scene.clone());
+
+    // Fit the diagram when a document is loaded (and on the first render).
+    {
+        let (svg, vp, scene) = (svg.clone(), vp.dispatcher(), scene.clone());
+        use_effect_with(props.generation, move |_| {
+            if let Some(v) = fit_view(&svg, &scene) {
+                vp.dispatch(ViewportAction::Set(v));
+            }
+        });
+    }
+    // Wheel zooms at the pointer (a non-passive listener, so the page does not scroll).
+    {
+        let (svg, vp) = (svg.clone(), vp.dispatcher());
+        use_effect_with((), move |_| {
+            let listener = svg.cast::<web_sys::Element>().map(|el| {
+                let target = el.clone();
+                EventListener::new_with_options(
+                    &el,
+                    "wheel",
+                    EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::WheelEvent>() else { return };
+                        e.prevent_default();
+                        let r = target.get_bounding_client_rect();
+                        let (sx, sy) =
+                            (f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top());
+                        let delta = match e.delta_mode() {
+                            1 => e.delta_y() * 16.0,
+                            2 => e.delta_y() * 400.0,
+                            _ => e.delta_y(),
+                        };
+                        vp.dispatch(ViewportAction::ZoomAt {
+                            factor: (-delta * 0.0015).exp(),
+                            sx,
+                            sy,
+                        });
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
+    // View keys: fit, zoom in, zoom out, 100 %.
+    {
+        let (svg, vpd, scene) = (svg.clone(), vp.dispatcher(), scene.clone());
+        let size = svg.clone();
+        use_effect_with(DocKey(props.doc.clone()), move |_| {
+            let document = gloo::utils::document();
+            let listener = EventListener::new(&document, "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                if shortcuts::typing_in_a_field(e) {
+                    return;
+                }
+                let centre = || {
+                    size.cast::<web_sys::Element>()
+                        .map(|el| {
+                            (
+                                f64::from(el.client_width()) / 2.0,
+                                f64::from(el.client_height()) / 2.0,
+                            )
+                        })
+                        .unwrap_or((400.0, 300.0))
+                };
+                match shortcuts::command(
+                    &e.key(),
+                    e.ctrl_key() || e.meta_key(),
+                    e.shift_key(),
+                    e.alt_key(),
+                ) {
+                    Some(Command::Fit) => {
+                        if let Some(v) = fit_view(&svg, &scene) {
+                            vpd.dispatch(ViewportAction::Set(v));
+                        }
+                    }
+                    Some(Command::ZoomIn) => {
+                        let (sx, sy) = centre();
+                        vpd.dispatch(ViewportAction::ZoomAt { factor: 1.25, sx, sy });
+                    }
+                    Some(Command::ZoomOut) => {
+                        let (sx, sy) = centre();
+                        vpd.dispatch(ViewportAction::ZoomAt { factor: 0.8, sx, sy });
+                    }
+                    _ => {}
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let v = *vp;
+    let onpointerdown = {
+        let (svg, gesture, scene, dispatch) =
+            (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone());
+        let (tool, snap, selection) = (props.tool, props.snap, props.selection.clone());
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 && e.button() != 1 {
+                return;
+            }
+            let (sx, sy) = local_point(&svg, e.client_x(), e.client_y());
+            let w = v.to_world(sx, sy);
+            if let Some(el) = svg.cast::<web_sys::Element>() {
+                let _ = el.set_pointer_capture(e.pointer_id());
+                if let Some(html) = el.dyn_ref::<web_sys::SvgElement>() {
+                    let _ = html.focus();
+                }
+            }
+            e.prevent_default();
+            let tolerance = 4.0 / v.zoom;
+            let hit = scene.hit(w, tolerance);
+            let at = layout::snap(w, snap);
+            let on_subnet = || scene.subnet_at(w, tolerance).map(|s| s.prefix.clone());
+            if e.button() == 1 {
+                gesture.set(Some(Gesture::Pan { sx, sy, start: v, moved: false }));
+                return;
+            }
+            match tool {
+                Tool::AddSubnet => dispatch.emit(Action::Edit(EditAction::AddSubnet { at })),
+                Tool::AddRouter => {
+                    dispatch.emit(Action::Edit(EditAction::AddRouter { at, subnet: on_subnet() }))
+                }
+                Tool::AddNode => {
+                    dispatch.emit(Action::Edit(EditAction::AddNode { at, subnet: on_subnet() }))
+                }
+                Tool::Link | Tool::Select => match hit {
+                    Some(Hit::Port(from)) => {
+                        gesture.set(Some(Gesture::Link { from, start: w, now: w }))
+                    }
+                    Some(Hit::Item(item @ (ItemRef::Node(_) | ItemRef::Router(_))))
+                        if tool == Tool::Link =>
+                    {
+                        gesture.set(Some(Gesture::Link { from: item, start: w, now: w }))
+                    }
+                    Some(Hit::Resize(prefix)) => {
+                        let x = scene
+                            .subnets
+                            .iter()
+                            .find(|s| s.prefix == prefix)
+                            .map_or(0.0, |s| s.bar.x);
+                        gesture.set(Some(Gesture::Resize { w: w.x - x, prefix, x }));
+                    }
+                    Some(Hit::Item(item)) => {
+                        if e.shift_key() {
+                            dispatch.emit(Action::ToggleSelect(item));
+                            return;
+                        }
+                        let items: Vec<ItemRef> = if selection.contains(&item) {
+                            selection.iter().filter(|i| i.is_placed()).cloned().collect()
+                        } else {
+                            dispatch.emit(Action::Select(vec![item.clone()]));
+                            if item.is_placed() {
+                                vec![item]
+                            } else {
+                                Vec::new()
+                            }
+                        };
+                        gesture.set(Some(Gesture::Drag {
+                            items,
+                            start: w,
+                            dx: 0.0,
+                            dy: 0.0,
+                            moved: false,
+                            hidden: Shared(Rc::new(HashSet::new())),
+                            moving: Shared(Rc::new(HashSet::new())),
+                        }));
+                    }
+                    None if e.shift_key() => gesture.set(Some(Gesture::Box { start: w, now: w })),
+                    None => gesture.set(Some(Gesture::Pan { sx, sy, start: v, moved: false })),
+                },
+            }
+        })
+    };
+    let onpointermove = {
+        let (svg, gesture, scene, vpd) =
+            (svg.clone(), gesture.clone(), scene.clone(), vp.dispatcher());
+        Callback::from(move |e: PointerEvent| {
+            let Some(g) = (*gesture).clone() else { return };
+            let (sx, sy) = local_point(&svg, e.client_x(), e.client_y());
+            let w = v.to_world(sx, sy);
+            let next = match g {
+                Gesture::Pan { sx: x0, sy: y0, start, moved } => {
+                    vpd.dispatch(ViewportAction::Set(start.panned(sx - x0, sy - y0)));
+                    let moved = moved || (sx - x0).abs() + (sy - y0).abs() > CLICK_SLOP;
+                    Gesture::Pan { sx: x0, sy: y0, start, moved }
+                }
+                Gesture::Drag { items, start, moved, hidden, moving, .. } => {
+                    let (dx, dy) = (w.x - start.x, w.y - start.y);
+                    let now_moved = moved || (dx.abs() + dy.abs()) * v.zoom > CLICK_SLOP;
+                    let (hidden, moving) = if now_moved && !moved && !items.is_empty() {
+                        let (m, h) = drag_sets(&scene, &items);
+                        (Shared(Rc::new(h)), Shared(Rc::new(m)))
+                    } else {
+                        (hidden, moving)
+                    };
+                    Gesture::Drag { items, start, dx, dy, moved: now_moved, hidden, moving }
+                }
+                Gesture::Box { start, .. } => Gesture::Box { start, now: w },
+                Gesture::Link { from, start, .. } => Gesture::Link { from, start, now: w },
+                Gesture::Resize { prefix, x, .. } => {
+                    Gesture::Resize { prefix, x, w: (w.x - x).max(layout::SUBNET_MIN_W) }
+                }
+            };
+            gesture.set(Some(next));
+        })
+    };
+    let onpointerup = {
+        let (svg, gesture, scene, dispatch) =
+            (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone());
+        let snap = props.snap;
+        Callback::from(move |e: PointerEvent| {
+            let Some(g) = (*gesture).clone() else { return };
+            gesture.set(None);
+            let (sx, sy) = local_point(&svg, e.client_x(), e.client_y());
+            let w = v.to_world(sx, sy);
+            match g {
+                Gesture::Pan { moved: false, .. } => dispatch.emit(Action::Select(Vec::new())),
+                Gesture::Pan { .. } => {}
+                Gesture::Drag { items, start, moved: true, .. } if !items.is_empty() => {
+                    let (dx, dy) = (w.x - start.x, w.y - start.y);
+                    dispatch.emit(Action::Edit(EditAction::Move { items, dx, dy, snap }));
+                }
+                Gesture::Drag { .. } => {}
+                Gesture::Box { start, .. } => {
+                    let items = scene.inside(Rect::from_corners(start, w));
+                    dispatch.emit(Action::Select(items));
+                }
+                Gesture::Link { from, .. } => {
+                    if let Some(s) = scene.subnet_at(w, 6.0 / v.zoom) {
+                        dispatch.emit(Action::Edit(EditAction::Link {
+                            from,
+                            subnet: s.prefix.clone(),
+                        }));
+                    }
+                }
+                Gesture::Resize { prefix, x, .. } => {
+                    dispatch.emit(Action::Edit(EditAction::ResizeSubnet {
+                        prefix,
+                        w: (w.x - x).max(layout::SUBNET_MIN_W),
+                    }));
+                }
+            }
+        })
+    };
+    let onpointercancel = {
+        let gesture = gesture.clone();
+        Callback::from(move |_: PointerEvent| gesture.set(None))
+    };
+
+    // What the gesture draws over the diagram.
+    let g = (*gesture).clone();
+    let empty: Shared<HashSet<ItemRef>> = Shared(use_memo((), |_| HashSet::new()));
+    let (hidden, moving_layer) = match &g {
+        Some(Gesture::Drag { moved: true, hidden, moving, items, dx, dy, .. })
+            if !items.is_empty() =>
+        {
+            // Preview where the drop lands (snapped like the edit will be).
+            let first = items.first().and_then(|i| match i {
+                ItemRef::Node(u) => scene.nodes.iter().find(|n| &n.uid == u).map(|n| n.pos),
+                ItemRef::Router(r) => scene.routers.iter().find(|x| &x.name == r).map(|x| x.pos),
+                ItemRef::Subnet(p) => {
+                    scene.subnets.iter().find(|s| &s.prefix == p).map(|s| Pt::new(s.bar.x, s.bar.y))
+                }
+                _ => None,
+            });
+            let (dx, dy) = match first {
+                Some(f) => {
+                    let t = layout::snap(Pt::new(f.x + dx, f.y + dy), props.snap);
+                    (t.x - f.x, t.y - f.y)
+                }
+                None => (*dx, *dy),
+            };
+            (
+                hidden.clone(),
+                Some(Part::Only { items: hidden.clone(), moved: moving.clone(), dx, dy }),
+            )
+        }
+        _ => (empty, None),
+    };
+    let rubber = match &g {
+        Some(Gesture::Link { start, now, .. }) => html! {
+            <line class="rubber-band" x1={start.x.to_string()} y1={start.y.to_string()} x2={now.x.to_string()} y2={now.y.to_string()} />
+        },
+        Some(Gesture::Box { start, now }) => {
+            let r = Rect::from_corners(*start, *now);
+            html! { <rect class="box-select" data-testid="box-select" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} /> }
+        }
+        Some(Gesture::Resize { prefix, x, w }) => {
+            let y = scene.subnets.iter().find(|s| &s.prefix == prefix).map_or(0.0, |s| s.bar.y);
+            html! { <rect class="resize-preview" x={x.to_string()} y={y.to_string()} width={w.to_string()} height={SUBNET_H.to_string()} rx="6" /> }
+        }
+        _ => html! {},
+    };
+    let marks = Shared(props.marks.clone());
+    let overlay = Shared(props.overlay.clone());
+    let detail = v.zoom >= DETAIL_ZOOM;
+    let zoom = |factor: f64| {
+        let (svg, vpd) = (svg.clone(), vp.dispatcher());
+        Callback::from(move |_: MouseEvent| {
+            let (w, h) = svg.cast::<web_sys::Element>().map_or((800.0, 600.0), |el| {
+                (f64::from(el.client_width()), f64::from(el.client_height()))
+            });
+            vpd.dispatch(ViewportAction::ZoomAt { factor, sx: w / 2.0, sy: h / 2.0 });
+        })
+    };
+    let fit = {
+        let (svg, vpd, scene) = (svg.clone(), vp.dispatcher(), scene.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(v) = fit_view(&svg, &scene) {
+                vpd.dispatch(ViewportAction::Set(v));
+            }
+        })
+    };
+    let grid = layout::GRID * v.zoom;
+    let tool_class = match props.tool {
+        Tool::Select => "tool-select",
+        Tool::AddSubnet | Tool::AddRouter | Tool::AddNode => "tool-place",
+        Tool::Link => "tool-link",
+    };
+    let dragging = matches!(
+        &g,
+        Some(Gesture::Pan { moved: true, .. }) | Some(Gesture::Drag { moved: true, .. })
+    );
+    let (zoom_out, zoom_in) = (zoom(0.8), zoom(1.25));
+    html! {
+        <div class="canvas-wrap">
+            <svg ref={svg} class={classes!("canvas", tool_class, dragging.then_some("dragging"))} data-testid="canvas"
+                tabindex="0" role="application" aria-label="diagram of the model"
+                data-zoom={format!("{:.3}", v.zoom)}
+                {onpointerdown} {onpointermove} {onpointerup} {onpointercancel}>
+                <defs>
+                    <pattern id="grid" width={grid.to_string()} height={grid.to_string()} patternUnits="userSpaceOnUse"
+                        x={v.x.to_string()} y={v.y.to_string()}>
+                        <circle cx="1" cy="1" r="1" class="grid-dot" />
+                    </pattern>
+                </defs>
+                if grid >= 6.0 { <rect class="grid" width="100%" height="100%" fill="url(#grid)" /> }
+                <g class="world" transform={format!("translate({} {}) scale({})", v.x, v.y, v.zoom)}>
+                    <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
+                        overlay={overlay.clone()} part={Part::AllBut(hidden)} {detail} />
+                    if let Some(part) = moving_layer {
+                        <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
+                            overlay={overlay.clone()} {part} {detail} />
+                    }
+                    { rubber }
+                </g>
+            </svg>
+            if scene.nodes.is_empty() && scene.subnets.is_empty() && scene.routers.is_empty() {
+                <div class="canvas-empty" data-testid="canvas-empty">
+                    <p>{ "An empty model. Pick Subnet (S) and click the canvas to place one, then add routers (R) and nodes (N); drag from a node's handle to a subnet to attach it." }</p>
+                </div>
+            }
+            <div class="canvas-controls" role="group" aria-label="zoom">
+                <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" onclick={zoom_out}>{ "−" }</button>
+                <span class="zoom-level" data-testid="zoom-level">{ format!("{:.0} %", v.zoom * 100.0) }</span>
+                <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" onclick={zoom_in}>{ "+" }</button>
+                <button data-testid="zoom-fit" title="Fit to screen (F)" aria-label="Fit to screen" onclick={fit}>{ "Fit" }</button>
+            </div>
+        </div>
+    }
+}

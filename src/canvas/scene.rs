@@ -1,0 +1,489 @@
+//! What the canvas draws, computed from the document: shapes with positions and colours, the
+//! links between them, hit-testing and box selection. Pure, natively tested.
+
+use crate::edit::net::SubnetIndex;
+use crate::edit::ItemRef;
+use crate::layout::{Bar, Layout, Pt, Rect, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
+use clusterplan_engine::{Diagnostic, Document, Severity};
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+/// Colours of clusters, by their position in the document.
+pub const CLUSTER_COLOURS: [&str; 8] =
+    ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04", "#dc2626"];
+/// Colours of networks, by their position in the document.
+pub const NETWORK_COLOURS: [&str; 8] =
+    ["#0284c7", "#d97706", "#059669", "#9333ea", "#e11d48", "#475569", "#65a30d", "#c026d3"];
+/// The colour of a name the document does not define.
+pub const UNKNOWN_COLOUR: &str = "#9ca3af";
+
+/// A cluster membership drawn on a node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chip {
+    pub cluster: String,
+    pub number: u32,
+    /// The node is online in this cluster.
+    pub online: bool,
+    pub colour: &'static str,
+    /// Position in the cluster's registry server list (0 = primary), if a registry server.
+    pub registry: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeShape {
+    pub uid: String,
+    pub name: String,
+    pub pos: Pt,
+    pub chips: Vec<Chip>,
+    /// Names of the services published at one of its addresses.
+    pub serves: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubnetShape {
+    pub prefix: String,
+    pub network: String,
+    pub colour: &'static str,
+    pub bar: Bar,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouterShape {
+    pub name: String,
+    pub pos: Pt,
+}
+
+/// What a link joins a subnet to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkEnd {
+    /// A node's interface (index into [`Scene::nodes`]) and its address.
+    Node { node: usize, address: String },
+    /// Index into [`Scene::routers`].
+    Router(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub end: LinkEnd,
+    /// Index into [`Scene::subnets`].
+    pub subnet: usize,
+}
+
+impl Link {
+    pub fn item(&self, scene: &Scene) -> ItemRef {
+        match &self.end {
+            LinkEnd::Node { node, address } => {
+                ItemRef::Interface { uid: scene.nodes[*node].uid.clone(), address: address.clone() }
+            }
+            LinkEnd::Router(r) => ItemRef::RouterLink {
+                router: scene.routers[*r].name.clone(),
+                subnet: scene.subnets[self.subnet].prefix.clone(),
+            },
+        }
+    }
+
+    /// The item at the link's other end (what moves it).
+    pub fn owner(&self, scene: &Scene) -> ItemRef {
+        match &self.end {
+            LinkEnd::Node { node, .. } => ItemRef::Node(scene.nodes[*node].uid.clone()),
+            LinkEnd::Router(r) => ItemRef::Router(scene.routers[*r].name.clone()),
+        }
+    }
+}
+
+/// The diagram of one document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scene {
+    pub nodes: Vec<Rc<NodeShape>>,
+    pub subnets: Vec<Rc<SubnetShape>>,
+    pub routers: Vec<Rc<RouterShape>>,
+    pub links: Vec<Link>,
+    /// Cluster id -> colour.
+    pub cluster_colours: BTreeMap<String, &'static str>,
+    /// Network name -> colour.
+    pub network_colours: BTreeMap<String, &'static str>,
+}
+
+/// What is under the pointer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hit {
+    Item(ItemRef),
+    /// The link handle of a node or router (drag it to a subnet to attach).
+    Port(ItemRef),
+    /// The resize handle at the right end of a subnet's bar.
+    Resize(String),
+}
+
+/// Centre of a node's box.
+pub fn node_centre(p: Pt) -> Pt {
+    Pt::new(p.x + NODE_W / 2.0, p.y + NODE_H / 2.0)
+}
+
+/// The link handle of a node: the middle of its top edge.
+pub fn node_port(p: Pt) -> Pt {
+    Pt::new(p.x + NODE_W / 2.0, p.y)
+}
+
+/// The link handle of a router: the top of its circle.
+pub fn router_port(p: Pt) -> Pt {
+    Pt::new(p.x, p.y - ROUTER_R)
+}
+
+/// Where a link from `from` meets a subnet's bar (the nearest point of its middle line).
+pub fn attach_point(bar: &Bar, from: Pt) -> Pt {
+    Pt::new(from.x.clamp(bar.x, bar.x + bar.w), bar.y + SUBNET_H / 2.0)
+}
+
+fn dist_to_segment(p: Pt, a: Pt, b: Pt) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (cx, cy) = (a.x + t * dx, a.y + t * dy);
+    ((p.x - cx).powi(2) + (p.y - cy).powi(2)).sqrt()
+}
+
+impl Scene {
+    pub fn build(doc: &Document) -> Scene {
+        let layout = Layout::complete(doc);
+        let cluster_colours: BTreeMap<String, &'static str> = doc
+            .clusters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), CLUSTER_COLOURS[i % CLUSTER_COLOURS.len()]))
+            .collect();
+        let network_colours: BTreeMap<String, &'static str> = doc
+            .networks
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.clone(), NETWORK_COLOURS[i % NETWORK_COLOURS.len()]))
+            .collect();
+        let mut served: HashMap<&str, Vec<String>> = HashMap::new();
+        for s in &doc.services {
+            for a in &s.addresses {
+                let list = served.entry(a.as_str()).or_default();
+                if !list.contains(&s.name) {
+                    list.push(s.name.clone());
+                }
+            }
+        }
+        let registry: HashMap<(&str, u32), usize> = doc
+            .clusters
+            .iter()
+            .flat_map(|c| {
+                c.registry_servers.iter().enumerate().map(move |(i, n)| ((c.id.as_str(), *n), i))
+            })
+            .collect();
+        let subnets: Vec<Rc<SubnetShape>> = doc
+            .subnets
+            .iter()
+            .map(|s| {
+                Rc::new(SubnetShape {
+                    prefix: s.prefix.clone(),
+                    network: s.network.clone(),
+                    colour: network_colours.get(&s.network).copied().unwrap_or(UNKNOWN_COLOUR),
+                    bar: layout.subnets.get(&s.prefix).copied().unwrap_or_default(),
+                })
+            })
+            .collect();
+        let subnet_ix: HashMap<&str, usize> =
+            doc.subnets.iter().enumerate().map(|(i, s)| (s.prefix.as_str(), i)).collect();
+        let index = SubnetIndex::new(doc);
+        let mut links = Vec::new();
+        let nodes = doc
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                for a in &n.addresses {
+                    if let Some(&s) = index.subnet_of(a).and_then(|p| subnet_ix.get(p)) {
+                        links.push(Link {
+                            end: LinkEnd::Node { node: i, address: a.clone() },
+                            subnet: s,
+                        });
+                    }
+                }
+                let mut serves: Vec<String> = Vec::new();
+                for a in &n.addresses {
+                    for s in served.get(a.as_str()).into_iter().flatten() {
+                        if !serves.contains(s) {
+                            serves.push(s.clone());
+                        }
+                    }
+                }
+                Rc::new(NodeShape {
+                    uid: n.uid.clone(),
+                    name: n.name.clone(),
+                    pos: layout.nodes.get(&n.uid).copied().unwrap_or_default(),
+                    chips: n
+                        .clusters
+                        .iter()
+                        .map(|(c, number)| Chip {
+                            cluster: c.clone(),
+                            number: *number,
+                            online: n.online.as_deref() == Some(c.as_str()),
+                            colour: cluster_colours.get(c).copied().unwrap_or(UNKNOWN_COLOUR),
+                            registry: registry.get(&(c.as_str(), *number)).copied(),
+                        })
+                        .collect(),
+                    serves,
+                })
+            })
+            .collect();
+        let routers = doc
+            .routers
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                for p in &r.subnets {
+                    if let Some(&s) = subnet_ix.get(p.as_str()) {
+                        links.push(Link { end: LinkEnd::Router(i), subnet: s });
+                    }
+                }
+                Rc::new(RouterShape {
+                    name: r.name.clone(),
+                    pos: layout.routers.get(&r.name).copied().unwrap_or_default(),
+                })
+            })
+            .collect();
+        Scene { nodes, subnets, routers, links, cluster_colours, network_colours }
+    }
+
+    /// The end points of a link, with the given position offset applied to moved items.
+    pub fn link_points(&self, link: &Link, shift: &dyn Fn(&ItemRef, Pt) -> Pt) -> (Pt, Pt) {
+        let s = &self.subnets[link.subnet];
+        let bar_pos = shift(&ItemRef::Subnet(s.prefix.clone()), Pt::new(s.bar.x, s.bar.y));
+        let bar = Bar { x: bar_pos.x, y: bar_pos.y, w: s.bar.w };
+        let from = match &link.end {
+            LinkEnd::Node { node, .. } => {
+                let n = &self.nodes[*node];
+                node_centre(shift(&ItemRef::Node(n.uid.clone()), n.pos))
+            }
+            LinkEnd::Router(r) => {
+                let r = &self.routers[*r];
+                shift(&ItemRef::Router(r.name.clone()), r.pos)
+            }
+        };
+        (from, attach_point(&bar, from))
+    }
+
+    /// What is at `p` (diagram coordinates); `tolerance` is in diagram units. Topmost first:
+    /// ports, nodes, routers, subnets, links.
+    pub fn hit(&self, p: Pt, tolerance: f64) -> Option<Hit> {
+        let near = |a: Pt, r: f64| ((p.x - a.x).powi(2) + (p.y - a.y).powi(2)).sqrt() <= r;
+        for n in self.nodes.iter().rev() {
+            if near(node_port(n.pos), 6.0 + tolerance) {
+                return Some(Hit::Port(ItemRef::Node(n.uid.clone())));
+            }
+            if Layout::node_rect(n.pos).contains(p) {
+                return Some(Hit::Item(ItemRef::Node(n.uid.clone())));
+            }
+        }
+        for r in self.routers.iter().rev() {
+            if near(router_port(r.pos), 6.0 + tolerance) {
+                return Some(Hit::Port(ItemRef::Router(r.name.clone())));
+            }
+            if near(r.pos, ROUTER_R + tolerance) {
+                return Some(Hit::Item(ItemRef::Router(r.name.clone())));
+            }
+        }
+        for s in self.subnets.iter().rev() {
+            let b = s.bar;
+            if near(Pt::new(b.x + b.w, b.y + SUBNET_H / 2.0), 6.0 + tolerance) {
+                return Some(Hit::Resize(s.prefix.clone()));
+            }
+            let r = Layout::subnet_rect(b);
+            let grown = Rect {
+                x: r.x - tolerance,
+                y: r.y - tolerance,
+                w: r.w + 2.0 * tolerance,
+                h: r.h + 2.0 * tolerance,
+            };
+            if grown.contains(p) {
+                return Some(Hit::Item(ItemRef::Subnet(s.prefix.clone())));
+            }
+        }
+        let same = |_: &ItemRef, q: Pt| q;
+        for link in &self.links {
+            let (a, b) = self.link_points(link, &same);
+            if dist_to_segment(p, a, b) <= 3.0 + tolerance {
+                return Some(Hit::Item(link.item(self)));
+            }
+        }
+        None
+    }
+
+    /// The subnet whose bar is at `p` (where a link is dropped).
+    pub fn subnet_at(&self, p: Pt, tolerance: f64) -> Option<&SubnetShape> {
+        self.subnets.iter().rev().map(|s| s.as_ref()).find(|s| {
+            let r = Layout::subnet_rect(s.bar);
+            Rect {
+                x: r.x - tolerance,
+                y: r.y - tolerance,
+                w: r.w + 2.0 * tolerance,
+                h: r.h + 2.0 * tolerance,
+            }
+            .contains(p)
+        })
+    }
+
+    /// Nodes, routers and subnets lying wholly inside `rect` (box selection).
+    pub fn inside(&self, rect: Rect) -> Vec<ItemRef> {
+        let within = |r: Rect| {
+            rect.contains(Pt::new(r.x, r.y)) && rect.contains(Pt::new(r.x + r.w, r.y + r.h))
+        };
+        let subnets = self
+            .subnets
+            .iter()
+            .filter(|s| within(Layout::subnet_rect(s.bar)))
+            .map(|s| ItemRef::Subnet(s.prefix.clone()));
+        let routers = self
+            .routers
+            .iter()
+            .filter(|r| within(Layout::router_rect(r.pos)))
+            .map(|r| ItemRef::Router(r.name.clone()));
+        let nodes = self
+            .nodes
+            .iter()
+            .filter(|n| within(Layout::node_rect(n.pos)))
+            .map(|n| ItemRef::Node(n.uid.clone()));
+        subnets.chain(routers).chain(nodes).collect()
+    }
+
+    /// The rectangle holding every shape; `None` for an empty diagram.
+    pub fn bounds(&self) -> Option<Rect> {
+        self.nodes
+            .iter()
+            .map(|n| Layout::node_rect(n.pos))
+            .chain(self.routers.iter().map(|r| Layout::router_rect(r.pos)))
+            .chain(self.subnets.iter().map(|s| Layout::subnet_rect(s.bar)))
+            .reduce(|a, b| a.union(&b))
+    }
+}
+
+/// The diagnostics about one item: its worst severity and the messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub severity: Severity,
+    pub messages: Vec<String>,
+}
+
+impl Mark {
+    pub fn class(&self) -> &'static str {
+        match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Lint => "lint",
+        }
+    }
+}
+
+/// Diagnostics by the item they name (an address names its node).
+pub fn marks(diagnostics: &[Diagnostic]) -> HashMap<ItemRef, Rc<Mark>> {
+    let mut out: HashMap<ItemRef, Mark> = HashMap::new();
+    for d in diagnostics {
+        let Some(item) = ItemRef::from_item(&d.item) else { continue };
+        let mark = out.entry(item).or_insert(Mark { severity: d.severity, messages: Vec::new() });
+        mark.severity = mark.severity.min(d.severity);
+        mark.messages.push(format!("{}: {}", d.severity, d.message));
+    }
+    out.into_iter().map(|(k, v)| (k, Rc::new(v))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::examples;
+    use clusterplan_engine::Item;
+
+    #[test]
+    fn the_fig24_scene_has_every_item_and_link() {
+        let doc = examples::FIG24.document();
+        let scene = Scene::build(&doc);
+        assert_eq!((scene.nodes.len(), scene.subnets.len(), scene.routers.len()), (10, 3, 2));
+        // One interface per node, two attachments per router.
+        assert_eq!(scene.links.len(), 10 + 4);
+        let n5 = scene.nodes.iter().find(|n| n.uid == "n5").unwrap();
+        assert_eq!(n5.chips[0].registry, Some(0), "node 5 is the primary registry server");
+        assert!(n5.chips[0].online);
+        assert_eq!(n5.serves, ["registry"]);
+    }
+
+    #[test]
+    fn shared_node_shows_both_clusters_online_one_marked() {
+        let scene = Scene::build(&examples::TWO_CLUSTERS.document());
+        let shared = scene.nodes.iter().find(|n| n.uid == "shared").unwrap();
+        let chips: Vec<(&str, u32, bool)> =
+            shared.chips.iter().map(|c| (c.cluster.as_str(), c.number, c.online)).collect();
+        assert_eq!(chips, [("A", 3, true), ("B", 1, false)]);
+        assert_ne!(shared.chips[0].colour, shared.chips[1].colour);
+    }
+
+    #[test]
+    fn hit_testing_finds_the_topmost_item() {
+        let scene = Scene::build(&examples::FIG24.document());
+        let n5 = scene.nodes.iter().find(|n| n.uid == "n5").unwrap();
+        let inside = Pt::new(n5.pos.x + 10.0, n5.pos.y + 30.0);
+        assert_eq!(scene.hit(inside, 0.0), Some(Hit::Item(ItemRef::Node("n5".into()))));
+        assert_eq!(scene.hit(node_port(n5.pos), 0.0), Some(Hit::Port(ItemRef::Node("n5".into()))));
+        let s = &scene.subnets[0];
+        assert_eq!(
+            scene.hit(Pt::new(s.bar.x + 5.0, s.bar.y + 4.0), 0.0),
+            Some(Hit::Item(ItemRef::Subnet(s.prefix.clone())))
+        );
+        assert_eq!(
+            scene.hit(Pt::new(s.bar.x + s.bar.w, s.bar.y + 6.0), 0.0),
+            Some(Hit::Resize(s.prefix.clone()))
+        );
+        assert_eq!(
+            scene.subnet_at(Pt::new(s.bar.x + 5.0, s.bar.y), 0.0).map(|s| s.prefix.as_str()),
+            Some("10.0.0.0/24")
+        );
+        assert_eq!(scene.hit(Pt::new(-5000.0, -5000.0), 0.0), None);
+        let r1 = &scene.routers[0];
+        assert_eq!(scene.hit(r1.pos, 0.0), Some(Hit::Item(ItemRef::Router("r1".into()))));
+        assert_eq!(
+            scene.hit(router_port(r1.pos), 0.0),
+            Some(Hit::Port(ItemRef::Router("r1".into())))
+        );
+    }
+
+    #[test]
+    fn a_link_is_hit_between_its_ends() {
+        let scene = Scene::build(&examples::FIG24.document());
+        let link = scene.links.iter().find(|l| matches!(l.end, LinkEnd::Router(0))).unwrap();
+        let (a, b) = scene.link_points(link, &|_, p| p);
+        let mid = Pt::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+        assert!(matches!(scene.hit(mid, 1.0), Some(Hit::Item(ItemRef::RouterLink { .. }))));
+    }
+
+    #[test]
+    fn box_selection_takes_what_is_wholly_inside() {
+        let scene = Scene::build(&examples::FIG24.document());
+        let all = scene.inside(scene.bounds().unwrap());
+        assert_eq!(all.len(), 15);
+        let n5 = scene.nodes.iter().find(|n| n.uid == "n5").unwrap().pos;
+        let one =
+            scene.inside(Rect { x: n5.x - 1.0, y: n5.y - 1.0, w: NODE_W + 2.0, h: NODE_H + 2.0 });
+        assert_eq!(one, [ItemRef::Node("n5".into())]);
+    }
+
+    #[test]
+    fn marks_keep_the_worst_severity_per_item() {
+        let d = |severity, item| Diagnostic { severity, code: "x", item, message: "m".into() };
+        let m = marks(&[
+            d(Severity::Lint, Item::Node { uid: "a".into() }),
+            d(
+                Severity::Error,
+                Item::Address { address: "10.0.0.1".into(), node: Some("a".into()) },
+            ),
+            d(Severity::Warning, Item::Document),
+        ]);
+        assert_eq!(m.len(), 1);
+        let a = &m[&ItemRef::Node("a".into())];
+        assert_eq!((a.severity, a.messages.len()), (Severity::Error, 2));
+    }
+}

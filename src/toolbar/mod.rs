@@ -1,0 +1,121 @@
+//! The toolbar (file, history, tools, add, arrange) and the editor's dialogs. Buttons dispatch
+//! actions; the only work done here is handing a chosen file's text to the reducer.
+
+pub mod dialogs;
+pub mod shortcuts;
+
+use crate::edit::EditAction;
+use crate::state::{Action, Replacement, Tool};
+use clusterplan_engine::document::MAX_DOCUMENT_BYTES;
+use gloo::file::callbacks::FileReader;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ToolbarProps {
+    pub tool: Tool,
+    pub snap: bool,
+    pub can_undo: bool,
+    pub can_redo: bool,
+    pub has_selection: bool,
+    pub dispatch: Callback<Action>,
+}
+
+/// The reason a file is refused before reading it (too large), if it is.
+pub fn refuse_by_size(size: f64) -> Option<String> {
+    (size > MAX_DOCUMENT_BYTES as f64).then(|| {
+        format!("the file is {size} bytes, more than the {MAX_DOCUMENT_BYTES} bytes allowed")
+    })
+}
+
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let d = &props.dispatch;
+    let file_input = use_node_ref();
+    // The pending read of an imported file (dropping it would cancel the read).
+    let reader = use_mut_ref(|| None::<FileReader>);
+    let send = |a: Action| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
+    };
+    let open_import = {
+        let file_input = file_input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = file_input.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let on_file = {
+        let (d, reader) = (d.clone(), reader.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            if let Some(reason) = refuse_by_size(file.size()) {
+                d.emit(Action::ImportRefused(reason));
+                return;
+            }
+            let d = d.clone();
+            let file = gloo::file::File::from(file);
+            *reader.borrow_mut() =
+                Some(gloo::file::callbacks::read_as_text(&file, move |result| match result {
+                    Ok(text) => d.emit(Action::Import(text)),
+                    Err(e) => {
+                        d.emit(Action::ImportRefused(format!("the file could not be read: {e}")))
+                    }
+                }));
+        })
+    };
+    let tools = Tool::ALL.iter().map(|&tool| {
+        let active = props.tool == tool;
+        html! {
+            <button class={classes!("tool", active.then_some("active"))} data-testid={tool.testid()}
+                aria-pressed={active.to_string()} title={format!("{} ({})", tool.label(), tool.key())}
+                onclick={send(Action::SetTool(tool))}>
+                { tool.label() }
+            </button>
+        }
+    });
+    html! {
+        <header class="toolbar" role="toolbar" aria-label="editor">
+            <h1 class="brand">{ "clusterplan" }</h1>
+            <div class="group" role="group" aria-label="file">
+                <button data-testid="btn-new" title="New empty model" onclick={send(Action::RequestReplace(Replacement::New))}>{ "New" }</button>
+                <button data-testid="btn-examples" title="Examples gallery" onclick={send(Action::Gallery(true))}>{ "Examples" }</button>
+                <button data-testid="btn-import" title="Import a cluster-planner/1 file" onclick={open_import}>{ "Import" }</button>
+                <input ref={file_input} type="file" accept=".json,application/json" class="hidden-file" data-testid="import-file"
+                    aria-label="file to import" onchange={on_file} />
+                <button data-testid="btn-export" title="Export the model (Ctrl+S)" onclick={send(Action::Export)}>{ "Export" }</button>
+            </div>
+            <div class="group" role="group" aria-label="history">
+                <button data-testid="btn-undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!props.can_undo} onclick={send(Action::Undo)}>{ "↶ Undo" }</button>
+                <button data-testid="btn-redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!props.can_redo} onclick={send(Action::Redo)}>{ "↷ Redo" }</button>
+            </div>
+            <div class="group tools" role="group" aria-label="tools">{ for tools }</div>
+            <div class="group" role="group" aria-label="add">
+                <button data-testid="btn-add-cluster" onclick={send(Action::Edit(EditAction::AddCluster))}>{ "+ Cluster" }</button>
+                <button data-testid="btn-add-network" onclick={send(Action::Edit(EditAction::AddNetwork))}>{ "+ Network" }</button>
+                <button data-testid="btn-add-service" onclick={send(Action::Edit(EditAction::AddService { cluster: None }))}>{ "+ Service" }</button>
+            </div>
+            <div class="group" role="group" aria-label="arrange">
+                <button data-testid="btn-duplicate" title="Duplicate (Ctrl+D)" disabled={!props.has_selection} onclick={send(Action::DuplicateSelection)}>{ "Duplicate" }</button>
+                <button data-testid="btn-delete" title="Delete (Del)" disabled={!props.has_selection} onclick={send(Action::DeleteSelection)}>{ "Delete" }</button>
+                <button data-testid="btn-auto-layout" title="Automatic layout (A)" onclick={send(Action::Edit(EditAction::AutoLayout))}>{ "Auto layout" }</button>
+                <button data-testid="btn-snap" class={classes!(props.snap.then_some("active"))} aria-pressed={props.snap.to_string()}
+                    title="Snap to grid (G)" onclick={send(Action::ToggleSnap)}>{ "Snap" }</button>
+            </div>
+            <button class="help-button" data-testid="btn-help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onclick={send(Action::Help(None))}>{ "?" }</button>
+        </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn files_over_the_limit_are_refused_by_size() {
+        let limit = super::MAX_DOCUMENT_BYTES as f64;
+        assert!(super::refuse_by_size(limit).is_none());
+        assert!(super::refuse_by_size(limit + 1.0).unwrap().contains("more than"));
+    }
+}
