@@ -461,6 +461,12 @@ pub struct NodeBootstrap {
 pub struct NodeNotFound(pub String);
 
 /// The built-in dependencies of FIG 6 and FIG 7 for a node with the given resource controllers.
+///
+/// FIG 7's 705 (Liveness stores its configuration in the registry) is left out on purpose: spec
+/// §5 gives Liveness no functional dependency but the DCM, and FIG 8 has Liveness ready at step
+/// 11, before the registry accepts writes (step 16). The Resource Manager's and the
+/// controllers' dependency on the global configuration is for writes (FIG 8 steps 18 and 23:
+/// they "make any modifications desired"), so they wait for the registry's phase 2.
 pub fn builtin_dependencies(controllers: &[String]) -> Vec<Dependency> {
     use Component::*;
     use DependencyKind::*;
