@@ -215,6 +215,17 @@ fn the_registry_cycle_exists_and_the_two_phases_break_it() {
         .find(|d| d.from == Component::SystemRegistry && d.to == Component::GroupServices)
         .unwrap();
     assert!(reg_gs.writes);
+    // Phase 2 follows phase 1, on every node.
+    for uid in ["n5", "n4"] {
+        let nb = node_bootstrap(&fig24(), uid, &[]).unwrap();
+        let phase_edges: Vec<(&Stage, &Stage)> = nb
+            .edges
+            .iter()
+            .filter(|e| e.dependency.is_none())
+            .map(|e| (&nb.stages[e.from], &nb.stages[e.to]))
+            .collect();
+        assert_eq!(phase_edges, vec![(&stage("registry2"), &stage("registry1"))]);
+    }
     // Without the two phases (the same dependency for reads too) there is no order.
     let nb = node_bootstrap(
         &fig24(),
