@@ -157,6 +157,16 @@ async fn failing_a_server_moves_its_clients_and_the_bars_follow_the_engine() {
     );
     let moved: usize = load.first_choice[2];
     assert!(text(&root, "[data-testid=load-moves]").contains(&format!("{moved} clients moved")));
+    // Node 5's own list says who serves it now.
+    click(&root, "[data-testid=tab-node]").await;
+    choose(&root, "[data-testid=node-picker]", "n5").await;
+    let serving = one(&root, "[data-testid=node-list][data-service=registry] .entry.serving");
+    assert_eq!(attr(&serving, "data-address"), "10.0.1.9");
+    assert_eq!(
+        all(&root, "[data-testid=node-list][data-service=registry] [data-testid=entry-down]").len(),
+        1
+    );
+    click(&root, "[data-testid=tab-load]").await;
     // And back up.
     click(&root, "[data-testid=load-bar][data-server-number='5']").await;
     assert_eq!(column("data-now"), load.first_choice);

@@ -215,7 +215,9 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                             data-failed={bar.failed.to_string()} aria-pressed={bar.failed.to_string()} {title} {onclick}>
                             <span class="bar-label">
                                 <strong>{ format!("server {}", bar.number) }</strong>
-                                <span class="muted">{ format!(" {}", bar.name) }</span>
+                                if !bar.name.is_empty() && bar.name != format!("server {}", bar.number) {
+                                    <span class="muted">{ format!(" {}", bar.name) }</span>
+                                }
                             </span>
                             <span class="bar-track">
                                 <span class="bar first" style={format!("width:{}", percent(bar.first as f64, model.scale))}></span>

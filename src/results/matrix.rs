@@ -116,12 +116,21 @@ pub struct MatrixViewProps {
 #[function_component(MatrixView)]
 pub fn matrix_view(props: &MatrixViewProps) -> Html {
     let scroll_top = use_state(|| 0.0f64);
-    let Some(service) = props.plan.services.get(props.service) else {
+    // Ranks and row order change with the plan or the sort, not with scrolling.
+    let table =
+        use_memo((props.plan.clone(), props.service, props.sort.clone()), |(plan, s, sort)| {
+            plan.services.get(*s).map(|service| {
+                let ranks = ranks(service);
+                let rows = sorted_rows(plan, service, &ranks, sort);
+                (ranks, rows)
+            })
+        });
+    let (Some(service), Some((ranks, rows))) =
+        (props.plan.services.get(props.service), table.as_ref())
+    else {
         return html! { <p class="empty">{ "No service in the model." }</p> };
     };
     let plan = &props.plan;
-    let ranks = ranks(service);
-    let rows = sorted_rows(plan, service, &ranks, &props.sort);
     let window = visible_window(*scroll_top, VIEWPORT_HEIGHT, ROW_HEIGHT, rows.len(), OVERSCAN);
     let onscroll = {
         let scroll_top = scroll_top.clone();

@@ -4,8 +4,9 @@
 
 use crate::results::view::ServiceKey;
 use crate::results::PlanRef;
-use clusterplan_engine::plan::{Explanation, NodeIx};
+use clusterplan_engine::plan::{Explanation, NodeIx, ServerIx};
 use clusterplan_engine::Plan;
+use std::collections::BTreeSet;
 use yew::prelude::*;
 
 /// One entry of a node's list.
@@ -16,6 +17,10 @@ pub struct NodeEntry {
     pub address: String,
     /// The server node owning the address: (node number, display name); `None` = nobody's.
     pub server: Option<(u32, String)>,
+    /// Its server node is one the user failed.
+    pub down: bool,
+    /// The client is served by this entry (the first whose server is up and reachable).
+    pub serving: bool,
     pub explanation: Explanation,
 }
 
@@ -27,10 +32,13 @@ pub struct NodeServiceList {
     /// The client's node number in the service's cluster.
     pub number: u32,
     pub entries: Vec<NodeEntry>,
+    /// No entry can serve the client (with the failed servers down).
+    pub unserved: bool,
 }
 
-/// The lists of the node with this uid, one per service it is a client of, in plan order.
-pub fn node_lists(plan: &Plan, uid: &str) -> Vec<NodeServiceList> {
+/// The lists of the node with this uid, one per service it is a client of, in plan order, with
+/// the server nodes whose uid is in `failed` down (the engine's failover says who serves it).
+pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<NodeServiceList> {
     let Some(node): Option<NodeIx> = plan.nodes.iter().position(|n| n.uid == uid) else {
         return Vec::new();
     };
@@ -40,6 +48,17 @@ pub fn node_lists(plan: &Plan, uid: &str) -> Vec<NodeServiceList> {
         .filter_map(|(s, service)| {
             let list_ix = service.lists.iter().position(|l| l.node == node)?;
             let list = &service.lists[list_ix];
+            let down: Vec<ServerIx> = (0..service.servers.len())
+                .filter(|&s| failed.contains(&plan.nodes[service.servers[s].node].uid))
+                .collect();
+            let serving = if down.is_empty() {
+                service.load.serving.get(list_ix).copied().flatten()
+            } else {
+                service.failover(&down).serving.get(list_ix).copied().flatten()
+            };
+            let serving_at = serving.and_then(|srv| {
+                list.entries.iter().position(|e| service.addresses[e.address].server == Some(srv))
+            });
             let entries = (0..list.entries.len())
                 .filter_map(|e| {
                     let explanation = plan.explain(s, list_ix, e)?;
@@ -52,6 +71,8 @@ pub fn node_lists(plan: &Plan, uid: &str) -> Vec<NodeServiceList> {
                         rank: e + 1,
                         address: address.ip.to_string(),
                         server,
+                        down: address.server.is_some_and(|srv| down.contains(&srv)),
+                        serving: serving_at == Some(e),
                         explanation,
                     })
                 })
@@ -61,6 +82,7 @@ pub fn node_lists(plan: &Plan, uid: &str) -> Vec<NodeServiceList> {
                 key: ServiceKey::new(&service.cluster, &service.service),
                 number: list.number,
                 entries,
+                unserved: serving.is_none(),
             })
         })
         .collect()
@@ -71,6 +93,8 @@ pub struct NodeViewProps {
     pub plan: PlanRef,
     /// uid of the selected node.
     pub selected: Option<String>,
+    /// Server nodes the user failed (uids).
+    pub failed: BTreeSet<String>,
     /// Select a node by uid.
     pub on_select: Callback<String>,
 }
@@ -121,7 +145,7 @@ pub fn node_view(props: &NodeViewProps) -> Html {
         };
     };
     let node = plan.nodes.iter().find(|n| n.uid == uid);
-    let lists = node_lists(plan, uid);
+    let lists = node_lists(plan, uid, &props.failed);
     html! {
         <div class="node-view" data-testid="node-view">
             <div class="view-head">
@@ -139,12 +163,14 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                     <h3>{ format!("{} ", list.key.name) }<span class="muted">{ format!("cluster {}, as node {}", list.key.cluster, list.number) }</span></h3>
                     if list.entries.is_empty() {
                         <p class="empty">{ "The service has no address." }</p>
+                    } else if list.unserved {
+                        <p class="bad" data-testid="unserved">{ "Unserved: no server of this list is up and reachable." }</p>
                     }
                     <ol class="entries">
                     { for list.entries.iter().map(|entry| {
                         let e = &entry.explanation;
                         html! {
-                            <li class={classes!("entry", (entry.rank == 1).then_some("first"), e.hops.is_none().then_some("unreachable"))}
+                            <li class={classes!("entry", (entry.rank == 1).then_some("first"), e.hops.is_none().then_some("unreachable"), entry.down.then_some("down"), entry.serving.then_some("serving"))}
                                 data-testid="list-entry" data-rank={entry.rank.to_string()} data-address={entry.address.clone()}>
                                 <span class="rank">{ entry.rank }</span>
                                 <span class="address" data-testid="list-address">{ entry.address.clone() }</span>
@@ -156,6 +182,12 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                                     } }
                                 </span>
                                 <span class="chips">
+                                    if entry.down {
+                                        <span class="chip failed" data-testid="entry-down">{ "failed" }</span>
+                                    }
+                                    if entry.serving && entry.rank > 1 {
+                                        <span class="chip serving" data-testid="entry-serving">{ "serves it now" }</span>
+                                    }
                                     <span class="chip tier" title="priority tier (FIG 22)">
                                         { match e.priority { Some(p) => format!("tier {} · priority {p}", e.tier), None => format!("tier {} · no priority", e.tier) } }
                                     </span>
@@ -186,7 +218,7 @@ mod tests {
     #[test]
     fn node_5_reads_fig_24s_list_with_every_entry_explained() {
         let (plan, _) = fig24();
-        let lists = node_lists(&plan, "n5");
+        let lists = node_lists(&plan, "n5", &BTreeSet::new());
         assert_eq!(
             lists.iter().map(|l| l.key.name.as_str()).collect::<Vec<_>>(),
             ["registry", "web"]
@@ -215,8 +247,34 @@ mod tests {
     }
 
     #[test]
+    fn with_its_first_choices_failed_the_node_is_served_by_the_next_one_up() {
+        let (plan, _) = fig24();
+        let set =
+            |uids: &[&str]| uids.iter().map(|s| (*s).to_owned()).collect::<BTreeSet<String>>();
+        let registry = &node_lists(&plan, "n5", &BTreeSet::new())[0];
+        assert!(registry.entries[0].serving && !registry.entries[0].down && !registry.unserved);
+        let registry = &node_lists(&plan, "n5", &set(&["n5", "n9"]))[0];
+        let flags: Vec<(bool, bool)> =
+            registry.entries.iter().map(|e| (e.down, e.serving)).collect();
+        // 10.0.0.1 (n5) and 10.0.1.9 (n9) are down: 10.0.1.3 (n3) serves it now.
+        assert_eq!(
+            flags,
+            [
+                (true, false),
+                (true, false),
+                (false, true),
+                (false, false),
+                (false, false),
+                (false, false)
+            ]
+        );
+        let registry = &node_lists(&plan, "n5", &set(&["n2", "n3", "n5", "n7", "n9", "n12"]))[0];
+        assert!(registry.unserved && registry.entries.iter().all(|e| e.down && !e.serving));
+    }
+
+    #[test]
     fn an_unknown_node_has_no_lists() {
         let (plan, _) = fig24();
-        assert!(node_lists(&plan, "nobody").is_empty());
+        assert!(node_lists(&plan, "nobody", &BTreeSet::new()).is_empty());
     }
 }
