@@ -323,10 +323,10 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                         }) }
                     </svg>
                     <p class="legend">
-                        <span class="swatch data"></span>{ " data (FIG 6) " }
-                        <span class="swatch functional"></span>{ " functional (FIG 7) " }
-                        <span class="swatch started-by"></span>{ " started by " }
-                        <span class="swatch user"></span>{ " added by you " }
+                        <span class="r-swatch data"></span>{ " data (FIG 6) " }
+                        <span class="r-swatch functional"></span>{ " functional (FIG 7) " }
+                        <span class="r-swatch started-by"></span>{ " started by " }
+                        <span class="r-swatch user"></span>{ " added by you " }
                         { "— an arrow points from a component to what it waits for." }
                     </p>
                     <div class="order" data-testid="bootstrap-order">

@@ -60,7 +60,7 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
             if shown.is_empty() {
                 <p class="empty" data-testid="diagnostics-empty">{ "Nothing to report: the model breaks no rule." }</p>
             }
-            <ul class="diagnostics">
+            <ul class="diag-list">
             { for shown.iter().map(|d| {
                 let actions = select_item(&d.item);
                 let selectable = d.item != Item::Document;

@@ -244,10 +244,10 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                 }) }
             </div>
             <p class="legend">
-                <span class="swatch first"></span>{ " first choice " }
-                <span class="swatch now"></span>{ " with the failed servers down " }
-                <span class="swatch ideal"></span>{ " ideal (clients / servers up) " }
-                <span class="swatch worst"></span>{ " worst single failure" }
+                <span class="r-swatch first"></span>{ " first choice " }
+                <span class="r-swatch now"></span>{ " with the failed servers down " }
+                <span class="r-swatch ideal"></span>{ " ideal (clients / servers up) " }
+                <span class="r-swatch worst"></span>{ " worst single failure" }
             </p>
             if !model.moves.is_empty() {
                 <div class="moves" data-testid="load-moves">
