@@ -1,8 +1,7 @@
 //! The built-in example documents (the gallery), shipped inside the app: the source's FIG 24 and
 //! FIG 22 examples, two clusters sharing a node, and a generated data centre of 1,000 nodes.
 
-use crate::layout::{Bar, Layout, Pt, NODE_H, NODE_W};
-use clusterplan_engine::document::{Cluster, Network, Node, Router, Service, Subnet};
+use crate::layout::auto_layout;
 use clusterplan_engine::Document;
 
 /// Where an example's document comes from.
@@ -48,7 +47,7 @@ pub const TWO_CLUSTERS: Example = Example {
 pub const DATA_CENTRE: Example = Example {
     id: "datacentre",
     title: "Generated data centre: 1,000 nodes",
-    blurb: "4 rows of 5 racks of 50 nodes, a router per row joined by a core subnet; 5 registry servers.",
+    blurb: "The engine's generator: 100 subnets under a tree of 20 routers, 4 services of 64 servers each.",
     source: Source::Generated(data_centre),
 };
 
@@ -76,102 +75,16 @@ impl Example {
     }
 }
 
-/// Rows, racks per row and nodes per rack of the generated data centre.
-pub const DC_ROWS: usize = 4;
-pub const DC_RACKS: usize = 5;
-pub const DC_NODES_PER_RACK: usize = 50;
+/// Nodes of the generated data centre.
+pub const DC_NODES: usize = 1000;
 
-/// The generated data centre: `DC_ROWS` rows of `DC_RACKS` racks, each rack a /24 on network
-/// `data` with `DC_NODES_PER_RACK` nodes; a router per row joins its racks and the `core`
-/// subnet. One cluster `DC`, node numbers 1..=1000 in rack order, all online. Registry servers:
-/// the first node of each row, plus one in the last rack; a `group-services` service on two
-/// nodes per row. Positions are laid out by rows, so the document carries its layout.
+/// The generated data centre: the engine's generator ([`clusterplan_engine::generate`], the
+/// benchmark's model: 100 subnets under a tree of 20 routers, 4 services of 64 servers, the
+/// registry in two priority tiers), placed by the automatic layout so the example carries its
+/// positions.
 pub fn data_centre() -> Document {
-    const COLS: usize = 5;
-    let mut doc = Document::default();
-    doc.extra.insert(
-        "description".into(),
-        "A generated data centre: 4 rows x 5 racks x 50 nodes, one cluster, 5 registry servers."
-            .into(),
-    );
-    doc.networks.push(Network { name: "data".into(), ..Default::default() });
-    doc.networks.push(Network { name: "core".into(), ..Default::default() });
-    let mut layout = Layout::default();
-    let rack_w = COLS as f64 * (NODE_W + 20.0) - 20.0;
-    let rows_per_rack = DC_NODES_PER_RACK.div_ceil(COLS);
-    let rack_h = 12.0 + 36.0 + rows_per_rack as f64 * (NODE_H + 36.0);
-    let core = "10.0.0.0/24".to_owned();
-    doc.subnets.push(Subnet { prefix: core.clone(), network: "core".into(), ..Default::default() });
-    let total_w = DC_RACKS as f64 * (rack_w + 120.0);
-    layout.subnets.insert(core.clone(), Bar { x: -300.0, y: 40.0, w: total_w + 300.0 });
-    let mut number = 0u32;
-    for row in 0..DC_ROWS {
-        let y0 = 240.0 + row as f64 * (rack_h + 160.0);
-        let router = format!("row{}", row + 1);
-        let mut attached = vec![core.clone()];
-        layout.routers.insert(router.clone(), Pt::new(-160.0, y0 - 60.0));
-        for rack in 0..DC_RACKS {
-            let prefix = format!("10.{}.{}.0/24", row + 1, rack + 1);
-            let x0 = 40.0 + rack as f64 * (rack_w + 120.0);
-            layout.subnets.insert(prefix.clone(), Bar { x: x0, y: y0, w: rack_w });
-            doc.subnets.push(Subnet {
-                prefix: prefix.clone(),
-                network: "data".into(),
-                ..Default::default()
-            });
-            attached.push(prefix);
-            for k in 0..DC_NODES_PER_RACK {
-                number += 1;
-                let uid = format!("dc-{number:04}");
-                let mut node = Node {
-                    uid: uid.clone(),
-                    name: format!("row{} rack{} #{}", row + 1, rack + 1, k + 1),
-                    online: Some("DC".into()),
-                    addresses: vec![format!("10.{}.{}.{}", row + 1, rack + 1, k + 10)],
-                    ..Default::default()
-                };
-                node.clusters.insert("DC".into(), number);
-                doc.nodes.push(node);
-                let (c, r) = (k % COLS, k / COLS);
-                layout.nodes.insert(
-                    uid,
-                    Pt::new(
-                        x0 + c as f64 * (NODE_W + 20.0),
-                        y0 + 48.0 + r as f64 * (NODE_H + 36.0),
-                    ),
-                );
-            }
-        }
-        doc.routers.push(Router { name: router, subnets: attached, ..Default::default() });
-    }
-    let per_row = (DC_RACKS * DC_NODES_PER_RACK) as u32;
-    let mut registry: Vec<u32> = (0..DC_ROWS as u32).map(|r| r * per_row + 1).collect();
-    registry.push(number - 1);
-    doc.clusters.push(Cluster {
-        id: "DC".into(),
-        name: "data centre".into(),
-        registry_servers: registry.clone(),
-        ..Default::default()
-    });
-    let address_of = |n: u32| doc.nodes[(n - 1) as usize].addresses[0].clone();
-    let registry_addresses = registry.iter().map(|&n| address_of(n)).collect();
-    let group: Vec<String> = (0..DC_ROWS as u32)
-        .flat_map(|r| [r * per_row + 2, r * per_row + per_row / 2])
-        .map(address_of)
-        .collect();
-    doc.services.push(Service {
-        name: "registry".into(),
-        cluster: "DC".into(),
-        addresses: registry_addresses,
-        ..Default::default()
-    });
-    doc.services.push(Service {
-        name: "group-services".into(),
-        cluster: "DC".into(),
-        addresses: group,
-        ..Default::default()
-    });
-    layout.write(&mut doc);
+    let mut doc = clusterplan_engine::generate::data_centre(DC_NODES);
+    auto_layout(&doc).write(&mut doc);
     doc
 }
 
@@ -192,26 +105,33 @@ mod tests {
     }
 
     #[test]
-    fn the_data_centre_has_1000_distinct_nodes_positioned() {
+    fn the_data_centre_has_1000_distinct_nodes_laid_out_without_overlap() {
+        use crate::layout::{Layout, Rect};
         let doc = data_centre();
-        assert_eq!(doc.nodes.len(), 1000);
+        assert_eq!(doc.nodes.len(), DC_NODES);
         let uids: std::collections::HashSet<_> = doc.nodes.iter().map(|n| &n.uid).collect();
-        assert_eq!(uids.len(), 1000);
-        let addresses: std::collections::HashSet<_> =
-            doc.nodes.iter().flat_map(|n| &n.addresses).collect();
-        assert_eq!(addresses.len(), 1000);
+        assert_eq!(uids.len(), DC_NODES);
+        let index = crate::edit::net::SubnetIndex::new(&doc);
         for n in &doc.nodes {
             assert!(
-                crate::edit::net::subnet_of(&doc, &n.addresses[0]).is_some(),
-                "{} has a subnet",
+                n.addresses.iter().all(|a| index.subnet_of(a).is_some()),
+                "{} has subnets",
                 n.uid
             );
         }
-        assert!(Layout::read(&doc).covers(&doc));
-        assert_eq!(doc.clusters[0].registry_servers, [1, 251, 501, 751, 999]);
+        let layout = Layout::read(&doc);
+        assert!(layout.covers(&doc));
+        let mut rects: Vec<Rect> = layout.nodes.values().map(|p| Layout::node_rect(*p)).collect();
+        rects.sort_by(|a, b| a.x.total_cmp(&b.x));
+        for (i, a) in rects.iter().enumerate() {
+            for b in rects[i + 1..].iter().take_while(|b| b.x < a.x + a.w) {
+                let inner = Rect { x: b.x + 1.0, y: b.y + 1.0, w: b.w - 2.0, h: b.h - 2.0 };
+                assert!(!a.intersects(&inner), "{a:?} overlaps {b:?}");
+            }
+        }
         // It survives the file format, well under the size limit.
         let text = clusterplan_engine::document::write(&doc);
-        assert!(text.len() < clusterplan_engine::document::MAX_DOCUMENT_BYTES);
+        assert!(text.len() < clusterplan_engine::document::MAX_DOCUMENT_BYTES / 8);
         assert_eq!(clusterplan_engine::document::read(&text).unwrap(), doc);
     }
 

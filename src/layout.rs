@@ -255,7 +255,10 @@ pub fn auto_layout(doc: &Document) -> Layout {
     let dims: Vec<(usize, f64, f64)> = blocks
         .iter()
         .map(|(_, nodes)| {
-            let cols = nodes.len().clamp(1, MAX_COLS);
+            // A short row for a few nodes; about twice as wide as high for more.
+            let n = nodes.len();
+            let cols = if n <= 6 { n.max(1) } else { ((2 * n) as f64).sqrt().ceil() as usize }
+                .min(MAX_COLS);
             let rows = nodes.len().div_ceil(cols);
             let w = (cols as f64 * (NODE_W + GAP_X) - GAP_X).max(SUBNET_W);
             let h = SUBNET_H + GAP_Y + rows as f64 * (NODE_H + GAP_Y);

@@ -74,22 +74,21 @@ fn mark_badge(mark: Option<&Rc<Mark>>, x: f64, y: f64, testid: String) -> Html {
 #[function_component(Layer)]
 pub fn layer(props: &LayerProps) -> Html {
     let scene = &props.scene;
-    let (keep, shift): (Keep, Shift) =
-        match &props.part {
-            Part::AllBut(hidden) => {
-                let hidden = hidden.clone();
-                (Box::new(move |i| !hidden.contains(i)), Box::new(|_, p| p))
-            }
-            Part::Only { items, moved, dx, dy } => {
-                let (items, moved, dx, dy) = (items.clone(), moved.clone(), *dx, *dy);
-                (
-                    Box::new(move |i| items.contains(i)),
-                    Box::new(
-                        move |i, p| if moved.contains(i) { Pt::new(p.x + dx, p.y + dy) } else { p },
-                    ),
-                )
-            }
-        };
+    let (keep, shift): (Keep, Shift) = match &props.part {
+        Part::AllBut(hidden) => {
+            let hidden = hidden.clone();
+            (Box::new(move |i| !hidden.contains(i)), Box::new(|_, p| p))
+        }
+        Part::Only { items, moved, dx, dy } => {
+            let (items, moved, dx, dy) = (items.clone(), moved.clone(), *dx, *dy);
+            (
+                Box::new(move |i| items.contains(i)),
+                Box::new(
+                    move |i, p| if moved.contains(i) { Pt::new(p.x + dx, p.y + dy) } else { p },
+                ),
+            )
+        }
+    };
     let selected: HashSet<&ItemRef> = props.selection.iter().collect();
     let overlay = &props.overlay;
 
@@ -212,6 +211,17 @@ pub struct NodeViewProps {
     pub detail: bool,
 }
 
+/// `text` cut to `max` characters, with an ellipsis when cut (the full name is in the title).
+pub fn fit_label(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
 fn chip_text(chip: &Chip) -> String {
     let role = match chip.registry {
         Some(0) => " ★",
@@ -228,7 +238,7 @@ pub fn node_view(props: &NodeViewProps) -> Html {
     let n = &props.shape;
     let class =
         classes!("node", props.selected.then_some("selected"), props.on_path.then_some("on-path"));
-    let title = if n.name.is_empty() { n.uid.clone() } else { n.name.clone() };
+    let title = fit_label(if n.name.is_empty() { &n.uid } else { &n.name }, 19);
     let mut x = 8.0;
     let chips = n.chips.iter().map(|c| {
         let text = chip_text(c);

@@ -472,6 +472,14 @@ mod tests {
     }
 
     #[test]
+    fn long_labels_are_cut_with_an_ellipsis() {
+        use super::super::draw::fit_label;
+        assert_eq!(fit_label("node 5", 19), "node 5");
+        assert_eq!(fit_label("abcdefghij", 5), "abcd…");
+        assert_eq!(fit_label("ééééé", 5), "ééééé");
+    }
+
+    #[test]
     fn marks_keep_the_worst_severity_per_item() {
         let d = |severity, item| Diagnostic { severity, code: "x", item, message: "m".into() };
         let m = marks(&[

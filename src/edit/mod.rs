@@ -413,7 +413,12 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                 .cloned()
                 .collect();
             d.routers.push(Router { name: name.clone(), subnets, ..Default::default() });
-            lay.routers.insert(name.clone(), *at);
+            // Placed on a subnet: just above its bar, so both stay visible.
+            let p = match subnet.as_ref().and_then(|s| lay.subnets.get(s)) {
+                Some(bar) => Pt::new(at.x, bar.y - 2.0 * layout::ROUTER_R - 20.0),
+                None => *at,
+            };
+            lay.routers.insert(name.clone(), p);
             created.push(ItemRef::Router(name));
         }
         EditAction::AddNode { at, subnet } => {
@@ -433,10 +438,12 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                 }
             }
             d.nodes.push(node);
-            lay.nodes.insert(
-                uid.clone(),
-                Pt::new(at.x - layout::NODE_W / 2.0, at.y - layout::NODE_H / 2.0),
-            );
+            // Placed on a subnet: just below its bar, where the link is short and clear.
+            let y = match subnet.as_ref().and_then(|s| lay.subnets.get(s)) {
+                Some(bar) => bar.y + layout::SUBNET_H + 36.0,
+                None => at.y - layout::NODE_H / 2.0,
+            };
+            lay.nodes.insert(uid.clone(), snap(Pt::new(at.x - layout::NODE_W / 2.0, y), true));
             created.push(ItemRef::Node(uid));
         }
         EditAction::AddCluster => {

@@ -66,6 +66,8 @@ fn drawing_from_scratch_builds_a_valid_model() {
     assert_eq!(d.services[0].addresses, ["10.0.1.1", "10.0.0.1"], "prefilled, primary first");
     let layout = Layout::read(&d);
     assert!(layout.covers(&d), "every drawn item has a position in the document");
+    let (bar, n1) = (layout.subnets["10.0.0.0/24"], layout.nodes["n1"]);
+    assert!(n1.y > bar.y + layout::SUBNET_H, "a node placed on a subnet sits below its bar");
     // And it survives the file format.
     let back =
         clusterplan_engine::document::read(&clusterplan_engine::document::write(&d)).unwrap();

@@ -649,7 +649,7 @@ fn overview(ctx: &Ctx) -> Html {
                 <ul class="diagnostics">{ for document_diagnostics.iter().map(|m| html! { <li>{ m.to_string() }</li> }) }</ul>
             }
             <h3>{ "Clusters" }</h3>
-            <ul class="plain legend">
+            <ul class="plain overview-list">
                 { for doc.clusters.iter().enumerate().map(|(i, c)| {
                     let item = ItemRef::Cluster(c.id.clone());
                     let colour = crate::canvas::scene::CLUSTER_COLOURS[i % crate::canvas::scene::CLUSTER_COLOURS.len()];
@@ -659,7 +659,7 @@ fn overview(ctx: &Ctx) -> Html {
             </ul>
             <button data-testid="overview-add-cluster" onclick={ctx.click(Action::Edit(EditAction::AddCluster))}>{ "+ Cluster" }</button>
             <h3>{ "Networks" }</h3>
-            <ul class="plain legend">
+            <ul class="plain overview-list">
                 { for doc.networks.iter().enumerate().map(|(i, n)| {
                     let item = ItemRef::Network(n.name.clone());
                     let colour = crate::canvas::scene::NETWORK_COLOURS[i % crate::canvas::scene::NETWORK_COLOURS.len()];
@@ -669,7 +669,7 @@ fn overview(ctx: &Ctx) -> Html {
             </ul>
             <button data-testid="overview-add-network" onclick={ctx.click(Action::Edit(EditAction::AddNetwork))}>{ "+ Network" }</button>
             <h3>{ "Services" }</h3>
-            <ul class="plain legend">
+            <ul class="plain overview-list">
                 { for doc.services.iter().map(|s| {
                     let item = ItemRef::Service { cluster: s.cluster.clone(), name: s.name.clone() };
                     html! { <li><button class="link-button" data-testid={format!("overview-service-{}-{}", s.cluster, s.name)} onclick={pick(item.clone())}>

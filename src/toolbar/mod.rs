@@ -79,7 +79,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     });
     html! {
         <header class="toolbar" role="toolbar" aria-label="editor">
-            <h1 class="brand">{ "clusterplan" }</h1>
+            <h1 class="brand" title="clusterplan">{ "clusterplan" }</h1>
             <div class="group" role="group" aria-label="file">
                 <button data-testid="btn-new" title="New empty model" onclick={send(Action::RequestReplace(Replacement::New))}>{ "New" }</button>
                 <button data-testid="btn-examples" title="Examples gallery" onclick={send(Action::Gallery(true))}>{ "Examples" }</button>
@@ -89,8 +89,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button data-testid="btn-export" title="Export the model (Ctrl+S)" onclick={send(Action::Export)}>{ "Export" }</button>
             </div>
             <div class="group" role="group" aria-label="history">
-                <button data-testid="btn-undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!props.can_undo} onclick={send(Action::Undo)}>{ "↶ Undo" }</button>
-                <button data-testid="btn-redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!props.can_redo} onclick={send(Action::Redo)}>{ "↷ Redo" }</button>
+                <button data-testid="btn-undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!props.can_undo} onclick={send(Action::Undo)}>{ "↶" }</button>
+                <button data-testid="btn-redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!props.can_redo} onclick={send(Action::Redo)}>{ "↷" }</button>
             </div>
             <div class="group tools" role="group" aria-label="tools">{ for tools }</div>
             <div class="group" role="group" aria-label="add">
@@ -101,7 +101,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="group" role="group" aria-label="arrange">
                 <button data-testid="btn-duplicate" title="Duplicate (Ctrl+D)" disabled={!props.has_selection} onclick={send(Action::DuplicateSelection)}>{ "Duplicate" }</button>
                 <button data-testid="btn-delete" title="Delete (Del)" disabled={!props.has_selection} onclick={send(Action::DeleteSelection)}>{ "Delete" }</button>
-                <button data-testid="btn-auto-layout" title="Automatic layout (A)" onclick={send(Action::Edit(EditAction::AutoLayout))}>{ "Auto layout" }</button>
+                <button data-testid="btn-auto-layout" title="Automatic layout (A)" onclick={send(Action::Edit(EditAction::AutoLayout))}>{ "Layout" }</button>
                 <button data-testid="btn-snap" class={classes!(props.snap.then_some("active"))} aria-pressed={props.snap.to_string()}
                     title="Snap to grid (G)" onclick={send(Action::ToggleSnap)}>{ "Snap" }</button>
             </div>

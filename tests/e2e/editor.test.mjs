@@ -1,0 +1,184 @@
+// The editor, end to end, as a person uses it: from an empty canvas, with clicks, drags and
+// typing only, draw two subnets, a router, three nodes and a registry service; read a node's
+// ordered list off the page; reload and find the model intact; import broken files and find the
+// model still intact.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, waitForApp, screenshot } from './harness.mjs';
+
+const id = (testid) => `[data-testid="${testid}"]`;
+
+/** Centre of an element's box on the page. */
+async function centre(page, selector) {
+  const box = await page.locator(selector).first().boundingBox();
+  assert.ok(box, `${selector} is on the page`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** A press, a move in small steps and a release: a drag as a hand makes it. */
+async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 6 });
+  await page.mouse.move(to.x, to.y, { steps: 6 });
+  await page.mouse.up();
+}
+
+/** The autosaved model (what a reload restores). */
+const saved = (page) => page.evaluate(() => localStorage.getItem('clusterplan.document'));
+
+test('draw a model from an empty canvas, reload it, and survive broken imports', async () => {
+  const app = await openApp({ width: 1400, height: 900 });
+  const { page } = app;
+  try {
+    // "New" asks before discarding the built-in example.
+    await page.click(id('btn-new'));
+    await page.waitForSelector(id('confirm'));
+    await page.click(id('confirm-discard'));
+    await page.waitForSelector(id('canvas-empty'));
+
+    const canvas = await page.locator(id('canvas')).boundingBox();
+    const at = (fx, fy) => ({ x: canvas.x + canvas.width * fx, y: canvas.y + canvas.height * fy });
+
+    // Two subnets, one above the other.
+    await page.click(id('tool-subnet'));
+    await page.mouse.click(at(0.5, 0.2).x, at(0.5, 0.2).y);
+    await page.waitForSelector(id('subnet-10.0.0.0/24'));
+    await page.click(id('tool-subnet'));
+    await page.mouse.click(at(0.5, 0.62).x, at(0.5, 0.62).y);
+    await page.waitForSelector(id('subnet-10.0.1.0/24'));
+
+    // A router on the left, linked to both subnets with the link tool.
+    await page.click(id('tool-router'));
+    await page.mouse.click(at(0.15, 0.42).x, at(0.15, 0.42).y);
+    await page.waitForSelector(id('router-r1'));
+    await page.click(id('tool-link'));
+    await drag(page, await centre(page, `${id('router-r1')} .router-body`), await centre(page, `${id('subnet-10.0.0.0/24')} .subnet-bar`));
+    await page.waitForSelector(id('link-r1-10.0.0.0/24'), { state: 'attached' }); // a vertical line has no area
+    await drag(page, await centre(page, `${id('router-r1')} .router-body`), await centre(page, `${id('subnet-10.0.1.0/24')} .subnet-bar`));
+    await page.waitForSelector(id('link-r1-10.0.1.0/24'), { state: 'attached' }); // a vertical line has no area
+    await page.click(id('tool-select'));
+
+    // Two nodes placed on the first subnet (attached: next free address).
+    const bar1 = await page.locator(`${id('subnet-10.0.0.0/24')} .subnet-bar`).boundingBox();
+    await page.click(id('tool-node'));
+    await page.mouse.click(bar1.x + bar1.width * 0.2, bar1.y + bar1.height / 2);
+    await page.waitForSelector(id('node-n1'));
+    await page.click(id('tool-node'));
+    await page.mouse.click(bar1.x + bar1.width * 0.8, bar1.y + bar1.height / 2);
+    await page.waitForSelector(id('node-n2'));
+    // A third node on empty space, then attached by dragging its handle onto the second subnet.
+    await page.click(id('tool-node'));
+    await page.mouse.click(at(0.5, 0.85).x, at(0.5, 0.85).y);
+    await page.waitForSelector(id('node-n3'));
+    await drag(page, await centre(page, `${id('node-n3')} .port`), await centre(page, `${id('subnet-10.0.1.0/24')} .subnet-bar`));
+    await page.waitForSelector(id('link-n3-10.0.1.1'), { state: 'attached' }); // a vertical line has no area
+    assert.equal(await page.locator(id('link-n1-10.0.0.1')).count(), 1);
+    assert.equal(await page.locator(id('link-n2-10.0.0.2')).count(), 1);
+
+    // Node 3 and node 1 become registry servers (node 3 primary); node 1 gets a typed name
+    // containing HTML, which must show as text.
+    await page.click(`${id('node-n3')} .node-box`);
+    await page.click(id('insp-node-registry-A'));
+    await page.click(`${id('node-n1')} .node-box`);
+    await page.click(id('insp-node-registry-A'));
+    await page.fill(id('insp-node-name'), 'alpha <b>one</b>');
+    await page.press(id('insp-node-name'), 'Enter');
+    await page.waitForSelector(`${id('node-n1')} .node-name >> text=alpha <b>one</b>`);
+    assert.equal(await page.locator(`${id('node-n1')} b`).count(), 0, 'no markup from a name');
+
+    // A service: the registry, prefilled with the registry servers' addresses, primary first.
+    await page.click(id('btn-add-service'));
+    await page.waitForSelector(id('inspector-service'));
+    assert.equal(await page.locator(id('insp-service-name')).inputValue(), 'registry');
+    assert.ok(await page.locator(id('insp-service-address-10.0.1.1')).isChecked());
+    assert.ok(await page.locator(id('insp-service-address-10.0.0.1')).isChecked());
+    assert.ok(!(await page.locator(id('insp-service-address-10.0.0.2')).isChecked()));
+
+    // The engine's ordered list for node 2 (on the first subnet): its neighbour 10.0.0.1 first
+    // (0 hops), then 10.0.1.1 (1 hop, through r1).
+    await page.click(`${id('node-n2')} .node-box`);
+    const list2 = page.locator(id('node-list-addresses-A-registry'));
+    await list2.waitFor();
+    assert.equal(await list2.textContent(), '10.0.0.1, 10.0.1.1');
+    // And node 3's: local first.
+    await page.click(`${id('node-n3')} .node-box`);
+    await page.waitForSelector(`${id('node-list-addresses-A-registry')} >> text=10.0.1.1, 10.0.0.1`);
+    // No error from the engine about the drawn model.
+    assert.equal(await page.locator('.mark.error').count(), 0);
+    await screenshot(page, 'editor-drawn');
+
+    // Undo and redo of the last edit (the service) with the keyboard.
+    await page.click(id('canvas'), { position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await page.waitForSelector(`${id('inspector-overview')}`);
+    assert.equal(await page.locator(id('overview-service-A-registry')).count(), 0, 'undo removed the service');
+    await page.keyboard.press('Control+Shift+Z');
+    await page.waitForSelector(id('overview-service-A-registry'));
+
+    // Reload: the same model, exactly.
+    const before = await saved(page);
+    assert.ok(before && before.includes('"layout"'), 'autosaved with positions');
+    await page.reload();
+    await waitForApp(page);
+    assert.equal(await saved(page), before, 'the stored model is unchanged by the reload');
+    for (const item of ['subnet-10.0.0.0/24', 'subnet-10.0.1.0/24', 'router-r1', 'node-n1', 'node-n2', 'node-n3',
+      'link-r1-10.0.0.0/24', 'link-r1-10.0.1.0/24', 'link-n3-10.0.1.1', 'overview-service-A-registry']) {
+      assert.equal(await page.locator(id(item)).count(), 1, `${item} after reload`);
+    }
+    await page.click(`${id('node-n2')} .node-box`);
+    assert.equal(await page.locator(id('node-list-addresses-A-registry')).textContent(), '10.0.0.1, 10.0.1.1');
+
+    // Broken imports: each says what is wrong and leaves the model untouched.
+    const broken = [
+      { name: 'truncated.json', text: '{"format": "cluster-planner/1", "nodes": [', says: 'not JSON' },
+      { name: 'other.json', text: '{"format": "something-else/2"}', says: 'unsupported format' },
+      { name: 'list.json', text: '[1, 2, 3]', says: 'not a cluster-planner/1 document' },
+      { name: 'huge.json', text: ' '.repeat(16 * 1024 * 1024 + 10), says: 'more than' },
+    ];
+    for (const file of broken) {
+      await page.setInputFiles(id('import-file'), { name: file.name, mimeType: 'application/json', buffer: Buffer.from(file.text) });
+      const notice = page.locator(`${id('notice')}.error`);
+      await notice.waitFor();
+      const text = await notice.textContent();
+      assert.ok(text.includes(file.says), `${file.name}: ${text}`);
+      assert.ok(text.includes('unchanged'), `${file.name}: ${text}`);
+      assert.equal(await saved(page), before, `${file.name} left the model as it was`);
+      assert.equal(await page.locator(id('node-n3')).count(), 1);
+      await page.click(id('notice-dismiss'));
+    }
+    await screenshot(page, 'editor-after-broken-import');
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('examples gallery, help overlay and the 1,000-node data centre', async () => {
+  const app = await openApp({ width: 1400, height: 900 });
+  const { page } = app;
+  try {
+    await page.keyboard.press('?');
+    await page.waitForSelector(id('help-overlay'));
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator(id('help-overlay')).count(), 0);
+
+    await page.click(id('btn-examples'));
+    await page.click(id('example-two-clusters'));
+    await page.click(id('confirm-discard'));
+    await page.waitForSelector(id('node-shared'));
+    // The shared node shows both clusters, the online one filled.
+    assert.equal(await page.locator(`${id('node-shared')} .chip`).count(), 2);
+    assert.equal(await page.locator(`${id('node-shared')} .chip.online`).count(), 1);
+
+    await page.click(id('btn-examples'));
+    await page.click(id('example-datacentre'));
+    await page.click(id('confirm-discard'));
+    await page.waitForSelector(id('node-n1000'));
+    assert.equal(await page.locator('g.node[data-testid^="node-n"]').count(), 1000);
+    await screenshot(page, 'editor-datacentre');
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
