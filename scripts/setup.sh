@@ -66,12 +66,13 @@ ensure_rust() {
   fi
   echo "$route" > target/.rust-route
   if [ "$route" = debian ]; then
-    apt_install rustc-web cargo-web rust-web-src lld-22
-    # Debian's cargo and rustc first on PATH (rustup's proxies would pick rust-toolchain.toml's).
+    apt_install rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web lld-22
+    # Debian's tools first on PATH (rustup's proxies would pick rust-toolchain.toml's 1.95, whose
+    # crates Debian's 1.96 cannot link with).
     mkdir -p target/debian-rust/bin
-    ln -sf /usr/bin/cargo target/debian-rust/bin/cargo
-    ln -sf /usr/bin/rustc target/debian-rust/bin/rustc
-    ln -sf /usr/bin/rustdoc target/debian-rust/bin/rustdoc
+    for tool in cargo rustc rustdoc cargo-clippy clippy-driver rustfmt cargo-fmt; do
+      [ -x "/usr/bin/$tool" ] && ln -sf "/usr/bin/$tool" "target/debian-rust/bin/$tool"
+    done
     export PATH="$ROOT/target/debian-rust/bin:$PATH"
     export RUSTC=/usr/bin/rustc
     # Every cargo command alike, or ~50 host crates rebuild each time it flips.
