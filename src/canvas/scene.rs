@@ -274,8 +274,10 @@ impl Scene {
     /// ports, nodes, routers, subnets, links.
     pub fn hit(&self, p: Pt, tolerance: f64) -> Option<Hit> {
         let near = |a: Pt, r: f64| ((p.x - a.x).powi(2) + (p.y - a.y).powi(2)).sqrt() <= r;
+        // Handles never grow to cover most of their item when zoomed far out.
+        let port_r = (6.0 + tolerance).min(NODE_H / 3.0);
         for n in self.nodes.iter().rev() {
-            if near(node_port(n.pos), 6.0 + tolerance) {
+            if near(node_port(n.pos), port_r) {
                 return Some(Hit::Port(ItemRef::Node(n.uid.clone())));
             }
             if Layout::node_rect(n.pos).contains(p) {
@@ -283,7 +285,7 @@ impl Scene {
             }
         }
         for r in self.routers.iter().rev() {
-            if near(router_port(r.pos), 6.0 + tolerance) {
+            if near(router_port(r.pos), (6.0 + tolerance).min(ROUTER_R / 2.0)) {
                 return Some(Hit::Port(ItemRef::Router(r.name.clone())));
             }
             if near(r.pos, ROUTER_R + tolerance) {
@@ -292,7 +294,7 @@ impl Scene {
         }
         for s in self.subnets.iter().rev() {
             let b = s.bar;
-            if near(Pt::new(b.x + b.w, b.y + SUBNET_H / 2.0), 6.0 + tolerance) {
+            if near(Pt::new(b.x + b.w, b.y + SUBNET_H / 2.0), (6.0 + tolerance).min(b.w / 8.0)) {
                 return Some(Hit::Resize(s.prefix.clone()));
             }
             let r = Layout::subnet_rect(b);
@@ -429,6 +431,9 @@ mod tests {
         let inside = Pt::new(n5.pos.x + 10.0, n5.pos.y + 30.0);
         assert_eq!(scene.hit(inside, 0.0), Some(Hit::Item(ItemRef::Node("n5".into()))));
         assert_eq!(scene.hit(node_port(n5.pos), 0.0), Some(Hit::Port(ItemRef::Node("n5".into()))));
+        // Zoomed far out (a large tolerance), the middle of a node is the node, not its handle.
+        let middle = node_centre(n5.pos);
+        assert_eq!(scene.hit(middle, 40.0), Some(Hit::Item(ItemRef::Node("n5".into()))));
         let s = &scene.subnets[0];
         assert_eq!(
             scene.hit(Pt::new(s.bar.x + 5.0, s.bar.y + 4.0), 0.0),

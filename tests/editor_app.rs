@@ -1,0 +1,328 @@
+//! Browser tests of the editor: the real `App` (reducer, canvas, toolbar, inspector, effects)
+//! mounted in headless Chromium, driven by clicks, pointer gestures, keys and form events, and
+//! read back from the DOM and local storage.
+#![cfg(target_arch = "wasm32")]
+
+use clusterplan::app::App;
+use clusterplan::storage;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit, PointerEvent,
+    PointerEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(40)).await;
+}
+
+thread_local! {
+    /// The app listens to keys on the whole document: tests take turns (a failed test that
+    /// never released its turn is waited for 5 s at most).
+    static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+async fn take_turn() {
+    for _ in 0..250 {
+        if !BUSY.with(|b| b.replace(true)) {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A mounted app; unmounted when dropped (its document listeners go with it).
+struct Mounted {
+    root: Element,
+    handle: Option<yew::AppHandle<App>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+        BUSY.with(|b| b.set(false));
+    }
+}
+
+/// Mounts the app on a fresh element, with local storage holding `saved` (or nothing).
+async fn mount(saved: Option<&str>) -> Mounted {
+    take_turn().await;
+    let storage = gloo::utils::window().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    if let Some(text) = saved {
+        storage.set_item(storage::KEY, text).unwrap();
+    }
+    let document = gloo::utils::document();
+    if document.get_element_by_id("editor-styles").is_none() {
+        let style = document.create_element("style").unwrap();
+        style.set_id("editor-styles");
+        style.set_text_content(Some(concat!(
+            include_str!("../styles/app.css"),
+            include_str!("../styles/editor.css")
+        )));
+        document.head().unwrap().append_child(&style).unwrap();
+    }
+    let root = document.create_element("div").unwrap();
+    root.set_attribute("style", "position: fixed; inset: 0; background: #fff; z-index: 1; display: flex; flex-direction: column;").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    Mounted { root, handle: Some(handle) }
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap()).collect()
+}
+
+fn one(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn exists(root: &Element, selector: &str) -> bool {
+    root.query_selector(selector).unwrap().is_some()
+}
+
+async fn click(root: &Element, selector: &str) {
+    one(root, selector).dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+}
+
+async fn key(key: &str, ctrl: bool, shift: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    gloo::utils::document().body().unwrap().dispatch_event(&event).unwrap();
+    settle().await;
+}
+
+/// The centre of an element, in client pixels.
+fn centre(e: &Element) -> (f64, f64) {
+    let r = e.get_bounding_client_rect();
+    (r.left() + r.width() / 2.0, r.top() + r.height() / 2.0)
+}
+
+/// A pointer event at client position `(x, y)`.
+fn pointer(kind: &str, (x, y): (f64, f64), shift: bool) -> PointerEvent {
+    let init = PointerEventInit::new();
+    init.set_client_x(x as i32);
+    init.set_client_y(y as i32);
+    init.set_button(0);
+    init.set_buttons(if kind == "pointerup" { 0 } else { 1 });
+    init.set_pointer_id(1);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    PointerEvent::new_with_event_init_dict(kind, &init).unwrap()
+}
+
+async fn fire(root: &Element, kind: &str, at: (f64, f64), shift: bool) {
+    one(root, "[data-testid=canvas]").dispatch_event(&pointer(kind, at, shift)).unwrap();
+    settle().await;
+}
+
+/// Presses at `from`, moves in steps to `to` and releases there (client pixels).
+async fn drag(root: &Element, from: (f64, f64), to: (f64, f64)) {
+    fire(root, "pointerdown", from, false).await;
+    for step in 1..=4 {
+        let f = f64::from(step) / 4.0;
+        fire(
+            root,
+            "pointermove",
+            (from.0 + (to.0 - from.0) * f, from.1 + (to.1 - from.1) * f),
+            false,
+        )
+        .await;
+    }
+    fire(root, "pointerup", to, false).await;
+}
+
+/// A click (press and release without moving) at the centre of `target`.
+async fn press_on(root: &Element, target: &Element, shift: bool) {
+    let at = centre(target);
+    fire(root, "pointerdown", at, shift).await;
+    fire(root, "pointerup", at, shift).await;
+}
+
+/// Zooms in with the canvas's button until labels and chips are drawn.
+async fn zoom_to_detail(root: &Element) {
+    for _ in 0..12 {
+        let zoom: f64 =
+            one(root, "[data-testid=canvas]").get_attribute("data-zoom").unwrap().parse().unwrap();
+        if zoom >= 0.5 {
+            return;
+        }
+        click(root, "[data-testid=zoom-in]").await;
+    }
+}
+
+fn saved() -> String {
+    gloo::utils::window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(storage::KEY)
+        .unwrap()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn starts_with_the_example_autosaves_it_and_new_asks_first() {
+    let app = mount(None).await;
+    let root = &app.root;
+    assert_eq!(all(root, "[data-testid=canvas] g.node").len(), 10);
+    assert_eq!(all(root, "[data-testid=canvas] g.subnet").len(), 3);
+    assert_eq!(all(root, "[data-testid=canvas] g.router").len(), 2);
+    assert!(saved().contains("\"n5\""), "the model is autosaved at start");
+    click(root, "[data-testid=btn-new]").await;
+    assert!(exists(root, "[data-testid=confirm]"));
+    click(root, "[data-testid=confirm-cancel]").await;
+    assert_eq!(all(root, "[data-testid=canvas] g.node").len(), 10, "cancel keeps the model");
+    click(root, "[data-testid=btn-new]").await;
+    click(root, "[data-testid=confirm-discard]").await;
+    assert!(exists(root, "[data-testid=canvas-empty]"));
+    assert!(!saved().contains("\"n5\""), "the empty model is autosaved");
+    // Undo brings the example back.
+    click(root, "[data-testid=btn-undo]").await;
+    assert_eq!(all(root, "[data-testid=canvas] g.node").len(), 10);
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_model_is_restored_and_an_unreadable_one_is_kept_and_reported() {
+    let doc = r#"{"format":"cluster-planner/1","subnets":[{"prefix":"10.9.0.0/24","network":"x"}],
+        "nodes":[{"uid":"solo","name":"solo","addresses":["10.9.0.4"]}]}"#;
+    {
+        let app = mount(Some(doc)).await;
+        assert!(exists(&app.root, "[data-testid='node-solo']"));
+        assert!(exists(&app.root, "[data-testid='subnet-10.9.0.0/24']"));
+        assert!(exists(&app.root, "[data-testid='link-solo-10.9.0.4']"), "positions were computed");
+        assert!(saved().contains("\"layout\""));
+    }
+    let app = mount(Some("{not json")).await;
+    let notice = one(&app.root, "[data-testid=notice]").text_content().unwrap();
+    assert!(notice.contains("could not be read"), "{notice}");
+    let storage = gloo::utils::window().local_storage().unwrap().unwrap();
+    assert_eq!(storage.get_item(storage::UNREADABLE_KEY).unwrap().as_deref(), Some("{not json"));
+}
+
+#[wasm_bindgen_test]
+async fn drawing_with_tools_and_gestures() {
+    let app = mount(None).await;
+    let root = &app.root;
+    click(root, "[data-testid=btn-new]").await;
+    click(root, "[data-testid=confirm-discard]").await;
+    let svg = one(root, "[data-testid=canvas]");
+    // A subnet where the canvas is clicked with the subnet tool.
+    click(root, "[data-testid=tool-subnet]").await;
+    press_on(root, &svg, false).await;
+    let bar = one(root, "[data-testid='subnet-10.0.0.0/24'] .subnet-bar");
+    // A node placed on it is attached with the next free address.
+    click(root, "[data-testid=tool-node]").await;
+    press_on(root, &bar, false).await;
+    assert!(exists(root, "[data-testid='link-n1-10.0.0.1']"));
+    // A second node on empty space, linked by dragging its handle to the subnet.
+    click(root, "[data-testid=tool-node]").await;
+    let (x, y) = centre(&bar);
+    fire(root, "pointerdown", (x, y + 120.0), false).await;
+    fire(root, "pointerup", (x, y + 120.0), false).await;
+    let port = one(root, "[data-testid=node-n2] .port");
+    drag(root, centre(&port), centre(&bar)).await;
+    assert!(exists(root, "[data-testid='link-n2-10.0.0.2']"));
+    // Dragging a node moves it (one undoable edit).
+    let (x, y) = centre(&one(root, "[data-testid=node-n2] .node-box"));
+    let before = one(root, "[data-testid=node-n2]").get_attribute("transform").unwrap();
+    drag(root, (x, y), (x + 80.0, y + 40.0)).await;
+    let after = one(root, "[data-testid=node-n2]").get_attribute("transform").unwrap();
+    assert_ne!(before, after);
+    key("z", true, false).await;
+    assert_eq!(one(root, "[data-testid=node-n2]").get_attribute("transform").unwrap(), before);
+    key("Z", true, true).await;
+    assert_eq!(one(root, "[data-testid=node-n2]").get_attribute("transform").unwrap(), after);
+    // Shift-click adds to the selection; Delete removes both nodes with their links.
+    press_on(root, &one(root, "[data-testid=node-n1] .node-box"), false).await;
+    press_on(root, &one(root, "[data-testid=node-n2] .node-box"), true).await;
+    assert_eq!(all(root, "g.node.selected").len(), 2);
+    key("Delete", false, false).await;
+    assert!(all(root, "g.node").is_empty());
+    assert!(!exists(root, "[data-testid='link-n1-10.0.0.1']"));
+    assert!(exists(root, "[data-testid='subnet-10.0.0.0/24']"));
+}
+
+#[wasm_bindgen_test]
+async fn inspector_edits_commit_on_change_and_names_with_html_stay_text() {
+    let app = mount(None).await;
+    let root = &app.root;
+    press_on(root, &one(root, "[data-testid=node-n5] .node-box"), false).await;
+    assert!(exists(root, "[data-testid=inspector-node]"));
+    let lists = one(root, "[data-testid=node-list-addresses-A-registry]").text_content().unwrap();
+    assert_eq!(lists, "10.0.0.1, 10.0.1.9, 10.0.1.3, 10.0.1.7, 10.0.2.20, 10.0.2.12");
+    let name: HtmlInputElement = one(root, "[data-testid=insp-node-name]").dyn_into().unwrap();
+    name.set_value("<img src=x onerror=alert(1)><b>five</b>");
+    name.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let label = one(root, "[data-testid=node-n5] .node-name").text_content().unwrap();
+    assert!(label.starts_with("<img src=x"), "{label}");
+    assert!(all(root, "img").is_empty() && all(root, "[data-testid=canvas] b").is_empty());
+    assert!(saved().contains("<img src=x onerror=alert(1)><b>five</b>"), "autosaved on the edit");
+    // A refused edit says why and keeps the model.
+    let uid: HtmlInputElement = one(root, "[data-testid=insp-node-uid]").dyn_into().unwrap();
+    uid.set_value("n1");
+    uid.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert!(one(root, "[data-testid=notice]")
+        .text_content()
+        .unwrap()
+        .contains("n1 is already used"));
+    assert!(exists(root, "[data-testid=node-n5]"));
+}
+
+#[wasm_bindgen_test]
+async fn shortcuts_help_gallery_and_diagnostics_next_to_items() {
+    let app = mount(None).await;
+    let root = &app.root;
+    key("?", false, true).await;
+    assert!(exists(root, "[data-testid=help-overlay]"));
+    key("Escape", false, false).await;
+    assert!(!exists(root, "[data-testid=help-overlay]"));
+    key("n", false, false).await;
+    assert_eq!(
+        one(root, "[data-testid=tool-node]").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    key("Escape", false, false).await;
+    click(root, "[data-testid=btn-examples]").await;
+    assert_eq!(all(root, "[data-testid=gallery] .example-card").len(), 4);
+    click(root, "[data-testid=example-two-clusters]").await;
+    click(root, "[data-testid=confirm-discard]").await;
+    zoom_to_detail(root).await;
+    let chips = all(root, "[data-testid=node-shared] .chip");
+    assert_eq!(chips.len(), 2);
+    assert_eq!(all(root, "[data-testid=node-shared] .chip.online").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn engine_diagnostics_appear_next_to_the_item_they_name() {
+    // Node "b" reuses node number 1 of cluster A and has an address on no subnet.
+    let doc = r#"{"format":"cluster-planner/1","clusters":[{"id":"A","registry_servers":[1]}],
+        "networks":[{"name":"lan"}],"subnets":[{"prefix":"10.0.0.0/24","network":"lan"}],
+        "nodes":[{"uid":"a","clusters":{"A":1},"online":"A","addresses":["10.0.0.1"]},
+                 {"uid":"b","clusters":{"A":1},"online":"A","addresses":["192.168.7.7"]}],
+        "services":[{"name":"registry","cluster":"A","addresses":["10.0.0.1"]}]}"#;
+    let app = mount(Some(doc)).await;
+    let root = &app.root;
+    assert!(
+        exists(root, "[data-testid=mark-node-b]"),
+        "the node named by a diagnostic carries a mark"
+    );
+    press_on(root, &one(root, "[data-testid=node-b] .node-box"), false).await;
+    let listed = one(root, "[data-testid=inspector-diagnostics]").text_content().unwrap();
+    assert!(listed.contains("192.168.7.7"), "{listed}");
+}
