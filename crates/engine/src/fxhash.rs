@@ -60,11 +60,37 @@ impl Hasher for FxHasher {
     fn write_usize(&mut self, i: usize) {
         self.add(i as u64);
     }
+    /// The multiply leaves the low bits depending on the low bits of the input only (all
+    /// `10.x.y.z` addresses would share them, and hash tables index by the low bits): a final
+    /// avalanche (murmur3's fmix64) spreads every input bit over the whole hash.
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
 /// A `HashMap` with the Fx hasher.
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    use std::net::{IpAddr, Ipv4Addr};
+
+    #[test]
+    fn low_bits_spread_for_similar_addresses() {
+        let b = BuildHasherDefault::<FxHasher>::default();
+        let mut low: Vec<u64> = (0..256u32)
+            .map(|i| b.hash_one(IpAddr::V4(Ipv4Addr::new(10, 0, 0, i as u8))) & 0xff)
+            .collect();
+        low.sort_unstable();
+        low.dedup();
+        assert!(low.len() > 128, "only {} distinct low bytes", low.len());
+    }
+}

@@ -133,22 +133,24 @@ impl HopTable {
         (d != NONE).then_some(d)
     }
 
-    /// Hot-path lookup for the compile: `to` must have a precomputed row or be unrouted.
+    /// Compact index of a routed subnet ([`NONE`] when it is not routed or out of range).
     #[inline]
-    pub(crate) fn get_fast(&self, from: SubnetIx, to: SubnetIx) -> u32 {
-        if from == to {
-            return 0;
+    pub(crate) fn routed_ix(&self, subnet: SubnetIx) -> u32 {
+        self.routed.get(subnet).copied().unwrap_or(NONE)
+    }
+
+    /// Where the precomputed row of `subnet` starts in [`HopTable::rows`] (`usize::MAX` = none).
+    pub(crate) fn row_start(&self, subnet: SubnetIx) -> usize {
+        match self.row_of.get(subnet) {
+            Some(&r) if r != NONE => r as usize * self.n_routed,
+            _ => usize::MAX,
         }
-        let (Some(&rf), Some(&row)) = (self.routed.get(from), self.row_of.get(to)) else {
-            return NONE;
-        };
-        if rf == NONE {
-            return NONE;
-        }
-        if row == NONE {
-            return self.get(from, to).unwrap_or(NONE);
-        }
-        self.rows[row as usize * self.n_routed + rf as usize]
+    }
+
+    /// The precomputed rows (see [`HopTable::row_start`] and [`HopTable::routed_ix`]).
+    #[inline]
+    pub(crate) fn rows(&self) -> &[u32] {
+        &self.rows
     }
 
     /// The routers attached to a subnet (indices into `Document::routers`).

@@ -11,7 +11,7 @@ use crate::fxhash::FxMap;
 use crate::plan::{NodeAddress, NodeInfo, NodeIx, Plan, SubnetInfo, SubnetIx};
 use crate::strategy::Strategy;
 use ipnet::IpNet;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// A document's content with names resolved to indices.
@@ -317,10 +317,12 @@ impl Model {
 
         // Nodes.
         let mut implicit: FxMap<IpAddr, SubnetIx> = FxMap::default();
-        let mut uids: HashSet<&str> = HashSet::new();
+        let mut uids: FxMap<&str, ()> = FxMap::default();
+        uids.reserve(doc.nodes.len());
+        m.owner.reserve(doc.nodes.len());
         for (nix, n) in doc.nodes.iter().enumerate() {
             let node_item = || Item::Node { uid: n.uid.clone() };
-            if !uids.insert(n.uid.as_str()) {
+            if uids.insert(n.uid.as_str(), ()).is_some() {
                 d.push(
                     Severity::Error,
                     "duplicate-node-uid",
@@ -484,10 +486,10 @@ impl Model {
         }
 
         // Services.
-        let mut seen_services: HashSet<(&str, &str)> = HashSet::new();
+        let mut seen_services: FxMap<(&str, &str), ()> = FxMap::default();
         for s in &doc.services {
             let item = || Item::Service { cluster: s.cluster.clone(), name: s.name.clone() };
-            if !seen_services.insert((s.cluster.as_str(), s.name.as_str())) {
+            if seen_services.insert((s.cluster.as_str(), s.name.as_str()), ()).is_some() {
                 d.push(
                     Severity::Error,
                     "duplicate-service",

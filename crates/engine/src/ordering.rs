@@ -89,8 +89,9 @@ struct Group {
 
 #[derive(Debug, Default)]
 struct Template {
-    /// Address indices sorted by (tier, hops, address).
-    order: Vec<u32>,
+    /// One entry per address, sorted by (tier, hops, address), with its tier, hops, group size
+    /// and group index (the pick is set per client).
+    entries: Vec<Entry>,
     groups: Vec<Group>,
     /// Clients ordered with this template, and the first of them.
     clients: usize,
@@ -144,6 +145,11 @@ pub(crate) struct Orderer<'a> {
     base: Vec<u32>,
     /// Position of each address in `base`.
     rank: Vec<u32>,
+    /// For each address of `base` (same order): (address, tier, subnet, start of its subnet's
+    /// hop row or `usize::MAX`).
+    base_info: Vec<(u32, u16, SubnetIx, usize)>,
+    /// The client's subnets with their routed index.
+    routed_subs: Vec<(SubnetIx, u32)>,
     /// Address text, for rendezvous.
     texts: Vec<String>,
     by_ip: FxMap<IpAddr, AddressIx>,
@@ -157,6 +163,8 @@ pub(crate) struct Orderer<'a> {
     own_first: FxMap<Vec<u32>, Vec<usize>>,
     own_unreachable: Vec<(usize, Option<NodeIx>)>,
     keyed: Vec<(u64, u32)>,
+    counts: Vec<u32>,
+    sorted: Vec<(u64, u32)>,
     subs: Vec<SubnetIx>,
     locals: Vec<u32>,
     perm: Vec<u32>,
@@ -180,6 +188,13 @@ impl<'a> Orderer<'a> {
         for (r, &a) in base.iter().enumerate() {
             rank[a as usize] = r as u32;
         }
+        let base_info = base
+            .iter()
+            .map(|&a| {
+                let sub = addresses[a as usize].subnet;
+                (a, tier_of[a as usize], sub, hops.row_start(sub))
+            })
+            .collect();
         let texts = if matches!(strategy, Strategy::Rendezvous) {
             addresses.iter().map(|a| a.ip.to_string()).collect()
         } else {
@@ -194,6 +209,8 @@ impl<'a> Orderer<'a> {
             tier_of,
             base,
             rank,
+            base_info,
+            routed_subs: Vec::new(),
             texts,
             by_ip,
             single: vec![0; hops.size],
@@ -203,6 +220,8 @@ impl<'a> Orderer<'a> {
             own_first: FxMap::default(),
             own_unreachable: vec![(0, None); addresses.len()],
             keyed: Vec::new(),
+            counts: Vec::new(),
+            sorted: Vec::new(),
             subs: Vec::new(),
             locals: Vec::new(),
             perm: Vec::new(),
@@ -286,8 +305,11 @@ impl<'a> Orderer<'a> {
             }
             None => {
                 if let (Some(i), Some(g)) = (first_pick, template.groups.first()) {
-                    let members =
-                        template.order[g.start as usize..(g.start + g.len) as usize].to_vec();
+                    let members: Vec<u32> = template.entries
+                        [g.start as usize..(g.start + g.len) as usize]
+                        .iter()
+                        .map(|e| e.address as u32)
+                        .collect();
                     let counts =
                         self.own_first.entry(members).or_insert_with(|| vec![0; g.len as usize]);
                     if let Some(c) = counts.get_mut(i) {
@@ -295,8 +317,8 @@ impl<'a> Orderer<'a> {
                     }
                 }
                 for g in template.groups.iter().filter(|g| g.hops == NONE) {
-                    for &a in &template.order[g.start as usize..(g.start + g.len) as usize] {
-                        let u = &mut self.own_unreachable[a as usize];
+                    for e in &template.entries[g.start as usize..(g.start + g.len) as usize] {
+                        let u = &mut self.own_unreachable[e.address];
                         u.0 += 1;
                         u.1.get_or_insert(node);
                     }
@@ -312,8 +334,8 @@ impl<'a> Orderer<'a> {
         let mut first: FxMap<Vec<u32>, Vec<usize>> = self.own_first.clone();
         for t in &self.templates {
             for g in t.groups.iter().filter(|g| g.hops == NONE) {
-                for &a in &t.order[g.start as usize..(g.start + g.len) as usize] {
-                    let u = &mut unreachable[a as usize];
+                for e in &t.entries[g.start as usize..(g.start + g.len) as usize] {
+                    let u = &mut unreachable[e.address];
                     u.0 += t.clients;
                     if u.1.is_none() || t.first_client < u.1 {
                         u.1 = t.first_client;
@@ -322,7 +344,10 @@ impl<'a> Orderer<'a> {
             }
             if let Some(g) = t.groups.first() {
                 if t.first_counts.iter().any(|&c| c > 0) {
-                    let members = t.order[g.start as usize..(g.start + g.len) as usize].to_vec();
+                    let members = t.entries[g.start as usize..(g.start + g.len) as usize]
+                        .iter()
+                        .map(|e| e.address as u32)
+                        .collect();
                     let counts = first.entry(members).or_insert_with(|| vec![0; g.len as usize]);
                     for (c, &x) in counts.iter_mut().zip(&t.first_counts) {
                         *c += x;
@@ -337,39 +362,102 @@ impl<'a> Orderer<'a> {
 
     /// Groups the non-local addresses by (tier, hops from the client's subnets).
     fn fill_template(&mut self, t: &mut Template) {
-        t.order.clear();
+        t.entries.clear();
+        t.entries.reserve_exact(self.base.len());
         t.groups.clear();
         t.clients = 0;
         t.first_client = None;
+        t.groups.reserve(self.base.len().min(64));
         self.keyed.clear();
-        for &a in &self.base {
-            if self.locals.contains(&a) {
+        self.routed_subs.clear();
+        for &s in &self.subs {
+            self.routed_subs.push((s, self.hops.routed_ix(s)));
+        }
+        let rows = self.hops.rows();
+        let has_locals = !self.locals.is_empty();
+        for &(a, tier, sub, row) in &self.base_info {
+            if has_locals && self.locals.contains(&a) {
                 continue;
             }
-            let sub = self.addresses[a as usize].subnet;
             let mut d = NONE;
-            for &s in &self.subs {
-                d = d.min(self.hops.get_fast(s, sub));
+            for &(s, rs) in &self.routed_subs {
+                let h = if s == sub {
+                    0
+                } else if rs != NONE && row != usize::MAX {
+                    rows.get(row + rs as usize).copied().unwrap_or(NONE)
+                } else {
+                    NONE
+                };
+                d = d.min(h);
             }
-            let key = (u64::from(self.tier_of[a as usize]) << 32) | u64::from(d);
-            self.keyed.push((key, a));
+            self.keyed.push(((u64::from(tier) << 32) | u64::from(d), a));
         }
-        // Stable: `base` is in (tier, address) order, so each group stays in address order.
-        self.keyed.sort_by_key(|&(k, _)| k);
+        // `base` is in (tier, address) order, so a stable sort by key leaves each group in
+        // address order. Hops are small integers: a counting sort per tier run does it in
+        // linear time (a comparison sort remains for absurd hop counts).
+        let mut lo = 0;
+        while lo < self.keyed.len() {
+            let tier = self.keyed[lo].0 >> 32;
+            let mut hi = lo;
+            let mut max = 0u32;
+            while hi < self.keyed.len() && self.keyed[hi].0 >> 32 == tier {
+                let h = self.keyed[hi].0 as u32;
+                if h != NONE {
+                    max = max.max(h);
+                }
+                hi += 1;
+            }
+            let run = &mut self.keyed[lo..hi];
+            if max < 4096 {
+                let bucket =
+                    |k: u64| if k as u32 == NONE { max as usize + 1 } else { k as u32 as usize };
+                self.counts.clear();
+                self.counts.resize(max as usize + 3, 0);
+                for &(k, _) in run.iter() {
+                    self.counts[bucket(k) + 1] += 1;
+                }
+                for b in 1..self.counts.len() {
+                    self.counts[b] += self.counts[b - 1];
+                }
+                self.sorted.clear();
+                self.sorted.resize(run.len(), (0, 0));
+                for &(k, a) in run.iter() {
+                    let slot = &mut self.counts[bucket(k)];
+                    self.sorted[*slot as usize] = (k, a);
+                    *slot += 1;
+                }
+                run.copy_from_slice(&self.sorted);
+            } else {
+                run.sort_by_key(|&(k, _)| k);
+            }
+            lo = hi;
+        }
         let mut i = 0;
         while i < self.keyed.len() {
             let key = self.keyed[i].0;
             let start = i;
             while i < self.keyed.len() && self.keyed[i].0 == key {
-                t.order.push(self.keyed[i].1);
                 i += 1;
             }
-            t.groups.push(Group {
+            let g = Group {
                 start: start as u32,
                 len: (i - start) as u32,
                 tier: (key >> 32) as u16,
                 hops: key as u32,
-            });
+            };
+            let size = u16::try_from(g.len).unwrap_or(u16::MAX);
+            for (j, &(_, a)) in self.keyed[start..i].iter().enumerate() {
+                t.entries.push(Entry {
+                    address: a as usize,
+                    tier: g.tier,
+                    local: false,
+                    hops: (g.hops != NONE).then_some(g.hops),
+                    group_size: size,
+                    group_index: u16::try_from(j).unwrap_or(u16::MAX),
+                    pick: 0,
+                });
+            }
+            t.groups.push(g);
         }
         t.first_counts.clear();
         if let Some(g) = t.groups.first() {
@@ -380,7 +468,6 @@ impl<'a> Orderer<'a> {
     }
 
     fn emit(&mut self, t: &Template, uid: &str, number: u32, out: &mut Vec<Entry>) {
-        let n = u64::from(number);
         let mut li = 0;
         let uid_state = match self.strategy {
             Strategy::Rendezvous => fnv1a64(fnv1a64(FNV_OFFSET, uid.as_bytes()), b"|"),
@@ -392,46 +479,55 @@ impl<'a> Orderer<'a> {
                 li += 1;
             }
             let m = g.len as usize;
-            let group = &t.order[g.start as usize..g.start as usize + m];
-            let hops = (g.hops != NONE).then_some(g.hops);
-            let size = u16::try_from(m).unwrap_or(u16::MAX);
-            let entry = |k: usize, i: usize| Entry {
-                address: group[i] as usize,
-                tier: g.tier,
-                local: false,
-                hops,
-                group_size: size,
-                group_index: u16::try_from(i).unwrap_or(u16::MAX),
-                pick: u16::try_from(k).unwrap_or(u16::MAX),
-            };
+            // The group's entries in address order, group_index set, pick 0.
+            let group = &t.entries[g.start as usize..g.start as usize + m];
+            if m == 1 {
+                out.push(group[0]);
+                continue;
+            }
+            let pick = |k: usize| u16::try_from(k).unwrap_or(u16::MAX);
             match self.strategy {
                 Strategy::Rotation => {
-                    let r = (n % m as u64) as usize;
-                    out.extend(
-                        (0..m).map(|k| entry(k, if r + k >= m { r + k - m } else { r + k })),
-                    );
+                    // k-th pick = (r + k) mod m: the group from index r on, then its head,
+                    // copied as they are; then the picks are numbered.
+                    let r = (number % g.len) as usize;
+                    let at = out.len();
+                    out.extend_from_slice(&group[r..]);
+                    out.extend_from_slice(&group[..r]);
+                    for (k, e) in out[at..].iter_mut().enumerate() {
+                        e.pick = pick(k);
+                    }
                 }
                 Strategy::Spread => {
-                    out.extend(
-                        (0..m).map(|k| entry(k, spread_index(n, m as u64, k as u64) as usize)),
-                    );
+                    let n = u64::from(number);
+                    out.extend((0..m).map(|k| Entry {
+                        pick: pick(k),
+                        ..group[spread_index(n, m as u64, k as u64) as usize]
+                    }));
                 }
                 Strategy::Rendezvous => {
                     self.weights.clear();
-                    for (i, &a) in group.iter().enumerate() {
-                        let w = fnv1a64(uid_state, self.texts[a as usize].as_bytes());
+                    for (i, e) in group.iter().enumerate() {
+                        let w = fnv1a64(uid_state, self.texts[e.address].as_bytes());
                         self.weights.push((w, i as u32));
                     }
                     self.weights.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-                    for (k, &(_, i)) in self.weights.iter().enumerate() {
-                        out.push(entry(k, i as usize));
-                    }
+                    out.extend(
+                        self.weights
+                            .iter()
+                            .enumerate()
+                            .map(|(k, &(_, i))| Entry { pick: pick(k), ..group[i as usize] }),
+                    );
                 }
                 Strategy::Shuffle { seed } => {
+                    let hops = (g.hops != NONE).then_some(g.hops);
                     shuffle_permutation(shuffle_seed(seed, uid, g.tier, hops), m, &mut self.perm);
-                    for (k, &i) in self.perm.iter().enumerate() {
-                        out.push(entry(k, i as usize));
-                    }
+                    out.extend(
+                        self.perm
+                            .iter()
+                            .enumerate()
+                            .map(|(k, &i)| Entry { pick: pick(k), ..group[i as usize] }),
+                    );
                 }
             }
         }
