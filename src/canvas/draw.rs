@@ -55,8 +55,10 @@ pub struct LayerProps {
     pub marks: Shared<Marks>,
     pub overlay: Shared<CanvasOverlay>,
     pub part: Part,
-    /// Draw labels of links and second lines (off when zoomed far out).
+    /// Draw cluster chips (off when zoomed far out).
     pub detail: bool,
+    /// Draw the addresses on links.
+    pub labels: bool,
 }
 
 fn mark_badge(mark: Option<&Rc<Mark>>, x: f64, y: f64, testid: String) -> Html {
@@ -138,7 +140,7 @@ pub fn layer(props: &LayerProps) -> Html {
             LinkEnd::Node { node, address } => (format!("link-{}-{}", scene.nodes[*node].uid, address), Some(address)),
             LinkEnd::Router(r) => (format!("link-{}-{}", scene.routers[*r].name, subnet), None),
         };
-        let label = label.filter(|_| props.detail).map(|text| {
+        let label = label.filter(|_| props.labels).map(|text| {
             let (x, y) = ((a.x * 0.35 + b.x * 0.65) + 4.0, a.y * 0.35 + b.y * 0.65);
             html! { <text class="link-label" x={x.to_string()} y={y.to_string()}>{ text.clone() }</text> }
         });

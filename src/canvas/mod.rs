@@ -21,8 +21,10 @@ use viewport::{Viewport, ViewportAction};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Below this zoom, link labels and chips are left out (they would be unreadable anyway).
+/// Below this zoom, cluster chips are left out (they would be unreadable anyway).
 const DETAIL_ZOOM: f64 = 0.45;
+/// Below this zoom, the addresses on links are left out (fewer texts to paint on large models).
+const LABEL_ZOOM: f64 = 0.9;
 /// A press that moves less than this (screen pixels) is a click.
 const CLICK_SLOP: f64 = 3.0;
 
@@ -56,8 +58,10 @@ impl PartialEq for CanvasProps {
 /// The gesture in progress, from pointer down to pointer up.
 #[derive(Debug, Clone, PartialEq)]
 enum Gesture {
-    /// Dragging empty space (screen coordinates).
-    Pan { sx: f64, sy: f64, start: Viewport, moved: bool },
+    /// Dragging empty space. Client coordinates of the press and the offset so far: while the
+    /// pan lasts, the whole drawing is shifted by a CSS transform (the browser moves the
+    /// composited layer without repainting it); the view is set once, on release.
+    Pan { cx: f64, cy: f64, dx: f64, dy: f64, start: Viewport, moved: bool },
     /// Moving items; `hidden` (the items and their links) is filled once the pointer moved.
     Drag {
         items: Vec<ItemRef>,
@@ -224,6 +228,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 return;
             }
             let (sx, sy) = local_point(&svg, e.client_x(), e.client_y());
+            let (cx, cy) = (f64::from(e.client_x()), f64::from(e.client_y()));
             let w = v.to_world(sx, sy);
             if let Some(el) = svg.cast::<web_sys::Element>() {
                 let _ = el.set_pointer_capture(e.pointer_id());
@@ -237,7 +242,14 @@ pub fn canvas(props: &CanvasProps) -> Html {
             let at = layout::snap(w, snap);
             let on_subnet = || scene.subnet_at(w, tolerance).map(|s| s.prefix.clone());
             if e.button() == 1 {
-                gesture.set(Some(Gesture::Pan { sx, sy, start: v, moved: false }));
+                gesture.set(Some(Gesture::Pan {
+                    cx,
+                    cy,
+                    dx: 0.0,
+                    dy: 0.0,
+                    start: v,
+                    moved: false,
+                }));
                 return;
             }
             match tool {
@@ -291,23 +303,29 @@ pub fn canvas(props: &CanvasProps) -> Html {
                         }));
                     }
                     None if e.shift_key() => gesture.set(Some(Gesture::Box { start: w, now: w })),
-                    None => gesture.set(Some(Gesture::Pan { sx, sy, start: v, moved: false })),
+                    None => gesture.set(Some(Gesture::Pan {
+                        cx,
+                        cy,
+                        dx: 0.0,
+                        dy: 0.0,
+                        start: v,
+                        moved: false,
+                    })),
                 },
             }
         })
     };
     let onpointermove = {
-        let (svg, gesture, scene, vpd) =
-            (svg.clone(), gesture.clone(), scene.clone(), vp.dispatcher());
+        let (svg, gesture, scene) = (svg.clone(), gesture.clone(), scene.clone());
         Callback::from(move |e: PointerEvent| {
             let Some(g) = (*gesture).clone() else { return };
             let (sx, sy) = local_point(&svg, e.client_x(), e.client_y());
             let w = v.to_world(sx, sy);
             let next = match g {
-                Gesture::Pan { sx: x0, sy: y0, start, moved } => {
-                    vpd.dispatch(ViewportAction::Set(start.panned(sx - x0, sy - y0)));
-                    let moved = moved || (sx - x0).abs() + (sy - y0).abs() > CLICK_SLOP;
-                    Gesture::Pan { sx: x0, sy: y0, start, moved }
+                Gesture::Pan { cx, cy, start, moved, .. } => {
+                    let (dx, dy) = (f64::from(e.client_x()) - cx, f64::from(e.client_y()) - cy);
+                    let moved = moved || dx.abs() + dy.abs() > CLICK_SLOP;
+                    Gesture::Pan { cx, cy, dx, dy, start, moved }
                 }
                 Gesture::Drag { items, start, moved, hidden, moving, .. } => {
                     let (dx, dy) = (w.x - start.x, w.y - start.y);
@@ -330,8 +348,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
         })
     };
     let onpointerup = {
-        let (svg, gesture, scene, dispatch) =
-            (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone());
+        let (svg, gesture, scene, dispatch, vpd) =
+            (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone(), vp.dispatcher());
         let snap = props.snap;
         Callback::from(move |e: PointerEvent| {
             let Some(g) = (*gesture).clone() else { return };
@@ -340,7 +358,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
             let w = v.to_world(sx, sy);
             match g {
                 Gesture::Pan { moved: false, .. } => dispatch.emit(Action::Select(Vec::new())),
-                Gesture::Pan { .. } => {}
+                Gesture::Pan { cx, cy, start, .. } => {
+                    let (dx, dy) = (f64::from(e.client_x()) - cx, f64::from(e.client_y()) - cy);
+                    vpd.dispatch(ViewportAction::Set(start.panned(dx, dy)));
+                }
                 Gesture::Drag { items, start, moved: true, .. } if !items.is_empty() => {
                     let (dx, dy) = (w.x - start.x, w.y - start.y);
                     dispatch.emit(Action::Edit(EditAction::Move { items, dx, dy, snap }));
@@ -419,6 +440,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let marks = Shared(props.marks.clone());
     let overlay = Shared(props.overlay.clone());
     let detail = v.zoom >= DETAIL_ZOOM;
+    let labels = v.zoom >= LABEL_ZOOM;
     let zoom = |factor: f64| {
         let (svg, vpd) = (svg.clone(), vp.dispatcher());
         Callback::from(move |_: MouseEvent| {
@@ -442,6 +464,12 @@ pub fn canvas(props: &CanvasProps) -> Html {
         Tool::AddSubnet | Tool::AddRouter | Tool::AddNode => "tool-place",
         Tool::Link => "tool-link",
     };
+    let pan_style = match &g {
+        Some(Gesture::Pan { moved: true, dx, dy, .. }) => {
+            format!("transform: translate({dx}px, {dy}px)")
+        }
+        _ => String::new(),
+    };
     let dragging = matches!(
         &g,
         Some(Gesture::Pan { moved: true, .. }) | Some(Gesture::Drag { moved: true, .. })
@@ -450,7 +478,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     html! {
         <div class="canvas-wrap">
             <svg ref={svg} class={classes!("canvas", tool_class, dragging.then_some("dragging"))} data-testid="canvas"
-                tabindex="0" role="application" aria-label="diagram of the model"
+                tabindex="0" role="application" aria-label="diagram of the model" style={pan_style}
                 data-zoom={format!("{:.3}", v.zoom)}
                 {onpointerdown} {onpointermove} {onpointerup} {onpointercancel}>
                 <defs>
@@ -462,10 +490,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 if grid >= 6.0 { <rect class="grid" width="100%" height="100%" fill="url(#grid)" /> }
                 <g class="world" transform={format!("translate({} {}) scale({})", v.x, v.y, v.zoom)}>
                     <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
-                        overlay={overlay.clone()} part={Part::AllBut(hidden)} {detail} />
+                        overlay={overlay.clone()} part={Part::AllBut(hidden)} {detail} {labels} />
                     if let Some(part) = moving_layer {
                         <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
-                            overlay={overlay.clone()} {part} {detail} />
+                            overlay={overlay.clone()} {part} {detail} {labels} />
                     }
                     { rubber }
                 </g>
