@@ -12,6 +12,7 @@ use clusterplan_engine::bootstrap::{
 };
 use clusterplan_engine::Document;
 use std::collections::BTreeSet;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// What adding `dep` to the node's `extra` dependencies does: accepted (the engine orders the
@@ -173,6 +174,22 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
     let from = use_state(|| Component::Liveness);
     let to = use_state(|| Component::ResourceManager);
     let writes = use_state(|| false);
+    // Keep the current step in view inside the timeline as the user steps.
+    let timeline = use_node_ref();
+    {
+        let timeline = timeline.clone();
+        use_effect_with(props.step, move |step| {
+            let list = timeline.cast::<web_sys::HtmlElement>();
+            let current = list.as_ref().and_then(|l| l.children().item(*step as u32));
+            if let (Some(list), Some(current)) =
+                (list, current.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()))
+            {
+                let target =
+                    current.offset_top() - list.client_height() / 2 + current.client_height() / 2;
+                list.set_scroll_top(target.max(0));
+            }
+        });
+    }
     let node_picker = {
         let on_view = props.on_view.clone();
         let onchange = Callback::from(move |e: Event| {
@@ -375,7 +392,7 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                             <span class={classes!("phase", matches!(now.registry, RegistryState::WriteEnabled).then_some("reached"))}>{ "phase 2 write-enabled" }</span>
                         </span>
                     </div>
-                    <ol class="timeline" start="0">
+                    <ol class="timeline" start="0" ref={timeline}>
                     { for boot.steps.iter().map(|s| {
                         let n = usize::from(s.number);
                         let onclick = props.on_view.reform(move |_| ViewAction::GoToStep(n));

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 /// Height of one row, in CSS pixels (the CSS uses the same number).
 pub const ROW_HEIGHT: f64 = 24.0;
-/// Height of the scrolled area, in CSS pixels.
+/// Height assumed for the scrolled area until it is measured, in CSS pixels.
 pub const VIEWPORT_HEIGHT: f64 = 480.0;
 /// Rows rendered beyond each edge of the viewport, so a fast scroll shows no gap.
 pub const OVERSCAN: usize = 8;
@@ -116,6 +116,20 @@ pub struct MatrixViewProps {
 #[function_component(MatrixView)]
 pub fn matrix_view(props: &MatrixViewProps) -> Html {
     let scroll_top = use_state(|| 0.0f64);
+    // The scrolled area fills what the panel leaves it: measured after each render.
+    let viewport = use_state(|| VIEWPORT_HEIGHT);
+    let scroller = use_node_ref();
+    {
+        let (viewport, scroller) = (viewport.clone(), scroller.clone());
+        use_effect(move || {
+            if let Some(element) = scroller.cast::<web_sys::Element>() {
+                let height = f64::from(element.client_height());
+                if height > 0.0 && (height - *viewport).abs() >= 1.0 {
+                    viewport.set(height);
+                }
+            }
+        });
+    }
     // Ranks and row order change with the plan or the sort, not with scrolling.
     let table =
         use_memo((props.plan.clone(), props.service, props.sort.clone()), |(plan, s, sort)| {
@@ -131,7 +145,7 @@ pub fn matrix_view(props: &MatrixViewProps) -> Html {
         return html! { <p class="empty">{ "No service in the model." }</p> };
     };
     let plan = &props.plan;
-    let window = visible_window(*scroll_top, VIEWPORT_HEIGHT, ROW_HEIGHT, rows.len(), OVERSCAN);
+    let window = visible_window(*scroll_top, *viewport, ROW_HEIGHT, rows.len(), OVERSCAN);
     let onscroll = {
         let scroll_top = scroll_top.clone();
         Callback::from(move |e: Event| {
@@ -167,16 +181,16 @@ pub fn matrix_view(props: &MatrixViewProps) -> Html {
                     { format!("{} clients x {} servers; cell = the rank the client gives the server. Click a column to sort.", rows.len(), service.servers.len()) }
                 </span>
             </div>
-            <div class="matrix-grid matrix-header" style={format!("grid-template-columns:{columns}")}>
-                { header_button(MatrixSortKey::NodeNumber, "node".into(), "sort by node number".into()) }
-                { header_button(MatrixSortKey::NodeName, "name".into(), "sort by name".into()) }
-                { for service.servers.iter().map(|s| {
-                    let node = &plan.nodes[s.node];
-                    header_button(MatrixSortKey::Server(node.uid.clone()), s.number.to_string(),
-                        format!("server {} ({}): sort by the rank clients give it", s.number, node.name))
-                }) }
-            </div>
-            <div class="matrix-scroll" data-testid="matrix-scroll" style={format!("height:{VIEWPORT_HEIGHT}px")} {onscroll}>
+            <div class="matrix-scroll" data-testid="matrix-scroll" ref={scroller} {onscroll}>
+                <div class="matrix-grid matrix-header" style={format!("grid-template-columns:{columns}")}>
+                    { header_button(MatrixSortKey::NodeNumber, "node".into(), "sort by node number".into()) }
+                    { header_button(MatrixSortKey::NodeName, "name".into(), "sort by name".into()) }
+                    { for service.servers.iter().map(|s| {
+                        let node = &plan.nodes[s.node];
+                        header_button(MatrixSortKey::Server(node.uid.clone()), s.number.to_string(),
+                            format!("server {} ({}): sort by the rank clients give it", s.number, node.name))
+                    }) }
+                </div>
                 <div class="matrix-spacer" style={format!("height:{}px", rows.len() as f64 * ROW_HEIGHT)}>
                     <div class="matrix-window" style={format!("transform:translateY({}px)", window.start as f64 * ROW_HEIGHT)}>
                     { for rows[window.clone()].iter().map(|&l| {

@@ -1,30 +1,26 @@
 // Screenshots of the results panels for the docs: `node tests/e2e/screenshots.mjs` (after
 // `trunk build --release`) writes docs/screenshots/*.png. Not a test: the files change with every
 // visual change, and are committed on purpose when they do.
-import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openApp, screenshot, ROOT } from './harness.mjs';
 
 const OUT = join(ROOT, 'docs', 'screenshots');
 await mkdir(OUT, { recursive: true });
-/** Saves a screenshot; with ImageMagick on the PATH, reduced to 256 colours (a third the size). */
-async function shot(page, name) {
-  const file = await screenshot(page, name, join(OUT, `${name}.png`));
-  try {
-    execFileSync('convert', [file, '-colors', '256', `PNG8:${file}`], { stdio: 'ignore' });
-  } catch {
-    // No ImageMagick: keep the full-colour PNG.
-  }
+/** Saves the whole window, or only the results panel (`panel`), as docs/screenshots/NAME.png. */
+async function shot(page, name, panel = false) {
+  const path = join(OUT, `${name}.png`);
+  if (panel) await page.getByTestId('results').screenshot({ path });
+  else await screenshot(page, name, path);
 }
 
-const app = await openApp({ width: 1280, height: 1000 });
+const app = await openApp({ width: 1280, height: 1200 });
 const { page } = app;
-const results = page.getByTestId('results');
-const show = async () => {
-  await results.scrollIntoViewIfNeeded();
-  await page.waitForTimeout(350); // bar transitions
-};
+/** Waits for the bars' transitions, with the panel's body scrolled back to its top. */
+async function settle() {
+  await page.locator('.results-body').evaluate((el) => { el.scrollTop = 0; });
+  await page.waitForTimeout(350);
+}
 try {
   // Node 5 of FIG 24: its ordered lists, explained, and the rank badges on the canvas.
   await page.getByTestId('tab-node').click();
@@ -35,19 +31,19 @@ try {
   // The load view with server 5 failed: its five clients spread over 3, 7 and 9.
   await page.getByTestId('tab-load').click();
   await page.locator('[data-testid="load-bar"][data-server-number="5"]').click();
-  await show();
-  await shot(page, 'load-failure');
+  await settle();
+  await shot(page, 'load-failure', true);
   await page.getByTestId('clear-failed').click();
 
   await page.getByTestId('tab-strategies').click();
-  await show();
-  await shot(page, 'strategies');
+  await settle();
+  await shot(page, 'strategies', true);
 
   await page.getByTestId('tab-bootstrap').click();
   for (let i = 0; i < 5; i++) await page.getByTestId('step-forward').click();
   await page.getByTestId('dep-add').click(); // Liveness -> Resource Manager: refused, a cycle
-  await show();
-  await shot(page, 'bootstrap');
+  await settle();
+  await shot(page, 'bootstrap', true);
 
   // The generated 1,000-node data centre: the virtualised matrix and the diagnostics.
   await page.getByTestId('btn-examples').click();
@@ -57,12 +53,12 @@ try {
   await page.locator('[data-testid="status-bar"]', { hasText: '1000 nodes' }).waitFor({ timeout: 30_000 });
   await page.getByTestId('tab-matrix').click();
   await page.getByTestId('matrix-scroll').evaluate((el) => { el.scrollTop = 24 * 400; });
-  await show();
-  await shot(page, 'matrix-1000');
+  await settle();
+  await shot(page, 'matrix-1000', true);
 
   await page.getByTestId('tab-diagnostics').click();
-  await show();
-  await shot(page, 'diagnostics');
+  await settle();
+  await shot(page, 'diagnostics', true);
   if (app.errors.length) console.error('page errors:', app.errors);
 } finally {
   await app.close();
