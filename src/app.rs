@@ -136,6 +136,11 @@ pub fn app() -> Html {
                         e.shift_key(),
                         e.alt_key(),
                     );
+                    if matches!(command, Some(shortcuts::Command::Nudge(..)))
+                        && !shortcuts::on_page_or_canvas(e)
+                    {
+                        return;
+                    }
                     if let Some(action) = command.and_then(shortcuts::action) {
                         e.prevent_default();
                         d.dispatch(action);

@@ -193,6 +193,22 @@ async fn starts_with_the_example_autosaves_it_and_new_asks_first() {
     // Undo brings the example back.
     click(root, "[data-testid=btn-undo]").await;
     assert_eq!(all(root, "[data-testid=canvas] g.node").len(), 10);
+    // Shift-drag on empty space selects what the box holds: here, everything.
+    let r = one(root, "[data-testid=canvas]").get_bounding_client_rect();
+    fire(root, "pointerdown", (r.left() + 2.0, r.top() + 2.0), true).await;
+    fire(root, "pointermove", (r.left() + r.width() / 2.0, r.top() + r.height() / 2.0), true).await;
+    assert!(exists(root, "[data-testid=box-select]"));
+    fire(root, "pointerup", (r.right() - 2.0, r.bottom() - 2.0), true).await;
+    assert_eq!(all(root, "g.node.selected").len(), 10);
+    assert_eq!(all(root, "g.subnet.selected").len(), 3);
+    // Arrow keys move the selection by grid steps (one undoable edit each).
+    let before = one(root, "[data-testid=node-n5]").get_attribute("transform").unwrap();
+    key("ArrowRight", false, false).await;
+    let after = one(root, "[data-testid=node-n5]").get_attribute("transform").unwrap();
+    assert_ne!(before, after);
+    // Escape clears the selection.
+    key("Escape", false, false).await;
+    assert!(all(root, "g.node.selected").is_empty());
 }
 
 #[wasm_bindgen_test]

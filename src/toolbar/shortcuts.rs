@@ -113,6 +113,19 @@ pub const HELP: &[(&str, &str)] = &[
     ("?", "this help"),
 ];
 
+/// Whether the key went to the page itself or the canvas (arrow keys then move the selection;
+/// elsewhere, in a scrolling panel, they scroll).
+pub fn on_page_or_canvas(e: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return true;
+    };
+    let tag = target.tag_name().to_ascii_lowercase();
+    tag == "body"
+        || tag == "html"
+        || target.closest("[data-testid=canvas]").ok().flatten().is_some()
+}
+
 /// Whether the key went to a text field (then it is the field's, not a shortcut), except
 /// Escape.
 pub fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {

@@ -4,6 +4,7 @@
 // model still intact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { openApp, waitForApp, screenshot } from './harness.mjs';
 
 const id = (testid) => `[data-testid="${testid}"]`;
@@ -148,6 +149,15 @@ test('draw a model from an empty canvas, reload it, and survive broken imports',
       await page.click(id('notice-dismiss'));
     }
     await screenshot(page, 'editor-after-broken-import');
+
+    // Export, then import the exported file: the same model (positions included).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(id('btn-export'))]);
+    assert.equal(download.suggestedFilename(), 'cluster-plan.json');
+    const exported = await readFile(await download.path(), 'utf8');
+    assert.deepEqual(JSON.parse(exported), JSON.parse(before));
+    await page.setInputFiles(id('import-file'), { name: 'cluster-plan.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await page.waitForSelector(`${id('notice')} >> text=imported`);
+    assert.equal(await saved(page), before);
     assert.deepEqual(app.errors, []);
   } finally {
     await app.close();
