@@ -468,6 +468,25 @@ impl<'a> Orderer<'a> {
     }
 
     fn emit(&mut self, t: &Template, uid: &str, number: u32, out: &mut Vec<Entry>) {
+        if self.locals.is_empty() && matches!(self.strategy, Strategy::Rotation) {
+            // Fast path: copy the template's entries (in address order inside each group) in
+            // one go, then rotate each group by r = n mod m and number its picks.
+            let at = out.len();
+            out.extend_from_slice(&t.entries);
+            let list = &mut out[at..];
+            let limit = usize::from(u16::MAX);
+            for g in &t.groups {
+                let (start, m) = (g.start as usize, g.len as usize);
+                let Some(group) = list.get_mut(start..start + m) else { continue };
+                if m > 1 {
+                    group.rotate_left((number % g.len) as usize);
+                    for (k, e) in group.iter_mut().enumerate() {
+                        e.pick = k.min(limit) as u16;
+                    }
+                }
+            }
+            return;
+        }
         let mut li = 0;
         let uid_state = match self.strategy {
             Strategy::Rendezvous => fnv1a64(fnv1a64(FNV_OFFSET, uid.as_bytes()), b"|"),
