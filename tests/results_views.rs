@@ -167,6 +167,17 @@ async fn failing_a_server_moves_its_clients_and_the_bars_follow_the_engine() {
         1
     );
     click(&root, "[data-testid=tab-load]").await;
+    // The single-failure table: its row for server 5 is what the bars show now.
+    let row5: Vec<String> = all(&root, "[data-testid=failure-row][data-failed='5'] td")
+        .iter()
+        .map(|c| c.text_content().unwrap())
+        .collect();
+    let expected: Vec<String> = load.single_failures[2]
+        .iter()
+        .enumerate()
+        .map(|(s, l)| if s == 2 { "×".to_owned() } else { l.to_string() })
+        .collect();
+    assert_eq!(row5[..6], expected[..]);
     // And back up.
     click(&root, "[data-testid=load-bar][data-server-number='5']").await;
     assert_eq!(column("data-now"), load.first_choice);

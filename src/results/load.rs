@@ -152,6 +152,64 @@ pub fn load_model(plan: &Plan, service: usize, failed: &BTreeSet<String>) -> Opt
     })
 }
 
+/// Every single failure of a service at a glance: `rows[f]` is the load of each server (indexed
+/// like the service's servers) when server `f` alone fails, from the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureTable {
+    /// Node numbers of the servers (columns, and rows: the one that fails).
+    pub numbers: Vec<u32>,
+    pub rows: Vec<FailureRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureRow {
+    /// Node number of the server that fails.
+    pub failed: u32,
+    pub uid: String,
+    pub loads: Vec<usize>,
+    /// Clients left unserved.
+    pub unserved: usize,
+    /// Column of the server that gets the most, and how many it gained over first choice.
+    pub peak: Option<(usize, usize)>,
+}
+
+/// The single-failure table of a service, when it has at most `max_servers` servers (a bigger
+/// table would not be read).
+pub fn failure_table(plan: &Plan, service: usize, max_servers: usize) -> Option<FailureTable> {
+    let sp = plan.services.get(service)?;
+    if sp.servers.len() < 2 || sp.servers.len() > max_servers {
+        return None;
+    }
+    let load = &sp.load;
+    let rows = sp
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(f, server)| {
+            let loads = load.single_failures.get(f).cloned().unwrap_or_default();
+            let peak = loads
+                .iter()
+                .enumerate()
+                .filter(|&(s, _)| s != f)
+                .max_by_key(|&(s, l)| (*l, std::cmp::Reverse(s)))
+                .map(|(s, l)| {
+                    (s, l.saturating_sub(load.first_choice.get(s).copied().unwrap_or(0)))
+                });
+            FailureRow {
+                failed: server.number,
+                uid: plan.nodes[server.node].uid.clone(),
+                loads,
+                unserved: load.unserved_after_failure.get(f).copied().unwrap_or(0),
+                peak,
+            }
+        })
+        .collect();
+    Some(FailureTable { numbers: sp.servers.iter().map(|s| s.number).collect(), rows })
+}
+
+/// Servers beyond which the single-failure table is not drawn.
+pub const FAILURE_TABLE_MAX: usize = 24;
+
 /// A ratio as the view shows it: `1.00`, or `n/a`.
 pub fn ratio_text(ratio: Option<f64>) -> String {
     ratio.map_or_else(|| "n/a".to_owned(), |r| format!("{r:.2}"))
@@ -264,6 +322,41 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                     </ul>
                 </div>
             }
+            if let Some(table) = failure_table(&props.plan, props.service, FAILURE_TABLE_MAX) {
+                <div class="failure-table-wrap">
+                    <h3>{ "Every single failure" }</h3>
+                    <p class="hint">{ "Each row: one server fails (click to fail it); each cell: the clients a server then serves. Orange: more than its first choice; the row's peak is outlined." }</p>
+                    <table class="failure-table" data-testid="failure-table">
+                        <thead><tr>
+                            <th>{ "fails ↓ / serves →" }</th>
+                            { for table.numbers.iter().map(|n| html! { <th>{ n }</th> }) }
+                            <th>{ "unserved" }</th>
+                        </tr></thead>
+                        <tbody>
+                        { for table.rows.iter().enumerate().map(|(f, row)| {
+                            let uid = row.uid.clone();
+                            let onclick = props.on_view.reform(move |_| ViewAction::ToggleFailed(uid.clone()));
+                            let active = props.failed.contains(&row.uid);
+                            html! {
+                                <tr class={classes!(active.then_some("active"))} data-testid="failure-row" data-failed={row.failed.to_string()} {onclick}>
+                                    <th>{ format!("server {}", row.failed) }</th>
+                                    { for row.loads.iter().enumerate().map(|(s, l)| {
+                                        let first = model.bars.get(s).map_or(0, |b| b.first);
+                                        let class = classes!(
+                                            (s == f).then_some("down"),
+                                            (s != f && *l > first).then_some("gain"),
+                                            row.peak.is_some_and(|(p, _)| p == s).then_some("peak"),
+                                        );
+                                        html! { <td {class}>{ if s == f { "×".to_owned() } else { l.to_string() } }</td> }
+                                    }) }
+                                    <td class={classes!((row.unserved > 0).then_some("bad"))}>{ row.unserved }</td>
+                                </tr>
+                            }
+                        }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
             <p class="muted small">{ format!("Service {} of cluster {}: {} clients, {} servers.", service.service, service.cluster, model.clients, model.bars.len()) }</p>
         </div>
     }
@@ -371,6 +464,35 @@ mod tests {
         let model = load_model(&plan, s, &all).unwrap();
         assert_eq!((model.servers_up, model.unserved_now, model.balance_now), (0, 10, None));
         assert!(load_model(&plan, 99, &BTreeSet::new()).is_none());
+    }
+
+    #[test]
+    fn the_failure_table_is_the_engines_single_failures_with_each_rows_peak() {
+        let (plan, _) = fig24();
+        let s = service(&plan, "registry");
+        let load = &plan.services[s].load;
+        let table = failure_table(&plan, s, FAILURE_TABLE_MAX).unwrap();
+        assert_eq!(table.numbers, [2, 3, 5, 7, 9, 12]);
+        for (f, row) in table.rows.iter().enumerate() {
+            assert_eq!(row.loads, load.single_failures[f]);
+            assert_eq!(row.unserved, load.unserved_after_failure[f]);
+        }
+        // Server 5 fails: 7 and 9 get 3 each (1 + 2), the first of them is the peak.
+        let row5 = &table.rows[2];
+        assert_eq!((row5.failed, row5.uid.as_str()), (5, "n5"));
+        assert_eq!(row5.peak, Some((3, 2)));
+        // The peak of each column over the rows is the server's worst single failure.
+        for (c, worst) in load.worst_single_failure.iter().enumerate() {
+            let max = table
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(f, _)| *f != c)
+                .map(|(_, r)| r.loads[c])
+                .max();
+            assert_eq!(max, Some(worst.0));
+        }
+        assert_eq!(failure_table(&plan, s, 5), None, "too many servers to draw");
     }
 
     #[test]

@@ -101,6 +101,17 @@ test('node 5 reads FIG 24 off the page, and failures move the load as the CLI sa
     }
     shown = await bars(page);
     assert.ok(shown.every((b) => b.now === b.first && !b.failed));
+
+    // The single-failure table says the same at a glance: each column's largest load over the
+    // rows (one failed server each) is the CLI's worst single failure of that server.
+    const table = await page.$$eval('[data-testid="failure-row"]', (rows) => rows.map((r) =>
+      [...r.querySelectorAll('td')].slice(0, -1).map((td) => td.textContent)));
+    const numbers = shown.map((b) => b.number);
+    assert.equal(table.length, numbers.length);
+    numbers.forEach((number, c) => {
+      const max = Math.max(...table.filter((_, f) => f !== c).map((row) => Number(row[c])));
+      assert.equal(max, cli.get(number).worst, `failure table column of server ${number}`);
+    });
     // No script error (a missing favicon's 404 is the server's business, not the app's).
     assert.deepEqual(app.errors.filter((e) => !/^Failed to load resource/.test(e)), []);
   } finally {
