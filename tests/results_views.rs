@@ -279,6 +279,13 @@ async fn the_bootstrap_steps_through_the_registry_phases_and_refuses_a_cycle() {
 #[wasm_bindgen_test]
 async fn the_strategies_compare_side_by_side_and_a_click_compiles_with_one() {
     let (root, _) = mount(state_with(examples::FIG24.document(), Tab::Strategies, None)).await;
+    // The comparison runs after the tab has painted.
+    for _ in 0..100 {
+        if !all(&root, "[data-testid=strategy-row]").is_empty() {
+            break;
+        }
+        settle().await;
+    }
     let rows: Vec<String> =
         all(&root, "[data-testid=strategy-row]").iter().map(|r| attr(r, "data-strategy")).collect();
     assert_eq!(rows, ["rotation", "spread", "rendezvous", "shuffle"]);

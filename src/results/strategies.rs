@@ -8,6 +8,8 @@ use crate::results::view::ViewAction;
 use crate::results::DocRef;
 use clusterplan_engine::compare::{ServiceReport, StrategyReport};
 use clusterplan_engine::{compare, Strategy};
+use std::rc::Rc;
+use std::time::Duration;
 use yew::prelude::*;
 
 /// Which values are the lowest of the column (the best: every figure here is a cost). `None`
@@ -38,10 +40,33 @@ fn ratio(r: Option<f64>) -> String {
 /// One table per service, one row per strategy; the lowest cost of each column in green.
 #[function_component(StrategiesView)]
 pub fn strategies_view(props: &StrategiesViewProps) -> Html {
-    // The comparison compiles the model four times and replays removals: computed only while
-    // this tab is shown, and again only when the document or the seed changes.
-    let reports =
-        use_memo((props.document.clone(), props.seed), |(doc, seed)| compare(&doc.0, *seed));
+    // The comparison compiles the model four times and replays every server's removal: on a
+    // big model it takes a while. It runs only while this tab is shown, again only when the
+    // document or the seed changes, and after the tab has painted (it says it is comparing).
+    let key = (props.document.clone(), props.seed);
+    let done = use_state(|| None::<((DocRef, u64), Rc<Vec<StrategyReport>>)>);
+    let latest = use_mut_ref(|| key.clone());
+    {
+        let (done, latest) = (done.clone(), latest.clone());
+        use_effect_with(key.clone(), move |key| {
+            *latest.borrow_mut() = key.clone();
+            let key = key.clone();
+            yew::platform::spawn_local(async move {
+                yew::platform::time::sleep(Duration::from_millis(20)).await;
+                if *latest.borrow() != key {
+                    return; // superseded before it started
+                }
+                let reports = compare(&key.0, key.1);
+                if *latest.borrow() == key {
+                    done.set(Some((key, Rc::new(reports))));
+                }
+            });
+        });
+    }
+    let reports: Option<Rc<Vec<StrategyReport>>> =
+        done.as_ref().filter(|(k, _)| *k == key).map(|(_, r)| r.clone());
+    let comparing = reports.is_none();
+    let reports = reports.unwrap_or_default();
     let services = reports.first().map_or(0, |r| r.services.len());
     let on_seed = {
         let seed = props.seed;
@@ -59,7 +84,9 @@ pub fn strategies_view(props: &StrategiesViewProps) -> Html {
                 </span>
                 <label>{ "shuffle seed " }<input data-testid="compare-seed" type="number" min="0" value={props.seed.to_string()} onchange={on_seed} /></label>
             </div>
-            if services == 0 {
+            if comparing {
+                <p class="empty" data-testid="comparing">{ "Comparing the four strategies: the model is compiled under each, and every server's removal is replayed…" }</p>
+            } else if services == 0 {
                 <p class="empty">{ "The model has no service to compare on." }</p>
             }
             { for (0..services).map(|s| {
