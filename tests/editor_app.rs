@@ -21,12 +21,12 @@ async fn settle() {
 
 thread_local! {
     /// The app listens to keys on the whole document: tests take turns (a failed test that
-    /// never released its turn is waited for 5 s at most).
+    /// never released its turn is waited for 30 s at most).
     static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 async fn take_turn() {
-    for _ in 0..250 {
+    for _ in 0..1500 {
         if !BUSY.with(|b| b.replace(true)) {
             return;
         }
@@ -53,6 +53,9 @@ impl Drop for Mounted {
 /// Mounts the app on a fresh element, with local storage holding `saved` (or nothing).
 async fn mount(saved: Option<&str>) -> Mounted {
     take_turn().await;
+    // Let the previous test's app finish unmounting (Yew destroys asynchronously) so its
+    // document listeners are gone.
+    settle().await;
     let storage = gloo::utils::window().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
     if let Some(text) = saved {
@@ -322,6 +325,13 @@ async fn shortcuts_help_gallery_and_diagnostics_next_to_items() {
     let chips = all(root, "[data-testid=node-shared] .chip");
     assert_eq!(chips.len(), 2);
     assert_eq!(all(root, "[data-testid=node-shared] .chip.online").len(), 1);
+    // Selecting a service shows its server nodes on the canvas.
+    click(root, "[data-testid=overview-service-B-registry]").await;
+    let servers: Vec<String> = all(root, "g.node.highlight")
+        .iter()
+        .map(|g| g.get_attribute("data-testid").unwrap())
+        .collect();
+    assert_eq!(servers, ["node-shared", "node-b2"]);
 }
 
 #[wasm_bindgen_test]

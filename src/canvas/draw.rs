@@ -93,6 +93,16 @@ pub fn layer(props: &LayerProps) -> Html {
     };
     let selected: HashSet<&ItemRef> = props.selection.iter().collect();
     let overlay = &props.overlay;
+    // A selected service shows its server nodes; a selected cluster, its member nodes.
+    let picked = |n: &NodeShape| {
+        props.selection.iter().any(|i| match i {
+            ItemRef::Service { cluster, name } => {
+                n.serves.iter().any(|(c, s)| c == cluster && s == name)
+            }
+            ItemRef::Cluster(id) => n.chips.iter().any(|c| &c.cluster == id),
+            _ => false,
+        })
+    };
 
     let subnets = scene.subnets.iter().filter_map(|s| {
         let item = ItemRef::Subnet(s.prefix.clone());
@@ -187,6 +197,7 @@ pub fn layer(props: &LayerProps) -> Html {
                 mark={props.marks.get(&item).cloned()}
                 badge={overlay.badge_text(&n.uid)}
                 on_path={overlay.path_nodes.contains(&n.uid)}
+                highlight={picked(n)}
                 detail={props.detail} />
         })
     });
@@ -210,6 +221,8 @@ pub struct NodeViewProps {
     pub mark: Option<Rc<Mark>>,
     pub badge: Option<String>,
     pub on_path: bool,
+    /// Serves the selected service, or belongs to the selected cluster.
+    pub highlight: bool,
     pub detail: bool,
 }
 
@@ -238,8 +251,12 @@ fn chip_text(chip: &Chip) -> String {
 #[function_component(NodeView)]
 pub fn node_view(props: &NodeViewProps) -> Html {
     let n = &props.shape;
-    let class =
-        classes!("node", props.selected.then_some("selected"), props.on_path.then_some("on-path"));
+    let class = classes!(
+        "node",
+        props.selected.then_some("selected"),
+        props.on_path.then_some("on-path"),
+        props.highlight.then_some("highlight")
+    );
     let title = fit_label(if n.name.is_empty() { &n.uid } else { &n.name }, 19);
     let mut x = 8.0;
     let chips = n.chips.iter().map(|c| {
@@ -267,7 +284,7 @@ pub fn node_view(props: &NodeViewProps) -> Html {
             if props.detail { { for chips } }
             if !n.serves.is_empty() {
                 <text class="node-serves" x={(NODE_W - 6.0).to_string()} y="19" text-anchor="end">
-                    { "S" }<title>{ format!("serves {}", n.serves.join(", ")) }</title>
+                    { "S" }<title>{ format!("serves {}", n.serves.iter().map(|(c, s)| format!("{s} (cluster {c})")).collect::<Vec<_>>().join(", ")) }</title>
                 </text>
             }
             <circle class="port" cx={port.x.to_string()} cy={port.y.to_string()} r="5" />

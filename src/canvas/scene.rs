@@ -35,8 +35,8 @@ pub struct NodeShape {
     pub name: String,
     pub pos: Pt,
     pub chips: Vec<Chip>,
-    /// Names of the services published at one of its addresses.
-    pub serves: Vec<String>,
+    /// The services (cluster id, name) published at one of its addresses.
+    pub serves: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,12 +161,13 @@ impl Scene {
             .enumerate()
             .map(|(i, n)| (n.name.clone(), NETWORK_COLOURS[i % NETWORK_COLOURS.len()]))
             .collect();
-        let mut served: HashMap<&str, Vec<String>> = HashMap::new();
+        let mut served: HashMap<&str, Vec<(String, String)>> = HashMap::new();
         for s in &doc.services {
             for a in &s.addresses {
                 let list = served.entry(a.as_str()).or_default();
-                if !list.contains(&s.name) {
-                    list.push(s.name.clone());
+                let key = (s.cluster.clone(), s.name.clone());
+                if !list.contains(&key) {
+                    list.push(key);
                 }
             }
         }
@@ -206,7 +207,7 @@ impl Scene {
                         });
                     }
                 }
-                let mut serves: Vec<String> = Vec::new();
+                let mut serves: Vec<(String, String)> = Vec::new();
                 for a in &n.addresses {
                     for s in served.get(a.as_str()).into_iter().flatten() {
                         if !serves.contains(s) {
@@ -411,7 +412,7 @@ mod tests {
         let n5 = scene.nodes.iter().find(|n| n.uid == "n5").unwrap();
         assert_eq!(n5.chips[0].registry, Some(0), "node 5 is the primary registry server");
         assert!(n5.chips[0].online);
-        assert_eq!(n5.serves, ["registry"]);
+        assert_eq!(n5.serves, [("A".to_owned(), "registry".to_owned())]);
     }
 
     #[test]
