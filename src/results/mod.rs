@@ -141,7 +141,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
     let no_service = || html! { <p class="empty">{ "The model has no service yet: add one to see lists and load." }</p> };
     let body = match view.tab {
         Tab::Node => {
-            html! { <node::NodeView plan={plan.clone()} selected={selected.clone()} failed={view.failed.clone()} {on_select} /> }
+            html! { <node::NodeView plan={plan.clone()} selected={selected.clone()} failed={view.failed.clone()} document={DocRef(state.document.clone())} {on_select} /> }
         }
         Tab::Load => match service {
             Some(service) => html! {

@@ -2,7 +2,9 @@
 //! numbered, each entry with the engine's explanation (tier and priority, local, hops, group,
 //! the strategy's formula with its numbers). [`node_lists`] is pure; [`NodeView`] renders it.
 
+use crate::results::overlay::{hop_path, HopPath};
 use crate::results::view::ServiceKey;
+use crate::results::DocRef;
 use crate::results::PlanRef;
 use clusterplan_engine::plan::{Explanation, NodeIx, ServerIx};
 use clusterplan_engine::Plan;
@@ -34,6 +36,8 @@ pub struct NodeServiceList {
     pub entries: Vec<NodeEntry>,
     /// No entry can serve the client (with the failed servers down).
     pub unserved: bool,
+    /// The hop path to the first choice (`None`: no address, or unreachable).
+    pub path: Option<HopPath>,
 }
 
 /// The lists of the node with this uid, one per service it is a client of, in plan order, with
@@ -83,6 +87,10 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
                 number: list.number,
                 entries,
                 unserved: serving.is_none(),
+                path: list
+                    .entries
+                    .first()
+                    .and_then(|e| hop_path(plan, node, service.addresses[e.address].subnet)),
             })
         })
         .collect()
@@ -95,8 +103,30 @@ pub struct NodeViewProps {
     pub selected: Option<String>,
     /// Server nodes the user failed (uids).
     pub failed: BTreeSet<String>,
+    /// The document, for router names.
+    pub document: DocRef,
     /// Select a node by uid.
     pub on_select: Callback<String>,
+}
+
+/// `first choice: 10.0.0.0/24 → r1 → 10.0.1.0/24 (1 router)`, or on the node's own subnet.
+pub fn path_text(plan: &Plan, doc: &clusterplan_engine::Document, path: &HopPath) -> String {
+    let subnet = |s: usize| plan.subnets.get(s).map_or("?", |x| x.prefix.as_str()).to_owned();
+    let mut parts = vec![subnet(path.subnets[0])];
+    for (router, next) in path.routers.iter().zip(&path.subnets[1..]) {
+        parts.push(
+            doc.routers.get(*router).map_or_else(|| format!("router {router}"), |r| r.name.clone()),
+        );
+        parts.push(subnet(*next));
+    }
+    match path.routers.len() {
+        0 => format!("path to the first choice: within {}", parts[0]),
+        n => format!(
+            "path to the first choice: {} ({n} router{})",
+            parts.join(" → "),
+            if n == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 fn hops_text(e: &Explanation) -> String {
@@ -161,6 +191,9 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                 <section class="node-list" data-testid="node-list" data-service={list.key.name.clone()} data-cluster={list.key.cluster.clone()}
                     data-addresses={list.entries.iter().map(|e| e.address.clone()).collect::<Vec<_>>().join(",")}>
                     <h3>{ format!("{} ", list.key.name) }<span class="muted">{ format!("cluster {}, as node {}", list.key.cluster, list.number) }</span></h3>
+                    if let Some(path) = &list.path {
+                        <p class="path" data-testid="first-path">{ path_text(plan, &props.document, path) }</p>
+                    }
                     if list.entries.is_empty() {
                         <p class="empty">{ "The service has no address." }</p>
                     } else if list.unserved {
@@ -242,6 +275,15 @@ mod tests {
             second.explanation.formula
         );
         assert_eq!(second.server, Some((9, "server 9".to_owned())));
+        let (_, doc) = fig24();
+        assert_eq!(
+            path_text(&plan, &doc, lists[1].path.as_ref().unwrap()),
+            "path to the first choice: 10.0.0.0/24 → r1 → 10.0.1.0/24 → r2 → 10.0.2.0/24 (2 routers)"
+        );
+        assert_eq!(
+            path_text(&plan, &doc, registry.path.as_ref().unwrap()),
+            "path to the first choice: within 10.0.0.0/24"
+        );
         let web: Vec<&str> = lists[1].entries.iter().map(|e| e.address.as_str()).collect();
         assert_eq!(web, ["10.0.2.20", "10.0.2.12"]);
     }
