@@ -3,6 +3,21 @@
 //! Three stages: [`document`] (serde, the file format) -> [`model`] (validated, ids resolved) ->
 //! [`plan`] (plain data). [`compile`] never fails and never panics: every problem becomes a
 //! [`Diagnostic`] naming its item, and the plan holds everything that can still be computed.
+//!
+//! What the app and the CLI call:
+//! - [`compile`]`(&Document, Strategy) -> Plan`: hops ([`plan::HopTable`], [`Plan::path`]),
+//!   ordered lists ([`plan::ServicePlan::lists`], [`plan::ServicePlan::list_for_node`]), load
+//!   ([`plan::ServiceLoad`], [`plan::ServicePlan::failover`]) and diagnostics.
+//! - [`explain()`]`(&Plan, service, list, entry) -> Option<Explanation>` (also
+//!   [`Plan::explain`]): why an address sits where it does, as data and text.
+//! - [`compare()`]`(&Document, seed) -> Vec<StrategyReport>`: the four strategies side by side.
+//! - [`generate::data_centre`]`(nodes) -> Document`: generated models (benchmark, gallery).
+//! - [`lint::CODES`]: every diagnostic code with its severity and meaning.
+//! - [`bootstrap`]: the component graph and FIG 8 sequence of a node.
+//!
+//! Module map: `model` (validation, longest-prefix subnets), `hops` (BFS), `ordering` (spec §3
+//! lists and §7 strategies), `load` (§4), `lint` (warnings and lints), `explain`, `compare`,
+//! `generate`, with `build` assembling the plan.
 
 pub mod bootstrap;
 mod build;
@@ -20,9 +35,9 @@ pub mod ordering;
 pub mod plan;
 pub mod strategy;
 
+pub use compare::{compare, StrategyReport};
 pub use diagnostics::{Diagnostic, Item, Severity};
 pub use document::Document;
-pub use compare::{compare, StrategyReport};
 pub use explain::{explain, Explanation};
 pub use plan::{FailoverLoad, Plan};
 pub use strategy::Strategy;

@@ -221,7 +221,7 @@ impl Plan {
         self.hops.path(from, to)
     }
 
-    /// The explanation of one list entry (see [`crate::explain`]); `None` for indices out of
+    /// The explanation of one list entry (see [`crate::explain()`]); `None` for indices out of
     /// range.
     pub fn explain(&self, service: usize, list: usize, entry: usize) -> Option<Explanation> {
         crate::explain::explain(self, service, list, entry)
