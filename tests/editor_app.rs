@@ -291,7 +291,23 @@ async fn inspector_edits_commit_on_change_and_names_with_html_stay_text() {
     assert!(label.starts_with("<img src=x"), "{label}");
     assert!(all(root, "img").is_empty() && all(root, "[data-testid=canvas] b").is_empty());
     assert!(saved().contains("<img src=x onerror=alert(1)><b>five</b>"), "autosaved on the edit");
+    // A link is an interface: select it on the canvas and change its address; the services
+    // publishing the address follow.
+    let line = one(root, "[data-testid='link-n5-10.0.0.1']").get_bounding_client_rect();
+    let at = (line.left() + line.width() / 2.0, line.top() + line.height() * 0.3);
+    fire(root, "pointerdown", at, false).await;
+    fire(root, "pointerup", at, false).await;
+    let address: HtmlInputElement =
+        one(root, "[data-testid=insp-interface-address]").dyn_into().unwrap();
+    address.set_value("10.0.0.99");
+    address.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert!(exists(root, "[data-testid='link-n5-10.0.0.99']"));
+    assert!(exists(root, "[data-testid=inspector-interface]"), "the interface stays selected");
+    assert!(saved().contains("\"10.0.0.99\""));
+    assert!(!saved().contains("\"10.0.0.1\""), "the registry service follows the new address");
     // A refused edit says why and keeps the model.
+    press_on(root, &one(root, "[data-testid=node-n5] .node-box"), false).await;
     let uid: HtmlInputElement = one(root, "[data-testid=insp-node-uid]").dyn_into().unwrap();
     uid.set_value("n1");
     uid.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();

@@ -139,9 +139,11 @@ fn item_form(ctx: &Ctx, item: &ItemRef) -> Html {
             .find(|s| &s.cluster == cluster && &s.name == name)
             .map(|s| service_form(ctx, s)),
         ItemRef::Interface { uid, address } => Some(html! {
-            <section>
+            <section data-testid="inspector-interface">
                 <h2>{ "Interface" }</h2>
-                <p>{ format!("Address {address} of node {uid}, on subnet {}.", net::subnet_of(doc, address).unwrap_or("(none)")) }</p>
+                <p>{ format!("Node {uid}, on subnet {}.", net::subnet_of(doc, address).unwrap_or("(none)")) }</p>
+                <TextField label="address" value={address.clone()} testid="insp-interface-address"
+                    on_commit={interface_edit(ctx, doc, uid, address)} />
                 <div class="buttons">
                     <button onclick={ctx.click(Action::Select(vec![ItemRef::Node(uid.clone())]))}>{ "Select the node" }</button>
                     <button class="danger" data-testid="insp-delete" onclick={ctx.click(Action::DeleteSelection)}>{ "Remove the interface" }</button>
@@ -159,6 +161,26 @@ fn item_form(ctx: &Ctx, item: &ItemRef) -> Html {
         }),
     };
     form.unwrap_or_else(|| overview(ctx))
+}
+
+/// Changes an interface's address and keeps the (renamed) interface selected.
+fn interface_edit(ctx: &Ctx, doc: &Document, uid: &str, address: &str) -> Callback<String> {
+    let index = doc
+        .nodes
+        .iter()
+        .find(|n| n.uid == uid)
+        .and_then(|n| n.addresses.iter().position(|a| a == address))
+        .unwrap_or(0);
+    let (d, uid) = (ctx.d.clone(), uid.to_owned());
+    Callback::from(move |v: String| {
+        let address = v.trim().to_owned();
+        d.emit(Action::Edit(EditAction::SetAddress {
+            uid: uid.clone(),
+            index,
+            address: address.clone(),
+        }));
+        d.emit(Action::Select(vec![ItemRef::Interface { uid: uid.clone(), address }]));
+    })
 }
 
 fn item_buttons(ctx: &Ctx, duplicate: bool) -> Html {
