@@ -291,8 +291,16 @@ impl AppState {
                 }
             }
             Action::DuplicateSelection => {
-                if !next.selection.is_empty() {
-                    next.edit(EditAction::Duplicate(next.selection.as_ref().clone()));
+                let items: Vec<ItemRef> =
+                    next.selection.iter().filter(|i| i.is_placed()).cloned().collect();
+                if items.is_empty() {
+                    next.notice = Some(Notice {
+                        error: false,
+                        text: "Duplicate copies nodes, routers and subnets: select some first."
+                            .into(),
+                    });
+                } else {
+                    next.edit(EditAction::Duplicate(items));
                 }
             }
             Action::Nudge(dx, dy) => {
@@ -477,6 +485,13 @@ mod tests {
         let dup = s.apply(Action::DuplicateSelection);
         assert_eq!(dup.document.nodes.len(), 12);
         assert_eq!(dup.selection.len(), 2);
+        let service = s.apply(Action::Select(vec![ItemRef::Service {
+            cluster: "A".into(),
+            name: "registry".into(),
+        }]));
+        let nothing = service.apply(Action::DuplicateSelection);
+        assert_eq!(nothing.document, s.document);
+        assert!(nothing.notice.unwrap().text.contains("nodes, routers and subnets"));
         let before = Layout::read(&s.document).nodes["n5"];
         let nudged = s.apply(Action::Nudge(1, -2));
         let after = Layout::read(&nudged.document).nodes["n5"];
