@@ -9,6 +9,7 @@ use crate::results::ServicePicker;
 use clusterplan_engine::plan::ServicePlan;
 use clusterplan_engine::Plan;
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 use std::ops::Range;
 use yew::prelude::*;
 
@@ -107,6 +108,8 @@ pub struct MatrixViewProps {
     pub sort: MatrixSort,
     /// uid of the selected node (its row is highlighted).
     pub selected: Option<String>,
+    /// Server nodes the user failed (their columns are dimmed).
+    pub failed: BTreeSet<String>,
     pub on_view: Callback<ViewAction>,
     /// Select a node by uid.
     pub on_select: Callback<String>,
@@ -165,12 +168,14 @@ pub fn matrix_view(props: &MatrixViewProps) -> Html {
             ""
         }
     };
-    let header_button = |key: MatrixSortKey, label: String, title: String| {
+    let down: Vec<bool> =
+        service.servers.iter().map(|s| props.failed.contains(&plan.nodes[s.node].uid)).collect();
+    let header_button = |key: MatrixSortKey, label: String, title: String, failed: bool| {
         let text = format!("{label}{}", arrow(&key));
         let sorted = props.sort.key == key;
         let onclick = props.on_view.reform(move |_| ViewAction::SortMatrix(key.clone()));
         html! {
-            <button class={classes!("matrix-head", sorted.then_some("sorted"))} data-testid="matrix-sort" {title} {onclick}>{ text }</button>
+            <button class={classes!("matrix-head", sorted.then_some("sorted"), failed.then_some("failed"))} data-testid="matrix-sort" {title} {onclick}>{ text }</button>
         }
     };
     html! {
@@ -183,12 +188,12 @@ pub fn matrix_view(props: &MatrixViewProps) -> Html {
             </div>
             <div class="matrix-scroll" data-testid="matrix-scroll" ref={scroller} {onscroll}>
                 <div class="matrix-grid matrix-header" style={format!("grid-template-columns:{columns}")}>
-                    { header_button(MatrixSortKey::NodeNumber, "node".into(), "sort by node number".into()) }
-                    { header_button(MatrixSortKey::NodeName, "name".into(), "sort by name".into()) }
-                    { for service.servers.iter().map(|s| {
+                    { header_button(MatrixSortKey::NodeNumber, "node".into(), "sort by node number".into(), false) }
+                    { header_button(MatrixSortKey::NodeName, "name".into(), "sort by name".into(), false) }
+                    { for service.servers.iter().zip(&down).map(|(s, &failed)| {
                         let node = &plan.nodes[s.node];
                         header_button(MatrixSortKey::Server(node.uid.clone()), s.number.to_string(),
-                            format!("server {} ({}): sort by the rank clients give it", s.number, node.name))
+                            format!("server {} ({}): sort by the rank clients give it{}", s.number, node.name, if failed { " (failed)" } else { "" }), failed)
                     }) }
                 </div>
                 <div class="matrix-spacer" style={format!("height:{}px", rows.len() as f64 * ROW_HEIGHT)}>
@@ -205,8 +210,8 @@ pub fn matrix_view(props: &MatrixViewProps) -> Html {
                                 data-testid="matrix-row" data-node-number={list.number.to_string()} {onclick}>
                                 <span class="num">{ list.number }</span>
                                 <span class="name" title={node.name.clone()}>{ node.name.clone() }</span>
-                                { for ranks[l].iter().map(|rank| match rank {
-                                    Some(r) => html! { <span class={classes!("cell", rank_class(*r))}>{ r }</span> },
+                                { for ranks[l].iter().zip(&down).map(|(rank, &failed)| match rank {
+                                    Some(r) => html! { <span class={classes!("cell", rank_class(*r), failed.then_some("failed"))}>{ r }</span> },
                                     None => html! { <span class="cell none">{ "·" }</span> },
                                 }) }
                             </div>

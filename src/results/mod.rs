@@ -151,7 +151,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         },
         Tab::Matrix => match service {
             Some(service) => html! {
-                <matrix::MatrixView plan={plan.clone()} {service} sort={view.matrix_sort.clone()}
+                <matrix::MatrixView plan={plan.clone()} {service} sort={view.matrix_sort.clone()} failed={view.failed.clone()}
                     selected={selected.clone()} on_view={on_view.clone()} {on_select} />
             },
             None => no_service(),
@@ -195,7 +195,15 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                 <StrategyPicker current={view.strategy} seed={view.shuffle_seed} on_view={on_view.clone()} />
             </nav>
             <div class={classes!("results-body", tab_class(view.tab))} role="tabpanel">{ body }</div>
-            <footer class="status-bar" data-testid="status-bar">{ status_text(plan, props.compile_ms) }</footer>
+            <footer class="status-bar">
+                <span data-testid="status-bar">{ status_text(plan, props.compile_ms) }</span>
+                if !view.failed.is_empty() {
+                    <span class="status-failed" data-testid="status-failed">
+                        { format!(" · failed: {}", view.failed.iter().cloned().collect::<Vec<_>>().join(", ")) }
+                        <button class="link" onclick={on_view.reform(|_| ViewAction::ClearFailed)}>{ "bring back up" }</button>
+                    </span>
+                }
+            </footer>
         </section>
     }
 }
