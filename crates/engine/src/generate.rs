@@ -119,7 +119,8 @@ impl DataCentre {
                 // Servers spread over the node numbers, each service shifted a little.
                 let addresses = (0..servers)
                     .map(|i| {
-                        let j = (i * nodes / servers.max(1) + k * 3) % nodes.max(1);
+                        let spread = (i as u64 * nodes as u64 / servers.max(1) as u64) as usize;
+                        let j = (spread + k % nodes.max(1) * 3) % nodes.max(1);
                         if k == 0 {
                             registry_servers.push((j + 1) as u32);
                         }
