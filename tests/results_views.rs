@@ -295,3 +295,27 @@ async fn the_strategies_compare_side_by_side_and_a_click_compiles_with_one() {
     let seed: HtmlInputElement = one(&root, "[data-testid=compare-seed]").dyn_into().unwrap();
     assert_eq!(seed.value(), "0");
 }
+
+#[wasm_bindgen_test]
+async fn every_tab_renders_an_empty_model_and_a_broken_one() {
+    let mut broken = examples::FIG24.document();
+    broken.nodes[1].addresses = vec!["10.0.0.1".into(), "not an address".into()];
+    broken.nodes[2].online = Some("nowhere".into());
+    broken.services[0].addresses.push("192.168.9.9".into());
+    broken.routers[0].subnets.push("10.99.0.0/16".into());
+    for doc in [Document::default(), broken] {
+        let empty = doc.nodes.is_empty();
+        for tab in Tab::ALL {
+            let (root, _) = mount(state_with(doc.clone(), tab, Some("n5"))).await;
+            assert!(one(&root, "[data-testid=status-bar]")
+                .text_content()
+                .unwrap()
+                .starts_with("compiled in"));
+            let body = one(&root, ".results-body").text_content().unwrap();
+            assert!(!body.is_empty(), "{tab:?} shows nothing");
+            if empty && tab != Tab::Diagnostics {
+                assert!(!all(&root, ".empty").is_empty(), "{tab:?} on an empty model: {body}");
+            }
+        }
+    }
+}
