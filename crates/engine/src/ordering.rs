@@ -480,8 +480,14 @@ impl<'a> Orderer<'a> {
                 let Some(group) = list.get_mut(start..start + m) else { continue };
                 if m > 1 {
                     group.rotate_left((number % g.len) as usize);
-                    for (k, e) in group.iter_mut().enumerate() {
-                        e.pick = k.min(limit) as u16;
+                    if m <= limit {
+                        for (k, e) in group.iter_mut().enumerate() {
+                            e.pick = k as u16;
+                        }
+                    } else {
+                        for (k, e) in group.iter_mut().enumerate() {
+                            e.pick = k.min(limit) as u16;
+                        }
                     }
                 }
             }
