@@ -253,7 +253,11 @@ async fn drawing_with_tools_and_gestures() {
     fire(root, "pointerdown", (x, y + 120.0), false).await;
     fire(root, "pointerup", (x, y + 120.0), false).await;
     let port = one(root, "[data-testid=node-n2] .port");
-    drag(root, centre(&port), centre(&bar)).await;
+    fire(root, "pointerdown", centre(&port), false).await;
+    fire(root, "pointermove", centre(&bar), false).await;
+    assert!(exists(root, "[data-testid=link-target]"), "the subnet under the pointer is outlined");
+    fire(root, "pointerup", centre(&bar), false).await;
+    assert!(!exists(root, "[data-testid=link-target]"));
     assert!(exists(root, "[data-testid='link-n2-10.0.0.2']"));
     // Dragging a node moves it (one undoable edit).
     let (x, y) = centre(&one(root, "[data-testid=node-n2] .node-box"));

@@ -424,9 +424,22 @@ pub fn canvas(props: &CanvasProps) -> Html {
         _ => (empty, None),
     };
     let rubber = match &g {
-        Some(Gesture::Link { start, now, .. }) => html! {
-            <line class="rubber-band" x1={start.x.to_string()} y1={start.y.to_string()} x2={now.x.to_string()} y2={now.y.to_string()} />
-        },
+        Some(Gesture::Link { start, now, .. }) => {
+            // The subnet the link would attach to, outlined.
+            let target = scene.subnet_at(*now, 6.0 / v.zoom).map(|s| {
+                let b = s.bar;
+                html! {
+                    <rect class="link-target" data-testid="link-target" x={(b.x - 4.0).to_string()} y={(b.y - 4.0).to_string()}
+                        width={(b.w + 8.0).to_string()} height={(SUBNET_H + 8.0).to_string()} rx="8" />
+                }
+            });
+            html! {
+                <>
+                    { for target }
+                    <line class="rubber-band" x1={start.x.to_string()} y1={start.y.to_string()} x2={now.x.to_string()} y2={now.y.to_string()} />
+                </>
+            }
+        }
         Some(Gesture::Box { start, now }) => {
             let r = Rect::from_corners(*start, *now);
             html! { <rect class="box-select" data-testid="box-select" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} /> }
