@@ -4,8 +4,14 @@
 // model still intact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { openApp, waitForApp, screenshot } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openApp, waitForApp, screenshot, ROOT } from './harness.mjs';
+
+const CLI = join(ROOT, 'target', 'debug', 'clusterplan');
 
 const id = (testid) => `[data-testid="${testid}"]`;
 
@@ -158,6 +164,19 @@ test('draw a model from an empty canvas, reload it, and survive broken imports',
     await page.setInputFiles(id('import-file'), { name: 'cluster-plan.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
     await page.waitForSelector(`${id('notice')} >> text=imported`);
     assert.equal(await saved(page), before);
+
+    // The command-line tool reads the exported file and gives every node the list the page
+    // showed (same engine, natively).
+    assert.ok(existsSync(CLI), `build the CLI first: cargo build -p clusterplan-cli (${CLI})`);
+    const file = join(await mkdtemp(join(tmpdir(), 'clusterplan-')), 'drawn.json');
+    await writeFile(file, exported);
+    const lines = execFileSync(CLI, ['lists', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim().split('\n').map((l) => l.split('\t'));
+    assert.deepEqual(lines, [
+      ['A', 'registry', '1', '10.0.0.1,10.0.1.1'],
+      ['A', 'registry', '2', '10.0.0.1,10.0.1.1'],
+      ['A', 'registry', '3', '10.0.1.1,10.0.0.1'],
+    ]);
     assert.deepEqual(app.errors, []);
   } finally {
     await app.close();
