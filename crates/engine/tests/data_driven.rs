@@ -206,3 +206,29 @@ fn every_diagnostic_code_has_a_fixture() {
         CODES.iter().map(|c| c.0).filter(|code| !all.contains(&format!("[{code}]"))).collect();
     assert!(missing.is_empty(), "no fixture shows {missing:?}");
 }
+
+/// The source's two examples, spelled out (the expected files hold them too).
+#[test]
+fn the_source_examples_hold() {
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(data_dir().join(format!("{name}.json"))).unwrap();
+        compile(&document::read(&text).unwrap(), Strategy::Rotation)
+    };
+    let texts = |plan: &clusterplan_engine::Plan, number: u32| -> Vec<String> {
+        let sp = &plan.services[0];
+        let list = sp.lists.iter().find(|l| l.number == number).unwrap();
+        list.entries.iter().map(|e| sp.addresses[e.address].ip.to_string()).collect()
+    };
+    let fig24 = read("seed_fig24");
+    assert_eq!(
+        texts(&fig24, 5),
+        ["10.0.0.1", "10.0.1.9", "10.0.1.3", "10.0.1.7", "10.0.2.20", "10.0.2.12"]
+    );
+    let fig22 = read("seed_fig22");
+    for list in &fig22.services[0].lists {
+        assert_eq!(texts(&fig22, list.number), ["10.1.0.1", "10.2.0.2", "10.3.0.3"]);
+    }
+    let x = fig24.explain(0, 4, 1).unwrap();
+    assert_eq!((x.node_number, x.group_size, x.pick, x.group_index), (5, 3, 0, 2));
+    assert_eq!(x.formula, "index = ((5 mod 3) + 0) mod 3 = 2");
+}
