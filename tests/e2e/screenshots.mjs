@@ -1,11 +1,13 @@
 // Screenshots of the results panels for the docs: `node tests/e2e/screenshots.mjs` (after
 // `trunk build --release`) writes docs/screenshots/*.png. Not a test: the files change with every
 // visual change, and are committed on purpose when they do.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openApp, screenshot, ROOT } from './harness.mjs';
 
 const OUT = join(ROOT, 'docs', 'screenshots');
+const THREE = join(ROOT, 'crates', 'cli', 'tests', 'fixtures', 'three-servers.json');
+const NODES = JSON.parse(await readFile(THREE, 'utf8')).nodes.length;
 await mkdir(OUT, { recursive: true });
 /** Saves the whole window, or only the results panel (`panel`), as docs/screenshots/NAME.png. */
 async function shot(page, name, panel = false) {
@@ -35,15 +37,28 @@ try {
   await shot(page, 'load-failure', true);
   await page.getByTestId('clear-failed').click();
 
-  await page.getByTestId('tab-strategies').click();
-  await settle();
-  await shot(page, 'strategies', true);
-
   await page.getByTestId('tab-bootstrap').click();
   for (let i = 0; i < 5; i++) await page.getByTestId('step-forward').click();
   await page.getByTestId('dep-add').click(); // Liveness -> Resource Manager: refused, a cycle
   await settle();
   await shot(page, 'bootstrap', true);
+
+  // Three equidistant servers (the CLI's fixture): rotation piles a failed server's clients
+  // onto one neighbour, spread shares them out; the strategies side by side, and rotation's
+  // worst single failure in the load view.
+  await page.getByTestId('import-file').setInputFiles(THREE);
+  const replace = page.getByTestId('confirm-discard');
+  if (await replace.isVisible().catch(() => false)) await replace.click();
+  await page.locator('[data-testid="status-bar"]', { hasText: `${NODES} nodes` }).waitFor({ timeout: 10_000 });
+  await page.getByTestId('tab-strategies').click();
+  await page.locator('[data-testid="strategy-row"]').first().waitFor();
+  await settle();
+  await shot(page, 'strategies', true);
+  await page.getByTestId('tab-load').click();
+  await page.locator('[data-testid="load-bar"]').first().click();
+  await settle();
+  await shot(page, 'load-pileup', true);
+  await page.getByTestId('clear-failed').click();
 
   // The generated 1,000-node data centre: the virtualised matrix and the diagnostics.
   await page.getByTestId('btn-examples').click();
