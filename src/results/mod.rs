@@ -94,6 +94,23 @@ pub fn selected_node(state: &AppState) -> Option<String> {
     state.selected_node.clone()
 }
 
+/// The failed server nodes by display name (uid when it has none), for the status bar.
+pub fn failed_names(plan: &Plan, failed: &std::collections::BTreeSet<String>) -> String {
+    failed
+        .iter()
+        .map(|uid| {
+            plan.nodes
+                .iter()
+                .find(|n| &n.uid == uid)
+                .map(|n| n.name.as_str())
+                .filter(|name| !name.is_empty())
+                .unwrap_or(uid)
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The status bar's text: compile time, size of the model, diagnostics.
 pub fn status_text(plan: &Plan, compile_ms: Option<f64>) -> String {
     let (errors, warnings, lints) = diagnostics::counts(&plan.diagnostics);
@@ -199,7 +216,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                 <span data-testid="status-bar">{ status_text(plan, props.compile_ms) }</span>
                 if !view.failed.is_empty() {
                     <span class="status-failed" data-testid="status-failed">
-                        { format!(" · failed: {}", view.failed.iter().cloned().collect::<Vec<_>>().join(", ")) }
+                        { format!(" · failed: {}", failed_names(plan, &view.failed)) }
                         <button class="link" onclick={on_view.reform(|_| ViewAction::ClearFailed)}>{ "bring back up" }</button>
                     </span>
                 }
@@ -312,5 +329,7 @@ mod tests {
         );
         assert!(text.ends_with("rotation"), "{text}");
         assert!(!status_text(&plan, None).contains("compiled"));
+        let failed = ["n9", "gone"].iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(failed_names(&plan, &failed), "gone, server 9");
     }
 }
