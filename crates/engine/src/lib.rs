@@ -47,5 +47,10 @@ pub fn compile(doc: &Document, strategy: Strategy) -> Plan {
     let (model, diagnostics) = model::Model::build(doc);
     let mut plan = model.into_plan(strategy);
     plan.diagnostics.splice(0..0, diagnostics);
+    // The bootstrap extension field (resource controllers) is checked here too, so `check` and
+    // the app's diagnostics panel report it, not only the bootstrap view.
+    for node in &doc.nodes {
+        plan.diagnostics.extend(bootstrap::resource_controllers(node).1);
+    }
     plan
 }

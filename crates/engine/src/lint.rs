@@ -39,6 +39,7 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("residue-imbalance", Severity::Lint, "under rotation, the node numbers' residues leave a server of an equidistant group idle or doubled"),
     ("subnet-one-server", Severity::Lint, "every client of a subnet picks the same server, on that subnet, first"),
     ("tier-one-first", Severity::Lint, "a priority tier sends every client to the same first address"),
+    ("bad-resource-controllers", Severity::Error, "a node's `resource_controllers` extension field is not a list of distinct, non-empty names; the bad entries are left out"),
 ];
 
 /// What the ordering learnt about a service's lists, for the diagnostics below.
