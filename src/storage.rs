@@ -3,7 +3,6 @@
 
 use clusterplan_engine::document::{self, ReadError};
 use clusterplan_engine::Document;
-use gloo::storage::{LocalStorage, Storage};
 
 /// The storage key of the autosaved model.
 pub const KEY: &str = "clusterplan.document";
@@ -31,14 +30,21 @@ pub fn decode(text: Option<String>) -> Result<Option<Document>, (String, ReadErr
     }
 }
 
+/// The browser's local storage; `None` where the page may not use it (storage disabled).
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
 /// Reads the autosaved model.
 pub fn load() -> Restored {
-    let text = LocalStorage::raw().get_item(KEY).ok().flatten();
+    let text = local_storage().and_then(|s| s.get_item(KEY).ok().flatten());
     match decode(text) {
         Ok(None) => Restored::Nothing,
         Ok(Some(doc)) => Restored::Document(Box::new(doc)),
         Err((text, e)) => {
-            let _ = LocalStorage::raw().set_item(UNREADABLE_KEY, &text);
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(UNREADABLE_KEY, &text);
+            }
             Restored::Unreadable(e)
         }
     }
@@ -47,7 +53,10 @@ pub fn load() -> Restored {
 /// Writes the model; the error says why it could not be saved (a full storage).
 pub fn save(doc: &Document) -> Result<(), String> {
     let text = serde_json::to_string(doc).map_err(|e| e.to_string())?;
-    LocalStorage::raw().set_item(KEY, &text).map_err(|e| {
+    let storage = local_storage().ok_or(
+        "this page may not use local storage: the model is not autosaved, export it to keep it",
+    )?;
+    storage.set_item(KEY, &text).map_err(|e| {
         format!(
             "autosave failed, export the model to keep it: {}",
             e.as_string().unwrap_or_else(|| format!("{e:?}"))
