@@ -269,6 +269,24 @@ async fn drawing_with_tools_and_gestures() {
     assert_eq!(one(root, "[data-testid=node-n2]").get_attribute("transform").unwrap(), before);
     key("Z", true, true).await;
     assert_eq!(one(root, "[data-testid=node-n2]").get_attribute("transform").unwrap(), after);
+    // The handle at the right end of a subnet resizes its bar.
+    let width = |root: &Element| {
+        one(root, "[data-testid='subnet-10.0.0.0/24'] .subnet-bar").get_attribute("width").unwrap()
+    };
+    let before = width(root);
+    let handle = centre(&one(root, "[data-testid='subnet-10.0.0.0/24'] .resize-handle"));
+    drag(root, handle, (handle.0 + 120.0, handle.1)).await;
+    assert!(width(root).parse::<f64>().unwrap() > before.parse::<f64>().unwrap());
+    // Zoom buttons change the view, Fit shows everything again.
+    let zoom = |root: &Element| -> f64 {
+        one(root, "[data-testid=canvas]").get_attribute("data-zoom").unwrap().parse().unwrap()
+    };
+    let fitted = zoom(root);
+    click(root, "[data-testid=zoom-in]").await;
+    assert!(zoom(root) > fitted);
+    click(root, "[data-testid=zoom-fit]").await;
+    click(root, "[data-testid=zoom-out]").await;
+    assert!(zoom(root) < fitted * 1.01);
     // Shift-click adds to the selection; Delete removes both nodes with their links.
     press_on(root, &one(root, "[data-testid=node-n1] .node-box"), false).await;
     press_on(root, &one(root, "[data-testid=node-n2] .node-box"), true).await;
