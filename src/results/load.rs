@@ -70,6 +70,38 @@ pub struct LoadModel {
     pub scale: usize,
 }
 
+/// Where one client stands: its first-choice server and the one serving it now (node numbers;
+/// `None` = unserved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientStatus {
+    pub number: u32,
+    pub first: Option<u32>,
+    pub now: Option<u32>,
+}
+
+/// The status of the client with this uid for service `service`, with the `failed` servers
+/// down (the engine's failover); `None` when it is no client of the service.
+pub fn client_status(
+    plan: &Plan,
+    service: usize,
+    failed: &BTreeSet<String>,
+    uid: &str,
+) -> Option<ClientStatus> {
+    let sp = plan.services.get(service)?;
+    let list = sp.list_index(plan.node_by_uid(uid)?)?;
+    let down: Vec<ServerIx> = (0..sp.servers.len())
+        .filter(|&s| failed.contains(&plan.nodes[sp.servers[s].node].uid))
+        .collect();
+    let number = |s: Option<ServerIx>| s.and_then(|s| sp.servers.get(s)).map(|s| s.number);
+    let first = sp.load.serving.get(list).copied().flatten();
+    let now = if down.is_empty() {
+        first
+    } else {
+        sp.failover(&down).serving.get(list).copied().flatten()
+    };
+    Some(ClientStatus { number: sp.lists[list].number, first: number(first), now: number(now) })
+}
+
 impl LoadModel {
     /// Whether any server is failed.
     pub fn any_failed(&self) -> bool {
@@ -224,6 +256,9 @@ pub struct LoadViewProps {
     pub plan: PlanRef,
     pub service: usize,
     pub failed: BTreeSet<String>,
+    /// uid of the selected node: its first choice and current server are pointed out.
+    #[prop_or_default]
+    pub selected: Option<String>,
     pub on_view: Callback<ViewAction>,
 }
 
@@ -236,6 +271,10 @@ pub fn load_view(props: &LoadViewProps) -> Html {
     let service = &props.plan.services[model.service];
     let clear = props.on_view.reform(|_| ViewAction::ClearFailed);
     let ideal = model.ideal_now;
+    let status = props
+        .selected
+        .as_deref()
+        .and_then(|uid| client_status(&props.plan, props.service, &props.failed, uid));
     html! {
         <div class="load-view" data-testid="load-view">
             <div class="view-head">
@@ -256,6 +295,17 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                 }
                 { stat("unserved", if model.any_failed() { format!("{} (was {})", model.unserved_now, model.unserved_first) } else { model.unserved_first.to_string() }, "load-unserved", "clients with no reachable server up") }
             </div>
+            if let Some(status) = &status {
+                <p class="client-status" data-testid="client-status">
+                    { format!("Selected node {}: ", status.number) }
+                    { match (status.first, status.now) {
+                        (Some(f), Some(n)) if f == n => format!("served by server {n}, its first choice."),
+                        (Some(f), Some(n)) => format!("first choice server {f} is down; now served by server {n}."),
+                        (Some(f), None) => format!("first choice server {f} is down and no other server is up: unserved."),
+                        (None, _) => "no server can serve it: unserved.".to_owned(),
+                    } }
+                </p>
+            }
             <div class="bars" role="list">
                 { for model.bars.iter().map(|bar| {
                     let uid = bar.uid.clone();
@@ -267,7 +317,7 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                         bar.worst_when.map_or(String::new(), |w| format!(" (server {w})"))
                     );
                     html! {
-                        <button role="listitem" class={classes!("bar-row", bar.failed.then_some("failed"), (delta > 0).then_some("gained"))}
+                        <button role="listitem" class={classes!("bar-row", bar.failed.then_some("failed"), (delta > 0).then_some("gained"), status.as_ref().is_some_and(|st| st.now == Some(bar.number)).then_some("serves-selected"))}
                             data-testid="load-bar" data-server-number={bar.number.to_string()} data-uid={bar.uid.clone()}
                             data-first={bar.first.to_string()} data-now={bar.now.to_string()} data-worst={bar.worst.to_string()}
                             data-failed={bar.failed.to_string()} aria-pressed={bar.failed.to_string()} {title} {onclick}>
@@ -493,6 +543,25 @@ mod tests {
             assert_eq!(max, Some(worst.0));
         }
         assert_eq!(failure_table(&plan, s, 5), None, "too many servers to draw");
+    }
+
+    #[test]
+    fn a_clients_status_follows_the_failures() {
+        let (plan, _) = fig24();
+        let s = service(&plan, "registry");
+        let none = BTreeSet::new();
+        assert_eq!(
+            client_status(&plan, s, &none, "n1"),
+            Some(ClientStatus { number: 1, first: Some(5), now: Some(5) })
+        );
+        // Node 1 (1 mod 3 = 1) falls to the second of 3, 7, 9: server 7.
+        assert_eq!(
+            client_status(&plan, s, &failed(&["n5"]), "n1"),
+            Some(ClientStatus { number: 1, first: Some(5), now: Some(7) })
+        );
+        let all = failed(&["n2", "n3", "n5", "n7", "n9", "n12"]);
+        assert_eq!(client_status(&plan, s, &all, "n1").unwrap().now, None);
+        assert_eq!(client_status(&plan, s, &none, "nobody"), None);
     }
 
     #[test]

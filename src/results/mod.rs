@@ -162,7 +162,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         }
         Tab::Load => match service {
             Some(service) => html! {
-                <load::LoadView plan={plan.clone()} {service} failed={view.failed.clone()} on_view={on_view.clone()} />
+                <load::LoadView plan={plan.clone()} {service} failed={view.failed.clone()} selected={selected.clone()} on_view={on_view.clone()} />
             },
             None => no_service(),
         },

@@ -64,6 +64,7 @@ test('node 5 reads FIG 24 off the page, and failures move the load as the CLI sa
       assert.equal(b.first, cli.get(b.number).first, `first choice of server ${b.number}`);
       assert.equal(b.now, b.first);
     }
+    assert.equal(await page.getByTestId('client-status').textContent(), 'Selected node 5: served by server 5, its first choice.');
     const clients = Number(await page.getByTestId('load-clients').textContent());
     assert.equal(clients, 10);
 
@@ -91,6 +92,9 @@ test('node 5 reads FIG 24 off the page, and failures move the load as the CLI sa
         }
       }
       if (failed === 5) {
+        // Node 5, still selected, falls to the next address of its list: 10.0.1.9, server 9.
+        assert.equal(await page.getByTestId('client-status').textContent(),
+          'Selected node 5: first choice server 5 is down; now served by server 9.');
         await screenshot(app.page, 'results-load-failure');
       }
       await bar.click(); // back up
