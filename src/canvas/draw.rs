@@ -257,7 +257,9 @@ pub fn node_view(props: &NodeViewProps) -> Html {
         props.on_path.then_some("on-path"),
         props.highlight.then_some("highlight")
     );
-    let title = fit_label(if n.name.is_empty() { &n.uid } else { &n.name }, 19);
+    // Room for the name: less when the "S" (serves) mark sits at the right.
+    let room = if n.serves.is_empty() { 19 } else { 16 };
+    let title = fit_label(if n.name.is_empty() { &n.uid } else { &n.name }, room);
     let mut x = 8.0;
     let chips = n.chips.iter().map(|c| {
         let text = chip_text(c);
