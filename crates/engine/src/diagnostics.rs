@@ -19,14 +19,30 @@ pub enum Severity {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Item {
     Document,
-    Cluster { id: String },
-    Network { name: String },
-    Subnet { prefix: String },
-    Router { name: String },
-    Node { uid: String },
+    Cluster {
+        id: String,
+    },
+    Network {
+        name: String,
+    },
+    Subnet {
+        prefix: String,
+    },
+    Router {
+        name: String,
+    },
+    Node {
+        uid: String,
+    },
     /// An address, and the node owning it when there is one.
-    Address { address: String, node: Option<String> },
-    Service { cluster: String, name: String },
+    Address {
+        address: String,
+        node: Option<String>,
+    },
+    Service {
+        cluster: String,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,7 +74,9 @@ impl fmt::Display for Item {
             Item::Subnet { prefix } => write!(f, "subnet {prefix}"),
             Item::Router { name } => write!(f, "router {name}"),
             Item::Node { uid } => write!(f, "node {uid}"),
-            Item::Address { address, node: Some(uid) } => write!(f, "address {address} (node {uid})"),
+            Item::Address { address, node: Some(uid) } => {
+                write!(f, "address {address} (node {uid})")
+            }
             Item::Address { address, node: None } => write!(f, "address {address}"),
             Item::Service { cluster, name } => write!(f, "service {name} of cluster {cluster}"),
         }
