@@ -429,6 +429,7 @@ mod tests {
             ("[1, 2]", "not a cluster-planner/1 document"),
             (r#"{"format": "cluster-planner/9"}"#, "unsupported format"),
             (r#"{"nodes": 3}"#, "not a cluster-planner/1 document"),
+            (r#"{"name": "clusterplan-tooling", "private": true}"#, "none of the fields"),
         ] {
             let after = s.apply(Action::Import(text.into()));
             assert_eq!(after.document, before, "{text}");
@@ -441,7 +442,7 @@ mod tests {
         );
         let after = s.apply(Action::Import(big));
         assert_eq!(after.document, before);
-        assert!(after.notice.unwrap().text.contains("bytes"));
+        assert!(after.notice.unwrap().text.contains("MB"));
     }
 
     #[test]

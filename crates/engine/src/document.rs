@@ -127,7 +127,7 @@ pub struct Service {
 /// Why a text could not be read as a document at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("the document is {size} bytes, more than the {limit} bytes allowed")]
+    #[error("the document is {}, more than the {} allowed", megabytes(*size), megabytes(*limit))]
     TooLarge { size: usize, limit: usize },
     #[error("not JSON: {0}")]
     NotJson(serde_json::Error),
@@ -137,18 +137,35 @@ pub enum ReadError {
     WrongFormat { found: String },
 }
 
+/// `17.0 MB`: a byte count for people (1 MB = 2^20 bytes, as the limit is set).
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// The top-level keys of a document; one of them, or `format`, must be present.
+const DOCUMENT_KEYS: [&str; 7] =
+    ["format", "clusters", "networks", "subnets", "routers", "nodes", "services"];
+
 /// Largest document [`read`] accepts (the 1,000-node example is well under 1 MB).
 pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 
-/// Reads a document from JSON text. Fails only when the text is not a document at all; a
-/// document that breaks the model's rules still reads (see [`crate::compile`]).
+/// Reads a document from JSON text. Fails only when the text is not a document at all (too large,
+/// not JSON, not an object, an object with none of the document's fields, a `format` other than
+/// [`FORMAT`]); a document that breaks the model's rules still reads (see [`crate::compile`]).
 pub fn read(text: &str) -> Result<Document, ReadError> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(ReadError::TooLarge { size: text.len(), limit: MAX_DOCUMENT_BYTES });
     }
     let value: Value = serde_json::from_str(text).map_err(ReadError::NotJson)?;
-    if !value.is_object() {
+    let Some(object) = value.as_object() else {
         return Err(ReadError::NotTheFormat("the top level must be a JSON object".into()));
+    };
+    // Any JSON object would read as an empty model (every list may be missing): an object with
+    // none of the document's keys is some other file, and reading it would lose the user's model.
+    if !DOCUMENT_KEYS.iter().any(|key| object.contains_key(*key)) {
+        return Err(ReadError::NotTheFormat(
+            "it has none of the fields \"format\", \"clusters\", \"nodes\", \"subnets\", \"networks\", \"routers\", \"services\"".into(),
+        ));
     }
     if let Some(format) = value.get("format") {
         match format.as_str() {
@@ -163,4 +180,38 @@ pub fn read(text: &str) -> Result<Document, ReadError> {
 /// Writes a document as pretty JSON (the form the app exports and reviews diff).
 pub fn write(doc: &Document) -> String {
     serde_json::to_string_pretty(doc).expect("a Document always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_object_with_none_of_the_documents_fields_is_not_a_document() {
+        let err = read(r#"{"name": "some-package", "version": "1.0.0"}"#).unwrap_err();
+        assert!(matches!(err, ReadError::NotTheFormat(_)), "{err}");
+        assert!(err.to_string().contains("none of the fields"), "{err}");
+    }
+
+    #[test]
+    fn a_document_without_format_but_with_its_fields_reads() {
+        let doc = read(r#"{"clusters": [{"id": "A"}]}"#).unwrap();
+        assert_eq!(doc.clusters[0].id, "A");
+        assert_eq!(doc.format, FORMAT);
+    }
+
+    #[test]
+    fn too_large_says_how_large_in_megabytes() {
+        let err = ReadError::TooLarge { size: 17_825_793, limit: MAX_DOCUMENT_BYTES };
+        assert_eq!(err.to_string(), "the document is 17.0 MB, more than the 16.0 MB allowed");
+    }
+
+    #[test]
+    fn the_wrong_format_is_named() {
+        let err = read(r#"{"format": "cluster-planner/2"}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unsupported format \"cluster-planner/2\": this planner reads \"cluster-planner/1\""
+        );
+    }
 }
