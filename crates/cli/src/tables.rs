@@ -89,42 +89,44 @@ pub fn load_lines(plan: &Plan) -> Vec<LoadLine> {
 }
 
 pub fn lists(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<()> {
-    let lines = list_lines(plan);
-    if json {
-        serde_json::to_writer_pretty(&mut *out, &lines)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    for l in &lines {
-        writeln!(
-            out,
+    table(&list_lines(plan), json, out, |l| {
+        format!(
             "{}\t{}\t{}\t{}",
             field(&l.cluster),
             field(&l.service),
             l.node,
             l.addresses.join(",")
-        )?;
-    }
-    Ok(())
+        )
+    })
 }
 
 pub fn load(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<()> {
-    let lines = load_lines(plan);
-    if json {
-        serde_json::to_writer_pretty(&mut *out, &lines)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    for l in &lines {
-        writeln!(
-            out,
+    table(&load_lines(plan), json, out, |l| {
+        format!(
             "{}\t{}\t{}\t{}\t{}",
             field(&l.cluster),
             field(&l.service),
             l.node,
             l.first_choice,
             l.worst_single_failure
-        )?;
+        )
+    })
+}
+
+/// Writes `lines` as one JSON array, or one text line each (`row` makes the line).
+fn table<T: Serialize>(
+    lines: &[T],
+    json: bool,
+    out: &mut dyn Write,
+    row: impl Fn(&T) -> String,
+) -> Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, lines)?;
+        writeln!(out)?;
+    } else {
+        for line in lines {
+            writeln!(out, "{}", row(line))?;
+        }
     }
     Ok(())
 }
