@@ -6,7 +6,7 @@ use crate::lint::ServiceFacts;
 use crate::model::{Model, ServiceM};
 use crate::ordering::{tiers, OrderStats, Orderer};
 use crate::plan::{
-    ClientList, NodeInfo, NodeIx, Plan, Server, ServiceAddress, ServicePlan, SubnetInfo,
+    ClientList, NodeInfo, NodeIx, Plan, Server, ServerIx, ServiceAddress, ServicePlan, SubnetInfo,
 };
 use crate::strategy::Strategy;
 
@@ -42,17 +42,40 @@ pub(crate) fn clients(nodes: &[NodeInfo], cluster: &str) -> Vec<(NodeIx, u32)> {
     clients
 }
 
-/// Orders every client's list with the given addresses.
-pub(crate) fn lists(
+/// Orders every client's list with the given addresses, also reading each list's first-choice
+/// server and fallback (for the load) as it is written, while it is still in cache.
+fn lists_and_choices(
     hops: &HopTable,
     nodes: &[NodeInfo],
     addresses: &[ServiceAddress],
+    servers: usize,
     clients: &[(NodeIx, u32)],
     strategy: Strategy,
-) -> (Vec<ClientList>, OrderStats) {
+) -> Ordered {
     let mut orderer = Orderer::new(hops, nodes, addresses, strategy);
-    let lists = clients.iter().map(|&(node, number)| orderer.list(node, number)).collect();
-    (lists, orderer.stats())
+    orderer.reserve_for(clients);
+    let mut serving = Vec::with_capacity(clients.len());
+    let mut fallback = Vec::with_capacity(clients.len());
+    let lists = clients
+        .iter()
+        .map(|&(node, number)| {
+            let list = orderer.list(node, number);
+            let (first, next) = crate::load::first_and_fallback(addresses, servers, &list.entries);
+            serving.push(first);
+            fallback.push(next);
+            list
+        })
+        .collect();
+    Ordered { lists, stats: orderer.stats(), serving, fallback }
+}
+
+/// The lists of a service with what was read off them while they were written.
+struct Ordered {
+    lists: Vec<ClientList>,
+    stats: OrderStats,
+    /// Per list: the first-choice server and the fallback (see [`crate::load::compute`]).
+    serving: Vec<Option<ServerIx>>,
+    fallback: Vec<Option<ServerIx>>,
 }
 
 /// Orders every client's list into one reused buffer and hands it to `each` (no list is kept):
@@ -66,6 +89,7 @@ pub(crate) fn lists_with(
     mut each: impl FnMut(usize, &[crate::plan::Entry]),
 ) {
     let mut orderer = Orderer::new(hops, nodes, addresses, strategy);
+    orderer.reserve_for(clients);
     let mut buffer = Vec::with_capacity(addresses.len());
     for (i, &(node, number)) in clients.iter().enumerate() {
         orderer.order_into(node, number, &mut buffer);
@@ -122,8 +146,9 @@ fn service_plan(
         })
         .collect();
     let clients = if s.cluster_ix.is_some() { clients(nodes, &s.cluster) } else { Vec::new() };
-    let (lists, stats) = lists(hops, nodes, &addresses, &clients, strategy);
-    let load = crate::load::compute(&addresses, servers.len(), &lists);
+    let Ordered { lists, stats, serving, fallback } =
+        lists_and_choices(hops, nodes, &addresses, servers.len(), &clients, strategy);
+    let load = crate::load::compute(servers.len(), serving, fallback);
     let (tiers, _) = tiers(&addresses);
     let unreachable = stats.unreachable.iter().map(|u| u.0).collect();
     let plan = ServicePlan {

@@ -28,24 +28,35 @@ pub(crate) fn first_up(
     list.entries.iter().filter_map(|e| server_of(addresses, e)).find(|&s| !down(s))
 }
 
-/// Computes a service's load from its lists.
-pub(crate) fn compute(
+/// The first-choice server of a list and its fallback (the first server after it that can
+/// serve the list), both `None` when out of `0..servers`. Called on each list as it is
+/// written, while it is still in cache.
+#[inline]
+pub(crate) fn first_and_fallback(
     addresses: &[ServiceAddress],
     servers: usize,
-    lists: &[ClientList],
+    entries: &[Entry],
+) -> (Option<ServerIx>, Option<ServerIx>) {
+    let mut servers_iter = entries.iter().filter_map(|e| server_of(addresses, e));
+    let first = servers_iter.next().filter(|&s| s < servers);
+    let next = first.and_then(|f| servers_iter.find(|&s| s != f)).filter(|&s| s < servers);
+    (first, next)
+}
+
+/// Computes a service's load from each list's first choice and fallback (see
+/// [`first_and_fallback`]).
+pub(crate) fn compute(
+    servers: usize,
+    serving: Vec<Option<ServerIx>>,
+    fallback: Vec<Option<ServerIx>>,
 ) -> ServiceLoad {
-    let clients = lists.len();
+    let clients = serving.len();
     let mut first_choice = vec![0usize; servers];
-    let mut serving = Vec::with_capacity(clients);
-    let mut fallback = Vec::with_capacity(clients);
     let mut unserved = 0;
     // moved[f][s]: clients of f that fall to s; lost[f]: clients of f with no fallback.
     let mut moved = vec![0usize; servers * servers];
     let mut lost = vec![0usize; servers];
-    for list in lists {
-        let mut servers_iter = list.entries.iter().filter_map(|e| server_of(addresses, e));
-        let first = servers_iter.next().filter(|&s| s < servers);
-        let next = first.and_then(|f| servers_iter.find(|&s| s != f)).filter(|&s| s < servers);
+    for (&first, &next) in serving.iter().zip(&fallback) {
         match first {
             None => unserved += 1,
             Some(f) => {
@@ -56,8 +67,6 @@ pub(crate) fn compute(
                 }
             }
         }
-        serving.push(first);
-        fallback.push(next);
     }
     let mut single_failures = Vec::with_capacity(servers);
     let mut unserved_after_failure = Vec::with_capacity(servers);

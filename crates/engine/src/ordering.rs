@@ -81,23 +81,31 @@ pub fn rotation_index(n: u64, m: u64, k: u64) -> u64 {
 /// A run of equidistant addresses of one tier inside a template's order.
 #[derive(Debug, Clone, Copy)]
 struct Group {
+    /// First entry of the group, relative to the template's first entry.
     start: u32,
     len: u32,
     tier: u16,
     hops: u32,
 }
 
-#[derive(Debug, Default)]
+/// The grouping of a list for one set of client subnets. Its entries, groups and first-pick
+/// counters live in the orderer's shared arenas (one allocation each, not three per template).
+#[derive(Debug, Default, Clone, Copy)]
 struct Template {
-    /// One entry per address, sorted by (tier, hops, address), with its tier, hops, group size
-    /// and group index (the pick is set per client).
-    entries: Vec<Entry>,
-    groups: Vec<Group>,
+    /// `arena[entries..entries + len]`: one entry per address, sorted by (tier, hops,
+    /// address), with its tier, hops, group size and group index (the pick is set per client).
+    entries: usize,
+    len: usize,
+    /// `group_arena[groups..groups + n_groups]`, in list order; they tile the entries.
+    groups: usize,
+    n_groups: usize,
     /// Clients ordered with this template, and the first of them.
     clients: usize,
     first_client: Option<NodeIx>,
-    /// First picks (k = 0) per group index of the first group, when it has m >= 2.
-    first_counts: Vec<usize>,
+    /// `count_arena[counts..counts + n_counts]`: first picks (k = 0) per group index of the
+    /// first group, when it has m >= 2 (else `n_counts` = 0).
+    counts: usize,
+    n_counts: usize,
 }
 
 /// What the lists of one service say in aggregate, gathered while ordering them (for the
@@ -134,6 +142,10 @@ pub(crate) fn tiers(addresses: &[ServiceAddress]) -> (Vec<Option<i64>>, Vec<u16>
     (tiers, tier_of)
 }
 
+/// An entry of a template before its client's picks: placeholder for `Vec::resize`.
+const BLANK: Entry =
+    Entry { address: 0, tier: 0, local: false, hops: None, group_size: 0, group_index: 0, pick: 0 };
+
 /// Orders the lists of one service's clients.
 pub(crate) struct Orderer<'a> {
     hops: &'a HopTable,
@@ -141,12 +153,10 @@ pub(crate) struct Orderer<'a> {
     addresses: &'a [ServiceAddress],
     strategy: Strategy,
     tier_of: Vec<u16>,
-    /// Address indices sorted by (tier, address).
-    base: Vec<u32>,
-    /// Position of each address in `base`.
+    /// Position of each address in (tier, address) order.
     rank: Vec<u32>,
-    /// For each address of `base` (same order): (address, tier, subnet, start of its subnet's
-    /// hop row or `usize::MAX`).
+    /// For each address in (tier, address) order: (address, tier, subnet, start of its
+    /// subnet's hop row or `usize::MAX`).
     base_info: Vec<(u32, u16, SubnetIx, usize)>,
     /// The client's subnets with their routed index.
     routed_subs: Vec<(SubnetIx, u32)>,
@@ -158,13 +168,19 @@ pub(crate) struct Orderer<'a> {
     /// Subnet set -> template, for clients on several.
     multi: FxMap<Vec<SubnetIx>, u32>,
     templates: Vec<Template>,
-    own: Template,
+    /// Storage of every template's entries, groups and first-pick counters. A client's own
+    /// template (it owns some of the service's addresses) is built at the end and dropped
+    /// right after its list.
+    arena: Vec<Entry>,
+    group_arena: Vec<Group>,
+    count_arena: Vec<usize>,
     /// First picks and unreachable counts of clients with their own template.
     own_first: FxMap<Vec<u32>, Vec<usize>>,
     own_unreachable: Vec<(usize, Option<NodeIx>)>,
-    keyed: Vec<(u64, u32)>,
-    counts: Vec<u32>,
-    sorted: Vec<(u64, u32)>,
+    /// (tier, hops, address) of the addresses being grouped, in (tier, address) order.
+    keyed: Vec<(u16, u32, u32)>,
+    /// Per hop bucket of a tier: (size, start, next free slot).
+    buckets: Vec<(u32, u32, u32)>,
     subs: Vec<SubnetIx>,
     locals: Vec<u32>,
     perm: Vec<u32>,
@@ -207,7 +223,6 @@ impl<'a> Orderer<'a> {
             addresses,
             strategy,
             tier_of,
-            base,
             rank,
             base_info,
             routed_subs: Vec::new(),
@@ -216,17 +231,44 @@ impl<'a> Orderer<'a> {
             single: vec![0; hops.size],
             multi: FxMap::default(),
             templates: Vec::new(),
-            own: Template::default(),
+            arena: Vec::new(),
+            group_arena: Vec::new(),
+            count_arena: Vec::new(),
             own_first: FxMap::default(),
             own_unreachable: vec![(0, None); addresses.len()],
-            keyed: Vec::new(),
-            counts: Vec::new(),
-            sorted: Vec::new(),
+            keyed: Vec::with_capacity(addresses.len()),
+            buckets: Vec::new(),
             subs: Vec::new(),
             locals: Vec::new(),
             perm: Vec::new(),
             weights: Vec::new(),
         }
+    }
+
+    /// Reserves the template arenas for these clients at once: at most one template per
+    /// distinct subnet of single-homed clients, one per multi-homed client, and one own
+    /// template at a time (growing the arenas by doubling would copy them, megabytes each).
+    pub(crate) fn reserve_for(&mut self, clients: &[(NodeIx, u32)]) {
+        let mut seen = vec![false; self.hops.size];
+        let mut templates = 1usize;
+        for &(node, _) in clients {
+            let Some(info) = self.nodes.get(node) else { continue };
+            match info.addresses.as_slice() {
+                [] => {}
+                [a] if a.subnet < seen.len() => {
+                    if !seen[a.subnet] {
+                        seen[a.subnet] = true;
+                        templates += 1;
+                    }
+                }
+                _ => templates += 1,
+            }
+        }
+        let n = self.addresses.len();
+        self.templates.reserve_exact(templates);
+        self.arena.reserve_exact(templates * n);
+        self.group_arena.reserve(templates * n.min(16));
+        self.count_arena.reserve(templates * n.min(16));
     }
 
     /// The list of one client (node `node`, node number `number`).
@@ -264,8 +306,7 @@ impl<'a> Orderer<'a> {
             match found {
                 Some(t) => Some(t as usize),
                 None => {
-                    let mut t = Template::default();
-                    self.fill_template(&mut t);
+                    let t = self.fill_template();
                     let ix = self.templates.len();
                     self.templates.push(t);
                     if self.subs.len() == 1 && self.subs[0] < self.single.len() {
@@ -277,18 +318,33 @@ impl<'a> Orderer<'a> {
                 }
             }
         } else {
-            let mut t = std::mem::take(&mut self.own);
-            self.fill_template(&mut t);
-            self.own = t;
-            let rank = &self.rank;
-            self.locals.sort_unstable_by_key(|&a| rank[a as usize]);
             None
         };
         let mut template = match template_ix {
-            Some(ix) => std::mem::take(&mut self.templates[ix]),
-            None => std::mem::take(&mut self.own),
+            Some(ix) => self.templates[ix],
+            None => {
+                let rank = &self.rank;
+                self.locals.sort_unstable_by_key(|&a| rank[a as usize]);
+                self.fill_template()
+            }
         };
-        self.emit(&template, &info.uid, number, out);
+        let entries = &self.arena[template.entries..template.entries + template.len];
+        let groups = &self.group_arena[template.groups..template.groups + template.n_groups];
+        if self.locals.is_empty() && matches!(self.strategy, Strategy::Rotation) {
+            emit_rotation(entries, groups, number, out);
+        } else {
+            let arena = std::mem::take(&mut self.arena);
+            let group_arena = std::mem::take(&mut self.group_arena);
+            self.emit(
+                &arena[template.entries..template.entries + template.len],
+                &group_arena[template.groups..template.groups + template.n_groups],
+                &info.uid,
+                number,
+                out,
+            );
+            self.arena = arena;
+            self.group_arena = group_arena;
+        }
         // Aggregates: a cached template counts its clients; an own template is counted now.
         template.clients += 1;
         template.first_client.get_or_insert(node);
@@ -296,17 +352,17 @@ impl<'a> Orderer<'a> {
             out.first().filter(|e| !e.local && e.group_size >= 2).map(|e| e.group_index as usize);
         match template_ix {
             Some(ix) => {
-                if let Some(i) = first_pick {
-                    if let Some(c) = template.first_counts.get_mut(i) {
-                        *c += 1;
-                    }
+                if let Some(i) = first_pick.filter(|&i| i < template.n_counts) {
+                    self.count_arena[template.counts + i] += 1;
                 }
                 self.templates[ix] = template;
             }
             None => {
-                if let (Some(i), Some(g)) = (first_pick, template.groups.first()) {
-                    let members: Vec<u32> = template.entries
-                        [g.start as usize..(g.start + g.len) as usize]
+                let entries = &self.arena[template.entries..template.entries + template.len];
+                let groups =
+                    &self.group_arena[template.groups..template.groups + template.n_groups];
+                if let (Some(i), Some(g)) = (first_pick, groups.first()) {
+                    let members: Vec<u32> = entries[g.start as usize..(g.start + g.len) as usize]
                         .iter()
                         .map(|e| e.address as u32)
                         .collect();
@@ -316,14 +372,17 @@ impl<'a> Orderer<'a> {
                         *c += 1;
                     }
                 }
-                for g in template.groups.iter().filter(|g| g.hops == NONE) {
-                    for e in &template.entries[g.start as usize..(g.start + g.len) as usize] {
+                for g in groups.iter().filter(|g| g.hops == NONE) {
+                    for e in &entries[g.start as usize..(g.start + g.len) as usize] {
                         let u = &mut self.own_unreachable[e.address];
                         u.0 += 1;
                         u.1.get_or_insert(node);
                     }
                 }
-                self.own = template;
+                // The own template is not kept.
+                self.arena.truncate(template.entries);
+                self.group_arena.truncate(template.groups);
+                self.count_arena.truncate(template.counts);
             }
         }
     }
@@ -333,8 +392,11 @@ impl<'a> Orderer<'a> {
         let mut unreachable = self.own_unreachable.clone();
         let mut first: FxMap<Vec<u32>, Vec<usize>> = self.own_first.clone();
         for t in &self.templates {
-            for g in t.groups.iter().filter(|g| g.hops == NONE) {
-                for e in &t.entries[g.start as usize..(g.start + g.len) as usize] {
+            let entries = &self.arena[t.entries..t.entries + t.len];
+            let groups = &self.group_arena[t.groups..t.groups + t.n_groups];
+            let first_counts = &self.count_arena[t.counts..t.counts + t.n_counts];
+            for g in groups.iter().filter(|g| g.hops == NONE) {
+                for e in &entries[g.start as usize..(g.start + g.len) as usize] {
                     let u = &mut unreachable[e.address];
                     u.0 += t.clients;
                     if u.1.is_none() || t.first_client < u.1 {
@@ -342,14 +404,14 @@ impl<'a> Orderer<'a> {
                     }
                 }
             }
-            if let Some(g) = t.groups.first() {
-                if t.first_counts.iter().any(|&c| c > 0) {
-                    let members = t.entries[g.start as usize..(g.start + g.len) as usize]
+            if let Some(g) = groups.first() {
+                if first_counts.iter().any(|&c| c > 0) {
+                    let members = entries[g.start as usize..(g.start + g.len) as usize]
                         .iter()
                         .map(|e| e.address as u32)
                         .collect();
                     let counts = first.entry(members).or_insert_with(|| vec![0; g.len as usize]);
-                    for (c, &x) in counts.iter_mut().zip(&t.first_counts) {
+                    for (c, &x) in counts.iter_mut().zip(first_counts) {
                         *c += x;
                     }
                 }
@@ -360,152 +422,173 @@ impl<'a> Orderer<'a> {
         OrderStats { unreachable, first_groups }
     }
 
-    /// Groups the non-local addresses by (tier, hops from the client's subnets).
-    fn fill_template(&mut self, t: &mut Template) {
-        t.entries.clear();
-        t.entries.reserve_exact(self.base.len());
-        t.groups.clear();
-        t.clients = 0;
-        t.first_client = None;
-        t.groups.reserve(self.base.len().min(64));
+    /// Groups the non-local addresses by (tier, hops from the client's subnets) into a new
+    /// template at the end of the arenas.
+    fn fill_template(&mut self) -> Template {
         self.keyed.clear();
         self.routed_subs.clear();
         for &s in &self.subs {
             self.routed_subs.push((s, self.hops.routed_ix(s)));
         }
         let rows = self.hops.rows();
-        let has_locals = !self.locals.is_empty();
-        for &(a, tier, sub, row) in &self.base_info {
-            if has_locals && self.locals.contains(&a) {
-                continue;
+        let hop = |s: SubnetIx, rs: u32, sub: SubnetIx, row: usize| -> u32 {
+            if s == sub {
+                0
+            } else if rs != NONE && row != usize::MAX {
+                rows.get(row + rs as usize).copied().unwrap_or(NONE)
+            } else {
+                NONE
             }
-            let mut d = NONE;
-            for &(s, rs) in &self.routed_subs {
-                let h = if s == sub {
-                    0
-                } else if rs != NONE && row != usize::MAX {
-                    rows.get(row + rs as usize).copied().unwrap_or(NONE)
-                } else {
-                    NONE
-                };
-                d = d.min(h);
+        };
+        if let ([(s, rs)], true) = (&self.routed_subs[..], self.locals.is_empty()) {
+            let (s, rs) = (*s, *rs);
+            // The common case: a client on one subnet, owning none of the addresses.
+            self.keyed.extend(
+                self.base_info.iter().map(|&(a, tier, sub, row)| (tier, hop(s, rs, sub, row), a)),
+            );
+        } else {
+            for &(a, tier, sub, row) in &self.base_info {
+                if self.locals.contains(&a) {
+                    continue;
+                }
+                let mut d = NONE;
+                for &(s, rs) in &self.routed_subs {
+                    d = d.min(hop(s, rs, sub, row));
+                }
+                self.keyed.push((tier, d, a));
             }
-            self.keyed.push(((u64::from(tier) << 32) | u64::from(d), a));
         }
-        // `base` is in (tier, address) order, so a stable sort by key leaves each group in
-        // address order. Hops are small integers: a counting sort per tier run does it in
-        // linear time (a comparison sort remains for absurd hop counts).
+        let n = self.keyed.len();
+        let e0 = self.arena.len();
+        let g0 = self.group_arena.len();
+        self.arena.resize(e0 + n, BLANK);
+        // `keyed` is in (tier, address) order, so sorting each tier's run stably by hops
+        // leaves each group in address order. Hops are small integers: a counting sort per
+        // tier writes every entry straight to its place, with its group's size and its index
+        // in the group (a comparison sort remains for absurd hop counts).
         let mut lo = 0;
-        while lo < self.keyed.len() {
-            let tier = self.keyed[lo].0 >> 32;
+        while lo < n {
+            let tier = self.keyed[lo].0;
             let mut hi = lo;
             let mut max = 0u32;
-            while hi < self.keyed.len() && self.keyed[hi].0 >> 32 == tier {
-                let h = self.keyed[hi].0 as u32;
+            while hi < n && self.keyed[hi].0 == tier {
+                let h = self.keyed[hi].1;
                 if h != NONE {
                     max = max.max(h);
                 }
                 hi += 1;
             }
             let run = &mut self.keyed[lo..hi];
+            let out = &mut self.arena[e0 + lo..e0 + hi];
             if max < 4096 {
-                let bucket =
-                    |k: u64| if k as u32 == NONE { max as usize + 1 } else { k as u32 as usize };
-                self.counts.clear();
-                self.counts.resize(max as usize + 3, 0);
-                for &(k, _) in run.iter() {
-                    self.counts[bucket(k) + 1] += 1;
+                // Bucket max + 1 holds the unreachable addresses (last).
+                let unreachable = max as usize + 1;
+                let bucket = |h: u32| if h == NONE { unreachable } else { h as usize };
+                self.buckets.clear();
+                self.buckets.resize(unreachable + 1, (0, 0, 0));
+                for &(_, h, _) in run.iter() {
+                    self.buckets[bucket(h)].0 += 1;
                 }
-                for b in 1..self.counts.len() {
-                    self.counts[b] += self.counts[b - 1];
+                let mut at = 0u32;
+                for (b, slot) in self.buckets.iter_mut().enumerate() {
+                    slot.1 = at;
+                    slot.2 = at;
+                    if slot.0 > 0 {
+                        self.group_arena.push(Group {
+                            start: lo as u32 + at,
+                            len: slot.0,
+                            tier,
+                            hops: if b == unreachable { NONE } else { b as u32 },
+                        });
+                    }
+                    at += slot.0;
                 }
-                self.sorted.clear();
-                self.sorted.resize(run.len(), (0, 0));
-                for &(k, a) in run.iter() {
-                    let slot = &mut self.counts[bucket(k)];
-                    self.sorted[*slot as usize] = (k, a);
-                    *slot += 1;
+                for &(_, h, a) in run.iter() {
+                    let slot = &mut self.buckets[bucket(h)];
+                    let p = slot.2 as usize;
+                    slot.2 += 1;
+                    out[p] = Entry {
+                        address: a as usize,
+                        tier,
+                        local: false,
+                        hops: (h != NONE).then_some(h),
+                        group_size: u16::try_from(slot.0).unwrap_or(u16::MAX),
+                        group_index: u16::try_from(p as u32 - slot.1).unwrap_or(u16::MAX),
+                        pick: 0,
+                    };
                 }
-                run.copy_from_slice(&self.sorted);
             } else {
-                run.sort_by_key(|&(k, _)| k);
+                run.sort_by_key(|&(_, h, _)| h);
+                let mut i = 0;
+                while i < run.len() {
+                    let h = run[i].1;
+                    let start = i;
+                    while i < run.len() && run[i].1 == h {
+                        i += 1;
+                    }
+                    let size = u16::try_from(i - start).unwrap_or(u16::MAX);
+                    for (j, &(_, _, a)) in run[start..i].iter().enumerate() {
+                        out[start + j] = Entry {
+                            address: a as usize,
+                            tier,
+                            local: false,
+                            hops: (h != NONE).then_some(h),
+                            group_size: size,
+                            group_index: u16::try_from(j).unwrap_or(u16::MAX),
+                            pick: 0,
+                        };
+                    }
+                    self.group_arena.push(Group {
+                        start: (lo + start) as u32,
+                        len: (i - start) as u32,
+                        tier,
+                        hops: h,
+                    });
+                }
             }
             lo = hi;
         }
-        let mut i = 0;
-        while i < self.keyed.len() {
-            let key = self.keyed[i].0;
-            let start = i;
-            while i < self.keyed.len() && self.keyed[i].0 == key {
-                i += 1;
-            }
-            let g = Group {
-                start: start as u32,
-                len: (i - start) as u32,
-                tier: (key >> 32) as u16,
-                hops: key as u32,
-            };
-            let size = u16::try_from(g.len).unwrap_or(u16::MAX);
-            for (j, &(_, a)) in self.keyed[start..i].iter().enumerate() {
-                t.entries.push(Entry {
-                    address: a as usize,
-                    tier: g.tier,
-                    local: false,
-                    hops: (g.hops != NONE).then_some(g.hops),
-                    group_size: size,
-                    group_index: u16::try_from(j).unwrap_or(u16::MAX),
-                    pick: 0,
-                });
-            }
-            t.groups.push(g);
-        }
-        t.first_counts.clear();
-        if let Some(g) = t.groups.first() {
-            if g.len >= 2 {
-                t.first_counts.resize(g.len as usize, 0);
-            }
+        let c0 = self.count_arena.len();
+        let n_counts = match self.group_arena.get(g0) {
+            Some(g) if g.len >= 2 => g.len as usize,
+            _ => 0,
+        };
+        self.count_arena.resize(c0 + n_counts, 0);
+        Template {
+            entries: e0,
+            len: n,
+            groups: g0,
+            n_groups: self.group_arena.len() - g0,
+            clients: 0,
+            first_client: None,
+            counts: c0,
+            n_counts,
         }
     }
 
-    fn emit(&mut self, t: &Template, uid: &str, number: u32, out: &mut Vec<Entry>) {
-        if self.locals.is_empty() && matches!(self.strategy, Strategy::Rotation) {
-            // Fast path: copy the template's entries (in address order inside each group) in
-            // one go, then rotate each group by r = n mod m and number its picks.
-            let at = out.len();
-            out.extend_from_slice(&t.entries);
-            let list = &mut out[at..];
-            let limit = usize::from(u16::MAX);
-            for g in &t.groups {
-                let (start, m) = (g.start as usize, g.len as usize);
-                let Some(group) = list.get_mut(start..start + m) else { continue };
-                if m > 1 {
-                    group.rotate_left((number % g.len) as usize);
-                    if m <= limit {
-                        for (k, e) in group.iter_mut().enumerate() {
-                            e.pick = k as u16;
-                        }
-                    } else {
-                        for (k, e) in group.iter_mut().enumerate() {
-                            e.pick = k.min(limit) as u16;
-                        }
-                    }
-                }
-            }
-            return;
-        }
+    /// Writes a list from a template's `entries` and `groups` (any strategy, local addresses
+    /// included).
+    fn emit(
+        &mut self,
+        entries: &[Entry],
+        groups: &[Group],
+        uid: &str,
+        number: u32,
+        out: &mut Vec<Entry>,
+    ) {
         let mut li = 0;
         let uid_state = match self.strategy {
             Strategy::Rendezvous => fnv1a64(fnv1a64(FNV_OFFSET, uid.as_bytes()), b"|"),
             _ => 0,
         };
-        for g in &t.groups {
+        for g in groups {
             while li < self.locals.len() && self.tier_of[self.locals[li] as usize] <= g.tier {
                 self.push_local(li, out);
                 li += 1;
             }
             let m = g.len as usize;
             // The group's entries in address order, group_index set, pick 0.
-            let group = &t.entries[g.start as usize..g.start as usize + m];
+            let group = &entries[g.start as usize..g.start as usize + m];
             if m == 1 {
                 out.push(group[0]);
                 continue;
@@ -573,6 +656,35 @@ impl<'a> Orderer<'a> {
             group_index: 0,
             pick: 0,
         });
+    }
+}
+
+/// The rotation strategy's list for a client owning none of the addresses: each group written
+/// once, as two contiguous copies (from index `r = n mod m` to the end, then the head), then
+/// its picks numbered while it is in cache.
+fn emit_rotation(entries: &[Entry], groups: &[Group], number: u32, out: &mut Vec<Entry>) {
+    out.reserve(entries.len());
+    for g in groups {
+        let (start, m) = (g.start as usize, g.len as usize);
+        let Some(group) = entries.get(start..start + m) else { continue };
+        if m == 1 {
+            out.push(group[0]);
+            continue;
+        }
+        let r = (number % g.len) as usize;
+        let at = out.len();
+        out.extend_from_slice(&group[r..]);
+        out.extend_from_slice(&group[..r]);
+        let written = &mut out[at..];
+        if m <= usize::from(u16::MAX) {
+            for (k, e) in written.iter_mut().enumerate() {
+                e.pick = k as u16;
+            }
+        } else {
+            for (k, e) in written.iter_mut().enumerate() {
+                e.pick = u16::try_from(k).unwrap_or(u16::MAX);
+            }
+        }
     }
 }
 
