@@ -85,9 +85,10 @@ pub fn app() -> Html {
             DocKey(state.document.clone()),
             state.selected_node.clone(),
             state.view.service.clone(),
+            state.view.failed.clone(),
         );
-        use_memo(deps, |(plan, doc, selected, service)| {
-            canvas_overlay(plan, &doc.0, selected.as_deref(), service.as_ref())
+        use_memo(deps, |(plan, doc, selected, service, failed)| {
+            canvas_overlay(plan, &doc.0, selected.as_deref(), service.as_ref(), failed)
         })
     };
     let state_rc: Rc<AppState> =

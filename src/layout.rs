@@ -23,6 +23,12 @@ pub const SUBNET_W: f64 = 320.0;
 pub const SUBNET_MIN_W: f64 = 120.0;
 /// The grid positions snap to.
 pub const GRID: f64 = 20.0;
+/// The gap between two nodes side by side (slots along a subnet, duplicates).
+pub const SLOT_GAP: f64 = 20.0;
+/// How far below its subnet's bar a node's slot sits.
+pub const SLOT_DROP: f64 = 36.0;
+/// Room kept clear around an item placed automatically.
+const MARGIN: f64 = 8.0;
 
 /// A point in diagram coordinates.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -210,6 +216,49 @@ impl Layout {
         Rect { x: b.x, y: b.y - 18.0, w: b.w, h: SUBNET_H + 18.0 }
     }
 
+    /// Whether `r` (grown by a small margin) touches no drawn item.
+    pub fn is_free(&self, r: Rect) -> bool {
+        let r =
+            Rect { x: r.x - MARGIN, y: r.y - MARGIN, w: r.w + 2.0 * MARGIN, h: r.h + 2.0 * MARGIN };
+        let inner = |o: Rect| Rect { x: o.x + 0.5, y: o.y + 0.5, w: o.w - 1.0, h: o.h - 1.0 };
+        !(self.nodes.values().any(|p| r.intersects(&inner(Layout::node_rect(*p))))
+            || self.routers.values().any(|p| r.intersects(&inner(Layout::router_rect(*p))))
+            || self.subnets.values().any(|b| r.intersects(&inner(Layout::subnet_rect(*b)))))
+    }
+
+    /// The top-left corner of the first free place for `r`, trying `r` and then stepping by
+    /// `step` (at most a thousand steps: then the last one tried).
+    pub fn free_spot(&self, r: Rect, step: (f64, f64)) -> Pt {
+        let mut r = r;
+        for _ in 0..1000 {
+            if self.is_free(r) {
+                break;
+            }
+            r.x += step.0;
+            r.y += step.1;
+        }
+        Pt::new(r.x, r.y)
+    }
+
+    /// Where a new node on the subnet `bar` goes: the first slot along the bar, from its left
+    /// end, where it overlaps nothing (possibly past the bar's end: grow the bar to hold it).
+    pub fn free_slot(&self, bar: Bar) -> Pt {
+        let first = Layout::node_rect(Pt::new(bar.x, bar.y + SUBNET_H + SLOT_DROP));
+        self.free_spot(first, (NODE_W + SLOT_GAP, 0.0))
+    }
+
+    /// Where a new router attached to the subnet `bar` goes: level with the bar, beside the end
+    /// nearer `click_x`, further out while another item is there.
+    pub fn router_beside(&self, bar: Bar, click_x: f64) -> Pt {
+        const OUT: f64 = 70.0;
+        let left = click_x < bar.x + bar.w / 2.0;
+        let cy = bar.y + SUBNET_H / 2.0;
+        let cx = if left { bar.x - OUT } else { bar.x + bar.w + OUT };
+        let step = if left { -(2.0 * ROUTER_R + 30.0) } else { 2.0 * ROUTER_R + 30.0 };
+        let spot = self.free_spot(Layout::router_rect(Pt::new(cx, cy)), (step, 0.0));
+        Pt::new(spot.x + ROUTER_R, spot.y + ROUTER_R)
+    }
+
     /// The rectangle holding everything drawn; `None` for an empty diagram.
     pub fn bounds(&self) -> Option<Rect> {
         let rects = self
@@ -370,6 +419,32 @@ mod tests {
         let layout = Layout::complete(&doc);
         assert!(layout.covers(&doc));
         assert_eq!(layout.nodes["n1"], Pt::new(10.0, 20.0));
+    }
+
+    #[test]
+    fn free_slots_follow_the_bar_and_skip_occupied_places() {
+        let mut l = Layout::default();
+        let bar = Bar { x: 100.0, y: 100.0, w: SUBNET_W };
+        l.subnets.insert("s".into(), bar);
+        let first = l.free_slot(bar);
+        assert_eq!(first, Pt::new(100.0, 100.0 + SUBNET_H + SLOT_DROP));
+        l.nodes.insert("a".into(), first);
+        let second = l.free_slot(bar);
+        assert_eq!(second, Pt::new(100.0 + NODE_W + SLOT_GAP, first.y));
+        l.nodes.insert("b".into(), second);
+        // A node dropped off-slot still blocks the slot it overlaps.
+        l.nodes.insert("c".into(), Pt::new(second.x + NODE_W + 30.0, first.y + 10.0));
+        let fourth = l.free_slot(bar);
+        assert_eq!(fourth.x, 100.0 + 3.0 * (NODE_W + SLOT_GAP));
+        assert!(fourth.x + NODE_W > bar.x + bar.w, "past the bar's end: the caller grows it");
+        // A router beside the bar, level with it; a second one further out.
+        let r = l.router_beside(bar, 120.0);
+        assert!(r.x + ROUTER_R < bar.x && (r.y - (bar.y + SUBNET_H / 2.0)).abs() < 1e-9);
+        l.routers.insert("r1".into(), r);
+        let r2 = l.router_beside(bar, 120.0);
+        assert!(r2.x < r.x - 2.0 * ROUTER_R && r2.y == r.y);
+        let right = l.router_beside(bar, 400.0);
+        assert!(right.x - ROUTER_R > bar.x + bar.w);
     }
 
     #[test]

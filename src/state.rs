@@ -86,6 +86,9 @@ pub struct AppState {
     pub view: ViewState,
     pub history: History,
     pub tool: Tool,
+    /// The tool stays active after a placement (double-click on its button); Escape or
+    /// another tool releases it.
+    pub tool_locked: bool,
     /// Snap moves and placements to the grid.
     pub snap: bool,
     pub notice: Option<Notice>,
@@ -97,6 +100,26 @@ pub struct AppState {
     pub generation: u64,
     /// Bumped by each export request (an effect downloads the file).
     pub exports: u64,
+    /// The results panel's height in CSS pixels, as the user dragged the splitter (`None`: the
+    /// default share). Part of the view, never of the document.
+    pub results_height: Option<f64>,
+    /// The first screen's hint about the built-in example (dismissible).
+    pub hint: bool,
+}
+
+/// The smallest height of the results panel and of the canvas area above it (CSS pixels).
+pub const MIN_RESULTS_H: f64 = 120.0;
+pub const MIN_CANVAS_H: f64 = 200.0;
+
+/// The results panel's height for a splitter dragged to leave `wanted` pixels below it, in a
+/// page area of `total` pixels (toolbar excluded): both panels keep a usable minimum.
+pub fn clamp_results_height(wanted: f64, total: f64) -> f64 {
+    let max = (total - MIN_CANVAS_H).max(MIN_RESULTS_H);
+    if wanted.is_finite() {
+        wanted.clamp(MIN_RESULTS_H, max)
+    } else {
+        MIN_RESULTS_H
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +132,12 @@ pub enum Action {
     View(ViewAction),
     /// Change the model.
     Edit(EditAction),
+    /// Place an item with the current tool (a click on the canvas); the tool then returns to
+    /// Select unless `keep_tool` (Shift held) or the tool is locked.
+    Place {
+        edit: EditAction,
+        keep_tool: bool,
+    },
     Undo,
     Redo,
     /// Replace the selection.
@@ -123,12 +152,22 @@ pub enum Action {
     /// Move the selected items by whole grid steps (arrow keys).
     Nudge(i32, i32),
     SetTool(Tool),
+    /// Pick a tool and keep it for several placements (double-click on its button).
+    LockTool(Tool),
+    /// The results panel's height (the splitter), clamped by [`clamp_results_height`];
+    /// `None` returns to the default.
+    ResizeResults(Option<f64>),
+    /// Hide the first screen's hint.
+    DismissHint,
     ToggleSnap,
     /// Show (`Some(true)`), hide, or toggle (`None`) the shortcuts overlay.
     Help(Option<bool>),
     Gallery(bool),
-    /// The text of a file to import: read it, or say why not and keep the model.
-    Import(String),
+    /// A file to import (its name and text): read it, or say why not and keep the model.
+    Import {
+        name: String,
+        text: String,
+    },
     /// An import refused before its text was read (a file too large), with the reason.
     ImportRefused(String),
     /// Replace the model, asking first when it has content.
@@ -170,6 +209,7 @@ impl AppState {
             view: ViewState::default(),
             history: History::default(),
             tool: Tool::Select,
+            tool_locked: false,
             snap: true,
             notice: None,
             confirm: None,
@@ -177,7 +217,16 @@ impl AppState {
             gallery: false,
             generation: 0,
             exports: 0,
+            results_height: None,
+            hint: false,
         }
+    }
+
+    /// The built-in example, as on the first visit: with its hint.
+    pub fn first_visit() -> Self {
+        let mut state = AppState::new(examples::FIG24.document());
+        state.hint = true;
+        state
     }
 
     pub fn is_selected(&self, item: &ItemRef) -> bool {
@@ -209,6 +258,7 @@ impl AppState {
         self.set_selection(Vec::new());
         self.confirm = None;
         self.gallery = false;
+        self.hint = false;
     }
 
     fn edit(&mut self, edit: EditAction) {
@@ -222,6 +272,21 @@ impl AppState {
                 if !outcome.created.is_empty() {
                     self.set_selection(outcome.created);
                 } else {
+                    if !outcome.renamed.is_empty() {
+                        // A renamed item stays selected under its new name.
+                        let renamed: Vec<ItemRef> = self
+                            .selection
+                            .iter()
+                            .map(|i| {
+                                outcome
+                                    .renamed
+                                    .iter()
+                                    .find(|(old, _)| old == i)
+                                    .map_or_else(|| i.clone(), |(_, new)| new.clone())
+                            })
+                            .collect();
+                        self.set_selection(renamed);
+                    }
                     self.prune_selection();
                 }
             }
@@ -238,10 +303,11 @@ impl AppState {
                 next.set_selection(uid.into_iter().map(ItemRef::Node).collect())
             }
             Action::View(action) => next.view.apply(action),
-            Action::Edit(edit) => {
-                let return_to_select = next.tool != Tool::Select && next.tool != Tool::Link;
+            Action::Edit(edit) => next.edit(edit),
+            Action::Place { edit, keep_tool } => {
                 next.edit(edit);
-                if return_to_select {
+                let placing = next.tool != Tool::Select && next.tool != Tool::Link;
+                if placing && !keep_tool && !next.tool_locked {
                     next.tool = Tool::Select;
                 }
             }
@@ -311,14 +377,23 @@ impl AppState {
                     next.edit(EditAction::Move { items, dx, dy, snap: false });
                 }
             }
-            Action::SetTool(tool) => next.tool = tool,
+            Action::SetTool(tool) => {
+                next.tool = tool;
+                next.tool_locked = false;
+            }
+            Action::LockTool(tool) => {
+                next.tool = tool;
+                next.tool_locked = tool != Tool::Select;
+            }
+            Action::ResizeResults(h) => next.results_height = h,
+            Action::DismissHint => next.hint = false,
             Action::ToggleSnap => next.snap = !next.snap,
             Action::Help(show) => next.help = show.unwrap_or(!next.help),
             Action::Gallery(show) => next.gallery = show,
-            Action::Import(text) => match clusterplan_engine::document::read(&text) {
+            Action::Import { name, text } => match clusterplan_engine::document::read(&text) {
                 Ok(doc) => {
                     next.replace_document(doc);
-                    next.notice = Some(Notice { error: false, text: "imported".into() });
+                    next.notice = Some(import_notice(&name, &next.document));
                 }
                 Err(e) => {
                     next.notice = Some(Notice {
@@ -345,6 +420,10 @@ impl AppState {
                 Some(Replacement::Example(id)) => {
                     if let Some(example) = examples::by_id(id) {
                         next.replace_document(example.document());
+                        next.notice = Some(Notice {
+                            error: false,
+                            text: format!("loaded example {}", example.title),
+                        });
                     }
                 }
                 None => {}
@@ -360,6 +439,7 @@ impl AppState {
                     next.confirm = None;
                 } else if next.tool != Tool::Select {
                     next.tool = Tool::Select;
+                    next.tool_locked = false;
                 } else {
                     next.set_selection(Vec::new());
                 }
@@ -367,6 +447,30 @@ impl AppState {
         }
         next
     }
+}
+
+/// "N things" with the right plural.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// What an import says: the file's name, and how many errors and warnings the engine finds.
+fn import_notice(name: &str, doc: &Document) -> Notice {
+    use clusterplan_engine::diagnostics::Severity;
+    let plan = clusterplan_engine::compile(doc, clusterplan_engine::Strategy::Rotation);
+    let of = |s: Severity| plan.diagnostics.iter().filter(|d| d.severity == s).count();
+    let (errors, warnings) = (of(Severity::Error), of(Severity::Warning));
+    let name = if name.is_empty() { "the file" } else { name };
+    let text = if errors + warnings == 0 {
+        format!("imported {name}")
+    } else {
+        format!(
+            "imported {name}: {}, {} (see Diagnostics)",
+            count(errors, "error", "errors"),
+            count(warnings, "warning", "warnings")
+        )
+    };
+    Notice { error: false, text }
 }
 
 impl Reducible for AppState {
@@ -380,6 +484,58 @@ impl Reducible for AppState {
 mod tests {
     use super::*;
     use crate::layout::Pt;
+
+    #[test]
+    fn a_subnet_prefix_edit_keeps_the_subnet_selected_and_refusals_say_why() {
+        let s = AppState::new(examples::FIG24.document())
+            .apply(Action::Select(vec![ItemRef::Subnet("10.0.2.0/24".into())]));
+        let edit = |p: &str| {
+            Action::Edit(EditAction::SetSubnetPrefix {
+                prefix: "10.0.2.0/24".into(),
+                new_prefix: p.into(),
+            })
+        };
+        let moved = s.apply(edit("10.0.5.0/24"));
+        assert_eq!(moved.selection.as_ref(), &[ItemRef::Subnet("10.0.5.0/24".into())]);
+        for bad in ["banana", "10.0.1.0/33", "10.0.1.5/24"] {
+            let refused = s.apply(edit(bad));
+            assert_eq!(refused.document, s.document, "{bad}");
+            assert_eq!(refused.selection, s.selection);
+            let notice = refused.notice.unwrap();
+            assert!(notice.error && notice.text.contains(bad), "{bad}: {}", notice.text);
+        }
+    }
+
+    #[test]
+    fn notices_name_the_example_and_the_imported_file_with_its_diagnostics() {
+        let s = AppState::new(Document::default())
+            .apply(Action::RequestReplace(Replacement::Example("fig24")));
+        assert_eq!(
+            s.notice.as_ref().unwrap().text,
+            format!("loaded example {}", examples::FIG24.title)
+        );
+        let broken = r#"{"format": "cluster-planner/1", "nodes": [{"uid": "a", "addresses": ["10.0.0.1"], "clusters": {"Z": 1}}]}"#;
+        let s = s.apply(Action::Import { name: "broken.json".into(), text: broken.into() });
+        let text = s.notice.unwrap().text;
+        assert!(text.starts_with("imported broken.json: "), "{text}");
+        assert!(text.contains("error") && text.ends_with("(see Diagnostics)"), "{text}");
+        assert_eq!(count(1, "error", "errors"), "1 error");
+        assert_eq!(count(0, "warning", "warnings"), "0 warnings");
+    }
+
+    #[test]
+    fn the_results_height_is_view_state_clamped_to_usable_sizes() {
+        let s = AppState::first_visit();
+        assert!(s.hint);
+        let doc = s.document.clone();
+        let s = s.apply(Action::ResizeResults(Some(300.0))).apply(Action::DismissHint);
+        assert_eq!((s.results_height, s.hint), (Some(300.0), false));
+        assert!(Rc::ptr_eq(&s.document, &doc), "not part of the document");
+        assert_eq!(clamp_results_height(10.0, 800.0), MIN_RESULTS_H);
+        assert_eq!(clamp_results_height(790.0, 800.0), 800.0 - MIN_CANVAS_H);
+        assert_eq!(clamp_results_height(f64::NAN, 800.0), MIN_RESULTS_H);
+        assert_eq!(clamp_results_height(350.0, 800.0), 350.0);
+    }
 
     fn empty() -> AppState {
         AppState::new(Document::default())
@@ -431,7 +587,7 @@ mod tests {
             (r#"{"nodes": 3}"#, "not a cluster-planner/1 document"),
             (r#"{"name": "clusterplan-tooling", "private": true}"#, "none of the fields"),
         ] {
-            let after = s.apply(Action::Import(text.into()));
+            let after = s.apply(Action::Import { name: "f.json".into(), text: text.into() });
             assert_eq!(after.document, before, "{text}");
             let notice = after.notice.unwrap();
             assert!(notice.error && notice.text.contains(says), "{text}: {}", notice.text);
@@ -440,7 +596,7 @@ mod tests {
             "{{\"x\": \"{}\"}}",
             "a".repeat(clusterplan_engine::document::MAX_DOCUMENT_BYTES)
         );
-        let after = s.apply(Action::Import(big));
+        let after = s.apply(Action::Import { name: "big.json".into(), text: big });
         assert_eq!(after.document, before);
         assert!(after.notice.unwrap().text.contains("MB"));
     }
@@ -451,7 +607,8 @@ mod tests {
         let mut doc = examples::FIG24.document();
         doc.extra.remove(crate::layout::FIELD);
         let text = clusterplan_engine::document::write(&doc);
-        let after = s.apply(Action::Import(text));
+        let after = s.apply(Action::Import { name: "fig24.json".into(), text });
+        assert_eq!(after.notice.as_ref().unwrap().text, "imported fig24.json");
         assert!(Layout::read(&after.document).covers(&after.document));
         assert_eq!(after.document.nodes.len(), doc.nodes.len());
         assert_eq!(after.generation, s.generation + 1);
@@ -507,7 +664,31 @@ mod tests {
     #[test]
     fn placing_an_item_returns_to_the_select_tool_and_escape_unwinds() {
         let s = empty().apply(Action::SetTool(Tool::AddNode));
-        let s = s.apply(Action::Edit(EditAction::AddNode { at: Pt::new(0.0, 0.0), subnet: None }));
+        let place = |s: &AppState, keep_tool| {
+            s.apply(Action::Place {
+                edit: EditAction::AddNode { at: Pt::new(0.0, 0.0), subnet: None },
+                keep_tool,
+            })
+        };
+        // Shift held: the tool stays.
+        let kept = place(&s, true);
+        assert_eq!((kept.tool, kept.document.nodes.len()), (Tool::AddNode, 1));
+        // Locked (double-click on the button): it stays until Escape.
+        let locked = place(&place(&s.apply(Action::LockTool(Tool::AddNode)), false), false);
+        assert_eq!((locked.tool, locked.document.nodes.len()), (Tool::AddNode, 2));
+        let released = locked.apply(Action::Escape);
+        assert_eq!((released.tool, released.tool_locked), (Tool::Select, false));
+        assert_eq!(
+            place(
+                &s.apply(Action::LockTool(Tool::AddNode)).apply(Action::SetTool(Tool::AddNode)),
+                false
+            )
+            .tool,
+            Tool::Select
+        );
+        // An edit from the inspector leaves the tool alone.
+        assert_eq!(s.apply(Action::Edit(EditAction::AddCluster)).tool, Tool::AddNode);
+        let s = place(&s, false);
         assert_eq!(s.tool, Tool::Select);
         let s = s.apply(Action::Help(None));
         assert!(s.help);

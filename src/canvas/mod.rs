@@ -252,13 +252,15 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 }));
                 return;
             }
+            // Shift held: the tool stays for the next placement.
+            let place = |edit| Action::Place { edit, keep_tool: e.shift_key() };
             match tool {
-                Tool::AddSubnet => dispatch.emit(Action::Edit(EditAction::AddSubnet { at })),
+                Tool::AddSubnet => dispatch.emit(place(EditAction::AddSubnet { at })),
                 Tool::AddRouter => {
-                    dispatch.emit(Action::Edit(EditAction::AddRouter { at, subnet: on_subnet() }))
+                    dispatch.emit(place(EditAction::AddRouter { at, subnet: on_subnet() }))
                 }
                 Tool::AddNode => {
-                    dispatch.emit(Action::Edit(EditAction::AddNode { at, subnet: on_subnet() }))
+                    dispatch.emit(place(EditAction::AddNode { at, subnet: on_subnet() }))
                 }
                 Tool::Link | Tool::Select => match hit {
                     Some(Hit::Port(from)) => {
@@ -368,7 +370,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 }
                 Gesture::Drag { .. } => {}
                 Gesture::Box { start, .. } => {
-                    let items = scene.inside(Rect::from_corners(start, w));
+                    let items = scene.touching(Rect::from_corners(start, w));
                     dispatch.emit(Action::Select(items));
                 }
                 Gesture::Link { from, .. } => {

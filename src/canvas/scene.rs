@@ -333,25 +333,23 @@ impl Scene {
         })
     }
 
-    /// Nodes, routers and subnets lying wholly inside `rect` (box selection).
-    pub fn inside(&self, rect: Rect) -> Vec<ItemRef> {
-        let within = |r: Rect| {
-            rect.contains(Pt::new(r.x, r.y)) && rect.contains(Pt::new(r.x + r.w, r.y + r.h))
-        };
+    /// The items a selection box touches (any part of them inside it), as a box selection takes
+    /// them.
+    pub fn touching(&self, rect: Rect) -> Vec<ItemRef> {
         let subnets = self
             .subnets
             .iter()
-            .filter(|s| within(Layout::subnet_rect(s.bar)))
+            .filter(|s| rect.intersects(&Layout::subnet_rect(s.bar)))
             .map(|s| ItemRef::Subnet(s.prefix.clone()));
         let routers = self
             .routers
             .iter()
-            .filter(|r| within(Layout::router_rect(r.pos)))
+            .filter(|r| rect.intersects(&Layout::router_rect(r.pos)))
             .map(|r| ItemRef::Router(r.name.clone()));
         let nodes = self
             .nodes
             .iter()
-            .filter(|n| within(Layout::node_rect(n.pos)))
+            .filter(|n| rect.intersects(&Layout::node_rect(n.pos)))
             .map(|n| ItemRef::Node(n.uid.clone()));
         subnets.chain(routers).chain(nodes).collect()
     }
@@ -467,14 +465,16 @@ mod tests {
     }
 
     #[test]
-    fn box_selection_takes_what_is_wholly_inside() {
+    fn box_selection_takes_what_the_box_touches() {
         let scene = Scene::build(&examples::FIG24.document());
-        let all = scene.inside(scene.bounds().unwrap());
+        let all = scene.touching(scene.bounds().unwrap());
         assert_eq!(all.len(), 15);
         let n5 = scene.nodes.iter().find(|n| n.uid == "n5").unwrap().pos;
-        let one =
-            scene.inside(Rect { x: n5.x - 1.0, y: n5.y - 1.0, w: NODE_W + 2.0, h: NODE_H + 2.0 });
-        assert_eq!(one, [ItemRef::Node("n5".into())]);
+        // A small box over the node's middle takes it (it need not hold the whole node).
+        let part = scene.touching(Rect { x: n5.x + 20.0, y: n5.y + 10.0, w: 30.0, h: 20.0 });
+        assert_eq!(part, [ItemRef::Node("n5".into())]);
+        let nothing = scene.touching(Rect { x: -5000.0, y: -5000.0, w: 10.0, h: 10.0 });
+        assert!(nothing.is_empty());
     }
 
     #[test]

@@ -252,11 +252,13 @@ impl std::fmt::Display for EditError {
     }
 }
 
-/// The result of an edit: the new document and the items it made (selected afterwards).
+/// The result of an edit: the new document, the items it made (selected afterwards) and the
+/// items it renamed (old name, new name: a selection follows them).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub doc: Document,
     pub created: Vec<ItemRef>,
+    pub renamed: Vec<(ItemRef, ItemRef)>,
 }
 
 fn refuse<T>(text: impl Into<String>) -> Result<T, EditError> {
@@ -266,6 +268,18 @@ fn refuse<T>(text: impl Into<String>) -> Result<T, EditError> {
 /// The first `{stem}{k}` (k = 1, 2, ...) not in `taken`.
 pub fn next_name(stem: &str, taken: impl Fn(&str) -> bool) -> String {
     (1..).map(|k| format!("{stem}{k}")).find(|n| !taken(n)).expect("a free name exists")
+}
+
+/// Reads a node number typed by the user: a whole number from 1.
+pub fn parse_node_number(text: &str) -> Result<u32, EditError> {
+    let t = text.trim();
+    match t.parse::<i64>() {
+        Ok(n) if n < 1 => refuse(format!("{t} is not a node number: node numbers start at 1")),
+        Ok(n) => u32::try_from(n)
+            .or_else(|_| refuse(format!("{t} is not a node number: it is too large"))),
+        Err(_) if t.is_empty() => refuse("a node number cannot be empty"),
+        Err(_) => refuse(format!("{t} is not a node number: write a whole number from 1")),
+    }
 }
 
 /// The smallest node number (from 1) no node of `cluster` uses.
@@ -378,6 +392,7 @@ fn trimmed(text: &str, what: &str) -> Result<String, EditError> {
 pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
     let mut d = doc.clone();
     let mut created = Vec::new();
+    let mut renamed = Vec::new();
     // Positions are needed by the edits that place or move things (and the renames that re-key
     // them); read them once.
     let needs_layout = matches!(
@@ -413,9 +428,10 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                 .cloned()
                 .collect();
             d.routers.push(Router { name: name.clone(), subnets, ..Default::default() });
-            // Placed on a subnet: just above its bar, so both stay visible.
-            let p = match subnet.as_ref().and_then(|s| lay.subnets.get(s)) {
-                Some(bar) => Pt::new(at.x, bar.y - 2.0 * layout::ROUTER_R - 20.0),
+            // Placed on a subnet: beside its bar (the end nearer the click), level with it, so
+            // the link is short and straight and the label clear of it.
+            let p = match subnet.as_ref().and_then(|s| lay.subnets.get(s)).copied() {
+                Some(bar) => lay.router_beside(bar, at.x),
                 None => *at,
             };
             lay.routers.insert(name.clone(), p);
@@ -438,12 +454,20 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                 }
             }
             d.nodes.push(node);
-            // Placed on a subnet: just below its bar, where the link is short and clear.
-            let y = match subnet.as_ref().and_then(|s| lay.subnets.get(s)) {
-                Some(bar) => bar.y + layout::SUBNET_H + 36.0,
-                None => at.y - layout::NODE_H / 2.0,
+            // Placed on a subnet: the next free slot along its bar (the bar grows to hold it).
+            let p = match subnet.as_ref().and_then(|s| lay.subnets.get(s).map(|b| (s, *b))) {
+                Some((prefix, bar)) => {
+                    let p = lay.free_slot(bar);
+                    if let Some(b) = lay.subnets.get_mut(prefix) {
+                        b.w = b.w.max(p.x + layout::NODE_W - b.x);
+                    }
+                    p
+                }
+                None => {
+                    snap(Pt::new(at.x - layout::NODE_W / 2.0, at.y - layout::NODE_H / 2.0), true)
+                }
             };
-            lay.nodes.insert(uid.clone(), snap(Pt::new(at.x - layout::NODE_W / 2.0, y), true));
+            lay.nodes.insert(uid.clone(), p);
             created.push(ItemRef::Node(uid));
         }
         EditAction::AddCluster => {
@@ -569,19 +593,45 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
             }
             node_mut(&mut d, uid)?.uid = new_uid.clone();
             if let Some(p) = lay.nodes.remove(uid) {
-                lay.nodes.insert(new_uid, p);
+                lay.nodes.insert(new_uid.clone(), p);
             }
+            renamed.push((ItemRef::Node(uid.clone()), ItemRef::Node(new_uid)));
         }
         EditAction::SetAddress { uid, index, address } => {
-            let address = trimmed(address, "an address")?;
-            if d.nodes.iter().any(|n| n.uid != *uid && n.addresses.contains(&address)) {
-                return refuse(format!("address {address} is already used by another node"));
+            let ip = net::check_address(address).map_err(EditError)?;
+            let address = ip.to_string();
+            let holder = d.nodes.iter().find(|n| {
+                n.uid != *uid && n.addresses.iter().any(|a| net::parse_addr(a) == Some(ip))
+            });
+            if let Some(other) = holder {
+                return refuse(format!("{address} is already node {}'s ({})", other.uid, {
+                    let numbers: Vec<String> = other
+                        .clusters
+                        .iter()
+                        .map(|(c, n)| {
+                            if other.clusters.len() == 1 {
+                                format!("node {n}")
+                            } else {
+                                format!("node {n} in {c}")
+                            }
+                        })
+                        .collect();
+                    if numbers.is_empty() {
+                        other.name.clone()
+                    } else {
+                        numbers.join(", ")
+                    }
+                }));
             }
             let node = node_mut(&mut d, uid)?;
             let Some(slot) = node.addresses.get_mut(*index) else {
                 return refuse(format!("node {uid} has no interface {index}"));
             };
             let old = std::mem::replace(slot, address.clone());
+            renamed.push((
+                ItemRef::Interface { uid: uid.clone(), address: old.clone() },
+                ItemRef::Interface { uid: uid.clone(), address: address.clone() },
+            ));
             for s in &mut d.services {
                 for a in &mut s.addresses {
                     if *a == old {
@@ -630,24 +680,7 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
         EditAction::SetOnline { uid, cluster } => node_mut(&mut d, uid)?.online = cluster.clone(),
 
         EditAction::SetSubnetPrefix { prefix, new_prefix } => {
-            let new_prefix = trimmed(new_prefix, "a prefix")?;
-            if new_prefix != *prefix && d.subnets.iter().any(|s| s.prefix == new_prefix) {
-                return refuse(format!("subnet {new_prefix} already exists"));
-            }
-            let Some(s) = d.subnets.iter_mut().find(|s| &s.prefix == prefix) else {
-                return refuse(format!("there is no subnet {prefix}"));
-            };
-            s.prefix = new_prefix.clone();
-            for r in &mut d.routers {
-                for p in &mut r.subnets {
-                    if p == prefix {
-                        *p = new_prefix.clone();
-                    }
-                }
-            }
-            if let Some(b) = lay.subnets.remove(prefix) {
-                lay.subnets.insert(new_prefix, b);
-            }
+            set_subnet_prefix(&mut d, &mut lay, &mut renamed, prefix, new_prefix)?
         }
         EditAction::SetSubnetNetwork { prefix, network } => {
             let Some(s) = d.subnets.iter_mut().find(|s| &s.prefix == prefix) else {
@@ -666,8 +699,9 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
             };
             r.name = new_name.clone();
             if let Some(p) = lay.routers.remove(name) {
-                lay.routers.insert(new_name, p);
+                lay.routers.insert(new_name.clone(), p);
             }
+            renamed.push((ItemRef::Router(name.clone()), ItemRef::Router(new_name)));
         }
         EditAction::SetRouterLink { router, subnet, on } => {
             let Some(r) = d.routers.iter_mut().find(|r| &r.name == router) else {
@@ -794,7 +828,80 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
     if needs_layout {
         lay.write(&mut d);
     }
-    Ok(Outcome { doc: d, created })
+    Ok(Outcome { doc: d, created, renamed })
+}
+
+/// A subnet's new prefix: checked strictly; the addresses of the nodes attached to it are
+/// renumbered into the new prefix (same host part where it fits, else the next free one), and
+/// every reference follows (routers, services, positions).
+fn set_subnet_prefix(
+    d: &mut Document,
+    lay: &mut Layout,
+    renamed: &mut Vec<(ItemRef, ItemRef)>,
+    prefix: &str,
+    new_prefix: &str,
+) -> Result<(), EditError> {
+    let to = net::check_prefix(new_prefix).map_err(EditError)?;
+    let new_prefix = to.to_string();
+    if !d.subnets.iter().any(|s| s.prefix == prefix) {
+        return refuse(format!("there is no subnet {prefix}"));
+    }
+    if new_prefix == prefix {
+        return Ok(());
+    }
+    if d.subnets.iter().any(|s| s.prefix != prefix && net::parse_prefix(&s.prefix) == Some(to)) {
+        return refuse(format!("subnet {new_prefix} already exists"));
+    }
+    let attached = addresses_on(d, prefix);
+    let mut moves: Vec<(String, String)> = Vec::new();
+    if let (Some(from), false) = (net::parse_prefix(prefix), attached.is_empty()) {
+        let addresses: Vec<String> = attached.iter().map(|(_, a)| a.clone()).collect();
+        let Some(m) = net::renumber(&from, &to, &addresses, &net::used_addresses(d)) else {
+            return refuse(format!(
+                "{new_prefix} has no room for the {} addresses of the nodes on {prefix}",
+                addresses.len()
+            ));
+        };
+        moves = m;
+    }
+    let moved: std::collections::HashMap<&str, &str> =
+        moves.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    for (uid, old) in &attached {
+        let Some(new) = moved.get(old.as_str()) else { continue };
+        if let Some(n) = d.nodes.iter_mut().find(|n| &n.uid == uid) {
+            for a in &mut n.addresses {
+                if a == old {
+                    *a = (*new).to_owned();
+                }
+            }
+        }
+        renamed.push((
+            ItemRef::Interface { uid: uid.clone(), address: old.clone() },
+            ItemRef::Interface { uid: uid.clone(), address: (*new).to_owned() },
+        ));
+    }
+    for s in &mut d.services {
+        for a in &mut s.addresses {
+            if let Some(new) = moved.get(a.as_str()) {
+                *a = (*new).to_owned();
+            }
+        }
+    }
+    if let Some(s) = d.subnets.iter_mut().find(|s| s.prefix == prefix) {
+        s.prefix = new_prefix.clone();
+    }
+    for r in &mut d.routers {
+        for p in &mut r.subnets {
+            if p == prefix {
+                *p = new_prefix.clone();
+            }
+        }
+    }
+    if let Some(b) = lay.subnets.remove(prefix) {
+        lay.subnets.insert(new_prefix.clone(), b);
+    }
+    renamed.push((ItemRef::Subnet(prefix.to_owned()), ItemRef::Subnet(new_prefix)));
+    Ok(())
 }
 
 fn delete(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) {
@@ -883,7 +990,12 @@ fn duplicate(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) -> Vec<ItemR
                 let new_prefix = net::next_free_prefix(d);
                 d.subnets.push(Subnet { prefix: new_prefix.clone(), ..s });
                 if let Some(b) = lay.subnets.get(prefix).copied() {
-                    lay.subnets.insert(new_prefix.clone(), Bar { y: b.y + 2.0 * OFFSET, ..b });
+                    let spot = lay.free_spot(
+                        Layout::subnet_rect(Bar { y: b.y + 2.0 * OFFSET, ..b }),
+                        (0.0, 2.0 * OFFSET),
+                    );
+                    lay.subnets
+                        .insert(new_prefix.clone(), Bar { x: spot.x, y: spot.y + 18.0, ..b });
                 }
                 created.push(ItemRef::Subnet(new_prefix));
             }
@@ -892,7 +1004,13 @@ fn duplicate(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) -> Vec<ItemR
                 let new_name = next_name("r", |n| d.routers.iter().any(|r| r.name == n));
                 d.routers.push(Router { name: new_name.clone(), ..r });
                 if let Some(p) = lay.routers.get(name).copied() {
-                    lay.routers.insert(new_name.clone(), Pt::new(p.x + OFFSET, p.y + OFFSET));
+                    let r =
+                        Layout::router_rect(Pt::new(p.x, p.y + 2.0 * layout::ROUTER_R + OFFSET));
+                    let spot = lay.free_spot(r, (0.0, 2.0 * layout::ROUTER_R + OFFSET));
+                    lay.routers.insert(
+                        new_name.clone(),
+                        Pt::new(spot.x + layout::ROUTER_R, spot.y + layout::ROUTER_R),
+                    );
                 }
                 created.push(ItemRef::Router(new_name));
             }
@@ -923,7 +1041,10 @@ fn duplicate(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) -> Vec<ItemR
         copy.addresses.sort_by(|a, b| net::address_order(a, b));
         d.nodes.push(copy);
         if let Some(p) = lay.nodes.get(uid).copied() {
-            lay.nodes.insert(new_uid.clone(), Pt::new(p.x + OFFSET, p.y + OFFSET));
+            // Beside the original, or further along, where nothing is.
+            let step = layout::NODE_W + layout::SLOT_GAP;
+            let spot = lay.free_spot(Layout::node_rect(Pt::new(p.x + step, p.y)), (step, 0.0));
+            lay.nodes.insert(new_uid.clone(), spot);
         }
         created.push(ItemRef::Node(new_uid));
     }

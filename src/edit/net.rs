@@ -11,6 +11,117 @@ pub fn parse_prefix(text: &str) -> Option<IpNet> {
     text.trim().parse::<IpNet>().ok().map(|net| net.trunc())
 }
 
+/// Checks a prefix typed by the user, strictly: it must parse, its length must fit the family,
+/// and it must have no host bits set. The error names the problem.
+pub fn check_prefix(text: &str) -> Result<IpNet, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("a prefix cannot be empty (write it as 10.0.1.0/24)".into());
+    }
+    let Some((addr, len)) = t.split_once('/') else {
+        return Err(format!("{t} is not a prefix: it needs a length, as in 10.0.1.0/24"));
+    };
+    let Ok(ip) = addr.parse::<IpAddr>() else {
+        return Err(format!("{t} is not a prefix: {addr} is not an IP address"));
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let Ok(len) = len.parse::<u8>() else {
+        return Err(format!("{t} is not a prefix: the length must be a number from 0 to {max}"));
+    };
+    if len > max {
+        return Err(format!(
+            "{t} is not a prefix: /{len} is longer than the {max} bits of an {} address",
+            if ip.is_ipv4() { "IPv4" } else { "IPv6" }
+        ));
+    }
+    let net = IpNet::new(ip, len).map_err(|e| format!("{t} is not a prefix: {e}"))?;
+    if net.addr() != net.network() {
+        return Err(format!(
+            "{t} has host bits set: the network of {} is {}",
+            net.addr(),
+            net.trunc()
+        ));
+    }
+    Ok(net)
+}
+
+/// Checks an address typed by the user.
+pub fn check_address(text: &str) -> Result<IpAddr, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("an address cannot be empty".into());
+    }
+    parse_addr(t).ok_or_else(|| format!("{t} is not an IP address (write it as 10.0.0.1)"))
+}
+
+/// The offset of `ip` from the start of `net` (its host part), if `ip` is in the same family.
+fn host_part(net: &IpNet, ip: IpAddr) -> Option<u128> {
+    match (net, ip) {
+        (IpNet::V4(n), IpAddr::V4(a)) => Some(u128::from(u32::from(a) - u32::from(n.network()))),
+        (IpNet::V6(n), IpAddr::V6(a)) => Some(u128::from(a) - u128::from(n.network())),
+        _ => None,
+    }
+}
+
+/// The address of `net` with host part `host`, when it is a usable host address of it (not the
+/// network address, nor an IPv4 broadcast address, for prefixes with room for them).
+fn with_host(net: &IpNet, host: u128) -> Option<IpAddr> {
+    match net {
+        IpNet::V4(n) => {
+            let bits = 32 - u32::from(n.prefix_len());
+            let size = 1u128 << bits;
+            let usable = if bits <= 1 { host < size } else { host >= 1 && host < size - 1 };
+            usable.then(|| IpAddr::V4(Ipv4Addr::from(u32::from(n.network()) + host as u32)))
+        }
+        IpNet::V6(n) => {
+            let bits = 128 - u32::from(n.prefix_len());
+            let fits = bits == 128 || host < (1u128 << bits);
+            (fits && (host >= 1 || bits == 0))
+                .then(|| IpAddr::V6(Ipv6Addr::from(u128::from(n.network()) + host)))
+        }
+    }
+}
+
+/// New addresses in `to` for `addresses` (all in `from`): the same host part where it is a free
+/// host address of `to`, else the next free one. `used` holds the addresses of the document
+/// (those being renumbered are released). `None` when `to` has no room for them all.
+pub fn renumber(
+    from: &IpNet,
+    to: &IpNet,
+    addresses: &[String],
+    used: &HashSet<IpAddr>,
+) -> Option<Vec<(String, String)>> {
+    let mut used: HashSet<IpAddr> = used.clone();
+    for a in addresses {
+        if let Some(ip) = parse_addr(a) {
+            used.remove(&ip);
+        }
+    }
+    let mut out = Vec::new();
+    let mut pending = Vec::new();
+    // Same host part first, so a later address does not take an earlier one's spot.
+    for a in addresses {
+        let same = parse_addr(a)
+            .and_then(|ip| host_part(from, ip))
+            .and_then(|h| with_host(to, h))
+            .filter(|ip| !used.contains(ip));
+        match same {
+            Some(ip) => {
+                used.insert(ip);
+                out.push((a.clone(), ip.to_string()));
+            }
+            None => pending.push(a.clone()),
+        }
+    }
+    let to_text = to.to_string();
+    for a in pending {
+        let next = next_free_address_avoiding(&to_text, &used)?;
+        used.insert(parse_addr(&next)?);
+        out.push((a, next));
+    }
+    Some(out)
+}
+
 /// Parses an address as written.
 pub fn parse_addr(text: &str) -> Option<IpAddr> {
     text.trim().parse().ok()
@@ -51,9 +162,15 @@ impl<'a> SubnetIndex<'a> {
     }
 }
 
-/// Every address used by a node of the document, parsed.
+/// Every address used anywhere in the model (a node's interface, or a service's address even
+/// when no node has it), parsed.
 pub fn used_addresses(doc: &Document) -> HashSet<IpAddr> {
-    doc.nodes.iter().flat_map(|n| n.addresses.iter()).filter_map(|a| parse_addr(a)).collect()
+    doc.nodes
+        .iter()
+        .flat_map(|n| n.addresses.iter())
+        .chain(doc.services.iter().flat_map(|s| s.addresses.iter()))
+        .filter_map(|a| parse_addr(a))
+        .collect()
 }
 
 /// The lowest host address of `prefix` that no node uses (the network address, and the
@@ -171,11 +288,64 @@ mod tests {
     }
 
     #[test]
+    fn next_free_address_skips_addresses_used_anywhere_in_the_model() {
+        let mut doc = doc();
+        // A service published at an address no node has (yet): not handed out.
+        doc.services.push(clusterplan_engine::document::Service {
+            name: "registry".into(),
+            cluster: "A".into(),
+            addresses: vec!["10.0.1.3".into()],
+            ..Default::default()
+        });
+        assert_eq!(next_free_address(&doc, "10.0.1.0/24").as_deref(), Some("10.0.1.4"));
+    }
+
+    #[test]
     fn next_free_prefix_avoids_overlaps() {
         let mut doc = Document::default();
         assert_eq!(next_free_prefix(&doc), "10.0.0.0/24");
         doc.subnets.push(Subnet { prefix: "10.0.0.0/23".into(), ..Default::default() });
         assert_eq!(next_free_prefix(&doc), "10.0.2.0/24");
+    }
+
+    #[test]
+    fn typed_prefixes_are_checked_strictly() {
+        assert_eq!(check_prefix(" 10.0.5.0/24 ").unwrap().to_string(), "10.0.5.0/24");
+        assert_eq!(check_prefix("fd00::/64").unwrap().to_string(), "fd00::/64");
+        let banana = check_prefix("banana").unwrap_err();
+        assert!(banana.contains("banana is not a prefix"), "{banana}");
+        let long = check_prefix("10.0.1.0/33").unwrap_err();
+        assert!(long.contains("/33 is longer than the 32 bits"), "{long}");
+        let host = check_prefix("10.0.1.5/24").unwrap_err();
+        assert!(host.contains("host bits") && host.contains("10.0.1.0/24"), "{host}");
+        assert!(check_prefix("10.0.1.0/x").unwrap_err().contains("length"));
+        assert!(check_prefix("10.0.1.0").unwrap_err().contains("needs a length"));
+        assert!(check_prefix("").is_err());
+        assert!(check_address("10.0.0.999").unwrap_err().contains("not an IP address"));
+        assert!(check_address("10.0.0.9").is_ok());
+    }
+
+    #[test]
+    fn renumbering_keeps_host_parts_where_they_fit() {
+        let from = check_prefix("10.0.2.0/24").unwrap();
+        let to = check_prefix("10.0.5.0/24").unwrap();
+        let used: HashSet<IpAddr> =
+            ["10.0.2.12", "10.0.2.20", "10.0.5.20"].iter().map(|a| a.parse().unwrap()).collect();
+        let moved = renumber(&from, &to, &["10.0.2.12".into(), "10.0.2.20".into()], &used).unwrap();
+        // .20 is taken in the new prefix by someone else: the next free one.
+        assert_eq!(
+            moved,
+            vec![("10.0.2.12".into(), "10.0.5.12".into()), ("10.0.2.20".into(), "10.0.5.1".into())]
+        );
+        // Into a smaller prefix: host parts that do not fit get the next free ones.
+        let small = check_prefix("10.9.0.0/30").unwrap();
+        let moved = renumber(&from, &small, &["10.0.2.1".into(), "10.0.2.20".into()], &used);
+        assert_eq!(
+            moved.unwrap(),
+            vec![("10.0.2.1".into(), "10.9.0.1".into()), ("10.0.2.20".into(), "10.9.0.2".into())]
+        );
+        let three = ["10.0.2.1".into(), "10.0.2.2".into(), "10.0.2.3".into()];
+        assert_eq!(renumber(&from, &small, &three, &used), None, "no room for three");
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn changing_an_address_or_number_keeps_services_and_registry_consistent() {
         &d,
         &EditAction::SetAddress { uid: "n1".into(), index: 0, address: "10.0.0.2".into() },
     );
-    assert!(taken.unwrap_err().0.contains("already used"));
+    assert_eq!(taken.unwrap_err().0, "10.0.0.2 is already node n2's (node 2)");
     let d = ok(
         &d,
         EditAction::SetMembership { uid: "n3".into(), cluster: "A".into(), number: Some(9) },
@@ -328,4 +328,168 @@ fn item_refs_from_engine_items() {
         Some(ItemRef::Node("a".into()))
     );
     assert_eq!(ItemRef::from_item(&Item::Document), None);
+}
+
+#[test]
+fn a_new_prefix_renumbers_the_attached_nodes_and_every_reference_follows() {
+    let d = examples::FIG24.document();
+    let before = crate::layout::Layout::complete(&d);
+    let edit = |p: &str| EditAction::SetSubnetPrefix {
+        prefix: "10.0.2.0/24".into(),
+        new_prefix: p.into(),
+    };
+    let out = ok(&d, edit("10.0.5.0/24"));
+    let n = |uid: &str| node(&out.doc, uid).addresses.clone();
+    // Nodes 12 and 2 (10.0.2.12, 10.0.2.20) keep their host parts in the new prefix.
+    assert_eq!(n("n12"), ["10.0.5.12"]);
+    assert_eq!(n("n2"), ["10.0.5.20"]);
+    assert_eq!(n("n5"), ["10.0.0.1"], "other subnets are untouched");
+    let registry = &out.doc.services[0].addresses;
+    assert!(
+        registry.contains(&"10.0.5.12".to_owned()) && registry.contains(&"10.0.5.20".to_owned())
+    );
+    assert!(!registry.iter().any(|a| a.starts_with("10.0.2.")));
+    assert!(out.doc.routers.iter().any(|r| r.subnets.contains(&"10.0.5.0/24".to_owned())));
+    assert!(!out.doc.routers.iter().any(|r| r.subnets.contains(&"10.0.2.0/24".to_owned())));
+    let after = Layout::read(&out.doc);
+    assert_eq!(after.subnets.get("10.0.5.0/24"), before.subnets.get("10.0.2.0/24"));
+    assert!(!after.subnets.contains_key("10.0.2.0/24"));
+    assert!(out
+        .renamed
+        .contains(&(ItemRef::Subnet("10.0.2.0/24".into()), ItemRef::Subnet("10.0.5.0/24".into()))));
+    // The engine finds every node in a subnet, and node 5's list follows the new addresses.
+    let plan = clusterplan_engine::compile(&out.doc, clusterplan_engine::Strategy::Rotation);
+    assert!(
+        !plan
+            .diagnostics
+            .iter()
+            .any(|x| x.severity == clusterplan_engine::diagnostics::Severity::Error),
+        "{:?}",
+        plan.diagnostics
+    );
+    // Into a smaller prefix: host parts that do not fit get the next free addresses.
+    let out = ok(&d, edit("10.0.9.0/29"));
+    assert_eq!(node(&out.doc, "n12").addresses, ["10.0.9.1"]);
+    assert_eq!(node(&out.doc, "n2").addresses, ["10.0.9.2"]);
+    // No room: refused.
+    let err = apply(&d, &edit("10.0.9.0/31")).err();
+    assert!(err.is_none(), "a /31 has two addresses, enough for two nodes");
+    assert!(apply(&d, &edit("10.0.9.0/32")).unwrap_err().0.contains("no room"));
+    // Invalid prefixes are refused, naming the problem; the document is unchanged.
+    for (bad, says) in [
+        ("banana", "banana is not a prefix"),
+        ("10.0.1.0/33", "/33 is longer"),
+        ("10.0.1.5/24", "host bits"),
+        ("10.0.1.0/24", "already exists"),
+    ] {
+        let e = apply(&d, &edit(bad)).unwrap_err().0;
+        assert!(e.contains(says), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn addresses_and_node_numbers_are_checked_with_a_reason() {
+    let d = examples::FIG24.document();
+    let set = |a: &str| EditAction::SetAddress { uid: "n1".into(), index: 0, address: a.into() };
+    assert_eq!(
+        apply(&d, &set("10.0.0.1")).unwrap_err().0,
+        "10.0.0.1 is already node n5's (node 5)"
+    );
+    assert!(apply(&d, &set("10.0.0.999"))
+        .unwrap_err()
+        .0
+        .contains("10.0.0.999 is not an IP address"));
+    assert!(apply(&d, &set("banana")).is_err());
+    assert_eq!(node(&ok(&d, set(" 10.0.0.50 ")).doc, "n1").addresses, ["10.0.0.50"]);
+    assert_eq!(parse_node_number(" 7 ").unwrap(), 7);
+    assert!(parse_node_number("-3")
+        .unwrap_err()
+        .0
+        .contains("-3 is not a node number: node numbers start at 1"));
+    assert!(parse_node_number("0").unwrap_err().0.contains("start at 1"));
+    assert!(parse_node_number("x").unwrap_err().0.contains("whole number"));
+    assert!(parse_node_number("99999999999").unwrap_err().0.contains("too large"));
+}
+
+#[test]
+fn nodes_on_a_subnet_take_the_next_free_slot_and_the_bar_grows() {
+    let mut d = Document::default();
+    d = ok(&d, EditAction::AddSubnet { at: Pt::new(200.0, 100.0) }).doc;
+    let bar = Layout::read(&d).subnets["10.0.0.0/24"];
+    // Every click at the same spot: no two nodes overlap, all sit below the bar, in a row.
+    for _ in 0..4 {
+        d = ok(
+            &d,
+            EditAction::AddNode { at: Pt::new(210.0, 110.0), subnet: Some("10.0.0.0/24".into()) },
+        )
+        .doc;
+    }
+    let lay = Layout::read(&d);
+    let rects: Vec<crate::layout::Rect> =
+        lay.nodes.values().map(|p| Layout::node_rect(*p)).collect();
+    for (i, a) in rects.iter().enumerate() {
+        for b in &rects[i + 1..] {
+            let inner =
+                crate::layout::Rect { x: b.x + 1.0, y: b.y + 1.0, w: b.w - 2.0, h: b.h - 2.0 };
+            assert!(!a.intersects(&inner), "{a:?} overlaps {b:?}");
+        }
+        assert!(a.y > bar.y + crate::layout::SUBNET_H);
+    }
+    let grown = lay.subnets["10.0.0.0/24"];
+    let right = rects.iter().map(|r| r.x + r.w).fold(0.0, f64::max);
+    assert!(grown.w >= right - grown.x, "the bar holds every node: {grown:?}, right end {right}");
+    assert!(grown.w > bar.w);
+    // A router dropped on the subnet sits beside it, level with the bar.
+    let d = ok(
+        &d,
+        EditAction::AddRouter { at: Pt::new(210.0, 106.0), subnet: Some("10.0.0.0/24".into()) },
+    )
+    .doc;
+    let r = Layout::read(&d).routers["r1"];
+    assert!(r.x + crate::layout::ROUTER_R < grown.x, "left of the bar: {r:?}");
+    assert_eq!(r.y, grown.y + crate::layout::SUBNET_H / 2.0);
+}
+
+#[test]
+fn a_duplicate_lands_on_a_free_spot() {
+    let d = examples::FIG24.document();
+    let out = ok(
+        &d,
+        EditAction::Duplicate(vec![
+            ItemRef::Node("n5".into()),
+            ItemRef::Router("r1".into()),
+            ItemRef::Subnet("10.0.0.0/24".into()),
+        ]),
+    );
+    let lay = Layout::read(&out.doc);
+    for created in &out.created {
+        let rect = match created {
+            ItemRef::Node(u) => Layout::node_rect(lay.nodes[u]),
+            ItemRef::Router(r) => Layout::router_rect(lay.routers[r]),
+            ItemRef::Subnet(p) => Layout::subnet_rect(lay.subnets[p]),
+            _ => continue,
+        };
+        let mut others = lay.clone();
+        match created {
+            ItemRef::Node(u) => {
+                others.nodes.remove(u);
+            }
+            ItemRef::Router(r) => {
+                others.routers.remove(r);
+            }
+            ItemRef::Subnet(p) => {
+                others.subnets.remove(p);
+            }
+            _ => {}
+        }
+        assert!(
+            others.is_free(crate::layout::Rect {
+                x: rect.x + 8.5,
+                y: rect.y + 8.5,
+                w: rect.w - 17.0,
+                h: rect.h - 17.0
+            }),
+            "{created:?} at {rect:?} overlaps"
+        );
+    }
 }

@@ -57,10 +57,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 return;
             }
             let d = d.clone();
+            let name = file.name();
             let file = gloo::file::File::from(file);
             *reader.borrow_mut() =
                 Some(gloo::file::callbacks::read_as_text(&file, move |result| match result {
-                    Ok(text) => d.emit(Action::Import(text)),
+                    Ok(text) => d.emit(Action::Import { name: name.clone(), text }),
                     Err(e) => {
                         d.emit(Action::ImportRefused(format!("the file could not be read: {e}")))
                     }
