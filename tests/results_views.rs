@@ -319,3 +319,87 @@ async fn every_tab_renders_an_empty_model_and_a_broken_one() {
         }
     }
 }
+
+/// The rectangle of the first element matching `selector`.
+fn rect(root: &Element, selector: &str) -> web_sys::DomRect {
+    one(root, selector).get_bounding_client_rect()
+}
+
+#[wasm_bindgen_test]
+async fn the_legends_swatches_sit_in_the_legend_beside_their_labels() {
+    for (tab, legend) in [(Tab::Load, ".load-view .legend"), (Tab::Bootstrap, ".legend")] {
+        let (root, _) = mount(state_with(examples::FIG24.document(), tab, Some("n5"))).await;
+        // Narrow, so the legend wraps.
+        root.set_attribute("style", "width: 320px").unwrap();
+        settle().await;
+        let box_ = rect(&root, legend);
+        let swatches = all(&root, &format!("{legend} .r-swatch"));
+        assert!(swatches.len() >= 4, "{tab:?}");
+        for swatch in swatches {
+            let s = swatch.get_bounding_client_rect();
+            let class = attr(&swatch, "class");
+            // Inside the legend (the ideal line once sat at the top of the page).
+            assert!(
+                s.top() >= box_.top() - 1.0 && s.bottom() <= box_.bottom() + 1.0,
+                "{tab:?} {class}: {} .. {} outside {} .. {}",
+                s.top(),
+                s.bottom(),
+                box_.top(),
+                box_.bottom()
+            );
+            // On the line of its label: swatch and label are one item that does not wrap.
+            let item = swatch.parent_element().unwrap();
+            assert_eq!(attr(&item, "class"), "legend-item", "{tab:?} {class}");
+            let label = item.text_content().unwrap();
+            assert!(!label.trim().is_empty(), "{tab:?} {class}");
+            let i = item.get_bounding_client_rect();
+            assert!(i.height() < 24.0, "{tab:?} {label:?} wraps: {} px high", i.height());
+            let middle = s.top() + s.height() / 2.0;
+            assert!(middle > i.top() && middle < i.bottom(), "{tab:?} {label:?}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_diagnostic_about_an_address_nobody_owns_selects_its_service() {
+    let mut doc = examples::FIG24.document();
+    doc.services[0].addresses.push("10.0.0.99".into());
+    let (root, log) = mount(state_with(doc, Tab::Diagnostics, None)).await;
+    let unowned = one(&root, "[data-testid=diagnostic][data-code=unowned-service-address]");
+    assert!(attr(&unowned, "class").contains("selectable"));
+    unowned.dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+    let registry =
+        clusterplan_engine::Item::Service { cluster: "A".into(), name: "registry".into() };
+    assert_eq!(log.borrow().first(), Some(&Action::SelectItem(registry)), "{:?}", log.borrow());
+}
+
+#[wasm_bindgen_test]
+async fn counts_read_as_english_and_picks_as_people_count() {
+    let (root, _) = mount(state_with(examples::FIG24.document(), Tab::Node, Some("n5"))).await;
+    let status = text(&root, "[data-testid=status-bar]");
+    assert!(status.contains("10 nodes · 1 service · 10 lists"), "{status}");
+    assert!(!status.contains("1 services") && !status.contains("1 lints"), "{status}");
+    // Node 5's second entry is the first pick from the group of three at one hop.
+    let chips: Vec<String> =
+        all(&root, "[data-testid=node-list][data-service=registry] [data-testid=group-chip]")
+            .iter()
+            .map(|c| c.text_content().unwrap())
+            .collect();
+    assert_eq!(chips[0], "group m=3 · index 2 · k = 0 (1st pick)");
+    assert!(chips.iter().all(|c| !c.contains("pick k=")), "{chips:?}");
+}
+
+#[wasm_bindgen_test]
+async fn when_the_strategies_agree_on_fig_24_the_panel_says_why() {
+    let (root, _) = mount(state_with(examples::FIG24.document(), Tab::Strategies, None)).await;
+    for _ in 0..100 {
+        if !all(&root, "[data-testid=strategy-row]").is_empty() {
+            break;
+        }
+        settle().await;
+    }
+    let note = text(&root, "[data-testid=strategies-agree]");
+    assert!(note.contains("groups of two or more equidistant, non-local addresses"), "{note}");
+    assert!(note.contains("no client's first choice comes from such a group"), "{note}");
+}

@@ -1,10 +1,11 @@
 //! SVG rendering of a [`Scene`]: subnets, links, routers and nodes, with selection,
-//! diagnostics marks and the results' overlay (rank badges, hop path). Rendering only.
+//! diagnostics marks and the results' overlay (failed servers drawn down, rank badges, hop path).
+//! Rendering only, plus the text fitting it needs ([`fit_width`]).
 
 use super::scene::{node_port, router_port, Chip, LinkEnd, Mark, NodeShape, Scene};
 use crate::edit::ItemRef;
 use crate::layout::{Pt, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
-use crate::results::overlay::CanvasOverlay;
+use crate::results::overlay::{CanvasOverlay, RankBadge};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -195,7 +196,8 @@ pub fn layer(props: &LayerProps) -> Html {
             <NodeView key={n.uid.clone()} shape={n.clone()} x={p.x} y={p.y}
                 selected={selected.contains(&item)}
                 mark={props.marks.get(&item).cloned()}
-                badge={overlay.badge_text(&n.uid)}
+                badges={overlay.badges_of(&n.uid).iter().map(|b| Pill::of(b, overlay.several_services)).collect::<Vec<_>>()}
+                down={overlay.is_down(&n.uid)}
                 on_path={overlay.path_nodes.contains(&n.uid)}
                 highlight={picked(n)}
                 detail={props.detail} />
@@ -219,7 +221,10 @@ pub struct NodeViewProps {
     pub y: f64,
     pub selected: bool,
     pub mark: Option<Rc<Mark>>,
-    pub badge: Option<String>,
+    /// The selected node's rank badges on this server (none when it is not listed).
+    pub badges: Vec<Pill>,
+    /// A server the user failed: drawn greyed, with a "down" mark.
+    pub down: bool,
     pub on_path: bool,
     /// Serves the selected service, or belongs to the selected cluster.
     pub highlight: bool,
@@ -234,6 +239,129 @@ pub fn fit_label(text: &str, max: usize) -> String {
         let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
         cut.push('…');
         cut
+    }
+}
+
+/// The width of `text` in pixels at `size` px, estimated for a bold sans-serif from DejaVu Sans
+/// Bold's advance widths (a wide font: other fonts come out narrower, never wider).
+pub fn text_width(text: &str, size: f64) -> f64 {
+    let em: f64 = text
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | 'I' => 0.35,
+            ' ' => 0.35,
+            'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '{' | '}' | '/' | '\\' | '-' => 0.5,
+            's' | 'c' | 'z' => 0.6,
+            'm' | 'w' | 'M' | 'W' | '@' | '%' => 1.05,
+            'A'..='Z' => 0.8,
+            c if c.is_ascii() => 0.72,
+            _ => 1.0,
+        })
+        .sum();
+    em * size
+}
+
+/// `text` cut to fit `max_px` pixels at `size` px, with an ellipsis when cut (see [`text_width`]).
+pub fn fit_width(text: &str, max_px: f64, size: f64) -> String {
+    if text_width(text, size) <= max_px {
+        return text.to_owned();
+    }
+    let room = max_px - text_width("…", size);
+    let mut cut = String::new();
+    for c in text.chars() {
+        let mut next = cut.clone();
+        next.push(c);
+        if text_width(&next, size) > room {
+            break;
+        }
+        cut = next;
+    }
+    let mut cut = cut.trim_end().to_owned();
+    cut.push('…');
+    cut
+}
+
+/// The node name's font size, and the room it has (from x = 8; less when the "S" serves mark sits
+/// at the right end of the same line).
+const NAME_SIZE: f64 = 12.0;
+const NAME_ROOM: f64 = NODE_W - 16.0;
+const NAME_ROOM_BESIDE_S: f64 = NODE_W - 8.0 - 6.0 - 10.0 - 4.0;
+
+/// One rank badge as drawn: its text, its tooltip and its state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pill {
+    pub label: String,
+    pub title: String,
+    /// The server is down: the badge is greyed and struck through.
+    pub down: bool,
+    /// The server serves the selected node now (after failures): the badge is green, ticked.
+    pub serving: bool,
+}
+
+impl Pill {
+    pub fn of(badge: &RankBadge, with_service: bool) -> Pill {
+        Pill {
+            label: badge.label(with_service),
+            title: badge.title(),
+            down: badge.down,
+            serving: badge.serving,
+        }
+    }
+
+    fn text(&self) -> String {
+        if self.serving {
+            format!("{} ✓", self.label)
+        } else {
+            self.label.clone()
+        }
+    }
+}
+
+/// The badges above a node, left to right, then the "down" mark of a failed server.
+fn badge_row(uid: &str, pills: &[Pill], down: bool) -> Html {
+    const H: f64 = 16.0;
+    let width = |text: &str| 10.0 + 7.0 * text.chars().count() as f64;
+    let mut x = -4.0;
+    let pills_html = pills
+        .iter()
+        .map(|p| {
+            let text = p.text();
+            let w = width(&text);
+            let at = x;
+            x += w + 3.0;
+            let class = classes!("pill", p.down.then_some("down"), p.serving.then_some("serving"));
+            html! {
+                <g {class} transform={format!("translate({at} 0)")} data-down={p.down.to_string()} data-serving={p.serving.to_string()}>
+                    <rect y="-11" width={w.to_string()} height={H.to_string()} rx="8" />
+                    <text x="6" y="1">{ text }</text>
+                    if p.down {
+                        <line class="strike" x1="3" y1="-3" x2={(w - 3.0).to_string()} y2="-3" />
+                    }
+                    <title>{ p.title.clone() }</title>
+                </g>
+            }
+        })
+        .collect::<Html>();
+    let down_mark = down.then(|| {
+        html! {
+            <g class="down-mark" transform={format!("translate({x} 0)")} data-testid={format!("down-{uid}")}>
+                <rect y="-11" width={width("✕ down").to_string()} height={H.to_string()} rx="3" />
+                <text x="6" y="1">{ "✕ down" }</text>
+                <title>{ "failed in the load view: down for every service it serves (click its bar there to bring it back)" }</title>
+            </g>
+        }
+    });
+    if pills.is_empty() && !down {
+        return html! {};
+    }
+    let labels = pills.iter().map(|p| p.label.clone()).collect::<Vec<_>>().join(" · ");
+    html! {
+        <g class="badge-row" transform="translate(0 -12)">
+            if !pills.is_empty() {
+                <g class="rank-badge" data-testid={format!("rank-{uid}")} data-badges={labels}>{ pills_html }</g>
+            }
+            { for down_mark }
+        </g>
     }
 }
 
@@ -255,11 +383,13 @@ pub fn node_view(props: &NodeViewProps) -> Html {
         "node",
         props.selected.then_some("selected"),
         props.on_path.then_some("on-path"),
-        props.highlight.then_some("highlight")
+        props.highlight.then_some("highlight"),
+        props.down.then_some("down")
     );
-    // Room for the name: less when the "S" (serves) mark sits at the right.
-    let room = if n.serves.is_empty() { 19 } else { 16 };
-    let title = fit_label(if n.name.is_empty() { &n.uid } else { &n.name }, room);
+    // Room for the name: less when the "S" (serves) mark sits at the right. The name is cut to
+    // fit by an estimate, and clipped to its room (a nested viewport) whatever the font.
+    let room = if n.serves.is_empty() { NAME_ROOM } else { NAME_ROOM_BESIDE_S };
+    let title = fit_width(if n.name.is_empty() { &n.uid } else { &n.name }, room, NAME_SIZE);
     let mut x = 8.0;
     let chips = n.chips.iter().map(|c| {
         let text = chip_text(c);
@@ -282,7 +412,9 @@ pub fn node_view(props: &NodeViewProps) -> Html {
     html! {
         <g {class} data-testid={format!("node-{}", n.uid)} transform={format!("translate({} {})", props.x, props.y)}>
             <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
-            <text class="node-name" x="8" y="19">{ title }</text>
+            <svg class="node-name-room" x="8" y="0" width={room.to_string()} height={NODE_H.to_string()} overflow="hidden">
+                <text class="node-name" x="0" y="19">{ title }</text>
+            </svg>
             if props.detail { { for chips } }
             if !n.serves.is_empty() {
                 <text class="node-serves" x={(NODE_W - 6.0).to_string()} y="19" text-anchor="end">
@@ -291,13 +423,46 @@ pub fn node_view(props: &NodeViewProps) -> Html {
             }
             <circle class="port" cx={port.x.to_string()} cy={port.y.to_string()} r="5" />
             { mark_badge(props.mark.as_ref(), NODE_W, 0.0, format!("mark-node-{}", n.uid)) }
-            if let Some(badge) = &props.badge {
-                <g class="rank-badge" transform="translate(0 -12)" data-testid={format!("rank-{}", n.uid)}>
-                    <rect x="-4" y="-11" width={(10.0 + 7.0 * badge.chars().count() as f64).to_string()} height="16" rx="8" />
-                    <text x="2" y="1">{ badge.clone() }</text>
-                </g>
-            }
-            <title>{ format!("node {} ({})", n.uid, n.name) }</title>
+            { badge_row(&n.uid, &props.badges, props.down) }
+            <title>{ format!("node {} ({}){}", n.uid, n.name, if props.down { ": failed, down" } else { "" }) }</title>
         </g>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_beside_the_serves_mark_is_cut_to_its_room() {
+        // "node 5 (server 1)" is about 117 px wide in DejaVu Sans Bold at 12 px: too wide for
+        // the room left of the "S".
+        let name = "node 5 (server 1)";
+        assert!(text_width(name, NAME_SIZE) > NAME_ROOM_BESIDE_S);
+        let fitted = fit_width(name, NAME_ROOM_BESIDE_S, NAME_SIZE);
+        assert!(fitted.starts_with("node 5 (serv") && fitted.ends_with('…'), "{fitted}");
+        assert!(text_width(&fitted, NAME_SIZE) <= NAME_ROOM_BESIDE_S);
+        // Without the mark it fits whole; short names are never cut.
+        assert_eq!(fit_width(name, NAME_ROOM, NAME_SIZE), name);
+        assert_eq!(fit_width("node 1", NAME_ROOM_BESIDE_S, NAME_SIZE), "node 1");
+        // Wide letters take more room than narrow ones; nothing fits in no room but the ellipsis.
+        assert!(text_width("WWWW", 12.0) > text_width("iiii", 12.0));
+        let wide = fit_width(&"W".repeat(40), NAME_ROOM_BESIDE_S, NAME_SIZE);
+        assert!(wide.ends_with('…') && text_width(&wide, NAME_SIZE) <= NAME_ROOM_BESIDE_S);
+        assert_eq!(fit_width("abc", 0.0, NAME_SIZE), "…");
+    }
+
+    #[test]
+    fn a_serving_badge_is_ticked_and_a_down_one_keeps_its_rank() {
+        use crate::results::view::ServiceKey;
+        let badge = |down, serving| RankBadge {
+            service: ServiceKey::new("A", "registry"),
+            rank: 4,
+            down,
+            serving,
+        };
+        assert_eq!(Pill::of(&badge(false, true), false).text(), "#4 ✓");
+        let down = Pill::of(&badge(true, false), true);
+        assert_eq!((down.text().as_str(), down.down), ("registry #4", true));
     }
 }

@@ -3,8 +3,8 @@
 //! each server's worst single failure. [`load_model`] is pure; [`LoadView`] renders it.
 
 use crate::results::view::ViewAction;
-use crate::results::PlanRef;
 use crate::results::ServicePicker;
+use crate::results::{count, PlanRef};
 use clusterplan_engine::plan::{ServerIx, ServicePlan};
 use clusterplan_engine::Plan;
 use std::collections::{BTreeMap, BTreeSet};
@@ -312,8 +312,8 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                     let onclick = props.on_view.reform(move |_| ViewAction::ToggleFailed(uid.clone()));
                     let delta = bar.delta();
                     let title = format!(
-                        "server {}: {} first-choice clients; {} now; at most {} when one other server fails{}",
-                        bar.number, bar.first, bar.now, bar.worst,
+                        "server {}: {} first-choice; {} now; at most {} when one other server fails{}",
+                        bar.number, count(bar.first, "client", "clients"), bar.now, bar.worst,
                         bar.worst_when.map_or(String::new(), |w| format!(" (server {w})"))
                     );
                     html! {
@@ -352,14 +352,14 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                 }) }
             </div>
             <p class="legend">
-                <span class="r-swatch first"></span>{ " first choice " }
-                <span class="r-swatch now"></span>{ " with the failed servers down " }
-                <span class="r-swatch ideal"></span>{ " ideal (clients / servers up) " }
-                <span class="r-swatch worst"></span>{ " worst single failure" }
+                <span class="legend-item"><span class="r-swatch first"></span>{ "first choice" }</span>
+                <span class="legend-item"><span class="r-swatch now"></span>{ "with the failed servers down" }</span>
+                <span class="legend-item"><span class="r-swatch ideal"></span>{ "ideal (clients / servers up)" }</span>
+                <span class="legend-item"><span class="r-swatch worst"></span>{ "worst single failure" }</span>
             </p>
             if !model.moves.is_empty() {
                 <div class="moves" data-testid="load-moves">
-                    <h3>{ format!("{} clients moved", model.moves.iter().map(|m| m.clients.len()).sum::<usize>()) }</h3>
+                    <h3>{ format!("{} moved", count(model.moves.iter().map(|m| m.clients.len()).sum::<usize>(), "client", "clients")) }</h3>
                     <ul>
                     { for model.moves.iter().map(|m| html! {
                         <li data-testid="move-group">
@@ -407,7 +407,7 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                     </table>
                 </div>
             }
-            <p class="muted small">{ format!("Service {} of cluster {}: {} clients, {} servers.", service.service, service.cluster, model.clients, model.bars.len()) }</p>
+            <p class="muted small">{ format!("Service {} of cluster {}: {}, {}.", service.service, service.cluster, count(model.clients, "client", "clients"), count(model.bars.len(), "server", "servers")) }</p>
         </div>
     }
 }

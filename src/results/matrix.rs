@@ -4,8 +4,8 @@
 //! [`visible_window`] are pure; [`MatrixView`] renders them.
 
 use crate::results::view::{MatrixSort, MatrixSortKey, ViewAction};
-use crate::results::PlanRef;
 use crate::results::ServicePicker;
+use crate::results::{count, PlanRef};
 use clusterplan_engine::plan::ServicePlan;
 use clusterplan_engine::Plan;
 use std::cmp::Ordering;
@@ -183,7 +183,7 @@ pub fn matrix_view(props: &MatrixViewProps) -> Html {
             <div class="view-head">
                 <ServicePicker plan={props.plan.clone()} service={props.service} on_view={props.on_view.clone()} />
                 <span class="hint" data-testid="matrix-count">
-                    { format!("{} clients x {} servers; cell = the rank the client gives the server. Click a column to sort.", rows.len(), service.servers.len()) }
+                    { format!("{} x {}; cell = the rank the client gives the server. Click a column to sort.", count(rows.len(), "client", "clients"), count(service.servers.len(), "server", "servers")) }
                 </span>
             </div>
             <div class="matrix-scroll" data-testid="matrix-scroll" ref={scroller} {onscroll}>

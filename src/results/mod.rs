@@ -111,15 +111,24 @@ pub fn failed_names(plan: &Plan, failed: &std::collections::BTreeSet<String>) ->
         .join(", ")
 }
 
+/// `1 service`, `2 services`, `0 services`: a number and its noun, singular only for one.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The status bar's text: compile time, size of the model, diagnostics.
 pub fn status_text(plan: &Plan, compile_ms: Option<f64>) -> String {
     let (errors, warnings, lints) = diagnostics::counts(&plan.diagnostics);
     let clients: usize = plan.services.iter().map(|s| s.lists.len()).sum();
     let time = compile_ms.map_or_else(String::new, |ms| format!("compiled in {ms:.1} ms · "));
     format!(
-        "{time}{} nodes · {} services · {clients} lists · {errors} errors, {warnings} warnings, {lints} lints · {}",
-        plan.nodes.len(),
-        plan.services.len(),
+        "{time}{} · {} · {} · {}, {}, {} · {}",
+        count(plan.nodes.len(), "node", "nodes"),
+        count(plan.services.len(), "service", "services"),
+        count(clients, "list", "lists"),
+        count(errors, "error", "errors"),
+        count(warnings, "warning", "warnings"),
+        count(lints, "lint", "lints"),
         plan.strategy
     )
 }
@@ -174,11 +183,11 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
             None => no_service(),
         },
         Tab::Strategies => html! {
-            <strategies::StrategiesView document={DocRef(state.document.clone())} seed={view.shuffle_seed}
+            <strategies::StrategiesView plan={plan.clone()} document={DocRef(state.document.clone())} seed={view.shuffle_seed}
                 current={view.strategy} on_view={on_view.clone()} />
         },
         Tab::Diagnostics => html! {
-            <diagnostics::DiagnosticsView plan={plan.clone()} dispatch={props.dispatch.clone()} />
+            <diagnostics::DiagnosticsView plan={plan.clone()} document={DocRef(state.document.clone())} dispatch={props.dispatch.clone()} />
         },
         Tab::Bootstrap => {
             let node = view
@@ -308,6 +317,7 @@ pub fn service_picker(props: &ServicePickerProps) -> Html {
 mod tests {
     use super::*;
     use crate::results::testing::{fig24, service};
+    use clusterplan_engine::compile;
 
     #[test]
     fn the_chosen_service_is_shown_while_it_exists_else_the_first() {
@@ -328,6 +338,19 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("rotation"), "{text}");
+        // One of a kind is singular: the shipped FIG 24 has one service.
+        let fig24 = compile(&crate::examples::FIG24.document(), Strategy::Rotation);
+        let text = status_text(&fig24, None);
+        assert!(text.starts_with("10 nodes · 1 service · 10 lists · "), "{text}");
+        assert!(
+            !text.contains("1 services")
+                && !text.contains(" 1 errors")
+                && !text.contains(" 1 lints"),
+            "{text}"
+        );
+        assert_eq!(count(1, "hop", "hops"), "1 hop");
+        assert_eq!(count(0, "hop", "hops"), "0 hops");
+        assert_eq!(count(2, "address", "addresses"), "2 addresses");
         assert!(!status_text(&plan, None).contains("compiled"));
         let failed = ["n9", "gone"].iter().map(|s| (*s).to_owned()).collect();
         assert_eq!(failed_names(&plan, &failed), "gone, server 9");

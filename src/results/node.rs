@@ -2,11 +2,11 @@
 //! numbered, each entry with the engine's explanation (tier and priority, local, hops, group,
 //! the strategy's formula with its numbers). [`node_lists`] is pure; [`NodeView`] renders it.
 
-use crate::results::overlay::{hop_path, HopPath};
+use crate::results::overlay::{hop_path, ordinal, serving, HopPath};
 use crate::results::view::ServiceKey;
 use crate::results::DocRef;
 use crate::results::PlanRef;
-use clusterplan_engine::plan::{Explanation, NodeIx, ServerIx};
+use clusterplan_engine::plan::{Explanation, NodeIx};
 use clusterplan_engine::Plan;
 use std::collections::BTreeSet;
 use yew::prelude::*;
@@ -52,17 +52,7 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
         .filter_map(|(s, service)| {
             let list_ix = service.lists.iter().position(|l| l.node == node)?;
             let list = &service.lists[list_ix];
-            let down: Vec<ServerIx> = (0..service.servers.len())
-                .filter(|&s| failed.contains(&plan.nodes[service.servers[s].node].uid))
-                .collect();
-            let serving = if down.is_empty() {
-                service.load.serving.get(list_ix).copied().flatten()
-            } else {
-                service.failover(&down).serving.get(list_ix).copied().flatten()
-            };
-            let serving_at = serving.and_then(|srv| {
-                list.entries.iter().position(|e| service.addresses[e.address].server == Some(srv))
-            });
+            let now = serving(plan, service, list_ix, failed);
             let entries = (0..list.entries.len())
                 .filter_map(|e| {
                     let explanation = plan.explain(s, list_ix, e)?;
@@ -75,8 +65,8 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
                         rank: e + 1,
                         address: address.ip.to_string(),
                         server,
-                        down: address.server.is_some_and(|srv| down.contains(&srv)),
-                        serving: serving_at == Some(e),
+                        down: address.server.is_some_and(|srv| now.down.contains(&srv)),
+                        serving: now.entry == Some(e),
                         explanation,
                     })
                 })
@@ -86,7 +76,7 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
                 key: ServiceKey::new(&service.cluster, &service.service),
                 number: list.number,
                 entries,
-                unserved: serving.is_none(),
+                unserved: now.server.is_none(),
                 path: list
                     .entries
                     .first()
@@ -127,6 +117,18 @@ pub fn path_text(plan: &Plan, doc: &clusterplan_engine::Document, path: &HopPath
             if n == 1 { "" } else { "s" }
         ),
     }
+}
+
+/// The equidistant group of an entry, for people: `group m=3 · index 2 · k = 0 (1st pick)` (k is
+/// 0-based, as in the rule's formula; the ordinal says which pick that is).
+pub fn group_text(e: &Explanation) -> String {
+    format!(
+        "group m={} · index {} · k = {} ({} pick)",
+        e.group_size,
+        e.group_index,
+        e.pick,
+        ordinal(usize::from(e.pick) + 1)
+    )
 }
 
 fn hops_text(e: &Explanation) -> String {
@@ -226,8 +228,8 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                                     </span>
                                     <span class={classes!("chip", if e.local { "local" } else { "hops" })}>{ hops_text(e) }</span>
                                     if !e.local {
-                                        <span class="chip group" title="the equidistant group (FIG 24): m addresses, sorted by address">
-                                            { format!("group m={} · index {} · pick k={}", e.group_size, e.group_index, e.pick) }
+                                        <span class="chip group" data-testid="group-chip" title="the equidistant group (FIG 24): m addresses sorted by address, indexed from 0; k counts the picks from the group from 0">
+                                            { group_text(e) }
                                         </span>
                                     }
                                 </span>
@@ -269,6 +271,12 @@ mod tests {
         assert_eq!(first.server, Some((5, "node 5 (server 1)".to_owned())));
         let second = &registry.entries[1];
         assert_eq!((second.explanation.hops, second.explanation.group_size), (Some(1), 3));
+        // The first pick from the group of three: k = 0, said as people count.
+        assert_eq!(group_text(&second.explanation), "group m=3 · index 2 · k = 0 (1st pick)");
+        assert_eq!(
+            group_text(&registry.entries[3].explanation),
+            "group m=3 · index 1 · k = 2 (3rd pick)"
+        );
         assert!(
             second.explanation.formula.contains("((5 mod 3) + 0) mod 3 = 2"),
             "{}",

@@ -1,9 +1,11 @@
-//! What the canvas draws over the model for the selected node: rank badges on the servers it
-//! lists, and the hop path to its first choice. Computed by [`canvas_overlay`], a pure function
-//! of the plan, the document (for router names) and the selection.
+//! What the canvas draws over the model: the server nodes the user failed (down), and for the
+//! selected node rank badges on the servers it lists (the failed ones struck through, the one
+//! serving it now marked) and the hop path to the server serving it. Computed by
+//! [`canvas_overlay`], a pure function of the plan, the document (for router names), the
+//! selection and the failed servers.
 
 use crate::results::view::ServiceKey;
-use clusterplan_engine::plan::{ClientList, NodeIx, ServicePlan, SubnetIx};
+use clusterplan_engine::plan::{ClientList, NodeIx, ServerIx, ServicePlan, SubnetIx};
 use clusterplan_engine::{Document, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,6 +15,10 @@ pub struct RankBadge {
     pub service: ServiceKey,
     /// 1 = first choice.
     pub rank: usize,
+    /// The server is one the user failed: the selected node skips it.
+    pub down: bool,
+    /// With servers of this service failed, this is the one serving the selected node now.
+    pub serving: bool,
 }
 
 impl RankBadge {
@@ -24,21 +30,47 @@ impl RankBadge {
             format!("#{}", self.rank)
         }
     }
+
+    /// What the badge says on hover: `registry: 4th choice of this node; down, skipped`.
+    pub fn title(&self) -> String {
+        let state = if self.down {
+            "; failed: skipped"
+        } else if self.serving {
+            "; serves it now"
+        } else {
+            ""
+        };
+        format!("{}: {} choice of the selected node{state}", self.service.name, ordinal(self.rank))
+    }
 }
 
-/// The overlay the canvas draws. Empty when no node is selected.
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// The overlay the canvas draws. Empty when no node is selected and nothing is failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CanvasOverlay {
     /// Server node uid -> its badges (one per service shown that lists it, best rank first).
     pub badges: BTreeMap<String, Vec<RankBadge>>,
     /// Whether more than one service is shown (badges then name their service).
     pub several_services: bool,
-    /// Subnet prefixes on the hop path(s) from the selected node to its first choice(s).
+    /// Subnet prefixes on the hop path(s) from the selected node to the server(s) serving it.
     pub path_subnets: BTreeSet<String>,
     /// Routers crossed on those paths, by name.
     pub path_routers: BTreeSet<String>,
-    /// Node uids at the ends of those paths (the selected node and its first-choice servers).
+    /// Node uids at the ends of those paths (the selected node and its serving servers).
     pub path_nodes: BTreeSet<String>,
+    /// Server nodes the user failed (uids of nodes serving some service), drawn as down.
+    pub down: BTreeSet<String>,
 }
 
 impl CanvasOverlay {
@@ -48,37 +80,97 @@ impl CanvasOverlay {
         Some(badges.iter().map(|b| b.label(self.several_services)).collect::<Vec<_>>().join(" · "))
     }
 
+    /// The badges of a node (none when the selected node does not list it).
+    pub fn badges_of(&self, uid: &str) -> &[RankBadge] {
+        self.badges.get(uid).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the node is a server the user failed.
+    pub fn is_down(&self, uid: &str) -> bool {
+        self.down.contains(uid)
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == CanvasOverlay::default()
     }
 }
 
+/// Who serves one client list with some servers failed, as the engine's failover says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Serving {
+    /// The service's servers that are down (indices into `servers`).
+    pub down: Vec<ServerIx>,
+    /// The server serving the client now; `None` = unserved.
+    pub server: Option<ServerIx>,
+    /// The list position it is served through: the first reachable entry of that server.
+    pub entry: Option<usize>,
+}
+
+/// Who serves list `list` of `service` with the server nodes whose uid is in `failed` down.
+pub fn serving(
+    plan: &Plan,
+    service: &ServicePlan,
+    list: usize,
+    failed: &BTreeSet<String>,
+) -> Serving {
+    let down: Vec<ServerIx> = (0..service.servers.len())
+        .filter(|&s| failed.contains(&plan.nodes[service.servers[s].node].uid))
+        .collect();
+    let server = if down.is_empty() {
+        service.load.serving.get(list).copied().flatten()
+    } else {
+        service.failover(&down).serving.get(list).copied().flatten()
+    };
+    let entries = service.lists.get(list).map_or(&[][..], |l| l.entries.as_slice());
+    let of_server = |e: &&clusterplan_engine::plan::Entry| {
+        server.is_some() && service.addresses[e.address].server == server
+    };
+    let entry = entries
+        .iter()
+        .position(|e| of_server(&e) && e.hops.is_some())
+        .or_else(|| entries.iter().position(|e| of_server(&e)));
+    Serving { down, server, entry }
+}
+
 /// The overlay for the selected node (uid), showing `service` only when given (and the node is
-/// one of its clients), otherwise every service the node is a client of.
+/// one of its clients), otherwise every service the node is a client of, with the server nodes
+/// whose uid is in `failed` down: drawn as down, their badges marked, and the hop path going to
+/// the server that serves the node now (the engine's failover) instead of its first choice.
 pub fn canvas_overlay(
     plan: &Plan,
     doc: &Document,
     selected: Option<&str>,
     service: Option<&ServiceKey>,
+    failed: &BTreeSet<String>,
 ) -> CanvasOverlay {
-    let mut overlay = CanvasOverlay::default();
+    let down = plan
+        .services
+        .iter()
+        .flat_map(|s| &s.servers)
+        .map(|server| &plan.nodes[server.node].uid)
+        .filter(|uid| failed.contains(*uid))
+        .cloned()
+        .collect();
+    let mut overlay = CanvasOverlay { down, ..CanvasOverlay::default() };
     let Some(node) = selected.and_then(|uid| plan.nodes.iter().position(|n| n.uid == uid)) else {
         return overlay;
     };
-    let lists: Vec<(&ServicePlan, &ClientList)> = plan
+    let lists: Vec<(&ServicePlan, usize, &ClientList)> = plan
         .services
         .iter()
-        .filter_map(|s| s.lists.iter().find(|l| l.node == node).map(|l| (s, l)))
+        .filter_map(|s| s.list_index(node).map(|l| (s, l, &s.lists[l])))
         .collect();
-    let shown: Vec<(&ServicePlan, &ClientList)> = match service {
-        Some(key) if lists.iter().any(|(s, _)| is(s, key)) => {
-            lists.into_iter().filter(|(s, _)| is(s, key)).collect()
+    let shown: Vec<(&ServicePlan, usize, &ClientList)> = match service {
+        Some(key) if lists.iter().any(|(s, _, _)| is(s, key)) => {
+            lists.into_iter().filter(|(s, _, _)| is(s, key)).collect()
         }
         _ => lists,
     };
     overlay.several_services = shown.len() > 1;
-    for (service, list) in shown {
+    for (service, list_ix, list) in shown {
         let key = ServiceKey::new(&service.cluster, &service.service);
+        let now = serving(plan, service, list_ix, failed);
+        let failover = !now.down.is_empty();
         let mut ranked = BTreeSet::new();
         for (position, entry) in list.entries.iter().enumerate() {
             let Some(server) = service.addresses[entry.address].server else {
@@ -86,15 +178,21 @@ pub fn canvas_overlay(
             };
             let server_node = service.servers[server].node;
             if ranked.insert(server_node) {
-                overlay
-                    .badges
-                    .entry(plan.nodes[server_node].uid.clone())
-                    .or_default()
-                    .push(RankBadge { service: key.clone(), rank: position + 1 });
+                overlay.badges.entry(plan.nodes[server_node].uid.clone()).or_default().push(
+                    RankBadge {
+                        service: key.clone(),
+                        rank: position + 1,
+                        down: now.down.contains(&server),
+                        serving: failover && now.server == Some(server),
+                    },
+                );
             }
         }
-        if let Some(first) = list.entries.first() {
-            let address = &service.addresses[first.address];
+        // The path goes where the node's requests go: its first choice, or with failures the
+        // entry serving it now (none when nothing is left up).
+        let target = if failover { now.entry } else { (!list.entries.is_empty()).then_some(0) };
+        if let Some(entry) = target.and_then(|e| list.entries.get(e)) {
+            let address = &service.addresses[entry.address];
             overlay.path_nodes.insert(plan.nodes[node].uid.clone());
             if let Some(server) = address.server {
                 overlay.path_nodes.insert(plan.nodes[service.servers[server].node].uid.clone());
@@ -162,18 +260,22 @@ mod tests {
         items.iter().map(|s| (*s).to_owned()).collect()
     }
 
+    fn none() -> BTreeSet<String> {
+        BTreeSet::new()
+    }
+
     #[test]
     fn no_selection_no_overlay() {
         let (plan, doc) = fig24();
-        assert!(canvas_overlay(&plan, &doc, None, None).is_empty());
-        assert!(canvas_overlay(&plan, &doc, Some("nobody"), None).is_empty());
+        assert!(canvas_overlay(&plan, &doc, None, None, &none()).is_empty());
+        assert!(canvas_overlay(&plan, &doc, Some("nobody"), None, &none()).is_empty());
     }
 
     #[test]
     fn node_5s_registry_servers_get_the_ranks_of_fig_24() {
         let (plan, doc) = fig24();
         let registry = ServiceKey::new("A", "registry");
-        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&registry));
+        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&registry), &none());
         let badges: Vec<String> = ["n5", "n9", "n3", "n7", "n2", "n12"]
             .iter()
             .map(|uid| overlay.badge_text(uid).unwrap())
@@ -190,7 +292,7 @@ mod tests {
     fn the_path_to_a_first_choice_two_routers_away_crosses_both() {
         let (plan, doc) = fig24();
         let web = ServiceKey::new("A", "web");
-        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&web));
+        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&web), &none());
         // m = 2, n = 5: index 5 mod 2 = 1, the higher address (10.0.2.20, node n2) first.
         assert_eq!(overlay.badge_text("n2").as_deref(), Some("#1"));
         assert_eq!(overlay.badge_text("n12").as_deref(), Some("#2"));
@@ -202,13 +304,83 @@ mod tests {
     #[test]
     fn without_a_chosen_service_every_service_badges_and_names_itself() {
         let (plan, doc) = fig24();
-        let overlay = canvas_overlay(&plan, &doc, Some("n5"), None);
+        let overlay = canvas_overlay(&plan, &doc, Some("n5"), None, &none());
         assert!(overlay.several_services);
         assert_eq!(overlay.badge_text("n2").as_deref(), Some("web #1 · registry #5"));
         assert_eq!(overlay.badge_text("n5").as_deref(), Some("registry #1"));
         // A chosen service the node is no client of falls back to all of them.
         let other = ServiceKey::new("B", "none");
-        assert_eq!(canvas_overlay(&plan, &doc, Some("n5"), Some(&other)), overlay);
+        assert_eq!(canvas_overlay(&plan, &doc, Some("n5"), Some(&other), &none()), overlay);
+    }
+
+    #[test]
+    fn failed_servers_are_down_with_or_without_a_selection() {
+        let (plan, doc) = fig24();
+        // n1 serves nothing and "nobody" is no node: only n5 is a failed server.
+        let overlay = canvas_overlay(&plan, &doc, None, None, &set(&["n5", "n1", "nobody"]));
+        assert_eq!(overlay.down, set(&["n5"]));
+        assert!(overlay.is_down("n5") && !overlay.is_down("n1"));
+        assert!(overlay.badges.is_empty() && !overlay.is_empty());
+    }
+
+    #[test]
+    fn a_failed_server_in_the_selected_nodes_list_is_marked_down_and_its_own_server_serves() {
+        let (plan, doc) = fig24();
+        let registry = ServiceKey::new("A", "registry");
+        // Node 9 lists node 5's 10.0.0.1 fourth; node 5 failed: that badge is down, node 9
+        // still serves itself (its local address), which is marked as serving it now.
+        let overlay = canvas_overlay(&plan, &doc, Some("n9"), Some(&registry), &set(&["n5"]));
+        let n5 = &overlay.badges_of("n5")[0];
+        assert_eq!((n5.rank, n5.down, n5.serving), (4, true, false));
+        assert_eq!(overlay.badge_text("n5").as_deref(), Some("#4"));
+        let n9 = &overlay.badges_of("n9")[0];
+        assert_eq!((n9.rank, n9.down, n9.serving), (1, false, true));
+        assert!(overlay.badges.values().flatten().filter(|b| b.serving).count() == 1);
+        assert_eq!(overlay.path_nodes, set(&["n9"]));
+        assert_eq!(n5.title(), "registry: 4th choice of the selected node; failed: skipped");
+        // Without failures nothing is down and no badge claims to serve.
+        let overlay = canvas_overlay(&plan, &doc, Some("n9"), Some(&registry), &none());
+        assert!(overlay.badges.values().flatten().all(|b| !b.down && !b.serving));
+    }
+
+    #[test]
+    fn with_its_first_choice_failed_the_path_goes_to_the_server_serving_it_now() {
+        let (plan, doc) = fig24();
+        let registry = ServiceKey::new("A", "registry");
+        // Node 5's own 10.0.0.1 is down: it falls to 10.0.1.9 (server 9), one router away.
+        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&registry), &set(&["n5"]));
+        assert!(overlay.badges_of("n5")[0].down);
+        assert!(overlay.badges_of("n9")[0].serving);
+        assert_eq!(overlay.path_nodes, set(&["n5", "n9"]));
+        assert_eq!(overlay.path_routers, set(&["r1"]));
+        assert_eq!(overlay.path_subnets, set(&["10.0.0.0/24", "10.0.1.0/24"]));
+        // Every server down: nobody serves it, and there is no path to draw.
+        let all = set(&["n2", "n3", "n5", "n7", "n9", "n12"]);
+        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&registry), &all);
+        assert!(overlay.badges.values().flatten().all(|b| b.down && !b.serving));
+        assert!(overlay.path_nodes.is_empty() && overlay.path_subnets.is_empty());
+        assert_eq!(overlay.down, all);
+    }
+
+    #[test]
+    fn serving_names_the_engines_server_and_the_entry_it_is_reached_through() {
+        let (plan, _) = fig24();
+        let s = &plan.services[crate::results::testing::service(&plan, "registry")];
+        let list = s.list_index(plan.node_by_uid("n5").unwrap()).unwrap();
+        let number = |now: &Serving| now.server.map(|x| s.servers[x].number);
+        let now = serving(&plan, s, list, &none());
+        assert_eq!((number(&now), now.entry, now.down.len()), (Some(5), Some(0), 0));
+        let now = serving(&plan, s, list, &set(&["n5", "n9"]));
+        assert_eq!((number(&now), now.entry, now.down.len()), (Some(3), Some(2), 2));
+    }
+
+    #[test]
+    fn ordinals_read_as_english() {
+        let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal).into();
+        assert_eq!(
+            words,
+            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+        );
     }
 
     #[test]

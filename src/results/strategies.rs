@@ -5,9 +5,9 @@
 //! reports and lets the user compile with any of them.
 
 use crate::results::view::ViewAction;
-use crate::results::DocRef;
+use crate::results::{count, DocRef, PlanRef};
 use clusterplan_engine::compare::{ServiceReport, StrategyReport};
-use clusterplan_engine::{compare, Strategy};
+use clusterplan_engine::{compare, Plan, Strategy};
 use std::rc::Rc;
 use std::time::Duration;
 use yew::prelude::*;
@@ -24,8 +24,61 @@ pub fn service_rows(reports: &[StrategyReport], service: usize) -> Vec<(Strategy
     reports.iter().filter_map(|r| r.services.get(service).map(|s| (r.strategy, s))).collect()
 }
 
+/// Clients of service `service` whose first choice is picked from a group of two or more
+/// equidistant, non-local addresses: the only first choices a strategy can change (spec §7).
+pub fn first_choices_from_groups(plan: &Plan, service: usize) -> usize {
+    plan.services.get(service).map_or(0, |s| {
+        s.lists
+            .iter()
+            .filter(|l| l.entries.first().is_some_and(|e| !e.local && e.group_size >= 2))
+            .count()
+    })
+}
+
+/// When every strategy gives a service the same figures (first choice, worst single failure,
+/// removal), a note saying why, from spec §7; `None` when they differ. `from_groups`: see
+/// [`first_choices_from_groups`].
+pub fn agreement_note(rows: &[(Strategy, &ServiceReport)], from_groups: usize) -> Option<String> {
+    let (_, first) = rows.first()?;
+    let same = |r: &ServiceReport| {
+        r.max_first_choice == first.max_first_choice
+            && r.balance_first_choice == first.balance_first_choice
+            && r.worst_single_failure == first.worst_single_failure
+            && r.worst_failure_pair == first.worst_failure_pair
+            && r.balance_worst_failure == first.balance_worst_failure
+            && r.removal == first.removal
+    };
+    if rows.len() < 2 || !rows.iter().all(|(_, r)| same(r)) {
+        return None;
+    }
+    let why = if from_groups == 0 {
+        "here no client's first choice comes from such a group (each is the client's own address \
+         or the only one at its nearest distance), so first-choice load cannot differ. They do \
+         order the rest of the lists differently, which decides where clients go when a server \
+         fails: on this model not enough to change these figures."
+            .to_owned()
+    } else {
+        format!(
+            "{} pick their first choice from such a group here, and the orders differ in where \
+             clients go when a server fails, but on this model that changes none of these figures.",
+            crate::results::count(from_groups, "client", "clients")
+        )
+    };
+    let addition = if rows.iter().all(|(_, r)| r.addition == first.addition) {
+        ""
+    } else {
+        " Only an added server (a new group member) makes them differ."
+    };
+    Some(format!(
+        "Every strategy gives the same figures. They reorder only inside groups of two or more \
+         equidistant, non-local addresses (spec §7); {why}{addition}"
+    ))
+}
+
 #[derive(Debug, Properties, PartialEq)]
 pub struct StrategiesViewProps {
+    /// The plan in use (same services as the comparison), for why the strategies may agree.
+    pub plan: PlanRef,
     pub document: DocRef,
     pub seed: u64,
     /// The strategy the plan is compiled with.
@@ -96,12 +149,13 @@ pub fn strategies_view(props: &StrategiesViewProps) -> Html {
                 let best_worst = lowest(&rows.iter().map(|(_, r)| r.balance_worst_failure).collect::<Vec<_>>());
                 let best_removal = lowest(&rows.iter().map(|(_, r)| r.removal.as_ref().map(|m| m.max_moved as f64)).collect::<Vec<_>>());
                 let best_addition = lowest(&rows.iter().map(|(_, r)| r.addition.as_ref().map(|a| a.moved as f64)).collect::<Vec<_>>());
+                let note = agreement_note(&rows, first_choices_from_groups(&props.plan, s));
                 let cell = |best: bool, testid: &'static str, text: String| html! {
                     <td class={classes!(best.then_some("best"))} data-testid={testid}>{ text }</td>
                 };
                 html! {
                     <section data-testid="strategy-service" data-service={first.service.clone()}>
-                        <h3>{ format!("{} ", first.service) }<span class="muted">{ format!("cluster {}: {} clients, {} servers", first.cluster, first.clients, first.servers) }</span></h3>
+                        <h3>{ format!("{} ", first.service) }<span class="muted">{ format!("cluster {}: {}, {}", first.cluster, count(first.clients, "client", "clients"), count(first.servers, "server", "servers")) }</span></h3>
                         <table class="strategies-table">
                             <thead><tr>
                                 <th>{ "strategy" }</th>
@@ -133,6 +187,9 @@ pub fn strategies_view(props: &StrategiesViewProps) -> Html {
                             }) }
                             </tbody>
                         </table>
+                        if let Some(note) = note {
+                            <p class="agreement hint" data-testid="strategies-agree">{ note }</p>
+                        }
                     </section>
                 }
             }) }
@@ -143,7 +200,7 @@ pub fn strategies_view(props: &StrategiesViewProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::testing::fig24;
+    use crate::results::testing::{fig24, service};
 
     #[test]
     fn the_lowest_values_are_marked_ties_included_and_none_never() {
@@ -165,5 +222,30 @@ mod tests {
             .all(|(_, r)| r.service == "registry" && r.clients == 10 && r.servers == 6));
         assert_eq!(service_rows(&reports, 1).len(), 4);
         assert!(service_rows(&reports, 2).is_empty());
+    }
+
+    #[test]
+    fn when_the_strategies_agree_the_note_says_why() {
+        let (plan, doc) = fig24();
+        let reports = compare(&doc, 0);
+        // FIG 24's registry: every first choice is local or alone at its distance (node 2 and
+        // 12 own 10.0.2.x, nodes 3, 7, 9 their 10.0.1.x, the rest sit next to 10.0.0.1 alone).
+        let registry = service(&plan, "registry");
+        assert_eq!(first_choices_from_groups(&plan, registry), 0);
+        let note = agreement_note(&service_rows(&reports, registry), 0).unwrap();
+        assert!(note.starts_with("Every strategy gives the same figures."), "{note}");
+        assert!(note.contains("groups of two or more equidistant, non-local addresses"), "{note}");
+        assert!(note.contains("no client's first choice comes from such a group"), "{note}");
+        // Rendezvous and shuffle place an added server's clients differently.
+        assert!(
+            note.ends_with("Only an added server (a new group member) makes them differ."),
+            "{note}"
+        );
+        // `web`: 10.0.2.12 and 10.0.2.20 are one group for most clients; the first choices
+        // differ, and so do the figures: no note.
+        let web = service(&plan, "web");
+        assert_eq!(first_choices_from_groups(&plan, web), 8);
+        assert_eq!(agreement_note(&service_rows(&reports, web), 8), None);
+        assert_eq!(agreement_note(&[], 0), None);
     }
 }
