@@ -94,6 +94,7 @@ struct Group {
 struct Template {
     /// `arena[entries..entries + len]`: one entry per address, sorted by (tier, hops,
     /// address), with its tier, hops, group size and group index (the pick is set per client).
+    /// Templates of subnet sets with the same hop counts share their entries and groups.
     entries: usize,
     len: usize,
     /// `group_arena[groups..groups + n_groups]`, in list order; they tile the entries.
@@ -179,6 +180,10 @@ pub(crate) struct Orderer<'a> {
     own_unreachable: Vec<(usize, Option<NodeIx>)>,
     /// (tier, hops, address) of the addresses being grouped, in (tier, address) order.
     keyed: Vec<(u16, u32, u32)>,
+    /// The hop counts of `keyed`, and the groupings already built for such hop counts:
+    /// (first entry, first group, number of groups) in the arenas.
+    hop_key: Vec<u32>,
+    shapes: FxMap<Vec<u32>, (usize, usize, usize)>,
     /// Per hop bucket of a tier: (size, start, next free slot).
     buckets: Vec<(u32, u32, u32)>,
     subs: Vec<SubnetIx>,
@@ -237,6 +242,8 @@ impl<'a> Orderer<'a> {
             own_first: FxMap::default(),
             own_unreachable: vec![(0, None); addresses.len()],
             keyed: Vec::with_capacity(addresses.len()),
+            hop_key: Vec::with_capacity(addresses.len()),
+            shapes: FxMap::default(),
             buckets: Vec::new(),
             subs: Vec::new(),
             locals: Vec::new(),
@@ -245,9 +252,10 @@ impl<'a> Orderer<'a> {
         }
     }
 
-    /// Reserves the template arenas for these clients at once: at most one template per
+    /// Reserves the per-template records for these clients at once: at most one template per
     /// distinct subnet of single-homed clients, one per multi-homed client, and one own
-    /// template at a time (growing the arenas by doubling would copy them, megabytes each).
+    /// template at a time. (The entry and group arenas grow as needed: templates with the same
+    /// hop counts share them, so they hold far fewer templates than that.)
     pub(crate) fn reserve_for(&mut self, clients: &[(NodeIx, u32)]) {
         let mut seen = vec![false; self.hops.size];
         let mut templates = 1usize;
@@ -266,8 +274,6 @@ impl<'a> Orderer<'a> {
         }
         let n = self.addresses.len();
         self.templates.reserve_exact(templates);
-        self.arena.reserve_exact(templates * n);
-        self.group_arena.reserve(templates * n.min(16));
         self.count_arena.reserve(templates * n.min(16));
     }
 
@@ -459,6 +465,17 @@ impl<'a> Orderer<'a> {
             }
         }
         let n = self.keyed.len();
+        // Clients owning none of the addresses group them by their hop counts alone (the
+        // (tier, address) order is the service's): subnets at the same distances from every
+        // address (say, the leaf subnets of one router) share one grouping.
+        let shared = self.locals.is_empty();
+        if shared {
+            self.hop_key.clear();
+            self.hop_key.extend(self.keyed.iter().map(|k| k.1));
+            if let Some(&(entries, groups, n_groups)) = self.shapes.get(self.hop_key.as_slice()) {
+                return self.template_at(entries, n, groups, n_groups);
+            }
+        }
         let e0 = self.arena.len();
         let g0 = self.group_arena.len();
         self.arena.resize(e0 + n, BLANK);
@@ -548,17 +565,33 @@ impl<'a> Orderer<'a> {
             }
             lo = hi;
         }
+        let n_groups = self.group_arena.len() - g0;
+        if shared {
+            self.shapes.insert(self.hop_key.clone(), (e0, g0, n_groups));
+        }
+        self.template_at(e0, n, g0, n_groups)
+    }
+
+    /// A template over entries and groups already in the arenas, with first-pick counters of
+    /// its own.
+    fn template_at(
+        &mut self,
+        entries: usize,
+        len: usize,
+        groups: usize,
+        n_groups: usize,
+    ) -> Template {
         let c0 = self.count_arena.len();
-        let n_counts = match self.group_arena.get(g0) {
+        let n_counts = match self.group_arena[groups..groups + n_groups].first() {
             Some(g) if g.len >= 2 => g.len as usize,
             _ => 0,
         };
         self.count_arena.resize(c0 + n_counts, 0);
         Template {
-            entries: e0,
-            len: n,
-            groups: g0,
-            n_groups: self.group_arena.len() - g0,
+            entries,
+            len,
+            groups,
+            n_groups,
             clients: 0,
             first_client: None,
             counts: c0,
