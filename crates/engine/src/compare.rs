@@ -18,12 +18,30 @@
 //!   choice becomes the new server moved by necessity (`to_new`); clients whose first choice
 //!   changes to another existing server are extra moves (`moved`).
 
+//!
+//! How it is computed: no strategy changes a client's tiers, local entries or groups of
+//! equidistant addresses (spec §7), so the model is validated and planned once (with the
+//! reference rotation) and each client's list is reduced to its *shape*: the sequence of its
+//! groups, each with its members in address order. Clients on the same subnets share a shape.
+//! Every strategy, what-if included, then only orders the groups it walks through:
+//! - a list's first choice and fallback come from its first one or two servable groups;
+//! - removing server `s` can only change the first choice of a client whose first-choice group
+//!   holds an address of `s` (earlier groups serve nobody, later ones are not reached), so only
+//!   that group is reordered, shrunk (and, for `shuffle`, every client is re-walked when the
+//!   removal empties a priority tier, since tier numbers seed its permutations);
+//! - the added address joins the busiest server's address's group in every list, so only the
+//!   clients whose first-choice group is that group are reordered.
+//!
+//! The tests check all of it against a plan per strategy and every list reordered from scratch.
+
 use crate::build::lists_with;
 use crate::document::Document;
 use crate::model::Model;
+use crate::ordering::{fnv1a64, shuffle_permutation, shuffle_seed, spread_index, FNV_OFFSET};
 use crate::plan::{Entry, Plan, ServerIx, ServiceAddress, ServicePlan, SubnetIx};
 use crate::strategy::Strategy;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// One strategy's figures on every service of the model.
@@ -78,186 +96,516 @@ pub struct Addition {
 /// Compares the four strategies ([`Strategy::all`], shuffle with `seed`) on one document.
 pub fn compare(doc: &Document, seed: u64) -> Vec<StrategyReport> {
     let (model, _) = Model::build(doc);
+    // One plan (validation, hops, tiers and groups); the other strategies reuse its shapes.
+    let plan = model.plan(Strategy::Rotation);
+    let mut node_ips: Vec<IpAddr> =
+        plan.nodes.iter().flat_map(|n| n.addresses.iter().map(|a| a.ip)).collect();
+    node_ips.sort_unstable();
+    node_ips.dedup();
+    let views: Vec<View> = plan.services.iter().map(|sp| View::new(&plan, sp, &node_ips)).collect();
+    let mut scratch = Scratch::default();
     Strategy::all(seed)
         .into_iter()
         .map(|strategy| {
-            let plan = model.plan(strategy);
-            let services =
-                plan.services.iter().map(|sp| service_report(&plan, sp, false)).collect();
+            let services = views.iter().map(|v| v.report(strategy, &mut scratch)).collect();
             StrategyReport { strategy, services }
         })
         .collect()
 }
 
-/// The first server a list is served by, given its service's addresses.
-fn first_server(addresses: &[ServiceAddress], entries: &[Entry]) -> Option<ServerIx> {
-    entries
-        .iter()
-        .filter(|e| e.local || e.hops.is_some())
-        .find_map(|e| addresses.get(e.address).and_then(|a| a.server))
+/// A run of a list that a strategy orders as one: a group of equidistant addresses of one tier,
+/// or a single local address.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    /// Its members are `Shape::members[start..start + len]`.
+    start: u32,
+    len: u32,
+    tier: u16,
+    /// `None` = unreachable (serves nobody).
+    hops: Option<u32>,
+    local: bool,
 }
 
-/// First-choice servers of every client with another set of addresses, recomputing only the
-/// clients marked `affected` (the others keep their first choice).
-fn first_choices(
-    plan: &Plan,
-    sp: &ServicePlan,
-    addresses: &[ServiceAddress],
-    affected: &[bool],
-) -> Vec<Option<ServerIx>> {
-    let clients: Vec<(usize, u32)> = sp
-        .lists
-        .iter()
-        .zip(affected)
-        .filter(|(_, &a)| a)
-        .map(|(l, _)| (l.node, l.number))
-        .collect();
-    let mut fresh = Vec::with_capacity(clients.len());
-    lists_with(&plan.hops, &plan.nodes, addresses, &clients, plan.strategy, |_, entries| {
-        fresh.push(first_server(addresses, entries));
-    });
-    let mut fresh = fresh.into_iter();
-    sp.load
-        .serving
-        .iter()
-        .zip(affected)
-        .map(|(&before, &a)| if a { fresh.next().flatten() } else { before })
-        .collect()
+/// The strategy-independent part of a list: its groups in list order, members in address order.
+#[derive(Debug)]
+struct Shape {
+    groups: Vec<Group>,
+    members: Vec<u32>,
 }
 
-/// Positions `[start, end)` in a list of the group its first choice comes from (`None` when
-/// the client is unserved).
-fn first_group(sp: &ServicePlan, entries: &[Entry]) -> Option<(usize, usize)> {
-    let p = entries.iter().position(|e| {
-        (e.local || e.hops.is_some())
-            && sp.addresses.get(e.address).is_some_and(|a| a.server.is_some())
-    })?;
-    let e = entries[p];
-    if e.local {
-        return Some((p, p + 1));
+impl Shape {
+    /// Reads the shape off an ordered list (any strategy's).
+    fn of(entries: &[Entry], addresses: &[ServiceAddress]) -> Shape {
+        let mut groups = Vec::new();
+        let mut members: Vec<u32> = Vec::with_capacity(entries.len());
+        let mut i = 0;
+        while i < entries.len() {
+            let e = entries[i];
+            let mut j = i + 1;
+            if !e.local {
+                while j < entries.len()
+                    && !entries[j].local
+                    && entries[j].tier == e.tier
+                    && entries[j].hops == e.hops
+                {
+                    j += 1;
+                }
+            }
+            let start = members.len();
+            members.extend(entries[i..j].iter().map(|x| x.address as u32));
+            // Address order, as the orderer sorts a group (a stable sort by address).
+            members[start..].sort_unstable_by_key(|&a| (addresses[a as usize].ip, a));
+            groups.push(Group {
+                start: start as u32,
+                len: (j - i) as u32,
+                tier: e.tier,
+                hops: e.hops,
+                local: e.local,
+            });
+            i = j;
+        }
+        Shape { groups, members }
     }
-    let start = p.saturating_sub(usize::from(e.pick));
-    Some((start, (start + usize::from(e.group_size)).min(entries.len())))
+
+    fn members(&self, g: &Group) -> &[u32] {
+        &self.members[g.start as usize..(g.start + g.len) as usize]
+    }
 }
 
-/// One service's figures; `exhaustive` reorders every client's list for each what-if instead of
-/// only the clients whose first-choice group is touched (the tests check both agree).
-fn service_report(plan: &Plan, sp: &ServicePlan, exhaustive: bool) -> ServiceReport {
-    let ld = &sp.load;
-    let max_first_choice = ld.first_choice.iter().copied().max().unwrap_or(0);
-    let worst = ld
-        .worst_single_failure
-        .iter()
-        .enumerate()
-        .filter_map(|(s, &(load, by))| by.map(|f| (load, f, s)))
-        .max_by_key(|&(load, f, s)| (load, std::cmp::Reverse((f, s))));
-    let number = |s: ServerIx| sp.servers.get(s).map_or(0, |x| x.number);
-    let removal = (sp.servers.len() >= 2).then(|| {
-        let mut max = (0usize, 0u32);
-        let mut sum = 0usize;
-        // Only the addresses of the first-choice group decide a first choice: a client whose
-        // group holds none of the removed server's addresses keeps its first choice.
-        let groups: Vec<Option<(usize, usize)>> =
-            sp.lists.iter().map(|l| first_group(sp, &l.entries)).collect();
-        for s in 0..sp.servers.len() {
-            let kept: Vec<ServiceAddress> =
-                sp.addresses.iter().filter(|a| a.server != Some(s)).cloned().collect();
-            let affected: Vec<bool> = sp
-                .lists
-                .iter()
-                .zip(&groups)
-                .map(|(l, g)| {
-                    g.is_some_and(|(a, b)| {
-                        l.entries[a..b].iter().any(|e| {
-                            sp.addresses.get(e.address).is_some_and(|x| x.server == Some(s))
-                        })
-                    })
-                })
-                .collect();
-            let affected = if exhaustive { vec![true; affected.len()] } else { affected };
-            let now = first_choices(plan, sp, &kept, &affected);
-            let moved = ld
-                .serving
-                .iter()
-                .zip(&now)
-                .filter(|(before, after)| **before != Some(s) && before != after)
-                .count();
+/// The address a what-if adds (index `addresses.len()`).
+struct Added {
+    anchor: u32,
+    ip: IpAddr,
+    text: String,
+    server: ServerIx,
+}
+
+/// A what-if applied while walking a list.
+enum Edit<'a> {
+    None,
+    /// The server's addresses are gone (and no priority tier with them).
+    Remove(ServerIx),
+    /// A new address joins the group of `anchor` (when it is not the client's own address).
+    Add(&'a Added),
+}
+
+#[derive(Default)]
+struct Scratch {
+    members: Vec<u32>,
+    order: Vec<u32>,
+    perm: Vec<u32>,
+    weights: Vec<(u64, u32)>,
+}
+
+/// One service, reduced to what the comparison needs.
+struct View<'p> {
+    plan: &'p Plan,
+    sp: &'p ServicePlan,
+    shapes: Vec<Shape>,
+    /// Per client list: its shape.
+    shape_of: Vec<u32>,
+    /// Per address: its server, its text (rendezvous), its tier.
+    server: Vec<Option<ServerIx>>,
+    texts: Vec<String>,
+    tier_of: Vec<u16>,
+    tiers: usize,
+    /// Addresses taken (every node's and this service's), sorted.
+    used: Vec<IpAddr>,
+}
+
+impl<'p> View<'p> {
+    fn new(plan: &'p Plan, sp: &'p ServicePlan, node_ips: &[IpAddr]) -> View<'p> {
+        let mut shapes = Vec::new();
+        let mut shape_of = Vec::with_capacity(sp.lists.len());
+        // The orderer's templates: one per set of client subnets, and one per client that owns
+        // some of the service's addresses.
+        let mut by_subnets: HashMap<Vec<SubnetIx>, u32> = HashMap::new();
+        let mut subs: Vec<SubnetIx> = Vec::new();
+        for l in &sp.lists {
+            let own = l.entries.iter().any(|e| e.local);
+            subs.clear();
+            if let Some(n) = plan.nodes.get(l.node) {
+                subs.extend(n.addresses.iter().map(|a| a.subnet));
+            }
+            subs.sort_unstable();
+            subs.dedup();
+            let found = if own { None } else { by_subnets.get(&subs).copied() };
+            let ix = match found {
+                Some(ix) => ix,
+                None => {
+                    let ix = shapes.len() as u32;
+                    shapes.push(Shape::of(&l.entries, &sp.addresses));
+                    if !own {
+                        by_subnets.insert(subs.clone(), ix);
+                    }
+                    ix
+                }
+            };
+            shape_of.push(ix);
+        }
+        // Tiers as the orderer numbers them: distinct priorities highest first, `None` last.
+        let mut prios: Vec<i64> = sp.addresses.iter().filter_map(|a| a.priority).collect();
+        prios.sort_unstable_by(|a, b| b.cmp(a));
+        prios.dedup();
+        let tiers = prios.len() + usize::from(sp.addresses.iter().any(|a| a.priority.is_none()));
+        let tier_of = sp
+            .addresses
+            .iter()
+            .map(|a| {
+                let t = match a.priority {
+                    Some(p) => prios.iter().position(|&x| x == p).unwrap_or(0),
+                    None => prios.len(),
+                };
+                u16::try_from(t).unwrap_or(u16::MAX)
+            })
+            .collect();
+        let mut used: Vec<IpAddr> = node_ips.to_vec();
+        used.extend(sp.addresses.iter().map(|a| a.ip));
+        used.sort_unstable();
+        used.dedup();
+        View {
+            plan,
+            sp,
+            shapes,
+            shape_of,
+            server: sp.addresses.iter().map(|a| a.server).collect(),
+            texts: sp.addresses.iter().map(|a| a.ip.to_string()).collect(),
+            tier_of,
+            tiers,
+            used,
+        }
+    }
+
+    /// Walks client `c`'s list under `edit` from group `from` on: the first server that can
+    /// serve it, the group it is in, and (with `fallback`) the first other server after it.
+    fn walk(
+        &self,
+        strategy: Strategy,
+        c: usize,
+        from: usize,
+        edit: &Edit,
+        fallback: bool,
+        sc: &mut Scratch,
+    ) -> (Option<ServerIx>, Option<usize>, Option<ServerIx>) {
+        let shape = &self.shapes[self.shape_of[c] as usize];
+        let list = &self.sp.lists[c];
+        let new_ix = self.server.len() as u32;
+        let mut first: Option<(ServerIx, usize)> = None;
+        for (gi, g) in shape.groups.iter().enumerate().skip(from) {
+            if g.hops.is_none() {
+                continue;
+            }
+            let members = shape.members(g);
+            sc.members.clear();
+            let mut added = None;
+            match *edit {
+                Edit::None => sc.members.extend_from_slice(members),
+                Edit::Remove(server) => sc.members.extend(
+                    members.iter().copied().filter(|&a| self.server[a as usize] != Some(server)),
+                ),
+                Edit::Add(x) => {
+                    sc.members.extend_from_slice(members);
+                    if !g.local && members.contains(&x.anchor) {
+                        let ip = x.ip;
+                        let at =
+                            members.partition_point(|&a| self.sp.addresses[a as usize].ip <= ip);
+                        sc.members.insert(at, new_ix);
+                        added = Some(x);
+                    }
+                }
+            }
+            if sc.members.is_empty() {
+                continue;
+            }
+            self.order(strategy, list.number, c, g.tier, g.hops, added, sc);
+            for &a in &sc.order {
+                let server = if a == new_ix {
+                    added.map(|x| x.server)
+                } else {
+                    self.server.get(a as usize).copied().flatten()
+                };
+                let Some(s) = server else { continue };
+                match first {
+                    None => {
+                        first = Some((s, gi));
+                        if !fallback {
+                            return (Some(s), Some(gi), None);
+                        }
+                    }
+                    Some((f, fg)) if s != f => return (Some(f), Some(fg), Some(s)),
+                    Some(_) => {}
+                }
+            }
+        }
+        (first.map(|f| f.0), first.map(|f| f.1), None)
+    }
+
+    /// Orders `sc.members` (one group, in address order) into `sc.order` as the strategy does
+    /// for client `c` (spec §7, as [`crate::ordering`] writes it).
+    #[allow(clippy::too_many_arguments)]
+    fn order(
+        &self,
+        strategy: Strategy,
+        number: u32,
+        c: usize,
+        tier: u16,
+        hops: Option<u32>,
+        added: Option<&Added>,
+        sc: &mut Scratch,
+    ) {
+        let m = sc.members.len();
+        sc.order.clear();
+        if m == 1 {
+            sc.order.push(sc.members[0]);
+            return;
+        }
+        let uid = || self.plan.nodes.get(self.sp.lists[c].node).map_or("", |n| n.uid.as_str());
+        match strategy {
+            Strategy::Rotation => {
+                let r = (number % m as u32) as usize;
+                sc.order.extend_from_slice(&sc.members[r..]);
+                sc.order.extend_from_slice(&sc.members[..r]);
+            }
+            Strategy::Spread => {
+                let n = u64::from(number);
+                sc.order.extend(
+                    (0..m).map(|k| sc.members[spread_index(n, m as u64, k as u64) as usize]),
+                );
+            }
+            Strategy::Rendezvous => {
+                let state = fnv1a64(fnv1a64(FNV_OFFSET, uid().as_bytes()), b"|");
+                sc.weights.clear();
+                for (i, &a) in sc.members.iter().enumerate() {
+                    let text = match self.texts.get(a as usize) {
+                        Some(t) => t.as_str(),
+                        None => added.map_or("", |x| x.text.as_str()),
+                    };
+                    sc.weights.push((fnv1a64(state, text.as_bytes()), i as u32));
+                }
+                sc.weights.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+                sc.order.extend(sc.weights.iter().map(|&(_, i)| sc.members[i as usize]));
+            }
+            Strategy::Shuffle { seed } => {
+                shuffle_permutation(shuffle_seed(seed, uid(), tier, hops), m, &mut sc.perm);
+                sc.order.extend(sc.perm.iter().map(|&i| sc.members[i as usize]));
+            }
+        }
+    }
+
+    /// One strategy's figures.
+    fn report(&self, strategy: Strategy, sc: &mut Scratch) -> ServiceReport {
+        let sp = self.sp;
+        let clients = sp.lists.len();
+        let servers = sp.servers.len();
+        let mut serving = Vec::with_capacity(clients);
+        let mut first_group = Vec::with_capacity(clients);
+        // Load (spec §4): moved[f][s] = clients of f that fall to s.
+        let mut first_choice = vec![0usize; servers];
+        let mut moved = vec![0usize; servers * servers];
+        let mut unserved = 0;
+        for c in 0..clients {
+            let (first, group, next) = self.walk(strategy, c, 0, &Edit::None, true, sc);
+            let first = first.filter(|&s| s < servers);
+            let next = first.and(next).filter(|&s| s < servers);
+            match first {
+                None => unserved += 1,
+                Some(f) => {
+                    first_choice[f] += 1;
+                    if let Some(s) = next {
+                        moved[f * servers + s] += 1;
+                    }
+                }
+            }
+            serving.push(first);
+            first_group.push(group);
+        }
+        let worst_single_failure: Vec<(usize, Option<ServerIx>)> = (0..servers)
+            .map(|s| {
+                let mut worst: (usize, Option<ServerIx>) = (first_choice[s], None);
+                for f in (0..servers).filter(|&f| f != s) {
+                    let load = first_choice[s] + moved[f * servers + s];
+                    if worst.1.is_none() || load > worst.0 {
+                        worst = (load, Some(f));
+                    }
+                }
+                worst
+            })
+            .collect();
+        let max_first_choice = first_choice.iter().copied().max().unwrap_or(0);
+        let balance_first_choice = (servers > 0 && clients > 0).then(|| {
+            let ideal = clients as f64 / servers as f64;
+            max_first_choice as f64 / ideal
+        });
+        let balance_worst_failure = (servers > 1 && clients > 0).then(|| {
+            let ideal = clients as f64 / (servers - 1) as f64;
+            worst_single_failure.iter().map(|w| w.0).max().unwrap_or(0) as f64 / ideal
+        });
+        let worst = worst_single_failure
+            .iter()
+            .enumerate()
+            .filter_map(|(s, &(load, by))| by.map(|f| (load, f, s)))
+            .max_by_key(|&(load, f, s)| (load, std::cmp::Reverse((f, s))));
+        let number = |s: ServerIx| sp.servers.get(s).map_or(0, |x| x.number);
+        let removal = (servers >= 2)
+            .then(|| self.removal(strategy, &serving, &first_group, sc))
+            .map(|(max, sum)| Removal {
+                max_moved: max.0,
+                mean_moved: sum as f64 / servers as f64,
+                worst_server: number(max.1),
+            });
+        let addition = self.addition(strategy, &first_choice, &serving, &first_group, sc);
+        ServiceReport {
+            cluster: sp.cluster.clone(),
+            service: sp.service.clone(),
+            clients,
+            servers,
+            unserved,
+            max_first_choice,
+            balance_first_choice,
+            worst_single_failure: worst.map_or(max_first_choice, |w| w.0),
+            worst_failure_pair: worst.map(|(_, f, s)| (number(f), number(s))),
+            balance_worst_failure,
+            removal,
+            addition,
+        }
+    }
+
+    /// Removing each server in turn: ((most extra moves, its server), sum of extra moves).
+    fn removal(
+        &self,
+        strategy: Strategy,
+        serving: &[Option<ServerIx>],
+        first_group: &[Option<usize>],
+        sc: &mut Scratch,
+    ) -> ((usize, ServerIx), usize) {
+        let servers = self.sp.servers.len();
+        // touched[s]: the clients whose first-choice group holds an address of s.
+        let mut touched: Vec<Vec<u32>> = vec![Vec::new(); servers];
+        for (c, g) in first_group.iter().enumerate() {
+            let Some(g) = *g else { continue };
+            let shape = &self.shapes[self.shape_of[c] as usize];
+            for &a in shape.members(&shape.groups[g]) {
+                if let Some(t) = self.server[a as usize].and_then(|s| touched.get_mut(s)) {
+                    if t.last() != Some(&(c as u32)) {
+                        t.push(c as u32);
+                    }
+                }
+            }
+        }
+        // Addresses per tier, and per tier of each server.
+        let mut in_tier = vec![0usize; self.tiers];
+        let mut mine = vec![0usize; self.tiers * servers];
+        for (a, &t) in self.tier_of.iter().enumerate() {
+            let t = usize::from(t).min(self.tiers.saturating_sub(1));
+            in_tier[t] += 1;
+            if let Some(s) = self.server[a].filter(|&s| s < servers) {
+                mine[s * self.tiers + t] += 1;
+            }
+        }
+        let mut max = (0usize, 0);
+        let mut sum = 0;
+        for s in 0..servers {
+            // A tier of s's addresses alone disappears, renumbering the tiers after it; the
+            // shuffle seeds each group with its tier number, so then every list may change:
+            // they are all reordered from scratch (rare: a priority used by one server only).
+            let renumbers =
+                (0..self.tiers.saturating_sub(1)).any(|t| in_tier[t] == mine[s * self.tiers + t]);
+            let moved = if renumbers && matches!(strategy, Strategy::Shuffle { .. }) {
+                self.removal_from_scratch(strategy, s, serving)
+            } else {
+                let mut moved = 0;
+                for &c in &touched[s] {
+                    let c = c as usize;
+                    let (before, Some(g)) = (serving[c], first_group[c]) else { continue };
+                    if before != Some(s)
+                        && self.walk(strategy, c, g, &Edit::Remove(s), false, sc).0 != before
+                    {
+                        moved += 1;
+                    }
+                }
+                moved
+            };
             sum += moved;
             if moved > max.0 || s == 0 {
-                max = (moved, number(s));
+                max = (moved, s);
             }
         }
-        Removal {
-            max_moved: max.0,
-            mean_moved: sum as f64 / sp.servers.len() as f64,
-            worst_server: max.1,
-        }
-    });
-    let addition = addition(plan, sp, exhaustive);
-    ServiceReport {
-        cluster: sp.cluster.clone(),
-        service: sp.service.clone(),
-        clients: ld.clients,
-        servers: sp.servers.len(),
-        unserved: ld.unserved,
-        max_first_choice,
-        balance_first_choice: ld.balance_first_choice,
-        worst_single_failure: worst.map_or(max_first_choice, |w| w.0),
-        worst_failure_pair: worst.map(|(_, f, s)| (number(f), number(s))),
-        balance_worst_failure: ld.balance_worst_failure,
-        removal,
-        addition,
+        (max, sum)
     }
-}
 
-fn addition(plan: &Plan, sp: &ServicePlan, exhaustive: bool) -> Option<Addition> {
-    if sp.lists.is_empty() {
-        return None;
-    }
-    let busiest =
-        (0..sp.servers.len()).max_by_key(|&s| (sp.load.first_choice[s], std::cmp::Reverse(s)))?;
-    let &first_addr = sp.servers[busiest].addresses.first()?;
-    let anchor = sp.addresses.get(first_addr)?;
-    let net = plan.subnets.get(anchor.subnet).and_then(|s| s.net);
-    let used = |ip: IpAddr| {
-        sp.addresses.iter().any(|a| a.ip == ip)
-            || plan.nodes.iter().any(|n| n.addresses.iter().any(|a| a.ip == ip))
-    };
-    let ip = free_address(anchor.ip, net, used)?;
-    let new_server = sp.servers.len();
-    let mut addresses = sp.addresses.clone();
-    addresses.push(ServiceAddress {
-        ip,
-        subnet: anchor.subnet,
-        priority: anchor.priority,
-        server: Some(new_server),
-    });
-    // The new address sits in the anchor's subnet with its priority, so in every list it joins
-    // the anchor's group: only clients whose anchor entry is in or before their first-choice
-    // group (or is their own address) can change.
-    let affected: Vec<bool> = sp
-        .lists
-        .iter()
-        .map(|l| {
-            let anchor_at = l.entries.iter().position(|e| e.address == first_addr);
-            match (anchor_at, first_group(sp, &l.entries)) {
-                (Some(p), Some((_, end))) => p < end || l.entries[p].local,
-                (Some(p), None) => l.entries[p].local,
-                (None, _) => true,
+    /// Extra moves when server `s` is removed, every list reordered by the engine's orderer.
+    fn removal_from_scratch(
+        &self,
+        strategy: Strategy,
+        s: ServerIx,
+        serving: &[Option<ServerIx>],
+    ) -> usize {
+        let (plan, sp) = (self.plan, self.sp);
+        let kept: Vec<ServiceAddress> =
+            sp.addresses.iter().filter(|a| a.server != Some(s)).cloned().collect();
+        let clients: Vec<(usize, u32)> = sp.lists.iter().map(|l| (l.node, l.number)).collect();
+        let mut moved = 0;
+        lists_with(&plan.hops, &plan.nodes, &kept, &clients, strategy, |c, entries| {
+            let now = entries
+                .iter()
+                .filter(|e| e.local || e.hops.is_some())
+                .find_map(|e| kept.get(e.address).and_then(|a| a.server));
+            if serving[c] != Some(s) && serving[c] != now {
+                moved += 1;
             }
-        })
-        .collect();
-    let affected = if exhaustive { vec![true; affected.len()] } else { affected };
-    let now = first_choices(plan, sp, &addresses, &affected);
-    let to_new = now.iter().filter(|&&x| x == Some(new_server)).count();
-    let moved = sp
-        .load
-        .serving
-        .iter()
-        .zip(&now)
-        .filter(|(before, after)| **after != Some(new_server) && before != after)
-        .count();
-    Some(Addition { address: ip, subnet: anchor.subnet, to_new, moved })
+        });
+        moved
+    }
+
+    fn addition(
+        &self,
+        strategy: Strategy,
+        first_choice: &[usize],
+        serving: &[Option<ServerIx>],
+        first_group: &[Option<usize>],
+        sc: &mut Scratch,
+    ) -> Option<Addition> {
+        let (plan, sp) = (self.plan, self.sp);
+        if sp.lists.is_empty() {
+            return None;
+        }
+        let busiest =
+            (0..sp.servers.len()).max_by_key(|&s| (first_choice[s], std::cmp::Reverse(s)))?;
+        let &first_addr = sp.servers[busiest].addresses.first()?;
+        let anchor = sp.addresses.get(first_addr)?;
+        let net = plan.subnets.get(anchor.subnet).and_then(|s| s.net);
+        let ip = free_address(anchor.ip, net, |ip| self.used.binary_search(&ip).is_ok())?;
+        let added = Added {
+            anchor: first_addr as u32,
+            ip,
+            text: if matches!(strategy, Strategy::Rendezvous) {
+                ip.to_string()
+            } else {
+                String::new()
+            },
+            server: sp.servers.len(),
+        };
+        // The new address joins the anchor's group in every list (same subnet, same priority):
+        // a client's first choice can change only when that group is its first-choice group.
+        // (An earlier group serves nobody; a client owning the anchor is served by it or before.)
+        let edit = Edit::Add(&added);
+        let (mut to_new, mut moved) = (0, 0);
+        for (c, g) in first_group.iter().enumerate() {
+            let Some(g) = *g else { continue };
+            let shape = &self.shapes[self.shape_of[c] as usize];
+            let group = &shape.groups[g];
+            if group.local || !shape.members(group).contains(&added.anchor) {
+                continue;
+            }
+            let now = self.walk(strategy, c, g, &edit, false, sc).0;
+            if now == Some(added.server) {
+                to_new += 1;
+            } else if now != serving[c] {
+                moved += 1;
+            }
+        }
+        Some(Addition { address: ip, subnet: anchor.subnet, to_new, moved })
+    }
 }
 
 /// The lowest unused address above `anchor` inside `net` (or below it when there is no room
@@ -308,35 +656,224 @@ mod tests {
     use super::*;
     use crate::generate::DataCentre;
 
-    /// Recomputing only the clients whose first-choice group is touched gives the same figures
-    /// as reordering every list.
+    /// The straightforward recomputation: a plan per strategy, its load as computed by the
+    /// engine, and for every what-if every client's list reordered from scratch.
+    fn reference(doc: &Document, seed: u64) -> Vec<StrategyReport> {
+        let (model, _) = Model::build(doc);
+        Strategy::all(seed)
+            .into_iter()
+            .map(|strategy| {
+                let plan = model.plan(strategy);
+                let services = plan.services.iter().map(|sp| reference_report(&plan, sp)).collect();
+                StrategyReport { strategy, services }
+            })
+            .collect()
+    }
+
+    /// Every client's first-choice server with another set of addresses.
+    fn first_choices(
+        plan: &Plan,
+        sp: &ServicePlan,
+        addresses: &[ServiceAddress],
+    ) -> Vec<Option<ServerIx>> {
+        let clients: Vec<(usize, u32)> = sp.lists.iter().map(|l| (l.node, l.number)).collect();
+        let mut now = Vec::with_capacity(clients.len());
+        lists_with(&plan.hops, &plan.nodes, addresses, &clients, plan.strategy, |_, entries| {
+            now.push(
+                entries
+                    .iter()
+                    .filter(|e| e.local || e.hops.is_some())
+                    .find_map(|e| addresses.get(e.address).and_then(|a| a.server)),
+            );
+        });
+        now
+    }
+
+    fn reference_report(plan: &Plan, sp: &ServicePlan) -> ServiceReport {
+        let ld = &sp.load;
+        let max_first_choice = ld.first_choice.iter().copied().max().unwrap_or(0);
+        let worst = ld
+            .worst_single_failure
+            .iter()
+            .enumerate()
+            .filter_map(|(s, &(load, by))| by.map(|f| (load, f, s)))
+            .max_by_key(|&(load, f, s)| (load, std::cmp::Reverse((f, s))));
+        let number = |s: ServerIx| sp.servers.get(s).map_or(0, |x| x.number);
+        let removal = (sp.servers.len() >= 2).then(|| {
+            let mut max = (0usize, 0u32);
+            let mut sum = 0usize;
+            for s in 0..sp.servers.len() {
+                let kept: Vec<ServiceAddress> =
+                    sp.addresses.iter().filter(|a| a.server != Some(s)).cloned().collect();
+                let now = first_choices(plan, sp, &kept);
+                let moved = ld
+                    .serving
+                    .iter()
+                    .zip(&now)
+                    .filter(|(before, after)| **before != Some(s) && before != after)
+                    .count();
+                sum += moved;
+                if moved > max.0 || s == 0 {
+                    max = (moved, number(s));
+                }
+            }
+            Removal {
+                max_moved: max.0,
+                mean_moved: sum as f64 / sp.servers.len() as f64,
+                worst_server: max.1,
+            }
+        });
+        let addition = (|| {
+            if sp.lists.is_empty() {
+                return None;
+            }
+            let busiest = (0..sp.servers.len())
+                .max_by_key(|&s| (sp.load.first_choice[s], std::cmp::Reverse(s)))?;
+            let &first_addr = sp.servers[busiest].addresses.first()?;
+            let anchor = sp.addresses.get(first_addr)?;
+            let net = plan.subnets.get(anchor.subnet).and_then(|s| s.net);
+            let used = |ip: IpAddr| {
+                sp.addresses.iter().any(|a| a.ip == ip)
+                    || plan.nodes.iter().any(|n| n.addresses.iter().any(|a| a.ip == ip))
+            };
+            let ip = free_address(anchor.ip, net, used)?;
+            let new_server = sp.servers.len();
+            let mut addresses = sp.addresses.clone();
+            addresses.push(ServiceAddress {
+                ip,
+                subnet: anchor.subnet,
+                priority: anchor.priority,
+                server: Some(new_server),
+            });
+            let now = first_choices(plan, sp, &addresses);
+            let to_new = now.iter().filter(|&&x| x == Some(new_server)).count();
+            let moved = ld
+                .serving
+                .iter()
+                .zip(&now)
+                .filter(|(before, after)| **after != Some(new_server) && before != after)
+                .count();
+            Some(Addition { address: ip, subnet: anchor.subnet, to_new, moved })
+        })();
+        ServiceReport {
+            cluster: sp.cluster.clone(),
+            service: sp.service.clone(),
+            clients: ld.clients,
+            servers: sp.servers.len(),
+            unserved: ld.unserved,
+            max_first_choice,
+            balance_first_choice: ld.balance_first_choice,
+            worst_single_failure: worst.map_or(max_first_choice, |w| w.0),
+            worst_failure_pair: worst.map(|(_, f, s)| (number(f), number(s))),
+            balance_worst_failure: ld.balance_worst_failure,
+            removal,
+            addition,
+        }
+    }
+
+    /// A generated data centre plus one server of every service alone on a subnet no router
+    /// reaches, whose network gives every service the highest priority: removing it empties
+    /// the top tier and renumbers the others, which seed the shuffle of everyone else's lists.
+    fn lone_top_tier(dc: DataCentre) -> Document {
+        use crate::document::{Network, Node, Subnet};
+        let mut doc = dc.document();
+        let prios = doc.services.iter().map(|s| (s.name.clone(), 9)).collect();
+        doc.networks.push(Network { name: "top".into(), priorities: prios, ..Default::default() });
+        doc.subnets.push(Subnet {
+            prefix: "10.200.0.0/24".into(),
+            network: "top".into(),
+            ..Default::default()
+        });
+        let number = doc.nodes.len() as u32 + 1;
+        doc.nodes.push(Node {
+            uid: format!("n{number}"),
+            name: format!("node {number}"),
+            clusters: [("dc".to_owned(), number)].into(),
+            online: Some("dc".into()),
+            addresses: vec!["10.200.0.1".into()],
+            ..Default::default()
+        });
+        for s in &mut doc.services {
+            s.addresses.push("10.200.0.1".into());
+        }
+        doc
+    }
+
+    fn check(doc: &Document) {
+        for seed in [11, 7] {
+            let fast = compare(doc, seed);
+            let slow = reference(doc, seed);
+            assert_eq!(fast.len(), slow.len());
+            for (f, s) in fast.iter().zip(&slow) {
+                assert_eq!(f.strategy, s.strategy);
+                for (a, b) in f.services.iter().zip(&s.services) {
+                    assert_eq!(a, b, "{} {}", f.strategy, a.service);
+                }
+                assert_eq!(f.services.len(), s.services.len());
+            }
+        }
+    }
+
+    /// The fast path (shapes, reordering only the touched groups) gives the same figures as a
+    /// plan per strategy with every list reordered for each what-if.
     #[test]
-    fn shortcut_matches_exhaustive() {
+    fn fast_path_matches_reference() {
         let mut docs = vec![
             crate::generate::data_centre(300),
             DataCentre { nodes: 120, services: 2, servers_per_service: 9, subnets: 7, routers: 3 }
                 .document(),
+            lone_top_tier(DataCentre {
+                nodes: 120,
+                services: 2,
+                servers_per_service: 9,
+                subnets: 7,
+                routers: 3,
+            }),
+            lone_top_tier(DataCentre {
+                nodes: 200,
+                services: 3,
+                servers_per_service: 15,
+                subnets: 11,
+                routers: 4,
+            }),
         ];
         for text in [
             include_str!("../../../examples/seed-fig24.json"),
             include_str!("../../../examples/seed-fig22.json"),
+            include_str!("../../../examples/two-clusters-shared-node.json"),
             include_str!("../tests/data/residues.json"),
             include_str!("../tests/data/addresses.json"),
             include_str!("../tests/data/services.json"),
+            include_str!("../tests/data/names.json"),
+            include_str!("../tests/data/nodes.json"),
+            include_str!("../tests/data/strategy_rendezvous.json"),
+            include_str!("../tests/data/strategy_shuffle.json"),
+            include_str!("../tests/data/strategy_spread.json"),
         ] {
             docs.push(crate::document::read(text).unwrap());
         }
         for doc in &docs {
-            let (model, _) = Model::build(doc);
-            for strategy in Strategy::all(11) {
-                let plan = model.plan(strategy);
-                for sp in &plan.services {
-                    assert_eq!(
-                        service_report(&plan, sp, false),
-                        service_report(&plan, sp, true),
-                        "{strategy} {}",
-                        sp.service
-                    );
+            check(doc);
+        }
+    }
+
+    /// The same on many small generated shapes (few servers, few subnets, unrouted subnets).
+    #[test]
+    fn fast_path_matches_reference_generated() {
+        for nodes in [1, 2, 5, 17, 40] {
+            for servers in [1, 2, 3, 6] {
+                for subnets in [1, 2, 5] {
+                    for routers in [1, 3] {
+                        let dc = DataCentre {
+                            nodes,
+                            services: 2,
+                            servers_per_service: servers,
+                            subnets,
+                            routers,
+                        };
+                        check(&dc.document());
+                        check(&lone_top_tier(dc));
+                    }
                 }
             }
         }
