@@ -93,7 +93,8 @@ struct Group {
 #[derive(Debug, Default, Clone, Copy)]
 struct Template {
     /// `arena[entries..entries + len]`: one entry per address, sorted by (tier, hops,
-    /// address), with its tier, hops, group size and group index (the pick is set per client).
+    /// address), with its tier, hops, group size and group index, and as its pick its group
+    /// index (right for a client whose rotation of the group is 0; others renumber it).
     /// Templates of subnet sets with the same hop counts share their entries and groups.
     entries: usize,
     len: usize,
@@ -524,14 +525,15 @@ impl<'a> Orderer<'a> {
                     let slot = &mut self.buckets[bucket(h)];
                     let p = slot.2 as usize;
                     slot.2 += 1;
+                    let index = u16::try_from(p as u32 - slot.1).unwrap_or(u16::MAX);
                     out[p] = Entry {
                         address: a as usize,
                         tier,
                         local: false,
                         hops: (h != NONE).then_some(h),
                         group_size: u16::try_from(slot.0).unwrap_or(u16::MAX),
-                        group_index: u16::try_from(p as u32 - slot.1).unwrap_or(u16::MAX),
-                        pick: 0,
+                        group_index: index,
+                        pick: index,
                     };
                 }
             } else {
@@ -552,7 +554,7 @@ impl<'a> Orderer<'a> {
                             hops: (h != NONE).then_some(h),
                             group_size: size,
                             group_index: u16::try_from(j).unwrap_or(u16::MAX),
-                            pick: 0,
+                            pick: u16::try_from(j).unwrap_or(u16::MAX),
                         };
                     }
                     self.group_arena.push(Group {
@@ -692,19 +694,30 @@ impl<'a> Orderer<'a> {
     }
 }
 
-/// The rotation strategy's list for a client owning none of the addresses: each group written
-/// once, as two contiguous copies (from index `r = n mod m` to the end, then the head), then
-/// its picks numbered while it is in cache.
+/// The rotation strategy's list for a client owning none of the addresses. A group the client
+/// does not rotate (one address, or `r = n mod m` = 0) is the template's as it stands, picks
+/// included, so runs of such groups are copied in one go; a rotated group is written as two
+/// contiguous copies (from index `r` to its end, then its head) and its picks renumbered while
+/// it is in cache.
 fn emit_rotation(entries: &[Entry], groups: &[Group], number: u32, out: &mut Vec<Entry>) {
     out.reserve(entries.len());
+    // Start of the run of template entries not copied yet (all unrotated).
+    let mut straight = 0;
     for g in groups {
         let (start, m) = (g.start as usize, g.len as usize);
-        let Some(group) = entries.get(start..start + m) else { continue };
-        if m == 1 {
-            out.push(group[0]);
+        if m < 2 {
             continue;
         }
         let r = (number % g.len) as usize;
+        if r == 0 {
+            continue;
+        }
+        let (Some(run), Some(group)) =
+            (entries.get(straight..start), entries.get(start..start + m))
+        else {
+            continue;
+        };
+        out.extend_from_slice(run);
         let at = out.len();
         out.extend_from_slice(&group[r..]);
         out.extend_from_slice(&group[..r]);
@@ -718,6 +731,10 @@ fn emit_rotation(entries: &[Entry], groups: &[Group], number: u32, out: &mut Vec
                 e.pick = u16::try_from(k).unwrap_or(u16::MAX);
             }
         }
+        straight = start + m;
+    }
+    if let Some(rest) = entries.get(straight..) {
+        out.extend_from_slice(rest);
     }
 }
 
