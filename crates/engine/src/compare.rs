@@ -95,9 +95,8 @@ pub struct Addition {
 
 /// Compares the four strategies ([`Strategy::all`], shuffle with `seed`) on one document.
 pub fn compare(doc: &Document, seed: u64) -> Vec<StrategyReport> {
-    let (model, _) = Model::build(doc);
-    // One plan (validation, hops, tiers and groups); the other strategies reuse its shapes.
-    let plan = model.plan(Strategy::Rotation);
+    // One validation and one plan (hops, tiers and groups); every strategy reuses its shapes.
+    let plan = Model::build(doc).0.into_plan(Strategy::Rotation);
     let mut node_ips: Vec<IpAddr> =
         plan.nodes.iter().flat_map(|n| n.addresses.iter().map(|a| a.ip)).collect();
     node_ips.sort_unstable();
@@ -153,8 +152,15 @@ impl Shape {
             }
             let start = members.len();
             members.extend(entries[i..j].iter().map(|x| x.address as u32));
-            // Address order, as the orderer sorts a group (a stable sort by address).
-            members[start..].sort_unstable_by_key(|&a| (addresses[a as usize].ip, a));
+            // Address order, as the orderer sorts a group: each entry knows its place in it
+            // (a stable sort by address when the group is too large for the u16 index).
+            if j - i <= usize::from(u16::MAX) {
+                for x in &entries[i..j] {
+                    members[start + usize::from(x.group_index)] = x.address as u32;
+                }
+            } else {
+                members[start..].sort_by_key(|&a| addresses[a as usize].ip);
+            }
             groups.push(Group {
                 start: start as u32,
                 len: (j - i) as u32,
@@ -209,12 +215,13 @@ struct View<'p> {
     texts: Vec<String>,
     tier_of: Vec<u16>,
     tiers: usize,
-    /// Addresses taken (every node's and this service's), sorted.
+    /// Addresses taken: every node's, and this service's (each sorted).
+    node_ips: &'p [IpAddr],
     used: Vec<IpAddr>,
 }
 
 impl<'p> View<'p> {
-    fn new(plan: &'p Plan, sp: &'p ServicePlan, node_ips: &[IpAddr]) -> View<'p> {
+    fn new(plan: &'p Plan, sp: &'p ServicePlan, node_ips: &'p [IpAddr]) -> View<'p> {
         let mut shapes = Vec::new();
         let mut shape_of = Vec::with_capacity(sp.lists.len());
         // The orderer's templates: one per set of client subnets, and one per client that owns
@@ -259,10 +266,8 @@ impl<'p> View<'p> {
                 u16::try_from(t).unwrap_or(u16::MAX)
             })
             .collect();
-        let mut used: Vec<IpAddr> = node_ips.to_vec();
-        used.extend(sp.addresses.iter().map(|a| a.ip));
+        let mut used: Vec<IpAddr> = sp.addresses.iter().map(|a| a.ip).collect();
         used.sort_unstable();
-        used.dedup();
         View {
             plan,
             sp,
@@ -272,6 +277,7 @@ impl<'p> View<'p> {
             texts: sp.addresses.iter().map(|a| a.ip.to_string()).collect(),
             tier_of,
             tiers,
+            node_ips,
             used,
         }
     }
@@ -317,8 +323,20 @@ impl<'p> View<'p> {
             if sc.members.is_empty() {
                 continue;
             }
-            self.order(strategy, list.number, c, g.tier, g.hops, added, sc);
-            for &a in &sc.order {
+            // Rotation and spread pick by index: only the picks walked are computed.
+            let m = sc.members.len();
+            let lazy = m == 1 || matches!(strategy, Strategy::Rotation | Strategy::Spread);
+            if !lazy {
+                self.order(strategy, list.number, c, g.tier, g.hops, added, sc);
+            }
+            let (n, r) = (u64::from(list.number), (list.number % m as u32) as usize);
+            for k in 0..m {
+                let a = match strategy {
+                    _ if m == 1 => sc.members[0],
+                    Strategy::Rotation => sc.members[(r + k) % m],
+                    Strategy::Spread => sc.members[spread_index(n, m as u64, k as u64) as usize],
+                    _ => sc.order[k],
+                };
                 let server = if a == new_ix {
                     added.map(|x| x.server)
                 } else {
@@ -512,6 +530,10 @@ impl<'p> View<'p> {
                 (0..self.tiers.saturating_sub(1)).any(|t| in_tier[t] == mine[s * self.tiers + t]);
             let moved = if renumbers && matches!(strategy, Strategy::Shuffle { .. }) {
                 self.removal_from_scratch(strategy, s, serving)
+            } else if matches!(strategy, Strategy::Rendezvous) {
+                // Weights do not depend on the group: the other addresses keep their order, so
+                // a client not served by s keeps its first choice.
+                0
             } else {
                 let mut moved = 0;
                 for &c in &touched[s] {
@@ -574,7 +596,9 @@ impl<'p> View<'p> {
         let &first_addr = sp.servers[busiest].addresses.first()?;
         let anchor = sp.addresses.get(first_addr)?;
         let net = plan.subnets.get(anchor.subnet).and_then(|s| s.net);
-        let ip = free_address(anchor.ip, net, |ip| self.used.binary_search(&ip).is_ok())?;
+        let ip = free_address(anchor.ip, net, |ip| {
+            self.used.binary_search(&ip).is_ok() || self.node_ips.binary_search(&ip).is_ok()
+        })?;
         let added = Added {
             anchor: first_addr as u32,
             ip,
