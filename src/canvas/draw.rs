@@ -320,7 +320,8 @@ impl Pill {
 /// The badges above a node, left to right, then the "down" mark of a failed server.
 fn badge_row(uid: &str, pills: &[Pill], down: bool) -> Html {
     const H: f64 = 16.0;
-    let width = |text: &str| 10.0 + 7.0 * text.chars().count() as f64;
+    // Badge text is 11 px bold (editor.css); 6 px of padding each side.
+    let width = |text: &str| 12.0 + text_width(text, 11.0);
     let mut x = -4.0;
     let pills_html = pills
         .iter()

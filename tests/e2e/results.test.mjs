@@ -122,3 +122,77 @@ test('node 5 reads FIG 24 off the page, and failures move the load as the CLI sa
     await app.close();
   }
 });
+
+test('failed servers are drawn down on the canvas, and the selected node\'s badges and path follow the failover', async () => {
+  const app = await openApp();
+  const { page } = app;
+  const node = (uid) => page.getByTestId(`node-${uid}`);
+  const pills = (uid) => page.$$eval(`[data-testid="rank-${uid}"] .pill`, (els) => els.map((el) => ({
+    text: el.querySelector('text').textContent, down: el.dataset.down === 'true', serving: el.dataset.serving === 'true',
+  })));
+  try {
+    // Fail server 5 in the load view.
+    await page.getByTestId('tab-load').click();
+    await page.locator('[data-testid="load-bar"][data-server-number="5"]').click();
+    await page.locator('[data-testid="load-bar"][data-server-number="5"][data-failed="true"]').waitFor();
+    // The ideal line's legend swatch sits in the legend, not at the top of the page.
+    const legend = await page.locator('.load-view .legend').boundingBox();
+    const ideal = await page.locator('.load-view .legend .r-swatch.ideal').boundingBox();
+    assert.ok(ideal.y >= legend.y - 1 && ideal.y + ideal.height <= legend.y + legend.height + 1,
+      `ideal swatch at y=${ideal.y}, legend ${legend.y}..${legend.y + legend.height}`);
+
+    // Node 5 is drawn down, whatever is selected; the others are not.
+    await page.getByTestId('tab-node').click();
+    await page.getByTestId('node-picker').selectOption('n9');
+    await page.locator('[data-testid="node-n5"].down').waitFor();
+    assert.ok(await page.getByTestId('down-n5').isVisible());
+    assert.equal(await page.getByTestId('down-n3').count(), 0);
+    assert.doesNotMatch(await node('n3').getAttribute('class'), /\bdown\b/);
+    // Node 9 lists 10.0.0.1 (node 5) 4th: that badge is struck through; node 9 serves itself.
+    assert.deepEqual(await pills('n5'), [{ text: '#4', down: true, serving: false }]);
+    assert.equal(await page.locator('[data-testid="rank-n5"] .pill .strike').count(), 1);
+    assert.deepEqual(await pills('n9'), [{ text: '#1 ✓', down: false, serving: true }]);
+    await screenshot(page, 'results-canvas-failure');
+
+    // Node 5 itself falls to server 9 (10.0.1.9): the path crosses r1 to node 9.
+    await page.getByTestId('node-picker').selectOption('n5');
+    await page.locator('[data-testid="router-r1"].on-path').waitFor();
+    assert.deepEqual(await pills('n5'), [{ text: '#1', down: true, serving: false }]);
+    assert.deepEqual(await pills('n9'), [{ text: '#2 ✓', down: false, serving: true }]);
+    assert.match(await node('n9').getAttribute('class'), /\bon-path\b/);
+    assert.doesNotMatch(await page.getByTestId('router-r2').getAttribute('class'), /\bon-path\b/);
+
+    // Back up: nothing down, the first choice is node 5's own address again.
+    await page.getByTestId('tab-load').click();
+    await page.getByTestId('clear-failed').click();
+    await page.locator('[data-testid="node-n5"]:not(.down)').waitFor();
+    assert.equal(await page.locator('.pill.down, .pill.serving, .down-mark').count(), 0);
+    assert.doesNotMatch(await page.getByTestId('router-r1').getAttribute('class'), /\bon-path\b/);
+    assert.deepEqual(app.errors.filter((e) => !/^Failed to load resource/.test(e)), []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('node names never run into the serves mark', async () => {
+  const app = await openApp();
+  const { page } = app;
+  try {
+    const boxes = await page.$$eval('g.node', (nodes) => nodes
+      .filter((n) => n.querySelector('.node-serves'))
+      .map((n) => {
+        const name = n.querySelector('.node-name');
+        return {
+          uid: n.dataset.testid, text: name.textContent,
+          right: name.getBoundingClientRect().right, s: n.querySelector('.node-serves').getBoundingClientRect().left,
+        };
+      }));
+    assert.ok(boxes.length >= 6, `${boxes.length} server nodes`);
+    for (const b of boxes) assert.ok(b.right + 2 <= b.s, `${b.uid} "${b.text}": name ends at ${b.right}, S starts at ${b.s}`);
+    // FIG 24's node 5 is "node 5 (server 1)": too long beside the mark, so it is cut.
+    const n5 = boxes.find((b) => b.uid === 'node-n5');
+    assert.match(n5.text, /^node 5 \(serv.*…$/);
+  } finally {
+    await app.close();
+  }
+});
