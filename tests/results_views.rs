@@ -327,7 +327,9 @@ fn rect(root: &Element, selector: &str) -> web_sys::DomRect {
 
 #[wasm_bindgen_test]
 async fn the_legends_swatches_sit_in_the_legend_beside_their_labels() {
-    for (tab, legend) in [(Tab::Load, ".load-view .legend"), (Tab::Bootstrap, ".legend")] {
+    for (tab, legend) in
+        [(Tab::Load, ".load-view .r-legend"), (Tab::Bootstrap, ".bootstrap-view .r-legend")]
+    {
         let (root, _) = mount(state_with(examples::FIG24.document(), tab, Some("n5"))).await;
         // Narrow, so the legend wraps.
         root.set_attribute("style", "width: 320px").unwrap();
@@ -349,7 +351,7 @@ async fn the_legends_swatches_sit_in_the_legend_beside_their_labels() {
             );
             // On the line of its label: swatch and label are one item that does not wrap.
             let item = swatch.parent_element().unwrap();
-            assert_eq!(attr(&item, "class"), "legend-item", "{tab:?} {class}");
+            assert_eq!(attr(&item, "class"), "r-legend-item", "{tab:?} {class}");
             let label = item.text_content().unwrap();
             assert!(!label.trim().is_empty(), "{tab:?} {class}");
             let i = item.get_bounding_client_rect();

@@ -339,11 +339,11 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                             }
                         }) }
                     </svg>
-                    <p class="legend">
-                        <span class="legend-item"><span class="r-swatch data"></span>{ "data (FIG 6)" }</span>
-                        <span class="legend-item"><span class="r-swatch functional"></span>{ "functional (FIG 7)" }</span>
-                        <span class="legend-item"><span class="r-swatch started-by"></span>{ "started by" }</span>
-                        <span class="legend-item"><span class="r-swatch user"></span>{ "added by you" }</span>
+                    <p class="r-legend">
+                        <span class="r-legend-item"><span class="r-swatch data"></span>{ "data (FIG 6)" }</span>
+                        <span class="r-legend-item"><span class="r-swatch functional"></span>{ "functional (FIG 7)" }</span>
+                        <span class="r-legend-item"><span class="r-swatch started-by"></span>{ "started by" }</span>
+                        <span class="r-legend-item"><span class="r-swatch user"></span>{ "added by you" }</span>
                         <span>{ "An arrow points from a component to what it waits for." }</span>
                     </p>
                     <div class="order" data-testid="bootstrap-order">

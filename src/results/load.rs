@@ -351,11 +351,11 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                     }
                 }) }
             </div>
-            <p class="legend">
-                <span class="legend-item"><span class="r-swatch first"></span>{ "first choice" }</span>
-                <span class="legend-item"><span class="r-swatch now"></span>{ "with the failed servers down" }</span>
-                <span class="legend-item"><span class="r-swatch ideal"></span>{ "ideal (clients / servers up)" }</span>
-                <span class="legend-item"><span class="r-swatch worst"></span>{ "worst single failure" }</span>
+            <p class="r-legend">
+                <span class="r-legend-item"><span class="r-swatch first"></span>{ "first choice" }</span>
+                <span class="r-legend-item"><span class="r-swatch now"></span>{ "with the failed servers down" }</span>
+                <span class="r-legend-item"><span class="r-swatch ideal"></span>{ "ideal (clients / servers up)" }</span>
+                <span class="r-legend-item"><span class="r-swatch worst"></span>{ "worst single failure" }</span>
             </p>
             if !model.moves.is_empty() {
                 <div class="moves" data-testid="load-moves">

@@ -136,8 +136,8 @@ test('failed servers are drawn down on the canvas, and the selected node\'s badg
     await page.locator('[data-testid="load-bar"][data-server-number="5"]').click();
     await page.locator('[data-testid="load-bar"][data-server-number="5"][data-failed="true"]').waitFor();
     // The ideal line's legend swatch sits in the legend, not at the top of the page.
-    const legend = await page.locator('.load-view .legend').boundingBox();
-    const ideal = await page.locator('.load-view .legend .r-swatch.ideal').boundingBox();
+    const legend = await page.locator('.load-view .r-legend').boundingBox();
+    const ideal = await page.locator('.load-view .r-legend .r-swatch.ideal').boundingBox();
     assert.ok(ideal.y >= legend.y - 1 && ideal.y + ideal.height <= legend.y + legend.height + 1,
       `ideal swatch at y=${ideal.y}, legend ${legend.y}..${legend.y + legend.height}`);
 
