@@ -7,8 +7,9 @@ use crate::canvas::{scene, Canvas};
 use crate::examples;
 use crate::inspector::Inspector;
 use crate::results::overlay::{canvas_overlay, CanvasOverlay};
+use crate::results::view::ViewAction;
 use crate::results::{self, PlanRef};
-use crate::state::{Action, AppState, Notice};
+use crate::state::{clamp_results_height, Action, AppState, Notice};
 use crate::storage::{self, Restored};
 use crate::toolbar::dialogs::{ConfirmReplace, Gallery, HelpOverlay, NoticeBar};
 use crate::toolbar::{shortcuts, Toolbar};
@@ -27,11 +28,21 @@ impl PartialEq for DocKey {
     }
 }
 
-/// The state the app starts with: the autosaved model, else the FIG 24 example.
+/// The state the app starts with: the autosaved model, else the FIG 24 example (with its hint);
+/// the results' strategy and seed as they were left.
 fn initial_state() -> AppState {
+    let mut state = restored_model();
+    if let Some((strategy, seed)) = storage::load_strategy() {
+        state.view.apply(ViewAction::SetShuffleSeed(seed));
+        state.view.apply(ViewAction::SetStrategy(strategy));
+    }
+    state
+}
+
+fn restored_model() -> AppState {
     match storage::load() {
         Restored::Document(doc) => AppState::new(*doc),
-        Restored::Nothing => AppState::new(examples::FIG24.document()),
+        Restored::Nothing => AppState::first_visit(),
         Restored::Unreadable(e) => {
             let mut state = AppState::new(examples::FIG24.document());
             state.notice = Some(Notice {
@@ -107,6 +118,10 @@ pub fn app() -> Html {
             }
         });
     }
+    // The results' strategy and seed survive a reload (view state, stored beside the model).
+    use_effect_with((state.view.strategy, state.view.shuffle_seed), |(strategy, seed)| {
+        storage::save_strategy(*strategy, *seed);
+    });
     // Export: each request downloads the model once.
     {
         let (doc, d) = (state.document.clone(), state.dispatcher());
@@ -153,12 +168,22 @@ pub fn app() -> Html {
     }
 
     let has_selection = !state.selection.is_empty();
+    let splitter = splitter(&state.dispatcher(), state.results_height);
+    let results_style =
+        state.results_height.map(|h| format!("flex: 0 0 {h}px; height: {h}px")).unwrap_or_default();
     html! {
         <main class="app" data-ready="true">
-            <Toolbar tool={state.tool} snap={state.snap} can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
+            <Toolbar tool={state.tool} locked={state.tool_locked} snap={state.snap} can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
                 {has_selection} dispatch={dispatch.clone()} />
             if let Some(notice) = state.notice.clone() {
                 <NoticeBar {notice} dispatch={dispatch.clone()} />
+            }
+            if state.hint {
+                <div class="first-hint" data-testid="first-hint" role="note">
+                    <span>{ "This is the source's FIG 24 example: click node 5 to see its ordered list and why; Examples has more, New starts from an empty canvas." }</span>
+                    <button aria-label="Dismiss the hint" title="Dismiss" data-testid="first-hint-close"
+                        onclick={dispatch.reform(|_: MouseEvent| Action::DismissHint)}>{ "×" }</button>
+                </div>
             }
             <div class="workspace">
                 <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
@@ -166,7 +191,8 @@ pub fn app() -> Html {
                 <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
                     marks={marks} dispatch={dispatch.clone()} />
             </div>
-            <section class="results-slot" aria-label="results">
+            { splitter }
+            <section class="results-slot" aria-label="results" style={results_style}>
                 <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={compiled.1} />
             </section>
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }
@@ -175,5 +201,82 @@ pub fn app() -> Html {
                 <ConfirmReplace {replacement} dispatch={dispatch.clone()} />
             }
         </main>
+    }
+}
+
+/// The draggable boundary between the canvas area and the results: drag it (or use the arrow
+/// keys on it) to give the results more or less height; a double-click returns to the default.
+fn splitter(d: &UseReducerDispatcher<AppState>, height: Option<f64>) -> Html {
+    /// Where the pointer is, as the results' height: from it to the bottom of the page, in a
+    /// page area shared with the canvas above.
+    fn wanted(e: &PointerEvent) -> Option<(f64, f64)> {
+        let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+        let above = target.previous_element_sibling()?.get_bounding_client_rect();
+        let below = target.next_element_sibling()?.get_bounding_client_rect();
+        let bottom = below.bottom();
+        Some((bottom - f64::from(e.client_y()), below.height() + above.height()))
+    }
+    let onpointerdown = Callback::from(|e: PointerEvent| {
+        if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            let _ = el.set_pointer_capture(e.pointer_id());
+            let _ = el.set_attribute("data-dragging", "true");
+        }
+        e.prevent_default();
+    });
+    let onpointermove = {
+        let d = d.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+                return;
+            };
+            if !el.has_attribute("data-dragging") {
+                return;
+            }
+            if let Some((h, total)) = wanted(&e) {
+                d.dispatch(Action::ResizeResults(Some(clamp_results_height(h, total).round())));
+            }
+        })
+    };
+    let onpointerup = Callback::from(|e: PointerEvent| {
+        if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            let _ = el.release_pointer_capture(e.pointer_id());
+            let _ = el.remove_attribute("data-dragging");
+        }
+    });
+    let ondblclick = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::ResizeResults(None)))
+    };
+    let onkeydown = {
+        let d = d.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let step = match e.key().as_str() {
+                "ArrowUp" => 24.0,
+                "ArrowDown" => -24.0,
+                _ => return,
+            };
+            e.prevent_default();
+            e.stop_propagation();
+            let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+                return;
+            };
+            let (Some(above), Some(below)) =
+                (el.previous_element_sibling(), el.next_element_sibling())
+            else {
+                return;
+            };
+            let (a, b) = (above.get_bounding_client_rect(), below.get_bounding_client_rect());
+            let h = clamp_results_height(b.height() + step, a.height() + b.height());
+            d.dispatch(Action::ResizeResults(Some(h.round())));
+        })
+    };
+    html! {
+        <div class="splitter" role="separator" aria-orientation="horizontal" tabindex="0"
+            aria-label="Resize the results (drag, or arrow keys; double-click: default)"
+            title="Drag to resize the results; double-click for the default height"
+            data-testid="results-splitter" data-height={height.map(|h| h.to_string()).unwrap_or_default()}
+            {onpointerdown} {onpointermove} {onpointerup} {ondblclick} {onkeydown}>
+            <span class="grip" />
+        </div>
     }
 }

@@ -178,6 +178,8 @@ pub enum Action {
     Export,
     /// Saving to local storage (or a download) failed: say so.
     AutosaveFailed(String),
+    /// A typed value was refused before it became an edit: say why.
+    Refused(String),
     /// Escape: leave the current tool, close overlays, clear the selection.
     Escape,
 }
@@ -432,6 +434,7 @@ impl AppState {
             Action::DismissNotice => next.notice = None,
             Action::Export => next.exports += 1,
             Action::AutosaveFailed(text) => next.notice = Some(Notice { error: true, text }),
+            Action::Refused(text) => next.notice = Some(Notice { error: true, text }),
             Action::Escape => {
                 if next.help || next.gallery || next.confirm.is_some() {
                     next.help = false;

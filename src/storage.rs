@@ -1,8 +1,9 @@
 //! Autosave: the model in the browser's local storage, written on every edit (by an effect in
-//! the app) and read once when the app starts.
+//! the app) and read once when the app starts; beside it, the results' strategy and shuffle
+//! seed (part of the view, never of the document), so a reload shows the same lists.
 
 use clusterplan_engine::document::{self, ReadError};
-use clusterplan_engine::Document;
+use clusterplan_engine::{Document, Strategy};
 
 /// The storage key of the autosaved model.
 pub const KEY: &str = "clusterplan.document";
@@ -64,9 +65,64 @@ pub fn save(doc: &Document) -> Result<(), String> {
     })
 }
 
+/// The storage key of the results' strategy and shuffle seed.
+pub const STRATEGY_KEY: &str = "clusterplan.strategy";
+
+/// The strategy and seed as stored: `{"strategy": {"name": "shuffle", "seed": 7}, "seed": 7}`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+struct StoredStrategy {
+    strategy: Strategy,
+    seed: u64,
+}
+
+/// The stored text for a strategy and the view's shuffle seed (pure).
+pub fn encode_strategy(strategy: Strategy, seed: u64) -> String {
+    serde_json::to_string(&StoredStrategy { strategy, seed }).unwrap_or_default()
+}
+
+/// The strategy and seed of a stored text; `None` for anything else (ignored).
+pub fn decode_strategy(text: &str) -> Option<(Strategy, u64)> {
+    serde_json::from_str::<StoredStrategy>(text).ok().map(|s| (s.strategy, s.seed))
+}
+
+/// Reads the stored strategy and seed (`None` when there is none or it does not read).
+pub fn load_strategy() -> Option<(Strategy, u64)> {
+    let text = local_storage()?.get_item(STRATEGY_KEY).ok().flatten()?;
+    decode_strategy(&text)
+}
+
+/// Stores the strategy and seed (silently skipped where storage is unavailable: the model's
+/// autosave already says so).
+pub fn save_strategy(strategy: Strategy, seed: u64) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(STRATEGY_KEY, &encode_strategy(strategy, seed));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_strategy_and_seed_round_trip_and_bad_values_are_ignored() {
+        for s in Strategy::all(42) {
+            assert_eq!(decode_strategy(&encode_strategy(s, 42)), Some((s, 42)));
+        }
+        assert_eq!(
+            decode_strategy(&encode_strategy(Strategy::Spread, 9)),
+            Some((Strategy::Spread, 9))
+        );
+        for bad in [
+            "",
+            "{",
+            "null",
+            "\"shuffle\"",
+            r#"{"strategy": {"name": "fastest"}, "seed": 1}"#,
+            r#"{"strategy": {"name": "spread"}, "seed": -1}"#,
+        ] {
+            assert_eq!(decode_strategy(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn decode_reads_saved_models_and_keeps_unreadable_text() {

@@ -52,6 +52,11 @@ impl Drop for Mounted {
 
 /// Mounts the app on a fresh element, with local storage holding `saved` (or nothing).
 async fn mount(saved: Option<&str>) -> Mounted {
+    mount_with(saved, &[]).await
+}
+
+/// As [`mount`], with more items in local storage (key, text).
+async fn mount_with(saved: Option<&str>, items: &[(&str, &str)]) -> Mounted {
     take_turn().await;
     // Let the previous test's app finish unmounting (Yew destroys asynchronously) so its
     // document listeners are gone.
@@ -60,6 +65,9 @@ async fn mount(saved: Option<&str>) -> Mounted {
     storage.clear().unwrap();
     if let Some(text) = saved {
         storage.set_item(storage::KEY, text).unwrap();
+    }
+    for (key, text) in items {
+        storage.set_item(key, text).unwrap();
     }
     let document = gloo::utils::document();
     if document.get_element_by_id("editor-styles").is_none() {
@@ -315,8 +323,12 @@ async fn inspector_edits_commit_on_change_and_names_with_html_stay_text() {
     assert!(saved().contains("<img src=x onerror=alert(1)><b>five</b>"), "autosaved on the edit");
     // A link is an interface: select it on the canvas and change its address; the services
     // publishing the address follow.
+    // Zoomed in, so the link is long enough to click between the bar and the node.
+    for _ in 0..5 {
+        click(root, "[data-testid=zoom-in]").await;
+    }
     let line = one(root, "[data-testid='link-n5-10.0.0.1']").get_bounding_client_rect();
-    let at = (line.left() + line.width() / 2.0, line.top() + line.height() * 0.3);
+    let at = (line.left() + line.width() / 2.0, line.top() + line.height() * 0.35);
     fire(root, "pointerdown", at, false).await;
     fire(root, "pointerup", at, false).await;
     let address: HtmlInputElement =
@@ -389,4 +401,218 @@ async fn engine_diagnostics_appear_next_to_the_item_they_name() {
     press_on(root, &one(root, "[data-testid=node-b] .node-box"), false).await;
     let listed = one(root, "[data-testid=inspector-diagnostics]").text_content().unwrap();
     assert!(listed.contains("192.168.7.7"), "{listed}");
+}
+
+/// Types `text` into the input `selector` and commits it (Enter or leaving the field).
+async fn type_into(root: &Element, selector: &str, text: &str) {
+    let input: HtmlInputElement = one(root, selector).dyn_into().unwrap();
+    input.set_value(text);
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+}
+
+fn input_value(root: &Element, selector: &str) -> String {
+    one(root, selector).dyn_into::<HtmlInputElement>().unwrap().value()
+}
+
+#[wasm_bindgen_test]
+async fn a_subnet_prefix_is_checked_at_the_field_and_a_new_one_renumbers_its_nodes() {
+    let app = mount(None).await;
+    let root = &app.root;
+    press_on(root, &one(root, "[data-testid='subnet-10.0.2.0/24'] .subnet-bar"), false).await;
+    assert!(exists(root, "[data-testid=inspector-subnet]"));
+    let before = saved();
+    for (bad, says) in [
+        ("banana", "banana is not a prefix"),
+        ("10.0.1.0/33", "/33 is longer than the 32 bits"),
+        ("10.0.1.5/24", "host bits"),
+    ] {
+        type_into(root, "[data-testid=insp-subnet-prefix]", bad).await;
+        let error = one(root, "[data-testid=insp-subnet-prefix-error]").text_content().unwrap();
+        assert!(error.contains(says), "{bad}: {error}");
+        assert_eq!(input_value(root, "[data-testid=insp-subnet-prefix]"), "10.0.2.0/24");
+        assert_eq!(saved(), before, "{bad} changes nothing");
+    }
+    assert!(one(root, "[data-testid=insp-subnet-summary]")
+        .text_content()
+        .unwrap()
+        .starts_with("2 nodes attached"));
+    type_into(root, "[data-testid=insp-subnet-prefix]", "10.0.5.0/24").await;
+    assert!(exists(root, "[data-testid=inspector-subnet]"), "the subnet stays selected");
+    assert_eq!(input_value(root, "[data-testid=insp-subnet-prefix]"), "10.0.5.0/24");
+    assert!(!exists(root, "[data-testid=insp-subnet-prefix-error]"));
+    assert!(exists(root, "[data-testid='link-n12-10.0.5.12']"));
+    assert!(exists(root, "[data-testid='link-n2-10.0.5.20']"));
+    assert!(!exists(root, "[data-testid=mark-node-n12]"), "node 12 is still on a subnet");
+    // Node 5's list follows the renumbered servers.
+    press_on(root, &one(root, "[data-testid=node-n5] .node-box"), false).await;
+    let list = one(root, "[data-testid=node-list-addresses-A-registry]").text_content().unwrap();
+    assert_eq!(list, "10.0.0.1, 10.0.1.9, 10.0.1.3, 10.0.1.7, 10.0.5.20, 10.0.5.12");
+}
+
+#[wasm_bindgen_test]
+async fn addresses_and_node_numbers_are_refused_at_the_field_with_the_reason() {
+    let app = mount(None).await;
+    let root = &app.root;
+    press_on(root, &one(root, "[data-testid=node-n1] .node-box"), false).await;
+    type_into(root, "[data-testid=insp-node-number-A]", "-3").await;
+    let error = one(root, "[data-testid=insp-node-number-A-error]").text_content().unwrap();
+    assert!(error.contains("-3 is not a node number: node numbers start at 1"), "{error}");
+    assert_eq!(input_value(root, "[data-testid=insp-node-number-A]"), "1");
+    type_into(root, "[data-testid=insp-node-address-0]", "10.0.0.1").await;
+    let error = one(root, "[data-testid=insp-node-address-0-error]").text_content().unwrap();
+    assert_eq!(error, "10.0.0.1 is already node n5's (node 5)");
+    type_into(root, "[data-testid=insp-node-address-0]", "10.0.0.999").await;
+    let error = one(root, "[data-testid=insp-node-address-0-error]").text_content().unwrap();
+    assert!(error.contains("10.0.0.999 is not an IP address"), "{error}");
+    assert!(!saved().contains("10.0.0.999"));
+    type_into(root, "[data-testid=insp-node-address-0]", "10.0.0.42").await;
+    assert!(!exists(root, "[data-testid=insp-node-address-0-error]"));
+    assert!(saved().contains("\"10.0.0.42\""));
+}
+
+#[wasm_bindgen_test]
+async fn the_strategy_and_seed_survive_a_reload_and_a_bad_stored_value_is_ignored() {
+    let stored = storage::encode_strategy(clusterplan_engine::Strategy::Shuffle { seed: 42 }, 42);
+    let app = mount_with(None, &[(storage::STRATEGY_KEY, &stored)]).await;
+    let picker = || -> web_sys::HtmlSelectElement {
+        one(&app.root, "[data-testid=strategy-picker]").dyn_into().unwrap()
+    };
+    assert_eq!(picker().value(), "shuffle", "restored at start");
+    picker().set_value("spread");
+    picker().dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let stored = || {
+        let now = gloo::utils::window()
+            .local_storage()
+            .unwrap()
+            .unwrap()
+            .get_item(storage::STRATEGY_KEY)
+            .unwrap()
+            .unwrap_or_default();
+        storage::decode_strategy(&now)
+    };
+    for _ in 0..25 {
+        if stored() != Some((clusterplan_engine::Strategy::Shuffle { seed: 42 }, 42)) {
+            break;
+        }
+        settle().await;
+    }
+    assert_eq!(stored(), Some((clusterplan_engine::Strategy::Spread, 42)));
+    assert!(!saved().contains("spread"), "not part of the document");
+    drop(app);
+    let app = mount_with(None, &[(storage::STRATEGY_KEY, "{garbage")]).await;
+    let picker: web_sys::HtmlSelectElement =
+        one(&app.root, "[data-testid=strategy-picker]").dyn_into().unwrap();
+    assert_eq!(picker.value(), "rotation");
+}
+
+#[wasm_bindgen_test]
+async fn keys_pressed_in_form_controls_are_not_shortcuts() {
+    let app = mount(None).await;
+    let root = &app.root;
+    press_on(root, &one(root, "[data-testid=node-n5] .node-box"), false).await;
+    let select: HtmlElement = one(root, "[data-testid=strategy-picker]").dyn_into().unwrap();
+    select.focus().unwrap();
+    // The key reaches the page while the select has the focus (as after a re-render).
+    key("Backspace", false, false).await;
+    key("Delete", false, false).await;
+    key("z", true, false).await;
+    assert!(
+        exists(root, "[data-testid=node-n5]"),
+        "Backspace in the strategy select deletes nothing"
+    );
+    // Editable text keeps its keys too.
+    select.blur().unwrap();
+    let editable = gloo::utils::document().create_element("div").unwrap();
+    editable.set_attribute("contenteditable", "true").unwrap();
+    root.append_child(&editable).unwrap();
+    let editable: HtmlElement = editable.dyn_into().unwrap();
+    editable.focus().unwrap();
+    let init = KeyboardEventInit::new();
+    init.set_key("Delete");
+    init.set_bubbles(true);
+    editable
+        .dispatch_event(
+            &KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap();
+    settle().await;
+    assert!(exists(root, "[data-testid=node-n5]"));
+    editable.blur().unwrap();
+    key("Delete", false, false).await;
+    assert!(!exists(root, "[data-testid=node-n5]"), "on the page, Delete still deletes");
+}
+
+#[wasm_bindgen_test]
+async fn the_splitter_resizes_the_results_and_the_first_screen_explains_itself() {
+    let app = mount(None).await;
+    let root = &app.root;
+    assert!(exists(root, "[data-testid=first-hint]"));
+    assert!(exists(root, "[data-testid=canvas-legend]"));
+    click(root, "[data-testid=first-hint-close]").await;
+    assert!(!exists(root, "[data-testid=first-hint]"));
+    let results = || one(&app.root, ".results-slot").get_bounding_client_rect().height();
+    let before = results();
+    let doc = saved();
+    let splitter = one(root, "[data-testid=results-splitter]");
+    let (x, y) = centre(&splitter);
+    for (kind, dy) in
+        [("pointerdown", 0.0), ("pointermove", -15.0), ("pointermove", -30.0), ("pointerup", -30.0)]
+    {
+        splitter.dispatch_event(&pointer(kind, (x, y + dy), false)).unwrap();
+        settle().await;
+    }
+    let after = results();
+    // Dragged up: the results are taller, at the height the splitter records.
+    let recorded: f64 = splitter.get_attribute("data-height").unwrap().parse().unwrap();
+    assert!(after > before + 20.0, "{before} -> {after}");
+    assert!((after - recorded).abs() < 1.5, "{after} vs {recorded}");
+    // A double-click returns to the default share.
+    splitter.dispatch_event(&web_sys::MouseEvent::new("dblclick").unwrap()).unwrap();
+    settle().await;
+    assert!((results() - before).abs() < 1.5);
+    assert_eq!(saved(), doc, "the height is view state, not the document");
+}
+
+#[wasm_bindgen_test]
+async fn a_double_clicked_tool_stays_on_until_escape() {
+    let app = mount(None).await;
+    let root = &app.root;
+    click(root, "[data-testid=btn-new]").await;
+    click(root, "[data-testid=confirm-discard]").await;
+    click(root, "[data-testid=tool-node]").await;
+    one(root, "[data-testid=tool-node]")
+        .dispatch_event(&web_sys::MouseEvent::new("dblclick").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(
+        one(root, "[data-testid=tool-node]").get_attribute("data-locked").as_deref(),
+        Some("true")
+    );
+    let r = one(root, "[data-testid=canvas]").get_bounding_client_rect();
+    for fx in [0.3, 0.6] {
+        let at = (r.left() + r.width() * fx, r.top() + r.height() * 0.5);
+        fire(root, "pointerdown", at, false).await;
+        fire(root, "pointerup", at, false).await;
+    }
+    assert_eq!(all(root, "g.node").len(), 2);
+    assert_eq!(
+        one(root, "[data-testid=tool-node]").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    key("Escape", false, false).await;
+    assert_eq!(
+        one(root, "[data-testid=tool-select]").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    // Shift held while placing keeps the tool once.
+    click(root, "[data-testid=tool-node]").await;
+    let at = (r.left() + r.width() * 0.45, r.top() + r.height() * 0.8);
+    fire(root, "pointerdown", at, true).await;
+    fire(root, "pointerup", at, true).await;
+    assert_eq!(
+        one(root, "[data-testid=tool-node]").get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
 }

@@ -518,6 +518,18 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     <p>{ "An empty model. Pick Subnet (S) and click the canvas to place one, then add routers (R) and nodes (N); drag from a node's handle to a subnet to attach it." }</p>
                 </div>
             }
+            if !scene.nodes.is_empty() {
+                <details class="legend" data-testid="canvas-legend" open=true>
+                    <summary>{ "Legend" }</summary>
+                    <ul>
+                        <li><span class="glyph serves">{ "S" }</span>{ "serves a service" }</li>
+                        <li><span class="glyph">{ "★" }</span>{ "primary registry server" }</li>
+                        <li><span class="glyph">{ "☆" }</span>{ "registry server" }</li>
+                        <li><span class="chip-sample filled">{ "A·5" }</span>{ "online in cluster A, node 5" }</li>
+                        <li><span class="chip-sample">{ "B·5" }</span>{ "defined to B, not online there" }</li>
+                    </ul>
+                </details>
+            }
             <div class="canvas-controls" role="group" aria-label="zoom">
                 <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" onclick={zoom_out}>{ "−" }</button>
                 <span class="zoom-level" data-testid="zoom-level">{ format!("{:.0} %", v.zoom * 100.0) }</span>

@@ -15,28 +15,52 @@ pub struct TextFieldProps {
     /// `number` for numeric fields.
     #[prop_or(AttrValue::Static("text"))]
     pub kind: AttrValue,
+    /// Why a typed value would be refused (`None`: it is fine). A refused value is not
+    /// committed: the field shows the reason and the model's value again.
+    #[prop_or_default]
+    pub check: Option<Callback<String, Option<String>>>,
 }
 
 /// A labelled input; re-created when the model's value changes (so a refused edit shows the
 /// model's value again on the next change).
 #[function_component(TextField)]
 pub fn text_field(props: &TextFieldProps) -> Html {
+    let error = use_state(|| None::<String>);
     let on_commit = props.on_commit.clone();
     let value = props.value.clone();
-    let onchange = Callback::from(move |e: Event| {
-        if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-            let text = input.value();
-            if text != value.as_str() {
-                on_commit.emit(text);
+    let check = props.check.clone();
+    let onchange = {
+        let error = error.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                let text = input.value();
+                if text == value.as_str() {
+                    error.set(None);
+                    return;
+                }
+                match check.as_ref().and_then(|c| c.emit(text.clone())) {
+                    Some(reason) => {
+                        input.set_value(&value);
+                        error.set(Some(reason));
+                    }
+                    None => {
+                        error.set(None);
+                        on_commit.emit(text);
+                    }
+                }
             }
-        }
-    });
+        })
+    };
+    let invalid = error.is_some();
     html! {
-        <label class="field">
+        <label class={classes!("field", invalid.then_some("invalid"))}>
             <span class="field-label">{ props.label.clone() }</span>
             <input key={props.value.to_string()} type={props.kind.clone()} value={props.value.clone()}
                 data-testid={props.testid.clone()} placeholder={props.placeholder.clone()}
-                aria-label={props.label.clone()} {onchange} />
+                aria-label={props.label.clone()} aria-invalid={invalid.to_string()} {onchange} />
+            if let Some(reason) = (*error).clone() {
+                <span class="field-error" role="alert" data-testid={format!("{}-error", props.testid)}>{ reason }</span>
+            }
         </label>
     }
 }

@@ -7,7 +7,7 @@ pub mod fields;
 use crate::canvas::draw::Marks;
 use crate::edit::{self, net, EditAction, ItemRef, RegistryOp};
 use crate::results::PlanRef;
-use crate::state::Action;
+use crate::state::{count, Action};
 use clusterplan_engine::document::{Cluster, Network, Node, Router, Service, Subnet};
 use clusterplan_engine::{Document, Item};
 use fields::TextField;
@@ -38,6 +38,8 @@ impl PartialEq for InspectorProps {
 /// Context shared by the forms.
 struct Ctx<'a> {
     doc: &'a Document,
+    /// The same document, shared (checks of typed values hold on to it).
+    shared: &'a Rc<Document>,
     plan: &'a PlanRef,
     marks: &'a Marks,
     d: &'a Callback<Action>,
@@ -46,6 +48,25 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn edit(&self, f: impl Fn(String) -> EditAction + 'static) -> Callback<String> {
         self.d.reform(move |v| Action::Edit(f(v)))
+    }
+    /// The edit a typed value makes, and the check a field runs before committing it: the edit
+    /// tried on the document (pure), refused with the edit's own reason.
+    fn checked(
+        &self,
+        f: impl Fn(String) -> Result<EditAction, edit::EditError> + 'static,
+    ) -> (Callback<String>, Callback<String, Option<String>>) {
+        let f = Rc::new(f);
+        let (g, doc) = (f.clone(), self.shared.clone());
+        let check = Callback::from(move |v: String| match g(v) {
+            Ok(action) => edit::apply(&doc, &action).err().map(|e| e.0),
+            Err(e) => Some(e.0),
+        });
+        let d = self.d.clone();
+        let commit = Callback::from(move |v: String| match f(v) {
+            Ok(action) => d.emit(Action::Edit(action)),
+            Err(e) => d.emit(Action::Refused(e.0)),
+        });
+        (commit, check)
     }
     fn click(&self, a: Action) -> Callback<MouseEvent> {
         self.d.reform(move |_| a.clone())
@@ -85,7 +106,13 @@ fn on_check(f: impl Fn(bool) -> Action + 'static, d: &Callback<Action>) -> Callb
 
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
-    let ctx = Ctx { doc: &props.doc, plan: &props.plan, marks: &props.marks, d: &props.dispatch };
+    let ctx = Ctx {
+        doc: &props.doc,
+        shared: &props.doc,
+        plan: &props.plan,
+        marks: &props.marks,
+        d: &props.dispatch,
+    };
     let body = match props.selection.as_slice() {
         [] => overview(&ctx),
         [item] => item_form(&ctx, item),
@@ -138,17 +165,20 @@ fn item_form(ctx: &Ctx, item: &ItemRef) -> Html {
             .iter()
             .find(|s| &s.cluster == cluster && &s.name == name)
             .map(|s| service_form(ctx, s)),
-        ItemRef::Interface { uid, address } => Some(html! {
+        ItemRef::Interface { uid, address } => Some({
+            let (commit, check) = interface_edit(ctx, doc, uid, address);
+            html! {
             <section data-testid="inspector-interface">
                 <h2>{ "Interface" }</h2>
                 <p>{ format!("Node {uid}, on subnet {}.", net::subnet_of(doc, address).unwrap_or("(none)")) }</p>
                 <TextField label="address" value={address.clone()} testid="insp-interface-address"
-                    on_commit={interface_edit(ctx, doc, uid, address)} />
+                    on_commit={commit} {check} />
                 <div class="buttons">
                     <button onclick={ctx.click(Action::Select(vec![ItemRef::Node(uid.clone())]))}>{ "Select the node" }</button>
                     <button class="danger" data-testid="insp-delete" onclick={ctx.click(Action::DeleteSelection)}>{ "Remove the interface" }</button>
                 </div>
             </section>
+            }
         }),
         ItemRef::RouterLink { router, subnet } => Some(html! {
             <section>
@@ -163,24 +193,22 @@ fn item_form(ctx: &Ctx, item: &ItemRef) -> Html {
     form.unwrap_or_else(|| overview(ctx))
 }
 
-/// Changes an interface's address and keeps the (renamed) interface selected.
-fn interface_edit(ctx: &Ctx, doc: &Document, uid: &str, address: &str) -> Callback<String> {
+/// Changes an interface's address (the edit renames the selected interface, so it stays
+/// selected), checked before it is committed.
+fn interface_edit(
+    ctx: &Ctx,
+    doc: &Document,
+    uid: &str,
+    address: &str,
+) -> (Callback<String>, Callback<String, Option<String>>) {
     let index = doc
         .nodes
         .iter()
         .find(|n| n.uid == uid)
         .and_then(|n| n.addresses.iter().position(|a| a == address))
         .unwrap_or(0);
-    let (d, uid) = (ctx.d.clone(), uid.to_owned());
-    Callback::from(move |v: String| {
-        let address = v.trim().to_owned();
-        d.emit(Action::Edit(EditAction::SetAddress {
-            uid: uid.clone(),
-            index,
-            address: address.clone(),
-        }));
-        d.emit(Action::Select(vec![ItemRef::Interface { uid: uid.clone(), address }]));
-    })
+    let uid = uid.to_owned();
+    ctx.checked(move |v| Ok(EditAction::SetAddress { uid: uid.clone(), index, address: v }))
 }
 
 fn item_buttons(ctx: &Ctx, duplicate: bool) -> Html {
@@ -200,12 +228,13 @@ fn node_form(ctx: &Ctx, n: &Node) -> Html {
     let index = net::SubnetIndex::new(doc);
     let interfaces = n.addresses.iter().enumerate().map(|(i, a)| {
         let (u, u2, a2) = (uid.clone(), uid.clone(), a.clone());
+        let (commit, check) =
+            ctx.checked(move |v| Ok(EditAction::SetAddress { uid: u.clone(), index: i, address: v }));
         let subnet = index.subnet_of(a).map_or_else(|| "no subnet".to_owned(), str::to_owned);
         html! {
             <div class="row">
                 <TextField label={format!("interface {} ({subnet})", i + 1)} value={a.clone()}
-                    testid={format!("insp-node-address-{i}")}
-                    on_commit={ctx.edit(move |v| EditAction::SetAddress { uid: u.clone(), index: i, address: v })} />
+                    testid={format!("insp-node-address-{i}")} on_commit={commit} {check} />
                 <button class="icon" title="Remove this interface" data-testid={format!("insp-node-address-remove-{i}")}
                     onclick={ctx.click(Action::Edit(EditAction::RemoveAddress { uid: u2, address: a2 }))}>{ "×" }</button>
             </div>
@@ -240,6 +269,13 @@ fn node_form(ctx: &Ctx, n: &Node) -> Html {
         let registry_pos = number.and_then(|num| cluster.and_then(|c| c.registry_servers.iter().position(|r| *r == num)));
         let (u1, u2, u3, c1, c2, c3) = (uid.clone(), uid.clone(), uid.clone(), id.clone(), id.clone(), id.clone());
         let next = edit::next_node_number(doc, id);
+        let (number_commit, number_check) = ctx.checked(move |v| {
+            Ok(EditAction::SetMembership {
+                uid: u3.clone(),
+                cluster: c3.clone(),
+                number: Some(edit::parse_node_number(&v)?),
+            })
+        });
         let define = on_check(
             move |on| Action::Edit(EditAction::SetMembership { uid: u1.clone(), cluster: c1.clone(), number: on.then_some(next) }),
             d,
@@ -264,7 +300,7 @@ fn node_form(ctx: &Ctx, n: &Node) -> Html {
                 <label class="check"><input type="checkbox" checked={number.is_some()} data-testid={format!("insp-node-cluster-{id}")} onchange={define} />{ "defined" }</label>
                 if let Some(num) = number {
                     <TextField label="node number" kind="number" value={num.to_string()} testid={format!("insp-node-number-{id}")}
-                        on_commit={ctx.edit(move |v| EditAction::SetMembership { uid: u3.clone(), cluster: c3.clone(), number: Some(v.trim().parse().unwrap_or(0)) })} />
+                        on_commit={number_commit} check={number_check} />
                     <label class="check"><input type="checkbox" checked={n.online.as_deref() == Some(id.as_str())}
                         data-testid={format!("insp-node-online-{id}")} onchange={online} />{ "online here (current cluster)" }</label>
                     <label class="check"><input type="checkbox" checked={registry_pos.is_some()}
@@ -338,6 +374,8 @@ fn subnet_form(ctx: &Ctx, s: &Subnet) -> Html {
     let prefix = s.prefix.clone();
     let p1 = prefix.clone();
     let p2 = prefix.clone();
+    let (prefix_commit, prefix_check) =
+        ctx.checked(move |v| Ok(EditAction::SetSubnetPrefix { prefix: p1.clone(), new_prefix: v }));
     let known = doc.networks.iter().any(|n| n.name == s.network);
     let network = on_select(
         move |v| {
@@ -362,7 +400,7 @@ fn subnet_form(ctx: &Ctx, s: &Subnet) -> Html {
             <h2>{ "Subnet" }</h2>
             { ctx.diagnostics(&ItemRef::Subnet(prefix.clone())) }
             <TextField label="prefix (CIDR)" value={s.prefix.clone()} testid="insp-subnet-prefix"
-                on_commit={ctx.edit(move |v| EditAction::SetSubnetPrefix { prefix: p1.clone(), new_prefix: v })} />
+                on_commit={prefix_commit} check={prefix_check} />
             <label class="field">
                 <span class="field-label">{ "network" }</span>
                 <select data-testid="insp-subnet-network" onchange={network}>
@@ -370,7 +408,8 @@ fn subnet_form(ctx: &Ctx, s: &Subnet) -> Html {
                     { for doc.networks.iter().map(|n| html! { <option value={n.name.clone()} selected={n.name == s.network}>{ n.name.clone() }</option> }) }
                 </select>
             </label>
-            <p class="hint">{ format!("{members} node(s) attached; routers: {}.", if routers.is_empty() { "none".to_owned() } else { routers.join(", ") }) }</p>
+            <p class="hint" data-testid="insp-subnet-summary">{ format!("{} attached; {}.", count(members, "node", "nodes"),
+                if routers.is_empty() { "no router".to_owned() } else { format!("{}: {}", if routers.len() == 1 { "router" } else { "routers" }, routers.join(", ")) }) }</p>
             { item_buttons(ctx, true) }
         </section>
     }

@@ -16,11 +16,13 @@ pub fn help_overlay(props: &DialogProps) -> Html {
     let close = props.dispatch.reform(|_: MouseEvent| Action::Help(Some(false)));
     html! {
         <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts">
-            <div class="dialog">
+            <div class="dialog framed">
                 <h2>{ "Keyboard shortcuts" }</h2>
-                <table class="shortcuts">
-                    { for HELP.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }
-                </table>
+                <div class="dialog-body">
+                    <table class="shortcuts">
+                        { for HELP.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }
+                    </table>
+                </div>
                 <div class="buttons"><button data-testid="help-close" onclick={close}>{ "Close" }</button></div>
             </div>
         </div>
@@ -46,9 +48,9 @@ pub fn gallery(props: &DialogProps) -> Html {
     });
     html! {
         <div class="overlay" data-testid="gallery" role="dialog" aria-modal="true" aria-label="Examples">
-            <div class="dialog wide">
+            <div class="dialog wide framed">
                 <h2>{ "Examples" }</h2>
-                <ul class="examples">{ for cards }</ul>
+                <div class="dialog-body"><ul class="examples">{ for cards }</ul></div>
                 <div class="buttons"><button data-testid="gallery-close" onclick={close}>{ "Close" }</button></div>
             </div>
         </div>

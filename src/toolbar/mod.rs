@@ -14,6 +14,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Debug)]
 pub struct ToolbarProps {
     pub tool: Tool,
+    /// The tool stays active after each placement (double-click on its button).
+    #[prop_or_default]
+    pub locked: bool,
     pub snap: bool,
     pub can_undo: bool,
     pub can_redo: bool,
@@ -70,11 +73,26 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     let tools = Tool::ALL.iter().map(|&tool| {
         let active = props.tool == tool;
+        let locked = active && props.locked;
+        let title = match tool {
+            Tool::Select | Tool::Link => format!("{} ({})", tool.label(), tool.key()),
+            _ if locked => format!("{} ({}): stays on until Escape", tool.label(), tool.key()),
+            _ => format!(
+                "{} ({}): double-click to keep it for several placements, or hold Shift while placing",
+                tool.label(),
+                tool.key()
+            ),
+        };
+        let ondblclick = {
+            let d = d.clone();
+            Callback::from(move |_: MouseEvent| d.emit(Action::LockTool(tool)))
+        };
         html! {
-            <button class={classes!("tool", active.then_some("active"))} data-testid={tool.testid()}
-                aria-pressed={active.to_string()} title={format!("{} ({})", tool.label(), tool.key())}
-                onclick={send(Action::SetTool(tool))}>
+            <button class={classes!("tool", active.then_some("active"), locked.then_some("locked"))} data-testid={tool.testid()}
+                aria-pressed={active.to_string()} data-locked={locked.to_string()} {title}
+                onclick={send(Action::SetTool(tool))} {ondblclick}>
                 { tool.label() }
+                if locked { <span class="lock" aria-label="kept">{ " ∞" }</span> }
             </button>
         }
     });

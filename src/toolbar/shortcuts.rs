@@ -109,6 +109,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("G", "snap to grid on / off"),
     ("A", "automatic layout"),
     ("Ctrl+S", "export the model as a file"),
+    ("Shift+click (placing)", "place and keep the tool for the next one"),
+    ("double-click a tool", "keep Subnet, Router or Node on after each placement (until Escape)"),
     ("Escape", "close, leave the tool, clear the selection"),
     ("?", "this help"),
 ];
@@ -126,15 +128,31 @@ pub fn on_page_or_canvas(e: &web_sys::KeyboardEvent) -> bool {
         || target.closest("[data-testid=canvas]").ok().flatten().is_some()
 }
 
-/// Whether the key went to a text field (then it is the field's, not a shortcut), except
-/// Escape.
+/// Whether a key pressed on an element with this tag (and `contenteditable` state) belongs to
+/// the element rather than to the shortcuts (pure): form controls and editable text keep every
+/// key but Escape.
+pub fn key_belongs_to_control(tag: &str, editable: bool, key: &str) -> bool {
+    let tag = tag.to_ascii_lowercase();
+    let control = matches!(tag.as_str(), "input" | "textarea" | "select" | "option") || editable;
+    control && key != "Escape"
+}
+
+/// Whether the key went to a form control or editable text (then it is the control's, not a
+/// shortcut), except Escape. The focused element is asked too: a key can reach the document
+/// with the page as its target while a control still has the focus.
 pub fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
-    let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
-        return false;
+    let key = e.key();
+    let owned = |el: Option<web_sys::Element>| {
+        el.is_some_and(|el| {
+            let editable = el
+                .dyn_ref::<web_sys::HtmlElement>()
+                .is_some_and(web_sys::HtmlElement::is_content_editable);
+            key_belongs_to_control(&el.tag_name(), editable, &key)
+        })
     };
-    let tag = target.tag_name().to_ascii_lowercase();
-    (tag == "input" || tag == "textarea" || tag == "select") && e.key() != "Escape"
+    owned(e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()))
+        || owned(gloo::utils::document().active_element())
 }
 
 #[cfg(test)]
@@ -154,6 +172,19 @@ mod tests {
         assert_eq!(command("N", false, true, false), None, "Shift+N is not a shortcut");
         assert_eq!(command("z", false, false, true), None);
         assert_eq!(command("q", false, false, false), None);
+    }
+
+    #[test]
+    fn keys_in_form_controls_and_editable_text_are_not_shortcuts() {
+        for tag in ["INPUT", "select", "TEXTAREA", "option"] {
+            for key in ["Backspace", "Delete", "a", "ArrowUp", "z"] {
+                assert!(key_belongs_to_control(tag, false, key), "{tag} {key}");
+            }
+            assert!(!key_belongs_to_control(tag, false, "Escape"));
+        }
+        assert!(key_belongs_to_control("div", true, "Backspace"), "contenteditable");
+        assert!(!key_belongs_to_control("svg", false, "Backspace"));
+        assert!(!key_belongs_to_control("BODY", false, "Delete"));
     }
 
     #[test]
