@@ -36,8 +36,11 @@ pub struct NodeServiceList {
     pub entries: Vec<NodeEntry>,
     /// No entry can serve the client (with the failed servers down).
     pub unserved: bool,
-    /// The hop path to the first choice (`None`: no address, or unreachable).
+    /// The hop path to the first choice, or with servers of the service failed to the entry
+    /// serving the node now, as the canvas draws it (`None`: no address, unreachable, unserved).
     pub path: Option<HopPath>,
+    /// Servers of the service are failed: `path` goes to the entry serving the node now.
+    pub path_serving: bool,
 }
 
 /// The lists of the node with this uid, one per service it is a client of, in plan order, with
@@ -77,10 +80,10 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
                 number: list.number,
                 entries,
                 unserved: now.server.is_none(),
-                path: list
-                    .entries
-                    .first()
+                path: if now.down.is_empty() { Some(0) } else { now.entry }
+                    .and_then(|e| list.entries.get(e))
                     .and_then(|e| hop_path(plan, node, service.addresses[e.address].subnet)),
+                path_serving: !now.down.is_empty(),
             })
         })
         .collect()
@@ -99,8 +102,30 @@ pub struct NodeViewProps {
     pub on_select: Callback<String>,
 }
 
-/// `first choice: 10.0.0.0/24 → r1 → 10.0.1.0/24 (1 router)`, or on the node's own subnet.
+/// `path to the first choice: 10.0.0.0/24 → r1 → 10.0.1.0/24 (1 router)`, or within the node's
+/// own subnet.
 pub fn path_text(plan: &Plan, doc: &clusterplan_engine::Document, path: &HopPath) -> String {
+    path_text_to(plan, doc, path, "the first choice")
+}
+
+/// The path of a list as the node view says it: to the first choice, or with servers failed to
+/// the server serving the node now.
+pub fn list_path_text(
+    plan: &Plan,
+    doc: &clusterplan_engine::Document,
+    list: &NodeServiceList,
+) -> Option<String> {
+    let path = list.path.as_ref()?;
+    let to = if list.path_serving { "the server serving it now" } else { "the first choice" };
+    Some(path_text_to(plan, doc, path, to))
+}
+
+fn path_text_to(
+    plan: &Plan,
+    doc: &clusterplan_engine::Document,
+    path: &HopPath,
+    to: &str,
+) -> String {
     let subnet = |s: usize| plan.subnets.get(s).map_or("?", |x| x.prefix.as_str()).to_owned();
     let mut parts = vec![subnet(path.subnets[0])];
     for (router, next) in path.routers.iter().zip(&path.subnets[1..]) {
@@ -110,9 +135,9 @@ pub fn path_text(plan: &Plan, doc: &clusterplan_engine::Document, path: &HopPath
         parts.push(subnet(*next));
     }
     match path.routers.len() {
-        0 => format!("path to the first choice: within {}", parts[0]),
+        0 => format!("path to {to}: within {}", parts[0]),
         n => format!(
-            "path to the first choice: {} ({n} router{})",
+            "path to {to}: {} ({n} router{})",
             parts.join(" → "),
             if n == 1 { "" } else { "s" }
         ),
@@ -193,8 +218,8 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                 <section class="node-list" data-testid="node-list" data-service={list.key.name.clone()} data-cluster={list.key.cluster.clone()}
                     data-addresses={list.entries.iter().map(|e| e.address.clone()).collect::<Vec<_>>().join(",")}>
                     <h3>{ format!("{} ", list.key.name) }<span class="muted">{ format!("cluster {}, as node {}", list.key.cluster, list.number) }</span></h3>
-                    if let Some(path) = &list.path {
-                        <p class="path" data-testid="first-path">{ path_text(plan, &props.document, path) }</p>
+                    if let Some(text) = list_path_text(plan, &props.document, list) {
+                        <p class="path" data-testid="first-path">{ text }</p>
                     }
                     if list.entries.is_empty() {
                         <p class="empty">{ "The service has no address." }</p>
@@ -318,8 +343,14 @@ mod tests {
                 (false, false)
             ]
         );
+        let (_, doc) = fig24();
+        assert_eq!(
+            list_path_text(&plan, &doc, registry).unwrap(),
+            "path to the server serving it now: 10.0.0.0/24 → r1 → 10.0.1.0/24 (1 router)"
+        );
         let registry = &node_lists(&plan, "n5", &set(&["n2", "n3", "n5", "n7", "n9", "n12"]))[0];
         assert!(registry.unserved && registry.entries.iter().all(|e| e.down && !e.serving));
+        assert_eq!(registry.path, None);
     }
 
     #[test]
