@@ -249,6 +249,7 @@ pub fn text_width(text: &str, size: f64) -> f64 {
         .chars()
         .map(|c| match c {
             'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | 'I' => 0.35,
+            '<' | '>' | '=' | '+' | '~' => 0.84,
             ' ' => 0.35,
             'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '{' | '}' | '/' | '\\' | '-' => 0.5,
             's' | 'c' | 'z' => 0.6,
@@ -281,9 +282,10 @@ pub fn fit_width(text: &str, max_px: f64, size: f64) -> String {
     cut
 }
 
-/// The node name's font size, and the room it has (from x = 8; less when the "S" serves mark sits
-/// at the right end of the same line).
+/// The node name's font size, and the room it has beside the "S" serves mark (from x = 8 to 4 px
+/// before the mark, which ends 6 px before the node's right edge and is about 10 px wide).
 const NAME_SIZE: f64 = 12.0;
+#[cfg(test)]
 const NAME_ROOM: f64 = NODE_W - 16.0;
 const NAME_ROOM_BESIDE_S: f64 = NODE_W - 8.0 - 6.0 - 10.0 - 4.0;
 
@@ -387,10 +389,13 @@ pub fn node_view(props: &NodeViewProps) -> Html {
         props.highlight.then_some("highlight"),
         props.down.then_some("down")
     );
-    // Room for the name: less when the "S" (serves) mark sits at the right. The name is cut to
-    // fit by an estimate, and clipped to its room (a nested viewport) whatever the font.
-    let room = if n.serves.is_empty() { NAME_ROOM } else { NAME_ROOM_BESIDE_S };
-    let title = fit_width(if n.name.is_empty() { &n.uid } else { &n.name }, room, NAME_SIZE);
+    // Beside the "S" (serves) mark the name is cut to its room by an estimate, and clipped there
+    // (a nested viewport) whatever the font, so it never runs into the mark. Elsewhere it keeps
+    // the editor's rule (19 characters).
+    let name = if n.name.is_empty() { &n.uid } else { &n.name };
+    let beside_s = !n.serves.is_empty();
+    let title =
+        if beside_s { fit_width(name, NAME_ROOM_BESIDE_S, NAME_SIZE) } else { fit_label(name, 19) };
     let mut x = 8.0;
     let chips = n.chips.iter().map(|c| {
         let text = chip_text(c);
@@ -413,9 +418,13 @@ pub fn node_view(props: &NodeViewProps) -> Html {
     html! {
         <g {class} data-testid={format!("node-{}", n.uid)} transform={format!("translate({} {})", props.x, props.y)}>
             <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
-            <svg class="node-name-room" x="8" y="0" width={room.to_string()} height={NODE_H.to_string()} overflow="hidden">
-                <text class="node-name" x="0" y="19">{ title }</text>
-            </svg>
+            if beside_s {
+                <svg class="node-name-room" x="8" y="0" width={NAME_ROOM_BESIDE_S.to_string()} height={NODE_H.to_string()} overflow="hidden">
+                    <text class="node-name" x="0" y="19">{ title }</text>
+                </svg>
+            } else {
+                <text class="node-name" x="8" y="19">{ title }</text>
+            }
             if props.detail { { for chips } }
             if !n.serves.is_empty() {
                 <text class="node-serves" x={(NODE_W - 6.0).to_string()} y="19" text-anchor="end">
