@@ -35,6 +35,13 @@ try {
   await page.locator('[data-testid="load-bar"][data-server-number="5"]').click();
   await settle();
   await shot(page, 'load-failure', true);
+  // The same failure on the canvas: server 5 drawn down, node 5's badge #1 struck through and
+  // its path going over r1 to server 9, which serves it now.
+  await page.getByTestId('tab-node').click();
+  await page.locator('[data-testid="node-n5"].down').waitFor();
+  await page.waitForTimeout(300);
+  await shot(page, 'canvas-failure');
+  await page.getByTestId('tab-load').click();
   await page.getByTestId('clear-failed').click();
 
   await page.getByTestId('tab-bootstrap').click();
