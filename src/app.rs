@@ -180,7 +180,7 @@ pub fn app() -> Html {
             }
             if state.hint {
                 <div class="first-hint" data-testid="first-hint" role="note">
-                    <span>{ "This is the source's FIG 24 example: click node 5 to see its ordered list and why; Examples has more, New starts from an empty canvas." }</span>
+                    <span>{ "The source's FIG 24 example: click node 5 to see its ordered list and why. Examples has more; New starts empty." }</span>
                     <button aria-label="Dismiss the hint" title="Dismiss" data-testid="first-hint-close"
                         onclick={dispatch.reform(|_: MouseEvent| Action::DismissHint)}>{ "×" }</button>
                 </div>
@@ -204,20 +204,27 @@ pub fn app() -> Html {
     }
 }
 
+/// The splitter an event happened on (its target, or the target's splitter ancestor).
+fn the_splitter(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
+    let el = target?.dyn_into::<web_sys::Element>().ok()?;
+    el.closest(".splitter").ok().flatten()
+}
+
 /// The draggable boundary between the canvas area and the results: drag it (or use the arrow
 /// keys on it) to give the results more or less height; a double-click returns to the default.
 fn splitter(d: &UseReducerDispatcher<AppState>, height: Option<f64>) -> Html {
     /// Where the pointer is, as the results' height: from it to the bottom of the page, in a
     /// page area shared with the canvas above.
     fn wanted(e: &PointerEvent) -> Option<(f64, f64)> {
-        let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+        let target = the_splitter(e.target())?;
         let above = target.previous_element_sibling()?.get_bounding_client_rect();
         let below = target.next_element_sibling()?.get_bounding_client_rect();
-        let bottom = below.bottom();
+        // The page's bottom, not the panel's (a panel taller than the room overflows it).
+        let bottom = target.parent_element()?.get_bounding_client_rect().bottom();
         Some((bottom - f64::from(e.client_y()), below.height() + above.height()))
     }
     let onpointerdown = Callback::from(|e: PointerEvent| {
-        if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        if let Some(el) = the_splitter(e.target()) {
             let _ = el.set_pointer_capture(e.pointer_id());
             let _ = el.set_attribute("data-dragging", "true");
         }
@@ -226,7 +233,7 @@ fn splitter(d: &UseReducerDispatcher<AppState>, height: Option<f64>) -> Html {
     let onpointermove = {
         let d = d.clone();
         Callback::from(move |e: PointerEvent| {
-            let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            let Some(el) = the_splitter(e.target()) else {
                 return;
             };
             if !el.has_attribute("data-dragging") {
@@ -238,7 +245,7 @@ fn splitter(d: &UseReducerDispatcher<AppState>, height: Option<f64>) -> Html {
         })
     };
     let onpointerup = Callback::from(|e: PointerEvent| {
-        if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        if let Some(el) = the_splitter(e.target()) {
             let _ = el.release_pointer_capture(e.pointer_id());
             let _ = el.remove_attribute("data-dragging");
         }
@@ -257,7 +264,7 @@ fn splitter(d: &UseReducerDispatcher<AppState>, height: Option<f64>) -> Html {
             };
             e.prevent_default();
             e.stop_propagation();
-            let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            let Some(el) = the_splitter(e.target()) else {
                 return;
             };
             let (Some(above), Some(below)) =

@@ -109,7 +109,8 @@ pub struct AppState {
 
 /// The smallest height of the results panel and of the canvas area above it (CSS pixels).
 pub const MIN_RESULTS_H: f64 = 120.0;
-pub const MIN_CANVAS_H: f64 = 200.0;
+/// (The canvas area's is the `.workspace`'s `min-height` in `styles/app.css`.)
+pub const MIN_CANVAS_H: f64 = 240.0;
 
 /// The results panel's height for a splitter dragged to leave `wanted` pixels below it, in a
 /// page area of `total` pixels (toolbar excluded): both panels keep a usable minimum.

@@ -519,16 +519,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 </div>
             }
             if !scene.nodes.is_empty() {
-                <details class="legend" data-testid="canvas-legend" open=true>
-                    <summary>{ "Legend" }</summary>
-                    <ul>
-                        <li><span class="glyph serves">{ "S" }</span>{ "serves a service" }</li>
-                        <li><span class="glyph">{ "★" }</span>{ "primary registry server" }</li>
-                        <li><span class="glyph">{ "☆" }</span>{ "registry server" }</li>
-                        <li><span class="chip-sample filled">{ "A·5" }</span>{ "online in cluster A, node 5" }</li>
-                        <li><span class="chip-sample">{ "B·5" }</span>{ "defined to B, not online there" }</li>
-                    </ul>
-                </details>
+                <ul class="legend" data-testid="canvas-legend" aria-label="legend of the node glyphs">
+                    <li title="the node serves a service"><span class="glyph serves">{ "S" }</span>{ "serves" }</li>
+                    <li title="primary registry server"><span class="glyph">{ "★" }</span>{ "primary registry" }</li>
+                    <li title="registry server"><span class="glyph">{ "☆" }</span>{ "registry" }</li>
+                    <li title="filled chip: online in cluster A, node number 5"><span class="chip-sample filled">{ "A·5" }</span>{ "online there" }</li>
+                    <li title="outlined chip: defined to cluster B, not online there"><span class="chip-sample">{ "B·5" }</span>{ "defined" }</li>
+                </ul>
             }
             <div class="canvas-controls" role="group" aria-label="zoom">
                 <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" onclick={zoom_out}>{ "−" }</button>

@@ -89,9 +89,9 @@ test('draw a model from an empty canvas, reload it, and survive broken imports',
     await page.click(id('insp-node-registry-A'));
     await page.click(`${id('node-n1')} .node-box`);
     await page.click(id('insp-node-registry-A'));
-    await page.fill(id('insp-node-name'), 'alpha <b>one</b>');
+    await page.fill(id('insp-node-name'), 'a <b>1</b>');
     await page.press(id('insp-node-name'), 'Enter');
-    await page.waitForSelector(`${id('node-n1')} .node-name >> text=alpha <b>one</b>`);
+    await page.waitForSelector(`${id('node-n1')} .node-name >> text=a <b>1</b>`);
     assert.equal(await page.locator(`${id('node-n1')} b`).count(), 0, 'no markup from a name');
 
     // A service: the registry, prefilled with the registry servers' addresses, primary first.
@@ -206,6 +206,71 @@ test('examples gallery, help overlay and the 1,000-node data centre', async () =
     await page.waitForSelector(id('node-n1000'));
     assert.equal(await page.locator('g.node[data-testid^="node-n"]').count(), 1000);
     await screenshot(page, 'editor-datacentre');
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('at 1024x700: the help dialog keeps Close in view, the results panel resizes, keys in a select stay there', async () => {
+  const app = await openApp({ width: 1024, height: 700 });
+  const { page } = app;
+  try {
+    // The first screen explains the example; the toolbar holds on one row.
+    await page.waitForSelector(id('first-hint'));
+    await page.waitForSelector(id('canvas-legend'));
+    const toolbar = await page.locator('header.toolbar').boundingBox();
+    assert.ok(toolbar.height < 50, `toolbar on one row (${toolbar.height}px)`);
+    await screenshot(page, 'editor-1024');
+
+    await page.keyboard.press('?');
+    const close = page.locator(id('help-close'));
+    await close.waitFor();
+    const box = await close.boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= 700, `Close is in view (${box.y})`);
+    await close.click();
+    assert.equal(await page.locator(id('help-overlay')).count(), 0);
+
+    // The results take about 45% of the height, and the splitter resizes them.
+    const results = () => page.locator('.results-slot').boundingBox();
+    const before = await results();
+    assert.ok(before.height > 0.3 * 700, `results ${before.height}px by default`);
+    const grip = await centre(page, id('results-splitter'));
+    await drag(page, grip, { x: grip.x, y: grip.y - 60 });
+    const after = await results();
+    assert.ok(Math.abs(after.height - (before.height + 60)) < 8, `${before.height} -> ${after.height}`);
+    // Not past the canvas area's minimum.
+    const grip2 = await centre(page, id('results-splitter'));
+    await drag(page, grip2, { x: grip2.x, y: 0 });
+    const canvasArea = await page.locator('.workspace').boundingBox();
+    assert.ok(canvasArea.height >= 239, `the canvas keeps ${canvasArea.height}px`);
+    assert.ok(!(await saved(page)).includes('results'), 'the height is not in the document');
+
+    // Backspace in the strategy picker deletes nothing.
+    await page.click(id('node-n5'));
+    await page.focus(id('strategy-picker'));
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Delete');
+    assert.equal(await page.locator(id('node-n5')).count(), 1);
+
+    // The strategy survives a reload.
+    await page.selectOption(id('strategy-picker'), 'spread');
+    await page.reload();
+    await waitForApp(page);
+    assert.equal(await page.locator(id('strategy-picker')).inputValue(), 'spread');
+
+    // Shift+drag draws a live box and selects what it touches.
+    await page.keyboard.press('Escape');
+    const n5 = await page.locator(`${id('node-n5')} .node-box`).boundingBox();
+    const from = { x: n5.x + 20, y: n5.y + n5.height + 16 };
+    await page.keyboard.down('Shift');
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(n5.x + 50, n5.y + n5.height - 10, { steps: 5 });
+    assert.equal(await page.locator(id('box-select')).count(), 1, 'the box is drawn while dragging');
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    assert.equal(await page.locator(`${id('node-n5')}.selected`).count(), 1, 'a box over part of node 5 takes it');
     assert.deepEqual(app.errors, []);
   } finally {
     await app.close();
