@@ -1039,12 +1039,23 @@ fn duplicate(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) -> Vec<ItemR
             .into_iter()
             .collect();
         copy.addresses.sort_by(|a, b| net::address_order(a, b));
+        let copy_subnets: Vec<&str> =
+            copy.addresses.iter().filter_map(|a| index.subnet_of(a)).collect();
         d.nodes.push(copy);
         if let Some(p) = lay.nodes.get(uid).copied() {
             // Beside the original, or further along, where nothing is.
             let step = layout::NODE_W + layout::SLOT_GAP;
             let spot = lay.free_spot(Layout::node_rect(Pt::new(p.x + step, p.y)), (step, 0.0));
             lay.nodes.insert(new_uid.clone(), spot);
+            // A copy that lands past the end of its subnets' bars stretches them, so its links
+            // stay straight.
+            for prefix in copy_subnets.iter() {
+                if let Some(b) = lay.subnets.get_mut(*prefix) {
+                    if spot.x >= b.x && spot.y > b.y {
+                        b.w = b.w.max(spot.x + layout::NODE_W - b.x);
+                    }
+                }
+            }
         }
         created.push(ItemRef::Node(new_uid));
     }

@@ -462,6 +462,17 @@ fn a_duplicate_lands_on_a_free_spot() {
         ]),
     );
     let lay = Layout::read(&out.doc);
+    // Node 5's copy sits in its subnet's row, and the bar reaches it.
+    let copy = out
+        .created
+        .iter()
+        .find_map(|c| match c {
+            ItemRef::Node(u) => Some(lay.nodes[u]),
+            _ => None,
+        })
+        .unwrap();
+    let bar = lay.subnets["10.0.0.0/24"];
+    assert!(copy.x + crate::layout::NODE_W <= bar.x + bar.w && copy.y == lay.nodes["n5"].y);
     for created in &out.created {
         let rect = match created {
             ItemRef::Node(u) => Layout::node_rect(lay.nodes[u]),
