@@ -515,7 +515,7 @@ fn cluster_form(ctx: &Ctx, c: &Cluster) -> Html {
             <ul class="plain">
                 { for services.iter().map(|s| {
                     let select = ctx.click(Action::Select(vec![ItemRef::Service { cluster: s.cluster.clone(), name: s.name.clone() }]));
-                    html! { <li><button class="link-button" onclick={select}>{ format!("{} ({} addresses)", s.name, s.addresses.len()) }</button></li> }
+                    html! { <li><button class="link-button" onclick={select}>{ format!("{} ({})", s.name, count(s.addresses.len(), "address", "addresses")) }</button></li> }
                 }) }
             </ul>
             <button data-testid="insp-cluster-add-service" onclick={ctx.click(Action::Edit(EditAction::AddService { cluster: Some(id.clone()) }))}>{ "+ Service" }</button>
@@ -705,7 +705,7 @@ fn overview(ctx: &Ctx) -> Html {
     html! {
         <section data-testid="inspector-overview">
             <h2>{ "Model" }</h2>
-            <p class="hint">{ format!("{} nodes, {} subnets, {} routers. Select an item on the canvas to edit it.", doc.nodes.len(), doc.subnets.len(), doc.routers.len()) }</p>
+            <p class="hint">{ format!("{}, {}, {}. Select an item on the canvas to edit it.", count(doc.nodes.len(), "node", "nodes"), count(doc.subnets.len(), "subnet", "subnets"), count(doc.routers.len(), "router", "routers")) }</p>
             if !document_diagnostics.is_empty() {
                 <ul class="diagnostics">{ for document_diagnostics.iter().map(|m| html! { <li>{ m.to_string() }</li> }) }</ul>
             }
@@ -734,7 +734,7 @@ fn overview(ctx: &Ctx) -> Html {
                 { for doc.services.iter().map(|s| {
                     let item = ItemRef::Service { cluster: s.cluster.clone(), name: s.name.clone() };
                     html! { <li><button class="link-button" data-testid={format!("overview-service-{}-{}", s.cluster, s.name)} onclick={pick(item.clone())}>
-                        { format!("{} (cluster {}, {} addresses)", s.name, s.cluster, s.addresses.len()) }</button>{ mark(&item) }</li> }
+                        { format!("{} (cluster {}, {})", s.name, s.cluster, count(s.addresses.len(), "address", "addresses")) }</button>{ mark(&item) }</li> }
                 }) }
             </ul>
             <button data-testid="overview-add-service" onclick={ctx.click(Action::Edit(EditAction::AddService { cluster: None }))}>{ "+ Service" }</button>
