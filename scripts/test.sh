@@ -15,7 +15,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 step "native tests (cargo test --workspace)"
 cargo test --workspace
 
-step "clippy (warnings are errors)"
+step "formatting (cargo fmt --check) and clippy (warnings are errors)"
+cargo fmt --all -- --check || fail "cargo fmt --check" "run 'cargo fmt --all' and commit the result"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo_wasm clippy -p clusterplan --target wasm32-unknown-unknown --all-targets -- -D warnings
 
