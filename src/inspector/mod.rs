@@ -349,7 +349,7 @@ fn node_lists(ctx: &Ctx, uid: &str) -> Html {
         .iter()
         .filter_map(|s| {
             let list = s.lists.iter().find(|l| l.node == node)?;
-            let addresses: Vec<String> = list.entries.iter().map(|e| s.addresses[e.address].ip.to_string()).collect();
+            let addresses: Vec<String> = list.entries.iter().map(|e| s.addresses[e.address()].ip.to_string()).collect();
             Some(html! {
                 <li data-testid={format!("node-list-{}-{}", s.cluster, s.service)}>
                     <span class="list-name">{ format!("{} (cluster {}), node {}:", s.service, s.cluster, list.number) }</span>
@@ -661,7 +661,7 @@ fn all_lists(ctx: &Ctx) -> Html {
         let items = service.lists.iter().map(|list| {
             let node = &plan.nodes[list.node];
             let addresses: Vec<String> =
-                list.entries.iter().map(|e| service.addresses[e.address].ip.to_string()).collect();
+                list.entries.iter().map(|e| service.addresses[e.address()].ip.to_string()).collect();
             let select = ctx.click(Action::Select(vec![ItemRef::Node(node.uid.clone())]));
             html! {
                 <li class="client-list" data-testid="client-list" data-service={service.service.clone()}

@@ -29,7 +29,8 @@ pub fn ranks(service: &ServicePlan) -> Vec<Vec<Option<u32>>> {
         .map(|list| {
             let mut row = vec![None; service.servers.len()];
             for (position, entry) in list.entries.iter().enumerate() {
-                if let Some(server) = service.addresses.get(entry.address).and_then(|a| a.server) {
+                if let Some(server) = service.addresses.get(entry.address()).and_then(|a| a.server)
+                {
                     let cell = &mut row[server];
                     if cell.is_none() {
                         *cell = Some(position as u32 + 1);

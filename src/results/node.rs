@@ -59,7 +59,7 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
             let entries = (0..list.entries.len())
                 .filter_map(|e| {
                     let explanation = plan.explain(s, list_ix, e)?;
-                    let address = &service.addresses[list.entries[e].address];
+                    let address = &service.addresses[list.entries[e].address()];
                     let server = address.server.map(|srv| {
                         let server = &service.servers[srv];
                         (server.number, plan.nodes[server.node].name.clone())
@@ -82,7 +82,7 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
                 unserved: now.server.is_none(),
                 path: if now.down.is_empty() { Some(0) } else { now.entry }
                     .and_then(|e| list.entries.get(e))
-                    .and_then(|e| hop_path(plan, node, service.addresses[e.address].subnet)),
+                    .and_then(|e| hop_path(plan, node, service.addresses[e.address()].subnet)),
                 path_serving: !now.down.is_empty(),
             })
         })

@@ -123,11 +123,11 @@ pub fn serving(
     };
     let entries = service.lists.get(list).map_or(&[][..], |l| l.entries.as_slice());
     let of_server = |e: &&clusterplan_engine::plan::Entry| {
-        server.is_some() && service.addresses[e.address].server == server
+        server.is_some() && service.addresses[e.address()].server == server
     };
     let entry = entries
         .iter()
-        .position(|e| of_server(&e) && e.hops.is_some())
+        .position(|e| of_server(&e) && e.hops().is_some())
         .or_else(|| entries.iter().position(|e| of_server(&e)));
     Serving { down, server, entry }
 }
@@ -173,7 +173,7 @@ pub fn canvas_overlay(
         let failover = !now.down.is_empty();
         let mut ranked = BTreeSet::new();
         for (position, entry) in list.entries.iter().enumerate() {
-            let Some(server) = service.addresses[entry.address].server else {
+            let Some(server) = service.addresses[entry.address()].server else {
                 continue;
             };
             let server_node = service.servers[server].node;
@@ -192,7 +192,7 @@ pub fn canvas_overlay(
         // entry serving it now (none when nothing is left up).
         let target = if failover { now.entry } else { (!list.entries.is_empty()).then_some(0) };
         if let Some(entry) = target.and_then(|e| list.entries.get(e)) {
-            let address = &service.addresses[entry.address];
+            let address = &service.addresses[entry.address()];
             overlay.path_nodes.insert(plan.nodes[node].uid.clone());
             if let Some(server) = address.server {
                 overlay.path_nodes.insert(plan.nodes[service.servers[server].node].uid.clone());

@@ -57,7 +57,9 @@ pub fn list_lines(plan: &Plan) -> Vec<ListLine> {
                     .entries
                     .iter()
                     .map(|e| {
-                        sp.addresses.get(e.address).map_or_else(|| "?".into(), |a| a.ip.to_string())
+                        sp.addresses
+                            .get(e.address())
+                            .map_or_else(|| "?".into(), |a| a.ip.to_string())
                     })
                     .collect(),
             })

@@ -24,10 +24,55 @@ pub(crate) fn plan(
     let mut order: Vec<&ServiceM> = model.services.iter().collect();
     order.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
     let (services, facts): (Vec<ServicePlan>, Vec<ServiceFacts>) =
-        order.into_iter().map(|s| service_plan(model, &hops, &nodes, s, strategy)).unzip();
+        plan_services(&order, workers(&order, nodes.len()), |s| {
+            service_plan(model, &hops, &nodes, s, strategy)
+        })
+        .into_iter()
+        .unzip();
     let mut plan = Plan { strategy, nodes, subnets, hops, services, diagnostics: Vec::new() };
     plan.diagnostics = crate::lint::plan_diagnostics(&plan, &facts);
     plan
+}
+
+/// Below this many list entries (nodes x addresses, all services) a compile stays on one thread:
+/// starting threads costs more than it saves.
+const PARALLEL_ENTRIES: usize = 200_000;
+
+/// How many threads to plan `order`'s services on: natively, the machine's cores for a large
+/// model (services are independent); in the browser (WASM has one thread here) always one.
+/// `clients` bounds any service's client count (the number of nodes), to estimate the work.
+fn workers(order: &[&ServiceM], clients: usize) -> usize {
+    if cfg!(target_arch = "wasm32") {
+        return 1;
+    }
+    let entries: usize = order.iter().map(|s| s.addresses.len().saturating_mul(clients)).sum();
+    if entries < PARALLEL_ENTRIES {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(order.len())
+}
+
+/// Plans each service of `order` with `one`, on `workers` scoped threads (results in `order`).
+fn plan_services<'m, T: Send>(
+    order: &[&'m ServiceM],
+    workers: usize,
+    one: impl Fn(&'m ServiceM) -> T + Sync,
+) -> Vec<T> {
+    if workers <= 1 {
+        return order.iter().map(|s| one(s)).collect();
+    }
+    let chunk = order.len().div_ceil(workers);
+    let one = &one;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = order
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|s| one(s)).collect::<Vec<T>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
 
 /// The clients of a cluster: nodes online in it, with their number, by ascending number.
@@ -162,4 +207,35 @@ fn service_plan(
         tiers,
     };
     (plan, ServiceFacts { stats })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate;
+
+    /// Planning services on threads gives exactly the plans of one thread, in the same order.
+    #[test]
+    fn threads_plan_exactly_what_one_thread_plans() {
+        let doc = generate::data_centre(1000);
+        let (model, _) = Model::build(&doc);
+        let nodes = model.nodes.clone();
+        let mut order: Vec<&ServiceM> = model.services.iter().collect();
+        order.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
+        // A model this size takes the threaded path wherever there are two cores.
+        let entries: usize = order.iter().map(|s| s.addresses.len() * nodes.len()).sum();
+        assert!(order.len() >= 2 && entries >= PARALLEL_ENTRIES);
+        let sources: Vec<usize> =
+            model.services.iter().flat_map(|s| s.addresses.iter().map(|a| a.1)).collect();
+        let hops = HopTable::build(model.subnets.len(), &model.routers, &sources);
+        let plan_with = |workers: usize| -> String {
+            let plans: Vec<ServicePlan> = plan_services(&order, workers, |s| {
+                service_plan(&model, &hops, &nodes, s, Strategy::Rotation).0
+            });
+            serde_json::to_string(&plans).expect("plans serialise")
+        };
+        let one = plan_with(1);
+        assert_eq!(plan_with(2), one);
+        assert_eq!(plan_with(3), one);
+    }
 }

@@ -145,18 +145,18 @@ impl Shape {
                 while j < entries.len()
                     && !entries[j].local
                     && entries[j].tier == e.tier
-                    && entries[j].hops == e.hops
+                    && entries[j].hops() == e.hops()
                 {
                     j += 1;
                 }
             }
             let start = members.len();
-            members.extend(entries[i..j].iter().map(|x| x.address as u32));
+            members.extend(entries[i..j].iter().map(|x| x.address_ix));
             // Address order, as the orderer sorts a group: each entry knows its place in it
             // (a stable sort by address when the group is too large for the u16 index).
             if j - i <= usize::from(u16::MAX) {
                 for x in &entries[i..j] {
-                    members[start + usize::from(x.group_index)] = x.address as u32;
+                    members[start + usize::from(x.group_index)] = x.address_ix;
                 }
             } else {
                 members[start..].sort_by_key(|&a| addresses[a as usize].ip);
@@ -165,7 +165,7 @@ impl Shape {
                 start: start as u32,
                 len: (j - i) as u32,
                 tier: e.tier,
-                hops: e.hops,
+                hops: e.hops(),
                 local: e.local,
             });
             i = j;
@@ -570,8 +570,8 @@ impl<'p> View<'p> {
         lists_with(&plan.hops, &plan.nodes, &kept, &clients, strategy, |c, entries| {
             let now = entries
                 .iter()
-                .filter(|e| e.local || e.hops.is_some())
-                .find_map(|e| kept.get(e.address).and_then(|a| a.server));
+                .filter(|e| e.local || e.hops().is_some())
+                .find_map(|e| kept.get(e.address()).and_then(|a| a.server));
             if serving[c] != Some(s) && serving[c] != now {
                 moved += 1;
             }
@@ -706,8 +706,8 @@ mod tests {
             now.push(
                 entries
                     .iter()
-                    .filter(|e| e.local || e.hops.is_some())
-                    .find_map(|e| addresses.get(e.address).and_then(|a| a.server)),
+                    .filter(|e| e.local || e.hops().is_some())
+                    .find_map(|e| addresses.get(e.address()).and_then(|a| a.server)),
             );
         });
         now

@@ -45,7 +45,7 @@ pub fn explain(plan: &Plan, service: usize, list: usize, entry: usize) -> Option
     let sp = plan.services.get(service)?;
     let cl = sp.lists.get(list)?;
     let e = *cl.entries.get(entry)?;
-    let addr = sp.addresses.get(e.address)?;
+    let addr = sp.addresses.get(e.address())?;
     let client_uid = plan.nodes.get(cl.node).map_or_else(String::new, |n| n.uid.clone());
     let server_uid = addr
         .server
@@ -86,7 +86,7 @@ pub fn explain(plan: &Plan, service: usize, list: usize, entry: usize) -> Option
             Strategy::Shuffle { seed } => format!(
                 "seeded permutation (seed {seed}, client {client_uid}, group state {:#018x}): pick {k} of {m} \
                  is index {i}",
-                shuffle_seed(seed, &client_uid, e.tier, e.hops)
+                shuffle_seed(seed, &client_uid, e.tier, e.hops())
             ),
         }
     };
@@ -95,7 +95,7 @@ pub fn explain(plan: &Plan, service: usize, list: usize, entry: usize) -> Option
         None if sp.tiers.len() > 1 => format!("tier {} (no priority: last)", e.tier),
         None => "the only tier (no priorities)".to_owned(),
     };
-    let distance = match e.hops {
+    let distance = match e.hops() {
         Some(0) if e.local => "its own address".to_owned(),
         Some(0) => "on the client's own subnet (0 hops)".to_owned(),
         Some(1) => "1 hop away".to_owned(),
@@ -131,7 +131,7 @@ pub fn explain(plan: &Plan, service: usize, list: usize, entry: usize) -> Option
         tier: e.tier,
         priority,
         local: e.local,
-        hops: e.hops,
+        hops: e.hops(),
         group_size: e.group_size,
         group_index: e.group_index,
         pick: e.pick,

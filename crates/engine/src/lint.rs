@@ -240,7 +240,7 @@ fn tier_one_first(sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
     let Some(first) = sp.lists[0].entries.first() else {
         return;
     };
-    if sp.lists.iter().any(|l| l.entries.first().map(|e| e.address) != Some(first.address)) {
+    if sp.lists.iter().any(|l| l.entries.first().map(|e| e.address()) != Some(first.address())) {
         return;
     }
     let in_tier = sp.lists[0].entries.iter().filter(|e| e.tier == first.tier).count();
@@ -248,7 +248,7 @@ fn tier_one_first(sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
         return;
     }
     let priority = sp.tiers.get(first.tier as usize).copied().flatten();
-    let addr = sp.addresses.get(first.address).map_or("?".to_owned(), |a| a.ip.to_string());
+    let addr = sp.addresses.get(first.address()).map_or("?".to_owned(), |a| a.ip.to_string());
     out.push(Diagnostic {
         severity: Severity::Lint,
         code: "tier-one-first",

@@ -13,10 +13,10 @@ use crate::plan::{
 /// Can this entry serve its client, given which servers are down?
 #[inline]
 fn server_of(addresses: &[ServiceAddress], e: &Entry) -> Option<ServerIx> {
-    if !(e.local || e.hops.is_some()) {
+    if !(e.local || e.hops().is_some()) {
         return None;
     }
-    addresses.get(e.address).and_then(|a| a.server)
+    addresses.get(e.address()).and_then(|a| a.server)
 }
 
 /// The first server that can serve the list, skipping servers for which `down` says so.

@@ -145,8 +145,15 @@ pub(crate) fn tiers(addresses: &[ServiceAddress]) -> (Vec<Option<i64>>, Vec<u16>
 }
 
 /// An entry of a template before its client's picks: placeholder for `Vec::resize`.
-const BLANK: Entry =
-    Entry { address: 0, tier: 0, local: false, hops: None, group_size: 0, group_index: 0, pick: 0 };
+const BLANK: Entry = Entry {
+    address_ix: 0,
+    tier: 0,
+    local: false,
+    hop_count: Entry::UNREACHABLE,
+    group_size: 0,
+    group_index: 0,
+    pick: 0,
+};
 
 /// Orders the lists of one service's clients.
 pub(crate) struct Orderer<'a> {
@@ -371,7 +378,7 @@ impl<'a> Orderer<'a> {
                 if let (Some(i), Some(g)) = (first_pick, groups.first()) {
                     let members: Vec<u32> = entries[g.start as usize..(g.start + g.len) as usize]
                         .iter()
-                        .map(|e| e.address as u32)
+                        .map(|e| e.address_ix)
                         .collect();
                     let counts =
                         self.own_first.entry(members).or_insert_with(|| vec![0; g.len as usize]);
@@ -381,7 +388,7 @@ impl<'a> Orderer<'a> {
                 }
                 for g in groups.iter().filter(|g| g.hops == NONE) {
                     for e in &entries[g.start as usize..(g.start + g.len) as usize] {
-                        let u = &mut self.own_unreachable[e.address];
+                        let u = &mut self.own_unreachable[e.address()];
                         u.0 += 1;
                         u.1.get_or_insert(node);
                     }
@@ -404,7 +411,7 @@ impl<'a> Orderer<'a> {
             let first_counts = &self.count_arena[t.counts..t.counts + t.n_counts];
             for g in groups.iter().filter(|g| g.hops == NONE) {
                 for e in &entries[g.start as usize..(g.start + g.len) as usize] {
-                    let u = &mut unreachable[e.address];
+                    let u = &mut unreachable[e.address()];
                     u.0 += t.clients;
                     if u.1.is_none() || t.first_client < u.1 {
                         u.1 = t.first_client;
@@ -415,7 +422,7 @@ impl<'a> Orderer<'a> {
                 if first_counts.iter().any(|&c| c > 0) {
                     let members = entries[g.start as usize..(g.start + g.len) as usize]
                         .iter()
-                        .map(|e| e.address as u32)
+                        .map(|e| e.address_ix)
                         .collect();
                     let counts = first.entry(members).or_insert_with(|| vec![0; g.len as usize]);
                     for (c, &x) in counts.iter_mut().zip(first_counts) {
@@ -527,10 +534,10 @@ impl<'a> Orderer<'a> {
                     slot.2 += 1;
                     let index = u16::try_from(p as u32 - slot.1).unwrap_or(u16::MAX);
                     out[p] = Entry {
-                        address: a as usize,
+                        address_ix: a,
                         tier,
                         local: false,
-                        hops: (h != NONE).then_some(h),
+                        hop_count: Entry::encode_hops((h != NONE).then_some(h)),
                         group_size: u16::try_from(slot.0).unwrap_or(u16::MAX),
                         group_index: index,
                         pick: index,
@@ -548,10 +555,10 @@ impl<'a> Orderer<'a> {
                     let size = u16::try_from(i - start).unwrap_or(u16::MAX);
                     for (j, &(_, _, a)) in run[start..i].iter().enumerate() {
                         out[start + j] = Entry {
-                            address: a as usize,
+                            address_ix: a,
                             tier,
                             local: false,
-                            hops: (h != NONE).then_some(h),
+                            hop_count: Entry::encode_hops((h != NONE).then_some(h)),
                             group_size: size,
                             group_index: u16::try_from(j).unwrap_or(u16::MAX),
                             pick: u16::try_from(j).unwrap_or(u16::MAX),
@@ -651,7 +658,7 @@ impl<'a> Orderer<'a> {
                 Strategy::Rendezvous => {
                     self.weights.clear();
                     for (i, e) in group.iter().enumerate() {
-                        let w = fnv1a64(uid_state, self.texts[e.address].as_bytes());
+                        let w = fnv1a64(uid_state, self.texts[e.address()].as_bytes());
                         self.weights.push((w, i as u32));
                     }
                     self.weights.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
@@ -683,10 +690,10 @@ impl<'a> Orderer<'a> {
     fn push_local(&self, li: usize, out: &mut Vec<Entry>) {
         let a = self.locals[li];
         out.push(Entry {
-            address: a as usize,
+            address_ix: a,
             tier: self.tier_of[a as usize],
             local: true,
-            hops: Some(0),
+            hop_count: 0,
             group_size: 1,
             group_index: 0,
             pick: 0,

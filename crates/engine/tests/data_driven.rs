@@ -65,10 +65,10 @@ fn render(text: &str) -> String {
                 .entries
                 .iter()
                 .map(|e| {
-                    let mut s = sp.addresses[e.address].ip.to_string();
+                    let mut s = sp.addresses[e.address()].ip.to_string();
                     if e.local {
                         s.push_str("(local)");
-                    } else if e.hops.is_none() {
+                    } else if e.hops().is_none() {
                         s.push_str("(unreachable)");
                     }
                     s
@@ -217,7 +217,7 @@ fn the_source_examples_hold() {
     let texts = |plan: &clusterplan_engine::Plan, number: u32| -> Vec<String> {
         let sp = &plan.services[0];
         let list = sp.lists.iter().find(|l| l.number == number).unwrap();
-        list.entries.iter().map(|e| sp.addresses[e.address].ip.to_string()).collect()
+        list.entries.iter().map(|e| sp.addresses[e.address()].ip.to_string()).collect()
     };
     let fig24 = read("seed_fig24");
     assert_eq!(

@@ -137,7 +137,7 @@ fn check_lists(plan: &Plan) -> Result<(), TestCaseError> {
     for sp in &plan.services {
         for l in &sp.lists {
             // A permutation of the service's addresses.
-            let mut seen: Vec<usize> = l.entries.iter().map(|e| e.address).collect();
+            let mut seen: Vec<usize> = l.entries.iter().map(|e| e.address()).collect();
             seen.sort_unstable();
             prop_assert_eq!(seen, (0..sp.addresses.len()).collect::<Vec<_>>());
             for w in l.entries.windows(2) {
@@ -149,17 +149,17 @@ fn check_lists(plan: &Plan) -> Result<(), TestCaseError> {
                     prop_assert!(a.local || !b.local, "local after non-local in one tier");
                     // Hops never decrease inside a tier (after the local ones).
                     if !a.local && !b.local {
-                        prop_assert!(hops_key(a.hops) <= hops_key(b.hops));
+                        prop_assert!(hops_key(a.hops()) <= hops_key(b.hops()));
                     }
                     if a.local && b.local {
-                        prop_assert!(sp.addresses[a.address].ip < sp.addresses[b.address].ip);
+                        prop_assert!(sp.addresses[a.address()].ip < sp.addresses[b.address()].ip);
                     }
                 }
             }
             // Local = one of the client's own addresses.
             let own = &plan.nodes[l.node].addresses;
             for e in &l.entries {
-                prop_assert_eq!(e.local, own.iter().any(|a| a.ip == sp.addresses[e.address].ip));
+                prop_assert_eq!(e.local, own.iter().any(|a| a.ip == sp.addresses[e.address()].ip));
             }
         }
     }
