@@ -251,21 +251,8 @@ impl<'p> View<'p> {
             shape_of.push(ix);
         }
         // Tiers as the orderer numbers them: distinct priorities highest first, `None` last.
-        let mut prios: Vec<i64> = sp.addresses.iter().filter_map(|a| a.priority).collect();
-        prios.sort_unstable_by(|a, b| b.cmp(a));
-        prios.dedup();
-        let tiers = prios.len() + usize::from(sp.addresses.iter().any(|a| a.priority.is_none()));
-        let tier_of = sp
-            .addresses
-            .iter()
-            .map(|a| {
-                let t = match a.priority {
-                    Some(p) => prios.iter().position(|&x| x == p).unwrap_or(0),
-                    None => prios.len(),
-                };
-                u16::try_from(t).unwrap_or(u16::MAX)
-            })
-            .collect();
+        let (tier_priorities, tier_of) = crate::ordering::tiers(&sp.addresses);
+        let tiers = tier_priorities.len();
         let mut used: Vec<IpAddr> = sp.addresses.iter().map(|a| a.ip).collect();
         used.sort_unstable();
         View {
