@@ -80,42 +80,10 @@ impl PrefixIndex {
         let len = net.prefix_len();
         match net {
             IpNet::V4(n) => {
-                let key = u32::from(n.network()) & mask4(len);
-                let pos = match self.v4.iter().position(|(l, _)| *l == len) {
-                    Some(p) => p,
-                    None => {
-                        self.v4.push((len, FxMap::default()));
-                        self.v4.sort_by_key(|x| std::cmp::Reverse(x.0));
-                        self.v4.iter().position(|(l, _)| *l == len).unwrap_or(0)
-                    }
-                };
-                let map = &mut self.v4[pos].1;
-                match map.get(&key) {
-                    Some(&first) => Some(first),
-                    None => {
-                        map.insert(key, ix);
-                        None
-                    }
-                }
+                insert_prefix(&mut self.v4, len, u32::from(n.network()) & mask4(len), ix)
             }
             IpNet::V6(n) => {
-                let key = u128::from(n.network()) & mask6(len);
-                let pos = match self.v6.iter().position(|(l, _)| *l == len) {
-                    Some(p) => p,
-                    None => {
-                        self.v6.push((len, FxMap::default()));
-                        self.v6.sort_by_key(|x| std::cmp::Reverse(x.0));
-                        self.v6.iter().position(|(l, _)| *l == len).unwrap_or(0)
-                    }
-                };
-                let map = &mut self.v6[pos].1;
-                match map.get(&key) {
-                    Some(&first) => Some(first),
-                    None => {
-                        map.insert(key, ix);
-                        None
-                    }
-                }
+                insert_prefix(&mut self.v6, len, u128::from(n.network()) & mask6(len), ix)
             }
         }
     }
@@ -148,6 +116,31 @@ impl PrefixIndex {
                 .iter()
                 .find(|(l, _)| *l == len)
                 .and_then(|(_, m)| m.get(&(u128::from(n.network()) & mask6(len))).copied()),
+        }
+    }
+}
+
+/// Adds `key` (a masked network) of prefix length `len` to the per-length tables (kept longest
+/// first); returns the subnet already holding it, if any.
+fn insert_prefix<K: std::hash::Hash + Eq>(
+    tables: &mut Vec<(u8, FxMap<K, SubnetIx>)>,
+    len: u8,
+    key: K,
+    ix: SubnetIx,
+) -> Option<SubnetIx> {
+    let pos = match tables.iter().position(|(l, _)| *l == len) {
+        Some(p) => p,
+        None => {
+            tables.push((len, FxMap::default()));
+            tables.sort_by_key(|x| std::cmp::Reverse(x.0));
+            tables.iter().position(|(l, _)| *l == len).unwrap_or(0)
+        }
+    };
+    match tables[pos].1.entry(key) {
+        std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(ix);
+            None
         }
     }
 }
