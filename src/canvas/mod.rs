@@ -241,15 +241,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
             let hit = scene.hit(w, tolerance);
             let at = layout::snap(w, snap);
             let on_subnet = || scene.subnet_at(w, tolerance).map(|s| s.prefix.clone());
+            // Middle button, or the primary one on empty space: pan the view.
+            let pan = Gesture::Pan { cx, cy, dx: 0.0, dy: 0.0, start: v, moved: false };
             if e.button() == 1 {
-                gesture.set(Some(Gesture::Pan {
-                    cx,
-                    cy,
-                    dx: 0.0,
-                    dy: 0.0,
-                    start: v,
-                    moved: false,
-                }));
+                gesture.set(Some(pan));
                 return;
             }
             // Shift held: the tool stays for the next placement.
@@ -305,14 +300,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                         }));
                     }
                     None if e.shift_key() => gesture.set(Some(Gesture::Box { start: w, now: w })),
-                    None => gesture.set(Some(Gesture::Pan {
-                        cx,
-                        cy,
-                        dx: 0.0,
-                        dy: 0.0,
-                        start: v,
-                        moved: false,
-                    })),
+                    None => gesture.set(Some(pan)),
                 },
             }
         })
