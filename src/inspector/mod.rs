@@ -348,7 +348,7 @@ fn node_lists(ctx: &Ctx, uid: &str) -> Html {
         .services
         .iter()
         .filter_map(|s| {
-            let list = s.lists.iter().find(|l| l.node == node)?;
+            let list = s.list_for_node(node)?;
             let addresses: Vec<String> = list.entries.iter().map(|e| s.addresses[e.address()].ip.to_string()).collect();
             Some(html! {
                 <li data-testid={format!("node-list-{}-{}", s.cluster, s.service)}>

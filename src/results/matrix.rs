@@ -23,12 +23,12 @@ pub const OVERSCAN: usize = 8;
 /// `ranks(service)[list][server]`: the 1-based position of the server's first address in the
 /// client's list (`None`: the server is not in the list).
 pub fn ranks(service: &ServicePlan) -> Vec<Vec<Option<u32>>> {
-    service
-        .lists
-        .iter()
+    let mut entries = Vec::with_capacity(service.addresses.len());
+    (0..service.lists.len())
         .map(|list| {
+            service.lists.entries_into(list, &mut entries);
             let mut row = vec![None; service.servers.len()];
-            for (position, entry) in list.entries.iter().enumerate() {
+            for (position, entry) in entries.iter().enumerate() {
                 if let Some(server) = service.addresses.get(entry.address()).and_then(|a| a.server)
                 {
                     let cell = &mut row[server];
@@ -248,7 +248,7 @@ mod tests {
         let registry = &plan.services[service(&plan, "registry")];
         let numbers: Vec<u32> = registry.servers.iter().map(|s| s.number).collect();
         assert_eq!(numbers, [2, 3, 5, 7, 9, 12]);
-        let n5 = registry.lists.iter().position(|l| l.number == 5).unwrap();
+        let n5 = registry.lists.clients().iter().position(|l| l.number == 5).unwrap();
         // FIG 24: node 5 lists 1, 9, 3, 7, 2, 12 (servers 5, 9, 3, 7, 2, 12).
         assert_eq!(ranks(registry)[n5], [Some(5), Some(3), Some(1), Some(4), Some(2), Some(6)]);
     }

@@ -53,8 +53,8 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
         .iter()
         .enumerate()
         .filter_map(|(s, service)| {
-            let list_ix = service.lists.iter().position(|l| l.node == node)?;
-            let list = &service.lists[list_ix];
+            let list_ix = service.list_index(node)?;
+            let list = service.lists.get(list_ix)?;
             let now = serving(plan, service, list_ix, failed);
             let entries = (0..list.entries.len())
                 .filter_map(|e| {

@@ -121,7 +121,7 @@ pub fn serving(
     } else {
         service.failover(&down).serving.get(list).copied().flatten()
     };
-    let entries = service.lists.get(list).map_or(&[][..], |l| l.entries.as_slice());
+    let entries = service.lists.entries(list);
     let of_server = |e: &&clusterplan_engine::plan::Entry| {
         server.is_some() && service.addresses[e.address()].server == server
     };
@@ -155,12 +155,12 @@ pub fn canvas_overlay(
     let Some(node) = selected.and_then(|uid| plan.nodes.iter().position(|n| n.uid == uid)) else {
         return overlay;
     };
-    let lists: Vec<(&ServicePlan, usize, &ClientList)> = plan
+    let lists: Vec<(&ServicePlan, usize, ClientList)> = plan
         .services
         .iter()
-        .filter_map(|s| s.list_index(node).map(|l| (s, l, &s.lists[l])))
+        .filter_map(|s| s.list_index(node).and_then(|l| Some((s, l, s.lists.get(l)?))))
         .collect();
-    let shown: Vec<(&ServicePlan, usize, &ClientList)> = match service {
+    let shown: Vec<(&ServicePlan, usize, ClientList)> = match service {
         Some(key) if lists.iter().any(|(s, _, _)| is(s, key)) => {
             lists.into_iter().filter(|(s, _, _)| is(s, key)).collect()
         }

@@ -28,9 +28,8 @@ pub fn service_rows(reports: &[StrategyReport], service: usize) -> Vec<(Strategy
 /// equidistant, non-local addresses: the only first choices a strategy can change (spec §7).
 pub fn first_choices_from_groups(plan: &Plan, service: usize) -> usize {
     plan.services.get(service).map_or(0, |s| {
-        s.lists
-            .iter()
-            .filter(|l| l.entries.first().is_some_and(|e| !e.local && e.group_size >= 2))
+        (0..s.lists.len())
+            .filter(|&l| s.lists.first_entry(l).is_some_and(|e| !e.local && e.group_size >= 2))
             .count()
     })
 }

@@ -49,7 +49,7 @@ pub fn run(
             "node {uid} is not a client of {service} in cluster {cluster}: it is not online there"
         )
     })?;
-    let list = &sp.lists[li];
+    let list = sp.lists.get(li).ok_or_else(|| anyhow!("node {uid} has no list of {service}"))?;
     let entries: Vec<Explanation> =
         (0..list.entries.len()).filter_map(|e| plan.explain(si, li, e)).collect();
     if json {

@@ -22,7 +22,7 @@ fn main() {
     let runs: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(20).max(1);
     let doc = data_centre(nodes);
     let plan = compile(&doc, strategy);
-    let entries: usize = plan.services.iter().flat_map(|s| &s.lists).map(|l| l.entries.len()).sum();
+    let entries: usize = plan.services.iter().map(|s| s.lists.len() * s.addresses.len()).sum();
     drop(plan);
     let mut best = f64::MAX;
     let mut cpu_total = 0u64;

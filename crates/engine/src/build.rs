@@ -3,10 +3,11 @@
 use crate::fxhash::FxMap;
 use crate::hops::HopTable;
 use crate::lint::ServiceFacts;
+use crate::lists::{Client, Lists, ListsBuilder};
 use crate::model::{Model, ServiceM};
 use crate::ordering::{tiers, OrderStats, Orderer};
 use crate::plan::{
-    ClientList, NodeInfo, NodeIx, Plan, Server, ServerIx, ServiceAddress, ServicePlan, SubnetInfo,
+    NodeInfo, NodeIx, Plan, Server, ServerIx, ServiceAddress, ServicePlan, SubnetInfo,
 };
 use crate::strategy::Strategy;
 
@@ -88,7 +89,8 @@ pub(crate) fn clients(nodes: &[NodeInfo], cluster: &str) -> Vec<(NodeIx, u32)> {
 }
 
 /// Orders every client's list with the given addresses, also reading each list's first-choice
-/// server and fallback (for the load) as it is written, while it is still in cache.
+/// server and fallback (for the load) as it is written, while it is still in cache. Lists that
+/// can be written again from their template are not kept (see [`crate::lists`]).
 fn lists_and_choices(
     hops: &HopTable,
     nodes: &[NodeInfo],
@@ -99,24 +101,29 @@ fn lists_and_choices(
 ) -> Ordered {
     let mut orderer = Orderer::new(hops, nodes, addresses, strategy);
     orderer.reserve_for(clients);
+    let mut lists = ListsBuilder::new(strategy, clients.len(), addresses.len());
     let mut serving = Vec::with_capacity(clients.len());
     let mut fallback = Vec::with_capacity(clients.len());
-    let lists = clients
-        .iter()
-        .map(|&(node, number)| {
-            let list = orderer.list(node, number);
-            let (first, next) = crate::load::first_and_fallback(addresses, servers, &list.entries);
-            serving.push(first);
-            fallback.push(next);
-            list
-        })
-        .collect();
-    Ordered { lists, stats: orderer.stats(), serving, fallback }
+    let mut buffer = Vec::with_capacity(addresses.len());
+    for &(node, number) in clients {
+        let template = orderer.order_into(node, number, &mut buffer);
+        let (first, next) = crate::load::first_and_fallback(addresses, servers, &buffer);
+        serving.push(first);
+        fallback.push(next);
+        let client = Client { node, number };
+        match template {
+            Some(t) => lists.push_template(client, t),
+            None => lists.push_stored(client, &buffer),
+        }
+    }
+    let stats = orderer.stats();
+    let (spans, entries, groups) = orderer.into_templates();
+    Ordered { lists: lists.finish(strategy, spans, entries, groups), stats, serving, fallback }
 }
 
 /// The lists of a service with what was read off them while they were written.
 struct Ordered {
-    lists: Vec<ClientList>,
+    lists: Lists,
     stats: OrderStats,
     /// Per list: the first-choice server and the fallback (see [`crate::load::compute`]).
     serving: Vec<Option<ServerIx>>,

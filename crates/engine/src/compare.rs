@@ -228,8 +228,10 @@ impl<'p> View<'p> {
         // some of the service's addresses.
         let mut by_subnets: HashMap<Vec<SubnetIx>, u32> = HashMap::new();
         let mut subs: Vec<SubnetIx> = Vec::new();
-        for l in &sp.lists {
-            let own = l.entries.iter().any(|e| e.local);
+        let mut entries = Vec::with_capacity(sp.addresses.len());
+        for (i, l) in sp.lists.clients().iter().enumerate() {
+            sp.lists.entries_into(i, &mut entries);
+            let own = entries.iter().any(|e| e.local);
             subs.clear();
             if let Some(n) = plan.nodes.get(l.node) {
                 subs.extend(n.addresses.iter().map(|a| a.subnet));
@@ -241,7 +243,7 @@ impl<'p> View<'p> {
                 Some(ix) => ix,
                 None => {
                     let ix = shapes.len() as u32;
-                    shapes.push(Shape::of(&l.entries, &sp.addresses));
+                    shapes.push(Shape::of(&entries, &sp.addresses));
                     if !own {
                         by_subnets.insert(subs.clone(), ix);
                     }

@@ -29,6 +29,7 @@ mod fxhash;
 pub mod generate;
 pub mod hops;
 pub mod lint;
+mod lists;
 mod load;
 pub mod model;
 pub mod ordering;

@@ -88,7 +88,7 @@ fn service_warnings(
             ),
         });
     } else {
-        for (i, list) in sp.lists.iter().enumerate() {
+        for (i, list) in sp.lists.clients().iter().enumerate() {
             if sp.load.serving.get(i).copied().flatten().is_none() {
                 let uid = plan.nodes.get(list.node).map_or("?", |n| n.uid.as_str());
                 out.push(Diagnostic {
@@ -179,7 +179,7 @@ fn subnet_one_server(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
     }
     // subnet -> (clients, the one server they pick, or None once they disagree / unserved)
     let mut per: Vec<(usize, Option<usize>)> = vec![(0, None); plan.subnets.len()];
-    for (i, list) in sp.lists.iter().enumerate() {
+    for (i, list) in sp.lists.clients().iter().enumerate() {
         let serving = sp.load.serving.get(i).copied().flatten();
         let Some(node) = plan.nodes.get(list.node) else {
             continue;
@@ -237,13 +237,15 @@ fn tier_one_first(sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
     if sp.lists.len() < 2 || owned < 2 {
         return;
     }
-    let Some(first) = sp.lists[0].entries.first() else {
+    let Some(first) = sp.lists.first_entry(0) else {
         return;
     };
-    if sp.lists.iter().any(|l| l.entries.first().map(|e| e.address()) != Some(first.address())) {
+    if (1..sp.lists.len())
+        .any(|i| sp.lists.first_entry(i).map(|e| e.address()) != Some(first.address()))
+    {
         return;
     }
-    let in_tier = sp.lists[0].entries.iter().filter(|e| e.tier == first.tier).count();
+    let in_tier = sp.lists.entries(0).iter().filter(|e| e.tier == first.tier).count();
     if in_tier != 1 {
         return;
     }

@@ -6,9 +6,7 @@
 //! the first servable address of its list on another server. So every single failure costs
 //! O(servers) once each client's first choice and fallback are known.
 
-use crate::plan::{
-    ClientList, Entry, FailoverLoad, Move, ServerIx, ServiceAddress, ServiceLoad, ServicePlan,
-};
+use crate::plan::{Entry, FailoverLoad, Move, ServerIx, ServiceAddress, ServiceLoad, ServicePlan};
 
 /// Can this entry serve its client, given which servers are down?
 #[inline]
@@ -22,10 +20,10 @@ fn server_of(addresses: &[ServiceAddress], e: &Entry) -> Option<ServerIx> {
 /// The first server that can serve the list, skipping servers for which `down` says so.
 pub(crate) fn first_up(
     addresses: &[ServiceAddress],
-    list: &ClientList,
+    entries: &[Entry],
     down: impl Fn(ServerIx) -> bool,
 ) -> Option<ServerIx> {
-    list.entries.iter().filter_map(|e| server_of(addresses, e)).find(|&s| !down(s))
+    entries.iter().filter_map(|e| server_of(addresses, e)).find(|&s| !down(s))
 }
 
 /// The first-choice server of a list and its fallback (the first server after it that can
@@ -125,8 +123,10 @@ pub(crate) fn failover(plan: &ServicePlan, failed: &[ServerIx]) -> FailoverLoad 
     let mut unserved = 0;
     let mut serving = Vec::with_capacity(plan.lists.len());
     let mut moved = Vec::new();
-    for (i, list) in plan.lists.iter().enumerate() {
-        let now = first_up(&plan.addresses, list, |s| down.get(s).copied().unwrap_or(false))
+    let mut entries = Vec::with_capacity(plan.addresses.len());
+    for (i, list) in plan.lists.clients().iter().enumerate() {
+        plan.lists.entries_into(i, &mut entries);
+        let now = first_up(&plan.addresses, &entries, |s| down.get(s).copied().unwrap_or(false))
             .filter(|&s| s < servers);
         match now {
             Some(s) => load[s] += 1,

@@ -12,7 +12,8 @@
 
 use crate::fxhash::FxMap;
 use crate::hops::{HopTable, NONE};
-use crate::plan::{AddressIx, ClientList, Entry, NodeInfo, NodeIx, ServiceAddress, SubnetIx};
+use crate::lists::{by_number, emit_by_number, emit_spread, Group, Span};
+use crate::plan::{AddressIx, Entry, NodeInfo, NodeIx, ServiceAddress, SubnetIx};
 use crate::strategy::Strategy;
 use std::net::IpAddr;
 
@@ -76,16 +77,6 @@ pub fn spread_index(n: u64, m: u64, k: u64) -> u64 {
 /// The `rotation` strategy's k-th pick: `((n mod m) + k) mod m`.
 pub fn rotation_index(n: u64, m: u64, k: u64) -> u64 {
     ((n % m) + k) % m
-}
-
-/// A run of equidistant addresses of one tier inside a template's order.
-#[derive(Debug, Clone, Copy)]
-struct Group {
-    /// First entry of the group, relative to the template's first entry.
-    start: u32,
-    len: u32,
-    tier: u16,
-    hops: u32,
 }
 
 /// The grouping of a list for one set of client subnets. Its entries, groups and first-pick
@@ -285,19 +276,17 @@ impl<'a> Orderer<'a> {
         self.count_arena.reserve(templates * n.min(16));
     }
 
-    /// The list of one client (node `node`, node number `number`).
-    pub(crate) fn list(&mut self, node: NodeIx, number: u32) -> ClientList {
-        let mut entries = Vec::with_capacity(self.addresses.len());
-        self.order_into(node, number, &mut entries);
-        ClientList { node, number, entries }
-    }
-
-    /// Writes the ordered entries of one client into `out` (cleared first).
-    pub(crate) fn order_into(&mut self, node: NodeIx, number: u32, out: &mut Vec<Entry>) {
+    /// Writes the ordered entries of one client into `out` (cleared first). Returns the
+    /// template the list was written from by number ([`emit_by_number`], so it can be written
+    /// again from [`Orderer::into_templates`]'s arenas), or `None` when it must be kept as is.
+    pub(crate) fn order_into(
+        &mut self,
+        node: NodeIx,
+        number: u32,
+        out: &mut Vec<Entry>,
+    ) -> Option<u32> {
         out.clear();
-        let Some(info) = self.nodes.get(node) else {
-            return;
-        };
+        let info = self.nodes.get(node)?;
         self.subs.clear();
         self.locals.clear();
         for a in &info.addresses {
@@ -344,8 +333,9 @@ impl<'a> Orderer<'a> {
         };
         let entries = &self.arena[template.entries..template.entries + template.len];
         let groups = &self.group_arena[template.groups..template.groups + template.n_groups];
-        if self.locals.is_empty() && matches!(self.strategy, Strategy::Rotation) {
-            emit_rotation(entries, groups, number, out);
+        let written_by_number = template_ix.filter(|_| by_number(self.strategy));
+        if written_by_number.is_some() {
+            emit_by_number(self.strategy, entries, groups, number, out);
         } else {
             let arena = std::mem::take(&mut self.arena);
             let group_arena = std::mem::take(&mut self.group_arena);
@@ -399,6 +389,22 @@ impl<'a> Orderer<'a> {
                 self.count_arena.truncate(template.counts);
             }
         }
+        written_by_number.and_then(|t| u32::try_from(t).ok())
+    }
+
+    /// The templates' spans and arenas, for [`crate::lists::ListsBuilder::finish`].
+    pub(crate) fn into_templates(self) -> (Vec<Span>, Vec<Entry>, Vec<Group>) {
+        let spans = self
+            .templates
+            .iter()
+            .map(|t| Span {
+                entries: t.entries,
+                len: t.len,
+                groups: t.groups,
+                n_groups: t.n_groups,
+            })
+            .collect();
+        (spans, self.arena, self.group_arena)
     }
 
     /// The aggregates of every list ordered so far.
@@ -648,13 +654,7 @@ impl<'a> Orderer<'a> {
                         e.pick = pick(k);
                     }
                 }
-                Strategy::Spread => {
-                    let n = u64::from(number);
-                    out.extend((0..m).map(|k| Entry {
-                        pick: pick(k),
-                        ..group[spread_index(n, m as u64, k as u64) as usize]
-                    }));
-                }
+                Strategy::Spread => emit_spread(group, number, out),
                 Strategy::Rendezvous => {
                     self.weights.clear();
                     for (i, e) in group.iter().enumerate() {
@@ -698,50 +698,6 @@ impl<'a> Orderer<'a> {
             group_index: 0,
             pick: 0,
         });
-    }
-}
-
-/// The rotation strategy's list for a client owning none of the addresses. A group the client
-/// does not rotate (one address, or `r = n mod m` = 0) is the template's as it stands, picks
-/// included, so runs of such groups are copied in one go; a rotated group is written as two
-/// contiguous copies (from index `r` to its end, then its head) and its picks renumbered while
-/// it is in cache.
-fn emit_rotation(entries: &[Entry], groups: &[Group], number: u32, out: &mut Vec<Entry>) {
-    out.reserve(entries.len());
-    // Start of the run of template entries not copied yet (all unrotated).
-    let mut straight = 0;
-    for g in groups {
-        let (start, m) = (g.start as usize, g.len as usize);
-        if m < 2 {
-            continue;
-        }
-        let r = (number % g.len) as usize;
-        if r == 0 {
-            continue;
-        }
-        let (Some(run), Some(group)) =
-            (entries.get(straight..start), entries.get(start..start + m))
-        else {
-            continue;
-        };
-        out.extend_from_slice(run);
-        let at = out.len();
-        out.extend_from_slice(&group[r..]);
-        out.extend_from_slice(&group[..r]);
-        let written = &mut out[at..];
-        if m <= usize::from(u16::MAX) {
-            for (k, e) in written.iter_mut().enumerate() {
-                e.pick = k as u16;
-            }
-        } else {
-            for (k, e) in written.iter_mut().enumerate() {
-                e.pick = u16::try_from(k).unwrap_or(u16::MAX);
-            }
-        }
-        straight = start + m;
-    }
-    if let Some(rest) = entries.get(straight..) {
-        out.extend_from_slice(rest);
     }
 }
 

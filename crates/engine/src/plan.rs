@@ -69,6 +69,7 @@ pub struct SubnetInfo {
 
 pub use crate::explain::Explanation;
 pub use crate::hops::HopTable;
+pub use crate::lists::{Client, Lists};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ServicePlan {
@@ -79,8 +80,9 @@ pub struct ServicePlan {
     /// The server nodes: nodes of the service's cluster owning one of its addresses, in
     /// ascending node number.
     pub servers: Vec<Server>,
-    /// One list per client (node online in the cluster), in ascending node number.
-    pub lists: Vec<ClientList>,
+    /// One list per client (node online in the cluster), in ascending node number: index it for
+    /// the client, read a list's entries with [`Lists::get`] or [`Lists::entries_into`].
+    pub lists: Lists,
     /// Who serves whom, on first choice and after failures.
     pub load: ServiceLoad,
     /// For each address (indexed like `addresses`): how many clients cannot reach it.
@@ -110,7 +112,8 @@ pub struct Server {
     pub addresses: Vec<AddressIx>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One client's ordered list, written out (see [`Lists::get`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClientList {
     pub node: NodeIx,
     /// The client's node number in the service's cluster (`n` of the rotation).
@@ -279,13 +282,13 @@ impl Plan {
 
 impl ServicePlan {
     /// The list of a client node, if it is a client of this service.
-    pub fn list_for_node(&self, node: NodeIx) -> Option<&ClientList> {
-        self.lists.iter().find(|l| l.node == node)
+    pub fn list_for_node(&self, node: NodeIx) -> Option<ClientList> {
+        self.lists.get(self.lists.position(node)?)
     }
 
     /// Index into [`ServicePlan::lists`] of a client node's list.
     pub fn list_index(&self, node: NodeIx) -> Option<usize> {
-        self.lists.iter().position(|l| l.node == node)
+        self.lists.position(node)
     }
 
     /// The server index of a node, if it serves this service.

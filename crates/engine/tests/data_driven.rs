@@ -107,7 +107,7 @@ fn render(text: &str) -> String {
     // The first list's explanation of each service, entry by entry.
     writeln!(out, "# explain").unwrap();
     for (si, sp) in plan.services.iter().enumerate() {
-        if let Some(l) = sp.lists.first() {
+        if let Some(l) = sp.lists.get(0) {
             for ei in 0..l.entries.len() {
                 let x = plan.explain(si, 0, ei).unwrap();
                 writeln!(

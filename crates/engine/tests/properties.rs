@@ -135,7 +135,9 @@ fn hops_key(h: Option<u32>) -> u64 {
 
 fn check_lists(plan: &Plan) -> Result<(), TestCaseError> {
     for sp in &plan.services {
-        for l in &sp.lists {
+        for (i, l) in sp.lists.iter().enumerate() {
+            // The first entry read without writing the list out is the list's first.
+            prop_assert_eq!(sp.lists.first_entry(i), l.entries.first().copied());
             // A permutation of the service's addresses.
             let mut seen: Vec<usize> = l.entries.iter().map(|e| e.address()).collect();
             seen.sort_unstable();
