@@ -1,12 +1,14 @@
 //! Criterion benchmark of the full compile (model, hop table, every list, load with every single
-//! failure, diagnostics) on generated data centres of 1k, 10k and 100k nodes.
+//! failure, diagnostics) on generated data centres of 1k, 10k and 100k nodes; and of reading
+//! every list of a compiled 10k plan back (the plan keeps most lists as templates, see
+//! `clusterplan_engine::plan::Lists`).
 //!
 //! Run: `cargo bench -p clusterplan-engine --bench compile`. Figures: docs/performance.md.
 //! Short on purpose (10 samples, 3 s each): the machine is shared. Not a test: nothing here is
 //! asserted about time.
 
 use clusterplan_engine::generate::data_centre;
-use clusterplan_engine::{compile, Strategy};
+use clusterplan_engine::{compile, Plan, Strategy};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use std::time::Duration;
@@ -14,6 +16,19 @@ use std::time::Duration;
 fn entries(nodes: usize) -> u64 {
     let plan = compile(&data_centre(nodes), Strategy::Rotation);
     plan.services.iter().flat_map(|s| &s.lists).map(|l| l.entries.len() as u64).sum()
+}
+
+/// Writes every list of the plan out into one reused buffer; returns the entries written.
+fn read_every_list(plan: &Plan) -> usize {
+    let mut buffer = Vec::new();
+    let mut written = 0;
+    for s in &plan.services {
+        for i in 0..s.lists.len() {
+            s.lists.entries_into(i, &mut buffer);
+            written += black_box(&buffer).len();
+        }
+    }
+    written
 }
 
 fn bench(c: &mut Criterion) {
@@ -42,6 +57,18 @@ fn bench(c: &mut Criterion) {
             b.iter_batched(|| (), |()| compile(black_box(doc), strategy), BatchSize::PerIteration)
         });
     }
+    group.finish();
+
+    let mut group = c.benchmark_group("read");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    let plan = compile(&doc, Strategy::Rotation);
+    group.throughput(Throughput::Elements(entries(10_000)));
+    group.bench_function(BenchmarkId::new("every-list/rotation", 10_000), |b| {
+        b.iter(|| read_every_list(black_box(&plan)))
+    });
     group.finish();
 }
 

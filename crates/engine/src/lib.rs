@@ -16,8 +16,9 @@
 //! - [`bootstrap`]: the component graph and FIG 8 sequence of a node.
 //!
 //! Module map: `model` (validation, longest-prefix subnets), `hops` (BFS), `ordering` (spec §3
-//! lists and §7 strategies), `load` (§4), `lint` (warnings and lints), `explain`, `compare`,
-//! `generate`, with `build` assembling the plan.
+//! lists and §7 strategies), `lists` (the plan's compact lists, written out when read), `load`
+//! (§4), `lint` (warnings and lints), `explain`, `compare`, `generate`, with `build` assembling
+//! the plan.
 
 pub mod bootstrap;
 mod build;
