@@ -13,6 +13,7 @@
 //! - [`compare()`]`(&Document, seed) -> Vec<StrategyReport>`: the four strategies side by side.
 //! - [`generate::data_centre`]`(nodes) -> Document`: generated models (benchmark, gallery).
 //! - [`lint::CODES`]: every diagnostic code with its severity and meaning.
+//! - [`share`]: a document packed into a link's `#model=` fragment, and read back with limits.
 //! - [`bootstrap`]: the component graph and FIG 8 sequence of a node.
 //!
 //! Module map: `model` (validation, longest-prefix subnets), `hops` (BFS), `ordering` (spec §3
@@ -35,6 +36,7 @@ mod load;
 pub mod model;
 pub mod ordering;
 pub mod plan;
+pub mod share;
 pub mod strategy;
 
 pub use compare::{compare, StrategyReport};

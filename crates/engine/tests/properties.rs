@@ -307,6 +307,25 @@ proptest! {
     }
 
     #[test]
+    fn opening_arbitrary_links_never_panics(
+        text in "#?(model=)?[A-Za-z0-9_=&#*-]{0,300}",
+        bytes in proptest::collection::vec(any::<u8>(), 0..300),
+    ) {
+        let _ = clusterplan_engine::share::read_link(&text);
+        // Arbitrary bytes in base64url: the inflater gets garbage.
+        use base64::Engine as _;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes);
+        let _ = clusterplan_engine::share::decode(&payload);
+    }
+
+    #[test]
+    fn any_generated_model_survives_a_link(nodes in 0usize..60) {
+        let doc = clusterplan_engine::generate::data_centre(nodes);
+        let link = clusterplan_engine::share::link("http://127.0.0.1:8080/", &doc);
+        prop_assert_eq!(clusterplan_engine::share::read_link(&link).unwrap(), doc);
+    }
+
+    #[test]
     fn generated_models_hold_the_properties(nodes in 0usize..300, strategy in strategy()) {
         let doc = clusterplan_engine::generate::data_centre(nodes);
         let plan = compile(&doc, strategy);
