@@ -3,12 +3,13 @@
 //! `lists`, `load` and `check` follow the command-line contract of `model-format.md` to the
 //! letter: other tools parse their output. Exit status: 0 = done; 1 = `check` found an error, or
 //! `bootstrap` found a dependency cycle; 2 = the document could not be read at all, or the
-//! question cannot be answered (unknown node, service, bad option), with a one-line reason on
-//! standard error.
+//! question cannot be answered (unknown node, service, bad option), or a share link cannot be
+//! read, with a one-line reason on standard error.
 
 mod bootstrap;
 mod compare;
 mod explain;
+mod links;
 mod tables;
 
 use anyhow::{Context, Result};
@@ -122,6 +123,20 @@ enum Command {
         #[arg(long = "depends", value_name = "FROM->TO")]
         depends: Vec<String>,
     },
+    /// Print a share link to the model: the app's address with the whole document packed into
+    /// its `#model=` fragment. The app opens it wherever it is served.
+    Share {
+        /// The `cluster-planner/1` document to read.
+        model: PathBuf,
+        /// The app's address the link starts with (default: what `bash scripts/serve.sh` serves).
+        #[arg(long, value_name = "URL", default_value = links::DEFAULT_BASE)]
+        base: String,
+    },
+    /// Print the document a share link holds, as pretty JSON (redirect it to a file to save it).
+    ReadLink {
+        /// A share link, its fragment (`#model=...`), or `-` to read the link from standard input.
+        link: String,
+    },
 }
 
 /// What a command asks `main` to do once it has printed its output.
@@ -188,6 +203,14 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
         Command::Bootstrap { common, node, cluster, depends } => {
             let doc = load_document(&common.model)?;
             bootstrap::run(&doc, &node, cluster.as_deref(), &depends, common.json, out)
+        }
+        Command::Share { model, base } => {
+            links::share(&load_document(&model)?, &base, out)?;
+            Ok(Outcome::Ok)
+        }
+        Command::ReadLink { link } => {
+            links::read_link(&link, out)?;
+            Ok(Outcome::Ok)
         }
     }
 }

@@ -440,3 +440,129 @@ fn lines_are_sorted_by_cluster_service_and_node_number() {
          B\tweb\t10\t1\t2\n"
     );
 }
+
+/// `share` on a file: the link, one line, exit 0.
+fn share_link(path: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["share", s(path)];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(out.lines().count(), 1, "one line: {out}");
+    out.trim_end().to_owned()
+}
+
+#[test]
+fn share_then_read_link_gives_back_the_same_plan() {
+    let fig24 = root("examples/seed-fig24.json");
+    let link = share_link(&fig24, &[]);
+    assert!(link.starts_with("http://127.0.0.1:8080/#model="), "{link}");
+
+    let (code, json, err) = run(&["read-link", &link]);
+    assert_eq!(code, 0, "{err}");
+    // The engine's pretty JSON of the very document the file holds.
+    let original = clusterplan_engine::document::read(&std::fs::read_to_string(&fig24).unwrap())
+        .expect("the example reads");
+    assert_eq!(json, format!("{}\n", clusterplan_engine::document::write(&original)));
+
+    // Saved, the read-back document plans exactly like the original.
+    let saved = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("read-link-fig24.json");
+    std::fs::write(&saved, &json).unwrap();
+    let (code, read_back, _) = run(&["lists", s(&saved)]);
+    assert_eq!(code, 0);
+    let (_, expected, _) = run(&["lists", s(&fig24)]);
+    assert_eq!(read_back, expected);
+    assert_eq!(read_back.lines().count(), 10);
+
+    // The fragment alone reads the same.
+    let fragment = &link[link.find('#').unwrap()..];
+    let (code, from_fragment, _) = run(&["read-link", fragment]);
+    assert_eq!(code, 0);
+    assert_eq!(from_fragment, json);
+}
+
+#[test]
+fn read_link_reads_the_link_from_stdin_with_a_dash() {
+    let fig24 = root("examples/seed-fig24.json");
+    let link = share_link(&fig24, &[]);
+    let (_, expected, _) = run(&["read-link", &link]);
+    let out = clusterplan()
+        .args(["read-link", "-"])
+        .write_stdin(format!("  {link}\n\n"))
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+}
+
+#[test]
+fn broken_links_give_one_line_and_exit_2() {
+    let link = share_link(&root("examples/seed-fig24.json"), &[]);
+    let half = &link[..link.len() / 2];
+    assert!(half.contains("#model="), "cut inside the model: {half}");
+    // Cut at a whole number of base64 groups: valid base64url, but the deflate stream ends early.
+    let payload = &link[link.find("#model=").unwrap() + "#model=".len()..];
+    let groups = format!("#model={}", &payload[..payload.len() / 2 / 4 * 4]);
+    let cases = [
+        (half, "the link is damaged"),
+        (groups.as_str(), "the link is damaged: its model does not unpack"),
+        ("http://127.0.0.1:8080/#view", "the link holds no model"),
+        ("http://127.0.0.1:8080/", "the link holds no model"),
+        ("#model=a*b", "the link is damaged"),
+    ];
+    for (link, why) in cases {
+        let (code, out, err) = run(&["read-link", link]);
+        assert_eq!(code, 2, "{link}: the code of an unreadable document");
+        assert!(out.is_empty(), "{link}: nothing on stdout, got {out}");
+        assert_eq!(err.lines().count(), 1, "{link}: one line, got {err:?}");
+        assert!(err.starts_with(&format!("clusterplan: {why}")), "{link}: {err}");
+    }
+    // The same from standard input; nothing at all there is a link without a model.
+    for (stdin, why) in [(half, "the link is damaged"), ("", "the link holds no model")] {
+        let out = clusterplan().args(["read-link", "-"]).write_stdin(stdin).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err:?}");
+        assert!(err.starts_with(&format!("clusterplan: {why}")), "{err}");
+    }
+}
+
+#[test]
+fn share_uses_the_base_and_reads_files_like_the_other_commands() {
+    let fig24 = root("examples/seed-fig24.json");
+    let default = share_link(&fig24, &[]);
+    let payload = &default[default.find('#').unwrap()..];
+    for (base, start) in [
+        ("https://plans.example.org/app/", "https://plans.example.org/app/#model="),
+        ("http://10.0.0.5:9000/?view=map#old", "http://10.0.0.5:9000/?view=map#model="),
+    ] {
+        let link = share_link(&fig24, &["--base", base]);
+        assert!(link.starts_with(start), "{base}: {link}");
+        assert_eq!(&link[link.find('#').unwrap()..], payload, "the same model at any base");
+        let (code, json, _) = run(&["read-link", &link]);
+        assert_eq!(code, 0);
+        assert_eq!(json, run(&["read-link", &default]).1);
+    }
+
+    // Unreadable documents: what `lists`, `load` and `check` do.
+    let cases = [
+        ("not-json.json", "not JSON"),
+        ("wrong-format.json", "unsupported format"),
+        ("bad-shape.json", "not a cluster-planner/1 document"),
+        ("does-not-exist.json", "cannot read"),
+    ];
+    for (file, why) in cases {
+        let path = fixture(file);
+        let (code, out, err) = run(&["share", s(&path)]);
+        let (lists_code, _, lists_err) = run(&["lists", s(&path)]);
+        assert_eq!(code, 2, "{file}");
+        assert_eq!((code, err.as_str()), (lists_code, lists_err.as_str()), "{file}");
+        assert!(out.is_empty(), "{file}: {out}");
+        assert_eq!(err.lines().count(), 1, "{file}: {err:?}");
+        assert!(err.contains(why) && err.contains(s(&path)), "{file}: {err}");
+    }
+    // A document that breaks a rule is still shared: it is read.
+    let link = share_link(&fixture("broken-rules.json"), &[]);
+    assert_eq!(run(&["read-link", &link]).0, 0);
+}
