@@ -4,14 +4,13 @@
 
 use crate::canvas::draw::Marks;
 use crate::canvas::{scene, Canvas};
-use crate::examples;
 use crate::inspector::Inspector;
 use crate::results::overlay::{canvas_overlay, CanvasOverlay};
 use crate::results::view::ViewAction;
 use crate::results::{self, PlanRef};
-use crate::state::{clamp_results_height, Action, AppState, Notice};
-use crate::storage::{self, Restored};
-use crate::toolbar::dialogs::{ConfirmReplace, Gallery, HelpOverlay, NoticeBar};
+use crate::state::{clamp_results_height, Action, AppState};
+use crate::storage;
+use crate::toolbar::dialogs::{ConfirmReplace, Gallery, HelpOverlay, NoticeBar, ShareDialog};
 use crate::toolbar::{shortcuts, Toolbar};
 use clusterplan_engine::{compile, Document, Plan};
 use gloo::events::EventListener;
@@ -28,8 +27,9 @@ impl PartialEq for DocKey {
     }
 }
 
-/// The state the app starts with: the autosaved model, else the FIG 24 example (with its hint);
-/// the results' strategy and seed as they were left.
+/// The state the app starts with: the model of a share link in the page's address (see
+/// [`crate::share::start`]), the autosaved model, else the FIG 24 example (with its hint); the
+/// results' strategy and seed as they were left.
 fn initial_state() -> AppState {
     let mut state = restored_model();
     if let Some((strategy, seed)) = storage::load_strategy() {
@@ -39,22 +39,31 @@ fn initial_state() -> AppState {
     state
 }
 
-fn restored_model() -> AppState {
-    match storage::load() {
-        Restored::Document(doc) => AppState::new(*doc),
-        Restored::Nothing => AppState::first_visit(),
-        Restored::Unreadable(e) => {
-            let mut state = AppState::new(examples::FIG24.document());
-            state.notice = Some(Notice {
-                error: true,
-                text: format!(
-                    "The autosaved model could not be read ({e}); it is kept in local storage under \"{}\". Showing the FIG 24 example.",
-                    storage::UNREADABLE_KEY
-                ),
-            });
-            state
-        }
+/// The page's fragment (`#...`), if it has one.
+fn page_fragment() -> Option<String> {
+    web_sys::window()?.location().hash().ok().filter(|h| !h.is_empty())
+}
+
+/// The page's address.
+fn page_address() -> String {
+    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+}
+
+/// Drops a share link from the page's address, without reloading or adding a history entry.
+fn forget_link() {
+    let Some(fragment) = page_fragment() else { return };
+    if !crate::share::has_model(&fragment) {
+        return;
     }
+    let address = page_address();
+    let without = address.split_once('#').map_or(address.as_str(), |(a, _)| a);
+    if let Ok(history) = gloo::utils::window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(without));
+    }
+}
+
+fn restored_model() -> AppState {
+    crate::share::start(storage::load(), page_fragment().as_deref())
 }
 
 /// Offers the document as a file download.
@@ -109,19 +118,55 @@ pub fn app() -> Html {
         Callback::from(move |action: Action| d.dispatch(action))
     };
 
-    // Autosave on every change of the model.
+    // Autosave on every change of the model (never from a shared view: it must not replace the
+    // model the user keeps in this browser).
+    let shared_view = state.shared_view.is_some();
     {
         let d = state.dispatcher();
         use_effect_with(DocKey(state.document.clone()), move |doc| {
+            if shared_view {
+                return;
+            }
             if let Err(e) = storage::save(&doc.0) {
                 d.dispatch(Action::AutosaveFailed(e));
             }
         });
     }
     // The results' strategy and seed survive a reload (view state, stored beside the model).
-    use_effect_with((state.view.strategy, state.view.shuffle_seed), |(strategy, seed)| {
-        storage::save_strategy(*strategy, *seed);
+    use_effect_with((state.view.strategy, state.view.shuffle_seed), move |(strategy, seed)| {
+        if !shared_view {
+            storage::save_strategy(*strategy, *seed);
+        }
     });
+    // A share link is read once, at start: the address then drops it (so a reload shows the
+    // autosaved model instead of asking again), except in a shared view, which is the link. A
+    // new link pasted into the address bar of this page reloads it to be read.
+    use_effect_with((), move |_| {
+        if !shared_view {
+            forget_link();
+        }
+        let listener = EventListener::new(&gloo::utils::window(), "hashchange", |_| {
+            if page_fragment().is_some_and(|f| crate::share::has_model(&f)) {
+                let _ = gloo::utils::window().location().reload();
+            }
+        });
+        move || drop(listener)
+    });
+    // Copy: each request writes its text to the clipboard, then says how it went.
+    {
+        let d = state.dispatcher();
+        use_effect_with(state.copy.clone(), move |(requests, text)| {
+            if *requests > 0 {
+                let promise = gloo::utils::window().navigator().clipboard().write_text(text);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let done = wasm_bindgen_futures::JsFuture::from(promise).await;
+                    d.dispatch(Action::Copied(done.map(|_| ()).map_err(|e| {
+                        e.as_string().unwrap_or_else(|| "the browser refused".to_owned())
+                    })));
+                });
+            }
+        });
+    }
     // Export: each request downloads the model once.
     {
         let (doc, d) = (state.document.clone(), state.dispatcher());
@@ -178,6 +223,13 @@ pub fn app() -> Html {
             if let Some(notice) = state.notice.clone() {
                 <NoticeBar {notice} dispatch={dispatch.clone()} />
             }
+            if let Some(editor) = state.shared_view.clone() {
+                <div class="first-hint shared-view" data-testid="shared-view" role="note">
+                    <span>{ "A shared view of a model: explore it, fail servers, try strategies; changes are not saved. " }</span>
+                    <a data-testid="shared-view-edit" target="_blank" rel="noopener"
+                        href={format!("{}{editor}", page_address().split('#').next().unwrap_or_default())}>{ "Open it in the editor" }</a>
+                </div>
+            }
             if state.hint {
                 <div class="first-hint" data-testid="first-hint" role="note">
                     <span>{ "The source's FIG 24 example: click node 5 to see its ordered list and why. Examples has more; New starts empty." }</span>
@@ -197,6 +249,7 @@ pub fn app() -> Html {
             </section>
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }
             if state.gallery { <Gallery dispatch={dispatch.clone()} /> }
+            if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} dispatch={dispatch.clone()} /> }
             if let Some(replacement) = state.confirm.clone() {
                 <ConfirmReplace {replacement} dispatch={dispatch.clone()} />
             }

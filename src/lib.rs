@@ -12,6 +12,7 @@ pub mod examples;
 pub mod inspector;
 pub mod layout;
 pub mod results;
+pub mod share;
 pub mod state;
 pub mod storage;
 pub mod toolbar;

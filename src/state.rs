@@ -73,6 +73,8 @@ pub enum Replacement {
     New,
     /// An example of the gallery, by id.
     Example(&'static str),
+    /// The model of a share link the page was opened with.
+    Link(Box<Document>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +107,14 @@ pub struct AppState {
     pub results_height: Option<f64>,
     /// The first screen's hint about the built-in example (dismissible).
     pub hint: bool,
+    /// This page is a shared view (opened with `#view&model=...`): nothing is autosaved. Holds
+    /// the fragment that opens the same model in the editor.
+    pub shared_view: Option<String>,
+    /// The Share dialog is open; `share_view`: it offers the shared-view link (for embedding).
+    pub share: bool,
+    pub share_view: bool,
+    /// Text to put on the clipboard, bumped per request (an effect writes it).
+    pub copy: (u64, String),
 }
 
 /// The smallest height of the results panel and of the canvas area above it (CSS pixels).
@@ -181,6 +191,14 @@ pub enum Action {
     AutosaveFailed(String),
     /// A typed value was refused before it became an edit: say why.
     Refused(String),
+    /// Show or hide the Share dialog.
+    Share(bool),
+    /// The Share dialog offers the shared-view link (`true`) or the editor link.
+    ShareView(bool),
+    /// Put this text on the clipboard (the Share dialog's Copy buttons).
+    Copy(String),
+    /// The clipboard write is done: `Err` says why not.
+    Copied(Result<(), String>),
     /// Escape: leave the current tool, close overlays, clear the selection.
     Escape,
 }
@@ -222,6 +240,10 @@ impl AppState {
             exports: 0,
             results_height: None,
             hint: false,
+            shared_view: None,
+            share: false,
+            share_view: false,
+            copy: (0, String::new()),
         }
     }
 
@@ -429,6 +451,13 @@ impl AppState {
                         });
                     }
                 }
+                Some(Replacement::Link(doc)) => {
+                    next.replace_document(*doc);
+                    next.notice = Some(Notice {
+                        error: false,
+                        text: "Opened the model from the link.".into(),
+                    });
+                }
                 None => {}
             },
             Action::CancelReplace => next.confirm = None,
@@ -436,11 +465,24 @@ impl AppState {
             Action::Export => next.exports += 1,
             Action::AutosaveFailed(text) => next.notice = Some(Notice { error: true, text }),
             Action::Refused(text) => next.notice = Some(Notice { error: true, text }),
+            Action::Share(show) => next.share = show,
+            Action::ShareView(view) => next.share_view = view,
+            Action::Copy(text) => next.copy = (next.copy.0 + 1, text),
+            Action::Copied(result) => {
+                next.notice = Some(match result {
+                    Ok(()) => Notice { error: false, text: "Copied to the clipboard.".into() },
+                    Err(e) => Notice {
+                        error: true,
+                        text: format!("Could not copy ({e}): select the text and copy it."),
+                    },
+                })
+            }
             Action::Escape => {
-                if next.help || next.gallery || next.confirm.is_some() {
+                if next.help || next.gallery || next.confirm.is_some() || next.share {
                     next.help = false;
                     next.gallery = false;
                     next.confirm = None;
+                    next.share = false;
                 } else if next.tool != Tool::Select {
                     next.tool = Tool::Select;
                     next.tool_locked = false;

@@ -1,9 +1,12 @@
-//! The editor's overlays: keyboard help, examples gallery, "discard the model?" question, and
-//! the notice bar (refused edits and imports).
+//! The editor's overlays: keyboard help, examples gallery, "discard the model?" question, the
+//! Share dialog, and the notice bar (refused edits and imports).
 
 use super::shortcuts::HELP;
 use crate::examples;
 use crate::state::{Action, Notice, Replacement};
+use clusterplan_engine::Document;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -65,25 +68,49 @@ pub struct ConfirmProps {
 
 #[function_component(ConfirmReplace)]
 pub fn confirm_replace(props: &ConfirmProps) -> Html {
-    let what = match &props.replacement {
-        Replacement::New => "start a new, empty model".to_owned(),
-        Replacement::Example(id) => {
-            format!("open the example \"{}\"", examples::by_id(id).map_or(*id, |e| e.title))
-        }
+    let (title, what) = match &props.replacement {
+        Replacement::Link(doc) => (
+            "Open the model from the link?",
+            format!(
+                "This page was opened with a share link holding a model ({} nodes, {} services). Opening it replaces your current model (Undo brings it back; export it first to keep a file). Keep editing to stay with your model and ignore the link.",
+                doc.nodes.len(),
+                doc.services.len()
+            ),
+        ),
+        other => ("Discard the current model?", format!(
+            "You are about to {}. The current model will be replaced (Undo brings it back; export it first to keep a file).",
+            replacement_text(other)
+        )),
+    };
+    let yes_text = if matches!(props.replacement, Replacement::Link(_)) {
+        "Open the link's model"
+    } else {
+        "Discard and continue"
     };
     let yes = props.dispatch.reform(|_: MouseEvent| Action::ConfirmReplace);
     let no = props.dispatch.reform(|_: MouseEvent| Action::CancelReplace);
     html! {
-        <div class="overlay" data-testid="confirm" role="alertdialog" aria-modal="true" aria-label="Discard the current model?">
+        <div class="overlay" data-testid="confirm" role="alertdialog" aria-modal="true" aria-label={title}>
             <div class="dialog">
-                <h2>{ "Discard the current model?" }</h2>
-                <p>{ format!("You are about to {what}. The current model will be replaced (Undo brings it back; export it first to keep a file).") }</p>
+                <h2>{ title }</h2>
+                <p>{ what }</p>
                 <div class="buttons">
                     <button data-testid="confirm-cancel" onclick={no}>{ "Keep editing" }</button>
-                    <button data-testid="confirm-discard" class="danger" onclick={yes}>{ "Discard and continue" }</button>
+                    <button data-testid="confirm-discard" class="danger" onclick={yes}>{ yes_text }</button>
                 </div>
             </div>
         </div>
+    }
+}
+
+/// What a replacement does, for the "discard?" question.
+fn replacement_text(replacement: &Replacement) -> String {
+    match replacement {
+        Replacement::New => "start a new, empty model".to_owned(),
+        Replacement::Example(id) => {
+            format!("open the example \"{}\"", examples::by_id(id).map_or(*id, |e| e.title))
+        }
+        Replacement::Link(_) => "open the model from the link".to_owned(),
     }
 }
 
@@ -101,6 +128,70 @@ pub fn notice_bar(props: &NoticeProps) -> Html {
         <div {class} data-testid="notice" role={if props.notice.error { "alert" } else { "status" }}>
             <span>{ props.notice.text.clone() }</span>
             <button data-testid="notice-dismiss" aria-label="Dismiss" onclick={dismiss}>{ "×" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ShareProps {
+    pub doc: Rc<Document>,
+    /// Offer the shared-view link (for embedding) instead of the editor link.
+    pub view: bool,
+    pub dispatch: Callback<Action>,
+}
+
+/// The Share dialog: a link holding the whole model (layout included), to copy; as a shared
+/// view, with the HTML that embeds it in a documentation page.
+#[function_component(ShareDialog)]
+pub fn share_dialog(props: &ShareProps) -> Html {
+    let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let link = use_memo((props.doc.clone(), props.view, page), |(doc, view, page)| {
+        crate::share::link(page, doc, *view)
+    });
+    let d = &props.dispatch;
+    let close = d.reform(|_: MouseEvent| Action::Share(false));
+    let copy = |text: String| d.reform(move |_: MouseEvent| Action::Copy(text.clone()));
+    let toggle_view = d.reform(|e: Event| {
+        Action::ShareView(e.target_dyn_into::<HtmlInputElement>().is_some_and(|i| i.checked()))
+    });
+    let select_all = Callback::from(|e: FocusEvent| {
+        if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+            input.select();
+        }
+    });
+    let length = link.len();
+    let snippet = crate::share::embed_snippet(&link);
+    html! {
+        <div class="overlay" data-testid="share-dialog" role="dialog" aria-modal="true" aria-label="Share this model">
+            <div class="dialog wide framed">
+                <h2>{ "Share this model" }</h2>
+                <div class="dialog-body">
+                    <p>{ "The link holds the whole model as it is now, layout included, packed after the \"#\": it is not uploaded anywhere, and opens wherever clusterplan is served. Someone who opens it is asked before it replaces their own model." }</p>
+                    <label class="share-row">
+                        <span>{ "Link" }</span>
+                        <input type="text" readonly=true value={(*link).clone()} data-testid="share-link" onfocus={select_all} />
+                        <button data-testid="share-copy" onclick={copy((*link).clone())}>{ "Copy link" }</button>
+                    </label>
+                    <p class={classes!("hint", (length > crate::share::LONG_LINK).then_some("warning"))} data-testid="share-length">
+                        { format!("{length} characters.") }
+                        if length > crate::share::LONG_LINK {
+                            { " Links this long can be cut by chat tools, mail and some browsers: for a model this size, Export a file instead." }
+                        }
+                    </p>
+                    <label class="check">
+                        <input type="checkbox" checked={props.view} data-testid="share-view" onchange={toggle_view} />
+                        { " Shared view, for embedding in documentation: opens without asking and never saves over the reader's own model" }
+                    </label>
+                    if props.view {
+                        <label class="share-row">
+                            <span>{ "Embed" }</span>
+                            <textarea readonly=true rows="3" data-testid="share-embed" value={snippet.clone()} />
+                            <button data-testid="share-copy-embed" onclick={copy(snippet)}>{ "Copy HTML" }</button>
+                        </label>
+                    }
+                </div>
+                <div class="buttons"><button data-testid="share-close" onclick={close}>{ "Close" }</button></div>
+            </div>
         </div>
     }
 }

@@ -106,6 +106,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <input ref={file_input} type="file" accept=".json,application/json" class="hidden-file" data-testid="import-file"
                     aria-label="file to import" onchange={on_file} />
                 <button data-testid="btn-export" title="Export the model (Ctrl+S)" onclick={send(Action::Export)}>{ "Export" }</button>
+                <button data-testid="btn-share" title="A link holding the model, to share or embed" onclick={send(Action::Share(true))}>{ "Share" }</button>
             </div>
             <div class="group" role="group" aria-label="history">
                 <button data-testid="btn-undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!props.can_undo} onclick={send(Action::Undo)}>{ "↶" }</button>
