@@ -1,0 +1,124 @@
+// Share links end to end: the Share dialog's link opens the same model in a fresh browser; a
+// link never replaces a reader's own model without asking; a broken link is refused with the
+// reason; a shared view (for embedding) shows the model without touching the autosaved one; and
+// the CLI's links open in the page as its own do.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { openApp, waitForApp, screenshot, ROOT } from './harness.mjs';
+
+const CLI = join(ROOT, 'target', 'debug', 'clusterplan');
+const FIG24 = join(ROOT, 'examples', 'seed-fig24.json');
+const NODE5 = '10.0.0.1,10.0.1.9,10.0.1.3,10.0.1.7,10.0.2.20,10.0.2.12';
+const id = (x) => `[data-testid="${x}"]`;
+const node5List = '[data-testid="client-list"][data-node-number="5"][data-service="registry"]';
+
+/** Opens `url` in `page` as a fresh navigation (not a same-document hash change). */
+async function open(page, url) {
+  await page.goto('about:blank');
+  await page.goto(url);
+  await waitForApp(page);
+}
+
+test('a shared link opens the same model, asks before replacing one, and refuses a broken link', async () => {
+  const app = await openApp({ width: 1400, height: 900 });
+  const { page, browser } = app;
+  try {
+    // The sharer: the two-clusters example, shared from the dialog.
+    await page.click(id('btn-examples'));
+    await page.click(id('example-two-clusters'));
+    await page.click(id('confirm-discard'));
+    await page.waitForSelector(id('node-shared'));
+    await page.click(id('btn-share'));
+    await page.waitForSelector(id('share-dialog'));
+    const link = await page.locator(id('share-link')).inputValue();
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#model=[A-Za-z0-9_-]+$/);
+    assert.match(await page.locator(id('share-length')).textContent(), new RegExp(`^${link.length} characters`));
+    await screenshot(page, 'share-dialog');
+    // Copy puts the link on the clipboard.
+    await app.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.click(id('share-copy'));
+    await page.waitForSelector(`${id('notice')}:has-text("Copied to the clipboard.")`);
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator(id('share-dialog')).count(), 0);
+
+    // A reader with nothing saved: the link opens at once, and leaves the address bar.
+    const reader = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const rpage = await reader.newPage();
+    await open(rpage, link);
+    await rpage.waitForSelector(id('node-shared'));
+    assert.match(await rpage.locator(id('notice')).textContent(), /Opened the model from the link\./);
+    assert.ok(!rpage.url().includes('#'), rpage.url());
+    // Positions travel with the model: the shared node is where the sharer's is.
+    const where = async (p) => p.locator(id('node-shared')).getAttribute('transform');
+    assert.equal(await where(rpage), await where(page));
+
+    // The reader now has a model of their own: a link to FIG 24 (made by the CLI) asks first.
+    const base = new URL(link).origin + '/';
+    const fig24 = execFileSync(CLI, ['share', FIG24, '--base', base], { encoding: 'utf8' }).trim();
+    await open(rpage, fig24);
+    await rpage.waitForSelector(id('confirm'));
+    assert.match(await rpage.locator(`${id('confirm')} h2`).textContent(), /Open the model from the link\?/);
+    await rpage.click(id('confirm-cancel'));
+    await rpage.waitForSelector(id('node-shared'));
+    await open(rpage, fig24);
+    await rpage.click(id('confirm-discard'));
+    assert.equal(await rpage.locator(node5List).first().getAttribute('data-addresses'), NODE5);
+    // Undo brings the reader's model back.
+    await rpage.click(id('btn-undo'));
+    await rpage.waitForSelector(id('node-shared'));
+
+    // A broken link (cut short when copied): refused with the reason, the model kept.
+    await open(rpage, fig24.slice(0, fig24.length - 30));
+    const notice = await rpage.locator(id('notice')).textContent();
+    assert.match(notice, /The link's model could not be opened; your model is unchanged: the link is damaged/);
+    assert.equal(await rpage.locator(id('confirm')).count(), 0);
+    await rpage.waitForSelector(id('node-shared'));
+    await reader.close();
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('a shared view shows the model without asking and never saves over the reader\'s model', async () => {
+  const app = await openApp({ width: 1200, height: 800 });
+  const { page } = app;
+  try {
+    // The reader's own model: the two-clusters example, autosaved.
+    await page.click(id('btn-examples'));
+    await page.click(id('example-two-clusters'));
+    await page.click(id('confirm-discard'));
+    await page.waitForSelector(id('node-shared'));
+    const saved = await page.evaluate(() => localStorage.getItem('clusterplan.document'));
+
+    // The dialog's shared-view link and its embed snippet, for FIG 24.
+    const base = new URL(page.url()).origin + '/';
+    const editorLink = execFileSync(CLI, ['share', FIG24, '--base', base], { encoding: 'utf8' }).trim();
+    const view = editorLink.replace('#model=', '#view&model=');
+    await open(page, view);
+    await page.waitForSelector(id('shared-view'));
+    assert.equal(await page.locator(id('confirm')).count(), 0);
+    assert.equal(await page.locator(node5List).first().getAttribute('data-addresses'), NODE5);
+    // Its "open in the editor" link is the editor link of the same model.
+    assert.equal(await page.locator(id('shared-view-edit')).getAttribute('href'), editorLink);
+    // Exploring and even editing in the view saves nothing.
+    await page.click(id('btn-add-cluster'));
+    await page.click(id('btn-share'));
+    await page.click(id('share-view'));
+    const embed = await page.locator(id('share-embed')).inputValue();
+    assert.match(embed, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#view&amp;model=[A-Za-z0-9_-]+" title="clusterplan model"/);
+    await screenshot(page, 'share-embed');
+    assert.equal(await page.evaluate(() => localStorage.getItem('clusterplan.document')), saved);
+
+    // The same browser without the link: the reader's model, as they left it.
+    await open(page, base);
+    await page.waitForSelector(id('node-shared'));
+    assert.equal(await page.locator(id('shared-view')).count(), 0);
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
