@@ -166,14 +166,19 @@ pub fn share_dialog(props: &ShareProps) -> Html {
             <div class="dialog wide framed">
                 <h2>{ "Share this model" }</h2>
                 <div class="dialog-body">
-                    <p>{ "The link holds the whole model as it is now, layout included, packed after the \"#\": it is not uploaded anywhere, and opens wherever clusterplan is served. Someone who opens it is asked before it replaces their own model." }</p>
+                    <p>{ "The link holds the whole model as it is now, layout included, packed after the \"#\": it is not uploaded anywhere, and opens wherever clusterplan is served." }</p>
                     <label class="share-row">
                         <span>{ "Link" }</span>
                         <input type="text" readonly=true value={(*link).clone()} data-testid="share-link" onfocus={select_all} />
                         <button data-testid="share-copy" onclick={copy((*link).clone())}>{ "Copy link" }</button>
                     </label>
                     <p class={classes!("hint", (length > crate::share::LONG_LINK).then_some("warning"))} data-testid="share-length">
-                        { format!("{length} characters.") }
+                        { format!("{length} characters. ") }
+                        { if props.view {
+                            "Opens as a shared view: no question, nothing saved, the reader's own model untouched."
+                        } else {
+                            "Opens in the editor: a reader who has a model of their own is asked before it is replaced."
+                        } }
                         if length > crate::share::LONG_LINK {
                             { " Links this long can be cut by chat tools, mail and some browsers: for a model this size, Export a file instead." }
                         }
