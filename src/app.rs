@@ -225,7 +225,10 @@ pub fn app() -> Html {
             }
             if let Some(editor) = state.shared_view.clone() {
                 <div class="first-hint shared-view" data-testid="shared-view" role="note">
-                    <span>{ "A shared view of a model: explore it, fail servers, try strategies; changes are not saved. " }</span>
+                    if !crate::edit::description(&state.document).is_empty() {
+                        <strong class="shared-description" data-testid="shared-view-description">{ crate::edit::description(&state.document).to_owned() }</strong>
+                    }
+                    <span>{ "A shared view: explore it, fail servers, try strategies; changes are not saved. " }</span>
                     <a data-testid="shared-view-edit" target="_blank" rel="noopener"
                         href={format!("{}{editor}", page_address().split('#').next().unwrap_or_default())}>{ "Open it in the editor" }</a>
                 </div>

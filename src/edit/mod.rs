@@ -143,6 +143,8 @@ pub enum EditAction {
     Duplicate(Vec<ItemRef>),
     /// Recompute every position.
     AutoLayout,
+    /// The document's `description` (a sentence about the model; empty removes it).
+    SetDescription(String),
 
     SetNodeName {
         uid: String,
@@ -388,6 +390,14 @@ fn trimmed(text: &str, what: &str) -> Result<String, EditError> {
     }
 }
 
+/// The document's extension field for a sentence about the model (`docs/format.md`).
+pub const DESCRIPTION: &str = "description";
+
+/// The document's description, if it has one (a string).
+pub fn description(doc: &Document) -> &str {
+    doc.extra.get(DESCRIPTION).and_then(serde_json::Value::as_str).unwrap_or_default()
+}
+
 /// Applies one edit. Pure: the same document and edit always give the same result.
 pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
     let mut d = doc.clone();
@@ -584,6 +594,14 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
         EditAction::Delete(items) => delete(&mut d, &mut lay, items),
         EditAction::Duplicate(items) => created = duplicate(&mut d, &mut lay, items),
         EditAction::AutoLayout => lay = auto_layout(&d),
+        EditAction::SetDescription(text) => {
+            let text = text.trim();
+            if text.is_empty() {
+                d.extra.shift_remove(DESCRIPTION);
+            } else {
+                d.extra.insert(DESCRIPTION.to_owned(), serde_json::Value::String(text.to_owned()));
+            }
+        }
 
         EditAction::SetNodeName { uid, name } => node_mut(&mut d, uid)?.name = name.clone(),
         EditAction::RenameNode { uid, new_uid } => {

@@ -504,3 +504,18 @@ fn a_duplicate_lands_on_a_free_spot() {
         );
     }
 }
+
+#[test]
+fn the_description_is_set_trimmed_replaced_and_removed_when_emptied() {
+    let d = examples::FIG24.document();
+    assert!(description(&d).starts_with("The source's FIG 24 worked example"));
+    let set = ok(&d, EditAction::SetDescription("  Rack A of the Paris site.\n".into())).doc;
+    assert_eq!(description(&set), "Rack A of the Paris site.");
+    // Everything else is untouched, and the document still reads back with it.
+    assert_eq!(set.nodes, d.nodes);
+    let text = clusterplan_engine::document::write(&set);
+    assert_eq!(description(&clusterplan_engine::document::read(&text).unwrap()), description(&set));
+    let removed = ok(&set, EditAction::SetDescription("   ".into())).doc;
+    assert!(!removed.extra.contains_key(DESCRIPTION));
+    assert_eq!(description(&removed), "");
+}

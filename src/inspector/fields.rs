@@ -1,7 +1,8 @@
-//! Form fields of the inspector: a text field that commits on change (Enter or leaving it), so
-//! one typed value is one edit (one undo step).
+//! Form fields of the inspector: a text field (one line, or a text area) that commits on change
+//! (Enter or leaving a line, leaving a text area), so one typed value is one edit (one undo step).
 
-use web_sys::HtmlInputElement;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -19,6 +20,37 @@ pub struct TextFieldProps {
     /// committed: the field shows the reason and the model's value again.
     #[prop_or_default]
     pub check: Option<Callback<String, Option<String>>>,
+    /// A text area of this many rows instead of a one-line input (0: one line).
+    #[prop_or_default]
+    pub rows: u32,
+}
+
+/// The input or text area a change event came from.
+enum Control {
+    Input(HtmlInputElement),
+    Area(HtmlTextAreaElement),
+}
+
+impl Control {
+    fn of(e: &Event) -> Option<Control> {
+        let target = e.target()?;
+        match target.dyn_into::<HtmlInputElement>() {
+            Ok(input) => Some(Control::Input(input)),
+            Err(other) => other.dyn_into::<HtmlTextAreaElement>().ok().map(Control::Area),
+        }
+    }
+    fn value(&self) -> String {
+        match self {
+            Control::Input(i) => i.value(),
+            Control::Area(a) => a.value(),
+        }
+    }
+    fn set_value(&self, value: &str) {
+        match self {
+            Control::Input(i) => i.set_value(value),
+            Control::Area(a) => a.set_value(value),
+        }
+    }
 }
 
 /// A labelled input; re-created when the model's value changes (so a refused edit shows the
@@ -32,7 +64,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
     let onchange = {
         let error = error.clone();
         Callback::from(move |e: Event| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+            if let Some(input) = Control::of(&e) {
                 let text = input.value();
                 if text == value.as_str() {
                     error.set(None);
@@ -55,9 +87,15 @@ pub fn text_field(props: &TextFieldProps) -> Html {
     html! {
         <label class={classes!("field", invalid.then_some("invalid"))}>
             <span class="field-label">{ props.label.clone() }</span>
-            <input key={props.value.to_string()} type={props.kind.clone()} value={props.value.clone()}
-                data-testid={props.testid.clone()} placeholder={props.placeholder.clone()}
-                aria-label={props.label.clone()} aria-invalid={invalid.to_string()} {onchange} />
+            if props.rows > 0 {
+                <textarea key={props.value.to_string()} rows={props.rows.to_string()} value={props.value.clone()}
+                    data-testid={props.testid.clone()} placeholder={props.placeholder.clone()}
+                    aria-label={props.label.clone()} aria-invalid={invalid.to_string()} {onchange} />
+            } else {
+                <input key={props.value.to_string()} type={props.kind.clone()} value={props.value.clone()}
+                    data-testid={props.testid.clone()} placeholder={props.placeholder.clone()}
+                    aria-label={props.label.clone()} aria-invalid={invalid.to_string()} {onchange} />
+            }
             if let Some(reason) = (*error).clone() {
                 <span class="field-error" role="alert" data-testid={format!("{}-error", props.testid)}>{ reason }</span>
             }

@@ -706,6 +706,9 @@ fn overview(ctx: &Ctx) -> Html {
         <section data-testid="inspector-overview">
             <h2>{ "Model" }</h2>
             <p class="hint">{ format!("{}, {}, {}. Select an item on the canvas to edit it.", count(doc.nodes.len(), "node", "nodes"), count(doc.subnets.len(), "subnet", "subnets"), count(doc.routers.len(), "router", "routers")) }</p>
+            <TextField label="Description" rows={3} value={crate::edit::description(doc).to_owned()} testid="model-description"
+                placeholder="A sentence about this model, for whoever opens it"
+                on_commit={ctx.edit(EditAction::SetDescription)} />
             if !document_diagnostics.is_empty() {
                 <ul class="diagnostics">{ for document_diagnostics.iter().map(|m| html! { <li>{ m.to_string() }</li> }) }</ul>
             }

@@ -6,8 +6,76 @@ use crate::examples;
 use crate::state::{Action, Notice, Replacement};
 use clusterplan_engine::Document;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+/// What can take the keyboard focus inside a dialog.
+const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
+
+/// The focusable elements inside `root`, in document order.
+fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = root.query_selector_all(FOCUSABLE) else { return Vec::new() };
+    (0..list.length())
+        .filter_map(|i| list.get(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+/// Keeps the keyboard in a modal dialog: on opening, focus goes to its element marked
+/// `data-autofocus` (else its first control); Tab and Shift+Tab cycle through its controls only;
+/// on closing, focus returns to where it was (the button that opened it). Returns the ref to
+/// put on the dialog and the `onkeydown` to put on it.
+#[hook]
+fn use_modal_focus() -> (NodeRef, Callback<KeyboardEvent>) {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with((), move |_| {
+            let previous = gloo::utils::document().active_element();
+            if let Some(root) = node.cast::<web_sys::Element>() {
+                let marked = root
+                    .query_selector("[data-autofocus]")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(first) = marked.or_else(|| focusables(&root).into_iter().next()) {
+                    let _ = first.focus();
+                }
+            }
+            move || {
+                if let Some(el) = previous.and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    if el.is_connected() {
+                        let _ = el.focus();
+                    }
+                }
+            }
+        });
+    }
+    let onkeydown = {
+        let node = node.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Tab" {
+                return;
+            }
+            let Some(root) = node.cast::<web_sys::Element>() else { return };
+            let items = focusables(&root);
+            let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
+            let active = gloo::utils::document().active_element();
+            let at = |el: &web_sys::HtmlElement| {
+                active.as_ref().is_some_and(|a| a == el.as_ref() as &web_sys::Element)
+            };
+            let inside = active.as_ref().is_some_and(|a| root.contains(Some(a)));
+            if e.shift_key() && (at(first) || !inside) {
+                e.prevent_default();
+                let _ = last.focus();
+            } else if !e.shift_key() && (at(last) || !inside) {
+                e.prevent_default();
+                let _ = first.focus();
+            }
+        })
+    };
+    (node, onkeydown)
+}
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DialogProps {
@@ -17,8 +85,9 @@ pub struct DialogProps {
 #[function_component(HelpOverlay)]
 pub fn help_overlay(props: &DialogProps) -> Html {
     let close = props.dispatch.reform(|_: MouseEvent| Action::Help(Some(false)));
+    let (focus, onkeydown) = use_modal_focus();
     html! {
-        <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts">
+        <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" ref={focus} {onkeydown}>
             <div class="dialog framed">
                 <h2>{ "Keyboard shortcuts" }</h2>
                 <div class="dialog-body">
@@ -26,7 +95,7 @@ pub fn help_overlay(props: &DialogProps) -> Html {
                         { for HELP.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }
                     </table>
                 </div>
-                <div class="buttons"><button data-testid="help-close" onclick={close}>{ "Close" }</button></div>
+                <div class="buttons"><button data-testid="help-close" data-autofocus="true" onclick={close}>{ "Close" }</button></div>
             </div>
         </div>
     }
@@ -49,8 +118,9 @@ pub fn gallery(props: &DialogProps) -> Html {
             </li>
         }
     });
+    let (focus, onkeydown) = use_modal_focus();
     html! {
-        <div class="overlay" data-testid="gallery" role="dialog" aria-modal="true" aria-label="Examples">
+        <div class="overlay" data-testid="gallery" role="dialog" aria-modal="true" aria-label="Examples" ref={focus} {onkeydown}>
             <div class="dialog wide framed">
                 <h2>{ "Examples" }</h2>
                 <div class="dialog-body"><ul class="examples">{ for cards }</ul></div>
@@ -89,13 +159,14 @@ pub fn confirm_replace(props: &ConfirmProps) -> Html {
     };
     let yes = props.dispatch.reform(|_: MouseEvent| Action::ConfirmReplace);
     let no = props.dispatch.reform(|_: MouseEvent| Action::CancelReplace);
+    let (focus, onkeydown) = use_modal_focus();
     html! {
-        <div class="overlay" data-testid="confirm" role="alertdialog" aria-modal="true" aria-label={title}>
+        <div class="overlay" data-testid="confirm" role="alertdialog" aria-modal="true" aria-label={title} ref={focus} {onkeydown}>
             <div class="dialog">
                 <h2>{ title }</h2>
                 <p>{ what }</p>
                 <div class="buttons">
-                    <button data-testid="confirm-cancel" onclick={no}>{ "Keep editing" }</button>
+                    <button data-testid="confirm-cancel" data-autofocus="true" onclick={no}>{ "Keep editing" }</button>
                     <button data-testid="confirm-discard" class="danger" onclick={yes}>{ yes_text }</button>
                 </div>
             </div>
@@ -161,17 +232,18 @@ pub fn share_dialog(props: &ShareProps) -> Html {
     });
     let length = link.len();
     let snippet = crate::share::embed_snippet(&link);
+    let (focus, onkeydown) = use_modal_focus();
     html! {
-        <div class="overlay" data-testid="share-dialog" role="dialog" aria-modal="true" aria-label="Share this model">
+        <div class="overlay" data-testid="share-dialog" role="dialog" aria-modal="true" aria-label="Share this model" ref={focus} {onkeydown}>
             <div class="dialog wide framed">
                 <h2>{ "Share this model" }</h2>
                 <div class="dialog-body">
                     <p>{ "The link holds the whole model as it is now, layout included, packed after the \"#\": it is not uploaded anywhere, and opens wherever clusterplan is served." }</p>
-                    <label class="share-row">
-                        <span>{ "Link" }</span>
-                        <input type="text" readonly=true value={(*link).clone()} data-testid="share-link" onfocus={select_all} />
+                    <div class="share-row">
+                        <label for="share-link">{ "Link" }</label>
+                        <input id="share-link" type="text" readonly=true value={(*link).clone()} data-testid="share-link" data-autofocus="true" onfocus={select_all} />
                         <button data-testid="share-copy" onclick={copy((*link).clone())}>{ "Copy link" }</button>
-                    </label>
+                    </div>
                     <p class={classes!("hint", (length > crate::share::LONG_LINK).then_some("warning"))} data-testid="share-length">
                         { format!("{length} characters. ") }
                         { if props.view {
@@ -188,11 +260,11 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                         { " Shared view, for embedding in documentation: opens without asking and never saves over the reader's own model" }
                     </label>
                     if props.view {
-                        <label class="share-row">
-                            <span>{ "Embed" }</span>
-                            <textarea readonly=true rows="3" data-testid="share-embed" value={snippet.clone()} />
+                        <div class="share-row">
+                            <label for="share-embed">{ "Embed" }</label>
+                            <textarea id="share-embed" readonly=true rows="3" data-testid="share-embed" value={snippet.clone()} />
                             <button data-testid="share-copy-embed" onclick={copy(snippet)}>{ "Copy HTML" }</button>
-                        </label>
+                        </div>
                     }
                 </div>
                 <div class="buttons"><button data-testid="share-close" onclick={close}>{ "Close" }</button></div>

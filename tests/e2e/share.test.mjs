@@ -30,8 +30,23 @@ test('a shared link opens the same model, asks before replacing one, and refuses
     await page.click(id('example-two-clusters'));
     await page.click(id('confirm-discard'));
     await page.waitForSelector(id('node-shared'));
+    // A description typed in the inspector's model overview travels with the model.
+    await page.keyboard.press('Escape');
+    await page.fill(id('model-description'), 'Two clusters, one shared node: shared with a link.');
+    await page.locator(id('model-description')).blur();
     await page.click(id('btn-share'));
     await page.waitForSelector(id('share-dialog'));
+    // The keyboard stays in the dialog: it opens on the link, Tab cycles through its controls.
+    const focused = () => page.evaluate(() => document.activeElement?.dataset?.testid ?? null);
+    assert.equal(await focused(), 'share-link');
+    const order = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await focused());
+    }
+    assert.deepEqual(order, ['share-copy', 'share-view', 'share-close', 'share-link']);
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 'share-close');
     const link = await page.locator(id('share-link')).inputValue();
     assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#model=[A-Za-z0-9_-]+$/);
     assert.match(await page.locator(id('share-length')).textContent(), new RegExp(`^${link.length} characters`));
@@ -43,6 +58,8 @@ test('a shared link opens the same model, asks before replacing one, and refuses
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
     await page.keyboard.press('Escape');
     assert.equal(await page.locator(id('share-dialog')).count(), 0);
+    // Closed, the focus is back on the button that opened it.
+    assert.equal(await focused(), 'btn-share');
 
     // A reader with nothing saved: the link opens at once, and leaves the address bar.
     const reader = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -51,6 +68,7 @@ test('a shared link opens the same model, asks before replacing one, and refuses
     await rpage.waitForSelector(id('node-shared'));
     assert.match(await rpage.locator(id('notice')).textContent(), /Opened the model from the link\./);
     assert.ok(!rpage.url().includes('#'), rpage.url());
+    assert.equal(await rpage.locator(id('model-description')).inputValue(), 'Two clusters, one shared node: shared with a link.');
     // Positions travel with the model: the shared node is where the sharer's is.
     const where = async (p) => p.locator(id('node-shared')).getAttribute('transform');
     assert.equal(await where(rpage), await where(page));
@@ -100,6 +118,7 @@ test('a shared view shows the model without asking and never saves over the read
     const view = editorLink.replace('#model=', '#view&model=');
     await open(page, view);
     await page.waitForSelector(id('shared-view'));
+    assert.match(await page.locator(id('shared-view-description')).textContent(), /^The source's FIG 24 worked example/);
     assert.equal(await page.locator(id('confirm')).count(), 0);
     assert.equal(await page.locator(node5List).first().getAttribute('data-addresses'), NODE5);
     // Its "open in the editor" link is the editor link of the same model.
