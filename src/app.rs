@@ -6,7 +6,6 @@ use crate::canvas::draw::Marks;
 use crate::canvas::{scene, Canvas};
 use crate::inspector::Inspector;
 use crate::results::overlay::{canvas_overlay, CanvasOverlay};
-use crate::results::view::ViewAction;
 use crate::results::{self, PlanRef};
 use crate::state::{clamp_results_height, Action, AppState};
 use crate::storage;
@@ -31,17 +30,12 @@ impl PartialEq for DocKey {
 /// [`crate::share::start`]), the autosaved model, else the FIG 24 example (with its hint); the
 /// results' strategy and seed as they were left.
 fn initial_state() -> AppState {
-    let mut state = restored_model();
-    if let Some((strategy, seed)) = storage::load_strategy() {
-        state.view.apply(ViewAction::SetShuffleSeed(seed));
-        state.view.apply(ViewAction::SetStrategy(strategy));
-    }
-    state
+    crate::share::start(storage::load(), storage::load_strategy(), Some(&page_address()))
 }
 
-/// The page's fragment (`#...`), if it has one.
-fn page_fragment() -> Option<String> {
-    web_sys::window()?.location().hash().ok().filter(|h| !h.is_empty())
+/// Does the page's address carry a share link (in its fragment or query)?
+fn page_has_link() -> bool {
+    crate::share::is_share_link(&page_address())
 }
 
 /// The page's address.
@@ -49,21 +43,18 @@ fn page_address() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
 }
 
-/// Drops a share link from the page's address, without reloading or adding a history entry.
+/// Drops a share link (the fragment) from the page's address, without reloading or adding a
+/// history entry.
 fn forget_link() {
-    let Some(fragment) = page_fragment() else { return };
-    if !crate::share::has_model(&fragment) {
+    if !page_has_link() {
         return;
     }
-    let address = page_address();
-    let without = address.split_once('#').map_or(address.as_str(), |(a, _)| a);
+    let location = gloo::utils::window().location();
+    let (Ok(path), Ok(query)) = (location.pathname(), location.search()) else { return };
     if let Ok(history) = gloo::utils::window().history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(without));
+        let address = format!("{path}{query}");
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
     }
-}
-
-fn restored_model() -> AppState {
-    crate::share::start(storage::load(), page_fragment().as_deref())
 }
 
 /// Offers the document as a file download.
@@ -140,13 +131,14 @@ pub fn app() -> Html {
     });
     // A share link is read once, at start: the address then drops it (so a reload shows the
     // autosaved model instead of asking again), except in a shared view, which is the link. A
-    // new link pasted into the address bar of this page reloads it to be read.
+    // new link pasted into the address bar of this page, or leaving a shared view (Back), reloads
+    // the page to start as that address says.
     use_effect_with((), move |_| {
         if !shared_view {
             forget_link();
         }
-        let listener = EventListener::new(&gloo::utils::window(), "hashchange", |_| {
-            if page_fragment().is_some_and(|f| crate::share::has_model(&f)) {
+        let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+            if shared_view || page_has_link() {
                 let _ = gloo::utils::window().location().reload();
             }
         });
@@ -160,9 +152,9 @@ pub fn app() -> Html {
                 let promise = gloo::utils::window().navigator().clipboard().write_text(text);
                 wasm_bindgen_futures::spawn_local(async move {
                     let done = wasm_bindgen_futures::JsFuture::from(promise).await;
-                    d.dispatch(Action::Copied(done.map(|_| ()).map_err(|e| {
-                        e.as_string().unwrap_or_else(|| "the browser refused".to_owned())
-                    })));
+                    d.dispatch(Action::Copied(
+                        done.map(|_| ()).map_err(|e| storage::browser_error_text(&e)),
+                    ));
                 });
             }
         });
@@ -188,7 +180,7 @@ pub fn app() -> Html {
                 gloo::events::EventListenerOptions::enable_prevent_default(),
                 move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                    if shortcuts::typing_in_a_field(e) {
+                    if shortcuts::not_for_shortcuts(e) {
                         return;
                     }
                     let command = shortcuts::command(
@@ -217,20 +209,23 @@ pub fn app() -> Html {
     let results_style =
         state.results_height.map(|h| format!("flex: 0 0 {h}px; height: {h}px")).unwrap_or_default();
     html! {
-        <main class="app" data-ready="true">
+        <main class={classes!("app", shared_view.then_some("shared"))} data-ready="true">
             <Toolbar tool={state.tool} locked={state.tool_locked} snap={state.snap} can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
-                {has_selection} dispatch={dispatch.clone()} />
+                {has_selection} shared={shared_view} dispatch={dispatch.clone()} />
             if let Some(notice) = state.notice.clone() {
                 <NoticeBar {notice} dispatch={dispatch.clone()} />
             }
             if let Some(editor) = state.shared_view.clone() {
                 <div class="first-hint shared-view" data-testid="shared-view" role="note">
                     if !crate::edit::description(&state.document).is_empty() {
-                        <strong class="shared-description" data-testid="shared-view-description">{ crate::edit::description(&state.document).to_owned() }</strong>
+                        <strong class="shared-description" data-testid="shared-view-description"
+                            title={crate::edit::description(&state.document).to_owned()}>{ crate::edit::description(&state.document).to_owned() }</strong>
                     }
-                    <span>{ "A shared view: explore it, fail servers, try strategies; changes are not saved. " }</span>
-                    <a data-testid="shared-view-edit" target="_blank" rel="noopener"
-                        href={format!("{}{editor}", page_address().split('#').next().unwrap_or_default())}>{ "Open it in the editor" }</a>
+                    <span class="shared-note" title="Select nodes, fail servers, try strategies: nothing you change here is saved">{ "Shared view: changes are not saved." }</span>
+                    if !editor.is_empty() {
+                        <a data-testid="shared-view-edit" target="_blank" rel="noopener"
+                            href={format!("{}{editor}", page_address().split('#').next().unwrap_or_default())}>{ "Open it in the editor" }</a>
+                    }
                 </div>
             }
             if state.hint {
@@ -252,7 +247,7 @@ pub fn app() -> Html {
             </section>
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }
             if state.gallery { <Gallery dispatch={dispatch.clone()} /> }
-            if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} dispatch={dispatch.clone()} /> }
+            if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy} dispatch={dispatch.clone()} /> }
             if let Some(replacement) = state.confirm.clone() {
                 <ConfirmReplace {replacement} dispatch={dispatch.clone()} />
             }

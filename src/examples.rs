@@ -73,6 +73,16 @@ impl Example {
             Source::Generated(make) => make(),
         }
     }
+
+    /// Is `doc` this example as it comes (positions aside, when it has none)?
+    pub fn is_untouched(&self, doc: &Document) -> bool {
+        if matches!(self.source, Source::Generated(_)) && doc.nodes.len() != DC_NODES {
+            return false;
+        }
+        let example = self.document();
+        example.nodes.len() == doc.nodes.len()
+            && crate::state::with_layout(example) == crate::state::with_layout(doc.clone())
+    }
 }
 
 /// Nodes of the generated data centre.

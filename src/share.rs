@@ -5,23 +5,37 @@
 //! `#view&model=...` is a shared view for embedding: it opens without asking and never touches
 //! the autosaved model.
 
+use crate::results::view::ViewAction;
 use crate::state::{AppState, Notice, Replacement};
 use crate::storage::{Restored, UNREADABLE_KEY};
 use clusterplan_engine::document::Document;
-use clusterplan_engine::share;
-
-/// The fragment parameter that makes a link a shared view.
-pub const VIEW_KEY: &str = "view";
+use clusterplan_engine::share::{self, LinkParams, STRATEGY_KEY, VIEW_KEY};
+use clusterplan_engine::Strategy;
 
 /// Links longer than this may be cut by chat tools, mail clients and some browsers' address bars.
 pub const LONG_LINK: usize = 8_000;
 
+/// The text of a strategy in a link (`shuffle:SEED` keeps the seed).
+fn strategy_text(strategy: Strategy) -> String {
+    match strategy {
+        Strategy::Shuffle { seed } => format!("shuffle:{seed}"),
+        other => other.name().to_owned(),
+    }
+}
+
 /// The link to `doc` from the page at `page` (its address; its fragment is dropped), as an
-/// editor link or a shared view.
-pub fn link(page: &str, doc: &Document, view: bool) -> String {
+/// editor link or a shared view, naming the strategy unless it is the default (rotation).
+pub fn link(page: &str, doc: &Document, view: bool, strategy: Strategy) -> String {
     let base = page.split_once('#').map_or(page, |(b, _)| b);
-    let view = if view { format!("{VIEW_KEY}&") } else { String::new() };
-    format!("{base}#{view}{}", share::fragment(doc))
+    let mut fragment = String::new();
+    if view {
+        fragment.push_str(VIEW_KEY);
+        fragment.push('&');
+    }
+    if strategy != Strategy::default() {
+        fragment.push_str(&format!("{STRATEGY_KEY}={}&", strategy_text(strategy)));
+    }
+    format!("{base}#{fragment}{}", share::fragment(doc))
 }
 
 /// An HTML snippet that embeds the shared view `view_link` in a documentation page.
@@ -32,75 +46,138 @@ pub fn embed_snippet(view_link: &str) -> String {
     )
 }
 
-/// Does the page's fragment carry a model?
-pub fn has_model(fragment: &str) -> bool {
-    share::payload_in(fragment).is_some()
+/// Is this fragment a share link the page must act on (a model, or a shared view)?
+pub fn is_share_link(fragment: &str) -> bool {
+    let p = share::params(fragment);
+    p.model.is_some() || p.view
 }
 
-/// Is the fragment a shared view (`#view&model=...`)?
-pub fn is_view(fragment: &str) -> bool {
-    let fragment = fragment.trim();
-    let fragment = fragment.split_once('#').map_or(fragment, |(_, f)| f);
-    fragment.split('&').any(|p| p == VIEW_KEY)
+/// The editor fragment of a shared view's parameters: the same model and strategy, no `view`.
+fn editor_fragment(p: &LinkParams) -> String {
+    let mut fragment = String::from("#");
+    if let Some(strategy) = &p.strategy {
+        fragment.push_str(&format!("{STRATEGY_KEY}={strategy}&"));
+    }
+    fragment.push_str(&format!("{}={}", share::MODEL_KEY, p.model.as_deref().unwrap_or_default()));
+    fragment
 }
 
-/// The editor fragment (`#model=...`) of a shared view's fragment or link: the same model,
-/// without `view`.
-pub fn editor_fragment(fragment: &str) -> String {
-    let fragment = fragment.trim();
-    let fragment = fragment.split_once('#').map_or(fragment, |(_, f)| f);
-    let kept: Vec<&str> = fragment.split('&').filter(|p| *p != VIEW_KEY).collect();
-    format!("#{}", kept.join("&"))
+/// The view's strategy and shuffle seed set to `strategy`.
+fn set_strategy(state: &mut AppState, strategy: Strategy) {
+    state.view.apply(ViewAction::SetStrategy(strategy));
 }
 
-/// The state a page starts with, from what local storage held and the page's fragment.
+/// Is `doc` one of the gallery's examples as it comes (so replacing it loses nothing)?
+fn is_untouched_example(doc: &Document) -> bool {
+    crate::examples::ALL.iter().any(|e| e.is_untouched(doc))
+}
+
+/// The state a page starts with, from what local storage held (model, strategy) and the page's
+/// fragment.
 ///
-/// Without a model in the fragment: the autosaved model (or the built-in example). With one: a
-/// shared view shows it alone; otherwise it opens at once when the user has no model saved, and
-/// is offered (the "discard?" question) when they have. A link that does not read is refused
-/// with the reason, and the user's model shown as it was.
-pub fn start(restored: Restored, fragment: Option<&str>) -> AppState {
-    let Some(fragment) = fragment.filter(|f| has_model(f)) else {
-        return from_storage(restored);
+/// Without a share link: the autosaved model (or the built-in example) and strategy. A shared
+/// view (`#view&...`) shows the link's model alone, with the link's strategy, and never the
+/// reader's model (even when the link is broken). An editor link opens at once when the reader
+/// has no model of their own (nothing saved, or an example as it comes), and is offered (the
+/// "discard?" question) when they have. A link that does not read is refused with the reason.
+pub fn start(
+    restored: Restored,
+    stored_strategy: Option<(Strategy, u64)>,
+    fragment: Option<&str>,
+) -> AppState {
+    let p = fragment.map(share::params).unwrap_or_default();
+    let with_stored = |mut state: AppState| {
+        if let Some((strategy, seed)) = stored_strategy {
+            state.view.apply(ViewAction::SetShuffleSeed(seed));
+            set_strategy(&mut state, strategy);
+        }
+        state
     };
-    let doc = match share::read_link(fragment) {
+    if p.model.is_none() && !p.view {
+        return with_stored(from_storage(restored));
+    }
+    // The link's strategy, and a note when it names none this planner knows.
+    let (strategy, strategy_note) = match p.strategy.as_deref().map(str::parse::<Strategy>) {
+        None => (None, String::new()),
+        Some(Ok(s)) => (Some(s), String::new()),
+        Some(Err(e)) => (None, format!(" Its strategy was not used: {}", sentence(&e))),
+    };
+    let doc = p.model.as_deref().map_or(Err(share::ShareError::NoModel), share::decode);
+    if p.view {
+        let mut state = match doc {
+            Ok(doc) => {
+                let mut state = AppState::new(doc);
+                state.shared_view = Some(editor_fragment(&p));
+                if !strategy_note.is_empty() {
+                    state.notice =
+                        Some(Notice { error: true, text: strategy_note.trim().to_owned() });
+                }
+                state
+            }
+            Err(e) => {
+                let mut state = AppState::new(Document::default());
+                state.shared_view = Some(String::new());
+                state.notice = Some(Notice {
+                    error: true,
+                    text: format!("This shared view could not be opened: {}", sentence(&e)),
+                });
+                state
+            }
+        };
+        if let Some(s) = strategy {
+            set_strategy(&mut state, s);
+        }
+        return state;
+    }
+    let doc = match doc {
         Ok(doc) => doc,
         Err(e) => {
-            let mut state = from_storage(restored);
+            let mut state = with_stored(from_storage(restored));
             state.notice = Some(Notice {
                 error: true,
-                text: format!("The link's model could not be opened; your model is unchanged: {e}"),
+                text: format!(
+                    "The link's model could not be opened; your model is unchanged: {}",
+                    sentence(&e)
+                ),
             });
             return state;
         }
     };
-    if is_view(fragment) {
-        let mut state = AppState::new(doc);
-        state.shared_view = Some(editor_fragment(fragment));
-        return state;
-    }
+    let opened = |doc: Document, text: String| {
+        let mut state = with_stored(AppState::new(doc));
+        if let Some(s) = strategy {
+            set_strategy(&mut state, s);
+        }
+        state.notice =
+            Some(Notice { error: !strategy_note.is_empty(), text: text + &strategy_note });
+        state
+    };
     match restored {
-        Restored::Document(mine) if *mine != doc => {
-            let mut state = AppState::new(*mine);
-            state.confirm = Some(Replacement::Link(Box::new(doc)));
+        Restored::Document(mine) if *mine != doc && !is_untouched_example(&mine) => {
+            let mut state = with_stored(AppState::new(*mine));
+            state.confirm = Some(Replacement::Link(Box::new(doc), strategy));
+            if !strategy_note.is_empty() {
+                state.notice = Some(Notice { error: true, text: strategy_note.trim().to_owned() });
+            }
             state
         }
-        Restored::Unreadable(e) => {
-            let mut state = AppState::new(doc);
-            state.notice = Some(Notice {
-                error: true,
-                text: format!(
-                    "Opened the model from the link. The autosaved model could not be read ({e}); it is kept in local storage under \"{UNREADABLE_KEY}\"."
-                ),
-            });
-            state
-        }
-        _ => {
-            let mut state = AppState::new(doc);
-            state.notice =
-                Some(Notice { error: false, text: "Opened the model from the link.".into() });
-            state
-        }
+        Restored::Unreadable(e) => opened(
+            doc,
+            format!(
+                "Opened the model from the link. The autosaved model could not be read ({e}); it is kept in local storage under \"{UNREADABLE_KEY}\"."
+            ),
+        ),
+        _ => opened(doc, "Opened the model from the link.".to_owned()),
+    }
+}
+
+/// An error as the end of a sentence: with a full stop unless it ends with its own.
+fn sentence(e: &impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    if text.ends_with(['.', '?', '!']) {
+        text
+    } else {
+        text + "."
     }
 }
 
@@ -126,11 +203,20 @@ pub fn from_storage(restored: Restored) -> AppState {
 mod tests {
     use super::*;
     use crate::examples;
-    use crate::state::Action;
+    use crate::state::{with_layout, Action};
     use clusterplan_engine::document::ReadError;
+
+    const ROTATION: Strategy = Strategy::Rotation;
 
     fn two_clusters() -> Document {
         examples::by_id("two-clusters").expect("example").document()
+    }
+
+    /// The user's own model: FIG 24 with a node renamed (not an example as it comes).
+    fn mine() -> Document {
+        let mut doc = examples::FIG24.document();
+        doc.nodes[0].name = "my node".into();
+        doc
     }
 
     fn saved(doc: Document) -> Restored {
@@ -140,9 +226,9 @@ mod tests {
     #[test]
     fn a_link_reads_back_in_the_page_layout_included() {
         let state = AppState::new(two_clusters());
-        let url = link("http://127.0.0.1:8080/index.html#old", &state.document, false);
+        let url = link("http://127.0.0.1:8080/index.html#old", &state.document, false, ROTATION);
         assert!(url.starts_with("http://127.0.0.1:8080/index.html#model="), "{url}");
-        let opened = start(Restored::Nothing, Some(&url));
+        let opened = start(Restored::Nothing, None, Some(&url));
         assert_eq!(opened.document, state.document);
         assert!(opened.confirm.is_none() && opened.shared_view.is_none());
         assert_eq!(opened.notice.unwrap().text, "Opened the model from the link.");
@@ -150,56 +236,108 @@ mod tests {
 
     #[test]
     fn a_link_never_replaces_the_users_model_without_asking() {
-        let mine = examples::FIG24.document();
         let theirs = AppState::new(two_clusters());
-        let url = link("http://h/", &theirs.document, false);
-        let state = start(saved(mine.clone()), Some(&url));
-        assert_eq!(*state.document, crate::state::with_layout(mine.clone()));
-        assert!(matches!(state.confirm, Some(Replacement::Link(_))));
-        // "Keep editing" keeps it; "Discard and continue" opens the link, and Undo brings it back.
+        let url = link("http://h/", &theirs.document, false, ROTATION);
+        let state = start(saved(mine()), None, Some(&url));
+        assert_eq!(*state.document, with_layout(mine()));
+        assert!(matches!(state.confirm, Some(Replacement::Link(..))));
+        // "Keep editing" keeps it; "Open the link's model" opens it, and Undo brings it back.
         assert_eq!(state.apply(Action::CancelReplace).document, state.document);
         let opened = state.apply(Action::ConfirmReplace);
         assert_eq!(opened.document, theirs.document);
         assert_eq!(opened.apply(Action::Undo).document, state.document);
-        // The same model as the saved one opens without a question.
-        let same = start(saved((*theirs.document).clone()), Some(&url));
-        assert!(same.confirm.is_none());
+        // The same model as the saved one, or a saved example as it comes, is not asked about.
+        assert!(start(saved((*theirs.document).clone()), None, Some(&url)).confirm.is_none());
+        let example = start(saved(examples::FIG24.document()), None, Some(&url));
+        assert!(example.confirm.is_none());
+        assert_eq!(example.document, theirs.document);
+    }
+
+    #[test]
+    fn the_links_strategy_travels_with_it_and_the_readers_applies_otherwise() {
+        let doc = two_clusters();
+        let spread = link("http://h/", &doc, false, Strategy::Spread);
+        assert!(spread.starts_with("http://h/#strategy=spread&model="), "{spread}");
+        let shuffle = link("http://h/", &doc, true, Strategy::Shuffle { seed: 7 });
+        assert!(shuffle.starts_with("http://h/#view&strategy=shuffle:7&model="), "{shuffle}");
+        let readers = Some((Strategy::Rendezvous, 3));
+        // Opened at once: the link's strategy; without one, the reader's own.
+        assert_eq!(
+            start(Restored::Nothing, readers, Some(&spread)).view.strategy,
+            Strategy::Spread
+        );
+        let plain = link("http://h/", &doc, false, ROTATION);
+        assert_eq!(
+            start(Restored::Nothing, readers, Some(&plain)).view.strategy,
+            Strategy::Rendezvous
+        );
+        // Asked first: the reader's until they open the link's model.
+        let asked = start(saved(mine()), readers, Some(&spread));
+        assert_eq!(asked.view.strategy, Strategy::Rendezvous);
+        assert_eq!(asked.apply(Action::ConfirmReplace).view.strategy, Strategy::Spread);
+        // A shared view shows the link's strategy (or rotation), never the reader's.
+        let view = start(saved(mine()), readers, Some(&shuffle));
+        assert_eq!(view.view.strategy, Strategy::Shuffle { seed: 7 });
+        let view_plain = link("http://h/", &doc, true, ROTATION);
+        assert_eq!(start(saved(mine()), readers, Some(&view_plain)).view.strategy, ROTATION);
+        // A strategy this planner does not know is said, and the model still opens.
+        let odd = plain.replace("#model=", "#strategy=fastest&model=");
+        let state = start(Restored::Nothing, None, Some(&odd));
+        assert_eq!(state.document, AppState::new(doc).document);
+        assert!(state.notice.unwrap().text.contains("unknown strategy \"fastest\""));
     }
 
     #[test]
     fn a_broken_link_is_refused_with_the_reason_and_the_model_kept() {
-        let mine = examples::FIG24.document();
-        let url = link("http://h/", &two_clusters(), false);
+        let url = link("http://h/", &two_clusters(), false, ROTATION);
         let cut = &url[..url.len() - 40];
-        let state = start(saved(mine.clone()), Some(cut));
-        assert_eq!(*state.document, crate::state::with_layout(mine));
+        let state = start(saved(mine()), None, Some(cut));
+        assert_eq!(*state.document, with_layout(mine()));
         let notice = state.notice.unwrap();
         assert!(notice.error);
-        assert!(notice.text.starts_with("The link's model could not be opened; your model is unchanged: the link is damaged"), "{}", notice.text);
-        // A fragment without a model is not a share link at all.
-        let plain = start(Restored::Nothing, Some("#section-2"));
+        assert_eq!(
+            notice.text,
+            "The link's model could not be opened; your model is unchanged: the link is damaged: its model stops in the middle; was it cut short when copied?"
+        );
+        // A fragment that is not a share link is not acted on.
+        let plain = start(Restored::Nothing, None, Some("#section-2"));
         assert!(plain.notice.is_none() && plain.hint);
     }
 
     #[test]
-    fn a_shared_view_opens_alone_and_links_to_the_editor() {
+    fn a_shared_view_opens_alone_and_a_broken_one_never_shows_the_readers_model() {
         let theirs = AppState::new(two_clusters());
-        let url = link("http://h/", &theirs.document, true);
-        assert!(url.starts_with("http://h/#view&model="));
-        let state = start(saved(examples::FIG24.document()), Some(&url));
+        let url = link("http://h/", &theirs.document, true, Strategy::Spread);
+        assert!(url.starts_with("http://h/#view&strategy=spread&model="));
+        let state = start(saved(mine()), None, Some(&url));
         assert_eq!(state.document, theirs.document);
         assert!(state.confirm.is_none());
         let editor = state.shared_view.expect("a shared view");
-        assert!(editor.starts_with("#model=") && !is_view(&editor), "{editor}");
-        assert!(embed_snippet(&url).contains("#view&amp;model="));
+        let params = share::params(&editor);
+        assert!(!params.view && params.strategy.as_deref() == Some("spread"), "{editor}");
+        assert_eq!(share::read_link(&editor).unwrap(), share::read_link(&url).unwrap());
+        assert!(embed_snippet(&url).contains("#view&amp;strategy=spread&amp;model="));
+        // Broken, or with no model at all: still a shared view (nothing saved), empty, and said.
+        for broken in [&url[..url.len() - 40], "http://h/#view", "http://h/#view%26model%3D"] {
+            let state = start(saved(mine()), None, Some(broken));
+            assert_eq!(state.shared_view.as_deref(), Some(""), "{broken}");
+            assert!(state.document.nodes.is_empty(), "{broken}");
+            let notice = state.notice.unwrap();
+            assert!(
+                notice.error
+                    && notice.text.starts_with("This shared view could not be opened: the link"),
+                "{}",
+                notice.text
+            );
+        }
     }
 
     #[test]
     fn an_unreadable_autosave_is_reported_when_a_link_opens() {
         let err = clusterplan_engine::document::read("{").unwrap_err();
         assert!(matches!(err, ReadError::NotJson(_)));
-        let url = link("http://h/", &two_clusters(), false);
-        let state = start(Restored::Unreadable(err), Some(&url));
+        let url = link("http://h/", &two_clusters(), false, ROTATION);
+        let state = start(Restored::Unreadable(err), None, Some(&url));
         assert!(state.notice.unwrap().text.contains(UNREADABLE_KEY));
         assert!(state.confirm.is_none());
     }

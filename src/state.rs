@@ -73,8 +73,8 @@ pub enum Replacement {
     New,
     /// An example of the gallery, by id.
     Example(&'static str),
-    /// The model of a share link the page was opened with.
-    Link(Box<Document>),
+    /// The model of a share link the page was opened with, and the strategy it names.
+    Link(Box<Document>, Option<clusterplan_engine::Strategy>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -451,8 +451,11 @@ impl AppState {
                         });
                     }
                 }
-                Some(Replacement::Link(doc)) => {
+                Some(Replacement::Link(doc, strategy)) => {
                     next.replace_document(*doc);
+                    if let Some(strategy) = strategy {
+                        next.view.apply(ViewAction::SetStrategy(strategy));
+                    }
                     next.notice = Some(Notice {
                         error: false,
                         text: "Opened the model from the link.".into(),

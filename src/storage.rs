@@ -58,11 +58,27 @@ pub fn save(doc: &Document) -> Result<(), String> {
         "this page may not use local storage: the model is not autosaved, export it to keep it",
     )?;
     storage.set_item(KEY, &text).map_err(|e| {
-        format!(
-            "autosave failed, export the model to keep it: {}",
-            e.as_string().unwrap_or_else(|| format!("{e:?}"))
-        )
+        format!("autosave failed, export the model to keep it: {}", browser_error_text(&e))
     })
+}
+
+/// A browser exception in a sentence: its name and message, never a stack trace.
+pub fn browser_error_text(e: &wasm_bindgen::JsValue) -> String {
+    if let Some(text) = e.as_string() {
+        return text;
+    }
+    let field = |key: &str| {
+        js_sys::Reflect::get(e, &wasm_bindgen::JsValue::from_str(key)).ok()?.as_string()
+    };
+    match (field("name"), field("message")) {
+        (Some(name), _) if name == "QuotaExceededError" => {
+            "the browser's storage for this site is full".to_owned()
+        }
+        (Some(name), Some(message)) if !message.is_empty() => format!("{message} ({name})"),
+        (Some(name), _) => name,
+        (None, Some(message)) => message,
+        (None, None) => "the browser refused".to_owned(),
+    }
 }
 
 /// The storage key of the results' strategy and shuffle seed.

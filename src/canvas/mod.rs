@@ -179,7 +179,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             let document = gloo::utils::document();
             let listener = EventListener::new(&document, "keydown", move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                if shortcuts::typing_in_a_field(e) {
+                if shortcuts::not_for_shortcuts(e) {
                     return;
                 }
                 let centre = || {

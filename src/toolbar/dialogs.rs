@@ -3,7 +3,7 @@
 
 use super::shortcuts::HELP;
 use crate::examples;
-use crate::state::{Action, Notice, Replacement};
+use crate::state::{count, Action, Notice, Replacement};
 use clusterplan_engine::Document;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -139,12 +139,12 @@ pub struct ConfirmProps {
 #[function_component(ConfirmReplace)]
 pub fn confirm_replace(props: &ConfirmProps) -> Html {
     let (title, what) = match &props.replacement {
-        Replacement::Link(doc) => (
+        Replacement::Link(doc, _) => (
             "Open the model from the link?",
             format!(
-                "This page was opened with a share link holding a model ({} nodes, {} services). Opening it replaces your current model (Undo brings it back; export it first to keep a file). Keep editing to stay with your model and ignore the link.",
-                doc.nodes.len(),
-                doc.services.len()
+                "This page was opened with a share link holding a model ({}, {}). Opening it replaces your current model (Undo brings it back; export it first to keep a file). Keep editing to stay with your model and ignore the link.",
+                count(doc.nodes.len(), "node", "nodes"),
+                count(doc.services.len(), "service", "services")
             ),
         ),
         other => ("Discard the current model?", format!(
@@ -152,7 +152,7 @@ pub fn confirm_replace(props: &ConfirmProps) -> Html {
             replacement_text(other)
         )),
     };
-    let yes_text = if matches!(props.replacement, Replacement::Link(_)) {
+    let yes_text = if matches!(props.replacement, Replacement::Link(..)) {
         "Open the link's model"
     } else {
         "Discard and continue"
@@ -181,7 +181,7 @@ fn replacement_text(replacement: &Replacement) -> String {
         Replacement::Example(id) => {
             format!("open the example \"{}\"", examples::by_id(id).map_or(*id, |e| e.title))
         }
-        Replacement::Link(_) => "open the model from the link".to_owned(),
+        Replacement::Link(..) => "open the model from the link".to_owned(),
     }
 }
 
@@ -208,6 +208,8 @@ pub struct ShareProps {
     pub doc: Rc<Document>,
     /// Offer the shared-view link (for embedding) instead of the editor link.
     pub view: bool,
+    /// The strategy the results show (it travels with the link).
+    pub strategy: clusterplan_engine::Strategy,
     pub dispatch: Callback<Action>,
 }
 
@@ -216,9 +218,10 @@ pub struct ShareProps {
 #[function_component(ShareDialog)]
 pub fn share_dialog(props: &ShareProps) -> Html {
     let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    let link = use_memo((props.doc.clone(), props.view, page), |(doc, view, page)| {
-        crate::share::link(page, doc, *view)
-    });
+    let link = use_memo(
+        (props.doc.clone(), props.view, props.strategy, page),
+        |(doc, view, strategy, page)| crate::share::link(page, doc, *view, *strategy),
+    );
     let d = &props.dispatch;
     let close = d.reform(|_: MouseEvent| Action::Share(false));
     let copy = |text: String| d.reform(move |_: MouseEvent| Action::Copy(text.clone()));
@@ -245,7 +248,7 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                         <button data-testid="share-copy" onclick={copy((*link).clone())}>{ "Copy link" }</button>
                     </div>
                     <p class={classes!("hint", (length > crate::share::LONG_LINK).then_some("warning"))} data-testid="share-length">
-                        { format!("{length} characters. ") }
+                        { format!("{} characters. ", thousands(length)) }
                         { if props.view {
                             "Opens as a shared view: no question, nothing saved, the reader's own model untouched."
                         } else {
@@ -270,5 +273,29 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                 <div class="buttons"><button data-testid="share-close" onclick={close}>{ "Close" }</button></div>
             </div>
         </div>
+    }
+}
+
+/// `21444` as `21,444`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(796), "796");
+        assert_eq!(super::thousands(8000), "8,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 }

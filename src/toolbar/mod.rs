@@ -21,6 +21,9 @@ pub struct ToolbarProps {
     pub can_undo: bool,
     pub can_redo: bool,
     pub has_selection: bool,
+    /// A shared view (for embedding): only the buttons a reader needs (Export, Share, help).
+    #[prop_or_default]
+    pub shared: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -96,6 +99,21 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </button>
         }
     });
+    let help = html! {
+        <button class="help-button" data-testid="btn-help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onclick={send(Action::Help(None))}>{ "?" }</button>
+    };
+    if props.shared {
+        return html! {
+            <header class="toolbar" role="toolbar" aria-label="shared view">
+                <h1 class="brand" title="clusterplan">{ "clusterplan" }</h1>
+                <div class="group" role="group" aria-label="file">
+                    <button data-testid="btn-export" title="Download this model as a file" onclick={send(Action::Export)}>{ "Export" }</button>
+                    <button data-testid="btn-share" title="A link holding the model, to share or embed" onclick={send(Action::Share(true))}>{ "Share" }</button>
+                </div>
+                { help }
+            </header>
+        };
+    }
     html! {
         <header class="toolbar" role="toolbar" aria-label="editor">
             <h1 class="brand" title="clusterplan">{ "clusterplan" }</h1>
@@ -125,7 +143,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button data-testid="btn-snap" class={classes!(props.snap.then_some("active"))} aria-pressed={props.snap.to_string()}
                     title="Snap to grid (G)" onclick={send(Action::ToggleSnap)}>{ "Snap" }</button>
             </div>
-            <button class="help-button" data-testid="btn-help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onclick={send(Action::Help(None))}>{ "?" }</button>
+            { help }
         </header>
     }
 }

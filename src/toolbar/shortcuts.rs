@@ -137,6 +137,13 @@ pub fn key_belongs_to_control(tag: &str, editable: bool, key: &str) -> bool {
     control && key != "Escape"
 }
 
+/// A key the page's shortcuts must leave alone: typed in a form control, or pressed while a
+/// modal dialog is open (only Escape, which closes it, gets through).
+pub fn not_for_shortcuts(e: &web_sys::KeyboardEvent) -> bool {
+    let modal = gloo::utils::document().query_selector("[aria-modal='true']").ok().flatten();
+    (modal.is_some() && e.key() != "Escape") || typing_in_a_field(e)
+}
+
 /// Whether the key went to a form control or editable text (then it is the control's, not a
 /// shortcut), except Escape. The focused element is asked too: a key can reach the document
 /// with the page as its target while a control still has the focus.

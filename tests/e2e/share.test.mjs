@@ -123,13 +123,33 @@ test('a shared view shows the model without asking and never saves over the read
     assert.equal(await page.locator(node5List).first().getAttribute('data-addresses'), NODE5);
     // Its "open in the editor" link is the editor link of the same model.
     assert.equal(await page.locator(id('shared-view-edit')).getAttribute('href'), editorLink);
-    // Exploring and even editing in the view saves nothing.
-    await page.click(id('btn-add-cluster'));
+    // A reader's toolbar: no editing tools, only what a reader needs.
+    assert.equal(await page.locator(id('tool-node')).count(), 0);
+    assert.equal(await page.locator(id('btn-export')).count(), 1);
+    // Exploring and even editing (Delete on a selected node) in the view saves nothing.
+    await page.click(`${id('node-n1')} .node-box`);
+    await page.keyboard.press('Delete');
+    await page.waitForSelector(id('node-n1'), { state: 'detached' });
     await page.click(id('btn-share'));
     await page.click(id('share-view'));
     const embed = await page.locator(id('share-embed')).inputValue();
     assert.match(embed, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#view&amp;model=[A-Za-z0-9_-]+" title="clusterplan model"/);
     await screenshot(page, 'share-embed');
+    assert.equal(await page.evaluate(() => localStorage.getItem('clusterplan.document')), saved);
+
+    // A broken shared view (cut short) shows neither the reader's model nor an editor.
+    await open(page, view.slice(0, view.length - 40));
+    await page.waitForSelector(id('shared-view'));
+    assert.match(await page.locator(id('notice')).textContent(), /This shared view could not be opened: the link is damaged/);
+    assert.equal(await page.locator(id('node-shared')).count(), 0);
+    assert.equal(await page.locator(id('shared-view-edit')).count(), 0);
+    // Keys do not reach the model behind an open dialog.
+    await open(page, view);
+    await page.click(`${id('node-n5')} .node-box`);
+    await page.click(id('btn-share'));
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator(id('node-n5')).count(), 1);
     assert.equal(await page.evaluate(() => localStorage.getItem('clusterplan.document')), saved);
 
     // The same browser without the link: the reader's model, as they left it.

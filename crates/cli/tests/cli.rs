@@ -505,7 +505,7 @@ fn broken_links_give_one_line_and_exit_2() {
     let groups = format!("#model={}", &payload[..payload.len() / 2 / 4 * 4]);
     let cases = [
         (half, "the link is damaged"),
-        (groups.as_str(), "the link is damaged: its model does not unpack"),
+        (groups.as_str(), "the link is damaged: its model stops in the middle"),
         ("http://127.0.0.1:8080/#view", "the link holds no model"),
         ("http://127.0.0.1:8080/", "the link holds no model"),
         ("#model=a*b", "the link is damaged"),

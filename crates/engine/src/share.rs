@@ -20,13 +20,13 @@ const LEVEL: u8 = 9;
 /// Why a link could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum ShareError {
-    #[error("the link holds no model: it has no \"#model=\" part")]
+    #[error("the link holds no model: it has no \"#model=\" part, or it is empty")]
     NoModel,
-    #[error(
-        "the link is damaged: its model is not base64url ({0}); was it cut short when copied?"
-    )]
-    NotBase64(base64::DecodeError),
-    #[error("the link is damaged: its model does not unpack ({0}); was it cut short when copied?")]
+    #[error("the link is damaged: its model holds a character a share link never has ({what})")]
+    NotBase64 { what: String },
+    #[error("the link is damaged: its model stops in the middle; was it cut short when copied?")]
+    CutShort,
+    #[error("the link is damaged: its model does not unpack ({0})")]
     NotCompressed(String),
     #[error("the link's model unpacks to more than the {} MB allowed", MAX_DOCUMENT_BYTES / (1024 * 1024))]
     TooLarge,
@@ -53,16 +53,78 @@ pub fn link(base: &str, doc: &Document) -> String {
     format!("{base}#{}", fragment(doc))
 }
 
-/// The model payload in a link, a fragment (`#model=...`, `model=...`) or a bare payload's
-/// surroundings: the value of the fragment's `model` parameter, if there is one. Parameters are
-/// separated by `&`; surrounding whitespace (from copying) is ignored.
-pub fn payload_in(link: &str) -> Option<&str> {
-    let link = link.trim();
-    let fragment = link.split_once('#').map_or(link, |(_, f)| f);
-    fragment
-        .split('&')
-        .find_map(|param| param.strip_prefix(MODEL_KEY)?.strip_prefix('='))
-        .map(str::trim)
+/// What a link's parameters say. Parameters are read from the fragment (after the `#`; the
+/// whole text when it is not an address), separated by `&`; keys are matched without regard to case,
+/// and percent-escapes (`%26`, `%3D`) are decoded first, as chat tools and mail clients
+/// sometimes add them. The query is not read: it belongs to whoever serves the app.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkParams {
+    /// The `model` payload, with any whitespace (from copying across lines) removed.
+    pub model: Option<String>,
+    /// A `view` parameter is present (the app's shared view).
+    pub view: bool,
+    /// The `strategy` parameter's text, if any (for `Strategy::from_str`).
+    pub strategy: Option<String>,
+}
+
+/// The parameters of a link or fragment (see [`LinkParams`]).
+pub fn params(link: &str) -> LinkParams {
+    let decoded = percent_decode(link.trim());
+    // The fragment of a link; an address without one has no parameters; other text is taken as
+    // a fragment without its `#` (`model=...`).
+    let fragment = match decoded.split_once('#') {
+        Some((_, fragment)) => fragment,
+        None if decoded.contains("://") || decoded.starts_with(['/', '?']) => "",
+        None => decoded.as_str(),
+    };
+    let mut params = LinkParams::default();
+    for part in fragment.split('&') {
+        let (key, value) = part.split_once('=').unwrap_or((part, ""));
+        let key = key.trim();
+        if key.eq_ignore_ascii_case(MODEL_KEY) && params.model.is_none() {
+            params.model = Some(value.chars().filter(|c| !c.is_whitespace()).collect());
+        } else if key.eq_ignore_ascii_case(VIEW_KEY) && matches!(value, "" | "1" | "true") {
+            params.view = true;
+        } else if key.eq_ignore_ascii_case(STRATEGY_KEY) {
+            params.strategy = Some(value.trim().to_owned());
+        }
+    }
+    params
+}
+
+/// The parameter that asks the app for a shared view (`#view&model=...`).
+pub const VIEW_KEY: &str = "view";
+/// The parameter naming the strategy the lists are shown with (`strategy=spread`).
+pub const STRATEGY_KEY: &str = "strategy";
+
+/// `%XX` escapes decoded (invalid ones left as they are); other text unchanged.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The model payload in a link or fragment (see [`params`]).
+pub fn payload_in(link: &str) -> Option<String> {
+    params(link).model
 }
 
 /// Reads a payload made by [`encode`].
@@ -72,10 +134,21 @@ pub fn decode(payload: &str) -> Result<Document, ShareError> {
     if payload.len() > MAX_DOCUMENT_BYTES {
         return Err(ShareError::TooLarge);
     }
-    let packed = URL_SAFE_NO_PAD.decode(payload.trim()).map_err(ShareError::NotBase64)?;
+    let payload = payload.trim();
+    if payload.is_empty() {
+        return Err(ShareError::NoModel);
+    }
+    let packed = URL_SAFE_NO_PAD.decode(payload).map_err(|e| match e {
+        base64::DecodeError::InvalidByte(at, byte) => {
+            ShareError::NotBase64 { what: format!("{:?} at position {}", byte as char, at + 1) }
+        }
+        _ => ShareError::CutShort,
+    })?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DOCUMENT_BYTES)
         .map_err(|e| match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+            miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress
+            | miniz_oxide::inflate::TINFLStatus::NeedsMoreInput => ShareError::CutShort,
             status => ShareError::NotCompressed(describe(status)),
         })?;
     let text = std::str::from_utf8(&json).map_err(|_| ShareError::NotText)?;
@@ -84,14 +157,13 @@ pub fn decode(payload: &str) -> Result<Document, ShareError> {
 
 /// Reads the document in a link (see [`payload_in`]).
 pub fn read_link(link: &str) -> Result<Document, ShareError> {
-    decode(payload_in(link).ok_or(ShareError::NoModel)?)
+    decode(&payload_in(link).ok_or(ShareError::NoModel)?)
 }
 
 /// What an inflate failure means, for people.
 fn describe(status: miniz_oxide::inflate::TINFLStatus) -> String {
     use miniz_oxide::inflate::TINFLStatus as S;
     match status {
-        S::FailedCannotMakeProgress | S::NeedsMoreInput => "it ends too early".to_owned(),
         S::BadParam | S::Failed => "its data is corrupt".to_owned(),
         S::Adler32Mismatch => "its checksum does not match".to_owned(),
         other => format!("{other:?}"),
@@ -113,11 +185,39 @@ mod tests {
         let link = link("http://127.0.0.1:8080/?x=1#old", &doc);
         assert!(link.starts_with("http://127.0.0.1:8080/?x=1#model="), "{link}");
         let payload = payload_in(&link).unwrap();
+        let payload = payload.as_str();
         assert!(payload.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(read_link(&link).unwrap(), doc);
         // Also from a fragment with other parameters, and with whitespace from copying.
         let fragment = format!("  #view&{}&x=y \n", fragment(&doc));
         assert_eq!(read_link(&fragment).unwrap(), doc);
+    }
+
+    #[test]
+    fn parameters_survive_what_chat_tools_and_mail_do_to_links() {
+        let doc = fig24();
+        let payload = encode(&doc);
+        let (head, tail) = payload.split_at(payload.len() / 2);
+        let expected = LinkParams {
+            model: Some(payload.clone()),
+            view: true,
+            strategy: Some("shuffle:7".into()),
+        };
+        for link in [
+            format!("http://h/#view&strategy=shuffle:7&model={payload}"),
+            format!("http://h/#view%26strategy%3Dshuffle%3A7%26model%3D{payload}"),
+            format!("http://h/#VIEW&Strategy=shuffle:7&Model={head}\n  {tail}"),
+            format!("http://h/?view=map#view=1&strategy=shuffle:7&model={payload}"),
+            format!(" http://h/?x=1#view&model={head}%20{tail}&strategy=shuffle:7 "),
+        ] {
+            assert_eq!(params(&link), expected, "{link}");
+            assert_eq!(read_link(&link).unwrap(), doc, "{link}");
+        }
+        assert_eq!(params("http://h/#section-2"), LinkParams::default());
+        // The query is the server's: `?view=map&model=x` says nothing to the app.
+        assert_eq!(params("http://h/?view=map&model=x"), LinkParams::default());
+        assert!(!params("#view=map&model=x").view);
+        assert_eq!(percent_decode("100%-%zz%4"), "100%-%zz%4");
     }
 
     #[test]
@@ -131,12 +231,21 @@ mod tests {
     #[test]
     fn hostile_links_are_refused_with_what_is_wrong() {
         let said = |link: &str| read_link(link).unwrap_err().to_string();
-        assert_eq!(said("http://x/#view"), "the link holds no model: it has no \"#model=\" part");
-        assert!(said("#model=a*b").contains("not base64url"), "{}", said("#model=a*b"));
-        // Cut short: the end of the deflate stream is missing.
+        let no_model = "the link holds no model: it has no \"#model=\" part, or it is empty";
+        assert_eq!(said("http://x/#view"), no_model);
+        assert_eq!(said("http://x/#model="), no_model);
+        assert_eq!(
+            said("#model=ab*cd"),
+            "the link is damaged: its model holds a character a share link never has ('*' at position 3)"
+        );
+        // Cut short: the end of the deflate stream is missing, or a base64 group is broken.
         let payload = encode(&fig24());
-        let cut = &payload[..payload.len() / 2];
-        assert!(said(&format!("#model={cut}")).contains("does not unpack"), "{}", said(cut));
+        let cut_short =
+            "the link is damaged: its model stops in the middle; was it cut short when copied?";
+        for cut in [payload.len() / 2, payload.len() / 2 + 1, payload.len() - 1] {
+            let link = format!("#model={}", &payload[..cut / 4 * 4 + cut % 4 / 2 * 2]);
+            assert_eq!(said(&link), cut_short, "cut at {cut}");
+        }
         // Valid deflate of something that is not a document.
         let other =
             URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(br#"{"name": "x"}"#, 6));
