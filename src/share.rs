@@ -9,34 +9,11 @@ use crate::results::view::ViewAction;
 use crate::state::{AppState, Notice, Replacement};
 use crate::storage::{Restored, UNREADABLE_KEY};
 use clusterplan_engine::document::Document;
-use clusterplan_engine::share::{self, LinkParams, STRATEGY_KEY, VIEW_KEY};
+use clusterplan_engine::share::{self, LinkParams, STRATEGY_KEY};
 use clusterplan_engine::Strategy;
 
 /// Links longer than this may be cut by chat tools, mail clients and some browsers' address bars.
 pub const LONG_LINK: usize = 8_000;
-
-/// The text of a strategy in a link (`shuffle:SEED` keeps the seed).
-fn strategy_text(strategy: Strategy) -> String {
-    match strategy {
-        Strategy::Shuffle { seed } => format!("shuffle:{seed}"),
-        other => other.name().to_owned(),
-    }
-}
-
-/// The link to `doc` from the page at `page` (its address; its fragment is dropped), as an
-/// editor link or a shared view, naming the strategy unless it is the default (rotation).
-pub fn link(page: &str, doc: &Document, view: bool, strategy: Strategy) -> String {
-    let base = page.split_once('#').map_or(page, |(b, _)| b);
-    let mut fragment = String::new();
-    if view {
-        fragment.push_str(VIEW_KEY);
-        fragment.push('&');
-    }
-    if strategy != Strategy::default() {
-        fragment.push_str(&format!("{STRATEGY_KEY}={}&", strategy_text(strategy)));
-    }
-    format!("{base}#{fragment}{}", share::fragment(doc))
-}
 
 /// An HTML snippet that embeds the shared view `view_link` in a documentation page.
 pub fn embed_snippet(view_link: &str) -> String {
@@ -226,7 +203,8 @@ mod tests {
     #[test]
     fn a_link_reads_back_in_the_page_layout_included() {
         let state = AppState::new(two_clusters());
-        let url = link("http://127.0.0.1:8080/index.html#old", &state.document, false, ROTATION);
+        let url =
+            share::link("http://127.0.0.1:8080/index.html#old", &state.document, false, ROTATION);
         assert!(url.starts_with("http://127.0.0.1:8080/index.html#model="), "{url}");
         let opened = start(Restored::Nothing, None, Some(&url));
         assert_eq!(opened.document, state.document);
@@ -237,7 +215,7 @@ mod tests {
     #[test]
     fn a_link_never_replaces_the_users_model_without_asking() {
         let theirs = AppState::new(two_clusters());
-        let url = link("http://h/", &theirs.document, false, ROTATION);
+        let url = share::link("http://h/", &theirs.document, false, ROTATION);
         let state = start(saved(mine()), None, Some(&url));
         assert_eq!(*state.document, with_layout(mine()));
         assert!(matches!(state.confirm, Some(Replacement::Link(..))));
@@ -256,9 +234,9 @@ mod tests {
     #[test]
     fn the_links_strategy_travels_with_it_and_the_readers_applies_otherwise() {
         let doc = two_clusters();
-        let spread = link("http://h/", &doc, false, Strategy::Spread);
+        let spread = share::link("http://h/", &doc, false, Strategy::Spread);
         assert!(spread.starts_with("http://h/#strategy=spread&model="), "{spread}");
-        let shuffle = link("http://h/", &doc, true, Strategy::Shuffle { seed: 7 });
+        let shuffle = share::link("http://h/", &doc, true, Strategy::Shuffle { seed: 7 });
         assert!(shuffle.starts_with("http://h/#view&strategy=shuffle:7&model="), "{shuffle}");
         let readers = Some((Strategy::Rendezvous, 3));
         // Opened at once: the link's strategy; without one, the reader's own.
@@ -266,7 +244,7 @@ mod tests {
             start(Restored::Nothing, readers, Some(&spread)).view.strategy,
             Strategy::Spread
         );
-        let plain = link("http://h/", &doc, false, ROTATION);
+        let plain = share::link("http://h/", &doc, false, ROTATION);
         assert_eq!(
             start(Restored::Nothing, readers, Some(&plain)).view.strategy,
             Strategy::Rendezvous
@@ -278,7 +256,7 @@ mod tests {
         // A shared view shows the link's strategy (or rotation), never the reader's.
         let view = start(saved(mine()), readers, Some(&shuffle));
         assert_eq!(view.view.strategy, Strategy::Shuffle { seed: 7 });
-        let view_plain = link("http://h/", &doc, true, ROTATION);
+        let view_plain = share::link("http://h/", &doc, true, ROTATION);
         assert_eq!(start(saved(mine()), readers, Some(&view_plain)).view.strategy, ROTATION);
         // A strategy this planner does not know is said, and the model still opens.
         let odd = plain.replace("#model=", "#strategy=fastest&model=");
@@ -289,7 +267,7 @@ mod tests {
 
     #[test]
     fn a_broken_link_is_refused_with_the_reason_and_the_model_kept() {
-        let url = link("http://h/", &two_clusters(), false, ROTATION);
+        let url = share::link("http://h/", &two_clusters(), false, ROTATION);
         let cut = &url[..url.len() - 40];
         let state = start(saved(mine()), None, Some(cut));
         assert_eq!(*state.document, with_layout(mine()));
@@ -307,7 +285,7 @@ mod tests {
     #[test]
     fn a_shared_view_opens_alone_and_a_broken_one_never_shows_the_readers_model() {
         let theirs = AppState::new(two_clusters());
-        let url = link("http://h/", &theirs.document, true, Strategy::Spread);
+        let url = share::link("http://h/", &theirs.document, true, Strategy::Spread);
         assert!(url.starts_with("http://h/#view&strategy=spread&model="));
         let state = start(saved(mine()), None, Some(&url));
         assert_eq!(state.document, theirs.document);
@@ -336,7 +314,7 @@ mod tests {
     fn an_unreadable_autosave_is_reported_when_a_link_opens() {
         let err = clusterplan_engine::document::read("{").unwrap_err();
         assert!(matches!(err, ReadError::NotJson(_)));
-        let url = link("http://h/", &two_clusters(), false, ROTATION);
+        let url = share::link("http://h/", &two_clusters(), false, ROTATION);
         let state = start(Restored::Unreadable(err), None, Some(&url));
         assert!(state.notice.unwrap().text.contains(UNREADABLE_KEY));
         assert!(state.confirm.is_none());

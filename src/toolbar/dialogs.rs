@@ -220,7 +220,7 @@ pub fn share_dialog(props: &ShareProps) -> Html {
     let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
     let link = use_memo(
         (props.doc.clone(), props.view, props.strategy, page),
-        |(doc, view, strategy, page)| crate::share::link(page, doc, *view, *strategy),
+        |(doc, view, strategy, page)| clusterplan_engine::share::link(page, doc, *view, *strategy),
     );
     let d = &props.dispatch;
     let close = d.reform(|_: MouseEvent| Action::Share(false));

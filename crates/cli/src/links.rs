@@ -1,15 +1,21 @@
 //! `share` and `read-link`: a document as a share link the app opens, and a link read back.
 
 use anyhow::{anyhow, Context, Result};
-use clusterplan_engine::{document, share, Document};
+use clusterplan_engine::{document, share, Document, Strategy};
 use std::io::{Read, Write};
 
 /// The address `bash scripts/serve.sh` serves the app on.
 pub const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
 
-/// Prints the link to `doc` at `base`, one line.
-pub fn share(doc: &Document, base: &str, out: &mut dyn Write) -> Result<()> {
-    writeln!(out, "{}", share::link(base, doc))?;
+/// Prints the link to `doc` at `base` (a shared view with `view`), one line.
+pub fn share(
+    doc: &Document,
+    base: &str,
+    view: bool,
+    strategy: Strategy,
+    out: &mut dyn Write,
+) -> Result<()> {
+    writeln!(out, "{}", share::link(base, doc, view, strategy))?;
     Ok(())
 }
 

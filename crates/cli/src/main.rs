@@ -131,6 +131,13 @@ enum Command {
         /// The app's address the link starts with (default: what `bash scripts/serve.sh` serves).
         #[arg(long, value_name = "URL", default_value = links::DEFAULT_BASE)]
         base: String,
+        /// A shared view (for embedding in documentation): the app opens it without asking and
+        /// never saves it over the reader's own model.
+        #[arg(long)]
+        view: bool,
+        /// The strategy the app shows the lists with (written in the link unless rotation).
+        #[command(flatten)]
+        strategy: StrategyArg,
     },
     /// Print the document a share link holds, as pretty JSON (redirect it to a file to save it).
     ReadLink {
@@ -204,8 +211,8 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             let doc = load_document(&common.model)?;
             bootstrap::run(&doc, &node, cluster.as_deref(), &depends, common.json, out)
         }
-        Command::Share { model, base } => {
-            links::share(&load_document(&model)?, &base, out)?;
+        Command::Share { model, base, view, strategy } => {
+            links::share(&load_document(&model)?, &base, view, strategy.strategy, out)?;
             Ok(Outcome::Ok)
         }
         Command::ReadLink { link } => {

@@ -529,6 +529,25 @@ fn broken_links_give_one_line_and_exit_2() {
 }
 
 #[test]
+fn share_makes_shared_views_and_names_the_strategy() {
+    let fig24 = root("examples/seed-fig24.json");
+    let plain = share_link(&fig24, &[]);
+    let model = &plain[plain.find("model=").unwrap()..];
+    let view = share_link(&fig24, &["--view", "--strategy", "spread"]);
+    assert_eq!(view, format!("http://127.0.0.1:8080/#view&strategy=spread&{model}"));
+    let shuffle = share_link(&fig24, &["--strategy", "shuffle:7"]);
+    assert_eq!(shuffle, format!("http://127.0.0.1:8080/#strategy=shuffle:7&{model}"));
+    // Rotation, the default, is not written; the model reads back the same from each.
+    assert_eq!(share_link(&fig24, &["--strategy", "rotation"]), plain);
+    for link in [&view, &shuffle] {
+        assert_eq!(run(&["read-link", link]).1, run(&["read-link", &plain]).1);
+    }
+    let (code, _, err) = run(&["share", s(&fig24), "--strategy", "fastest"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown strategy"), "{err}");
+}
+
+#[test]
 fn share_uses_the_base_and_reads_files_like_the_other_commands() {
     let fig24 = root("examples/seed-fig24.json");
     let default = share_link(&fig24, &[]);

@@ -8,6 +8,7 @@
 //! [`document::read`]'s checks.
 
 use crate::document::{self, Document, ReadError, MAX_DOCUMENT_BYTES};
+use crate::strategy::Strategy;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
@@ -42,15 +43,33 @@ pub fn encode(doc: &Document) -> String {
     URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, LEVEL))
 }
 
-/// The fragment of a link to `doc`, without the `#`: `model=<payload>`.
-pub fn fragment(doc: &Document) -> String {
-    format!("{MODEL_KEY}={}", encode(doc))
+/// The fragment of a link to `doc`, without the `#`: `[view&][strategy=S&]model=<payload>`
+/// (the strategy is left out when it is the default, rotation).
+pub fn fragment(doc: &Document, view: bool, strategy: Strategy) -> String {
+    let mut fragment = String::new();
+    if view {
+        fragment.push_str(VIEW_KEY);
+        fragment.push('&');
+    }
+    if strategy != Strategy::default() {
+        fragment.push_str(&format!("{STRATEGY_KEY}={}&", strategy_text(strategy)));
+    }
+    format!("{fragment}{MODEL_KEY}={}", encode(doc))
 }
 
-/// A link to `doc` at `base` (an address; any fragment it has is replaced).
-pub fn link(base: &str, doc: &Document) -> String {
+/// A link to `doc` at `base` (an address; any fragment it has is replaced): an editor link, or
+/// with `view` a shared view; naming `strategy` unless it is rotation.
+pub fn link(base: &str, doc: &Document, view: bool, strategy: Strategy) -> String {
     let base = base.split_once('#').map_or(base, |(b, _)| b);
-    format!("{base}#{}", fragment(doc))
+    format!("{base}#{}", fragment(doc, view, strategy))
+}
+
+/// A strategy as a link writes it (`shuffle:SEED` keeps the seed; `Strategy::from_str` reads it).
+pub fn strategy_text(strategy: Strategy) -> String {
+    match strategy {
+        Strategy::Shuffle { seed } => format!("shuffle:{seed}"),
+        other => other.name().to_owned(),
+    }
 }
 
 /// What a link's parameters say. Parameters are read from the fragment (after the `#`; the
@@ -182,14 +201,14 @@ mod tests {
     #[test]
     fn a_link_reads_back_as_the_same_document() {
         let doc = fig24();
-        let link = link("http://127.0.0.1:8080/?x=1#old", &doc);
+        let link = link("http://127.0.0.1:8080/?x=1#old", &doc, false, Strategy::Rotation);
         assert!(link.starts_with("http://127.0.0.1:8080/?x=1#model="), "{link}");
         let payload = payload_in(&link).unwrap();
         let payload = payload.as_str();
         assert!(payload.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(read_link(&link).unwrap(), doc);
         // Also from a fragment with other parameters, and with whitespace from copying.
-        let fragment = format!("  #view&{}&x=y \n", fragment(&doc));
+        let fragment = format!("  #view&{}&x=y \n", fragment(&doc, false, Strategy::Rotation));
         assert_eq!(read_link(&fragment).unwrap(), doc);
     }
 
