@@ -7,7 +7,7 @@ use crate::canvas::{scene, Canvas};
 use crate::inspector::Inspector;
 use crate::results::overlay::{canvas_overlay, CanvasOverlay};
 use crate::results::{self, PlanRef};
-use crate::state::{clamp_results_height, Action, AppState};
+use crate::state::{clamp_results_height, Action, AppState, SharedView};
 use crate::storage;
 use crate::toolbar::dialogs::{ConfirmReplace, Gallery, HelpOverlay, NoticeBar, ShareDialog};
 use crate::toolbar::{shortcuts, Toolbar};
@@ -110,7 +110,9 @@ pub fn app() -> Html {
     };
 
     // Autosave on every change of the model (never from a shared view: it must not replace the
-    // model the user keeps in this browser).
+    // model the user keeps in this browser). A share link the page opened with is dropped from
+    // the address once the model is saved (so a reload shows the saved model instead of asking
+    // again), and kept while saving fails (so a reload still has it).
     let shared_view = state.shared_view.is_some();
     {
         let d = state.dispatcher();
@@ -118,8 +120,9 @@ pub fn app() -> Html {
             if shared_view {
                 return;
             }
-            if let Err(e) = storage::save(&doc.0) {
-                d.dispatch(Action::AutosaveFailed(e));
+            match storage::save(&doc.0) {
+                Ok(()) => forget_link(),
+                Err(e) => d.dispatch(Action::AutosaveFailed(e)),
             }
         });
     }
@@ -129,14 +132,9 @@ pub fn app() -> Html {
             storage::save_strategy(*strategy, *seed);
         }
     });
-    // A share link is read once, at start: the address then drops it (so a reload shows the
-    // autosaved model instead of asking again), except in a shared view, which is the link. A
-    // new link pasted into the address bar of this page, or leaving a shared view (Back), reloads
-    // the page to start as that address says.
+    // A new link pasted into the address bar of this page, or leaving a shared view (Back),
+    // reloads the page to start as that address says.
     use_effect_with((), move |_| {
-        if !shared_view {
-            forget_link();
-        }
         let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
             if shared_view || page_has_link() {
                 let _ = gloo::utils::window().location().reload();
@@ -165,7 +163,7 @@ pub fn app() -> Html {
         use_effect_with(state.exports, move |exports| {
             if *exports > 0 {
                 if let Err(e) = download(&doc) {
-                    d.dispatch(Action::AutosaveFailed(format!("export failed: {e}")));
+                    d.dispatch(Action::AutosaveFailed(format!("Export failed: {e}")));
                 }
             }
         });
@@ -215,17 +213,15 @@ pub fn app() -> Html {
             if let Some(notice) = state.notice.clone() {
                 <NoticeBar {notice} dispatch={dispatch.clone()} />
             }
-            if let Some(editor) = state.shared_view.clone() {
+            if let Some(SharedView::Model { editor }) = state.shared_view.clone() {
                 <div class="first-hint shared-view" data-testid="shared-view" role="note">
                     if !crate::edit::description(&state.document).is_empty() {
                         <strong class="shared-description" data-testid="shared-view-description"
                             title={crate::edit::description(&state.document).to_owned()}>{ crate::edit::description(&state.document).to_owned() }</strong>
                     }
                     <span class="shared-note" title="Select nodes, fail servers, try strategies: nothing you change here is saved">{ "Shared view: changes are not saved." }</span>
-                    if !editor.is_empty() {
-                        <a data-testid="shared-view-edit" target="_blank" rel="noopener"
-                            href={format!("{}{editor}", page_address().split('#').next().unwrap_or_default())}>{ "Open it in the editor" }</a>
-                    }
+                    <a data-testid="shared-view-edit" target="_blank" rel="noopener"
+                        href={format!("{}{editor}", page_address().split('#').next().unwrap_or_default())}>{ "Open it in the editor" }</a>
                 </div>
             }
             if state.hint {
@@ -235,16 +231,24 @@ pub fn app() -> Html {
                         onclick={dispatch.reform(|_: MouseEvent| Action::DismissHint)}>{ "×" }</button>
                 </div>
             }
-            <div class="workspace">
-                <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
-                    generation={state.generation} marks={marks.clone()} overlay={overlay} dispatch={dispatch.clone()} />
-                <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
-                    marks={marks} dispatch={dispatch.clone()} />
-            </div>
-            { splitter }
-            <section class="results-slot" aria-label="results" style={results_style}>
-                <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={compiled.1} />
-            </section>
+            if let Some(SharedView::Broken { reason }) = state.shared_view.clone() {
+                <div class="broken-view" data-testid="shared-view-broken" role="alert">
+                    <h2>{ "Nothing to show" }</h2>
+                    <p>{ reason }</p>
+                    <p class="hint">{ "Ask for the link again: it was probably cut short when it was copied." }</p>
+                </div>
+            } else {
+                <div class="workspace">
+                    <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
+                        generation={state.generation} marks={marks.clone()} overlay={overlay} dispatch={dispatch.clone()} />
+                    <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
+                        marks={marks} dispatch={dispatch.clone()} />
+                </div>
+                { splitter }
+                <section class="results-slot" aria-label="results" style={results_style}>
+                    <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={compiled.1} />
+                </section>
+            }
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }
             if state.gallery { <Gallery dispatch={dispatch.clone()} /> }
             if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy} dispatch={dispatch.clone()} /> }

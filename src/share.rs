@@ -6,7 +6,7 @@
 //! the autosaved model.
 
 use crate::results::view::ViewAction;
-use crate::state::{AppState, Notice, Replacement};
+use crate::state::{is_empty, AppState, Notice, Replacement, SharedView};
 use crate::storage::{Restored, UNREADABLE_KEY};
 use clusterplan_engine::document::Document;
 use clusterplan_engine::share::{self, LinkParams, STRATEGY_KEY};
@@ -84,7 +84,7 @@ pub fn start(
         let mut state = match doc {
             Ok(doc) => {
                 let mut state = AppState::new(doc);
-                state.shared_view = Some(editor_fragment(&p));
+                state.shared_view = Some(SharedView::Model { editor: editor_fragment(&p) });
                 if !strategy_note.is_empty() {
                     state.notice =
                         Some(Notice { error: true, text: strategy_note.trim().to_owned() });
@@ -93,10 +93,8 @@ pub fn start(
             }
             Err(e) => {
                 let mut state = AppState::new(Document::default());
-                state.shared_view = Some(String::new());
-                state.notice = Some(Notice {
-                    error: true,
-                    text: format!("This shared view could not be opened: {}", sentence(&e)),
+                state.shared_view = Some(SharedView::Broken {
+                    reason: format!("This shared view could not be opened: {}", sentence(&e)),
                 });
                 state
             }
@@ -130,7 +128,9 @@ pub fn start(
         state
     };
     match restored {
-        Restored::Document(mine) if *mine != doc && !is_untouched_example(&mine) => {
+        Restored::Document(mine)
+            if *mine != doc && !is_empty(&mine) && !is_untouched_example(&mine) =>
+        {
             let mut state = with_stored(AppState::new(*mine));
             state.confirm = Some(Replacement::Link(Box::new(doc), strategy));
             if !strategy_note.is_empty() {
@@ -290,7 +290,9 @@ mod tests {
         let state = start(saved(mine()), None, Some(&url));
         assert_eq!(state.document, theirs.document);
         assert!(state.confirm.is_none());
-        let editor = state.shared_view.expect("a shared view");
+        let Some(SharedView::Model { editor }) = state.shared_view else {
+            panic!("a shared view of the model")
+        };
         let params = share::params(&editor);
         assert!(!params.view && params.strategy.as_deref() == Some("spread"), "{editor}");
         assert_eq!(share::read_link(&editor).unwrap(), share::read_link(&url).unwrap());
@@ -298,14 +300,13 @@ mod tests {
         // Broken, or with no model at all: still a shared view (nothing saved), empty, and said.
         for broken in [&url[..url.len() - 40], "http://h/#view", "http://h/#view%26model%3D"] {
             let state = start(saved(mine()), None, Some(broken));
-            assert_eq!(state.shared_view.as_deref(), Some(""), "{broken}");
             assert!(state.document.nodes.is_empty(), "{broken}");
-            let notice = state.notice.unwrap();
+            let Some(SharedView::Broken { reason }) = state.shared_view else {
+                panic!("{broken}: a broken shared view")
+            };
             assert!(
-                notice.error
-                    && notice.text.starts_with("This shared view could not be opened: the link"),
-                "{}",
-                notice.text
+                reason.starts_with("This shared view could not be opened: the link"),
+                "{reason}"
             );
         }
     }

@@ -77,6 +77,15 @@ pub enum Replacement {
     Link(Box<Document>, Option<clusterplan_engine::Strategy>),
 }
 
+/// What a shared view shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SharedView {
+    /// The link's model; `editor` is the fragment that opens the same model in the editor.
+    Model { editor: String },
+    /// The link could not be opened: why (the page shows only that).
+    Broken { reason: String },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub document: Rc<Document>,
@@ -107,9 +116,8 @@ pub struct AppState {
     pub results_height: Option<f64>,
     /// The first screen's hint about the built-in example (dismissible).
     pub hint: bool,
-    /// This page is a shared view (opened with `#view&model=...`): nothing is autosaved. Holds
-    /// the fragment that opens the same model in the editor.
-    pub shared_view: Option<String>,
+    /// This page is a shared view (opened with `#view&model=...`): nothing is autosaved.
+    pub shared_view: Option<SharedView>,
     /// The Share dialog is open; `share_view`: it offers the shared-view link (for embedding).
     pub share: bool,
     pub share_view: bool,
@@ -212,7 +220,8 @@ pub fn with_layout(mut doc: Document) -> Document {
     doc
 }
 
-fn is_empty(doc: &Document) -> bool {
+/// A model with nothing in it (New's): replacing it loses nothing.
+pub fn is_empty(doc: &Document) -> bool {
     doc.nodes.is_empty()
         && doc.subnets.is_empty()
         && doc.routers.is_empty()
@@ -447,7 +456,7 @@ impl AppState {
                         next.replace_document(example.document());
                         next.notice = Some(Notice {
                             error: false,
-                            text: format!("loaded example {}", example.title),
+                            text: format!("Loaded example {}.", example.title),
                         });
                     }
                 }
@@ -468,7 +477,11 @@ impl AppState {
             Action::Export => next.exports += 1,
             Action::AutosaveFailed(text) => next.notice = Some(Notice { error: true, text }),
             Action::Refused(text) => next.notice = Some(Notice { error: true, text }),
-            Action::Share(show) => next.share = show,
+            Action::Share(show) => {
+                next.share = show;
+                // Each time it opens, the dialog offers the editor link first.
+                next.share_view = false;
+            }
             Action::ShareView(view) => next.share_view = view,
             Action::Copy(text) => next.copy = (next.copy.0 + 1, text),
             Action::Copied(result) => {
@@ -511,10 +524,10 @@ fn import_notice(name: &str, doc: &Document) -> Notice {
     let (errors, warnings) = (of(Severity::Error), of(Severity::Warning));
     let name = if name.is_empty() { "the file" } else { name };
     let text = if errors + warnings == 0 {
-        format!("imported {name}")
+        format!("Imported {name}.")
     } else {
         format!(
-            "imported {name}: {}, {} (see Diagnostics)",
+            "Imported {name}: {}, {} (see Diagnostics).",
             count(errors, "error", "errors"),
             count(warnings, "warning", "warnings")
         )
@@ -561,13 +574,13 @@ mod tests {
             .apply(Action::RequestReplace(Replacement::Example("fig24")));
         assert_eq!(
             s.notice.as_ref().unwrap().text,
-            format!("loaded example {}", examples::FIG24.title)
+            format!("Loaded example {}.", examples::FIG24.title)
         );
         let broken = r#"{"format": "cluster-planner/1", "nodes": [{"uid": "a", "addresses": ["10.0.0.1"], "clusters": {"Z": 1}}]}"#;
         let s = s.apply(Action::Import { name: "broken.json".into(), text: broken.into() });
         let text = s.notice.unwrap().text;
-        assert!(text.starts_with("imported broken.json: "), "{text}");
-        assert!(text.contains("error") && text.ends_with("(see Diagnostics)"), "{text}");
+        assert!(text.starts_with("Imported broken.json: "), "{text}");
+        assert!(text.contains("error") && text.ends_with("(see Diagnostics)."), "{text}");
         assert_eq!(count(1, "error", "errors"), "1 error");
         assert_eq!(count(0, "warning", "warnings"), "0 warnings");
     }
@@ -657,7 +670,7 @@ mod tests {
         doc.extra.remove(crate::layout::FIELD);
         let text = clusterplan_engine::document::write(&doc);
         let after = s.apply(Action::Import { name: "fig24.json".into(), text });
-        assert_eq!(after.notice.as_ref().unwrap().text, "imported fig24.json");
+        assert_eq!(after.notice.as_ref().unwrap().text, "Imported fig24.json.");
         assert!(Layout::read(&after.document).covers(&after.document));
         assert_eq!(after.document.nodes.len(), doc.nodes.len());
         assert_eq!(after.generation, s.generation + 1);

@@ -55,10 +55,10 @@ pub fn load() -> Restored {
 pub fn save(doc: &Document) -> Result<(), String> {
     let text = serde_json::to_string(doc).map_err(|e| e.to_string())?;
     let storage = local_storage().ok_or(
-        "this page may not use local storage: the model is not autosaved, export it to keep it",
+        "This page may not use local storage: the model is not autosaved; export it to keep it.",
     )?;
     storage.set_item(KEY, &text).map_err(|e| {
-        format!("autosave failed, export the model to keep it: {}", browser_error_text(&e))
+        format!("Autosave failed, export the model to keep it: {}", browser_error_text(&e))
     })
 }
 

@@ -162,7 +162,7 @@ test('draw a model from an empty canvas, reload it, and survive broken imports',
     const exported = await readFile(await download.path(), 'utf8');
     assert.deepEqual(JSON.parse(exported), JSON.parse(before));
     await page.setInputFiles(id('import-file'), { name: 'cluster-plan.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
-    await page.waitForSelector(`${id('notice')} >> text=imported`);
+    await page.waitForSelector(`${id('notice')} >> text=Imported`);
     assert.equal(await saved(page), before);
 
     // The command-line tool reads the exported file and gives every node the list the page
@@ -222,6 +222,13 @@ test('at 1024x700: the help dialog keeps Close in view, the results panel resize
     const toolbar = await page.locator('header.toolbar').boundingBox();
     assert.ok(toolbar.height < 50, `toolbar on one row (${toolbar.height}px)`);
     await screenshot(page, 'editor-1024');
+    // And at the common laptop widths between that and 1,400 px.
+    for (const width of [1100, 1150, 1200, 1280, 1366, 1440]) {
+      await page.setViewportSize({ width, height: 700 });
+      const { height } = await page.locator('header.toolbar').boundingBox();
+      assert.ok(height < 50, `toolbar on one row at ${width}px (${height}px)`);
+    }
+    await page.setViewportSize({ width: 1024, height: 700 });
 
     await page.keyboard.press('?');
     const close = page.locator(id('help-close'));

@@ -139,9 +139,10 @@ test('a shared view shows the model without asking and never saves over the read
 
     // A broken shared view (cut short) shows neither the reader's model nor an editor.
     await open(page, view.slice(0, view.length - 40));
-    await page.waitForSelector(id('shared-view'));
-    assert.match(await page.locator(id('notice')).textContent(), /This shared view could not be opened: the link is damaged/);
+    await page.waitForSelector(id('shared-view-broken'));
+    assert.match(await page.locator(id('shared-view-broken')).textContent(), /This shared view could not be opened: the link is damaged/);
     assert.equal(await page.locator(id('node-shared')).count(), 0);
+    assert.equal(await page.locator('svg.canvas, [data-testid="canvas"]').count(), 0);
     assert.equal(await page.locator(id('shared-view-edit')).count(), 0);
     // Keys do not reach the model behind an open dialog.
     await open(page, view);
