@@ -155,16 +155,9 @@ pub fn canvas(props: &CanvasProps) -> Html {
                         let r = target.get_bounding_client_rect();
                         let (sx, sy) =
                             (f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top());
-                        let delta = match e.delta_mode() {
-                            1 => e.delta_y() * 16.0,
-                            2 => e.delta_y() * 400.0,
-                            _ => e.delta_y(),
-                        };
-                        vp.dispatch(ViewportAction::ZoomAt {
-                            factor: (-delta * 0.0015).exp(),
-                            sx,
-                            sy,
-                        });
+                        let factor =
+                            viewport::wheel_zoom(e.delta_y(), e.delta_mode(), e.ctrl_key());
+                        vp.dispatch(ViewportAction::ZoomAt { factor, sx, sy });
                     },
                 )
             });
