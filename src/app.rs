@@ -114,6 +114,7 @@ pub fn app() -> Html {
     // the address once the model is saved (so a reload shows the saved model instead of asking
     // again), and kept while saving fails (so a reload still has it).
     let shared_view = state.shared_view.is_some();
+    let broken_view = matches!(state.shared_view, Some(SharedView::Broken { .. }));
     {
         let d = state.dispatcher();
         use_effect_with(DocKey(state.document.clone()), move |doc| {
@@ -208,8 +209,14 @@ pub fn app() -> Html {
         state.results_height.map(|h| format!("flex: 0 0 {h}px; height: {h}px")).unwrap_or_default();
     html! {
         <main class={classes!("app", shared_view.then_some("shared"))} data-ready="true">
-            <Toolbar tool={state.tool} locked={state.tool_locked} snap={state.snap} can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
-                {has_selection} shared={shared_view} dispatch={dispatch.clone()} />
+            if broken_view {
+                <header class="toolbar" role="toolbar" aria-label="shared view">
+                    <h1 class="brand">{ "clusterplan" }</h1>
+                </header>
+            } else {
+                <Toolbar tool={state.tool} locked={state.tool_locked} snap={state.snap} can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
+                    {has_selection} shared={shared_view} dispatch={dispatch.clone()} />
+            }
             if let Some(notice) = state.notice.clone() {
                 <NoticeBar {notice} dispatch={dispatch.clone()} />
             }
@@ -235,7 +242,7 @@ pub fn app() -> Html {
                 <div class="broken-view" data-testid="shared-view-broken" role="alert">
                     <h2>{ "Nothing to show" }</h2>
                     <p>{ reason }</p>
-                    <p class="hint">{ "Ask for the link again: it was probably cut short when it was copied." }</p>
+                    <p class="hint">{ "Ask whoever shared it for the link again. Your own model, if you keep one in this browser, is untouched." }</p>
                 </div>
             } else {
                 <div class="workspace">
