@@ -1,13 +1,14 @@
 //! The root component: owns the reducer, derives the plan, lays out the panels (toolbar on top,
-//! canvas in the centre, inspector on the right, results below), and runs the effects: autosave,
-//! export, keyboard shortcuts.
+//! canvas in the centre, inspector on the right, results below), and runs the effects: autosave
+//! (and dropping a consumed share link from the address), export, clipboard, keyboard
+//! shortcuts, and reloading when the address gets a new share link.
 
 use crate::canvas::draw::Marks;
 use crate::canvas::{scene, Canvas};
 use crate::inspector::Inspector;
 use crate::results::overlay::{canvas_overlay, CanvasOverlay};
 use crate::results::{self, PlanRef};
-use crate::state::{clamp_results_height, Action, AppState, SharedView};
+use crate::state::{clamp_results_height, Action, AppState, Replacement, SharedView};
 use crate::storage;
 use crate::toolbar::dialogs::{ConfirmReplace, Gallery, HelpOverlay, NoticeBar, ShareDialog};
 use crate::toolbar::{shortcuts, Toolbar};
@@ -33,7 +34,7 @@ fn initial_state() -> AppState {
     crate::share::start(storage::load(), storage::load_strategy(), Some(&page_address()))
 }
 
-/// Does the page's address carry a share link (in its fragment or query)?
+/// Does the page's address carry a share link (in its fragment)?
 fn page_has_link() -> bool {
     crate::share::is_share_link(&page_address())
 }
@@ -112,17 +113,20 @@ pub fn app() -> Html {
     // Autosave on every change of the model (never from a shared view: it must not replace the
     // model the user keeps in this browser). A share link the page opened with is dropped from
     // the address once the model is saved (so a reload shows the saved model instead of asking
-    // again), and kept while saving fails (so a reload still has it).
+    // again), and kept while saving fails (so a reload still has it) or while the reader has not
+    // answered whether to open it.
     let shared_view = state.shared_view.is_some();
     let broken_view = matches!(state.shared_view, Some(SharedView::Broken { .. }));
+    let link_pending = matches!(state.confirm, Some(Replacement::Link(..)));
     {
         let d = state.dispatcher();
-        use_effect_with(DocKey(state.document.clone()), move |doc| {
+        use_effect_with((DocKey(state.document.clone()), link_pending), move |(doc, pending)| {
             if shared_view {
                 return;
             }
             match storage::save(&doc.0) {
-                Ok(()) => forget_link(),
+                Ok(()) if !*pending => forget_link(),
+                Ok(()) => {}
                 Err(e) => d.dispatch(Action::AutosaveFailed(e)),
             }
         });
@@ -148,7 +152,19 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         use_effect_with(state.copy.clone(), move |(requests, text)| {
             if *requests > 0 {
-                let promise = gloo::utils::window().navigator().clipboard().write_text(text);
+                // Only secure pages (https, localhost) have a clipboard to write to.
+                let navigator = gloo::utils::window().navigator();
+                let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
+                    .ok()
+                    .filter(|c| !c.is_undefined() && !c.is_null());
+                let Some(clipboard) = clipboard else {
+                    d.dispatch(Action::Copied(Err(
+                        "this page has no clipboard: browsers give one to https and localhost pages only"
+                            .into(),
+                    )));
+                    return;
+                };
+                let promise = clipboard.unchecked_into::<web_sys::Clipboard>().write_text(text);
                 wasm_bindgen_futures::spawn_local(async move {
                     let done = wasm_bindgen_futures::JsFuture::from(promise).await;
                     d.dispatch(Action::Copied(
@@ -169,36 +185,39 @@ pub fn app() -> Html {
             }
         });
     }
-    // Keyboard shortcuts (the canvas handles its own view keys).
+    // Keyboard shortcuts (the canvas handles its own view keys); none on a broken shared view,
+    // which has nothing to act on.
     {
         let d = state.dispatcher();
         use_effect_with((), move |_| {
-            let listener = EventListener::new_with_options(
-                &gloo::utils::document(),
-                "keydown",
-                gloo::events::EventListenerOptions::enable_prevent_default(),
-                move |e| {
-                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                    if shortcuts::not_for_shortcuts(e) {
-                        return;
-                    }
-                    let command = shortcuts::command(
-                        &e.key(),
-                        e.ctrl_key() || e.meta_key(),
-                        e.shift_key(),
-                        e.alt_key(),
-                    );
-                    if matches!(command, Some(shortcuts::Command::Nudge(..)))
-                        && !shortcuts::on_page_or_canvas(e)
-                    {
-                        return;
-                    }
-                    if let Some(action) = command.and_then(shortcuts::action) {
-                        e.prevent_default();
-                        d.dispatch(action);
-                    }
-                },
-            );
+            let listener = (!broken_view).then(|| {
+                EventListener::new_with_options(
+                    &gloo::utils::document(),
+                    "keydown",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                        if shortcuts::not_for_shortcuts(e) {
+                            return;
+                        }
+                        let command = shortcuts::command(
+                            &e.key(),
+                            e.ctrl_key() || e.meta_key(),
+                            e.shift_key(),
+                            e.alt_key(),
+                        );
+                        if matches!(command, Some(shortcuts::Command::Nudge(..)))
+                            && !shortcuts::on_page_or_canvas(e)
+                        {
+                            return;
+                        }
+                        if let Some(action) = command.and_then(shortcuts::action) {
+                            e.prevent_default();
+                            d.dispatch(action);
+                        }
+                    },
+                )
+            });
             move || drop(listener)
         });
     }

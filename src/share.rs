@@ -29,11 +29,12 @@ pub fn is_share_link(fragment: &str) -> bool {
     p.model.is_some() || p.view
 }
 
-/// The editor fragment of a shared view's parameters: the same model and strategy, no `view`.
-fn editor_fragment(p: &LinkParams) -> String {
+/// The editor fragment of a shared view's parameters: the same model and (known) strategy, no
+/// `view`.
+fn editor_fragment(p: &LinkParams, strategy: Strategy) -> String {
     let mut fragment = String::from("#");
-    if let Some(strategy) = &p.strategy {
-        fragment.push_str(&format!("{STRATEGY_KEY}={strategy}&"));
+    if strategy != Strategy::default() {
+        fragment.push_str(&format!("{STRATEGY_KEY}={}&", share::strategy_text(strategy)));
     }
     fragment.push_str(&format!("{}={}", share::MODEL_KEY, p.model.as_deref().unwrap_or_default()));
     fragment
@@ -74,17 +75,21 @@ pub fn start(
         return with_stored(from_storage(restored));
     }
     // The link's strategy, and a note when it names none this planner knows.
+    // (A link without one shows rotation, the default, whatever the reader last used.)
     let (strategy, strategy_note) = match p.strategy.as_deref().map(str::parse::<Strategy>) {
-        None => (None, String::new()),
-        Some(Ok(s)) => (Some(s), String::new()),
-        Some(Err(e)) => (None, format!(" Its strategy was not used: {}", sentence(&e))),
+        None => (Strategy::default(), String::new()),
+        Some(Ok(s)) => (s, String::new()),
+        Some(Err(e)) => {
+            (Strategy::default(), format!(" Its strategy was not used: {}", sentence(&e)))
+        }
     };
     let doc = p.model.as_deref().map_or(Err(share::ShareError::NoModel), share::decode);
     if p.view {
         let mut state = match doc {
             Ok(doc) => {
                 let mut state = AppState::new(doc);
-                state.shared_view = Some(SharedView::Model { editor: editor_fragment(&p) });
+                state.shared_view =
+                    Some(SharedView::Model { editor: editor_fragment(&p, strategy) });
                 if !strategy_note.is_empty() {
                     state.notice =
                         Some(Notice { error: true, text: strategy_note.trim().to_owned() });
@@ -99,9 +104,7 @@ pub fn start(
                 state
             }
         };
-        if let Some(s) = strategy {
-            set_strategy(&mut state, s);
-        }
+        set_strategy(&mut state, strategy);
         return state;
     }
     let doc = match doc {
@@ -120,9 +123,7 @@ pub fn start(
     };
     let opened = |doc: Document, text: String| {
         let mut state = with_stored(AppState::new(doc));
-        if let Some(s) = strategy {
-            set_strategy(&mut state, s);
-        }
+        set_strategy(&mut state, strategy);
         state.notice =
             Some(Notice { error: !strategy_note.is_empty(), text: text + &strategy_note });
         state
@@ -232,27 +233,27 @@ mod tests {
     }
 
     #[test]
-    fn the_links_strategy_travels_with_it_and_the_readers_applies_otherwise() {
+    fn the_links_strategy_travels_with_it_and_a_link_without_one_shows_rotation() {
         let doc = two_clusters();
         let spread = share::link("http://h/", &doc, false, Strategy::Spread);
         assert!(spread.starts_with("http://h/#strategy=spread&model="), "{spread}");
         let shuffle = share::link("http://h/", &doc, true, Strategy::Shuffle { seed: 7 });
         assert!(shuffle.starts_with("http://h/#view&strategy=shuffle:7&model="), "{shuffle}");
         let readers = Some((Strategy::Rendezvous, 3));
-        // Opened at once: the link's strategy; without one, the reader's own.
+        // Opened at once: the link's strategy; without one, rotation (what the sender saw),
+        // not the strategy the reader last used; without a link, the reader's.
         assert_eq!(
             start(Restored::Nothing, readers, Some(&spread)).view.strategy,
             Strategy::Spread
         );
         let plain = share::link("http://h/", &doc, false, ROTATION);
-        assert_eq!(
-            start(Restored::Nothing, readers, Some(&plain)).view.strategy,
-            Strategy::Rendezvous
-        );
+        assert_eq!(start(Restored::Nothing, readers, Some(&plain)).view.strategy, ROTATION);
+        assert_eq!(start(saved(mine()), readers, None).view.strategy, Strategy::Rendezvous);
         // Asked first: the reader's until they open the link's model.
         let asked = start(saved(mine()), readers, Some(&spread));
         assert_eq!(asked.view.strategy, Strategy::Rendezvous);
         assert_eq!(asked.apply(Action::ConfirmReplace).view.strategy, Strategy::Spread);
+        assert_eq!(asked.apply(Action::CancelReplace).view.strategy, Strategy::Rendezvous);
         // A shared view shows the link's strategy (or rotation), never the reader's.
         let view = start(saved(mine()), readers, Some(&shuffle));
         assert_eq!(view.view.strategy, Strategy::Shuffle { seed: 7 });

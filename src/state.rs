@@ -74,7 +74,7 @@ pub enum Replacement {
     /// An example of the gallery, by id.
     Example(&'static str),
     /// The model of a share link the page was opened with, and the strategy it names.
-    Link(Box<Document>, Option<clusterplan_engine::Strategy>),
+    Link(Box<Document>, clusterplan_engine::Strategy),
 }
 
 /// What a shared view shows.
@@ -122,7 +122,7 @@ pub struct AppState {
     pub share: bool,
     pub share_view: bool,
     /// Text to put on the clipboard, bumped per request (an effect writes it).
-    pub copy: (u64, String),
+    pub copy: (u64, Rc<str>),
 }
 
 /// The smallest height of the results panel and of the canvas area above it (CSS pixels).
@@ -252,7 +252,7 @@ impl AppState {
             shared_view: None,
             share: false,
             share_view: false,
-            copy: (0, String::new()),
+            copy: (0, Rc::from("")),
         }
     }
 
@@ -462,9 +462,7 @@ impl AppState {
                 }
                 Some(Replacement::Link(doc, strategy)) => {
                     next.replace_document(*doc);
-                    if let Some(strategy) = strategy {
-                        next.view.apply(ViewAction::SetStrategy(strategy));
-                    }
+                    next.view.apply(ViewAction::SetStrategy(strategy));
                     next.notice = Some(Notice {
                         error: false,
                         text: "Opened the model from the link.".into(),
@@ -483,7 +481,7 @@ impl AppState {
                 next.share_view = false;
             }
             Action::ShareView(view) => next.share_view = view,
-            Action::Copy(text) => next.copy = (next.copy.0 + 1, text),
+            Action::Copy(text) => next.copy = (next.copy.0 + 1, Rc::from(text)),
             Action::Copied(result) => {
                 next.notice = Some(match result {
                     Ok(()) => Notice { error: false, text: "Copied to the clipboard.".into() },

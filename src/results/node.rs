@@ -56,22 +56,26 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
             let list_ix = service.list_index(node)?;
             let list = service.lists.get(list_ix)?;
             let now = serving(plan, service, list_ix, failed);
-            let entries = (0..list.entries.len())
-                .filter_map(|e| {
-                    let explanation = plan.explain(s, list_ix, e)?;
-                    let address = &service.addresses[list.entries[e].address()];
+            let explanations = plan.explain_list(s, list_ix);
+            let entries = list
+                .entries
+                .iter()
+                .zip(explanations)
+                .enumerate()
+                .map(|(e, (entry, explanation))| {
+                    let address = &service.addresses[entry.address()];
                     let server = address.server.map(|srv| {
                         let server = &service.servers[srv];
                         (server.number, plan.nodes[server.node].name.clone())
                     });
-                    Some(NodeEntry {
+                    NodeEntry {
                         rank: e + 1,
                         address: address.ip.to_string(),
                         server,
                         down: address.server.is_some_and(|srv| now.down.contains(&srv)),
                         serving: now.entry == Some(e),
                         explanation,
-                    })
+                    }
                 })
                 .collect();
             Some(NodeServiceList {

@@ -50,8 +50,7 @@ pub fn run(
         )
     })?;
     let list = sp.lists.get(li).ok_or_else(|| anyhow!("node {uid} has no list of {service}"))?;
-    let entries: Vec<Explanation> =
-        (0..list.entries.len()).filter_map(|e| plan.explain(si, li, e)).collect();
+    let entries: Vec<Explanation> = plan.explain_list(si, li);
     if json {
         let doc = Explained {
             cluster,

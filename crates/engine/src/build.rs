@@ -118,7 +118,7 @@ fn lists_and_choices(
     }
     let stats = orderer.stats();
     let (spans, entries, groups) = orderer.into_templates();
-    Ordered { lists: lists.finish(strategy, spans, entries, groups), stats, serving, fallback }
+    Ordered { lists: lists.finish(spans, entries, groups), stats, serving, fallback }
 }
 
 /// The lists of a service with what was read off them while they were written.

@@ -554,7 +554,8 @@ impl<'p> View<'p> {
         let (plan, sp) = (self.plan, self.sp);
         let kept: Vec<ServiceAddress> =
             sp.addresses.iter().filter(|a| a.server != Some(s)).cloned().collect();
-        let clients: Vec<(usize, u32)> = sp.lists.iter().map(|l| (l.node, l.number)).collect();
+        let clients: Vec<(usize, u32)> =
+            sp.lists.clients().iter().map(|c| (c.node, c.number)).collect();
         let mut moved = 0;
         lists_with(&plan.hops, &plan.nodes, &kept, &clients, strategy, |c, entries| {
             let now = entries
@@ -689,7 +690,8 @@ mod tests {
         sp: &ServicePlan,
         addresses: &[ServiceAddress],
     ) -> Vec<Option<ServerIx>> {
-        let clients: Vec<(usize, u32)> = sp.lists.iter().map(|l| (l.node, l.number)).collect();
+        let clients: Vec<(usize, u32)> =
+            sp.lists.clients().iter().map(|c| (c.node, c.number)).collect();
         let mut now = Vec::with_capacity(clients.len());
         lists_with(&plan.hops, &plan.nodes, addresses, &clients, plan.strategy, |_, entries| {
             now.push(

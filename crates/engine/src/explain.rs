@@ -44,6 +44,23 @@ pub struct Explanation {
 pub fn explain(plan: &Plan, service: usize, list: usize, entry: usize) -> Option<Explanation> {
     let sp = plan.services.get(service)?;
     let cl = sp.lists.get(list)?;
+    explain_entry(plan, sp, &cl, entry)
+}
+
+/// Explains every entry of list `list` of service `service`, in list order (the list is written
+/// out once); empty when an index is out of range.
+pub fn explain_list(plan: &Plan, service: usize, list: usize) -> Vec<Explanation> {
+    let Some(sp) = plan.services.get(service) else { return Vec::new() };
+    let Some(cl) = sp.lists.get(list) else { return Vec::new() };
+    (0..cl.entries.len()).filter_map(|e| explain_entry(plan, sp, &cl, e)).collect()
+}
+
+fn explain_entry(
+    plan: &Plan,
+    sp: &crate::plan::ServicePlan,
+    cl: &crate::plan::ClientList,
+    entry: usize,
+) -> Option<Explanation> {
     let e = *cl.entries.get(entry)?;
     let addr = sp.addresses.get(e.address())?;
     let client_uid = plan.nodes.get(cl.node).map_or_else(String::new, |n| n.uid.clone());

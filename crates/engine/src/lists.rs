@@ -55,7 +55,7 @@ enum Source {
 /// Every client's ordered list of one service, in ascending node number (see the module doc).
 ///
 /// Index it for the client (`lists[i].node`, `lists[i].number`); read entries with
-/// [`Lists::get`], [`Lists::iter`], [`Lists::entries_into`] (no allocation) or [`Lists::first`].
+/// [`Lists::get`], [`Lists::iter`], [`Lists::entries_into`] (no allocation) or [`Lists::first_entry`].
 /// Serialised as a sequence of [`ClientList`]s, like a plain vector of lists.
 #[derive(Debug, Clone, Default)]
 pub struct Lists {
@@ -134,13 +134,8 @@ impl Lists {
             Source::Template(t) => {
                 let (entries, groups) = self.template(t)?;
                 let g = groups.first()?;
-                let m = u64::from(g.len);
-                let n = u64::from(client.number);
-                // Both number strategies pick index n mod m first.
-                let k = match self.strategy {
-                    Strategy::Spread => spread_index(n, m, 0),
-                    _ => rotation_index(n, m, 0),
-                };
+                // Both number strategies (rotation, spread) pick index n mod m first.
+                let k = rotation_index(u64::from(client.number), u64::from(g.len), 0);
                 let e = entries.get(g.start as usize + k as usize)?;
                 Some(Entry { pick: 0, ..*e })
             }
@@ -211,6 +206,7 @@ impl Serialize for Lists {
 
 /// Collects the lists of one service while the orderer writes them.
 pub(crate) struct ListsBuilder {
+    strategy: Strategy,
     clients: Vec<Client>,
     sources: Vec<Source>,
     stored: Vec<Entry>,
@@ -221,6 +217,7 @@ impl ListsBuilder {
     pub(crate) fn new(strategy: Strategy, clients: usize, addresses: usize) -> Self {
         let stored = if by_number(strategy) { 0 } else { clients.saturating_mul(addresses) };
         ListsBuilder {
+            strategy,
             clients: Vec::with_capacity(clients),
             sources: Vec::with_capacity(clients),
             stored: Vec::with_capacity(stored),
@@ -243,20 +240,14 @@ impl ListsBuilder {
     }
 
     /// The lists, with the orderer's template arenas.
-    pub(crate) fn finish(
-        self,
-        strategy: Strategy,
-        spans: Vec<Span>,
-        entries: Vec<Entry>,
-        groups: Vec<Group>,
-    ) -> Lists {
+    pub(crate) fn finish(self, spans: Vec<Span>, entries: Vec<Entry>, groups: Vec<Group>) -> Lists {
         let templated = self.sources.iter().any(|s| matches!(s, Source::Template(_)));
         let (spans, entries, groups) =
             if templated { (spans, entries, groups) } else { Default::default() };
         Lists {
             clients: self.clients,
             sources: self.sources,
-            strategy,
+            strategy: self.strategy,
             spans,
             entries,
             groups,
@@ -313,12 +304,7 @@ pub(crate) fn emit_spread(group: &[Entry], number: u32, out: &mut Vec<Entry>) {
 /// included, so runs of such groups are copied in one go; a rotated group is written as two
 /// contiguous copies (from index `r` to its end, then its head) and its picks renumbered while
 /// it is in cache.
-pub(crate) fn emit_rotation(
-    entries: &[Entry],
-    groups: &[Group],
-    number: u32,
-    out: &mut Vec<Entry>,
-) {
+fn emit_rotation(entries: &[Entry], groups: &[Group], number: u32, out: &mut Vec<Entry>) {
     out.reserve(entries.len());
     // Start of the run of template entries not copied yet (all unrotated).
     let mut straight = 0;

@@ -271,6 +271,11 @@ impl Plan {
         crate::explain::explain(self, service, list, entry)
     }
 
+    /// The explanations of every entry of one list, in order (see [`crate::explain::explain_list`]).
+    pub fn explain_list(&self, service: usize, list: usize) -> Vec<Explanation> {
+        crate::explain::explain_list(self, service, list)
+    }
+
     /// Text of an address of a service (`"10.0.0.1"`), or `"?"` out of range.
     pub fn address_text(&self, service: usize, address: AddressIx) -> String {
         self.services

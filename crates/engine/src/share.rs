@@ -29,7 +29,7 @@ pub enum ShareError {
     CutShort,
     #[error("the link is damaged: its model does not unpack ({0})")]
     NotCompressed(String),
-    #[error("the link's model unpacks to more than the {} MB allowed", MAX_DOCUMENT_BYTES / (1024 * 1024))]
+    #[error("the link's model is larger than the {} MB a document may have", MAX_DOCUMENT_BYTES / (1024 * 1024))]
     TooLarge,
     #[error("the link's model is not text (not UTF-8)")]
     NotText,
@@ -88,14 +88,17 @@ pub struct LinkParams {
 
 /// The parameters of a link or fragment (see [`LinkParams`]).
 pub fn params(link: &str) -> LinkParams {
-    let decoded = percent_decode(link.trim());
-    // The fragment of a link; an address without one has no parameters; other text is taken as
-    // a fragment without its `#` (`model=...`).
-    let fragment = match decoded.split_once('#') {
+    let link = link.trim();
+    // The fragment of a link (split at the real `#`, before any escape is decoded, so the query
+    // stays unread); an address without one has no parameters; other text is taken as a
+    // fragment without its `#` (`model=...`).
+    let fragment = match link.split_once('#') {
         Some((_, fragment)) => fragment,
-        None if decoded.contains("://") || decoded.starts_with(['/', '?']) => "",
-        None => decoded.as_str(),
+        None if link.contains("://") || link.starts_with(['/', '?']) => "",
+        None => link,
     };
+    // `&amp;`: a link copied out of HTML (the embed snippet's `src`).
+    let fragment = percent_decode(fragment).replace("&amp;", "&");
     let mut params = LinkParams::default();
     for part in fragment.split('&') {
         let (key, value) = part.split_once('=').unwrap_or((part, ""));
@@ -105,7 +108,7 @@ pub fn params(link: &str) -> LinkParams {
         } else if key.eq_ignore_ascii_case(VIEW_KEY) && matches!(value, "" | "1" | "true") {
             params.view = true;
         } else if key.eq_ignore_ascii_case(STRATEGY_KEY) {
-            params.strategy = Some(value.trim().to_owned());
+            params.strategy = Some(value.trim().to_ascii_lowercase());
         }
     }
     params
@@ -153,7 +156,8 @@ pub fn decode(payload: &str) -> Result<Document, ShareError> {
     if payload.len() > MAX_DOCUMENT_BYTES {
         return Err(ShareError::TooLarge);
     }
-    let payload = payload.trim();
+    // Padding is not part of base64url without it, but some tools add it back.
+    let payload = payload.trim().trim_end_matches('=');
     if payload.is_empty() {
         return Err(ShareError::NoModel);
     }
@@ -233,8 +237,17 @@ mod tests {
             assert_eq!(read_link(&link).unwrap(), doc, "{link}");
         }
         assert_eq!(params("http://h/#section-2"), LinkParams::default());
-        // The query is the server's: `?view=map&model=x` says nothing to the app.
+        // The query is the server's: `?view=map&model=x` says nothing to the app, nor does an
+        // escaped `#` in it.
         assert_eq!(params("http://h/?view=map&model=x"), LinkParams::default());
+        assert_eq!(params("http://h/app?q=%23view"), LinkParams::default());
+        let after_escape = format!("http://h/app?ref=a%23b#model={payload}");
+        assert_eq!(read_link(&after_escape).unwrap(), doc);
+        // Copied out of HTML (`&amp;`), with padding added back, or the strategy in capitals.
+        let html = format!("http://h/#view&amp;strategy=Shuffle:7&amp;model={payload}==");
+        assert_eq!(params(&html).strategy.as_deref(), Some("shuffle:7"));
+        assert!(params(&html).view);
+        assert_eq!(read_link(&html).unwrap(), doc);
         assert!(!params("#view=map&model=x").view);
         assert_eq!(percent_decode("100%-%zz%4"), "100%-%zz%4");
     }
