@@ -277,7 +277,8 @@ pub fn app() -> Html {
             }
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }
             if state.gallery { <Gallery dispatch={dispatch.clone()} /> }
-            if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy} dispatch={dispatch.clone()} /> }
+            if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy}
+                selected={state.selected_node.clone()} with_node={state.share_node} dispatch={dispatch.clone()} /> }
             if let Some(replacement) = state.confirm.clone() {
                 <ConfirmReplace {replacement} dispatch={dispatch.clone()} />
             }

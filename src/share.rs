@@ -5,8 +5,9 @@
 //! `#view&model=...` is a shared view for embedding: it opens without asking and never touches
 //! the autosaved model.
 
+use crate::edit::ItemRef;
 use crate::results::view::ViewAction;
-use crate::state::{is_empty, AppState, Notice, Replacement, SharedView};
+use crate::state::{is_empty, AppState, LinkedModel, Notice, Replacement, SharedView};
 use crate::storage::{Restored, UNREADABLE_KEY};
 use clusterplan_engine::document::Document;
 use clusterplan_engine::share::{self, LinkParams, STRATEGY_KEY};
@@ -36,8 +37,18 @@ fn editor_fragment(p: &LinkParams, strategy: Strategy) -> String {
     if strategy != Strategy::default() {
         fragment.push_str(&format!("{STRATEGY_KEY}={}&", share::strategy_text(strategy)));
     }
+    if let Some(uid) = &p.node {
+        fragment.push_str(&share::fragment_param(share::NODE_KEY, uid));
+        fragment.push('&');
+    }
+    // The model's payload as the link had it (not decoded and encoded again).
     fragment.push_str(&format!("{}={}", share::MODEL_KEY, p.model.as_deref().unwrap_or_default()));
     fragment
+}
+
+/// The link's node to select, when the model has a node with that UID.
+fn node_of(doc: &Document, p: &LinkParams) -> Option<String> {
+    p.node.clone().filter(|uid| doc.nodes.iter().any(|n| &n.uid == uid))
 }
 
 /// The view's strategy and shuffle seed set to `strategy`.
@@ -87,7 +98,9 @@ pub fn start(
     if p.view {
         let mut state = match doc {
             Ok(doc) => {
+                let node = node_of(&doc, &p);
                 let mut state = AppState::new(doc);
+                state.set_selection(node.into_iter().map(ItemRef::Node).collect());
                 state.shared_view =
                     Some(SharedView::Model { editor: editor_fragment(&p, strategy) });
                 if !strategy_note.is_empty() {
@@ -121,9 +134,11 @@ pub fn start(
             return state;
         }
     };
+    let node = node_of(&doc, &p);
     let opened = |doc: Document, text: String| {
         let mut state = with_stored(AppState::new(doc));
         set_strategy(&mut state, strategy);
+        state.set_selection(node.clone().into_iter().map(ItemRef::Node).collect());
         state.notice =
             Some(Notice { error: !strategy_note.is_empty(), text: text + &strategy_note });
         state
@@ -133,7 +148,8 @@ pub fn start(
             if *mine != doc && !is_empty(&mine) && !is_untouched_example(&mine) =>
         {
             let mut state = with_stored(AppState::new(*mine));
-            state.confirm = Some(Replacement::Link(Box::new(doc), strategy));
+            state.confirm =
+                Some(Replacement::Link(Box::new(LinkedModel { document: doc, strategy, node })));
             if !strategy_note.is_empty() {
                 state.notice = Some(Notice { error: true, text: strategy_note.trim().to_owned() });
             }
@@ -197,6 +213,11 @@ mod tests {
         doc
     }
 
+    /// A link at `base` to `doc`, as a view or not, with `strategy`.
+    fn url(base: &str, doc: &Document, view: bool, strategy: Strategy) -> String {
+        share::link(base, doc, &share::LinkOptions { view, strategy, node: None })
+    }
+
     fn saved(doc: Document) -> Restored {
         Restored::Document(Box::new(doc))
     }
@@ -204,8 +225,7 @@ mod tests {
     #[test]
     fn a_link_reads_back_in_the_page_layout_included() {
         let state = AppState::new(two_clusters());
-        let url =
-            share::link("http://127.0.0.1:8080/index.html#old", &state.document, false, ROTATION);
+        let url = url("http://127.0.0.1:8080/index.html#old", &state.document, false, ROTATION);
         assert!(url.starts_with("http://127.0.0.1:8080/index.html#model="), "{url}");
         let opened = start(Restored::Nothing, None, Some(&url));
         assert_eq!(opened.document, state.document);
@@ -216,7 +236,7 @@ mod tests {
     #[test]
     fn a_link_never_replaces_the_users_model_without_asking() {
         let theirs = AppState::new(two_clusters());
-        let url = share::link("http://h/", &theirs.document, false, ROTATION);
+        let url = url("http://h/", &theirs.document, false, ROTATION);
         let state = start(saved(mine()), None, Some(&url));
         assert_eq!(*state.document, with_layout(mine()));
         assert!(matches!(state.confirm, Some(Replacement::Link(..))));
@@ -235,9 +255,9 @@ mod tests {
     #[test]
     fn the_links_strategy_travels_with_it_and_a_link_without_one_shows_rotation() {
         let doc = two_clusters();
-        let spread = share::link("http://h/", &doc, false, Strategy::Spread);
+        let spread = url("http://h/", &doc, false, Strategy::Spread);
         assert!(spread.starts_with("http://h/#strategy=spread&model="), "{spread}");
-        let shuffle = share::link("http://h/", &doc, true, Strategy::Shuffle { seed: 7 });
+        let shuffle = url("http://h/", &doc, true, Strategy::Shuffle { seed: 7 });
         assert!(shuffle.starts_with("http://h/#view&strategy=shuffle:7&model="), "{shuffle}");
         let readers = Some((Strategy::Rendezvous, 3));
         // Opened at once: the link's strategy; without one, rotation (what the sender saw),
@@ -246,7 +266,7 @@ mod tests {
             start(Restored::Nothing, readers, Some(&spread)).view.strategy,
             Strategy::Spread
         );
-        let plain = share::link("http://h/", &doc, false, ROTATION);
+        let plain = url("http://h/", &doc, false, ROTATION);
         assert_eq!(start(Restored::Nothing, readers, Some(&plain)).view.strategy, ROTATION);
         assert_eq!(start(saved(mine()), readers, None).view.strategy, Strategy::Rendezvous);
         // Asked first: the reader's until they open the link's model.
@@ -257,7 +277,7 @@ mod tests {
         // A shared view shows the link's strategy (or rotation), never the reader's.
         let view = start(saved(mine()), readers, Some(&shuffle));
         assert_eq!(view.view.strategy, Strategy::Shuffle { seed: 7 });
-        let view_plain = share::link("http://h/", &doc, true, ROTATION);
+        let view_plain = url("http://h/", &doc, true, ROTATION);
         assert_eq!(start(saved(mine()), readers, Some(&view_plain)).view.strategy, ROTATION);
         // A strategy this planner does not know is said, and the model still opens.
         let odd = plain.replace("#model=", "#strategy=fastest&model=");
@@ -268,7 +288,7 @@ mod tests {
 
     #[test]
     fn a_broken_link_is_refused_with_the_reason_and_the_model_kept() {
-        let url = share::link("http://h/", &two_clusters(), false, ROTATION);
+        let url = url("http://h/", &two_clusters(), false, ROTATION);
         let cut = &url[..url.len() - 40];
         let state = start(saved(mine()), None, Some(cut));
         assert_eq!(*state.document, with_layout(mine()));
@@ -286,7 +306,7 @@ mod tests {
     #[test]
     fn a_shared_view_opens_alone_and_a_broken_one_never_shows_the_readers_model() {
         let theirs = AppState::new(two_clusters());
-        let url = share::link("http://h/", &theirs.document, true, Strategy::Spread);
+        let url = url("http://h/", &theirs.document, true, Strategy::Spread);
         assert!(url.starts_with("http://h/#view&strategy=spread&model="));
         let state = start(saved(mine()), None, Some(&url));
         assert_eq!(state.document, theirs.document);
@@ -313,10 +333,34 @@ mod tests {
     }
 
     #[test]
+    fn the_links_node_is_selected_when_the_model_has_it() {
+        let doc = examples::FIG24.document();
+        let with = |node: &str, view: bool| {
+            let options =
+                share::LinkOptions { view, node: Some(node.into()), ..Default::default() };
+            share::link("http://h/", &doc, &options)
+        };
+        // Opened at once, as a shared view, and after the question.
+        assert_eq!(
+            start(Restored::Nothing, None, Some(&with("n5", false))).selected_node.as_deref(),
+            Some("n5")
+        );
+        let view = start(saved(mine()), None, Some(&with("n5", true)));
+        assert_eq!(view.selected_node.as_deref(), Some("n5"));
+        let Some(SharedView::Model { editor }) = &view.shared_view else { panic!("a view") };
+        assert_eq!(share::params(editor).node.as_deref(), Some("n5"));
+        let asked = start(saved(mine()), None, Some(&with("n5", false)));
+        assert_eq!(asked.selected_node, None);
+        assert_eq!(asked.apply(Action::ConfirmReplace).selected_node.as_deref(), Some("n5"));
+        // A UID the model does not have selects nothing.
+        assert_eq!(start(Restored::Nothing, None, Some(&with("n99", false))).selected_node, None);
+    }
+
+    #[test]
     fn an_unreadable_autosave_is_reported_when_a_link_opens() {
         let err = clusterplan_engine::document::read("{").unwrap_err();
         assert!(matches!(err, ReadError::NotJson(_)));
-        let url = share::link("http://h/", &two_clusters(), false, ROTATION);
+        let url = url("http://h/", &two_clusters(), false, ROTATION);
         let state = start(Restored::Unreadable(err), None, Some(&url));
         assert!(state.notice.unwrap().text.contains(UNREADABLE_KEY));
         assert!(state.confirm.is_none());

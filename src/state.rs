@@ -73,8 +73,17 @@ pub enum Replacement {
     New,
     /// An example of the gallery, by id.
     Example(&'static str),
-    /// The model of a share link the page was opened with, and the strategy it names.
-    Link(Box<Document>, clusterplan_engine::Strategy),
+    /// The model of a share link the page was opened with, as the link says to show it.
+    Link(Box<LinkedModel>),
+}
+
+/// A share link's model and how to show it: the strategy, and the node to select (a UID of the
+/// model's, when the link names one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkedModel {
+    pub document: Document,
+    pub strategy: clusterplan_engine::Strategy,
+    pub node: Option<String>,
 }
 
 /// What a shared view shows.
@@ -118,9 +127,11 @@ pub struct AppState {
     pub hint: bool,
     /// This page is a shared view (opened with `#view&model=...`): nothing is autosaved.
     pub shared_view: Option<SharedView>,
-    /// The Share dialog is open; `share_view`: it offers the shared-view link (for embedding).
+    /// The Share dialog is open; `share_view`: it offers the shared-view link (for embedding);
+    /// `share_node`: the link selects the selected node.
     pub share: bool,
     pub share_view: bool,
+    pub share_node: bool,
     /// Text to put on the clipboard, bumped per request (an effect writes it).
     pub copy: (u64, Rc<str>),
 }
@@ -203,6 +214,8 @@ pub enum Action {
     Share(bool),
     /// The Share dialog offers the shared-view link (`true`) or the editor link.
     ShareView(bool),
+    /// The Share dialog's link selects the selected node (`true`) or nothing.
+    ShareNode(bool),
     /// Put this text on the clipboard (the Share dialog's Copy buttons).
     Copy(String),
     /// The clipboard write is done: `Err` says why not.
@@ -252,6 +265,7 @@ impl AppState {
             shared_view: None,
             share: false,
             share_view: false,
+            share_node: true,
             copy: (0, Rc::from("")),
         }
     }
@@ -267,7 +281,7 @@ impl AppState {
         self.selection.contains(item)
     }
 
-    fn set_selection(&mut self, items: Vec<ItemRef>) {
+    pub(crate) fn set_selection(&mut self, items: Vec<ItemRef>) {
         self.selected_node = items.iter().rev().find_map(|i| match i {
             ItemRef::Node(uid) => Some(uid.clone()),
             _ => None,
@@ -460,9 +474,11 @@ impl AppState {
                         });
                     }
                 }
-                Some(Replacement::Link(doc, strategy)) => {
-                    next.replace_document(*doc);
+                Some(Replacement::Link(linked)) => {
+                    let LinkedModel { document, strategy, node } = *linked;
+                    next.replace_document(document);
                     next.view.apply(ViewAction::SetStrategy(strategy));
+                    next.set_selection(node.into_iter().map(ItemRef::Node).collect());
                     next.notice = Some(Notice {
                         error: false,
                         text: "Opened the model from the link.".into(),
@@ -479,8 +495,10 @@ impl AppState {
                 next.share = show;
                 // Each time it opens, the dialog offers the editor link first.
                 next.share_view = false;
+                next.share_node = true;
             }
             Action::ShareView(view) => next.share_view = view,
+            Action::ShareNode(node) => next.share_node = node,
             Action::Copy(text) => next.copy = (next.copy.0 + 1, Rc::from(text)),
             Action::Copied(result) => {
                 next.notice = Some(match result {

@@ -139,12 +139,12 @@ pub struct ConfirmProps {
 #[function_component(ConfirmReplace)]
 pub fn confirm_replace(props: &ConfirmProps) -> Html {
     let (title, what) = match &props.replacement {
-        Replacement::Link(doc, _) => (
+        Replacement::Link(linked) => (
             "Open the model from the link?",
             format!(
                 "This page was opened with a share link holding a model ({}, {}). Opening it replaces your current model (Undo brings it back; export it first to keep a file). Keep editing to stay with your model and ignore the link.",
-                count(doc.nodes.len(), "node", "nodes"),
-                count(doc.services.len(), "service", "services")
+                count(linked.document.nodes.len(), "node", "nodes"),
+                count(linked.document.services.len(), "service", "services")
             ),
         ),
         other => ("Discard the current model?", format!(
@@ -210,6 +210,10 @@ pub struct ShareProps {
     pub view: bool,
     /// The strategy the results show (it travels with the link).
     pub strategy: clusterplan_engine::Strategy,
+    /// The selected node (UID), which the link can select for its reader.
+    pub selected: Option<String>,
+    /// The link selects `selected`.
+    pub with_node: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -218,16 +222,27 @@ pub struct ShareProps {
 #[function_component(ShareDialog)]
 pub fn share_dialog(props: &ShareProps) -> Html {
     let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let node = props.selected.clone().filter(|_| props.with_node);
     let link = use_memo(
-        (props.doc.clone(), props.view, props.strategy, page),
-        |(doc, view, strategy, page)| clusterplan_engine::share::link(page, doc, *view, *strategy),
+        (props.doc.clone(), props.view, props.strategy, node, page),
+        |(doc, view, strategy, node, page)| {
+            let options = clusterplan_engine::share::LinkOptions {
+                view: *view,
+                strategy: *strategy,
+                node: node.clone(),
+            };
+            clusterplan_engine::share::link(page, doc, &options)
+        },
     );
+    let selected_name = props.selected.as_ref().map(|uid| {
+        props.doc.nodes.iter().find(|n| &n.uid == uid).map_or(uid.clone(), |n| n.name.clone())
+    });
     let d = &props.dispatch;
     let close = d.reform(|_: MouseEvent| Action::Share(false));
     let copy = |text: String| d.reform(move |_: MouseEvent| Action::Copy(text.clone()));
-    let toggle_view = d.reform(|e: Event| {
-        Action::ShareView(e.target_dyn_into::<HtmlInputElement>().is_some_and(|i| i.checked()))
-    });
+    let checked = |e: &Event| e.target_dyn_into::<HtmlInputElement>().is_some_and(|i| i.checked());
+    let toggle_view = d.reform(move |e: Event| Action::ShareView(checked(&e)));
+    let toggle_node = d.reform(move |e: Event| Action::ShareNode(checked(&e)));
     let select_all = Callback::from(|e: FocusEvent| {
         if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
             input.select();
@@ -258,6 +273,12 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                             { " Links this long can be cut by chat tools, mail and some browsers: for a model this size, Export a file instead." }
                         }
                     </p>
+                    if let Some(name) = selected_name {
+                        <label class="check">
+                            <input type="checkbox" checked={props.with_node} data-testid="share-node" onchange={toggle_node} />
+                            { format!(" Open with node {name} selected, its lists showing") }
+                        </label>
+                    }
                     <label class="check">
                         <input type="checkbox" checked={props.view} data-testid="share-view" onchange={toggle_view} />
                         { " Shared view, for embedding in documentation: opens without asking and never saves over the reader's own model" }

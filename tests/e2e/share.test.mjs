@@ -153,6 +153,21 @@ test('a shared view shows the model without asking and never saves over the read
     assert.equal(await page.locator(id('node-n5')).count(), 1);
     assert.equal(await page.evaluate(() => localStorage.getItem('clusterplan.document')), saved);
 
+    // A writer's link can open on a node: node 5 selected, its explained list showing.
+    const onNode5 = execFileSync(CLI, ['share', FIG24, '--base', base, '--view', '--node', 'n5'], { encoding: 'utf8' }).trim();
+    assert.match(onNode5, /#view&node=n5&model=/);
+    await open(page, onNode5);
+    const list = page.locator(`${id('node-list')}[data-service="registry"]`);
+    await list.waitFor();
+    assert.equal(await list.getAttribute('data-addresses'), NODE5);
+    // The dialog offers the same: the selected node, on by default.
+    await page.click(id('btn-share'));
+    assert.equal(await page.locator(id('share-node')).isChecked(), true);
+    assert.match(await page.locator(id('share-link')).inputValue(), /#node=n5&model=/);
+    await page.click(id('share-node'));
+    assert.doesNotMatch(await page.locator(id('share-link')).inputValue(), /node=/);
+    await page.keyboard.press('Escape');
+
     // The same browser without the link: the reader's model, as they left it.
     await open(page, base);
     await page.waitForSelector(id('node-shared'));

@@ -1,21 +1,26 @@
 //! `share` and `read-link`: a document as a share link the app opens, and a link read back.
 
-use anyhow::{anyhow, Context, Result};
-use clusterplan_engine::{document, share, Document, Strategy};
+use anyhow::{anyhow, bail, Context, Result};
+use clusterplan_engine::{document, share, Document};
 use std::io::{Read, Write};
 
 /// The address `bash scripts/serve.sh` serves the app on.
 pub const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
 
-/// Prints the link to `doc` at `base` (a shared view with `view`), one line.
+/// Prints the link to `doc` at `base`, one line. A node to select must be one of the
+/// document's (a link that selects nothing would mislead its reader).
 pub fn share(
     doc: &Document,
     base: &str,
-    view: bool,
-    strategy: Strategy,
+    options: &share::LinkOptions,
     out: &mut dyn Write,
 ) -> Result<()> {
-    writeln!(out, "{}", share::link(base, doc, view, strategy))?;
+    if let Some(uid) = &options.node {
+        if !doc.nodes.iter().any(|n| &n.uid == uid) {
+            bail!("the document has no node with UID {uid:?} to select");
+        }
+    }
+    writeln!(out, "{}", share::link(base, doc, options))?;
     Ok(())
 }
 

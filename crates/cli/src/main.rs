@@ -138,6 +138,9 @@ enum Command {
         /// The strategy the app shows the lists with (written in the link unless rotation).
         #[command(flatten)]
         strategy: StrategyArg,
+        /// The UID of a node the app selects on opening, so its lists show at once.
+        #[arg(long, value_name = "UID")]
+        node: Option<String>,
     },
     /// Print the document a share link holds, as pretty JSON (redirect it to a file to save it).
     ReadLink {
@@ -211,8 +214,10 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             let doc = load_document(&common.model)?;
             bootstrap::run(&doc, &node, cluster.as_deref(), &depends, common.json, out)
         }
-        Command::Share { model, base, view, strategy } => {
-            links::share(&load_document(&model)?, &base, view, strategy.strategy, out)?;
+        Command::Share { model, base, view, strategy, node } => {
+            let options =
+                clusterplan_engine::share::LinkOptions { view, strategy: strategy.strategy, node };
+            links::share(&load_document(&model)?, &base, &options, out)?;
             Ok(Outcome::Ok)
         }
         Command::ReadLink { link } => {

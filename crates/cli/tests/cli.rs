@@ -545,6 +545,12 @@ fn share_makes_shared_views_and_names_the_strategy() {
     let (code, _, err) = run(&["share", s(&fig24), "--strategy", "fastest"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown strategy"), "{err}");
+    // A node to select: by UID, which must be one of the document's.
+    let node5 = share_link(&fig24, &["--view", "--node", "n5"]);
+    assert_eq!(node5, format!("http://127.0.0.1:8080/#view&node=n5&{model}"));
+    let (code, out, err) = run(&["share", s(&fig24), "--node", "n99"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!(err.trim_end(), "clusterplan: the document has no node with UID \"n99\" to select");
 }
 
 #[test]

@@ -43,25 +43,58 @@ pub fn encode(doc: &Document) -> String {
     URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, LEVEL))
 }
 
-/// The fragment of a link to `doc`, without the `#`: `[view&][strategy=S&]model=<payload>`
-/// (the strategy is left out when it is the default, rotation).
-pub fn fragment(doc: &Document, view: bool, strategy: Strategy) -> String {
+/// How the app is to show a linked model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkOptions {
+    /// A shared view (`view`): for embedding; the app never saves it.
+    pub view: bool,
+    /// The strategy the lists are shown with (`strategy=`; rotation, the default, is not
+    /// written).
+    pub strategy: Strategy,
+    /// The UID of the node to select (`node=`), so its lists show at once.
+    pub node: Option<String>,
+}
+
+/// The fragment of a link to `doc`, without the `#`:
+/// `[view&][strategy=S&][node=UID&]model=<payload>` (the node's UID percent-encoded).
+pub fn fragment(doc: &Document, options: &LinkOptions) -> String {
     let mut fragment = String::new();
-    if view {
+    if options.view {
         fragment.push_str(VIEW_KEY);
         fragment.push('&');
     }
-    if strategy != Strategy::default() {
-        fragment.push_str(&format!("{STRATEGY_KEY}={}&", strategy_text(strategy)));
+    if options.strategy != Strategy::default() {
+        fragment.push_str(&format!("{STRATEGY_KEY}={}&", strategy_text(options.strategy)));
+    }
+    if let Some(node) = &options.node {
+        fragment.push_str(&fragment_param(NODE_KEY, node));
+        fragment.push('&');
     }
     format!("{fragment}{MODEL_KEY}={}", encode(doc))
 }
 
-/// A link to `doc` at `base` (an address; any fragment it has is replaced): an editor link, or
-/// with `view` a shared view; naming `strategy` unless it is rotation.
-pub fn link(base: &str, doc: &Document, view: bool, strategy: Strategy) -> String {
+/// A link to `doc` at `base` (an address; any fragment it has is replaced).
+pub fn link(base: &str, doc: &Document, options: &LinkOptions) -> String {
     let base = base.split_once('#').map_or(base, |(b, _)| b);
-    format!("{base}#{}", fragment(doc, view, strategy))
+    format!("{base}#{}", fragment(doc, options))
+}
+
+/// A `key=value` fragment parameter, the value percent-encoded.
+pub fn fragment_param(key: &str, value: &str) -> String {
+    format!("{key}={}", percent_encode(value))
+}
+
+/// Everything but `A-Z a-z 0-9 - _ . ~` as `%XX` (UTF-8 bytes).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A strategy as a link writes it (`shuffle:SEED` keeps the seed; `Strategy::from_str` reads it).
@@ -84,6 +117,8 @@ pub struct LinkParams {
     pub view: bool,
     /// The `strategy` parameter's text, if any (for `Strategy::from_str`).
     pub strategy: Option<String>,
+    /// The `node` parameter: the UID of the node to select.
+    pub node: Option<String>,
 }
 
 /// The parameters of a link or fragment (see [`LinkParams`]).
@@ -98,10 +133,22 @@ pub fn params(link: &str) -> LinkParams {
         None => link,
     };
     // `&amp;`: a link copied out of HTML (the embed snippet's `src`).
-    let fragment = percent_decode(fragment).replace("&amp;", "&");
+    let fragment = fragment.replace("&amp;", "&");
+    // Parameters are split at `&` first and each decoded (a node UID may hold an escaped `&`);
+    // a link whose separators were escaped too (`view%26model%3D...`) is decoded whole.
+    let params = read_params(fragment.split('&').map(percent_decode));
+    if params.model.is_some() || params.view {
+        return params;
+    }
+    let decoded = percent_decode(&fragment);
+    read_params(decoded.split('&').map(str::to_owned))
+}
+
+/// The parameters among `key=value` parts.
+fn read_params(parts: impl Iterator<Item = String>) -> LinkParams {
     let mut params = LinkParams::default();
-    for part in fragment.split('&') {
-        let (key, value) = part.split_once('=').unwrap_or((part, ""));
+    for part in parts {
+        let (key, value) = part.split_once('=').unwrap_or((&part, ""));
         let key = key.trim();
         if key.eq_ignore_ascii_case(MODEL_KEY) && params.model.is_none() {
             params.model = Some(value.chars().filter(|c| !c.is_whitespace()).collect());
@@ -109,6 +156,8 @@ pub fn params(link: &str) -> LinkParams {
             params.view = true;
         } else if key.eq_ignore_ascii_case(STRATEGY_KEY) {
             params.strategy = Some(value.trim().to_ascii_lowercase());
+        } else if key.eq_ignore_ascii_case(NODE_KEY) && !value.is_empty() {
+            params.node = Some(value.to_owned());
         }
     }
     params
@@ -118,6 +167,8 @@ pub fn params(link: &str) -> LinkParams {
 pub const VIEW_KEY: &str = "view";
 /// The parameter naming the strategy the lists are shown with (`strategy=spread`).
 pub const STRATEGY_KEY: &str = "strategy";
+/// The parameter naming the node to select, by UID (`node=n5`).
+pub const NODE_KEY: &str = "node";
 
 /// `%XX` escapes decoded (invalid ones left as they are); other text unchanged.
 fn percent_decode(text: &str) -> String {
@@ -205,14 +256,14 @@ mod tests {
     #[test]
     fn a_link_reads_back_as_the_same_document() {
         let doc = fig24();
-        let link = link("http://127.0.0.1:8080/?x=1#old", &doc, false, Strategy::Rotation);
+        let link = link("http://127.0.0.1:8080/?x=1#old", &doc, &LinkOptions::default());
         assert!(link.starts_with("http://127.0.0.1:8080/?x=1#model="), "{link}");
         let payload = payload_in(&link).unwrap();
         let payload = payload.as_str();
         assert!(payload.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(read_link(&link).unwrap(), doc);
         // Also from a fragment with other parameters, and with whitespace from copying.
-        let fragment = format!("  #view&{}&x=y \n", fragment(&doc, false, Strategy::Rotation));
+        let fragment = format!("  #view&{}&x=y \n", fragment(&doc, &LinkOptions::default()));
         assert_eq!(read_link(&fragment).unwrap(), doc);
     }
 
@@ -225,6 +276,7 @@ mod tests {
             model: Some(payload.clone()),
             view: true,
             strategy: Some("shuffle:7".into()),
+            node: None,
         };
         for link in [
             format!("http://h/#view&strategy=shuffle:7&model={payload}"),
@@ -250,6 +302,21 @@ mod tests {
         assert_eq!(read_link(&html).unwrap(), doc);
         assert!(!params("#view=map&model=x").view);
         assert_eq!(percent_decode("100%-%zz%4"), "100%-%zz%4");
+    }
+
+    #[test]
+    fn a_node_of_any_uid_travels_in_the_link() {
+        let doc = fig24();
+        for uid in ["n5", "rack 7/node #3 & more", "nœud=ß", "%41"] {
+            let options =
+                LinkOptions { view: true, strategy: Strategy::Spread, node: Some(uid.to_owned()) };
+            let url = link("http://h/", &doc, &options);
+            assert!(url.starts_with("http://h/#view&strategy=spread&node="), "{url}");
+            let p = params(&url);
+            assert_eq!(p.node.as_deref(), Some(uid), "{url}");
+            assert!(p.view && p.strategy.as_deref() == Some("spread"));
+            assert_eq!(read_link(&url).unwrap(), doc);
+        }
     }
 
     #[test]

@@ -321,7 +321,7 @@ proptest! {
     #[test]
     fn any_generated_model_survives_a_link(nodes in 0usize..60) {
         let doc = clusterplan_engine::generate::data_centre(nodes);
-        let link = clusterplan_engine::share::link("http://127.0.0.1:8080/", &doc, false, clusterplan_engine::Strategy::Rotation);
+        let link = clusterplan_engine::share::link("http://127.0.0.1:8080/", &doc, &Default::default());
         prop_assert_eq!(clusterplan_engine::share::read_link(&link).unwrap(), doc);
     }
 
