@@ -78,6 +78,9 @@ enum Gesture {
     Link { from: ItemRef, start: Pt, now: Pt },
     /// Resizing a subnet's bar.
     Resize { prefix: String, x: f64, w: f64 },
+    /// Two fingers on a touch screen: pinch to zoom, move together to pan. The two pointers, where
+    /// they touched (canvas coordinates), and the view then.
+    Pinch { a: i32, b: i32, a0: (f64, f64), b0: (f64, f64), start: Viewport },
 }
 
 /// Identity key for memos over a shared document.
@@ -127,6 +130,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let svg = use_node_ref();
     let vp = use_reducer(Viewport::default);
     let gesture = use_state(|| None::<Gesture>);
+    // Fingers on the canvas (touch pointers), by pointer id, in canvas coordinates.
+    let touches = use_mut_ref(Vec::<(i32, (f64, f64))>::new);
     let scene: Rc<Scene> = use_memo(DocKey(props.doc.clone()), |d| Scene::build(&d.0));
     let scene_s = Shared(scene.clone());
 
@@ -213,14 +218,31 @@ pub fn canvas(props: &CanvasProps) -> Html {
 
     let v = *vp;
     let onpointerdown = {
-        let (svg, gesture, scene, dispatch) =
-            (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone());
+        let (svg, gesture, scene, dispatch, touches) =
+            (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone(), touches.clone());
         let (tool, snap, selection) = (props.tool, props.snap, props.selection.clone());
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 && e.button() != 1 {
                 return;
             }
             let (sx, sy) = local_point(&svg, e.client_x(), e.client_y());
+            if e.pointer_type() == "touch" {
+                let mut fingers = touches.borrow_mut();
+                fingers.retain(|(id, _)| *id != e.pointer_id());
+                fingers.push((e.pointer_id(), (sx, sy)));
+                // A second finger turns whatever the first one started into a pinch.
+                if let [(a, a0), (b, b0)] = fingers[..] {
+                    if let Some(el) = svg.cast::<web_sys::Element>() {
+                        let _ = el.set_pointer_capture(e.pointer_id());
+                    }
+                    e.prevent_default();
+                    gesture.set(Some(Gesture::Pinch { a, b, a0, b0, start: v }));
+                    return;
+                }
+                if fingers.len() > 2 {
+                    return;
+                }
+            }
             let (cx, cy) = (f64::from(e.client_x()), f64::from(e.client_y()));
             let w = v.to_world(sx, sy);
             if let Some(el) = svg.cast::<web_sys::Element>() {
@@ -299,10 +321,24 @@ pub fn canvas(props: &CanvasProps) -> Html {
         })
     };
     let onpointermove = {
-        let (svg, gesture, scene) = (svg.clone(), gesture.clone(), scene.clone());
+        let (svg, gesture, scene, touches, vpd) =
+            (svg.clone(), gesture.clone(), scene.clone(), touches.clone(), vp.dispatcher());
         Callback::from(move |e: PointerEvent| {
-            let Some(g) = (*gesture).clone() else { return };
             let (sx, sy) = local_point(&svg, e.client_x(), e.client_y());
+            if e.pointer_type() == "touch" {
+                let mut fingers = touches.borrow_mut();
+                if let Some(f) = fingers.iter_mut().find(|(id, _)| *id == e.pointer_id()) {
+                    f.1 = (sx, sy);
+                }
+                if let Some(Gesture::Pinch { a, b, a0, b0, start }) = &*gesture {
+                    let at = |id: i32| fingers.iter().find(|f| f.0 == id).map(|f| f.1);
+                    if let (Some(a1), Some(b1)) = (at(*a), at(*b)) {
+                        vpd.dispatch(ViewportAction::Set(start.pinched(*a0, *b0, a1, b1)));
+                    }
+                    return;
+                }
+            }
+            let Some(g) = (*gesture).clone() else { return };
             let w = v.to_world(sx, sy);
             let next = match g {
                 Gesture::Pan { cx, cy, start, moved, .. } => {
@@ -326,6 +362,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 Gesture::Resize { prefix, x, .. } => {
                     Gesture::Resize { prefix, x, w: (w.x - x).max(layout::SUBNET_MIN_W) }
                 }
+                pinch @ Gesture::Pinch { .. } => pinch,
             };
             gesture.set(Some(next));
         })
@@ -333,8 +370,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let onpointerup = {
         let (svg, gesture, scene, dispatch, vpd) =
             (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone(), vp.dispatcher());
+        let touches = touches.clone();
         let snap = props.snap;
         Callback::from(move |e: PointerEvent| {
+            touches.borrow_mut().retain(|(id, _)| *id != e.pointer_id());
             let Some(g) = (*gesture).clone() else { return };
             gesture.set(None);
             let (sx, sy) = local_point(&svg, e.client_x(), e.client_y());
@@ -349,7 +388,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     let (dx, dy) = (w.x - start.x, w.y - start.y);
                     dispatch.emit(Action::Edit(EditAction::Move { items, dx, dy, snap }));
                 }
-                Gesture::Drag { .. } => {}
+                // A pinch ends with its first finger up (the view is already set).
+                Gesture::Drag { .. } | Gesture::Pinch { .. } => {}
                 Gesture::Box { start, .. } => {
                     let items = scene.touching(Rect::from_corners(start, w));
                     dispatch.emit(Action::Select(items));
@@ -372,8 +412,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
         })
     };
     let onpointercancel = {
-        let gesture = gesture.clone();
-        Callback::from(move |_: PointerEvent| gesture.set(None))
+        let (gesture, touches) = (gesture.clone(), touches.clone());
+        Callback::from(move |e: PointerEvent| {
+            touches.borrow_mut().retain(|(id, _)| *id != e.pointer_id());
+            gesture.set(None)
+        })
     };
 
     // What the gesture draws over the diagram.

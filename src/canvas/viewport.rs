@@ -37,6 +37,27 @@ impl Viewport {
         Viewport { zoom, x: sx - w.x * zoom, y: sy - w.y * zoom }
     }
 
+    /// A two-finger pinch from screen points `(a0, b0)` to `(a1, b1)`, starting from this view:
+    /// zoomed by the change of the fingers' distance, and the world point that was under their
+    /// midpoint kept under it (so the drawing follows the fingers, and two fingers moving together
+    /// pan it).
+    pub fn pinched(
+        &self,
+        a0: (f64, f64),
+        b0: (f64, f64),
+        a1: (f64, f64),
+        b1: (f64, f64),
+    ) -> Viewport {
+        let dist = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).hypot(a.1 - b.1);
+        let mid = |a: (f64, f64), b: (f64, f64)| ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        let (d0, d1) = (dist(a0, b0), dist(a1, b1));
+        let factor = if d0 > 1.0 && d1 > 1.0 { d1 / d0 } else { 1.0 };
+        let (m0, m1) = (mid(a0, b0), mid(a1, b1));
+        let zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        let w = self.to_world(m0.0, m0.1);
+        Viewport { zoom, x: m1.0 - w.x * zoom, y: m1.1 - w.y * zoom }
+    }
+
     pub fn panned(&self, dx: f64, dy: f64) -> Viewport {
         Viewport { x: self.x + dx, y: self.y + dy, ..*self }
     }
@@ -87,6 +108,25 @@ impl Reducible for Viewport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_two_finger_pinch_zooms_about_its_midpoint_and_follows_the_fingers() {
+        let v = Viewport { zoom: 0.5, x: 40.0, y: -20.0 };
+        let (a0, b0) = ((100.0, 100.0), (200.0, 100.0));
+        // Fingers spread to twice the distance around the same midpoint.
+        let spread = v.pinched(a0, b0, (50.0, 100.0), (250.0, 100.0));
+        assert!((spread.zoom - 1.0).abs() < 1e-12);
+        let under = v.to_world(150.0, 100.0);
+        let (sx, sy) = spread.to_screen(under);
+        assert!((sx - 150.0).abs() < 1e-9 && (sy - 100.0).abs() < 1e-9);
+        // Both fingers moved together by (30, -10): a pan, same zoom.
+        let moved = v.pinched(a0, b0, (130.0, 90.0), (230.0, 90.0));
+        assert!((moved.zoom - v.zoom).abs() < 1e-12);
+        assert!((moved.x - (v.x + 30.0)).abs() < 1e-9 && (moved.y - (v.y - 10.0)).abs() < 1e-9);
+        // Fingers on one spot cannot divide by zero; the zoom stays within its bounds.
+        assert_eq!(v.pinched(a0, a0, a0, a0).zoom, v.zoom);
+        assert_eq!(v.pinched(a0, b0, a0, (100.0 + 1e6, 100.0)).zoom, MAX_ZOOM);
+    }
 
     #[test]
     fn a_pinch_zooms_faster_than_a_wheel_and_both_ways_undo_each_other() {

@@ -283,3 +283,41 @@ test('at 1024x700: the help dialog keeps Close in view, the results panel resize
     await app.close();
   }
 });
+
+test('on a touch screen, two fingers pinch to zoom about their midpoint and select nothing', async () => {
+  const app = await openApp({ width: 1200, height: 800 });
+  const { page } = app;
+  try {
+    const canvas = page.locator(id('canvas'));
+    await canvas.waitFor();
+    const zoom = async () => Number(await canvas.getAttribute('data-zoom'));
+    const before = await zoom();
+    // Two touch pointers on empty canvas, 100 px apart, spread to 200 px apart.
+    await page.evaluate(() => {
+      const svg = document.querySelector('[data-testid="canvas"]');
+      const r = svg.getBoundingClientRect();
+      const [x, y] = [r.left + 60, r.bottom - 120];
+      const send = (type, pointerId, dx) => svg.dispatchEvent(new PointerEvent(type, {
+        pointerId, pointerType: 'touch', isPrimary: pointerId === 1, bubbles: true, cancelable: true,
+        clientX: x + dx, clientY: y, button: type === 'pointermove' ? -1 : 0, buttons: type === 'pointerup' ? 0 : 1,
+      }));
+      send('pointerdown', 1, 50);
+      send('pointerdown', 2, 150);
+      for (let step = 1; step <= 5; step++) {
+        send('pointermove', 1, 50 - 10 * step);
+        send('pointermove', 2, 150 + 10 * step);
+      }
+      send('pointerup', 1, 0);
+      send('pointerup', 2, 200);
+    });
+    await page.waitForFunction((b) => Number(document.querySelector('[data-testid="canvas"]').dataset.zoom) > b * 1.9, before);
+    const after = await zoom();
+    assert.ok(Math.abs(after / before - 2) < 0.02, `zoom ${before} -> ${after}`);
+    // The fingers did not select, move or add anything.
+    assert.equal(await page.locator('g.node.selected').count(), 0);
+    assert.equal(await page.locator(id('btn-undo')).isDisabled(), true);
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
