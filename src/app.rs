@@ -40,7 +40,7 @@ fn page_has_link() -> bool {
 }
 
 /// The page's address.
-fn page_address() -> String {
+pub(crate) fn page_address() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
 }
 
@@ -65,11 +65,12 @@ fn download(doc: &Document) -> Result<(), String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| format!("{e:?}"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+        .map_err(|e| storage::browser_error_text(&e))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|e| storage::browser_error_text(&e))?;
     let document = gloo::utils::document();
     let a: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();
+        document.create_element("a").map_err(|e| storage::browser_error_text(&e))?.unchecked_into();
     a.set_href(&url);
     a.set_download("cluster-plan.json");
     a.click();

@@ -155,12 +155,9 @@ pub fn start(
             }
             state
         }
-        Restored::Unreadable(e) => opened(
-            doc,
-            format!(
-                "Opened the model from the link. The autosaved model could not be read ({e}); it is kept in local storage under \"{UNREADABLE_KEY}\"."
-            ),
-        ),
+        Restored::Unreadable(e) => {
+            opened(doc, format!("Opened the model from the link. {}", unreadable_autosave(&e)))
+        }
         _ => opened(doc, "Opened the model from the link.".to_owned()),
     }
 }
@@ -175,6 +172,13 @@ fn sentence(e: &impl std::fmt::Display) -> String {
     }
 }
 
+/// What happened to an autosaved model that no longer reads (it is kept aside, not lost).
+fn unreadable_autosave(e: &impl std::fmt::Display) -> String {
+    format!(
+        "The autosaved model could not be read ({e}); it is kept in local storage under \"{UNREADABLE_KEY}\"."
+    )
+}
+
 /// The state from local storage alone: the autosaved model, else the FIG 24 example.
 pub fn from_storage(restored: Restored) -> AppState {
     match restored {
@@ -184,9 +188,7 @@ pub fn from_storage(restored: Restored) -> AppState {
             let mut state = AppState::new(crate::examples::FIG24.document());
             state.notice = Some(Notice {
                 error: true,
-                text: format!(
-                    "The autosaved model could not be read ({e}); it is kept in local storage under \"{UNREADABLE_KEY}\". Showing the FIG 24 example."
-                ),
+                text: format!("{} Showing the FIG 24 example.", unreadable_autosave(&e)),
             });
             state
         }

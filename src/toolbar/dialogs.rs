@@ -221,7 +221,7 @@ pub struct ShareProps {
 /// view, with the HTML that embeds it in a documentation page.
 #[function_component(ShareDialog)]
 pub fn share_dialog(props: &ShareProps) -> Html {
-    let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let page = crate::app::page_address();
     let node = props.selected.clone().filter(|_| props.with_node);
     let link = use_memo(
         (props.doc.clone(), props.view, props.strategy, node, page),
