@@ -95,7 +95,7 @@ fn lists_and_choices(
     hops: &HopTable,
     nodes: &[NodeInfo],
     addresses: &[ServiceAddress],
-    servers: usize,
+    up: &[bool],
     clients: &[(NodeIx, u32)],
     strategy: Strategy,
 ) -> Ordered {
@@ -107,7 +107,7 @@ fn lists_and_choices(
     let mut buffer = Vec::with_capacity(addresses.len());
     for &(node, number) in clients {
         let template = orderer.order_into(node, number, &mut buffer);
-        let (first, next) = crate::load::first_and_fallback(addresses, servers, &buffer);
+        let (first, next) = crate::load::first_and_fallback(addresses, up, &buffer);
         serving.push(first);
         fallback.push(next);
         let client = Client { node, number };
@@ -176,7 +176,9 @@ fn service_plan(
                     server_of_node.insert(o, servers.len());
                     let number =
                         nodes[o].clusters.iter().find(|(c, _)| *c == s.cluster).map_or(0, |x| x.1);
-                    servers.push(Server { node: o, number, addresses: vec![ix] });
+                    // Up for this cluster only while online in it (docs/spec.md §4).
+                    let online = nodes[o].online.as_deref() == Some(s.cluster.as_str());
+                    servers.push(Server { node: o, number, addresses: vec![ix], online });
                 }
             }
         }
@@ -186,6 +188,7 @@ fn service_plan(
     for (i, x) in servers.iter().enumerate() {
         server_of_node.insert(x.node, i);
     }
+    let up: Vec<bool> = servers.iter().map(|x| x.online).collect();
     let addresses: Vec<ServiceAddress> = s
         .addresses
         .iter()
@@ -198,9 +201,11 @@ fn service_plan(
         })
         .collect();
     let clients = if s.cluster_ix.is_some() { clients(nodes, &s.cluster) } else { Vec::new() };
+    let own: Vec<Option<ServerIx>> =
+        clients.iter().map(|(node, _)| server_of_node.get(node).copied()).collect();
     let Ordered { lists, stats, serving, fallback } =
-        lists_and_choices(hops, nodes, &addresses, servers.len(), &clients, strategy);
-    let load = crate::load::compute(servers.len(), serving, fallback);
+        lists_and_choices(hops, nodes, &addresses, &up, &clients, strategy);
+    let load = crate::load::compute(&up, serving, fallback, &own);
     let (tiers, _) = tiers(&addresses);
     let unreachable = stats.unreachable.iter().map(|u| u.0).collect();
     let plan = ServicePlan {

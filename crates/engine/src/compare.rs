@@ -210,8 +210,14 @@ struct View<'p> {
     shapes: Vec<Shape>,
     /// Per client list: its shape.
     shape_of: Vec<u32>,
-    /// Per address: its server, its text (rendezvous), its tier.
+    /// Per address: the server serving from it (`None` when no server of the cluster owns it or
+    /// its server is down for the cluster), the server owning it, its text (rendezvous), its tier.
     server: Vec<Option<ServerIx>>,
+    owner: Vec<Option<ServerIx>>,
+    /// Per server: up (online in the cluster).
+    up: Vec<bool>,
+    /// Per client list: the server index of the client's own node.
+    own: Vec<Option<ServerIx>>,
     texts: Vec<String>,
     tier_of: Vec<u16>,
     tiers: usize,
@@ -262,7 +268,14 @@ impl<'p> View<'p> {
             sp,
             shapes,
             shape_of,
-            server: sp.addresses.iter().map(|a| a.server).collect(),
+            server: sp
+                .addresses
+                .iter()
+                .map(|a| a.server.filter(|&s| sp.servers.get(s).is_some_and(|x| x.online)))
+                .collect(),
+            owner: sp.addresses.iter().map(|a| a.server).collect(),
+            up: sp.servers_up(),
+            own: sp.own_servers(),
             texts: sp.addresses.iter().map(|a| a.ip.to_string()).collect(),
             tier_of,
             tiers,
@@ -296,7 +309,7 @@ impl<'p> View<'p> {
             match *edit {
                 Edit::None => sc.members.extend_from_slice(members),
                 Edit::Remove(server) => sc.members.extend(
-                    members.iter().copied().filter(|&a| self.server[a as usize] != Some(server)),
+                    members.iter().copied().filter(|&a| self.owner[a as usize] != Some(server)),
                 ),
                 Edit::Add(x) => {
                     sc.members.extend_from_slice(members);
@@ -405,73 +418,39 @@ impl<'p> View<'p> {
         let clients = sp.lists.len();
         let servers = sp.servers.len();
         let mut serving = Vec::with_capacity(clients);
+        let mut fallback = Vec::with_capacity(clients);
         let mut first_group = Vec::with_capacity(clients);
-        // Load (spec §4): moved[f][s] = clients of f that fall to s.
-        let mut first_choice = vec![0usize; servers];
-        let mut moved = vec![0usize; servers * servers];
-        let mut unserved = 0;
         for c in 0..clients {
             let (first, group, next) = self.walk(strategy, c, 0, &Edit::None, true, sc);
-            let first = first.filter(|&s| s < servers);
-            let next = first.and(next).filter(|&s| s < servers);
-            match first {
-                None => unserved += 1,
-                Some(f) => {
-                    first_choice[f] += 1;
-                    if let Some(s) = next {
-                        moved[f * servers + s] += 1;
-                    }
-                }
-            }
             serving.push(first);
+            fallback.push(first.and(next));
             first_group.push(group);
         }
-        let worst_single_failure: Vec<(usize, Option<ServerIx>)> = (0..servers)
-            .map(|s| {
-                let mut worst: (usize, Option<ServerIx>) = (first_choice[s], None);
-                for f in (0..servers).filter(|&f| f != s) {
-                    let load = first_choice[s] + moved[f * servers + s];
-                    if worst.1.is_none() || load > worst.0 {
-                        worst = (load, Some(f));
-                    }
-                }
-                worst
-            })
-            .collect();
+        // The load by the rules of docs/spec.md §4, computed where the plan's is.
+        let load = crate::load::compute(&self.up, serving, fallback, &self.own);
+        let (serving, first_choice) = (&load.serving, &load.first_choice);
         let max_first_choice = first_choice.iter().copied().max().unwrap_or(0);
-        let balance_first_choice = (servers > 0 && clients > 0).then(|| {
-            let ideal = clients as f64 / servers as f64;
-            max_first_choice as f64 / ideal
-        });
-        let balance_worst_failure = (servers > 1 && clients > 0).then(|| {
-            let ideal = clients as f64 / (servers - 1) as f64;
-            worst_single_failure.iter().map(|w| w.0).max().unwrap_or(0) as f64 / ideal
-        });
-        let worst = worst_single_failure
-            .iter()
-            .enumerate()
-            .filter_map(|(s, &(load, by))| by.map(|f| (load, f, s)))
-            .max_by_key(|&(load, f, s)| (load, std::cmp::Reverse((f, s))));
+        let worst = crate::load::worst_failure(&load);
         let number = |s: ServerIx| sp.servers.get(s).map_or(0, |x| x.number);
         let removal = (servers >= 2)
-            .then(|| self.removal(strategy, &serving, &first_group, sc))
+            .then(|| self.removal(strategy, serving, &first_group, sc))
             .map(|(max, sum)| Removal {
                 max_moved: max.0,
                 mean_moved: sum as f64 / servers as f64,
                 worst_server: number(max.1),
             });
-        let addition = self.addition(strategy, &first_choice, &serving, &first_group, sc);
+        let addition = self.addition(strategy, first_choice, serving, &first_group, sc);
         ServiceReport {
             cluster: sp.cluster.clone(),
             service: sp.service.clone(),
             clients,
             servers,
-            unserved,
+            unserved: load.unserved,
             max_first_choice,
-            balance_first_choice,
+            balance_first_choice: load.balance_first_choice,
             worst_single_failure: worst.map_or(max_first_choice, |w| w.0),
-            worst_failure_pair: worst.map(|(_, f, s)| (number(f), number(s))),
-            balance_worst_failure,
+            worst_failure_pair: worst.and_then(|(_, f, s)| Some((number(f?), number(s)))),
+            balance_worst_failure: load.balance_worst_failure,
             removal,
             addition,
         }
@@ -492,7 +471,7 @@ impl<'p> View<'p> {
             let Some(g) = *g else { continue };
             let shape = &self.shapes[self.shape_of[c] as usize];
             for &a in shape.members(&shape.groups[g]) {
-                if let Some(t) = self.server[a as usize].and_then(|s| touched.get_mut(s)) {
+                if let Some(t) = self.owner[a as usize].and_then(|s| touched.get_mut(s)) {
                     if t.last() != Some(&(c as u32)) {
                         t.push(c as u32);
                     }
@@ -505,7 +484,7 @@ impl<'p> View<'p> {
         for (a, &t) in self.tier_of.iter().enumerate() {
             let t = usize::from(t).min(self.tiers.saturating_sub(1));
             in_tier[t] += 1;
-            if let Some(s) = self.server[a].filter(|&s| s < servers) {
+            if let Some(s) = self.owner[a].filter(|&s| s < servers) {
                 mine[s * self.tiers + t] += 1;
             }
         }
@@ -561,7 +540,7 @@ impl<'p> View<'p> {
             let now = entries
                 .iter()
                 .filter(|e| e.local || e.hops().is_some())
-                .find_map(|e| kept.get(e.address()).and_then(|a| a.server));
+                .find_map(|e| kept.get(e.address()).and_then(|a| a.server).filter(|&x| self.up[x]));
             if serving[c] != Some(s) && serving[c] != now {
                 moved += 1;
             }
@@ -694,12 +673,12 @@ mod tests {
             sp.lists.clients().iter().map(|c| (c.node, c.number)).collect();
         let mut now = Vec::with_capacity(clients.len());
         lists_with(&plan.hops, &plan.nodes, addresses, &clients, plan.strategy, |_, entries| {
-            now.push(
-                entries
-                    .iter()
-                    .filter(|e| e.local || e.hops().is_some())
-                    .find_map(|e| addresses.get(e.address()).and_then(|a| a.server)),
-            );
+            now.push(entries.iter().filter(|e| e.local || e.hops().is_some()).find_map(|e| {
+                addresses
+                    .get(e.address())
+                    .and_then(|a| a.server)
+                    .filter(|&s| sp.servers.get(s).is_none_or(|x| x.online))
+            }));
         });
         now
     }
@@ -707,12 +686,7 @@ mod tests {
     fn reference_report(plan: &Plan, sp: &ServicePlan) -> ServiceReport {
         let ld = &sp.load;
         let max_first_choice = ld.first_choice.iter().copied().max().unwrap_or(0);
-        let worst = ld
-            .worst_single_failure
-            .iter()
-            .enumerate()
-            .filter_map(|(s, &(load, by))| by.map(|f| (load, f, s)))
-            .max_by_key(|&(load, f, s)| (load, std::cmp::Reverse((f, s))));
+        let worst = crate::load::worst_failure(ld);
         let number = |s: ServerIx| sp.servers.get(s).map_or(0, |x| x.number);
         let removal = (sp.servers.len() >= 2).then(|| {
             let mut max = (0usize, 0u32);
@@ -779,7 +753,7 @@ mod tests {
             max_first_choice,
             balance_first_choice: ld.balance_first_choice,
             worst_single_failure: worst.map_or(max_first_choice, |w| w.0),
-            worst_failure_pair: worst.map(|(_, f, s)| (number(f), number(s))),
+            worst_failure_pair: worst.and_then(|(_, f, s)| Some((number(f?), number(s)))),
             balance_worst_failure: ld.balance_worst_failure,
             removal,
             addition,

@@ -26,7 +26,9 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("invalid-address", Severity::Error, "an address is not IPv4 or IPv6 text; it is left out"),
     ("duplicate-address", Severity::Error, "an address appears twice (on two nodes, or twice on one); the first node owns it"),
     ("address-without-subnet", Severity::Error, "a node address is in no subnet; it gets an implicit /32 or /128 subnet"),
-    ("no-registry-server", Severity::Warning, "a cluster has no registry server, so it cannot go online"),
+    ("no-registry-server", Severity::Error, "a cluster has no registry server, so it cannot go online"),
+    ("not-online-in-cluster", Severity::Warning, "a registry server or a service's server is online in another cluster (or in none), so it is down for this one and serves none of its clients"),
+    ("no-registry-server-online", Severity::Error, "none of a cluster's registry servers is online in it, so it cannot come online"),
     ("unknown-registry-server", Severity::Error, "a cluster's registry server number is not a node number of the cluster"),
     ("duplicate-service", Severity::Error, "two services of one cluster share a name; the first is used"),
     ("duplicate-service-address", Severity::Error, "a service lists an address twice; it is listed once"),
@@ -37,7 +39,7 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("unserved-client", Severity::Warning, "a client cannot reach any server of a service"),
     ("unreachable-address", Severity::Warning, "a service address is unreachable from some clients (listed last in its tier, flagged)"),
     ("residue-imbalance", Severity::Lint, "under rotation, the node numbers' residues leave a server of an equidistant group idle or doubled"),
-    ("subnet-one-server", Severity::Lint, "every client of a subnet picks the same server, on that subnet, first"),
+    ("subnet-one-server", Severity::Lint, "every client of a subnet picks the same server first: the only server on that subnet"),
     ("tier-one-first", Severity::Lint, "a priority tier sends every client to the same first address"),
     ("bad-resource-controllers", Severity::Error, "a node's `resource_controllers` extension field is not a list of distinct, non-empty names; the bad entries are left out"),
 ];
@@ -202,13 +204,18 @@ fn subnet_one_server(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
         .enumerate()
         .filter_map(|(subnet, (count, server))| {
             let server = server?;
-            let on_subnet = sp
-                .servers
-                .get(server)?
-                .addresses
-                .iter()
-                .any(|&a| sp.addresses.get(a).is_some_and(|x| x.subnet == subnet));
-            (count >= 2 && on_subnet).then_some((subnet, count, server))
+            // The cause is locality only when the server is the one up server of the service
+            // on the subnet; with two or more there, the node numbers' residues decide (which
+            // `residue-imbalance` reports).
+            let on_subnet = |x: &crate::plan::Server| {
+                x.online
+                    && x.addresses
+                        .iter()
+                        .any(|&a| sp.addresses.get(a).is_some_and(|x| x.subnet == subnet))
+            };
+            let alone = on_subnet(sp.servers.get(server)?)
+                && sp.servers.iter().filter(|x| on_subnet(x)).count() == 1;
+            (count >= 2 && alone).then_some((subnet, count, server))
         })
         .collect();
     hits.sort_unstable();
@@ -221,7 +228,7 @@ fn subnet_one_server(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
             item: Item::Subnet { prefix: prefix.clone() },
             message: format!(
                 "all {count} clients on subnet {prefix} pick node {} (number {}) first for service \
-                 {} of cluster {}: it is on their subnet, so it carries the whole subnet",
+                 {} of cluster {}: it is the only server on their subnet, so it carries the whole subnet",
                 node.map_or("?", |n| n.uid.as_str()),
                 sp.servers.get(server).map_or(0, |s| s.number),
                 sp.service,

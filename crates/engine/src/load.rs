@@ -1,64 +1,79 @@
-//! Load (spec §4): first choice, every single failure, any failure set, and balance.
+//! Load (docs/spec.md §4): first choice, every single failure, any failure set, and balance.
 //!
-//! A client is served by the first address of its list that it can reach (local, or a finite
-//! hop distance) and whose server node is up; an address no server of the cluster owns serves
-//! nobody. When server `f` fails, only the clients served by `f` move, each to its *fallback*:
-//! the first servable address of its list on another server. So every single failure costs
-//! O(servers) once each client's first choice and fallback are known.
+//! The rules, each applied here and nowhere else:
+//! - A server is *up* for its service's cluster only while its node is online in that cluster
+//!   ([`crate::plan::Server::online`]); a failed server is down too.
+//! - A client is served by the first address of its list that it can reach (local, or a finite
+//!   hop distance) and whose server is up; an address no server of the cluster owns serves
+//!   nobody.
+//! - A failure is a node failure: a failed server's node is no client either.
+//!
+//! When server `f` fails, only the clients served by `f` move, each to its *fallback* (the first
+//! servable address of its list on another up server), and `f`'s own node leaves the clients.
+//! So every single failure costs O(servers) once each client's first choice and fallback are
+//! known.
 
 use crate::plan::{Entry, FailoverLoad, Move, ServerIx, ServiceAddress, ServiceLoad, ServicePlan};
 
-/// Can this entry serve its client, given which servers are down?
+/// The server this entry can serve its client from, when the client can reach the address and
+/// the server is up (`up` indexed like the service's servers).
 #[inline]
-fn server_of(addresses: &[ServiceAddress], e: &Entry) -> Option<ServerIx> {
+fn server_of(addresses: &[ServiceAddress], up: &[bool], e: &Entry) -> Option<ServerIx> {
     if !(e.local || e.hops().is_some()) {
         return None;
     }
-    addresses.get(e.address()).and_then(|a| a.server)
+    addresses
+        .get(e.address())
+        .and_then(|a| a.server)
+        .filter(|&s| up.get(s).copied().unwrap_or(false))
 }
 
-/// The first server that can serve the list, skipping servers for which `down` says so.
-pub(crate) fn first_up(
-    addresses: &[ServiceAddress],
-    entries: &[Entry],
-    down: impl Fn(ServerIx) -> bool,
-) -> Option<ServerIx> {
-    entries.iter().filter_map(|e| server_of(addresses, e)).find(|&s| !down(s))
-}
-
-/// The first-choice server of a list and its fallback (the first server after it that can
-/// serve the list), both `None` when out of `0..servers`. Called on each list as it is
+/// The first server that can serve the list and its fallback (the first other server after
+/// it that can serve the list); `None` when there is none. Called on each list as it is
 /// written, while it is still in cache.
 #[inline]
 pub(crate) fn first_and_fallback(
     addresses: &[ServiceAddress],
-    servers: usize,
+    up: &[bool],
     entries: &[Entry],
 ) -> (Option<ServerIx>, Option<ServerIx>) {
-    let mut servers_iter = entries.iter().filter_map(|e| server_of(addresses, e));
-    let first = servers_iter.next().filter(|&s| s < servers);
-    let next = first.and_then(|f| servers_iter.find(|&s| s != f)).filter(|&s| s < servers);
+    let mut servers = entries.iter().filter_map(|e| server_of(addresses, up, e));
+    let first = servers.next();
+    let next = first.and_then(|f| servers.find(|&s| s != f));
     (first, next)
 }
 
-/// Computes a service's load from each list's first choice and fallback (see
-/// [`first_and_fallback`]).
+/// Computes a service's load from each client's first choice and fallback (see
+/// [`first_and_fallback`]). `up` says which servers are up; `own[i]` is the server index of
+/// client `i`'s own node, when it is a server.
 pub(crate) fn compute(
-    servers: usize,
+    up: &[bool],
     serving: Vec<Option<ServerIx>>,
     fallback: Vec<Option<ServerIx>>,
+    own: &[Option<ServerIx>],
 ) -> ServiceLoad {
+    let servers = up.len();
     let clients = serving.len();
     let mut first_choice = vec![0usize; servers];
     let mut unserved = 0;
-    // moved[f][s]: clients of f that fall to s; lost[f]: clients of f with no fallback.
+    // moved[f][s]: clients of f that fall to s; lost[f]: clients of f with no fallback. Neither
+    // counts f's own node, which fails with f.
     let mut moved = vec![0usize; servers * servers];
     let mut lost = vec![0usize; servers];
-    for (&first, &next) in serving.iter().zip(&fallback) {
+    // own_first[f]: the first choice of server f's node as a client (`Some(None)`: unserved).
+    let mut own_first: Vec<Option<Option<ServerIx>>> = vec![None; servers];
+    for (i, (&first, &next)) in serving.iter().zip(&fallback).enumerate() {
+        let me = own.get(i).copied().flatten().filter(|&s| s < servers);
+        if let Some(s) = me {
+            own_first[s] = Some(first);
+        }
         match first {
             None => unserved += 1,
             Some(f) => {
                 first_choice[f] += 1;
+                if me == Some(f) {
+                    continue;
+                }
                 match next {
                     Some(s) => moved[f * servers + s] += 1,
                     None => lost[f] += 1,
@@ -70,32 +85,36 @@ pub(crate) fn compute(
     let mut unserved_after_failure = Vec::with_capacity(servers);
     for f in 0..servers {
         let mut row = first_choice.clone();
-        row[f] = 0;
-        for (s, load) in row.iter_mut().enumerate() {
-            *load += moved[f * servers + s];
+        let mut unserved_now = unserved;
+        // A server that is down already changes nothing when it fails.
+        if up[f] {
+            row[f] = 0;
+            for (s, load) in row.iter_mut().enumerate() {
+                *load += moved[f * servers + s];
+            }
+            unserved_now += lost[f];
+            match own_first[f] {
+                Some(Some(g)) if g != f => row[g] -= 1,
+                Some(None) => unserved_now -= 1,
+                _ => {}
+            }
         }
         single_failures.push(row);
-        unserved_after_failure.push(unserved + lost[f]);
+        unserved_after_failure.push(unserved_now);
     }
     let worst_single_failure = (0..servers)
         .map(|s| {
             let mut worst: (usize, Option<ServerIx>) = (first_choice[s], None);
             for (f, row) in single_failures.iter().enumerate() {
-                if f != s && (worst.1.is_none() || row[s] > worst.0) {
+                if f != s && row[s] > worst.0 {
                     worst = (row[s], Some(f));
                 }
             }
             worst
         })
         .collect::<Vec<_>>();
-    let balance_first_choice = (servers > 0 && clients > 0).then(|| {
-        let ideal = clients as f64 / servers as f64;
-        first_choice.iter().copied().max().unwrap_or(0) as f64 / ideal
-    });
-    let balance_worst_failure = (servers > 1 && clients > 0).then(|| {
-        let ideal = clients as f64 / (servers - 1) as f64;
-        worst_single_failure.iter().map(|w| w.0).max().unwrap_or(0) as f64 / ideal
-    });
+    let (balance_first_choice, balance_worst_failure) =
+        balance(up, clients, &first_choice, &worst_single_failure);
     ServiceLoad {
         clients,
         first_choice,
@@ -110,39 +129,87 @@ pub(crate) fn compute(
     }
 }
 
-/// Loads with the given servers failed (see [`ServicePlan::failover`]).
+/// Balance (docs/spec.md §4): max load / ideal load, for first choice (ideal: clients / servers
+/// up) and for the worst single failure (ideal: the clients left / the servers left; every up
+/// server is online in the cluster, so a client too, and leaves with its node).
+pub fn balance(
+    up: &[bool],
+    clients: usize,
+    first_choice: &[usize],
+    worst_single_failure: &[(usize, Option<ServerIx>)],
+) -> (Option<f64>, Option<f64>) {
+    let in_play = up.iter().filter(|&&u| u).count();
+    let first = (in_play > 0 && clients > 0).then(|| {
+        let ideal = clients as f64 / in_play as f64;
+        first_choice.iter().copied().max().unwrap_or(0) as f64 / ideal
+    });
+    let worst = (in_play > 1 && clients > 1).then(|| {
+        let ideal = (clients - 1) as f64 / (in_play - 1) as f64;
+        worst_single_failure.iter().map(|w| w.0).max().unwrap_or(0) as f64 / ideal
+    });
+    (first, worst)
+}
+
+/// Loads with the given servers failed (see [`ServicePlan::failover`]): each client still
+/// counted is served by the first address of its list that it can reach and whose server is
+/// up; the failed servers' nodes are no clients; the worst single failure is taken on top.
 pub(crate) fn failover(plan: &ServicePlan, failed: &[ServerIx]) -> FailoverLoad {
     let servers = plan.servers.len();
-    let mut down = vec![false; servers];
+    let mut up = plan.servers_up();
+    let mut is_failed = vec![false; servers];
     for &f in failed {
         if f < servers {
-            down[f] = true;
+            up[f] = false;
+            is_failed[f] = true;
         }
     }
-    let mut load = vec![0usize; servers];
-    let mut unserved = 0;
+    let own = plan.own_servers();
     let mut serving = Vec::with_capacity(plan.lists.len());
+    let mut failed_client = Vec::with_capacity(plan.lists.len());
     let mut moved = Vec::new();
+    // The clients still counted, for `compute`.
+    let (mut now, mut next, mut counted_own) = (Vec::new(), Vec::new(), Vec::new());
     let mut entries = Vec::with_capacity(plan.addresses.len());
     for (i, list) in plan.lists.clients().iter().enumerate() {
+        let me = own.get(i).copied().flatten();
+        if me.is_some_and(|s| is_failed[s]) {
+            serving.push(None);
+            failed_client.push(true);
+            continue;
+        }
         plan.lists.entries_into(i, &mut entries);
-        let now = first_up(&plan.addresses, &entries, |s| down.get(s).copied().unwrap_or(false))
-            .filter(|&s| s < servers);
-        match now {
-            Some(s) => load[s] += 1,
-            None => unserved += 1,
-        }
+        let (first, fallback) = first_and_fallback(&plan.addresses, &up, &entries);
         let before = plan.load.serving.get(i).copied().flatten();
-        if before != now {
-            moved.push(Move { list: i, node: list.node, from: before, to: now });
+        if before != first {
+            moved.push(Move { list: i, node: list.node, from: before, to: first });
         }
-        serving.push(now);
+        serving.push(first);
+        failed_client.push(false);
+        now.push(first);
+        next.push(fallback);
+        counted_own.push(me);
     }
+    let load = compute(&up, now, next, &counted_own);
     FailoverLoad {
-        failed: (0..servers).filter(|&s| down[s]).collect(),
-        load,
-        unserved,
+        failed: (0..servers).filter(|&s| is_failed[s]).collect(),
+        clients: load.clients,
+        load: load.first_choice,
+        unserved: load.unserved,
+        worst_single_failure: load.worst_single_failure,
         serving,
+        failed_client,
         moved,
     }
+}
+
+/// The worst single failure of a whole service: the largest load any server gets when one other
+/// server fails, as (load, the failure causing it, the server). The failure is `None` when no
+/// single failure raises any server to that load (it is a first-choice load); among servers
+/// with the same load, one that a failure raises there is named first, then the lowest indices.
+pub(crate) fn worst_failure(load: &ServiceLoad) -> Option<(usize, Option<ServerIx>, ServerIx)> {
+    load.worst_single_failure
+        .iter()
+        .enumerate()
+        .map(|(s, &(l, by))| (l, by, s))
+        .max_by_key(|&(l, by, s)| (l, by.is_some(), std::cmp::Reverse((by, s))))
 }

@@ -456,7 +456,7 @@ impl Model {
             let item = || Item::Cluster { id: c.id.clone() };
             if c.registry_servers.is_empty() {
                 d.push(
-                    Severity::Warning,
+                    Severity::Error,
                     "no-registry-server",
                     item(),
                     format!("cluster {} has no registry server, so it cannot go online", c.id),
@@ -585,7 +585,109 @@ impl Model {
             });
         }
         m.check_registry_services(&mut d);
+        m.check_membership(&mut d);
         (m, d.0)
+    }
+
+    /// A node is active in one cluster only (docs/spec.md §4): a registry server or a server of
+    /// a service that is not online in the cluster is down for it, and a cluster none of whose
+    /// registry servers is online in it cannot come online. One diagnostic per such node and
+    /// cluster, naming what the cluster loses; an error for the cluster.
+    fn check_membership(&self, d: &mut Diags) {
+        // Per cluster: the services' names each node serves in it (document order).
+        let mut serves: Vec<BTreeMap<NodeIx, Vec<&str>>> =
+            vec![BTreeMap::new(); self.clusters.len()];
+        for s in &self.services {
+            let Some(cix) = s.cluster_ix else { continue };
+            for (ip, _) in &s.addresses {
+                let Some(&o) = self.owner.get(ip) else { continue };
+                if !self.nodes[o].clusters.iter().any(|(c, _)| *c == s.cluster) {
+                    continue;
+                }
+                let names = serves[cix].entry(o).or_default();
+                if !names.contains(&s.name.as_str()) {
+                    names.push(&s.name);
+                }
+            }
+        }
+        let mut clients = vec![0usize; self.clusters.len()];
+        for n in &self.nodes {
+            if let Some(&cix) = n.online.as_ref().and_then(|c| self.cluster_ix.get(c)) {
+                clients[cix] += 1;
+            }
+        }
+        for (cix, c) in self.clusters.iter().enumerate() {
+            let registry: Vec<(u32, NodeIx)> = c
+                .registry_servers
+                .iter()
+                .filter_map(|n| c.numbers.get(n).map(|&ix| (*n, ix)))
+                .collect();
+            let mut down: Vec<(u32, NodeIx)> = registry.clone();
+            for &o in serves[cix].keys() {
+                if let Some(&(_, number)) = self.nodes[o].clusters.iter().find(|(x, _)| *x == c.id)
+                {
+                    down.push((number, o));
+                }
+            }
+            down.retain(|&(_, o)| self.nodes[o].online.as_deref() != Some(c.id.as_str()));
+            down.sort_unstable();
+            down.dedup();
+            let where_ = |o: NodeIx| match &self.nodes[o].online {
+                Some(other) => format!("is online in cluster {other}"),
+                None => "is offline".to_owned(),
+            };
+            for &(number, o) in &down {
+                let node = &self.nodes[o];
+                let mut lost = Vec::new();
+                if registry.iter().any(|&(_, r)| r == o) {
+                    lost.push(format!("{} is without registry server {number}", c.id));
+                }
+                if let Some(names) = serves[cix].get(&o) {
+                    lost.push(format!(
+                        "it serves none of {}'s clients for {}",
+                        c.id,
+                        names.join(", ")
+                    ));
+                }
+                d.push(
+                    Severity::Warning,
+                    "not-online-in-cluster",
+                    Item::Node { uid: node.uid.clone() },
+                    format!(
+                        "node {} (number {number} in cluster {}) {}, so it is down for {}: {}",
+                        node.uid,
+                        c.id,
+                        where_(o),
+                        c.id,
+                        lost.join("; ")
+                    ),
+                );
+            }
+            let online = registry
+                .iter()
+                .filter(|&&(_, o)| self.nodes[o].online.as_deref() == Some(c.id.as_str()))
+                .count();
+            let elsewhere = registry.iter().any(|&(_, o)| self.nodes[o].online.is_some());
+            if !registry.is_empty() && online == 0 && (elsewhere || clients[cix] > 0) {
+                let each: Vec<String> = registry
+                    .iter()
+                    .map(|&(number, o)| {
+                        format!("{number} (node {}) {}", self.nodes[o].uid, where_(o))
+                    })
+                    .collect();
+                d.push(
+                    Severity::Error,
+                    "no-registry-server-online",
+                    Item::Cluster { id: c.id.clone() },
+                    format!(
+                        "cluster {} cannot come online: none of its registry servers is online in \
+                         it (registry server {})",
+                        c.id,
+                        each.join(", registry server ")
+                    ),
+                );
+            }
+        }
     }
 
     /// The System Registry's addresses are those of the registry server nodes (spec §1): warn

@@ -110,6 +110,10 @@ pub struct Server {
     pub number: u32,
     /// The service addresses this server owns.
     pub addresses: Vec<AddressIx>,
+    /// The node is online in the service's cluster. A server that is not (online in another
+    /// cluster, or in none) is down for this cluster, exactly as if it had failed: it keeps its
+    /// row with 0 clients (docs/spec.md §4, "A node is active in one cluster only").
+    pub online: bool,
 }
 
 /// One client's ordered list, written out (see [`Lists::get`]).
@@ -190,17 +194,22 @@ pub struct ServiceLoad {
     pub first_choice: Vec<usize>,
     /// Clients with no reachable, owned address at all.
     pub unserved: usize,
-    /// For each server: the largest load it gets when one other server fails, and which one
-    /// (`None` when it is the only server: then it equals its first-choice load).
+    /// For each server: the largest load it gets when any one other server fails, and the
+    /// failure that causes it. The cause is named only when that failure raises the load above
+    /// first choice; `None` = no single failure adds to it (the load is its first-choice load).
     pub worst_single_failure: Vec<(usize, Option<ServerIx>)>,
-    /// `single_failures[f][s]`: load of server `s` when server `f` alone has failed.
+    /// `single_failures[f][s]`: load of server `s` when server `f` alone has failed. A failed
+    /// node is no client either, so its own list no longer counts. A server that is down
+    /// already (not online in the cluster) changes nothing when it fails: its row is the
+    /// first-choice load.
     pub single_failures: Vec<Vec<usize>>,
-    /// Clients left unserved when server `f` alone has failed.
+    /// Clients left unserved when server `f` alone has failed (the failed node not counted).
     pub unserved_after_failure: Vec<usize>,
-    /// max first-choice load / ideal (clients / servers); `None` without servers or clients.
+    /// max first-choice load / ideal (clients / servers in play, i.e. online in the cluster);
+    /// `None` without such servers or without clients.
     pub balance_first_choice: Option<f64>,
-    /// max worst-single-failure load / ideal with one server fewer; `None` with fewer than two
-    /// servers or no clients.
+    /// max worst-single-failure load / ideal with one server and its node fewer ((clients - 1)
+    /// / (servers in play - 1)); `None` with fewer than two servers in play or two clients.
     pub balance_worst_failure: Option<f64>,
     /// For each client list (indexed like [`ServicePlan::lists`]): the server it is served by on
     /// first choice; `None` = unserved.
@@ -215,12 +224,20 @@ pub struct ServiceLoad {
 pub struct FailoverLoad {
     /// The failed servers, sorted and without duplicates (out-of-range indices dropped).
     pub failed: Vec<ServerIx>,
+    /// Clients still counted: a failed node is no client (its own list no longer counts).
+    pub clients: usize,
     /// Clients served by each server (indexed like [`ServicePlan::servers`]; 0 for failed ones).
     pub load: Vec<usize>,
     /// Clients with no reachable server left up.
     pub unserved: usize,
-    /// For each client list: the server now serving it (`None` = unserved).
+    /// For each server: its largest load when one more server fails on top of `failed`, and
+    /// that failure when it raises the load (as [`ServiceLoad::worst_single_failure`]).
+    pub worst_single_failure: Vec<(usize, Option<ServerIx>)>,
+    /// For each client list: the server now serving it (`None` = unserved, or the client's
+    /// node is one of the failed servers: see [`FailoverLoad::failed_client`]).
     pub serving: Vec<Option<ServerIx>>,
+    /// For each client list: its node is one of the failed servers, so it is no client now.
+    pub failed_client: Vec<bool>,
     /// The clients whose server changed compared with first choice, in list order.
     pub moved: Vec<Move>,
 }
@@ -299,6 +316,51 @@ impl ServicePlan {
     /// The server index of a node, if it serves this service.
     pub fn server_index(&self, node: NodeIx) -> Option<ServerIx> {
         self.servers.iter().position(|s| s.node == node)
+    }
+
+    /// For each client list: the server index of the client's own node, when it is one of the
+    /// service's servers (a server online in the cluster is a client too).
+    pub fn own_servers(&self) -> Vec<Option<ServerIx>> {
+        let mut by_node: Vec<(NodeIx, ServerIx)> =
+            self.servers.iter().enumerate().map(|(s, x)| (x.node, s)).collect();
+        by_node.sort_unstable();
+        self.lists
+            .clients()
+            .iter()
+            .map(|c| by_node.binary_search_by_key(&c.node, |&(n, _)| n).ok().map(|i| by_node[i].1))
+            .collect()
+    }
+
+    /// Which servers are up with no failure: online in the service's cluster.
+    pub fn servers_up(&self) -> Vec<bool> {
+        self.servers.iter().map(|s| s.online).collect()
+    }
+
+    /// The server indices of the given node numbers of the service's cluster, and the numbers
+    /// that name no server of the service (in the order given).
+    pub fn servers_by_number(&self, numbers: &[u32]) -> (Vec<ServerIx>, Vec<u32>) {
+        let mut found = Vec::new();
+        let mut unknown = Vec::new();
+        for &n in numbers {
+            match self.servers.iter().position(|s| s.number == n) {
+                Some(s) => found.push(s),
+                None => unknown.push(n),
+            }
+        }
+        (found, unknown)
+    }
+
+    /// The server indices of the given node uids (uids that serve nothing are left out).
+    pub fn servers_by_uid<'a>(
+        &self,
+        nodes: &[NodeInfo],
+        uids: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<ServerIx> {
+        uids.into_iter()
+            .filter_map(|uid| {
+                self.servers.iter().position(|s| nodes.get(s.node).is_some_and(|n| n.uid == uid))
+            })
+            .collect()
     }
 
     /// Loads with any set of failed server nodes: each client is served by the first address of

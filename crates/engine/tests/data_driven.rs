@@ -83,11 +83,15 @@ fn render(text: &str) -> String {
         let ld = &sp.load;
         for (s, server) in sp.servers.iter().enumerate() {
             let (worst, by) = ld.worst_single_failure[s];
-            let by = by.map_or("-".to_owned(), |f| sp.servers[f].number.to_string());
             writeln!(
                 out,
-                "{}\t{}\t{}\t{}\t{}\t(worst when {by} fails)",
-                sp.cluster, sp.service, server.number, ld.first_choice[s], worst
+                "{}\t{}\t{}\t{}\t{}\t({})",
+                sp.cluster,
+                sp.service,
+                server.number,
+                ld.first_choice[s],
+                worst,
+                worst_cause(sp, server.online, by)
             )
             .unwrap();
         }
@@ -103,6 +107,46 @@ fn render(text: &str) -> String {
             ratio(ld.balance_worst_failure)
         )
         .unwrap();
+    }
+    // A fixture may fail servers by node number with a top-level "fail" extension field: each
+    // service's load with those failed, and the worst single failure on top of them.
+    let failed: Vec<u32> = doc
+        .extra
+        .get("fail")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|n| n.as_u64()).map(|n| n as u32).collect())
+        .unwrap_or_default();
+    if !failed.is_empty() {
+        writeln!(out, "# failover {failed:?}").unwrap();
+        for sp in &plan.services {
+            let (servers, _) = sp.servers_by_number(&failed);
+            let f = sp.failover(&servers);
+            for (s, server) in sp.servers.iter().enumerate() {
+                let (worst, by) = f.worst_single_failure[s];
+                let up = server.online && !f.failed.contains(&s);
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t({})",
+                    sp.cluster,
+                    sp.service,
+                    server.number,
+                    f.load[s],
+                    worst,
+                    worst_cause(sp, up, by)
+                )
+                .unwrap();
+            }
+            writeln!(
+                out,
+                "{}\t{}\tclients={} unserved={} moved={}",
+                sp.cluster,
+                sp.service,
+                f.clients,
+                f.unserved,
+                f.moved.len()
+            )
+            .unwrap();
+        }
     }
     // The first list's explanation of each service, entry by entry.
     writeln!(out, "# explain").unwrap();
@@ -153,6 +197,15 @@ fn render(text: &str) -> String {
     out
 }
 
+/// Why a server's worst single failure load is what it is.
+fn worst_cause(sp: &clusterplan_engine::plan::ServicePlan, up: bool, by: Option<usize>) -> String {
+    match by {
+        _ if !up => "down".to_owned(),
+        Some(f) => format!("worst when {} fails", sp.servers[f].number),
+        None => "no single failure adds to it".to_owned(),
+    }
+}
+
 /// The one helper: compiles `name.json` and compares with `name.expected`.
 fn check(name: &str) {
     let dir = data_dir();
@@ -189,6 +242,10 @@ data_tests!(
     strategy_rendezvous,
     strategy_shuffle,
     not_json,
+    two_clusters_shared_node,
+    failed_server,
+    registry_elsewhere,
+    subnet_two_servers,
 );
 
 /// Every diagnostic code the engine can emit appears in some expected file, so each kind is

@@ -129,6 +129,33 @@ fn model() -> impl Strategy<Value = Document> {
     )
 }
 
+/// [`model`] with a second cluster B: each node may also be defined to B and be online in A,
+/// in B or in none, and every service of A gets a twin in B on the same addresses.
+fn two_clusters() -> impl Strategy<Value = Document> {
+    let membership = prop::collection::vec((prop::option::of(0u32..30), 0u8..3), 25);
+    (model(), membership).prop_map(|(mut doc, membership)| {
+        doc.clusters.push(Cluster {
+            id: "B".into(),
+            registry_servers: vec![1],
+            ..Default::default()
+        });
+        for (node, &(number, online)) in doc.nodes.iter_mut().zip(&membership) {
+            if let Some(number) = number {
+                node.clusters.insert("B".into(), number);
+            }
+            node.online = match online {
+                0 => Some("A".into()),
+                1 => Some("B".into()),
+                _ => None,
+            };
+        }
+        let twins: Vec<Service> =
+            doc.services.iter().map(|s| Service { cluster: "B".into(), ..s.clone() }).collect();
+        doc.services.extend(twins);
+        doc
+    })
+}
+
 fn hops_key(h: Option<u32>) -> u64 {
     h.map_or(u64::MAX, u64::from)
 }
@@ -176,18 +203,48 @@ fn check_load(plan: &Plan) -> Result<(), TestCaseError> {
         let none = sp.failover(&[]);
         prop_assert_eq!(&none.load, &ld.first_choice);
         prop_assert!(none.moved.is_empty());
+        let own = sp.own_servers();
         for f in 0..sp.servers.len() {
+            // A failed node is no client (docs/spec.md §4): an up server is online in the
+            // cluster, so a client, and leaves the clients with its failure.
+            let left = ld.clients - usize::from(sp.servers[f].online);
+            prop_assert_eq!(
+                usize::from(sp.servers[f].online),
+                own.iter().filter(|&&o| o == Some(f)).count()
+            );
             prop_assert_eq!(
                 ld.single_failures[f].iter().sum::<usize>() + ld.unserved_after_failure[f],
-                ld.clients
+                left
             );
             let one = sp.failover(&[f]);
             prop_assert_eq!(&one.load, &ld.single_failures[f]);
             prop_assert_eq!(one.unserved, ld.unserved_after_failure[f]);
+            prop_assert_eq!(one.clients, left);
+            // The failed server serves no one, and a server that is down serves no one either.
+            prop_assert_eq!(one.load[f], 0);
+            for (s, server) in sp.servers.iter().enumerate() {
+                if !server.online {
+                    prop_assert_eq!(ld.first_choice[s], 0);
+                    prop_assert_eq!(ld.worst_single_failure[s], (0, None));
+                }
+                // A named cause raises the load above first choice; no cause: first choice.
+                let (worst, by) = ld.worst_single_failure[s];
+                match by {
+                    Some(g) => prop_assert!(
+                        g != s && worst > ld.first_choice[s] && ld.single_failures[g][s] == worst
+                    ),
+                    None => prop_assert_eq!(worst, ld.first_choice[s]),
+                }
+            }
         }
         let all: Vec<usize> = (0..sp.servers.len()).step_by(2).collect();
         let some = sp.failover(&all);
-        prop_assert_eq!(some.load.iter().sum::<usize>() + some.unserved, ld.clients);
+        let failed_clients = some.failed_client.iter().filter(|&&f| f).count();
+        prop_assert_eq!(
+            some.load.iter().sum::<usize>() + some.unserved + failed_clients,
+            ld.clients
+        );
+        prop_assert_eq!(some.clients + failed_clients, ld.clients);
     }
     Ok(())
 }
@@ -301,6 +358,30 @@ proptest! {
         prop_assert_eq!(again, doc);
     }
 
+    /// A node is active in one cluster only (docs/spec.md §4): a server receives load in a
+    /// cluster only while online in it, on first choice, after any single failure, and with
+    /// failures chosen; and the load still sums to the clients.
+    #[test]
+    fn a_node_online_elsewhere_never_receives_load(doc in two_clusters(), strategy in strategy()) {
+        let plan = compile(&doc, strategy);
+        check_load(&plan)?;
+        for sp in &plan.services {
+            let ld = &sp.load;
+            for (s, server) in sp.servers.iter().enumerate() {
+                let online_here = plan.nodes[server.node].online.as_deref() == Some(sp.cluster.as_str());
+                prop_assert_eq!(server.online, online_here);
+                if !online_here {
+                    prop_assert_eq!(ld.first_choice[s], 0);
+                    prop_assert!(ld.single_failures.iter().all(|row| row[s] == 0));
+                    prop_assert_eq!(ld.worst_single_failure[s].0, 0);
+                    prop_assert!(ld.serving.iter().chain(&ld.fallback).all(|&x| x != Some(s)));
+                    let some = sp.failover(&[0]);
+                    prop_assert_eq!(some.load.get(s).copied().unwrap_or(0), 0);
+                }
+            }
+        }
+    }
+
     #[test]
     fn reading_arbitrary_text_never_panics(text in ".{0,200}") {
         let _ = document::read(&text);
@@ -326,7 +407,7 @@ proptest! {
     }
 
     #[test]
-    fn generated_models_hold_the_properties(nodes in 0usize..300, strategy in strategy()) {
+    fn generated_models_hold_the_properties(nodes in 1usize..300, strategy in strategy()) {
         let doc = clusterplan_engine::generate::data_centre(nodes);
         let plan = compile(&doc, strategy);
         prop_assert!(plan.diagnostics.iter().all(|d| d.severity != clusterplan_engine::Severity::Error), "{:?}", plan.diagnostics.first());
