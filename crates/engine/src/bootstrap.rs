@@ -448,11 +448,26 @@ pub struct NodeBootstrap {
     pub edges: Vec<StageEdge>,
     /// The stages in the order they finish initializing, or the cycle that prevents one.
     pub order: Result<Vec<Stage>, Cycle>,
-    /// FIG 8: step 0 and the 24 steps.
+    /// FIG 8: the steps that happen, from step 0: all 25 (0 to 24), or those before the step
+    /// the bootstrap waits at (see [`NodeBootstrap::waits`]). No step here completes a stage
+    /// that cannot finish.
     pub steps: Vec<Step>,
+    /// Where the bootstrap stops and what it waits for: no registry server online in the
+    /// node's cluster (it waits at step 5, registry phase 1), or a stage that cannot finish
+    /// because of a dependency cycle. `None`: it runs to step 24.
+    pub waits: Option<Wait>,
     /// Problems: a bad `resource_controllers` field, a user dependency on a component the node
     /// does not have (ignored), a cycle.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a bootstrap stops (docs/spec.md §5): the first step that cannot happen, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Wait {
+    /// The step the node waits at; the steps before it happen, it and the later ones do not.
+    pub step: u8,
+    /// What it waits for, in words.
+    pub reason: String,
 }
 
 /// The node asked for is not in the document.
@@ -621,6 +636,41 @@ pub fn node_bootstrap(
         .map(|cl| cl.registry_servers.clone())
         .unwrap_or_default();
     let registry_server = number.is_some_and(|num| registry_servers.contains(&num));
+    // Registry phase 1 needs a registry server online in the cluster (the node itself counts
+    // when it is one: this is its own bootstrap).
+    let registry_wait = match &cluster {
+        None => Some(format!(
+            "node {} is defined to no cluster: there is no registry server to read from",
+            n.uid
+        )),
+        Some(c) if !registry_server => {
+            let servers: Vec<&crate::document::Node> = registry_servers
+                .iter()
+                .filter_map(|num| doc.nodes.iter().find(|x| x.clusters.get(c) == Some(num)))
+                .collect();
+            if servers.iter().any(|x| x.online.as_deref() == Some(c.as_str())) {
+                None
+            } else if servers.is_empty() {
+                Some(format!(
+                    "registry phase 1 waits for a registry server of cluster {c}, which has none"
+                ))
+            } else {
+                let each: Vec<String> = servers
+                    .iter()
+                    .map(|x| match &x.online {
+                        Some(o) => format!("node {} is online in cluster {o}", x.uid),
+                        None => format!("node {} is offline", x.uid),
+                    })
+                    .collect();
+                Some(format!(
+                    "registry phase 1 waits for a registry server of cluster {c} to come online \
+                     in it ({})",
+                    each.join(", ")
+                ))
+            }
+        }
+        Some(_) => None,
+    };
 
     let (controllers, controller_problems) = resource_controllers(n);
     diagnostics.extend(controller_problems);
@@ -661,7 +711,8 @@ pub fn node_bootstrap(
     }
 
     let graph = Graph::new(&components, &dependencies);
-    let order = graph.order();
+    let finishing = graph.finishing();
+    let order = graph.order(&finishing);
     if let Err(cycle) = &order {
         diagnostics.push(Diagnostic {
             severity: Severity::Error,
@@ -674,7 +725,17 @@ pub fn node_bootstrap(
             ),
         });
     }
-    let steps = fig8_steps(registry_server, &controllers, &dependencies);
+    let finished: Vec<Stage> = finishing.iter().map(|&v| graph.stages[v].clone()).collect();
+    let mut steps = fig8_steps(registry_server, &controllers, &dependencies);
+    let waits = waits(&steps, &finished, registry_wait, order.as_ref().err());
+    if let Some(w) = &waits {
+        steps.retain(|s| s.number < w.step);
+    }
+    // Stages finishing in one step finish in the order the dependencies allow (a user
+    // dependency between resource controllers moves them).
+    for step in &mut steps {
+        step.completes.sort_by_key(|stage| finished.iter().position(|f| f == stage));
+    }
 
     Ok(NodeBootstrap {
         node: n.uid.clone(),
@@ -689,7 +750,54 @@ pub fn node_bootstrap(
         edges: graph.edges,
         order,
         steps,
+        waits,
         diagnostics,
+    })
+}
+
+/// The stage a step of FIG 8 works towards: the stage it completes, else its acting
+/// component's (for the System Registry, the phase the step belongs to). Steps 0 to 4 start
+/// processes (the DCM daemon runs from step 0) and work towards none.
+fn step_stage(step: &Step) -> Option<Stage> {
+    if step.number < 5 {
+        return None;
+    }
+    if let Some(stage) = step.completes.first() {
+        return Some(stage.clone());
+    }
+    step.actors.iter().find_map(|a| match a {
+        Actor::Component(c) if *c == Component::SystemRegistry => {
+            Some(Stage::registry(step.registry_phase.unwrap_or(RegistryPhase::ReadOnly)))
+        }
+        Actor::Component(c) => Some(Stage::of(c.clone())),
+        Actor::OperatingSystem => None,
+    })
+}
+
+/// The first step that cannot happen: registry phase 1 (step 5) without a registry server,
+/// or a step working towards a stage that cannot finish (in or behind a cycle).
+fn waits(
+    steps: &[Step],
+    finished: &[Stage],
+    registry_wait: Option<String>,
+    cycle: Option<&Cycle>,
+) -> Option<Wait> {
+    if let Some(reason) = registry_wait {
+        return Some(Wait { step: 5, reason });
+    }
+    steps.iter().find_map(|step| {
+        let stage = step_stage(step)?;
+        if finished.contains(&stage) {
+            return None;
+        }
+        let why = match cycle {
+            Some(c) => format!("the dependency cycle {}", c.path()),
+            None => "a stage that cannot finish".to_owned(),
+        };
+        Some(Wait {
+            step: step.number,
+            reason: format!("{stage} cannot finish: it waits on {why}"),
+        })
     })
 }
 
@@ -728,8 +836,9 @@ impl Graph {
         Graph { stages, edges }
     }
 
-    /// Kahn's algorithm, always taking the earliest ready stage in the source's order.
-    fn order(&self) -> Result<Vec<Stage>, Cycle> {
+    /// The stages that can finish, in the order they do (Kahn's algorithm, always taking the
+    /// earliest ready stage in the source's order): all of them unless there is a cycle.
+    fn finishing(&self) -> Vec<usize> {
         let n = self.stages.len();
         // waiting[v] = number of unfinished stages v waits for.
         let mut waiting = vec![0usize; n];
@@ -740,14 +849,21 @@ impl Graph {
         let mut order = Vec::with_capacity(n);
         while let Some(v) = (0..n).find(|&v| !done[v] && waiting[v] == 0) {
             done[v] = true;
-            order.push(self.stages[v].clone());
+            order.push(v);
             for e in self.edges.iter().filter(|e| e.to == v) {
                 waiting[e.from] -= 1;
             }
         }
-        if order.len() == n {
-            Ok(order)
+        order
+    }
+
+    /// The bootstrap order from [`Graph::finishing`], or the cycle that prevents one.
+    fn order(&self, finishing: &[usize]) -> Result<Vec<Stage>, Cycle> {
+        if finishing.len() == self.stages.len() {
+            Ok(finishing.iter().map(|&v| self.stages[v].clone()).collect())
         } else {
+            let mut done = vec![false; self.stages.len()];
+            finishing.iter().for_each(|&v| done[v] = true);
             Err(self.shortest_cycle(&done))
         }
     }

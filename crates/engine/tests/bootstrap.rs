@@ -390,7 +390,9 @@ fn parsing_and_serialising() {
             .unwrap();
     let v = serde_json::to_value(&nb).unwrap();
     assert_eq!(v["components"][5]["component"], "controller:disk");
-    assert_eq!(v["steps"].as_array().unwrap().len(), 25);
+    // The cycle holds Liveness: the timeline stops at step 8, Liveness's first step.
+    assert_eq!(v["steps"].as_array().unwrap().len(), 8);
+    assert_eq!(v["waits"]["step"], 8);
     assert_eq!(v["steps"][5]["registry_phase"], "read-only");
     assert!(v["order"]["Err"]["stages"].is_array());
     let back: Dependency = serde_json::from_value(v["dependencies"][0].clone()).unwrap();
@@ -547,4 +549,57 @@ mod properties {
             prop_assert!(nb.order.is_err());
         }
     }
+}
+
+/// A refused order (a cycle) stops the timeline where the first stage that cannot finish would
+/// start, and no step before it reports a stage of the cycle ready (docs/spec.md §5).
+#[test]
+fn a_cycle_stops_the_timeline_before_any_stage_it_holds() {
+    let doc = fig24();
+    let nb = node_bootstrap(&doc, "n5", &["dcm->rm".parse().unwrap()]).unwrap();
+    let cycle = nb.order.clone().unwrap_err();
+    assert_eq!(cycle.path(), "DCM -> Resource Manager -> DCM");
+    let wait = nb.waits.clone().expect("the bootstrap waits");
+    assert_eq!(wait.step, 6, "{wait:?}");
+    assert!(wait.reason.contains("DCM -> Resource Manager -> DCM"), "{}", wait.reason);
+    assert_eq!(nb.steps.last().map(|s| s.number), Some(5));
+    for s in &nb.steps {
+        for stage in &s.completes {
+            assert!(!cycle.stages.contains(stage), "step {} completes {stage}", s.number);
+        }
+    }
+    // Without the dependency the same node runs to step 24.
+    let ok = node_bootstrap(&doc, "n5", &[]).unwrap();
+    assert_eq!((ok.waits, ok.steps.len()), (None, 25));
+}
+
+/// A node whose cluster has no registry server online waits at registry phase 1 (step 5) and
+/// says for what; a registry server's own bootstrap does not wait for itself.
+#[test]
+fn no_registry_server_online_waits_at_phase_one() {
+    let mut doc = fig24();
+    // Every registry server but n5 online in another cluster; n5 offline.
+    doc.clusters
+        .push(serde_json::from_value(json!({ "id": "Z", "registry_servers": [] })).unwrap());
+    let servers: Vec<u32> = doc.clusters[0].registry_servers.clone();
+    for n in &mut doc.nodes {
+        if servers.contains(&n.clusters["A"]) {
+            n.clusters.insert("Z".into(), n.clusters["A"] + 100);
+            n.online = Some("Z".into());
+        }
+    }
+    let client =
+        doc.nodes.iter().find(|n| !servers.contains(&n.clusters["A"])).unwrap().uid.clone();
+    let nb = node_bootstrap(&doc, &client, &[]).unwrap();
+    assert!(nb.order.is_ok());
+    let wait = nb.waits.expect("waits for a registry server");
+    assert_eq!(wait.step, 5);
+    assert!(wait.reason.contains("is online in cluster Z"), "{}", wait.reason);
+    assert_eq!(nb.steps.len(), 5);
+    assert!(nb.steps.iter().all(|s| s.completes.is_empty()));
+    // A registry server bootstrapping into A runs its own registry: no wait.
+    let server = doc.nodes.iter().find(|n| servers.contains(&n.clusters["A"])).unwrap();
+    let mut alone = doc.clone();
+    alone.nodes.iter_mut().find(|n| n.uid == server.uid).unwrap().online = Some("A".into());
+    assert_eq!(node_bootstrap(&alone, &server.uid, &[]).unwrap().waits, None);
 }

@@ -148,6 +148,37 @@ fn render(text: &str) -> String {
             .unwrap();
         }
     }
+    // A fixture may ask for one node's bootstrap with a top-level "bootstrap" extension field:
+    // `{ "node": UID, "depends": ["dcm->rm", ...] }`.
+    if let Some(b) = doc.extra.get("bootstrap") {
+        let node = b.get("node").and_then(|v| v.as_str()).unwrap_or_default();
+        let depends: Vec<clusterplan_engine::bootstrap::Dependency> = b
+            .get("depends")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|d| d.as_str()?.parse().ok()).collect())
+            .unwrap_or_default();
+        writeln!(out, "# bootstrap {node}").unwrap();
+        match clusterplan_engine::bootstrap::node_bootstrap(&doc, node, &depends) {
+            Err(e) => writeln!(out, "{e}").unwrap(),
+            Ok(boot) => {
+                match &boot.order {
+                    Ok(order) => {
+                        let names: Vec<String> = order.iter().map(|s| s.to_string()).collect();
+                        writeln!(out, "order: {}", names.join(", ")).unwrap();
+                    }
+                    Err(cycle) => writeln!(out, "order: none, {cycle}").unwrap(),
+                }
+                for step in &boot.steps {
+                    let ready: Vec<String> = step.completes.iter().map(|s| s.to_string()).collect();
+                    writeln!(out, "step {} ready: {}", step.number, ready.join(", ")).unwrap();
+                }
+                match &boot.waits {
+                    Some(w) => writeln!(out, "waits at step {}: {}", w.step, w.reason).unwrap(),
+                    None => writeln!(out, "runs to step 24").unwrap(),
+                }
+            }
+        }
+    }
     // The first list's explanation of each service, entry by entry.
     writeln!(out, "# explain").unwrap();
     for (si, sp) in plan.services.iter().enumerate() {
@@ -246,6 +277,8 @@ data_tests!(
     failed_server,
     registry_elsewhere,
     subnet_two_servers,
+    bootstrap_cycle,
+    bootstrap_controllers,
 );
 
 /// Every diagnostic code the engine can emit appears in some expected file, so each kind is
