@@ -144,6 +144,9 @@ fn text(b: &NodeBootstrap, out: &mut dyn Write) -> Result<()> {
             if completes.is_empty() { String::new() } else { format!("; ready: {completes}") }
         )?;
     }
+    if let Some(w) = &b.waits {
+        writeln!(out, "waits at step {}: {}", w.step, one_line(&w.reason))?;
+    }
     Ok(())
 }
 

@@ -35,8 +35,8 @@ const HEADER: [&str; 12] = [
 
 const LEGEND: [&str; 4] = [
     "first: largest first-choice load; balance = max / ideal (clients / servers)",
-    "worst-fail: largest load after one other server fails; failed->loaded: their node numbers; \
-     balance against one server fewer",
+    "worst-fail: largest load after one other server fails; failed->loaded: their node numbers \
+     (none: no single failure adds to any load); balance against one server and client fewer",
     "rm-max, rm-mean, rm-worst: other clients whose first choice changes when one server is removed \
      (max, mean, the costliest server's node number)",
     "add-address, to-new, add-moved: a server added next to the busiest one: its address, the \
@@ -75,7 +75,8 @@ fn ratio(r: Option<f64>) -> String {
 }
 
 fn row(report: &StrategyReport, s: &ServiceReport) -> Vec<String> {
-    let pair = s.worst_failure_pair.map_or_else(|| "-".to_owned(), |(f, l)| format!("{f}->{l}"));
+    // No pair: no single failure raises any server's load (the worst is a first-choice load).
+    let pair = s.worst_failure_pair.map_or_else(|| "none".to_owned(), |(f, l)| format!("{f}->{l}"));
     let (rm_max, rm_mean, rm_worst) = match &s.removal {
         Some(r) => {
             (r.max_moved.to_string(), format!("{:.2}", r.mean_moved), r.worst_server.to_string())

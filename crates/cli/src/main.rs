@@ -12,7 +12,7 @@ mod explain;
 mod links;
 mod tables;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use clusterplan_engine::{compile, document, Diagnostic, Document, Strategy};
 use std::io::Write;
@@ -69,6 +69,14 @@ enum Command {
         common: Common,
         #[command(flatten)]
         strategy: StrategyArg,
+        /// Fail these nodes (node numbers, comma separated) of the cluster: they serve no one and
+        /// are no clients; the worst single failure is then taken on top of them.
+        #[arg(long, value_delimiter = ',', value_name = "N,M")]
+        fail: Vec<u32>,
+        /// The cluster whose services to print, and whose node numbers --fail names (needed
+        /// with --fail when the document has several clusters).
+        #[arg(long)]
+        cluster: Option<String>,
     },
     /// Print the diagnostics, one a line; exit 1 if any is an error.
     Check {
@@ -188,10 +196,26 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             tables::lists(&plan, common.json, out)?;
             Ok(Outcome::Ok)
         }
-        Command::Load { common, strategy } => {
-            let plan = compile(&load_document(&common.model)?, strategy.strategy);
+        Command::Load { common, strategy, fail, cluster } => {
+            let doc = load_document(&common.model)?;
+            let cluster = match (cluster, doc.clusters.as_slice()) {
+                (Some(c), _) if doc.clusters.iter().any(|x| x.id == c) => Some(c),
+                (Some(c), _) => bail!("--cluster {c:?}: the document has no such cluster"),
+                (None, [only]) if !fail.is_empty() => Some(only.id.clone()),
+                (None, _) if !fail.is_empty() => {
+                    bail!("--fail names node numbers of one cluster: give --cluster")
+                }
+                (None, _) => None,
+            };
+            let plan = compile(&doc, strategy.strategy);
+            let failures = cluster
+                .as_deref()
+                .filter(|_| !fail.is_empty())
+                .map(|cluster| tables::Failures { cluster, numbers: &fail });
+            // A wrong --fail is the one line said, before any diagnostic.
+            let lines = tables::load_lines(&plan, failures)?;
             report(&plan.diagnostics);
-            tables::load(&plan, common.json, out)?;
+            tables::load(lines, cluster.as_deref(), common.json, out)?;
             Ok(Outcome::Ok)
         }
         Command::Check { common, strategy } => {

@@ -40,6 +40,18 @@ pub struct LoadLine {
     pub node: u32,
     pub first_choice: usize,
     pub worst_single_failure: usize,
+    /// The node number of the server whose failure causes the worst single failure load;
+    /// `None` when no single failure adds to the first-choice load.
+    pub worst_when_fails: Option<u32>,
+    /// The server is up: online in the cluster and not failed.
+    pub up: bool,
+}
+
+/// Failed nodes for `load --fail`: node numbers of one cluster.
+#[derive(Debug, Clone, Copy)]
+pub struct Failures<'a> {
+    pub cluster: &'a str,
+    pub numbers: &'a [u32],
 }
 
 /// Every (cluster, service, client node) with its ordered addresses, sorted by cluster id,
@@ -71,23 +83,48 @@ pub fn list_lines(plan: &Plan) -> Vec<ListLine> {
 }
 
 /// Every (cluster, service, server node) with its first-choice clients and its clients after
-/// the worst single failure of another server node, sorted like [`list_lines`].
-pub fn load_lines(plan: &Plan) -> Vec<LoadLine> {
-    let mut lines: Vec<LoadLine> = plan
-        .services
-        .iter()
-        .flat_map(|sp| {
-            sp.servers.iter().enumerate().map(move |(s, server)| LoadLine {
+/// the worst single failure of another server node, sorted like [`list_lines`]. With
+/// `failures`, the services of that cluster have those nodes failed (the failed nodes are no
+/// clients either), and the worst single failure is taken on top of them.
+pub fn load_lines(plan: &Plan, failures: Option<Failures>) -> Result<Vec<LoadLine>> {
+    let failed_nodes = match failures {
+        None => Vec::new(),
+        Some(f) => f
+            .numbers
+            .iter()
+            .map(|&n| {
+                plan.node_by_number(f.cluster, n).ok_or_else(|| {
+                    anyhow::anyhow!("--fail {n}: cluster {} has no node number {n}", f.cluster)
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+    };
+    let mut lines: Vec<LoadLine> = Vec::new();
+    for sp in &plan.services {
+        let number = |s: usize| sp.servers.get(s).map(|x| x.number);
+        let failed = failures.filter(|f| f.cluster == sp.cluster);
+        let (load, worst, failed_servers) = match failed {
+            None => (sp.load.first_choice.clone(), sp.load.worst_single_failure.clone(), vec![]),
+            Some(_) => {
+                let f = sp.failover_of_nodes(&failed_nodes);
+                (f.load, f.worst_single_failure, f.failed)
+            }
+        };
+        for (s, server) in sp.servers.iter().enumerate() {
+            let (worst, by) = worst.get(s).copied().unwrap_or((0, None));
+            lines.push(LoadLine {
                 cluster: sp.cluster.clone(),
                 service: sp.service.clone(),
                 node: server.number,
-                first_choice: sp.load.first_choice.get(s).copied().unwrap_or(0),
-                worst_single_failure: sp.load.worst_single_failure.get(s).map_or(0, |w| w.0),
-            })
-        })
-        .collect();
+                first_choice: load.get(s).copied().unwrap_or(0),
+                worst_single_failure: worst,
+                worst_when_fails: by.and_then(number),
+                up: server.online && !failed_servers.contains(&s),
+            });
+        }
+    }
     lines.sort_by(|a, b| (&a.cluster, &a.service, a.node).cmp(&(&b.cluster, &b.service, b.node)));
-    lines
+    Ok(lines)
 }
 
 pub fn lists(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<()> {
@@ -102,8 +139,17 @@ pub fn lists(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<()> {
     })
 }
 
-pub fn load(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<()> {
-    table(&load_lines(plan), json, out, |l| {
+/// Prints `load`'s lines (see [`load_lines`]), only those of `cluster` when given.
+pub fn load(
+    mut lines: Vec<LoadLine>,
+    cluster: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if let Some(c) = cluster {
+        lines.retain(|l| l.cluster == c);
+    }
+    table(&lines, json, out, |l| {
         format!(
             "{}\t{}\t{}\t{}\t{}",
             field(&l.cluster),

@@ -69,20 +69,105 @@ fn lists_fig22_gives_1_2_3_to_every_client() {
 
 #[test]
 fn load_fig24() {
-    let (code, out, _) = run(&["load", s(&root("examples/seed-fig24.json"))]);
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, out, _) = run(&["load", s(&fig24)]);
     assert_eq!(code, 0);
     // First choice: the five nodes of 10.0.0.0/24 take node 5 (local or 0 hops); every other
-    // server is local to itself only. When node 5 fails its clients 1, 4, 5, 6, 8 fall to the
-    // 1-hop group at index (n mod 3): 7, 7, 9, 3, 9.
+    // server is local to itself only. When node 5 fails its clients 1, 4, 6, 8 fall to the
+    // 1-hop group at index (n mod 3): 7, 7, 3, 9; node 5 itself is no client any more (docs/spec.md
+    // §4), so 9 gets 2, not 3. No failure adds to 2, 5 and 12: their worst is their first choice.
     assert_eq!(
         out,
-        "A\tregistry\t2\t1\t2\n\
+        "A\tregistry\t2\t1\t1\n\
          A\tregistry\t3\t1\t2\n\
          A\tregistry\t5\t5\t5\n\
          A\tregistry\t7\t1\t3\n\
-         A\tregistry\t9\t1\t3\n\
-         A\tregistry\t12\t1\t2\n"
+         A\tregistry\t9\t1\t2\n\
+         A\tregistry\t12\t1\t1\n"
     );
+    let (_, json, _) = run(&["load", s(&fig24), "--json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let row = |n: u64| v.as_array().unwrap().iter().find(|r| r["node"] == n).unwrap().clone();
+    assert_eq!(row(9)["worst_when_fails"], 5);
+    assert_eq!(row(5)["worst_when_fails"], Value::Null, "no single failure adds to node 5's load");
+    assert_eq!(row(5)["up"], true);
+}
+
+#[test]
+fn load_with_failed_nodes() {
+    let fig24 = root("examples/seed-fig24.json");
+    // Node 5 failed: it serves no one and is no client; its clients 1, 4, 6, 8 go to 7, 7, 3,
+    // 9. The worst column is taken on top of the failure: 7 gets 4 when 3 fails.
+    let (code, out, err) = run(&["load", s(&fig24), "--fail", "5"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "A\tregistry\t2\t1\t1\n\
+         A\tregistry\t3\t2\t3\n\
+         A\tregistry\t5\t0\t0\n\
+         A\tregistry\t7\t3\t4\n\
+         A\tregistry\t9\t2\t4\n\
+         A\tregistry\t12\t1\t1\n"
+    );
+    // A failed client that is no server only leaves the clients: 9 clients minus node 1.
+    let (_, json, _) = run(&["load", s(&fig24), "--fail", "5,1", "--json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let total: u64 =
+        v.as_array().unwrap().iter().map(|r| r["first_choice"].as_u64().unwrap()).sum();
+    assert_eq!(total, 8);
+    assert_eq!(v.as_array().unwrap().iter().find(|r| r["node"] == 5).unwrap()["up"], false);
+    // Several clusters need --cluster; an unknown number or cluster is one line, exit 2.
+    let two = root("examples/two-clusters-shared-node.json");
+    for args in [
+        vec!["load", s(&two), "--fail", "2"],
+        vec!["load", s(&fig24), "--fail", "42"],
+        vec!["load", s(&fig24), "--cluster", "Z"],
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty());
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    let (_, err_text, err) = run(&["load", s(&fig24), "--fail", "42"]);
+    assert!(err_text.is_empty() && err.contains("cluster A has no node number 42"), "{err}");
+    // --cluster B: B's lines only, with B's node 2 failed: nobody serves B's registry.
+    let (code, out, _) = run(&["load", s(&two), "--cluster", "B", "--fail", "2"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "B\tregistry\t1\t0\t0\nB\tregistry\t2\t0\t0\n");
+}
+
+#[test]
+fn a_node_online_in_another_cluster_serves_nobody_there() {
+    let two = root("examples/two-clusters-shared-node.json");
+    let (code, out, _) = run(&["load", s(&two)]);
+    assert_eq!(code, 0);
+    // Node "shared" is B's registry server 1 but online in A: 0 clients in B, its row kept.
+    assert_eq!(
+        out,
+        "A\tregistry\t1\t2\t2\n\
+         A\tregistry\t3\t1\t2\n\
+         B\tregistry\t1\t0\t0\n\
+         B\tregistry\t2\t3\t3\n"
+    );
+    // The lists are the ordering of the service's addresses (docs/spec.md §3) and keep the down
+    // server's address, as they keep a failed one's: client 4 lists 10.2.0.13 first and is
+    // served by the next address, node 2's (its load above counts it).
+    let (_, lists, _) = run(&["lists", s(&two)]);
+    assert!(lists.ends_with("B\tregistry\t4\t10.2.0.13,10.2.0.22\n"), "{lists}");
+    let (code, out, _) = run(&["check", s(&two)]);
+    assert_eq!(code, 0, "a warning, not an error: B still has registry server 2");
+    assert!(out.contains("warning[not-online-in-cluster] node shared:"), "{out}");
+    assert!(out.contains("is online in cluster A, so it is down for B"), "{out}");
+    // A cluster whose only registry server is online elsewhere cannot come online: an error.
+    let alone = root("crates/engine/tests/data/registry_elsewhere.json");
+    let (code, out, _) = run(&["check", s(&alone)]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[no-registry-server-online] cluster B"), "{out}");
+    // The worst failure of FIG 24 is a first-choice load no single failure causes.
+    let (_, out, _) = run(&["compare", s(&root("examples/seed-fig24.json"))]);
+    let rotation = out.lines().find(|l| l.trim_start().starts_with("rotation")).unwrap();
+    assert!(rotation.contains(" none "), "{rotation}");
+    assert!(!out.contains("2->5"), "{out}");
 }
 
 #[test]
@@ -316,7 +401,7 @@ fn bootstrap_prints_the_order_and_the_steps() {
         ]
     );
     let steps: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("steps")).skip(1).collect();
-    assert_eq!(steps.len(), 25, "step 0 and the 24 steps");
+    assert_eq!(steps.len(), 25, "step 0 and the 24 steps, and no wait");
     assert!(steps[5].contains("[registry phase 1]"), "{}", steps[5]);
     assert!(steps[16].contains("[registry phase 2]"), "{}", steps[16]);
 
@@ -334,6 +419,10 @@ fn bootstrap_prints_the_order_and_the_steps() {
     assert_eq!(code, 1);
     assert!(out.contains("dependency cycle: Liveness -> Group Services -> Liveness"), "{out}");
     assert!(err.contains("bootstrap-cycle"), "{err}");
+    // The refused order stops the timeline before Liveness works towards being ready: no step
+    // says a stage of the cycle is ready (it used to print "ready: Liveness" at step 11).
+    assert!(out.ends_with("waits at step 8: Liveness cannot finish: it waits on the dependency cycle Liveness -> Group Services -> Liveness\n"), "{out}");
+    assert!(!out.contains("ready: Liveness") && !out.contains("ready: Group Services"), "{out}");
     // An acyclic extra dependency is accepted and listed.
     let (code, out, _) =
         run(&["bootstrap", s(&fig24), "--node", "5", "--depends", "registry->liveness:writes"]);
@@ -366,20 +455,21 @@ fn bootstrap_json_holds_the_engines_data() {
 
 #[test]
 fn compare_shows_what_rotation_does_to_a_failed_servers_clients() {
-    // Twelve clients numbered 1-12, three equidistant servers (not clients). Rotation: each
-    // server takes 4 first choices and a failed server's 4 clients all fall to the next one (8);
-    // spread splits them (6). `load` agrees with `compare`.
+    // Twelve clients numbered 1-12, three equidistant servers (clients too, each served by
+    // itself). Rotation: each server takes 4 + 1 first choices and a failed server's 4 clients
+    // all fall to the next one (9; the failed node is no client); spread splits them (7).
+    // `load` agrees with `compare`.
     let three = fixture("three-servers.json");
     let (code, out, _) = run(&["load", s(&three)]);
     assert_eq!(code, 0);
-    assert_eq!(out, "A\tweb\t100\t4\t8\nA\tweb\t101\t4\t8\nA\tweb\t102\t4\t8\n");
+    assert_eq!(out, "A\tweb\t100\t5\t9\nA\tweb\t101\t5\t9\nA\tweb\t102\t5\t9\n");
     let (_, out, _) = run(&["load", s(&three), "--strategy", "spread"]);
-    assert_eq!(out, "A\tweb\t100\t4\t6\nA\tweb\t101\t4\t6\nA\tweb\t102\t4\t6\n");
+    assert_eq!(out, "A\tweb\t100\t5\t7\nA\tweb\t101\t5\t7\nA\tweb\t102\t5\t7\n");
 
     let (code, out, err) = run(&["compare", s(&three), "--seed", "3"]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "cluster A, service web: 12 clients, 3 servers, 0 unserved");
+    assert_eq!(lines[0], "cluster A, service web: 15 clients, 3 servers, 0 unserved");
     let cells = |strategy: &str| -> Vec<String> {
         let line = lines
             .iter()
@@ -391,8 +481,8 @@ fn compare_shows_what_rotation_does_to_a_failed_servers_clients() {
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let rotation = cells("rotation");
     let spread = cells("spread");
-    assert_eq!((rotation[col("first")].as_str(), rotation[col("worst-fail")].as_str()), ("4", "8"));
-    assert_eq!((spread[col("first")].as_str(), spread[col("worst-fail")].as_str()), ("4", "6"));
+    assert_eq!((rotation[col("first")].as_str(), rotation[col("worst-fail")].as_str()), ("5", "9"));
+    assert_eq!((spread[col("first")].as_str(), spread[col("worst-fail")].as_str()), ("5", "7"));
     assert_eq!(rotation[col("balance")], "1.00");
     cells("rendezvous");
     cells("shuffle:3");
@@ -403,8 +493,8 @@ fn compare_shows_what_rotation_does_to_a_failed_servers_clients() {
     let strategies: Vec<&str> =
         v.as_array().unwrap().iter().map(|r| r["strategy"]["name"].as_str().unwrap()).collect();
     assert_eq!(strategies, ["rotation", "spread", "rendezvous", "shuffle"]);
-    assert_eq!(v[0]["services"][0]["worst_single_failure"], 8);
-    assert_eq!(v[1]["services"][0]["worst_single_failure"], 6);
+    assert_eq!(v[0]["services"][0]["worst_single_failure"], 9);
+    assert_eq!(v[1]["services"][0]["worst_single_failure"], 7);
 
     // Filters: an unknown service is a one-line error.
     let (code, out, _) = run(&["compare", s(&three), "--cluster", "A", "--service", "web"]);
@@ -430,14 +520,15 @@ fn lines_are_sorted_by_cluster_service_and_node_number() {
          B\tweb\t10\tfd00::10,10.0.0.9\n"
     );
     // Node x is defined to A but online in B: a client of B's services only; a server of db.
+    // Each web server serves itself; when one fails, its node is no client: the other keeps 1.
     let (code, out, _) = run(&["load", s(&two)]);
     assert_eq!(code, 0);
     assert_eq!(
         out,
         "A\tregistry\t1\t1\t1\n\
          B\tdb\t10\t2\t2\n\
-         B\tweb\t9\t1\t2\n\
-         B\tweb\t10\t1\t2\n"
+         B\tweb\t9\t1\t1\n\
+         B\tweb\t10\t1\t1\n"
     );
 }
 

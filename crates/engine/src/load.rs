@@ -13,7 +13,9 @@
 //! So every single failure costs O(servers) once each client's first choice and fallback are
 //! known.
 
-use crate::plan::{Entry, FailoverLoad, Move, ServerIx, ServiceAddress, ServiceLoad, ServicePlan};
+use crate::plan::{
+    Entry, FailoverLoad, Move, NodeIx, ServerIx, ServiceAddress, ServiceLoad, ServicePlan,
+};
 
 /// The server this entry can serve its client from, when the client can reach the address and
 /// the server is up (`up` indexed like the service's servers).
@@ -153,7 +155,13 @@ pub fn balance(
 /// Loads with the given servers failed (see [`ServicePlan::failover`]): each client still
 /// counted is served by the first address of its list that it can reach and whose server is
 /// up; the failed servers' nodes are no clients; the worst single failure is taken on top.
-pub(crate) fn failover(plan: &ServicePlan, failed: &[ServerIx]) -> FailoverLoad {
+/// `failed_nodes` are further failed nodes (clients that are no servers of the service): they
+/// are no clients either.
+pub(crate) fn failover(
+    plan: &ServicePlan,
+    failed: &[ServerIx],
+    failed_nodes: &[NodeIx],
+) -> FailoverLoad {
     let servers = plan.servers.len();
     let mut up = plan.servers_up();
     let mut is_failed = vec![false; servers];
@@ -172,7 +180,7 @@ pub(crate) fn failover(plan: &ServicePlan, failed: &[ServerIx]) -> FailoverLoad 
     let mut entries = Vec::with_capacity(plan.addresses.len());
     for (i, list) in plan.lists.clients().iter().enumerate() {
         let me = own.get(i).copied().flatten();
-        if me.is_some_and(|s| is_failed[s]) {
+        if me.is_some_and(|s| is_failed[s]) || failed_nodes.contains(&list.node) {
             serving.push(None);
             failed_client.push(true);
             continue;

@@ -236,7 +236,7 @@ pub struct FailoverLoad {
     /// For each client list: the server now serving it (`None` = unserved, or the client's
     /// node is one of the failed servers: see [`FailoverLoad::failed_client`]).
     pub serving: Vec<Option<ServerIx>>,
-    /// For each client list: its node is one of the failed servers, so it is no client now.
+    /// For each client list: its node is one of the failed nodes, so it is no client now.
     pub failed_client: Vec<bool>,
     /// The clients whose server changed compared with first choice, in list order.
     pub moved: Vec<Move>,
@@ -366,6 +366,14 @@ impl ServicePlan {
     /// Loads with any set of failed server nodes: each client is served by the first address of
     /// its list that it can reach and whose server is up.
     pub fn failover(&self, failed: &[ServerIx]) -> FailoverLoad {
-        crate::load::failover(self, failed)
+        crate::load::failover(self, failed, &[])
+    }
+
+    /// Loads with a set of failed nodes, servers or not: the failed servers serve no one, and
+    /// no failed node counts as a client (docs/spec.md §4, "A failure is a node failure").
+    pub fn failover_of_nodes(&self, nodes: &[NodeIx]) -> FailoverLoad {
+        let servers: Vec<ServerIx> =
+            (0..self.servers.len()).filter(|&s| nodes.contains(&self.servers[s].node)).collect();
+        crate::load::failover(self, &servers, nodes)
     }
 }
