@@ -217,7 +217,9 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
             return html! { <div class="bootstrap-view">{ node_picker }<p class="empty">{ e.to_string() }</p></div> }
         }
     };
-    let step = props.step.min(BOOTSTRAP_STEPS);
+    // The last step that happens: 24, or the one before the step the bootstrap waits at.
+    let last = boot.steps.last().map_or(0, |s| usize::from(s.number));
+    let step = props.step.min(last);
     let now = timeline_at(&boot, step);
     let places = graph_layout(&boot);
     // Layers top to bottom (what waits for nothing first), stages of a layer side by side.
@@ -382,8 +384,8 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                         { nav(ViewAction::GoToStep(0), "|◀", "step-first", step == 0) }
                         { nav(ViewAction::StepBack, "◀ back", "step-back", step == 0) }
                         <span class="step-now" data-testid="step-now">{ format!("step {step} of {BOOTSTRAP_STEPS}") }</span>
-                        { nav(ViewAction::StepForward, "forward ▶", "step-forward", step == BOOTSTRAP_STEPS) }
-                        { nav(ViewAction::GoToStep(BOOTSTRAP_STEPS), "▶|", "step-last", step == BOOTSTRAP_STEPS) }
+                        { nav(ViewAction::StepForward, "forward ▶", "step-forward", step == last) }
+                        { nav(ViewAction::GoToStep(last), "▶|", "step-last", step == last) }
                     </div>
                     <div class={classes!("registry-lane", registry_class(now.registry))} data-testid="registry-state">
                         <strong>{ "System Registry: " }</strong>{ registry_state_text(now.registry) }
@@ -413,6 +415,12 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                             </li>
                         }
                     }) }
+                    if let Some(wait) = &boot.waits {
+                        <li class="step waits bad" data-testid="step-waits" data-step={wait.step.to_string()} role="status">
+                            <span class="step-number">{ wait.step }</span>
+                            <span class="step-action">{ format!("The bootstrap waits here: {}.", wait.reason) }</span>
+                        </li>
+                    }
                     </ol>
                 </div>
             </div>

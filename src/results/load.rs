@@ -5,7 +5,7 @@
 use crate::results::view::ViewAction;
 use crate::results::ServicePicker;
 use crate::results::{count, PlanRef};
-use clusterplan_engine::plan::{ServerIx, ServicePlan};
+use clusterplan_engine::plan::{ideal_load, ServerIx, ServicePlan};
 use clusterplan_engine::Plan;
 use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
@@ -22,8 +22,13 @@ pub struct LoadBar {
     pub first: usize,
     /// Clients it serves with the failed servers down.
     pub now: usize,
+    /// The user failed it.
     pub failed: bool,
-    /// Its largest load when any one other server fails, and that server's node number.
+    /// It is down for the service's cluster without a failure: online in another cluster (the
+    /// cluster named) or in none (`Some(None)`), so it serves no one (docs/spec.md §4).
+    pub not_online: Option<Option<String>>,
+    /// Its largest load when any one other server fails, and that server's node number when
+    /// its failure raises the load (`None`: no single failure adds to it).
     pub worst: usize,
     pub worst_when: Option<u32>,
 }
@@ -48,8 +53,10 @@ pub struct MoveGroup {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadModel {
     pub service: usize,
+    /// Clients with no failure, and with the failed nodes gone (a failed node is no client).
     pub clients: usize,
-    /// Servers not failed.
+    pub clients_now: usize,
+    /// Servers online in the cluster and not failed.
     pub servers_up: usize,
     /// Clients per server with every server up (`None` without servers).
     pub ideal_first: Option<f64>,
@@ -77,6 +84,8 @@ pub struct ClientStatus {
     pub number: u32,
     pub first: Option<u32>,
     pub now: Option<u32>,
+    /// The client's own node is one of the failed servers: it is no client now.
+    pub failed: bool,
 }
 
 /// The status of the client with this uid for service `service`, with the `failed` servers
@@ -89,41 +98,38 @@ pub fn client_status(
 ) -> Option<ClientStatus> {
     let sp = plan.services.get(service)?;
     let list = sp.list_index(plan.node_by_uid(uid)?)?;
-    let down: Vec<ServerIx> = (0..sp.servers.len())
-        .filter(|&s| failed.contains(&plan.nodes[sp.servers[s].node].uid))
-        .collect();
+    let down = sp.servers_by_uid(&plan.nodes, failed.iter().map(String::as_str));
     let number = |s: Option<ServerIx>| s.and_then(|s| sp.servers.get(s)).map(|s| s.number);
     let first = sp.load.serving.get(list).copied().flatten();
-    let now = if down.is_empty() {
-        first
+    let (now, failed) = if down.is_empty() {
+        (first, false)
     } else {
-        sp.failover(&down).serving.get(list).copied().flatten()
+        let f = sp.failover(&down);
+        (
+            f.serving.get(list).copied().flatten(),
+            f.failed_client.get(list).copied().unwrap_or(false),
+        )
     };
-    Some(ClientStatus { number: sp.lists[list].number, first: number(first), now: number(now) })
+    Some(ClientStatus {
+        number: sp.lists[list].number,
+        first: number(first),
+        now: number(now),
+        failed,
+    })
 }
 
 impl LoadModel {
-    /// Whether any server is failed.
+    /// Whether the user failed any server.
     pub fn any_failed(&self) -> bool {
-        self.servers_up < self.bars.len()
+        self.bars.iter().any(|b| b.failed)
     }
-}
-
-fn ratio(max: usize, ideal: Option<f64>) -> Option<f64> {
-    ideal.filter(|i| *i > 0.0).map(|i| max as f64 / i)
 }
 
 /// The load view of service `service` of the plan, with the server nodes whose uid is in
 /// `failed` down (uids that do not serve this service are ignored).
 pub fn load_model(plan: &Plan, service: usize, failed: &BTreeSet<String>) -> Option<LoadModel> {
     let sp: &ServicePlan = plan.services.get(service)?;
-    let down: Vec<ServerIx> = sp
-        .servers
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| failed.contains(&plan.nodes[s.node].uid))
-        .map(|(i, _)| i)
-        .collect();
+    let down = sp.servers_by_uid(&plan.nodes, failed.iter().map(String::as_str));
     let failover = sp.failover(&down);
     let load = &sp.load;
     let number = |s: ServerIx| sp.servers[s].number;
@@ -142,15 +148,13 @@ pub fn load_model(plan: &Plan, service: usize, failed: &BTreeSet<String>) -> Opt
                 first: load.first_choice.get(i).copied().unwrap_or(0),
                 now: failover.load.get(i).copied().unwrap_or(0),
                 failed: down.contains(&i),
+                not_online: (!server.online).then(|| node.online.clone()),
                 worst,
                 worst_when: worst_by.map(number),
             }
         })
         .collect();
-    let servers_up = sp.servers.len() - down.len();
-    let ideal = |servers: usize| (servers > 0).then(|| load.clients as f64 / servers as f64);
-    let ideal_now = ideal(servers_up);
-    let max_now = bars.iter().map(|b| b.now).max().unwrap_or(0);
+    let online = sp.servers.iter().filter(|s| s.online).count();
     let mut groups: BTreeMap<(Option<u32>, Option<u32>), Vec<u32>> = BTreeMap::new();
     for m in &failover.moved {
         groups
@@ -170,11 +174,12 @@ pub fn load_model(plan: &Plan, service: usize, failed: &BTreeSet<String>) -> Opt
     Some(LoadModel {
         service,
         clients: load.clients,
-        servers_up,
-        ideal_first: ideal(sp.servers.len()),
-        ideal_now,
+        clients_now: failover.clients,
+        servers_up: failover.servers_up,
+        ideal_first: ideal_load(load.clients, online),
+        ideal_now: ideal_load(failover.clients, failover.servers_up),
         balance_first: load.balance_first_choice,
-        balance_now: if servers_up > 0 { ratio(max_now, ideal_now) } else { None },
+        balance_now: failover.balance,
         balance_worst: load.balance_worst_failure,
         unserved_first: load.unserved,
         unserved_now: failover.unserved,
@@ -285,8 +290,8 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                 }
             </div>
             <div class="stats">
-                { stat("clients", model.clients.to_string(), "load-clients", "clients of the service: the nodes online in its cluster") }
-                { stat("servers up", format!("{} of {}", model.servers_up, model.bars.len()), "load-servers-up", "server nodes not failed") }
+                { stat("clients", if model.clients_now != model.clients { format!("{} (was {})", model.clients_now, model.clients) } else { model.clients.to_string() }, "load-clients", "clients of the service: the nodes online in its cluster (a failed node is no client)") }
+                { stat("servers up", format!("{} of {}", model.servers_up, model.bars.len()), "load-servers-up", "server nodes online in the cluster and not failed") }
                 { stat("ideal", ideal.map_or_else(|| "n/a".into(), |i| format!("{i:.2}")), "load-ideal", "clients / servers up: the dashed line") }
                 { stat("balance, first choice", ratio_text(model.balance_first), "balance-first", "max first-choice load / ideal (1.00 = perfect)") }
                 { stat("balance, worst single failure", ratio_text(model.balance_worst), "balance-worst", "max load after the worst single failure / ideal with one server fewer") }
@@ -299,6 +304,7 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                 <p class="client-status" data-testid="client-status">
                     { format!("Selected node {}: ", status.number) }
                     { match (status.first, status.now) {
+                        _ if status.failed => "it has failed: a failed node is no client, so it counts nowhere.".to_owned(),
                         (Some(f), Some(n)) if f == n => format!("served by server {n}, its first choice."),
                         (Some(f), Some(n)) => format!("first choice server {f} is down; now served by server {n}."),
                         (Some(f), None) => format!("first choice server {f} is down and no other server is up: unserved."),
@@ -311,16 +317,19 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                     let uid = bar.uid.clone();
                     let onclick = props.on_view.reform(move |_| ViewAction::ToggleFailed(uid.clone()));
                     let delta = bar.delta();
-                    let title = format!(
-                        "server {}: {} first-choice; {} now; at most {} when one other server fails{}",
-                        bar.number, count(bar.first, "client", "clients"), bar.now, bar.worst,
-                        bar.worst_when.map_or(String::new(), |w| format!(" (server {w})"))
-                    );
+                    let title = match &bar.not_online {
+                        Some(elsewhere) => format!("server {}: {}, so it is down for cluster {} and serves no one", bar.number, not_online_text(elsewhere), service.cluster),
+                        None => format!(
+                            "server {}: {} first-choice; {} now; at most {} when one other server fails{}",
+                            bar.number, count(bar.first, "client", "clients"), bar.now, bar.worst,
+                            bar.worst_when.map_or(" (no single failure adds to it)".to_owned(), |w| format!(" (server {w})"))
+                        ),
+                    };
                     html! {
-                        <button role="listitem" class={classes!("bar-row", bar.failed.then_some("failed"), (delta > 0).then_some("gained"), status.as_ref().is_some_and(|st| st.now == Some(bar.number)).then_some("serves-selected"))}
+                        <button role="listitem" class={classes!("bar-row", bar.failed.then_some("failed"), bar.not_online.is_some().then_some("not-online"), (delta > 0).then_some("gained"), status.as_ref().is_some_and(|st| st.now == Some(bar.number)).then_some("serves-selected"))}
                             data-testid="load-bar" data-server-number={bar.number.to_string()} data-uid={bar.uid.clone()}
                             data-first={bar.first.to_string()} data-now={bar.now.to_string()} data-worst={bar.worst.to_string()}
-                            data-failed={bar.failed.to_string()} aria-pressed={bar.failed.to_string()} {title} {onclick}>
+                            data-failed={bar.failed.to_string()} data-online={bar.not_online.is_none().to_string()} aria-pressed={bar.failed.to_string()} {title} {onclick}>
                             <span class="bar-label">
                                 <strong>{ format!("server {}", bar.number) }</strong>
                                 if !bar.name.is_empty() && bar.name != format!("server {}", bar.number) {
@@ -338,6 +347,8 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                             <span class="bar-numbers">
                                 if bar.failed {
                                     <span class="down">{ "FAILED" }</span>
+                                } else if let Some(elsewhere) = &bar.not_online {
+                                    <span class="down" data-testid="not-online">{ format!("DOWN: {}", not_online_text(elsewhere)) }</span>
                                 } else {
                                     <span class="now-number">{ bar.now }</span>
                                     if delta != 0 {
@@ -346,6 +357,7 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                                 }
                                 <span class="muted">{ format!(" · first {} · worst {}", bar.first, bar.worst) }</span>
                                 if let Some(w) = bar.worst_when { <span class="muted">{ format!(" (if {w} fails)") }</span> }
+                                else if bar.not_online.is_none() && bar.worst > 0 { <span class="muted">{ " (no single failure adds to it)" }</span> }
                             </span>
                         </button>
                     }
@@ -412,6 +424,14 @@ pub fn load_view(props: &LoadViewProps) -> Html {
     }
 }
 
+/// Where a server that is not online in the service's cluster is: `online in A`, `offline`.
+fn not_online_text(elsewhere: &Option<String>) -> String {
+    match elsewhere {
+        Some(c) => format!("online in {c}"),
+        None => "offline".to_owned(),
+    }
+}
+
 fn stat(label: &'static str, value: String, testid: &'static str, title: &'static str) -> Html {
     html! {
         <div class="stat" {title}>
@@ -475,13 +495,17 @@ mod tests {
             assert_eq!(model.unserved_now, load.unserved_after_failure[f]);
             assert!(model.bars[f].failed && model.bars[f].now == 0);
             assert_eq!(model.servers_up, 5);
-            assert_eq!(model.ideal_now, Some(2.0));
-            // Every client of the failed server moved, and nobody else did.
+            // The failed node is no client: 9 clients over 5 servers.
+            assert_eq!((model.clients, model.clients_now), (10, 9));
+            assert_eq!(model.ideal_now, Some(1.8));
+            // Every client of the failed server moved but the failed node itself (each server
+            // serves itself first), and nobody else did.
             let moved: usize = model.moves.iter().map(|m| m.clients.len()).sum();
-            assert_eq!(moved, load.first_choice[f]);
+            assert_eq!(moved, load.first_choice[f] - 1);
             assert!(model.moves.iter().all(|m| m.from == Some(server.number)));
+            assert!(model.moves.iter().all(|m| !m.clients.contains(&server.number)));
             let max_now = *now.iter().max().unwrap();
-            assert_eq!(model.balance_now, Some(max_now as f64 / 2.0));
+            assert_eq!(model.balance_now, Some(max_now as f64 / 1.8));
         }
     }
 
@@ -491,7 +515,8 @@ mod tests {
         let s = service(&plan, "registry");
         let model = load_model(&plan, s, &failed(&["n5"])).unwrap();
         // Nodes 1, 4, 5, 6, 8 (subnet 10.0.0.0/24) list 10.0.0.1 first; their lists continue
-        // with a rotation of 3, 7, 9 (m = 3): n mod 3 = 1, 1, 2, 0, 2 picks 7, 7, 9, 3, 9.
+        // with a rotation of 3, 7, 9 (m = 3): n mod 3 = 1, 1, 0, 2 picks 7, 7, 3, 9 for 1, 4,
+        // 6, 8. Node 5 failed with its server: it is no client and moves nowhere.
         let mut moves = model.moves.clone();
         moves.sort_by_key(|m| m.to);
         assert_eq!(
@@ -499,7 +524,7 @@ mod tests {
             [
                 MoveGroup { from: Some(5), to: Some(3), clients: vec![6] },
                 MoveGroup { from: Some(5), to: Some(7), clients: vec![1, 4] },
-                MoveGroup { from: Some(5), to: Some(9), clients: vec![5, 8] },
+                MoveGroup { from: Some(5), to: Some(9), clients: vec![8] },
             ]
         );
     }
@@ -512,7 +537,9 @@ mod tests {
         assert!(!model.any_failed());
         let all = failed(&["n2", "n3", "n5", "n7", "n9", "n12"]);
         let model = load_model(&plan, s, &all).unwrap();
-        assert_eq!((model.servers_up, model.unserved_now, model.balance_now), (0, 10, None));
+        // The six servers failed are no clients: the four other nodes are left unserved.
+        assert_eq!((model.servers_up, model.unserved_now, model.balance_now), (0, 4, None));
+        assert_eq!(model.clients_now, 4);
         assert!(load_model(&plan, 99, &BTreeSet::new()).is_none());
     }
 
@@ -527,7 +554,7 @@ mod tests {
             assert_eq!(row.loads, load.single_failures[f]);
             assert_eq!(row.unserved, load.unserved_after_failure[f]);
         }
-        // Server 5 fails: 7 and 9 get 3 each (1 + 2), the first of them is the peak.
+        // Server 5 fails: 7 gets 3 (1 + 2) and 9 gets 2 (node 5 is no client): 7 is the peak.
         let row5 = &table.rows[2];
         assert_eq!((row5.failed, row5.uid.as_str()), (5, "n5"));
         assert_eq!(row5.peak, Some((3, 2)));
@@ -552,12 +579,17 @@ mod tests {
         let none = BTreeSet::new();
         assert_eq!(
             client_status(&plan, s, &none, "n1"),
-            Some(ClientStatus { number: 1, first: Some(5), now: Some(5) })
+            Some(ClientStatus { number: 1, first: Some(5), now: Some(5), failed: false })
         );
         // Node 1 (1 mod 3 = 1) falls to the second of 3, 7, 9: server 7.
         assert_eq!(
             client_status(&plan, s, &failed(&["n5"]), "n1"),
-            Some(ClientStatus { number: 1, first: Some(5), now: Some(7) })
+            Some(ClientStatus { number: 1, first: Some(5), now: Some(7), failed: false })
+        );
+        // Node 5 failed is no client: not "server 5 is down; now served by server 9".
+        assert_eq!(
+            client_status(&plan, s, &failed(&["n5"]), "n5"),
+            Some(ClientStatus { number: 5, first: Some(5), now: None, failed: true })
         );
         let all = failed(&["n2", "n3", "n5", "n7", "n9", "n12"]);
         assert_eq!(client_status(&plan, s, &all, "n1").unwrap().now, None);
@@ -573,5 +605,27 @@ mod tests {
             clients_text(&(1..=14).collect::<Vec<_>>()),
             "nodes 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 2 more"
         );
+    }
+}
+
+#[cfg(test)]
+mod membership_tests {
+    use super::*;
+    use clusterplan_engine::{compile, document, Strategy};
+
+    /// A server online in another cluster is down for this one: its bar is kept with 0 clients
+    /// and says where it is, and the load is the CLI's (docs/spec.md §4).
+    #[test]
+    fn a_server_online_in_another_cluster_is_down_here() {
+        let doc =
+            document::read(include_str!("../../examples/two-clusters-shared-node.json")).unwrap();
+        let plan = compile(&doc, Strategy::Rotation);
+        let b = plan.service("B", "registry").unwrap().0;
+        let model = load_model(&plan, b, &BTreeSet::new()).unwrap();
+        let bars: Vec<(u32, usize, usize, Option<Option<String>>)> =
+            model.bars.iter().map(|x| (x.number, x.first, x.worst, x.not_online.clone())).collect();
+        assert_eq!(bars, [(1, 0, 0, Some(Some("A".to_owned()))), (2, 3, 3, None)]);
+        assert_eq!((model.servers_up, model.ideal_first), (1, Some(3.0)));
+        assert!(!model.any_failed());
     }
 }

@@ -169,8 +169,10 @@ pub fn matrix_view(props: &MatrixViewProps) -> Html {
             ""
         }
     };
+    // Down: failed by the user, or not online in the service's cluster (docs/spec.md §4).
+    let failed = service.servers_by_uid(&plan.nodes, props.failed.iter().map(String::as_str));
     let down: Vec<bool> =
-        service.servers.iter().map(|s| props.failed.contains(&plan.nodes[s.node].uid)).collect();
+        service.servers.iter().enumerate().map(|(i, s)| !s.online || failed.contains(&i)).collect();
     let header_button = |key: MatrixSortKey, label: String, title: String, failed: bool| {
         let text = format!("{label}{}", arrow(&key));
         let sorted = props.sort.key == key;
@@ -194,7 +196,7 @@ pub fn matrix_view(props: &MatrixViewProps) -> Html {
                     { for service.servers.iter().zip(&down).map(|(s, &failed)| {
                         let node = &plan.nodes[s.node];
                         header_button(MatrixSortKey::Server(node.uid.clone()), s.number.to_string(),
-                            format!("server {} ({}): sort by the rank clients give it{}", s.number, node.name, if failed { " (failed)" } else { "" }), failed)
+                            format!("server {} ({}): sort by the rank clients give it{}", s.number, node.name, if failed { " (down)" } else { "" }), failed)
                     }) }
                 </div>
                 <div class="matrix-spacer" style={format!("height:{}px", rows.len() as f64 * ROW_HEIGHT)}>

@@ -21,6 +21,8 @@ pub struct NodeEntry {
     pub server: Option<(u32, String)>,
     /// Its server node is one the user failed.
     pub down: bool,
+    /// Its server node is not online in the service's cluster: down for it without a failure.
+    pub not_online: bool,
     /// The client is served by this entry (the first whose server is up and reachable).
     pub serving: bool,
     pub explanation: Explanation,
@@ -36,10 +38,13 @@ pub struct NodeServiceList {
     pub entries: Vec<NodeEntry>,
     /// No entry can serve the client (with the failed servers down).
     pub unserved: bool,
-    /// The hop path to the first choice, or with servers of the service failed to the entry
-    /// serving the node now, as the canvas draws it (`None`: no address, unreachable, unserved).
+    /// The node itself is one of the failed servers: a failed node is no client (docs/spec.md
+    /// §4), so its list no longer counts and nothing serves it.
+    pub failed: bool,
+    /// The hop path to the entry serving the node now, as the canvas draws it (`None`: no
+    /// address, unreachable, unserved, or the node failed).
     pub path: Option<HopPath>,
-    /// Servers of the service are failed: `path` goes to the entry serving the node now.
+    /// The entry serving the node is not its first: `path` goes past its first choice.
     pub path_serving: bool,
 }
 
@@ -73,6 +78,7 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
                         address: address.ip.to_string(),
                         server,
                         down: address.server.is_some_and(|srv| now.down.contains(&srv)),
+                        not_online: address.server.is_some_and(|srv| !service.servers[srv].online),
                         serving: now.entry == Some(e),
                         explanation,
                     }
@@ -83,11 +89,14 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
                 key: ServiceKey::new(&service.cluster, &service.service),
                 number: list.number,
                 entries,
-                unserved: now.server.is_none(),
-                path: if now.down.is_empty() { Some(0) } else { now.entry }
+                unserved: now.server.is_none() && !now.failed_client,
+                failed: now.failed_client,
+                path: now
+                    .entry
+                    .filter(|_| !now.failed_client)
                     .and_then(|e| list.entries.get(e))
                     .and_then(|e| hop_path(plan, node, service.addresses[e.address()].subnet)),
-                path_serving: !now.down.is_empty(),
+                path_serving: now.entry.is_some_and(|e| e > 0),
             })
         })
         .collect()
@@ -227,6 +236,8 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                     }
                     if list.entries.is_empty() {
                         <p class="empty">{ "The service has no address." }</p>
+                    } else if list.failed {
+                        <p class="bad" data-testid="node-failed">{ "This node has failed: a failed node is no client, so its list no longer counts." }</p>
                     } else if list.unserved {
                         <p class="bad" data-testid="unserved">{ "Unserved: no server of this list is up and reachable." }</p>
                     }
@@ -248,6 +259,8 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                                 <span class="chips">
                                     if entry.down {
                                         <span class="chip failed" data-testid="entry-down">{ "failed" }</span>
+                                    } else if entry.not_online {
+                                        <span class="chip failed" data-testid="entry-not-online" title="its node is not online in the service's cluster, so it is down for it">{ "not online here" }</span>
                                     }
                                     if entry.serving && entry.rank > 1 {
                                         <span class="chip serving" data-testid="entry-serving">{ "serves it now" }</span>
@@ -332,10 +345,11 @@ mod tests {
             |uids: &[&str]| uids.iter().map(|s| (*s).to_owned()).collect::<BTreeSet<String>>();
         let registry = &node_lists(&plan, "n5", &BTreeSet::new())[0];
         assert!(registry.entries[0].serving && !registry.entries[0].down && !registry.unserved);
-        let registry = &node_lists(&plan, "n5", &set(&["n5", "n9"]))[0];
+        // Node 6 lists 10.0.0.1 (n5), then 10.0.1.3, 10.0.1.7, 10.0.1.9 from index 6 mod 3 = 0;
+        // with n5 and n3 failed, 10.0.1.7 (n7) serves it now.
+        let registry = &node_lists(&plan, "n6", &set(&["n5", "n3"]))[0];
         let flags: Vec<(bool, bool)> =
             registry.entries.iter().map(|e| (e.down, e.serving)).collect();
-        // 10.0.0.1 (n5) and 10.0.1.9 (n9) are down: 10.0.1.3 (n3) serves it now.
         assert_eq!(
             flags,
             [
@@ -352,9 +366,13 @@ mod tests {
             list_path_text(&plan, &doc, registry).unwrap(),
             "path to the server serving it now: 10.0.0.0/24 → r1 → 10.0.1.0/24 (1 router)"
         );
-        let registry = &node_lists(&plan, "n5", &set(&["n2", "n3", "n5", "n7", "n9", "n12"]))[0];
+        let registry = &node_lists(&plan, "n6", &set(&["n2", "n3", "n5", "n7", "n9", "n12"]))[0];
         assert!(registry.unserved && registry.entries.iter().all(|e| e.down && !e.serving));
         assert_eq!(registry.path, None);
+        // Node 5 failed itself is no client: not "served by the next one up" (docs/spec.md §4).
+        let registry = &node_lists(&plan, "n5", &set(&["n5"]))[0];
+        assert!(registry.failed && !registry.unserved && registry.path.is_none());
+        assert!(registry.entries.iter().all(|e| !e.serving));
     }
 
     #[test]

@@ -98,8 +98,10 @@ impl CanvasOverlay {
 /// Who serves one client list with some servers failed, as the engine's failover says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Serving {
-    /// The service's servers that are down (indices into `servers`).
+    /// The service's servers the user failed (indices into `servers`).
     pub down: Vec<ServerIx>,
+    /// The client's own node is one of them: it is no client now, served by no one.
+    pub failed_client: bool,
     /// The server serving the client now; `None` = unserved.
     pub server: Option<ServerIx>,
     /// The list position it is served through: the first reachable entry of that server.
@@ -113,13 +115,15 @@ pub fn serving(
     list: usize,
     failed: &BTreeSet<String>,
 ) -> Serving {
-    let down: Vec<ServerIx> = (0..service.servers.len())
-        .filter(|&s| failed.contains(&plan.nodes[service.servers[s].node].uid))
-        .collect();
-    let server = if down.is_empty() {
-        service.load.serving.get(list).copied().flatten()
+    let down = service.servers_by_uid(&plan.nodes, failed.iter().map(String::as_str));
+    let (server, failed_client) = if down.is_empty() {
+        (service.load.serving.get(list).copied().flatten(), false)
     } else {
-        service.failover(&down).serving.get(list).copied().flatten()
+        let f = service.failover(&down);
+        (
+            f.serving.get(list).copied().flatten(),
+            f.failed_client.get(list).copied().unwrap_or(false),
+        )
     };
     let entries = service.lists.entries(list);
     let of_server = |e: &&clusterplan_engine::plan::Entry| {
@@ -129,7 +133,7 @@ pub fn serving(
         .iter()
         .position(|e| of_server(&e) && e.hops().is_some())
         .or_else(|| entries.iter().position(|e| of_server(&e)));
-    Serving { down, server, entry }
+    Serving { down, failed_client, server, entry }
 }
 
 /// The overlay for the selected node (uid), showing `service` only when given (and the node is
@@ -143,13 +147,14 @@ pub fn canvas_overlay(
     service: Option<&ServiceKey>,
     failed: &BTreeSet<String>,
 ) -> CanvasOverlay {
+    // Drawn as down: the servers the user failed, and those not online in their service's
+    // cluster (down for it without a failure, docs/spec.md §4).
     let down = plan
         .services
         .iter()
         .flat_map(|s| &s.servers)
-        .map(|server| &plan.nodes[server.node].uid)
-        .filter(|uid| failed.contains(*uid))
-        .cloned()
+        .filter(|server| !server.online || failed.contains(&plan.nodes[server.node].uid))
+        .map(|server| plan.nodes[server.node].uid.clone())
         .collect();
     let mut overlay = CanvasOverlay { down, ..CanvasOverlay::default() };
     let Some(node) = selected.and_then(|uid| plan.nodes.iter().position(|n| n.uid == uid)) else {
@@ -182,15 +187,15 @@ pub fn canvas_overlay(
                     RankBadge {
                         service: key.clone(),
                         rank: position + 1,
-                        down: now.down.contains(&server),
-                        serving: failover && now.server == Some(server),
+                        down: now.down.contains(&server) || !service.servers[server].online,
+                        serving: (failover || now.entry != Some(0)) && now.server == Some(server),
                     },
                 );
             }
         }
-        // The path goes where the node's requests go: its first choice, or with failures the
-        // entry serving it now (none when nothing is left up).
-        let target = if failover { now.entry } else { (!list.entries.is_empty()).then_some(0) };
+        // The path goes where the node's requests go: the entry serving it now (its first
+        // choice unless that server is down; none when nothing is left up or the node failed).
+        let target = if now.failed_client { None } else { now.entry };
         if let Some(entry) = target.and_then(|e| list.entries.get(e)) {
             let address = &service.addresses[entry.address()];
             overlay.path_nodes.insert(plan.nodes[node].uid.clone());
@@ -347,16 +352,21 @@ mod tests {
     fn with_its_first_choice_failed_the_path_goes_to_the_server_serving_it_now() {
         let (plan, doc) = fig24();
         let registry = ServiceKey::new("A", "registry");
-        // Node 5's own 10.0.0.1 is down: it falls to 10.0.1.9 (server 9), one router away.
-        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&registry), &set(&["n5"]));
+        // Node 8's first choice 10.0.0.1 (n5) is down: it falls to 10.0.1.9 (server 9: 8 mod 3
+        // = 2 picks 10.0.1.9 first), one router away.
+        let overlay = canvas_overlay(&plan, &doc, Some("n8"), Some(&registry), &set(&["n5"]));
         assert!(overlay.badges_of("n5")[0].down);
         assert!(overlay.badges_of("n9")[0].serving);
-        assert_eq!(overlay.path_nodes, set(&["n5", "n9"]));
+        assert_eq!(overlay.path_nodes, set(&["n8", "n9"]));
         assert_eq!(overlay.path_routers, set(&["r1"]));
         assert_eq!(overlay.path_subnets, set(&["10.0.0.0/24", "10.0.1.0/24"]));
+        // Node 5 failed itself is no client: no server serves it and no path is drawn.
+        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&registry), &set(&["n5"]));
+        assert!(overlay.badges.values().flatten().all(|b| !b.serving));
+        assert!(overlay.path_nodes.is_empty() && overlay.path_subnets.is_empty());
         // Every server down: nobody serves it, and there is no path to draw.
         let all = set(&["n2", "n3", "n5", "n7", "n9", "n12"]);
-        let overlay = canvas_overlay(&plan, &doc, Some("n5"), Some(&registry), &all);
+        let overlay = canvas_overlay(&plan, &doc, Some("n6"), Some(&registry), &all);
         assert!(overlay.badges.values().flatten().all(|b| b.down && !b.serving));
         assert!(overlay.path_nodes.is_empty() && overlay.path_subnets.is_empty());
         assert_eq!(overlay.down, all);
@@ -370,8 +380,17 @@ mod tests {
         let number = |now: &Serving| now.server.map(|x| s.servers[x].number);
         let now = serving(&plan, s, list, &none());
         assert_eq!((number(&now), now.entry, now.down.len()), (Some(5), Some(0), 0));
+        // Node 5 failed is no client: nothing serves it.
         let now = serving(&plan, s, list, &set(&["n5", "n9"]));
-        assert_eq!((number(&now), now.entry, now.down.len()), (Some(3), Some(2), 2));
+        assert_eq!(
+            (number(&now), now.entry, now.down.len(), now.failed_client),
+            (None, None, 2, true)
+        );
+        // Node 8 (8 mod 3 = 2: 10.0.1.9, 10.0.1.3, 10.0.1.7 after 10.0.0.1): 5 and 9 failed, 3
+        // serves it through its third entry.
+        let list = s.list_index(plan.node_by_uid("n8").unwrap()).unwrap();
+        let now = serving(&plan, s, list, &set(&["n5", "n9"]));
+        assert_eq!((number(&now), now.entry, now.failed_client), (Some(3), Some(2), false));
     }
 
     #[test]

@@ -178,7 +178,11 @@ pub fn strategies_view(props: &StrategiesViewProps) -> Html {
                                         </td>
                                         { cell(best_first[i], "cmp-first", format!("{} · {}", ratio(r.balance_first_choice), r.max_first_choice)) }
                                         { cell(best_worst[i], "cmp-worst", format!("{} · {}{}", ratio(r.balance_worst_failure), r.worst_single_failure,
-                                            r.worst_failure_pair.map_or(String::new(), |(f, o)| format!(" (server {f} fails → server {o})")))) }
+                                            match r.worst_failure_pair {
+                                                Some((f, o)) => format!(" (server {f} fails → server {o})"),
+                                                None if r.servers > 1 => " (no single failure adds to it)".to_owned(),
+                                                None => String::new(),
+                                            })) }
                                         { cell(best_removal[i], "cmp-removal", r.removal.as_ref().map_or("n/a".into(), |m| format!("{} · {:.1} (worst: server {})", m.max_moved, m.mean_moved, m.worst_server))) }
                                         { cell(best_addition[i], "cmp-addition", r.addition.as_ref().map_or("n/a".into(), |a| format!("{} · {} (at {})", a.to_new, a.moved, a.address))) }
                                     </tr>

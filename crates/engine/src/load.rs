@@ -14,7 +14,8 @@
 //! known.
 
 use crate::plan::{
-    Entry, FailoverLoad, Move, NodeIx, ServerIx, ServiceAddress, ServiceLoad, ServicePlan,
+    ideal_load, Entry, FailoverLoad, Move, NodeIx, ServerIx, ServiceAddress, ServiceLoad,
+    ServicePlan,
 };
 
 /// The server this entry can serve its client from, when the client can reach the address and
@@ -141,14 +142,15 @@ pub fn balance(
     worst_single_failure: &[(usize, Option<ServerIx>)],
 ) -> (Option<f64>, Option<f64>) {
     let in_play = up.iter().filter(|&&u| u).count();
-    let first = (in_play > 0 && clients > 0).then(|| {
-        let ideal = clients as f64 / in_play as f64;
-        first_choice.iter().copied().max().unwrap_or(0) as f64 / ideal
-    });
-    let worst = (in_play > 1 && clients > 1).then(|| {
-        let ideal = (clients - 1) as f64 / (in_play - 1) as f64;
-        worst_single_failure.iter().map(|w| w.0).max().unwrap_or(0) as f64 / ideal
-    });
+    let ratio = |max: usize, ideal: Option<f64>| ideal.map(|i| max as f64 / i);
+    let first = ratio(
+        first_choice.iter().copied().max().unwrap_or(0),
+        ideal_load(clients, in_play).filter(|_| clients > 0),
+    );
+    let worst = ratio(
+        worst_single_failure.iter().map(|w| w.0).max().unwrap_or(0),
+        ideal_load(clients.saturating_sub(1), in_play.saturating_sub(1)).filter(|_| clients > 1),
+    );
     (first, worst)
 }
 
@@ -201,6 +203,8 @@ pub(crate) fn failover(
     FailoverLoad {
         failed: (0..servers).filter(|&s| is_failed[s]).collect(),
         clients: load.clients,
+        servers_up: up.iter().filter(|&&u| u).count(),
+        balance: load.balance_first_choice,
         load: load.first_choice,
         unserved: load.unserved,
         worst_single_failure: load.worst_single_failure,

@@ -226,8 +226,12 @@ pub struct FailoverLoad {
     pub failed: Vec<ServerIx>,
     /// Clients still counted: a failed node is no client (its own list no longer counts).
     pub clients: usize,
+    /// Servers still up: online in the cluster and not failed.
+    pub servers_up: usize,
     /// Clients served by each server (indexed like [`ServicePlan::servers`]; 0 for failed ones).
     pub load: Vec<usize>,
+    /// max load / ideal (clients / servers up), as [`ServiceLoad::balance_first_choice`].
+    pub balance: Option<f64>,
     /// Clients with no reachable server left up.
     pub unserved: usize,
     /// For each server: its largest load when one more server fails on top of `failed`, and
@@ -253,6 +257,12 @@ pub struct Move {
     pub from: Option<ServerIx>,
     /// The server serving it now; `None` = it is unserved now.
     pub to: Option<ServerIx>,
+}
+
+/// The ideal load of a server: clients / servers in play (docs/spec.md §4, "Balance"); `None`
+/// without servers.
+pub fn ideal_load(clients: usize, servers: usize) -> Option<f64> {
+    (servers > 0).then(|| clients as f64 / servers as f64)
 }
 
 impl Plan {
