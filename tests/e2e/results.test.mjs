@@ -68,9 +68,9 @@ test('node 5 reads FIG 24 off the page, and failures move the load as the CLI sa
     const clients = Number(await page.getByTestId('load-clients').textContent());
     assert.equal(clients, 10);
 
-    // Fail each server in turn: its clients move (its bar drops to 0, nobody is lost), and the
-    // largest load each other server reaches over these failures is the CLI's worst single
-    // failure for it.
+    // Fail each server in turn: its clients move (its bar drops to 0, nobody is lost), the
+    // failed node leaves the clients (a failed node is no client), and the largest load each
+    // other server reaches over these failures is the CLI's worst single failure for it.
     const reached = new Map(shown.map((b) => [b.number, 0]));
     for (const failed of shown.map((b) => b.number)) {
       const bar = page.locator(`[data-testid="load-bar"][data-server-number="${failed}"]`);
@@ -81,9 +81,11 @@ test('node 5 reads FIG 24 off the page, and failures move the load as the CLI sa
       assert.equal(down.now, 0);
       assert.match(down.text, /FAILED/);
       const unserved = Number((await page.getByTestId('load-unserved').textContent()).split(' ')[0]);
-      assert.equal(now.reduce((sum, b) => sum + b.now, 0) + unserved, clients);
-      if (cli.get(failed).first > 0) {
-        assert.match(await page.getByTestId('load-moves').textContent(), new RegExp(`${cli.get(failed).first} clients? moved`));
+      assert.equal(await page.getByTestId('load-clients').textContent(), `${clients - 1} (was ${clients})`);
+      assert.equal(now.reduce((sum, b) => sum + b.now, 0) + unserved, clients - 1);
+      // Each server serves itself first: its other first-choice clients move.
+      if (cli.get(failed).first > 1) {
+        assert.match(await page.getByTestId('load-moves').textContent(), new RegExp(`${cli.get(failed).first - 1} clients? moved`));
       }
       for (const b of now) {
         if (b.number !== failed) {
@@ -92,9 +94,9 @@ test('node 5 reads FIG 24 off the page, and failures move the load as the CLI sa
         }
       }
       if (failed === 5) {
-        // Node 5, still selected, falls to the next address of its list: 10.0.1.9, server 9.
+        // Node 5, still selected, failed with its server: it is no client, not served by 9.
         assert.equal(await page.getByTestId('client-status').textContent(),
-          'Selected node 5: first choice server 5 is down; now served by server 9.');
+          'Selected node 5: it has failed: a failed node is no client, so it counts nowhere.');
         await screenshot(app.page, 'results-load-failure');
       }
       await bar.click(); // back up
@@ -154,13 +156,18 @@ test('failed servers are drawn down on the canvas, and the selected node\'s badg
     assert.deepEqual(await pills('n9'), [{ text: '#1 ✓', down: false, serving: true }]);
     await screenshot(page, 'results-canvas-failure');
 
-    // Node 5 itself falls to server 9 (10.0.1.9): the path crosses r1 to node 9.
-    await page.getByTestId('node-picker').selectOption('n5');
+    // Node 8 (8 mod 3 = 2) falls to server 9 (10.0.1.9): the path crosses r1 to node 9.
+    await page.getByTestId('node-picker').selectOption('n8');
     await page.locator('[data-testid="router-r1"].on-path').waitFor();
     assert.deepEqual(await pills('n5'), [{ text: '#1', down: true, serving: false }]);
     assert.deepEqual(await pills('n9'), [{ text: '#2 ✓', down: false, serving: true }]);
     assert.match(await node('n9').getAttribute('class'), /\bon-path\b/);
     assert.doesNotMatch(await page.getByTestId('router-r2').getAttribute('class'), /\bon-path\b/);
+    // Node 5 failed itself is no client: no server serves it, no path is drawn.
+    await page.getByTestId('node-picker').selectOption('n5');
+    await page.locator('[data-testid="router-r1"]:not(.on-path)').waitFor();
+    assert.equal(await page.locator('.pill.serving').count(), 0);
+    assert.ok(await page.getByTestId('node-failed').isVisible());
 
     // Back up: nothing down, the first choice is node 5's own address again.
     await page.getByTestId('tab-load').click();
@@ -192,6 +199,54 @@ test('node names never run into the serves mark', async () => {
     // FIG 24's node 5 is "node 5 (server 1)": too long beside the mark, so it is cut.
     const n5 = boxes.find((b) => b.uid === 'node-n5');
     assert.match(n5.text, /^node 5 \(serv.*…$/);
+  } finally {
+    await app.close();
+  }
+});
+
+test('two clusters sharing a node: the page\'s load is the CLI\'s, and the node online in A serves nobody in B', async () => {
+  const two = join(ROOT, 'examples', 'two-clusters-shared-node.json');
+  assert.ok(existsSync(CLI), `build the CLI first: cargo build -p clusterplan-cli (${CLI})`);
+  const rows = JSON.parse(execFileSync(CLI, ['load', two, '--json'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+  const app = await openApp();
+  const { page } = app;
+  try {
+    await page.getByTestId('btn-examples').click();
+    await page.getByTestId('example-two-clusters').click();
+    await page.getByTestId('confirm-discard').click();
+    await page.getByTestId('node-shared').waitFor();
+    await page.getByTestId('tab-load').click();
+    const picker = page.getByTestId('service-picker');
+    const options = await picker.locator('option').allTextContents();
+    for (const [i, label] of options.entries()) {
+      const [, service, cluster] = label.match(/^(.*) \(cluster (.*)\)$/);
+      await picker.selectOption(String(i));
+      await page.locator('.load-view').waitFor();
+      await page.waitForFunction((want) => [...document.querySelectorAll('[data-testid="service-picker"] option')]
+        .some((o) => o.selected && o.textContent === want), label);
+      const shown = await bars(page);
+      const want = rows.filter((r) => r.cluster === cluster && r.service === service);
+      assert.deepEqual(
+        shown.map((b) => [b.number, b.first]),
+        want.map((r) => [r.node, r.first_choice]),
+        `${service} of ${cluster}`,
+      );
+      const worst = await page.$$eval('[data-testid="load-bar"]', (els) => els.map((el) => Number(el.dataset.worst)));
+      assert.deepEqual(worst, want.map((r) => r.worst_single_failure), `worst of ${service} of ${cluster}`);
+      const online = await page.$$eval('[data-testid="load-bar"]', (els) => els.map((el) => el.dataset.online === 'true'));
+      assert.deepEqual(online, want.map((r) => r.up), `up of ${service} of ${cluster}`);
+      if (cluster === 'B') {
+        // The shared node is B's server 1, online in A: down for B, 0 clients, its row kept.
+        const down = page.locator('[data-testid="load-bar"][data-server-number="1"]');
+        assert.equal(await down.locator('[data-testid="not-online"]').textContent(), 'DOWN: online in A');
+        assert.equal(await down.getAttribute('data-first'), '0');
+        await screenshot(page, 'results-load-not-online');
+      }
+    }
+    // The diagnostics name the node that is online elsewhere.
+    await page.getByTestId('tab-diagnostics').click();
+    assert.match(await page.getByTestId('results').textContent(), /node shared \(number 1 in cluster B\) is online in cluster A, so it is down for B/);
+    assert.deepEqual(app.errors.filter((e) => !/^Failed to load resource/.test(e)), []);
   } finally {
     await app.close();
   }
