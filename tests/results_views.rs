@@ -155,17 +155,22 @@ async fn failing_a_server_moves_its_clients_and_the_bars_follow_the_engine() {
         attr(&one(&root, "[data-testid=load-bar][data-server-number='5']"), "data-failed"),
         "true"
     );
-    let moved: usize = load.first_choice[2];
+    // Node 5 failed with its server: it is no client, so it is not among those that moved.
+    let moved: usize = load.first_choice[2] - 1;
     assert!(text(&root, "[data-testid=load-moves]").contains(&format!("{moved} clients moved")));
-    // Node 5's own list says who serves it now.
+    // Node 8's list says who serves it now (8 mod 3 = 2: 10.0.1.9 after 10.0.0.1).
     click(&root, "[data-testid=tab-node]").await;
-    choose(&root, "[data-testid=node-picker]", "n5").await;
+    choose(&root, "[data-testid=node-picker]", "n8").await;
     let serving = one(&root, "[data-testid=node-list][data-service=registry] .entry.serving");
     assert_eq!(attr(&serving, "data-address"), "10.0.1.9");
     assert_eq!(
         all(&root, "[data-testid=node-list][data-service=registry] [data-testid=entry-down]").len(),
         1
     );
+    // Node 5's own list says it failed, and nothing serves it.
+    choose(&root, "[data-testid=node-picker]", "n5").await;
+    assert_eq!(all(&root, "[data-testid=node-failed]").len(), 1);
+    assert!(all(&root, "[data-testid=node-list][data-service=registry] .entry.serving").is_empty());
     click(&root, "[data-testid=tab-load]").await;
     // The single-failure table: its row for server 5 is what the bars show now.
     let row5: Vec<String> = all(&root, "[data-testid=failure-row][data-failed='5'] td")
