@@ -1,4 +1,4 @@
-//! The results panels: what the engine computed for the model, shown live (issue 5).
+//! The results panels: what the engine computed for the model, shown live.
 //!
 //! One component, [`ResultsPanel`], mounted by the app: tabs for the node view, load, matrix,
 //! strategies, diagnostics and bootstrap, a strategy picker, and a status bar with the compile

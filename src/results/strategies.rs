@@ -1,4 +1,4 @@
-//! The strategies side by side (spec §7): for every service, the engine's comparison of
+//! The strategies side by side (docs/spec.md §7): for every service, the engine's comparison of
 //! `rotation` (the source's rule, the reference), `spread`, `rendezvous` and `shuffle` on the
 //! same model: first-choice balance, the worst single failure, and the clients moved when a
 //! server is removed or added. [`lowest`] is pure; [`StrategiesView`] renders the engine's
@@ -25,7 +25,7 @@ pub fn service_rows(reports: &[StrategyReport], service: usize) -> Vec<(Strategy
 }
 
 /// Clients of service `service` whose first choice is picked from a group of two or more
-/// equidistant, non-local addresses: the only first choices a strategy can change (spec §7).
+/// equidistant, non-local addresses: the only first choices a strategy can change (docs/spec.md §7).
 pub fn first_choices_from_groups(plan: &Plan, service: usize) -> usize {
     plan.services.get(service).map_or(0, |s| {
         (0..s.lists.len())
@@ -35,7 +35,7 @@ pub fn first_choices_from_groups(plan: &Plan, service: usize) -> usize {
 }
 
 /// When every strategy gives a service the same figures (first choice, worst single failure,
-/// removal), a note saying why, from spec §7; `None` when they differ. `from_groups`: see
+/// removal), a note saying why, from docs/spec.md §7; `None` when they differ. `from_groups`: see
 /// [`first_choices_from_groups`].
 pub fn agreement_note(rows: &[(Strategy, &ServiceReport)], from_groups: usize) -> Option<String> {
     let (_, first) = rows.first()?;
@@ -70,7 +70,7 @@ pub fn agreement_note(rows: &[(Strategy, &ServiceReport)], from_groups: usize) -
     };
     Some(format!(
         "Every strategy gives the same figures. They reorder only inside groups of two or more \
-         equidistant, non-local addresses (spec §7); {why}{addition}"
+         equidistant, non-local addresses (docs/spec.md §7); {why}{addition}"
     ))
 }
 

@@ -1,4 +1,4 @@
-//! Bootstrap (spec §5): component dependency graph, topological order, FIG 8 sequence.
+//! Bootstrap (docs/spec.md §5): component dependency graph, topological order, FIG 8 sequence.
 //!
 //! Every node runs the DCM, Liveness, Group Services and the Resource Manager; registry server
 //! nodes also run the System Registry; a node may add resource controllers through the document

@@ -1,4 +1,4 @@
-//! The four strategies (spec §7) compared on one model: first-choice balance, the worst single
+//! The four strategies (docs/spec.md §7) compared on one model: first-choice balance, the worst single
 //! failure, and how many clients move when one server is removed or added.
 //!
 //! Definitions (per service, same clients and hop table for every strategy):
@@ -20,7 +20,7 @@
 
 //!
 //! How it is computed: no strategy changes a client's tiers, local entries or groups of
-//! equidistant addresses (spec §7), so the model is validated and planned once (with the
+//! equidistant addresses (docs/spec.md §7), so the model is validated and planned once (with the
 //! reference rotation) and each client's list is reduced to its *shape*: the sequence of its
 //! groups, each with its members in address order. Clients on the same subnets share a shape.
 //! Every strategy, what-if included, then only orders the groups it walks through:
@@ -361,7 +361,7 @@ impl<'p> View<'p> {
     }
 
     /// Orders `sc.members` (one group, in address order) into `sc.order` as the strategy does
-    /// for client `c` (spec §7, as [`crate::ordering`] writes it).
+    /// for client `c` (docs/spec.md §7, as [`crate::ordering`] writes it).
     #[allow(clippy::too_many_arguments)]
     fn order(
         &self,

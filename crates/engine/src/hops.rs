@@ -1,4 +1,4 @@
-//! Hop distances (spec §2): breadth-first search over subnets and routers, and path drawing.
+//! Hop distances (docs/spec.md §2): breadth-first search over subnets and routers, and path drawing.
 //!
 //! The graph is bipartite: a subnet is joined to each router attached to it, and crossing a
 //! router is one hop. Only subnets attached to at least one router ("routed" subnets) can reach

@@ -16,7 +16,7 @@
 //! - [`share`]: a document packed into a link's `#model=` fragment, and read back with limits.
 //! - [`bootstrap`]: the component graph and FIG 8 sequence of a node.
 //!
-//! Module map: `model` (validation, longest-prefix subnets), `hops` (BFS), `ordering` (spec §3
+//! Module map: `model` (validation, longest-prefix subnets), `hops` (BFS), `ordering` (docs/spec.md §3
 //! lists and §7 strategies), `lists` (the plan's compact lists, written out when read), `load`
 //! (§4), `lint` (warnings and lints), `explain`, `compare`, `generate`, with `build` assembling
 //! the plan.

@@ -1,5 +1,5 @@
 //! Diagnostics about the computed plan: warnings (unserved clients, unreachable addresses,
-//! services without servers) and lints (issue 3 item 7: rotation residues that leave servers
+//! services without servers) and lints (rotation residues that leave servers
 //! idle or doubled, a subnet whose clients all pick one local server, a priority tier that sends
 //! every client to the same first address).
 

@@ -690,7 +690,7 @@ impl Model {
         }
     }
 
-    /// The System Registry's addresses are those of the registry server nodes (spec §1): warn
+    /// The System Registry's addresses are those of the registry server nodes (docs/spec.md §1): warn
     /// when a service named `registry` and the cluster's `registry_servers` disagree.
     fn check_registry_services(&self, d: &mut Diags) {
         for s in &self.services {

@@ -1,4 +1,4 @@
-//! Ordered service lists (spec §3) and the strategies inside equidistant groups (spec §7).
+//! Ordered service lists (docs/spec.md §3) and the strategies inside equidistant groups (docs/spec.md §7).
 //!
 //! A list is built tier by tier: priority tiers (highest first, no priority last), inside a tier
 //! the client's own (local) addresses in address order, then groups of equidistant addresses by
@@ -65,7 +65,7 @@ pub fn shuffle_permutation(state: u64, m: usize, perm: &mut Vec<u32>) {
     }
 }
 
-/// The `spread` strategy's k-th pick in a group of `m` for node number `n` (spec §7).
+/// The `spread` strategy's k-th pick in a group of `m` for node number `n` (docs/spec.md §7).
 pub fn spread_index(n: u64, m: u64, k: u64) -> u64 {
     let f = n % m;
     if k == 0 || m < 2 {

@@ -1,4 +1,4 @@
-//! Strategies for ordering a group of equidistant addresses (spec §7); `Rotation` is the source's.
+//! Strategies for ordering a group of equidistant addresses (docs/spec.md §7); `Rotation` is the source's.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Bootstrap (spec §5): order, FIG 8 steps, cycles, the resource controller extension field.
+//! Bootstrap (docs/spec.md §5): order, FIG 8 steps, cycles, the resource controller extension field.
 
 use clusterplan_engine::bootstrap::{
     builtin_dependencies, node_bootstrap, Component, Cycle, Dependency, DependencyKind,

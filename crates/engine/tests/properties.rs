@@ -1,4 +1,4 @@
-//! Property tests of the engine (issue 3 item 10): lists are permutations, local addresses lead
+//! Property tests of the engine: lists are permutations, local addresses lead
 //! their tier, hops never decrease inside a tier, rotation balances one equidistant group over
 //! consecutive node numbers, load sums to the clients, hop distance is symmetric, and no input
 //! panics.
