@@ -10,6 +10,7 @@ mod bootstrap;
 mod compare;
 mod explain;
 mod links;
+mod simulate;
 mod tables;
 
 use anyhow::{bail, Context, Result};
@@ -150,6 +151,9 @@ enum Command {
         #[arg(long, value_name = "UID")]
         node: Option<String>,
     },
+    /// Run a lifecycle scenario against the model (bootstrap, join, define, move, faults): the
+    /// trace, then one outcome line per operation (see docs/lifecycle.md).
+    Simulate(simulate::SimulateArgs),
     /// Print the document a share link holds, as pretty JSON (redirect it to a file to save it).
     ReadLink {
         /// A share link, its fragment (`#model=...`), or `-` to read the link from standard input.
@@ -242,6 +246,10 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             let options =
                 clusterplan_engine::share::LinkOptions { view, strategy: strategy.strategy, node };
             links::share(&load_document(&model)?, &base, &options, out)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Simulate(args) => {
+            simulate::run(args, out)?;
             Ok(Outcome::Ok)
         }
         Command::ReadLink { link } => {

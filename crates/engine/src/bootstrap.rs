@@ -801,6 +801,13 @@ fn waits(
     })
 }
 
+/// FIG 8 (step 0 and steps 1-24) for a node with the given role and resource controllers and the
+/// built-in dependencies only: the steps [`node_bootstrap`] gives such a node when the user added
+/// no dependency. The lifecycle simulation runs these steps.
+pub fn fig8_sequence(registry_server: bool, controllers: &[String]) -> Vec<Step> {
+    fig8_steps(registry_server, controllers, &builtin_dependencies(controllers))
+}
+
 /// The ordering graph: stages in the source's order (its tie-break), edges from dependencies.
 struct Graph {
     stages: Vec<Stage>,

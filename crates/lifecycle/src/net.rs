@@ -1,0 +1,212 @@
+//! What the simulation takes from the engine's plan: reachability between nodes (hop distance,
+//! `docs/spec.md §2`) and each node's ordered registry list (§3), kept up to date as nodes are
+//! defined and undefined.
+//!
+//! A node's registry list is the engine's list for the cluster's `registry` service, computed as
+//! if every node defined to the cluster were online in it (a node that is joining, moving in or
+//! being defined needs its list too). When the document publishes no `registry` service for a
+//! cluster, its addresses are those of the registry server nodes (§1). Servers are named by node
+//! uid, each once, at the position of its best address.
+
+use clusterplan_engine::document::{Document, Service};
+use clusterplan_engine::{compile, Plan, Strategy};
+use std::collections::{BTreeMap, HashMap};
+
+/// Reachability and ordered registry lists, from the engine.
+#[derive(Debug, Clone)]
+pub struct Net {
+    /// The document with the definitions as they are now (a define or undefine changes it).
+    doc: Document,
+    /// The plan of the original document: addresses and hops (they never change).
+    plan: Plan,
+    index: HashMap<String, usize>,
+    /// cluster -> node uid -> registry server uids in the node's order.
+    orders: HashMap<String, HashMap<String, Vec<String>>>,
+}
+
+impl Net {
+    pub fn new(doc: &Document) -> Net {
+        let plan = compile(doc, Strategy::Rotation);
+        let mut index = HashMap::new();
+        for (i, n) in doc.nodes.iter().enumerate() {
+            index.entry(n.uid.clone()).or_insert(i);
+        }
+        let mut net = Net { doc: doc.clone(), plan, index, orders: HashMap::new() };
+        let clusters: Vec<String> = doc.clusters.iter().map(|c| c.id.clone()).collect();
+        for c in clusters {
+            net.compute(&c);
+        }
+        net
+    }
+
+    /// The cluster's registry server nodes (uids), primary first, as the document defines them.
+    pub fn registry_servers(&self, cluster: &str) -> Vec<String> {
+        let Some(c) = self.doc.clusters.iter().find(|c| c.id == cluster) else {
+            return Vec::new();
+        };
+        c.registry_servers
+            .iter()
+            .filter_map(|num| self.doc.nodes.iter().find(|n| n.clusters.get(cluster) == Some(num)))
+            .map(|n| n.uid.clone())
+            .collect()
+    }
+
+    /// The cluster's registry server numbers, primary first.
+    pub fn registry_numbers(&self, cluster: &str) -> Vec<u32> {
+        self.doc
+            .clusters
+            .iter()
+            .find(|c| c.id == cluster)
+            .map(|c| c.registry_servers.clone())
+            .unwrap_or_default()
+    }
+
+    /// The cluster's name.
+    pub fn cluster_name(&self, cluster: &str) -> String {
+        self.doc.clusters.iter().find(|c| c.id == cluster).map_or(String::new(), |c| c.name.clone())
+    }
+
+    /// The node's ordered registry list for `cluster` (server uids); the primary-first list when
+    /// the engine has none for the node (it is not defined to the cluster yet).
+    pub fn order(&self, cluster: &str, node: &str) -> Vec<String> {
+        self.orders
+            .get(cluster)
+            .and_then(|m| m.get(node))
+            .cloned()
+            .unwrap_or_else(|| self.registry_servers(cluster))
+    }
+
+    /// A message from `a` can reach `b`: the same node, or a finite hop distance between some
+    /// address of each (`docs/spec.md §2`).
+    pub fn reachable(&self, a: &str, b: &str) -> bool {
+        if a == b {
+            return true;
+        }
+        let (Some(&x), Some(&y)) = (self.index.get(a), self.index.get(b)) else {
+            return false;
+        };
+        let (Some(x), Some(y)) = (self.plan.nodes.get(x), self.plan.nodes.get(y)) else {
+            return false;
+        };
+        x.addresses.iter().any(|i| {
+            y.addresses.iter().any(|j| self.plan.hops_between(i.subnet, j.subnet).is_some())
+        })
+    }
+
+    /// The node owning an address (exact text or the same parsed address).
+    pub fn node_with_address(&self, address: &str) -> Option<String> {
+        let parsed: Option<std::net::IpAddr> = address.trim().parse().ok();
+        self.plan
+            .nodes
+            .iter()
+            .find(|n| n.addresses.iter().any(|a| Some(a.ip) == parsed))
+            .map(|n| n.uid.clone())
+            .or_else(|| {
+                self.doc
+                    .nodes
+                    .iter()
+                    .find(|n| n.addresses.iter().any(|a| a.trim() == address.trim()))
+                    .map(|n| n.uid.clone())
+            })
+    }
+
+    /// The node's first address (what its definition records), or `""`.
+    pub fn address_of(&self, node: &str) -> String {
+        self.doc
+            .nodes
+            .iter()
+            .find(|n| n.uid == node)
+            .and_then(|n| n.addresses.first().cloned())
+            .unwrap_or_default()
+    }
+
+    /// The node's display name in the document.
+    pub fn name_of(&self, node: &str) -> String {
+        self.doc.nodes.iter().find(|n| n.uid == node).map_or(String::new(), |n| n.name.clone())
+    }
+
+    /// The node's resource controllers (the document's `resource_controllers` field).
+    pub fn controllers(&self, node: &str) -> Vec<String> {
+        self.doc
+            .nodes
+            .iter()
+            .find(|n| n.uid == node)
+            .map(|n| clusterplan_engine::bootstrap::resource_controllers(n).0)
+            .unwrap_or_default()
+    }
+
+    /// Records that `node` is now defined to `cluster` with `number` (or no longer, with
+    /// `None`), and recomputes the cluster's registry lists.
+    pub fn redefine(&mut self, node: &str, cluster: &str, number: Option<u32>) {
+        for n in self.doc.nodes.iter_mut().filter(|n| n.uid == node) {
+            match number {
+                Some(num) => n.clusters.insert(cluster.to_owned(), num),
+                None => n.clusters.remove(cluster),
+            };
+        }
+        self.compute(cluster);
+    }
+
+    /// Every node's ordered registry list for `cluster`, from the engine.
+    fn compute(&mut self, cluster: &str) {
+        let mut doc = self.doc.clone();
+        for n in &mut doc.nodes {
+            n.online = n.clusters.contains_key(cluster).then(|| cluster.to_owned());
+        }
+        let servers = self.registry_servers(cluster);
+        let published = doc.services.iter().any(|s| s.cluster == cluster && s.name == "registry");
+        doc.services.retain(|s| s.cluster == cluster && s.name == "registry");
+        if !published {
+            let addresses = doc
+                .nodes
+                .iter()
+                .filter(|n| servers.contains(&n.uid))
+                .flat_map(|n| n.addresses.iter().cloned())
+                .collect();
+            doc.services.push(Service {
+                name: "registry".into(),
+                cluster: cluster.to_owned(),
+                addresses,
+                ..Service::default()
+            });
+        }
+        let plan = compile(&doc, Strategy::Rotation);
+        let mut orders = HashMap::new();
+        if let Some((_, sp)) = plan.service(cluster, "registry") {
+            let mut entries = Vec::new();
+            for i in 0..sp.lists.len() {
+                let Some(client) = sp.lists.clients().get(i) else { continue };
+                let Some(uid) = plan.nodes.get(client.node).map(|n| n.uid.clone()) else {
+                    continue;
+                };
+                sp.lists.entries_into(i, &mut entries);
+                let mut order: Vec<String> = Vec::new();
+                for e in &entries {
+                    let server = sp.addresses.get(e.address()).and_then(|a| a.server);
+                    let owner = server
+                        .and_then(|s| sp.servers.get(s))
+                        .and_then(|s| plan.nodes.get(s.node))
+                        .map(|n| n.uid.clone());
+                    if let Some(owner) = owner {
+                        if servers.contains(&owner) && !order.contains(&owner) {
+                            order.push(owner);
+                        }
+                    }
+                }
+                // Registry servers that publish no registry address come last, primary first.
+                for s in &servers {
+                    if !order.contains(s) {
+                        order.push(s.clone());
+                    }
+                }
+                orders.insert(uid, order);
+            }
+        }
+        self.orders.insert(cluster.to_owned(), orders);
+    }
+
+    /// The document's clusters: id -> registry server uids (primary first).
+    pub fn clusters(&self) -> BTreeMap<String, Vec<String>> {
+        self.doc.clusters.iter().map(|c| (c.id.clone(), self.registry_servers(&c.id))).collect()
+    }
+}

@@ -1,0 +1,123 @@
+//! The operations of `docs/spec.md §6`, one module per protocol, and what they share: the FIG 11
+//! UID check, the scenario 3 correction and copying a replica.
+
+pub(crate) mod bootstrap;
+pub(crate) mod control;
+pub(crate) mod define;
+pub(crate) mod join;
+pub(crate) mod move_node;
+
+use crate::scenario::{Op, Operation};
+use crate::sim::{Entry, Sim};
+use crate::trace::{Access, Verdict};
+use crate::world::{Key, Replica};
+use serde_json::Value;
+
+/// What an operation function returns: its verdict, the reason, and the FIG 11 scenario (join).
+pub(crate) type Ended = (Verdict, String, Option<u8>);
+
+/// Runs one operation.
+pub(crate) fn run(sim: &mut Sim, op: Op, o: &Operation) -> Ended {
+    let cluster = o.cluster.clone().unwrap_or_default();
+    let node = o.node.clone().unwrap_or_default();
+    let plain = |(v, r): (Verdict, String)| (v, r, None);
+    match op {
+        Op::Bootstrap => plain(bootstrap::run(sim, &cluster)),
+        Op::Join => join::run(sim, &cluster, &node),
+        Op::DefineNode => plain(define::run(sim, o)),
+        Op::UndefineNode => plain(control::undefine(sim, &cluster, &node)),
+        Op::MoveNode => plain(move_node::run(sim, &node, o.to.as_deref().unwrap_or_default())),
+        _ => plain(control::run(sim, op, o)),
+    }
+}
+
+/// The FIG 11 scenario: (hardware = local, local = global) -> 1, 2, 3 or 4.
+pub(crate) fn uid_scenario(hardware: &str, local: &str, global: Option<&str>) -> u8 {
+    match (hardware == local, global == Some(local)) {
+        (true, true) => 1,
+        (true, false) => 2,
+        (false, true) => 3,
+        (false, false) => 4,
+    }
+}
+
+/// `UID check (FIG 11): hardware n9 = local n9, local n9 != global (none): scenario 2`.
+pub(crate) fn compared(hardware: &str, local: &str, global: Option<&str>, scenario: u8) -> String {
+    let eq = |a: bool| if a { "=" } else { "!=" };
+    format!(
+        "UID check (FIG 11): hardware {hardware} {} local {local}, local {local} {} global {}: scenario {scenario}",
+        eq(hardware == local),
+        eq(global == Some(local)),
+        global.unwrap_or("(none)"),
+    )
+}
+
+/// FIG 11 scenario 3: the DCM writes the hardware UID into the global definition (a registry
+/// write, first write-enabled server of the node's ordered list) and into its local copy.
+/// `step`: the figure step whose fault makes the write fail.
+pub(crate) fn correct_uid(
+    sim: &mut Sim,
+    cluster: &str,
+    node: &str,
+    number: u32,
+    hardware: &str,
+    step: Option<u8>,
+) -> Result<(), String> {
+    let answer = sim.ask_registry(node, cluster, step, true);
+    let Some(server) = answer.server.clone() else {
+        return Err(format!("the UID correction cannot be written: {}", answer.describe()));
+    };
+    let group = sim.replicate(cluster, &server, &[Entry::Node(number, Some(hardware.into()))]);
+    if let Some(mut def) = sim.world.node(node).and_then(|n| n.definition(cluster)) {
+        def.node.uid = hardware.into();
+        sim.set_storage(node, &crate::world::definition_path(cluster), serde_json::json!(def));
+    }
+    let access = Access::GlobalWrite { component: "dcm".into(), cluster: cluster.into(), server };
+    sim.emit_access(
+        Some("FIG 11"),
+        None,
+        Some(node),
+        "DCM",
+        format!(
+            "scenario 3: corrects the local and the global UID of node {number} to the hardware UID {hardware} {} (replicated to {})",
+            answer.through(),
+            group.join(", ")
+        ),
+        Some(access),
+    );
+    Ok(())
+}
+
+/// Makes `server`'s replica of `cluster` an exact copy of `chosen` (phase 2's update).
+pub(crate) fn copy_replica(sim: &mut Sim, cluster: &str, server: &str, chosen: &Replica) {
+    let Some(mine) = sim.world.replica(cluster, server).cloned() else { return };
+    let c = cluster.to_owned();
+    let r = server.to_owned();
+    let numbers: std::collections::BTreeSet<u32> =
+        mine.nodes.keys().chain(chosen.nodes.keys()).copied().collect();
+    for n in numbers {
+        let v = chosen.nodes.get(&n).cloned().map_or(Value::Null, Value::String);
+        sim.set(Key::GlobalNode { cluster: c.clone(), replica: r.clone(), number: n }, v);
+    }
+    let mut keys: Vec<(u32, String)> = Vec::new();
+    for x in [&mine, chosen] {
+        for (n, m) in &x.resources {
+            keys.extend(m.keys().map(|k| (*n, k.clone())));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    for (n, k) in keys {
+        let v = chosen
+            .resources
+            .get(&n)
+            .and_then(|m| m.get(&k))
+            .cloned()
+            .map_or(Value::Null, Value::String);
+        sim.set(
+            Key::Resource { cluster: c.clone(), replica: r.clone(), number: n, component: k },
+            v,
+        );
+    }
+    sim.set(Key::Incarnation { cluster: c, replica: r }, chosen.incarnation.into());
+}

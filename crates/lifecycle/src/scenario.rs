@@ -1,0 +1,337 @@
+//! The scenario document (`cluster-planner-scenario/1`): operations to run and faults to inject.
+//!
+//! Read with [`read`] (text) and checked against a model with [`Scenario::validate`]: an unknown
+//! op, node or cluster, a missing field, or a fault on a step its operation's figure does not
+//! have is a [`ScenarioError`] naming it (the CLI prints it as one line, exit 2). Unknown fields
+//! are kept in `extra`, as in the model document. See `docs/spec.md §6`.
+
+use clusterplan_engine::Document;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// The format tag every scenario carries.
+pub const FORMAT: &str = "cluster-planner-scenario/1";
+
+/// Largest scenario text read (the same limit as a model document).
+pub const MAX_SCENARIO_BYTES: usize = clusterplan_engine::document::MAX_DOCUMENT_BYTES;
+
+/// A whole scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    #[serde(default = "default_format")]
+    pub format: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn default_format() -> String {
+    FORMAT.to_owned()
+}
+
+/// One operation, with the fields its op needs (the others are ignored).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Operation {
+    pub op: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incarnation: Option<u64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// What a fault does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultKind {
+    /// The process doing the step fails it: its message is lost or its write fails.
+    #[default]
+    Fail,
+    /// The node (`node`, required) crashes as the step begins: down, every process gone.
+    Crash,
+}
+
+/// A step made to fail: `operation` indexes `operations`; `step` is the figure's step number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    pub operation: usize,
+    pub step: u8,
+    /// Narrows the fault to the process on this node (a node uid); for a crash, the node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(default, skip_serializing_if = "is_fail")]
+    pub kind: FaultKind,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn is_fail(k: &FaultKind) -> bool {
+    *k == FaultKind::Fail
+}
+
+/// The operations of `docs/spec.md §6`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Op {
+    Bootstrap,
+    Join,
+    DefineNode,
+    UndefineNode,
+    MoveNode,
+    OnlineRegistryServer,
+    OfflineRegistryServer,
+    OfflineNode,
+    Crash,
+    Restart,
+    Disconnect,
+    Reconnect,
+    ReplaceHardware,
+    SetIncarnation,
+}
+
+impl Op {
+    pub const ALL: [Op; 14] = [
+        Op::Bootstrap,
+        Op::Join,
+        Op::DefineNode,
+        Op::UndefineNode,
+        Op::MoveNode,
+        Op::OnlineRegistryServer,
+        Op::OfflineRegistryServer,
+        Op::OfflineNode,
+        Op::Crash,
+        Op::Restart,
+        Op::Disconnect,
+        Op::Reconnect,
+        Op::ReplaceHardware,
+        Op::SetIncarnation,
+    ];
+
+    /// The name scenarios use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Bootstrap => "bootstrap",
+            Op::Join => "join",
+            Op::DefineNode => "define-node",
+            Op::UndefineNode => "undefine-node",
+            Op::MoveNode => "move-node",
+            Op::OnlineRegistryServer => "online-registry-server",
+            Op::OfflineRegistryServer => "offline-registry-server",
+            Op::OfflineNode => "offline-node",
+            Op::Crash => "crash",
+            Op::Restart => "restart",
+            Op::Disconnect => "disconnect",
+            Op::Reconnect => "reconnect",
+            Op::ReplaceHardware => "replace-hardware",
+            Op::SetIncarnation => "set-incarnation",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Op> {
+        Op::ALL.into_iter().find(|o| o.name() == name)
+    }
+
+    /// The figure whose steps faults name, and its step numbers; `None` for an operation that is
+    /// not a protocol of the source (no step to fail).
+    pub fn figure(self) -> Option<(&'static str, std::ops::RangeInclusive<u8>)> {
+        match self {
+            Op::Bootstrap => Some(("FIG 8", 0..=24)),
+            Op::Join => Some(("FIG 15", 1..=9)),
+            Op::DefineNode => Some(("FIG 13", 1..=14)),
+            Op::MoveNode => Some(("FIG 18", 1..=9)),
+            _ => None,
+        }
+    }
+
+    /// The fields this op needs.
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            Op::Bootstrap => &["cluster"],
+            Op::Join | Op::UndefineNode | Op::OnlineRegistryServer | Op::OfflineRegistryServer => {
+                &["cluster", "node"]
+            }
+            Op::DefineNode => &["cluster", "address"],
+            Op::MoveNode => &["node", "to"],
+            Op::OfflineNode | Op::Crash | Op::Restart | Op::Disconnect | Op::Reconnect => &["node"],
+            Op::ReplaceHardware => &["node", "uid"],
+            Op::SetIncarnation => &["cluster", "replica", "incarnation"],
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a scenario cannot run. Each names the offending item, in one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("the scenario is larger than {MAX_SCENARIO_BYTES} bytes")]
+    TooLarge,
+    #[error("not a scenario: {0}")]
+    NotScenario(String),
+    #[error("unsupported format {0:?}: this planner reads {FORMAT:?}")]
+    WrongFormat(String),
+    #[error("operation {index}: unknown op {op:?} (expected one of {})", Op::ALL.map(Op::name).join(", "))]
+    UnknownOp { index: usize, op: String },
+    #[error("operation {index} ({op}): missing field {field:?}")]
+    MissingField { index: usize, op: Op, field: &'static str },
+    #[error("operation {index} ({op}): unknown node {uid:?}")]
+    UnknownNode { index: usize, op: Op, uid: String },
+    #[error("operation {index} ({op}): unknown cluster {id:?}")]
+    UnknownCluster { index: usize, op: Op, id: String },
+    #[error("operation {index} ({op}): {uid:?} is not a registry server of cluster {cluster}")]
+    NotARegistryServer { index: usize, op: Op, uid: String, cluster: String },
+    #[error("fault {index}: operation {operation} does not exist (the scenario has {count})")]
+    FaultOperation { index: usize, operation: usize, count: usize },
+    #[error("fault {index}: operation {operation} ({op}) is not a protocol of the source: it has no step to fail")]
+    FaultNoFigure { index: usize, operation: usize, op: Op },
+    #[error("fault {index}: {figure} has no step {step} (operation {operation}, {op}: steps {first} to {last})")]
+    FaultStep {
+        index: usize,
+        operation: usize,
+        op: Op,
+        figure: &'static str,
+        step: u8,
+        first: u8,
+        last: u8,
+    },
+    #[error("fault {index}: unknown node {uid:?}")]
+    FaultNode { index: usize, uid: String },
+    #[error("fault {index}: a crash needs the node that crashes (\"node\")")]
+    CrashWithoutNode { index: usize },
+}
+
+/// Reads a scenario's text (nothing checked against a model yet: see [`Scenario::validate`]).
+pub fn read(text: &str) -> Result<Scenario, ScenarioError> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::TooLarge);
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ScenarioError::NotScenario(format!("not JSON: {e}")))?;
+    let Value::Object(map) = &value else {
+        return Err(ScenarioError::NotScenario("not a JSON object".into()));
+    };
+    match map.get("format") {
+        Some(Value::String(f)) if f == FORMAT => {}
+        Some(Value::String(f)) => return Err(ScenarioError::WrongFormat(f.clone())),
+        Some(other) => return Err(ScenarioError::WrongFormat(other.to_string())),
+        None => return Err(ScenarioError::NotScenario(format!("no \"format\": {FORMAT:?}"))),
+    }
+    serde_json::from_value(value).map_err(|e| ScenarioError::NotScenario(e.to_string()))
+}
+
+impl Scenario {
+    /// Checks every name against the model; returns the parsed ops, one per operation.
+    pub fn validate(&self, doc: &Document) -> Result<Vec<Op>, ScenarioError> {
+        let node_known = |uid: &str| doc.nodes.iter().any(|n| n.uid == uid);
+        let cluster_known = |id: &str| doc.clusters.iter().any(|c| c.id == id);
+        let mut ops = Vec::with_capacity(self.operations.len());
+        for (index, o) in self.operations.iter().enumerate() {
+            let op = Op::parse(&o.op)
+                .ok_or_else(|| ScenarioError::UnknownOp { index, op: o.op.clone() })?;
+            for &field in op.required() {
+                let present = match field {
+                    "cluster" => o.cluster.is_some(),
+                    "node" => o.node.is_some(),
+                    "to" => o.to.is_some(),
+                    "address" => o.address.is_some(),
+                    "uid" => o.uid.is_some(),
+                    "replica" => o.replica.is_some(),
+                    _ => o.incarnation.is_some(),
+                };
+                if !present {
+                    return Err(ScenarioError::MissingField { index, op, field });
+                }
+            }
+            for id in [&o.cluster, &o.to].into_iter().flatten() {
+                if !cluster_known(id) {
+                    return Err(ScenarioError::UnknownCluster { index, op, id: id.clone() });
+                }
+            }
+            let nodes = [&o.node, &o.via, &o.replica];
+            for uid in nodes.into_iter().flatten() {
+                if !node_known(uid) {
+                    return Err(ScenarioError::UnknownNode { index, op, uid: uid.clone() });
+                }
+            }
+            if let (Op::SetIncarnation, Some(c), Some(r)) = (op, &o.cluster, &o.replica) {
+                let is_server = doc.clusters.iter().find(|x| &x.id == c).is_some_and(|cl| {
+                    doc.nodes.iter().any(|n| {
+                        &n.uid == r
+                            && n.clusters
+                                .get(c)
+                                .is_some_and(|num| cl.registry_servers.contains(num))
+                    })
+                });
+                if !is_server {
+                    return Err(ScenarioError::NotARegistryServer {
+                        index,
+                        op,
+                        uid: r.clone(),
+                        cluster: c.clone(),
+                    });
+                }
+            }
+            ops.push(op);
+        }
+        for (index, f) in self.faults.iter().enumerate() {
+            let count = ops.len();
+            let op = *ops.get(f.operation).ok_or(ScenarioError::FaultOperation {
+                index,
+                operation: f.operation,
+                count,
+            })?;
+            let (figure, steps) = op.figure().ok_or(ScenarioError::FaultNoFigure {
+                index,
+                operation: f.operation,
+                op,
+            })?;
+            if !steps.contains(&f.step) {
+                return Err(ScenarioError::FaultStep {
+                    index,
+                    operation: f.operation,
+                    op,
+                    figure,
+                    step: f.step,
+                    first: *steps.start(),
+                    last: *steps.end(),
+                });
+            }
+            match &f.node {
+                Some(uid) if !node_known(uid) => {
+                    return Err(ScenarioError::FaultNode { index, uid: uid.clone() })
+                }
+                None if f.kind == FaultKind::Crash => {
+                    return Err(ScenarioError::CrashWithoutNode { index })
+                }
+                _ => {}
+            }
+        }
+        Ok(ops)
+    }
+}
