@@ -77,7 +77,10 @@ fn protocol(
 ) -> (Verdict, String) {
     let mut done = Done::default();
     let aborted = |step: u8, why: &str| {
-        (Verdict::Aborted, format!("step {step}: {why}; both repositories are as before"))
+        (Verdict::Aborted, format!("step {step}: {why}; nothing was written"))
+    };
+    let undone = |step: u8, why: &str, after: &str| {
+        (Verdict::Aborted, format!("step {step}: {why}; {after}"))
     };
     // Step 1: the request, with generated values for what it leaves out.
     let known = sim
@@ -275,7 +278,7 @@ fn protocol(
         return aborted(9, "the System Registry's commit fails");
     }
     let mut entries = Vec::new();
-    if let Some(k) = delete_global {
+    if let Some(k) = delete_global.filter(|k| *k != number) {
         entries.push(Entry::Node(k, None));
     }
     entries.push(Entry::Node(number, Some(reported.clone())));
@@ -291,8 +294,8 @@ fn protocol(
     // Step 10: the member receives the success.
     sim.crash_point(FIG, 10);
     if sim.fails(10, via) || !up(sim, via) {
-        undo(sim, &mut done, cluster, via, &target, &writer, 10);
-        return aborted(10, "the member DCM fails on the registry's reply");
+        let after = undo(sim, &mut done, cluster, via, &target, &writer, 10);
+        return undone(10, "the member DCM fails on the registry's reply", after);
     }
     sim.emit(Some(FIG), Some(10), Some(via), MEMBER, "receives the success");
 
@@ -306,8 +309,8 @@ fn protocol(
             MEMBER,
             "its request to the non-member DCM is lost",
         );
-        undo(sim, &mut done, cluster, via, &target, &writer, 13);
-        return aborted(11, "the request to the non-member DCM is lost");
+        let after = undo(sim, &mut done, cluster, via, &target, &writer, 13);
+        return undone(11, "the request to the non-member DCM is lost", after);
     }
     sim.emit(
         Some(FIG),
@@ -330,8 +333,8 @@ fn protocol(
             NON_MEMBER,
             "the write to local storage fails: nothing is written; it replies with the failure",
         );
-        undo(sim, &mut done, cluster, via, &target, &writer, 13);
-        return aborted(12, "the non-member's local write fails");
+        let after = undo(sim, &mut done, cluster, via, &target, &writer, 13);
+        return undone(12, "the non-member's local write fails", after);
     }
     if erase_local {
         sim.erase_local(&target, cluster);
@@ -344,8 +347,8 @@ fn protocol(
     // Step 13: the member receives the non-member's result.
     sim.crash_point(FIG, 13);
     if sim.fails(13, via) || !up(sim, via) || !sim.delivers(&target, via) {
-        undo(sim, &mut done, cluster, via, &target, &writer, 13);
-        return aborted(13, "the member DCM does not receive the non-member's success");
+        let after = undo(sim, &mut done, cluster, via, &target, &writer, 13);
+        return undone(13, "the member DCM does not receive the non-member's success", after);
     }
     sim.emit(Some(FIG), Some(13), Some(via), MEMBER, "receives the non-member's success");
 
@@ -395,10 +398,10 @@ fn undo(
     target: &str,
     writer: &str,
     step: u8,
-) {
+) -> &'static str {
     if !up(sim, via) {
         // The coordinator is gone: nobody undoes (the explorer reports what this leaves).
-        return;
+        return "the member DCM is down: nobody erases the global entry made at step 8";
     }
     let global = std::mem::take(&mut done.global);
     if !global.is_empty() {
@@ -421,4 +424,5 @@ fn undo(
         }
         sim.emit(Some(FIG), Some(step), Some(target), NON_MEMBER, format!("erases the new local definition at the member's request: local storage back as before the define ({})", world::definition_path(cluster)));
     }
+    "both repositories are as before"
 }

@@ -38,7 +38,7 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
         return refused(format!("no registry server of {to} is online"));
     }
     let previous_current = n.current();
-    let components: Vec<String> = n
+    let mut components: Vec<String> = n
         .processes
         .iter()
         .filter(|(k, p)| {
@@ -48,6 +48,11 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
         })
         .map(|(k, _)| k.clone())
         .collect();
+    // FIG 8's order: Liveness, Group Services, the Resource Manager, then the controllers.
+    let rank = |k: &String| {
+        ["liveness", "group-services", "resource-manager"].iter().position(|c| c == k).unwrap_or(3)
+    };
+    components.sort_by_key(|k| (rank(k), k.clone()));
 
     // Step 1: the request reaches the node's DCM.
     sim.crash_point(FIG, 1);
