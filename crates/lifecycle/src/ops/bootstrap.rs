@@ -466,6 +466,14 @@ fn phase1(sim: &mut Sim, cluster: &str, runs: &mut [NodeRun]) {
         }
         started.push(r.uid.clone());
     }
+    if sim.cluster_writable(cluster) {
+        // The cluster is online already (these servers were left out of its bootstrap): each
+        // joins the running registry rather than choosing a copy of its own.
+        for s in &started {
+            super::control::sync_registry(sim, cluster, s);
+        }
+        return;
+    }
     let Some(first) = started.first().cloned() else { return };
     let mut group = Vec::new();
     for s in &started {

@@ -149,6 +149,13 @@ pub(crate) fn start_registry(sim: &mut Sim, cluster: &str, node: &str) {
         "DCM",
         format!("starts the System Registry of {cluster}"),
     );
+    sync_registry(sim, cluster, node);
+}
+
+/// A registry server started while its cluster is online: it exchanges incarnation numbers
+/// with a write-enabled server it reaches (phase 1), takes the chosen copy if its own differs
+/// (phase 2) and joins the write group. With none in reach it waits (stays `started`).
+pub(crate) fn sync_registry(sim: &mut Sim, cluster: &str, node: &str) {
     let peer = sim.net.registry_servers(cluster).into_iter().filter(|s| s != node).find(|s| {
         sim.registry(cluster, s).is_some_and(|p| p.state == "write-enabled")
             && sim.delivers(node, s)

@@ -171,7 +171,17 @@ fn protocol(
 
     // Steps 5-6: lookup of the UID in the global configuration.
     sim.crash_point(FIG, 5);
-    let answer = sim.ask_registry(via, cluster, Some(5), false);
+    if sim.fails(5, via) {
+        sim.emit(
+            Some(FIG),
+            Some(5),
+            Some(via),
+            MEMBER,
+            "its lookup request to the System Registry is lost",
+        );
+        return aborted(5, "the lookup request to the System Registry is lost");
+    }
+    let answer = sim.ask_registry(via, cluster, None, false);
     let Some(server) = answer.server.clone() else {
         sim.emit(
             Some(FIG),

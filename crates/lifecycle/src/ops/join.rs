@@ -125,57 +125,42 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str, node: &str) -> Ended {
     }
 
     // Steps 3-9: automatic configuration.
+    let j = Join { cluster, node, previous, scenario };
     let controllers = r.controllers.clone();
-    sim.crash_point(FIG, 3);
-    if sim.fails(3, node) {
-        return abort(
-            sim,
-            cluster,
-            node,
-            &previous,
-            3,
-            "the DCM's request to the Resource Manager is lost",
-            scenario,
-        );
-    }
-    sim.emit(
-        Some(FIG),
-        Some(3),
-        Some(node),
+    if let Err(ended) = j.message(
+        sim,
+        3,
         "DCM",
-        "asks the Resource Manager to have the resource controllers write their configuration",
-    );
-    sim.crash_point(FIG, 4);
-    if sim.fails(4, node) {
-        return abort(
-            sim,
-            cluster,
-            node,
-            &previous,
-            4,
-            "the Resource Manager's message to the resource controllers is lost",
-            scenario,
-        );
-    }
-    for name in &controllers {
-        sim.set_process(
-            node,
-            &format!("controller:{name}"),
-            Some(Process::new("started", Some(cluster))),
-        );
+        "the DCM's request to the Resource Manager is lost",
+        "asks the Resource Manager to have the resource controllers write their configuration"
+            .into(),
+        |_| {},
+    ) {
+        return ended;
     }
     let to = if controllers.is_empty() {
         "no resource controller is registered".to_owned()
     } else {
         controllers.join(", ")
     };
-    sim.emit(
-        Some(FIG),
-        Some(4),
-        Some(node),
+    let start = |sim: &mut Sim| {
+        for name in &controllers {
+            let key = format!("controller:{name}");
+            sim.set_process(node, &key, Some(Process::new("started", Some(cluster))));
+        }
+    };
+    let what =
+        format!("sends the resource controllers the request to write their configuration ({to})");
+    if let Err(ended) = j.message(
+        sim,
+        4,
         "Resource Manager",
-        format!("sends the resource controllers the request to write their configuration ({to})"),
-    );
+        "the Resource Manager's message to the resource controllers is lost",
+        what,
+        start,
+    ) {
+        return ended;
+    }
     sim.crash_point(FIG, 5);
     let mut took = None;
     for name in &controllers {
@@ -184,54 +169,38 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str, node: &str) -> Ended {
         let server = match answer.server.clone() {
             Some(s) if !sim.fails(5, node) => s,
             Some(_) => {
-                return abort(
+                return j.abort(
                     sim,
-                    cluster,
-                    node,
-                    &previous,
                     5,
                     &format!("resource controller {name}'s registry write fails"),
-                    scenario,
                 )
             }
             None => {
-                return abort(
-                    sim,
-                    cluster,
-                    node,
-                    &previous,
-                    5,
-                    &format!("resource controller {name} cannot write: {}", answer.describe()),
-                    scenario,
-                )
+                let why = format!("resource controller {name} cannot write: {}", answer.describe());
+                return j.abort(sim, 5, &why);
             }
         };
-        let group = sim.replicate(
-            cluster,
-            &server,
-            &[Entry::Resource(number, key.clone(), Some(format!("configured by {node}")))],
-        );
+        let value = Some(format!("configured by {node}"));
+        let group = sim.replicate(cluster, &server, &[Entry::Resource(number, key.clone(), value)]);
         sim.set_process(node, &key, Some(Process::new("ready", Some(cluster))));
-        sim.set_storage(
-            node,
-            &world::config_path(cluster, &key),
-            serde_json::json!({ "number": number, "read_from": server }),
-        );
+        let entry = serde_json::json!({ "number": number, "read_from": server });
+        sim.set_storage(node, &world::config_path(cluster, &key), entry);
         let access = Access::GlobalWrite {
             component: key.clone(),
             cluster: cluster.into(),
             server: server.clone(),
         };
+        let what = format!(
+            "discovers its resources and writes their configuration {} (replicated to {})",
+            answer.through(),
+            group.join(", ")
+        );
         sim.emit_access(
             Some(FIG),
             Some(5),
             Some(node),
             &format!("resource controller {name}"),
-            format!(
-                "discovers its resources and writes their configuration {} (replicated to {})",
-                answer.through(),
-                group.join(", ")
-            ),
+            what,
             Some(access),
         );
         took = Some(server);
@@ -245,25 +214,17 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str, node: &str) -> Ended {
             "no resource controller: nothing to write",
         );
     }
-    sim.crash_point(FIG, 6);
-    if sim.fails(6, node) {
-        return abort(
-            sim,
-            cluster,
-            node,
-            &previous,
-            6,
-            "the resource controllers' notification to the Resource Manager is lost",
-            scenario,
-        );
-    }
-    sim.emit(
-        Some(FIG),
-        Some(6),
-        Some(node),
+    if let Err(ended) = j.message(
+        sim,
+        6,
         "Resource Manager",
-        "the resource controllers notify it that the update is complete",
-    );
+        "the resource controllers' notification to the Resource Manager is lost",
+        "the resource controllers notify it that the update is complete".into(),
+        |_| {},
+    ) {
+        return ended;
+    }
+    // Step 7, in parallel: the registry's event; losing it does not stop the join.
     sim.crash_point(FIG, 7);
     let mut note = String::new();
     if let Some(server) = took {
@@ -280,46 +241,61 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str, node: &str) -> Ended {
             sim.emit(Some(FIG), Some(7), Some(&server), "System Registry", format!("sends the event: the configuration of node {number} was updated; the other components recognise it as a member"));
         }
     }
-    sim.crash_point(FIG, 8);
-    if sim.fails(8, node) || sim.world.node(node).is_none_or(|n| !n.up) {
-        return abort(
-            sim,
-            cluster,
-            node,
-            &previous,
-            8,
-            "the Resource Manager's notification to the DCM is lost",
-            scenario,
-        );
-    }
-    sim.emit(
-        Some(FIG),
-        Some(8),
-        Some(node),
+    if let Err(ended) = j.message(
+        sim,
+        8,
         "Resource Manager",
-        "notifies the DCM: every registered resource controller has written its configuration",
-    );
-    sim.crash_point(FIG, 9);
-    if sim.fails(9, node) || sim.world.node(node).is_none_or(|n| !n.up) {
-        return abort(
-            sim,
-            cluster,
-            node,
-            &previous,
-            9,
-            "the DCM fails to receive the notification",
-            scenario,
-        );
+        "the Resource Manager's notification to the DCM is lost",
+        "notifies the DCM: every registered resource controller has written its configuration"
+            .into(),
+        |_| {},
+    ) {
+        return ended;
     }
-    sim.log(node, format!("join {cluster}: online (FIG 11 scenario {scenario})"));
-    sim.emit(
-        Some(FIG),
-        Some(9),
-        Some(node),
-        "DCM",
-        format!("receives the notification: {node} is online in {cluster}"),
-    );
+    let what = format!("receives the notification: {node} is online in {cluster}");
+    let log = |sim: &mut Sim| {
+        sim.log(node, format!("join {cluster}: online (FIG 11 scenario {scenario})"))
+    };
+    if let Err(ended) =
+        j.message(sim, 9, "DCM", "the DCM fails to receive the notification", what, log)
+    {
+        return ended;
+    }
     (Verdict::Committed, format!("{node} is online in {cluster}{note}"), Some(scenario))
+}
+
+/// A join under way, for its later steps.
+struct Join<'a> {
+    cluster: &'a str,
+    node: &'a str,
+    previous: Option<String>,
+    scenario: u8,
+}
+
+impl Join<'_> {
+    /// One message step of FIG 15 on the joining node: a fault (or the node crashing) loses it
+    /// and aborts the join; otherwise `act` makes its changes and the event says `what`.
+    fn message(
+        &self,
+        sim: &mut Sim,
+        step: u8,
+        process: &str,
+        lost: &str,
+        what: String,
+        act: impl FnOnce(&mut Sim),
+    ) -> Result<(), Ended> {
+        sim.crash_point(FIG, step);
+        if sim.fails(step, self.node) || sim.world.node(self.node).is_none_or(|n| !n.up) {
+            return Err(self.abort(sim, step, lost));
+        }
+        act(sim);
+        sim.emit(Some(FIG), Some(step), Some(self.node), process, what);
+        Ok(())
+    }
+
+    fn abort(&self, sim: &mut Sim, step: u8, why: &str) -> Ended {
+        abort(sim, self.cluster, self.node, &self.previous, step, why, self.scenario)
+    }
 }
 
 /// The join fails at `step`: the DCM stops the node's components and puts its current cluster

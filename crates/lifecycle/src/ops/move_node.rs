@@ -54,6 +54,8 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
     };
     components.sort_by_key(|k| (rank(k), k.clone()));
 
+    let back =
+        |sim: &mut Sim, step: u8, why: &str| revert(sim, node, &from, &previous_current, step, why);
     // Step 1: the request reaches the node's DCM.
     sim.crash_point(FIG, 1);
     if sim.fails(1, node) || !up(sim, node) {
@@ -85,7 +87,7 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
     // Step 3: the refresh message.
     sim.crash_point(FIG, 3);
     if sim.fails(3, node) {
-        return revert(sim, node, &from, &previous_current, 3, "the refresh message is lost");
+        return back(sim, 3, "the refresh message is lost");
     }
     let names: Vec<String> = components.iter().map(|c| display(c)).collect();
     sim.emit(
@@ -100,11 +102,8 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
         let name = display(c);
         sim.crash_point(FIG, 4);
         if sim.fails(4, node) || !up(sim, node) {
-            return revert(
+            return back(
                 sim,
-                node,
-                &from,
-                &previous_current,
                 4,
                 &format!("{name} cannot retrieve the registry server list of {to}"),
             );
@@ -125,14 +124,7 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
         sim.crash_point(FIG, 5);
         let answer = sim.ask_registry(node, to, Some(5), false);
         let Some(server) = answer.server.clone() else {
-            return revert(
-                sim,
-                node,
-                &from,
-                &previous_current,
-                5,
-                &format!("{name} gets no configuration: {}", answer.describe()),
-            );
+            return back(sim, 5, &format!("{name} gets no configuration: {}", answer.describe()));
         };
         sim.emit(
             Some(FIG),
@@ -143,11 +135,8 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
         );
         sim.crash_point(FIG, 6);
         if sim.fails(6, &server) || !up(sim, &server) || !up(sim, node) {
-            return revert(
+            return back(
                 sim,
-                node,
-                &from,
-                &previous_current,
                 6,
                 &format!("{name}'s refresh fails: the configuration from {server} does not arrive"),
             );
@@ -166,14 +155,7 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
     // Step 7: the components are online in the target, together.
     sim.crash_point(FIG, 7);
     if sim.fails(7, node) || !up(sim, node) {
-        return revert(
-            sim,
-            node,
-            &from,
-            &previous_current,
-            7,
-            "the components' completion notice is lost",
-        );
+        return back(sim, 7, "the components' completion notice is lost");
     }
     for c in &components {
         let state = sim
@@ -204,14 +186,7 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
     // Step 8: the current pointer.
     sim.crash_point(FIG, 8);
     if sim.fails(8, node) || !up(sim, node) {
-        return revert(
-            sim,
-            node,
-            &from,
-            &previous_current,
-            8,
-            "the current cluster pointer cannot be written",
-        );
+        return back(sim, 8, "the current cluster pointer cannot be written");
     }
     sim.set_storage(node, world::CURRENT, Value::String(to.into()));
     sim.set_storage(node, world::TARGET, Value::Null);
