@@ -22,6 +22,8 @@ pub struct Net {
     index: HashMap<String, usize>,
     /// cluster -> node uid -> registry server uids in the node's order.
     orders: HashMap<String, HashMap<String, Vec<String>>>,
+    /// cluster -> registry server uids, primary first.
+    servers: HashMap<String, Vec<String>>,
 }
 
 impl Net {
@@ -31,7 +33,8 @@ impl Net {
         for (i, n) in doc.nodes.iter().enumerate() {
             index.entry(n.uid.clone()).or_insert(i);
         }
-        let mut net = Net { doc: doc.clone(), plan, index, orders: HashMap::new() };
+        let mut net =
+            Net { doc: doc.clone(), plan, index, orders: HashMap::new(), servers: HashMap::new() };
         let clusters: Vec<String> = doc.clusters.iter().map(|c| c.id.clone()).collect();
         for c in clusters {
             net.compute(&c);
@@ -41,6 +44,20 @@ impl Net {
 
     /// The cluster's registry server nodes (uids), primary first, as the document defines them.
     pub fn registry_servers(&self, cluster: &str) -> Vec<String> {
+        self.servers_of(cluster).to_vec()
+    }
+
+    /// The same, borrowed.
+    pub fn servers_of(&self, cluster: &str) -> &[String] {
+        self.servers.get(cluster).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `node` is a registry server of `cluster`.
+    pub fn is_registry_server(&self, cluster: &str, node: &str) -> bool {
+        self.servers_of(cluster).iter().any(|s| s == node)
+    }
+
+    fn find_servers(&self, cluster: &str) -> Vec<String> {
         let Some(c) = self.doc.clusters.iter().find(|c| c.id == cluster) else {
             return Vec::new();
         };
@@ -68,12 +85,11 @@ impl Net {
 
     /// The node's ordered registry list for `cluster` (server uids); the primary-first list when
     /// the engine has none for the node (it is not defined to the cluster yet).
-    pub fn order(&self, cluster: &str, node: &str) -> Vec<String> {
-        self.orders
-            .get(cluster)
-            .and_then(|m| m.get(node))
-            .cloned()
-            .unwrap_or_else(|| self.registry_servers(cluster))
+    pub fn order(&self, cluster: &str, node: &str) -> &[String] {
+        match self.orders.get(cluster).and_then(|m| m.get(node)) {
+            Some(order) => order,
+            None => self.servers_of(cluster),
+        }
     }
 
     /// A message from `a` can reach `b`: the same node, or a finite hop distance between some
@@ -153,7 +169,8 @@ impl Net {
         for n in &mut doc.nodes {
             n.online = n.clusters.contains_key(cluster).then(|| cluster.to_owned());
         }
-        let servers = self.registry_servers(cluster);
+        let servers = self.find_servers(cluster);
+        self.servers.insert(cluster.to_owned(), servers.clone());
         let published = doc.services.iter().any(|s| s.cluster == cluster && s.name == "registry");
         doc.services.retain(|s| s.cluster == cluster && s.name == "registry");
         if !published {

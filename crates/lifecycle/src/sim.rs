@@ -231,12 +231,13 @@ impl Sim {
     ) -> Answer {
         let mut lost = step.is_some_and(|s| self.fails(s, client));
         let mut skipped = Vec::new();
+        let mut chosen = None;
         for server in self.net.order(cluster, client) {
-            if let Some(why) = self.undeliverable(client, &server) {
+            if let Some(why) = self.undeliverable(client, server) {
                 skipped.push(format!("{server}: {why}"));
                 continue;
             }
-            let answers = match self.registry(cluster, &server) {
+            let answers = match self.registry(cluster, server) {
                 None => Err("its registry does not run".to_owned()),
                 Some(p) if write && p.state != "write-enabled" => {
                     Err(format!("registry {}, no writes", p.state))
@@ -253,10 +254,13 @@ impl Sim {
                 skipped.push(format!("{server}: message lost (fault)"));
                 continue;
             }
-            *self.requests.entry(server.clone()).or_default() += 1;
-            return Answer { server: Some(server), skipped };
+            chosen = Some(server.clone());
+            break;
         }
-        Answer { server: None, skipped }
+        if let Some(server) = &chosen {
+            *self.requests.entry(server.clone()).or_default() += 1;
+        }
+        Answer { server: chosen, skipped }
     }
 
     /// A replicated write through `server`: every write-enabled replica of the cluster that the
@@ -370,14 +374,14 @@ impl Sim {
     /// checks; no request counted).
     pub fn cluster_writable(&self, cluster: &str) -> bool {
         self.net
-            .registry_servers(cluster)
+            .servers_of(cluster)
             .iter()
             .any(|s| self.registry(cluster, s).is_some_and(|p| p.state == "write-enabled"))
     }
 
     /// A serving replica of the cluster (write-enabled first), for reading without a request.
     pub fn serving_replica(&self, cluster: &str) -> Option<String> {
-        let servers = self.net.registry_servers(cluster);
+        let servers = self.net.servers_of(cluster);
         let state = |s: &String| self.registry(cluster, s).map(|p| p.state.clone());
         servers
             .iter()

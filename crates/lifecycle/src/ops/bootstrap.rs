@@ -31,7 +31,7 @@ pub(crate) struct NodeRun {
 
 impl NodeRun {
     pub fn new(sim: &Sim, cluster: &str, uid: &str, number: u32) -> NodeRun {
-        let server = sim.net.registry_servers(cluster).iter().any(|s| s == uid);
+        let server = sim.net.is_registry_server(cluster, uid);
         let controllers = sim.net.controllers(uid);
         let steps = fig8_sequence(server, &controllers);
         NodeRun {
