@@ -304,7 +304,7 @@ impl Sim {
             let inc = self.world.replica(cluster, r).map_or(0, |x| x.incarnation);
             self.set(
                 Key::Incarnation { cluster: cluster.into(), replica: r.clone() },
-                (inc + 1).into(),
+                inc.saturating_add(1).into(),
             );
         }
         group

@@ -158,7 +158,7 @@ fn any_operation(s: &Shape) -> impl Strategy<Value = Operation> {
         prop::sample::select(vec!["A", "B"]),
         prop::sample::select(nodes),
         prop::sample::select(servers),
-        0u64..9,
+        prop_oneof![0u64..9, Just(u64::MAX)],
         1usize..8,
     )
         .prop_map(move |(name, cluster, node, server, n, host)| {
