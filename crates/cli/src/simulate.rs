@@ -19,7 +19,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     json: bool,
     /// Rerun the scenario with a fault at each step of each operation and a crash of each
-    /// involved node at each step; check the invariants on every run and report.
+    /// involved node at each event; check the invariants on every run and report.
     #[arg(long)]
     explore: bool,
     /// With --explore: write each run that broke an invariant as a replayable scenario file in

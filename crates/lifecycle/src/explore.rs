@@ -1,6 +1,6 @@
 //! `--explore` (`docs/spec.md §6`): rerun a scenario with one more fault each time: every step
 //! of each protocol operation's figure failed (on every node, then on each node that does the
-//! step), and every node the operation involves crashed at each step it reaches; check the
+//! step), and every node the operation involves crashed at each event it reaches; check the
 //! invariants on every run; count the faulted operation's outcomes; keep each run that broke an
 //! invariant as a scenario one can replay.
 
@@ -55,9 +55,10 @@ pub struct Report {
     pub violations: Vec<Found>,
 }
 
-/// The faults to try, in order: per operation with a figure, each step failed everywhere, on
-/// each node that did it in the run as written, and each involved node crashed at each step
-/// that run reached.
+/// The faults to try, in order: per operation with a figure, each step failed everywhere, then
+/// on each node that did it in the run as written; then each node the operation involves
+/// crashed at each event of each step that run reached (as the step begins, and after each of
+/// its events but the last).
 pub fn faults(baseline: &crate::Simulation, ops: &[crate::Op]) -> Vec<Fault> {
     let mut all = Vec::new();
     for (i, op) in ops.iter().enumerate() {
@@ -67,15 +68,16 @@ pub fn faults(baseline: &crate::Simulation, ops: &[crate::Op]) -> Vec<Fault> {
         let mut involved: Vec<String> = events.iter().filter_map(|e| e.node.clone()).collect();
         involved.sort();
         involved.dedup();
-        let fault = |step, node: Option<String>, kind| Fault {
+        let fault = |step, node: Option<String>, kind, after| Fault {
             operation: i,
             step,
             node,
             kind,
+            after,
             extra: Default::default(),
         };
         for step in steps.clone() {
-            all.push(fault(step, None, FaultKind::Fail));
+            all.push(fault(step, None, FaultKind::Fail, None));
             let mut doers: Vec<String> = events
                 .iter()
                 .filter(|e| e.figure == Some(figure) && e.step == Some(step))
@@ -84,15 +86,26 @@ pub fn faults(baseline: &crate::Simulation, ops: &[crate::Op]) -> Vec<Fault> {
             doers.sort();
             doers.dedup();
             if doers.len() > 1 {
-                all.extend(doers.into_iter().map(|n| fault(step, Some(n), FaultKind::Fail)));
+                all.extend(doers.into_iter().map(|n| fault(step, Some(n), FaultKind::Fail, None)));
             }
         }
-        let mut reached: Vec<u8> =
-            events.iter().filter(|e| e.figure == Some(figure)).filter_map(|e| e.step).collect();
+        // Events per step reached (the first time the step is reached counts).
+        let mut reached: Vec<(u8, usize)> = Vec::new();
+        for e in events.iter().filter(|e| e.figure == Some(figure)) {
+            let Some(step) = e.step else { continue };
+            match reached.iter_mut().find(|(s, _)| *s == step) {
+                Some((_, n)) => *n += 1,
+                None => reached.push((step, 1)),
+            }
+        }
         reached.sort_unstable();
-        reached.dedup();
-        for step in reached {
-            all.extend(involved.iter().map(|n| fault(step, Some(n.clone()), FaultKind::Crash)));
+        for (step, n) in reached {
+            for after in 0..n {
+                let after = (after > 0).then_some(after);
+                all.extend(
+                    involved.iter().map(|x| fault(step, Some(x.clone()), FaultKind::Crash, after)),
+                );
+            }
         }
     }
     all

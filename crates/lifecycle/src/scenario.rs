@@ -84,6 +84,9 @@ pub struct Fault {
     pub node: Option<String>,
     #[serde(default, skip_serializing_if = "is_fail")]
     pub kind: FaultKind,
+    /// A crash only: after this many events of the step (0 or absent: as the step begins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<usize>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -224,6 +227,8 @@ pub enum ScenarioError {
     FaultNode { index: usize, uid: String },
     #[error("fault {index}: a crash needs the node that crashes (\"node\")")]
     CrashWithoutNode { index: usize },
+    #[error("fault {index}: \"after\" places a crash; a failure happens at its step")]
+    AfterWithoutCrash { index: usize },
 }
 
 /// Reads a scenario's text (nothing checked against a model yet: see [`Scenario::validate`]).
@@ -330,6 +335,9 @@ impl Scenario {
                     return Err(ScenarioError::CrashWithoutNode { index })
                 }
                 _ => {}
+            }
+            if f.after.is_some() && f.kind != FaultKind::Crash {
+                return Err(ScenarioError::AfterWithoutCrash { index });
             }
         }
         Ok(ops)

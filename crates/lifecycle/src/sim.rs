@@ -20,6 +20,9 @@ pub(crate) struct Sim {
     pub op: usize,
     faults: Vec<Fault>,
     fired: Vec<bool>,
+    /// The (operation, figure, step) the last event belonged to, and how many events it has
+    /// had so far (where a crash fault's `after` counts).
+    step_events: (Option<(usize, &'static str, u8)>, usize),
     /// Requests each registry server took during the current operation.
     pub requests: BTreeMap<String, u64>,
 }
@@ -83,6 +86,7 @@ impl Sim {
             op: 0,
             faults,
             fired,
+            step_events: (None, 0),
             requests: BTreeMap::new(),
         }
     }
@@ -138,6 +142,12 @@ impl Sim {
             access,
         };
         self.events.push(event);
+        if let (Some(figure), Some(step)) = (figure, step) {
+            let key = Some((self.op, figure, step));
+            let count = if self.step_events.0 == key { self.step_events.1 + 1 } else { 1 };
+            self.step_events = (key, count);
+            self.crash(figure, step, Some(count));
+        }
     }
 
     /// A `fail` fault of the current operation on this step, for the process on `node`.
@@ -150,15 +160,23 @@ impl Sim {
         })
     }
 
-    /// Fires the `crash` faults of the current operation at this step (once each): the node
-    /// goes down as the step begins.
+    /// Fires the `crash` faults of the current operation placed as this step begins (once
+    /// each): the node goes down.
     pub fn crash_point(&mut self, figure: &'static str, step: u8) {
+        self.crash(figure, step, None);
+    }
+
+    /// Fires the crash faults of this step placed after `after` of its events (`None`: as it
+    /// begins, `after` absent or 0).
+    fn crash(&mut self, figure: &'static str, step: u8, after: Option<usize>) {
         for i in 0..self.faults.len() {
             let f = &self.faults[i];
+            let placed = f.after.filter(|&k| k > 0);
             if self.fired[i]
                 || f.operation != self.op
                 || f.step != step
                 || f.kind != FaultKind::Crash
+                || placed != after
             {
                 continue;
             }
@@ -166,12 +184,16 @@ impl Sim {
             let Some(node) = f.node.clone() else { continue };
             if self.world.node(&node).is_some_and(|n| n.up) {
                 self.go_down(&node);
+                let when = match after {
+                    None => format!("as step {step} begins"),
+                    Some(k) => format!("during step {step}, after {k} of its events"),
+                };
                 self.emit(
                     Some(figure),
                     Some(step),
                     Some(&node),
                     "fault",
-                    format!("{node} crashes as step {step} begins: it is down and every process on it is gone"),
+                    format!("{node} crashes {when}: it is down and every process on it is gone"),
                 );
             }
         }

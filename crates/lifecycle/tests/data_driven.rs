@@ -104,6 +104,7 @@ data_tests!(
     define_no_machine,
     bootstrap_phase1_fails,
     bootstrap_crash_mid_protocol,
+    bootstrap_crash_between_nodes,
     bootstrap_uid_scenario_3,
     bootstrap_partition,
     join_write_fails,
@@ -116,6 +117,7 @@ data_tests!(
     unknown_node,
     bad_step,
     fault_on_control_op,
+    after_without_crash,
 );
 
 /// Every example scenario, against the lessons' model.

@@ -116,7 +116,7 @@ fn scenario(operations: Vec<Operation>, faults: Vec<Fault>) -> Scenario {
 }
 
 fn fault(operation: usize, step: u8, node: Option<String>, kind: FaultKind) -> Fault {
-    Fault { operation, step, node, kind, extra: Map::new() }
+    Fault { operation, step, node, kind, after: None, extra: Map::new() }
 }
 
 fn bootstrap(c: &str) -> Operation {
@@ -199,7 +199,7 @@ fn any_run() -> impl Strategy<Value = (Shape, Scenario)> {
             let nodes: Vec<Option<String>> =
                 std::iter::once(None).chain((1..=s.nodes).map(|i| Some(format!("n{i}")))).collect();
             let faults = prop::collection::vec(
-                (0usize..10, 0u8..25, prop::sample::select(nodes), any::<bool>()),
+                (0usize..10, 0u8..25, prop::sample::select(nodes), any::<bool>(), 0usize..6),
                 0..3,
             );
             (Just(s), ops, faults)
@@ -218,12 +218,14 @@ fn any_run() -> impl Strategy<Value = (Shape, Scenario)> {
             // Keep only faults the scenario format accepts (a figure step of a protocol operation).
             let faults = faults
                 .into_iter()
-                .filter_map(|(i, step, node, crash)| {
+                .filter_map(|(i, step, node, crash, after)| {
                     let last = figures.get(i).copied().flatten()?;
                     let first = if last == 24 { 0 } else { 1 };
-                    let kind =
-                        if crash && node.is_some() { FaultKind::Crash } else { FaultKind::Fail };
-                    (first..=last).contains(&step).then(|| fault(i, step, node, kind))
+                    let crash = crash && node.is_some();
+                    let kind = if crash { FaultKind::Crash } else { FaultKind::Fail };
+                    let mut f = fault(i, step, node, kind);
+                    f.after = (crash && after > 0).then_some(after);
+                    (first..=last).contains(&step).then_some(f)
                 })
                 .collect();
             (s, scenario(operations, faults))

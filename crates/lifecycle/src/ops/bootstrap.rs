@@ -105,6 +105,9 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str) -> (Verdict, String) {
             16 => phase2_conclude(sim, cluster, &mut runs),
             _ => {
                 for r in runs.iter_mut() {
+                    if r.out.is_none() && !sim.world.node(&r.uid).is_some_and(|n| n.up) {
+                        r.out = Some(format!("crashed during step {step}"));
+                    }
                     if r.out.is_none() && r.here(step) {
                         node_step(sim, cluster, r, step, true);
                     }

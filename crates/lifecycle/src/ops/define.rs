@@ -426,13 +426,15 @@ fn undo(
         sim.emit_access(Some(FIG), Some(step), Some(via), MEMBER, format!("aborts the define: erases the global entry made at step 8 through {writer} (every replica back to its copy before the define)"), Some(access));
     }
     let local = std::mem::take(&mut done.local);
-    if !local.is_empty() {
+    if !local.is_empty() && sim.delivers(via, target) {
         for c in local.iter().rev() {
             if let Key::Storage { .. } = c.key {
                 sim.set(c.key.clone(), c.before.clone());
             }
         }
         sim.emit(Some(FIG), Some(step), Some(target), NON_MEMBER, format!("erases the new local definition at the member's request: local storage back as before the define ({})", world::definition_path(cluster)));
+    } else if !local.is_empty() {
+        return "the non-member does not answer: its new local definition stays (a later join finds FIG 11 scenario 2 and cleans it)";
     }
     "both repositories are as before"
 }
