@@ -128,6 +128,10 @@ fn set_incarnation(sim: &mut Sim, o: &Operation) -> (Verdict, String) {
     if sim.world.replica(&cluster, &replica).is_none() {
         return (Verdict::Refused, format!("{replica} holds no replica of {cluster}"));
     }
+    if sim.registry(&cluster, &replica).is_some() {
+        let why = format!("the System Registry of {cluster} runs on {replica}: a replica is set up while its server is stopped (offline-registry-server first)");
+        return (Verdict::Refused, why);
+    }
     sim.set(Key::Incarnation { cluster: cluster.clone(), replica: replica.clone() }, inc.into());
     let what = format!("set-up: the replica of {cluster} on {replica} is at incarnation {inc}");
     sim.emit_access(None, None, Some(&replica), "operator", what.clone(), Some(Access::SetUp));
@@ -156,10 +160,19 @@ pub(crate) fn start_registry(sim: &mut Sim, cluster: &str, node: &str) {
 /// with a write-enabled server it reaches (phase 1), takes the chosen copy if its own differs
 /// (phase 2) and joins the write group. With none in reach it waits (stays `started`).
 pub(crate) fn sync_registry(sim: &mut Sim, cluster: &str, node: &str) {
-    let peer = sim.net.registry_servers(cluster).into_iter().filter(|s| s != node).find(|s| {
-        sim.registry(cluster, s).is_some_and(|p| p.state == "write-enabled")
-            && sim.delivers(node, s)
-    });
+    // The write-enabled server it reaches with the highest incarnation (the first in the
+    // cluster's list among equals).
+    let inc = |s: &String| sim.world.replica(cluster, s).map_or(0, |r| r.incarnation);
+    let mut peers: Vec<String> = sim
+        .net
+        .registry_servers(cluster)
+        .into_iter()
+        .filter(|s| s != node)
+        .filter(|s| sim.registry(cluster, s).is_some_and(|p| p.state == "write-enabled"))
+        .filter(|s| sim.delivers(node, s))
+        .collect();
+    peers.sort_by_key(|s| std::cmp::Reverse(inc(s)));
+    let peer = peers.into_iter().next();
     let Some(peer) = peer else {
         sim.emit(Some("FIG 8"), Some(5), Some(node), "System Registry", format!("no write-enabled registry server of {cluster} answers: it waits for the cluster's bootstrap"));
         return;
