@@ -1,6 +1,7 @@
-//! `simulate MODEL SCENARIO`: the lifecycle simulation (`docs/spec.md §6`), as the contract of
-//! `model-format.md` ("Scenarios") says: the trace, one event a line, then one outcome line per
-//! operation; `--json` the whole run as one object; `--explore` every fault and crash in turn.
+//! `simulate MODEL SCENARIO`: the lifecycle simulation (`docs/spec.md §6`), as the scenario
+//! contract says (`docs/cli.md`, `docs/lifecycle.md`): the trace, one event a line, then one
+//! outcome line per operation; `--json` the whole run as one object; `--explore` every fault and
+//! crash in turn.
 
 use anyhow::{Context, Result};
 use clap::Args;

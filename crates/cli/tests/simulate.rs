@@ -1,4 +1,4 @@
-//! `clusterplan simulate` against the scenario contract of `model-format.md` ("Scenarios").
+//! `clusterplan simulate` against the scenario contract (`docs/cli.md`, `docs/lifecycle.md`).
 
 use assert_cmd::Command;
 use serde_json::Value;
