@@ -333,8 +333,8 @@ proptest! {
     }
 }
 
-/// The "done when", on the lessons' model: a define failing at each of FIG 13's steps
-/// 2 to 13 in turn ends aborted with both repositories as before.
+/// What `docs/lifecycle.md` promises for FIG 13, on the lessons' model: a define failing at each
+/// of FIG 13's steps 2 to 13 in turn ends aborted with both repositories as before.
 #[test]
 fn define_failing_at_each_step_2_to_13_is_aborted_and_undone() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
