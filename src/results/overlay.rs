@@ -147,14 +147,15 @@ pub fn canvas_overlay(
     service: Option<&ServiceKey>,
     failed: &BTreeSet<String>,
 ) -> CanvasOverlay {
-    // Drawn as down: the servers the user failed, and those not online in their service's
-    // cluster (down for it without a failure, docs/spec.md §4).
+    // Drawn as down: the servers the user failed. A server not online in its service's cluster
+    // is down for that cluster only (it may serve another one): its rank badges say so.
     let down = plan
         .services
         .iter()
         .flat_map(|s| &s.servers)
-        .filter(|server| !server.online || failed.contains(&plan.nodes[server.node].uid))
-        .map(|server| plan.nodes[server.node].uid.clone())
+        .map(|server| &plan.nodes[server.node].uid)
+        .filter(|uid| failed.contains(*uid))
+        .cloned()
         .collect();
     let mut overlay = CanvasOverlay { down, ..CanvasOverlay::default() };
     let Some(node) = selected.and_then(|uid| plan.nodes.iter().position(|n| n.uid == uid)) else {
@@ -391,6 +392,25 @@ mod tests {
         let list = s.list_index(plan.node_by_uid("n8").unwrap()).unwrap();
         let now = serving(&plan, s, list, &set(&["n5", "n9"]));
         assert_eq!((number(&now), now.entry, now.failed_client), (Some(3), Some(2), false));
+    }
+
+    /// Node "shared" is B's registry server 1 but online in A: for B's clients its badge is down,
+    /// but the node is not drawn down (it serves A).
+    #[test]
+    fn a_server_online_in_another_cluster_is_down_in_its_badges_only() {
+        let doc = clusterplan_engine::document::read(include_str!(
+            "../../examples/two-clusters-shared-node.json"
+        ))
+        .unwrap();
+        let plan = compile(&doc, Strategy::Rotation);
+        let registry_b = ServiceKey::new("B", "registry");
+        let overlay = canvas_overlay(&plan, &doc, Some("b4"), Some(&registry_b), &none());
+        assert!(!overlay.is_down("shared"));
+        let shared = &overlay.badges_of("shared")[0];
+        assert_eq!((shared.rank, shared.down, shared.serving), (1, true, false));
+        let b2 = &overlay.badges_of("b2")[0];
+        assert_eq!((b2.rank, b2.down, b2.serving), (2, false, true));
+        assert_eq!(overlay.path_nodes, set(&["b4", "b2"]));
     }
 
     #[test]

@@ -240,6 +240,10 @@ test('two clusters sharing a node: the page\'s load is the CLI\'s, and the node 
         const down = page.locator('[data-testid="load-bar"][data-server-number="1"]');
         assert.equal(await down.locator('[data-testid="not-online"]').textContent(), 'DOWN: online in A');
         assert.equal(await down.getAttribute('data-first'), '0');
+        assert.equal(await down.getAttribute('data-now'), '0');
+        // The shared node serves A: it is not drawn down on the canvas.
+        assert.doesNotMatch(await page.getByTestId('node-shared').getAttribute('class'), /\bdown\b/);
+        await page.waitForTimeout(400); // the bars' width transition
         await screenshot(page, 'results-load-not-online');
       }
     }
