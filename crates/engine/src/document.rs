@@ -114,6 +114,24 @@ pub struct Node {
     pub extra: Extra,
 }
 
+impl Node {
+    /// The node as messages name it: see [`node_label`].
+    pub fn label(&self) -> String {
+        node_label(&self.uid, &self.name)
+    }
+}
+
+/// A node as every message names it: `node c2 (web 2)`, or `node c2` when it has no name (or
+/// its name is its uid), never `node c2 ()`.
+pub fn node_label(uid: &str, name: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() || name == uid {
+        format!("node {uid}")
+    } else {
+        format!("node {uid} ({name})")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Service {
     pub name: String,
@@ -133,6 +151,10 @@ pub enum ReadError {
     NotJson(serde_json::Error),
     #[error("not a cluster-planner/1 document: {0}")]
     NotTheFormat(String),
+    /// A value of the wrong type: where it is (its JSON path, `nodes[3].clusters.A`) and the
+    /// reason, which ends with its line and column.
+    #[error("{path}: {error}")]
+    Invalid { path: String, error: serde_json::Error },
     #[error("unsupported format {found:?}: this planner reads \"cluster-planner/1\"")]
     WrongFormat { found: String },
 }
@@ -174,7 +196,11 @@ pub fn read(text: &str) -> Result<Document, ReadError> {
             None => return Err(ReadError::NotTheFormat("\"format\" must be a string".into())),
         }
     }
-    serde_json::from_value(value).map_err(|e| ReadError::NotTheFormat(e.to_string()))
+    // Read again from the text (not the value), so that an error knows its line and column, and
+    // through serde_path_to_error, so that it knows its path.
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| ReadError::Invalid { path: e.path().to_string(), error: e.into_inner() })
 }
 
 /// Writes a document as pretty JSON (the form the app exports and reviews diff).
@@ -204,6 +230,32 @@ mod tests {
     fn too_large_says_how_large_in_megabytes() {
         let err = ReadError::TooLarge { size: 17_825_793, limit: MAX_DOCUMENT_BYTES };
         assert_eq!(err.to_string(), "the document is 17.0 MB, more than the 16.0 MB allowed");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_names_its_path_line_and_column() {
+        let text = "{\n  \"nodes\": [\n    {\"uid\": \"a\"},\n    {\"uid\": \"b\", \"clusters\": {\"A\": -1}}\n  ]\n}";
+        let err = read(text).unwrap_err();
+        let ReadError::Invalid { path, error } = &err else { panic!("{err:?}") };
+        assert_eq!(path, "nodes[1].clusters.A");
+        assert_eq!((error.line(), error.column()), (4, 37));
+        assert_eq!(
+            err.to_string(),
+            "nodes[1].clusters.A: invalid value: integer `-1`, expected u32 at line 4 column 37"
+        );
+        // A missing field names the object it is missing from.
+        let err = read(r#"{"clusters": [{"id": "A"}, {"name": "B"}]}"#).unwrap_err();
+        assert!(err.to_string().starts_with("clusters[1]: missing field `id`"), "{err}");
+    }
+
+    #[test]
+    fn a_node_without_a_name_is_named_by_its_uid() {
+        assert_eq!(node_label("c2", ""), "node c2");
+        assert_eq!(node_label("c2", "  "), "node c2");
+        assert_eq!(node_label("c2", "c2"), "node c2");
+        assert_eq!(node_label("c2", "web 2"), "node c2 (web 2)");
+        let node = Node { uid: "s4".into(), ..Node::default() };
+        assert_eq!(node.label(), "node s4");
     }
 
     #[test]

@@ -121,8 +121,8 @@ fn service_warnings(
                 node: owner.map(|n| n.uid.clone()),
             },
             message: format!(
-                "address {} of service {} of cluster {} is unreachable from {count} of {} clients \
-                 (node {first_uid} first); they list it last in its tier",
+                "address {} of service {} of cluster {} is unreachable from {count} of {} clients, \
+                 the first being node {first_uid}; they list it last in its tier",
                 addr.ip,
                 sp.service,
                 sp.cluster,

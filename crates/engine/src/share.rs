@@ -155,7 +155,7 @@ fn read_params(parts: impl Iterator<Item = String>) -> LinkParams {
         } else if key.eq_ignore_ascii_case(VIEW_KEY) && matches!(value, "" | "1" | "true") {
             params.view = true;
         } else if key.eq_ignore_ascii_case(STRATEGY_KEY) {
-            params.strategy = Some(value.trim().to_ascii_lowercase());
+            params.strategy = Some(value.trim().to_owned());
         } else if key.eq_ignore_ascii_case(NODE_KEY) && !value.is_empty() {
             params.node = Some(value.to_owned());
         }
@@ -297,7 +297,8 @@ mod tests {
         assert_eq!(read_link(&after_escape).unwrap(), doc);
         // Copied out of HTML (`&amp;`), with padding added back, or the strategy in capitals.
         let html = format!("http://h/#view&amp;strategy=Shuffle:7&amp;model={payload}==");
-        assert_eq!(params(&html).strategy.as_deref(), Some("shuffle:7"));
+        let strategy = params(&html).strategy.map(|s| s.parse::<Strategy>());
+        assert_eq!(strategy, Some(Ok(Strategy::Shuffle { seed: 7 })));
         assert!(params(&html).view);
         assert_eq!(read_link(&html).unwrap(), doc);
         assert!(!params("#view=map&model=x").view);

@@ -40,24 +40,71 @@ impl fmt::Display for Strategy {
     }
 }
 
+/// Text that names no strategy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown strategy {0:?}: expected rotation, spread, rendezvous or shuffle")]
-pub struct UnknownStrategy(pub String);
+pub enum UnknownStrategy {
+    #[error(
+        "unknown strategy {0:?}: expected rotation, spread, rendezvous, shuffle or shuffle:SEED"
+    )]
+    Name(String),
+    #[error(
+        "strategy {text:?}: the shuffle's seed must be a number from 0 to {}, not {seed:?}",
+        u64::MAX
+    )]
+    Seed { text: String, seed: String },
+}
 
 impl FromStr for Strategy {
     type Err = UnknownStrategy;
-    /// `rotation`, `spread`, `rendezvous`, `shuffle` (seed 0) or `shuffle:SEED`.
+    /// `rotation`, `spread`, `rendezvous`, `shuffle` (seed 0) or `shuffle:SEED`, without regard
+    /// to case or surrounding spaces (the CLI's `--strategy`, a link's `strategy=`, the app's
+    /// picker all read it here).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
+        let lower = s.trim().to_ascii_lowercase();
+        match lower.as_str() {
             "rotation" => Ok(Strategy::Rotation),
             "spread" => Ok(Strategy::Spread),
             "rendezvous" => Ok(Strategy::Rendezvous),
             "shuffle" => Ok(Strategy::Shuffle { seed: 0 }),
-            _ => s
-                .strip_prefix("shuffle:")
-                .and_then(|seed| seed.parse().ok())
-                .map(|seed| Strategy::Shuffle { seed })
-                .ok_or_else(|| UnknownStrategy(s.to_owned())),
+            _ => {
+                const SHUFFLE: &str = "shuffle:";
+                if !lower.starts_with(SHUFFLE) {
+                    return Err(UnknownStrategy::Name(s.to_owned()));
+                }
+                // (ASCII lowercasing keeps byte offsets.)
+                let seed = s.trim()[SHUFFLE.len()..].trim();
+                seed.parse().map(|seed| Strategy::Shuffle { seed }).map_err(|_| {
+                    UnknownStrategy::Seed { text: s.to_owned(), seed: seed.to_owned() }
+                })
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_without_regard_to_case_or_spaces() {
+        assert_eq!("SPREAD".parse(), Ok(Strategy::Spread));
+        assert_eq!(" Rendezvous ".parse(), Ok(Strategy::Rendezvous));
+        assert_eq!("Shuffle:42".parse(), Ok(Strategy::Shuffle { seed: 42 }));
+        assert_eq!("shuffle".parse(), Ok(Strategy::Shuffle { seed: 0 }));
+        for s in Strategy::all(7) {
+            assert_eq!(crate::share::strategy_text(s).parse(), Ok(s));
+        }
+    }
+
+    #[test]
+    fn a_seed_that_is_not_a_number_is_said_to_be_one() {
+        let err = "shuffle:abc".parse::<Strategy>().unwrap_err();
+        assert_eq!(err, UnknownStrategy::Seed { text: "shuffle:abc".into(), seed: "abc".into() });
+        assert_eq!(
+            err.to_string(),
+            "strategy \"shuffle:abc\": the shuffle's seed must be a number from 0 to 18446744073709551615, not \"abc\""
+        );
+        assert!(matches!("fastest".parse::<Strategy>(), Err(UnknownStrategy::Name(_))));
+        assert!(matches!("shuffle:-1".parse::<Strategy>(), Err(UnknownStrategy::Seed { .. })));
     }
 }
