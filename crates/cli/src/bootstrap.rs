@@ -4,8 +4,10 @@ use crate::tables::one_line;
 use crate::Outcome;
 use anyhow::{anyhow, bail, Context, Result};
 use clusterplan_engine::bootstrap::{
-    node_bootstrap, Actor, Dependency, DependencyKind, NodeBootstrap, RegistryState, Role,
+    node_bootstrap, Actor, Component, Dependency, DependencyKind, NodeBootstrap, RegistryState,
+    Role,
 };
+use clusterplan_engine::document::node_label;
 use clusterplan_engine::Document;
 use std::io::Write;
 
@@ -47,13 +49,25 @@ pub fn run(
         .collect::<Result<Vec<_>>>()?;
     let uid = resolve_node(doc, node, cluster)?;
     let boot = node_bootstrap(doc, &uid, &extra)?;
+    // A dependency on a component the node does not have is a mistyped option (`livenes`), not
+    // an edge to leave out quietly.
+    for (text, dep) in depends.iter().zip(&extra) {
+        let has = |c: &Component| boot.components.iter().any(|info| &info.component == c);
+        if let Some(unknown) = [&dep.from, &dep.to].into_iter().find(|c| !has(c)) {
+            let known: Vec<String> = boot.components.iter().map(|c| c.component.key()).collect();
+            bail!(
+                "--depends {text:?}: {} has no {unknown}; its components are {}",
+                node_label(&boot.node, &boot.name),
+                known.join(", ")
+            );
+        }
+    }
     let mut err = std::io::stderr().lock();
     for d in &boot.diagnostics {
         let _ = writeln!(err, "{}", one_line(&d.to_string()));
     }
     if json {
-        serde_json::to_writer_pretty(&mut *out, &boot)?;
-        writeln!(out)?;
+        crate::write_json(out, &boot)?;
     } else {
         text(&boot, out)?;
     }
@@ -69,9 +83,8 @@ fn text(b: &NodeBootstrap, out: &mut dyn Write) -> Result<()> {
     let role = if b.registry_server { "a registry server" } else { "a registry client" };
     writeln!(
         out,
-        "node {} ({}): {whom}, {role}; registry servers: {}",
-        b.node,
-        one_line(&b.name),
+        "{}: {whom}, {role}; registry servers: {}",
+        one_line(&node_label(&b.node, &b.name)),
         or_none(&servers)
     )?;
 

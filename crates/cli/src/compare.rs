@@ -56,15 +56,14 @@ pub fn run(
     }
     if reports.first().is_none_or(|r| r.services.is_empty()) {
         match (filter.cluster, filter.service) {
-            (None, None) => {}
+            (None, None) => bail!("nothing to compare: no cluster of the document has a service"),
             (Some(c), None) => bail!("cluster {c:?} has no service"),
             (None, Some(s)) => bail!("no cluster has a service {s:?}"),
             (Some(c), Some(s)) => bail!("cluster {c:?} has no service {s:?}"),
         }
     }
     if json {
-        serde_json::to_writer_pretty(&mut *out, &reports)?;
-        writeln!(out)?;
+        crate::write_json(out, &reports)?;
         return Ok(());
     }
     text(&reports, out)

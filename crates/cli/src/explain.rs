@@ -60,8 +60,7 @@ pub fn run(
             strategy: plan.strategy,
             entries,
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        writeln!(out)?;
+        crate::write_json(out, &doc)?;
         return Ok(());
     }
     let addresses: Vec<String> = entries.iter().map(|e| e.address.to_string()).collect();

@@ -176,13 +176,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
         // The reader of our output went away (`clusterplan lists M | head`): nothing to say.
-        Err(error)
-            if error
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
-        {
-            ExitCode::SUCCESS
-        }
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             // One line, whatever the cause chain holds.
             let reason = format!("{error:#}").replace(['\n', '\r'], " ");
@@ -190,6 +184,26 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Did the command stop because the reader of its output went away? Every write to the output
+/// (text, or JSON through [`write_json`]) fails with the `io::Error` itself, so this one test
+/// covers both forms.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Writes `value` as pretty JSON and a line break. A failed write is returned as the
+/// `io::Error` it is (not wrapped in a `serde_json::Error`), as text writes return it.
+pub(crate) fn write_json(
+    out: &mut dyn Write,
+    value: &(impl serde::Serialize + ?Sized),
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    writeln!(out)
 }
 
 fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
@@ -227,12 +241,17 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             tables::check(&plan, common.json, out)
         }
         Command::Explain { common, strategy, cluster, service, node } => {
-            let plan = compile(&load_document(&common.model)?, strategy.strategy);
+            let doc = load_document(&common.model)?;
+            require_cluster(&doc, &cluster)?;
+            let plan = compile(&doc, strategy.strategy);
             explain::run(&plan, &cluster, &service, &node, common.json, out)?;
             Ok(Outcome::Ok)
         }
         Command::Compare { common, seed, cluster, service } => {
             let doc = load_document(&common.model)?;
+            if let Some(cluster) = &cluster {
+                require_cluster(&doc, cluster)?;
+            }
             let filter =
                 compare::Filter { cluster: cluster.as_deref(), service: service.as_deref() };
             compare::run(&doc, seed, filter, common.json, out)?;
@@ -240,6 +259,9 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
         }
         Command::Bootstrap { common, node, cluster, depends } => {
             let doc = load_document(&common.model)?;
+            if let Some(cluster) = &cluster {
+                require_cluster(&doc, cluster)?;
+            }
             bootstrap::run(&doc, &node, cluster.as_deref(), &depends, common.json, out)
         }
         Command::Share { model, base, view, strategy, node } => {
@@ -264,6 +286,19 @@ fn load_document(path: &Path) -> Result<Document> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     document::read(&text).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Fails unless the document defines cluster `id` (a question about a cluster that does not
+/// exist is not answered as if it were empty), naming the clusters it does define.
+fn require_cluster(doc: &Document, id: &str) -> Result<()> {
+    if doc.clusters.iter().any(|c| c.id == id) {
+        return Ok(());
+    }
+    let ids: Vec<String> = doc.clusters.iter().map(|c| tables::field(&c.id)).collect();
+    if ids.is_empty() {
+        bail!("there is no cluster {id:?}: the document defines no cluster");
+    }
+    bail!("there is no cluster {id:?}: the document's clusters are {}", ids.join(", "))
 }
 
 /// Diagnostics of `lists` and `load` go to standard error, one a line.

@@ -169,8 +169,7 @@ fn table<T: Serialize>(
     row: impl Fn(&T) -> String,
 ) -> Result<()> {
     if json {
-        serde_json::to_writer_pretty(&mut *out, lines)?;
-        writeln!(out)?;
+        crate::write_json(out, lines)?;
     } else {
         for line in lines {
             writeln!(out, "{}", row(line))?;
@@ -182,8 +181,7 @@ fn table<T: Serialize>(
 /// The diagnostics, one a line (or a JSON array); fails when any is an error.
 pub fn check(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<Outcome> {
     if json {
-        serde_json::to_writer_pretty(&mut *out, &plan.diagnostics)?;
-        writeln!(out)?;
+        crate::write_json(out, &plan.diagnostics)?;
     } else {
         for d in &plan.diagnostics {
             writeln!(out, "{}", one_line(&d.to_string()))?;

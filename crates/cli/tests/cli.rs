@@ -177,7 +177,8 @@ fn unreadable_documents_give_one_line_and_a_non_zero_exit() {
         ("not-json.json", "not JSON"),
         ("wrong-format.json", "unsupported format"),
         ("not-an-object.json", "not a cluster-planner/1 document"),
-        ("bad-shape.json", "not a cluster-planner/1 document"),
+        ("bad-shape.json", "clusters: invalid type: map, expected a sequence at line 1 column"),
+        ("wrong-type.json", "nodes[3].clusters.A: invalid value: integer `-1`, expected u32"),
     ];
     let mut paths: Vec<(PathBuf, &str)> = cases.iter().map(|(f, why)| (fixture(f), *why)).collect();
     paths.push((missing, "cannot read"));
@@ -198,6 +199,21 @@ fn unreadable_documents_give_one_line_and_a_non_zero_exit() {
             }
         }
     }
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_named_by_its_path_line_and_column() {
+    let path = fixture("wrong-type.json");
+    let (code, out, err) = run(&["check", s(&path)]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        format!(
+            "clusterplan: cannot read {}: nodes[3].clusters.A: invalid value: integer `-1`, \
+             expected u32 at line 14 column 27\n",
+            s(&path)
+        )
+    );
 }
 
 #[test]
@@ -665,7 +681,7 @@ fn share_uses_the_base_and_reads_files_like_the_other_commands() {
     let cases = [
         ("not-json.json", "not JSON"),
         ("wrong-format.json", "unsupported format"),
-        ("bad-shape.json", "not a cluster-planner/1 document"),
+        ("bad-shape.json", "clusters: invalid type: map, expected a sequence"),
         ("does-not-exist.json", "cannot read"),
     ];
     for (file, why) in cases {
@@ -681,4 +697,160 @@ fn share_uses_the_base_and_reads_files_like_the_other_commands() {
     // A document that breaks a rule is still shared: it is read.
     let link = share_link(&fixture("broken-rules.json"), &[]);
     assert_eq!(run(&["read-link", &link]).0, 0);
+}
+
+/// `doc` written to a file of this test's own.
+fn written(doc: &clusterplan_engine::Document, test: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("clusterplan-{test}-{}.json", std::process::id()));
+    std::fs::write(&path, clusterplan_engine::document::write(doc)).expect("a temporary file");
+    path
+}
+
+/// A document read from the workspace's `path`.
+fn example(path: &str) -> clusterplan_engine::Document {
+    let text = std::fs::read_to_string(root(path)).expect("the example");
+    clusterplan_engine::document::read(&text).expect("a document")
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_in_both_forms() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // Far more output than a pipe holds, so the command is still writing when the reader goes.
+    let big = written(&clusterplan_engine::generate::data_centre(300), "closed-pipe");
+    for json in [false, true] {
+        let mut args = vec!["lists", s(&big)];
+        if json {
+            args.push("--json");
+        }
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_clusterplan"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        // `| head -c 10`: read ten bytes, then close the pipe.
+        let mut head = [0u8; 10];
+        child.stdout.take().expect("stdout").read_exact(&mut head).expect("ten bytes");
+        let out = child.wait_with_output().expect("it ends");
+        let err = String::from_utf8(out.stderr).expect("utf-8 stderr");
+        // Standard error holds the model's diagnostics (lints), and nothing about the pipe.
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let complaint = err.lines().find(|l| l.starts_with("clusterplan:") || l.contains("pipe"));
+        assert_eq!(complaint, None, "{args:?}");
+    }
+    let _ = std::fs::remove_file(big);
+}
+
+#[test]
+fn strategy_names_are_read_without_regard_to_case_and_a_bad_seed_is_named() {
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, spread, err) = run(&["lists", s(&fig24), "--strategy", "spread"]);
+    assert_eq!(code, 0, "{err}");
+    for strategy in ["SPREAD", "Spread"] {
+        assert_eq!(
+            run(&["lists", s(&fig24), "--strategy", strategy]),
+            (0, spread.clone(), err.clone())
+        );
+    }
+    let (code, shuffle, _) = run(&["lists", s(&fig24), "--strategy", "shuffle:42"]);
+    assert_eq!(run(&["lists", s(&fig24), "--strategy", "Shuffle:42"]).1, shuffle);
+    assert_eq!(code, 0);
+    let (code, out, err) = run(&["lists", s(&fig24), "--strategy", "shuffle:abc"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("the shuffle's seed must be a number"), "{err}");
+    assert!(err.contains("not \"abc\""), "{err}");
+}
+
+#[test]
+fn a_dependency_on_a_component_the_node_lacks_is_refused() {
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, out, err) =
+        run(&["bootstrap", s(&fig24), "--node", "5", "--depends", "livenes->gs"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--depends \"livenes->gs\""), "{err}");
+    assert!(err.contains("has no resource controller livenes"), "{err}");
+    assert!(
+        err.contains(
+            "its components are dcm, registry, liveness, group-services, resource-manager"
+        ),
+        "{err}"
+    );
+    // A known one still adds its edge.
+    let (code, out, _) = run(&["bootstrap", s(&fig24), "--node", "5", "--depends", "rm->liveness"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Resource Manager -> Liveness"), "{out}");
+}
+
+#[test]
+fn a_cluster_that_does_not_exist_is_said_not_to() {
+    let fig24 = root("examples/seed-fig24.json");
+    let args = [
+        vec!["explain", s(&fig24), "--cluster", "Z", "--service", "registry", "--node", "5"],
+        vec!["compare", s(&fig24), "--cluster", "Z"],
+        vec!["bootstrap", s(&fig24), "--cluster", "Z", "--node", "5"],
+    ];
+    for args in args {
+        let (code, out, err) = run(&args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
+        assert_eq!(
+            err, "clusterplan: there is no cluster \"Z\": the document's clusters are A\n",
+            "{args:?}"
+        );
+    }
+    // A cluster that exists but has no such service is still said so.
+    let (code, _, err) = run(&["compare", s(&fig24), "--cluster", "A", "--service", "dns"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cluster \"A\" has no service \"dns\""), "{err}");
+}
+
+#[test]
+fn compare_on_a_document_without_services_says_there_is_nothing_to_compare() {
+    let mut doc = example("examples/seed-fig24.json");
+    doc.services.clear();
+    let path = written(&doc, "no-services");
+    for json in [false, true] {
+        let mut args = vec!["compare", s(&path)];
+        if json {
+            args.push("--json");
+        }
+        let (code, out, err) = run(&args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
+        assert_eq!(
+            err,
+            "clusterplan: nothing to compare: no cluster of the document has a service\n"
+        );
+    }
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn a_node_without_a_name_is_named_by_its_uid() {
+    let mut doc = example("examples/seed-fig24.json");
+    for node in &mut doc.nodes {
+        node.name.clear();
+    }
+    let uid = doc.nodes.iter().find(|n| n.clusters.get("A") == Some(&5)).unwrap().uid.clone();
+    let path = written(&doc, "nameless");
+    let (code, out, _) = run(&["bootstrap", s(&path), "--node", "5"]);
+    assert_eq!(code, 0);
+    let first = out.lines().next().unwrap();
+    assert!(first.starts_with(&format!("node {uid}: cluster A, node number 5")), "{first}");
+    assert!(!out.contains("()"), "{out}");
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn an_unreachable_address_names_the_first_client_in_words() {
+    let data =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data/addresses.json");
+    let (_, out, _) = run(&["check", s(&data)]);
+    assert!(
+        out.lines().any(|l| l.ends_with(
+            "address 2001:db8::1 of service registry of cluster A is unreachable from 2 of 8 \
+             clients, the first being node s4; they list it last in its tier"
+        )),
+        "{out}"
+    );
 }
