@@ -854,3 +854,32 @@ fn an_unreachable_address_names_the_first_client_in_words() {
         "{out}"
     );
 }
+
+#[test]
+fn read_link_keeps_the_files_key_order() {
+    // The example has its description second, where a reviewer reads it first.
+    let path = root("examples/two-clusters-shared-node.json");
+    let keys = |text: &str| -> Vec<String> {
+        let value: Value = serde_json::from_str(text).expect("JSON");
+        value.as_object().expect("an object").keys().cloned().collect()
+    };
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(keys(&file)[..3], ["format", "description", "clusters"]);
+    let (code, out, err) = run(&["read-link", &share_link(&path, &[])]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(keys(&out), keys(&file));
+    // A file in the format's order (extension fields last) stays in it.
+    let doc = example("examples/seed-fig24.json");
+    let ordered = written(
+        &clusterplan_engine::Document { key_order: Default::default(), ..doc },
+        "key-order",
+    );
+    let (_, out, _) = run(&["read-link", &share_link(&ordered, &[])]);
+    let mut format_order =
+        keys(&std::fs::read_to_string(root("examples/seed-fig24.json")).unwrap());
+    format_order.retain(|k| k != "description");
+    format_order.push("description".into());
+    assert_eq!(keys(&out), format_order);
+    assert_eq!(out.trim_end(), std::fs::read_to_string(&ordered).unwrap());
+    let _ = std::fs::remove_file(ordered);
+}

@@ -4,7 +4,8 @@
 //! here is validated (that is [`crate::model`]'s job). Every object keeps the fields it does not
 //! know in `extra`, so a document read and written again loses nothing.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -14,8 +15,9 @@ pub const FORMAT: &str = "cluster-planner/1";
 /// Unknown fields, kept in their original order.
 pub type Extra = Map<String, Value>;
 
-/// A whole planned environment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A whole planned environment. It is written with its top-level keys in the order it was read
+/// with (see [`KeyOrder`]), so that a file read and written again is not reordered.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Document {
     /// Always [`FORMAT`] for documents this engine writes.
     #[serde(default = "default_format")]
@@ -34,6 +36,73 @@ pub struct Document {
     pub services: Vec<Service>,
     #[serde(flatten)]
     pub extra: Extra,
+    /// The order of the top-level keys in the text [`read`] read (empty otherwise).
+    #[serde(skip)]
+    pub key_order: KeyOrder,
+}
+
+/// The order a document's top-level keys had in its text. Presentation only: two documents that
+/// differ in it alone are equal. Writing follows it; a list the text did not have goes after the
+/// key it follows in the format's own order (`format`, `clusters`, `networks`, `subnets`,
+/// `routers`, `nodes`, `services`), an extension field it did not have goes last.
+#[derive(Debug, Clone, Default)]
+pub struct KeyOrder(pub Vec<String>);
+
+impl PartialEq for KeyOrder {
+    fn eq(&self, _: &KeyOrder) -> bool {
+        true
+    }
+}
+
+impl Document {
+    /// The top-level keys in the order they are written.
+    fn written_keys(&self) -> Vec<&str> {
+        let format_order: Vec<&str> =
+            DOCUMENT_KEYS.iter().copied().chain(self.extra.keys().map(String::as_str)).collect();
+        let mut keys: Vec<&str> = self
+            .key_order
+            .0
+            .iter()
+            .map(String::as_str)
+            .filter(|k| format_order.contains(k))
+            .collect();
+        for (i, key) in format_order.iter().enumerate() {
+            if keys.contains(key) {
+                continue;
+            }
+            if i >= DOCUMENT_KEYS.len() {
+                keys.push(key);
+                continue;
+            }
+            let after = format_order[..i]
+                .iter()
+                .rev()
+                .find_map(|before| keys.iter().position(|k| k == before))
+                .map_or(0, |p| p + 1);
+            keys.insert(after, key);
+        }
+        keys
+    }
+}
+
+impl Serialize for Document {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let keys = self.written_keys();
+        let mut map = serializer.serialize_map(Some(keys.len()))?;
+        for key in keys {
+            match key {
+                "format" => map.serialize_entry(key, &self.format)?,
+                "clusters" => map.serialize_entry(key, &self.clusters)?,
+                "networks" => map.serialize_entry(key, &self.networks)?,
+                "subnets" => map.serialize_entry(key, &self.subnets)?,
+                "routers" => map.serialize_entry(key, &self.routers)?,
+                "nodes" => map.serialize_entry(key, &self.nodes)?,
+                "services" => map.serialize_entry(key, &self.services)?,
+                other => map.serialize_entry(other, &self.extra[other])?,
+            }
+        }
+        map.end()
+    }
 }
 
 fn default_format() -> String {
@@ -51,6 +120,7 @@ impl Default for Document {
             nodes: Vec::new(),
             services: Vec::new(),
             extra: Extra::new(),
+            key_order: KeyOrder::default(),
         }
     }
 }
@@ -198,9 +268,11 @@ pub fn read(text: &str) -> Result<Document, ReadError> {
     }
     // Read again from the text (not the value), so that an error knows its line and column, and
     // through serde_path_to_error, so that it knows its path.
+    let key_order = KeyOrder(object.keys().cloned().collect());
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| ReadError::Invalid { path: e.path().to_string(), error: e.into_inner() })
+    let doc: Document = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| ReadError::Invalid { path: e.path().to_string(), error: e.into_inner() })?;
+    Ok(Document { key_order, ..doc })
 }
 
 /// Writes a document as pretty JSON (the form the app exports and reviews diff).
@@ -256,6 +328,55 @@ mod tests {
         assert_eq!(node_label("c2", "web 2"), "node c2 (web 2)");
         let node = Node { uid: "s4".into(), ..Node::default() };
         assert_eq!(node.label(), "node s4");
+    }
+
+    #[test]
+    fn the_top_level_keys_are_written_in_the_order_they_were_read() {
+        let keys = |text: &str| -> Vec<String> {
+            let value: Value = serde_json::from_str(text).unwrap();
+            value.as_object().unwrap().keys().cloned().collect()
+        };
+        // Written fresh: the format's order, extension fields last.
+        let mut doc = Document::default();
+        doc.extra.insert("description".into(), "d".into());
+        let fresh = keys(&write(&doc));
+        assert_eq!(
+            fresh,
+            [
+                "format",
+                "clusters",
+                "networks",
+                "subnets",
+                "routers",
+                "nodes",
+                "services",
+                "description"
+            ]
+        );
+        // Read: the file's order, a missing list after the key it follows in the format's order
+        // (`services` after `nodes`), a new extension field last.
+        let text =
+            r#"{"format": "cluster-planner/1", "description": "d", "nodes": [], "clusters": []}"#;
+        let mut doc = read(text).unwrap();
+        doc.extra.insert("layout".into(), Value::Object(Extra::new()));
+        assert_eq!(
+            keys(&write(&doc)),
+            [
+                "format",
+                "description",
+                "nodes",
+                "services",
+                "clusters",
+                "networks",
+                "subnets",
+                "routers",
+                "layout"
+            ]
+        );
+        // And again: unchanged (and equal to the same model read from any order).
+        let again = read(&write(&doc)).unwrap();
+        assert_eq!(keys(&write(&again)), keys(&write(&doc)));
+        assert_eq!(again, Document { key_order: KeyOrder::default(), ..doc });
     }
 
     #[test]
