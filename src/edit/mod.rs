@@ -622,24 +622,23 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                 n.uid != *uid && n.addresses.iter().any(|a| net::parse_addr(a) == Some(ip))
             });
             if let Some(other) = holder {
-                return refuse(format!("{address} is already node {}'s ({})", other.uid, {
-                    let numbers: Vec<String> = other
-                        .clusters
-                        .iter()
-                        .map(|(c, n)| {
-                            if other.clusters.len() == 1 {
-                                format!("node {n}")
-                            } else {
-                                format!("node {n} in {c}")
-                            }
-                        })
-                        .collect();
-                    if numbers.is_empty() {
-                        other.name.clone()
-                    } else {
-                        numbers.join(", ")
-                    }
-                }));
+                let numbers: Vec<String> = other
+                    .clusters
+                    .iter()
+                    .map(|(c, n)| {
+                        if other.clusters.len() == 1 {
+                            format!("node {n}")
+                        } else {
+                            format!("node {n} in {c}")
+                        }
+                    })
+                    .collect();
+                return refuse(if numbers.is_empty() {
+                    // Named as every message names a node (no `()` when it has no name).
+                    format!("{address} is already {}'s", other.label())
+                } else {
+                    format!("{address} is already node {}'s ({})", other.uid, numbers.join(", "))
+                });
             }
             let node = node_mut(&mut d, uid)?;
             let Some(slot) = node.addresses.get_mut(*index) else {
@@ -668,6 +667,18 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
                 Some(n) => {
                     if *n == 0 {
                         return refuse("node numbers start at 1");
+                    }
+                    // As an address: one node per number in a cluster (the node number picks
+                    // the registry servers; two nodes with one number would both be primary).
+                    let holder = d
+                        .nodes
+                        .iter()
+                        .find(|o| o.uid != *uid && o.clusters.get(cluster) == Some(n));
+                    if let Some(other) = holder {
+                        return refuse(format!(
+                            "node number {n} is already used in cluster {cluster}, by {}",
+                            other.label()
+                        ));
                     }
                     let node = node_mut(&mut d, uid)?;
                     node.clusters.insert(cluster.clone(), *n);

@@ -197,6 +197,19 @@ fn changing_an_address_or_number_keeps_services_and_registry_consistent() {
     )
     .doc;
     assert_eq!(d.clusters[0].registry_servers, [9, 1]);
+    // A number another node of the cluster has is refused, as a taken address is (the node
+    // keeps its own, and the registry keeps one primary).
+    let twice = apply(
+        &d,
+        &EditAction::SetMembership { uid: "n2".into(), cluster: "A".into(), number: Some(9) },
+    );
+    assert_eq!(
+        twice.unwrap_err().0,
+        "node number 9 is already used in cluster A, by node n3 (node 3)"
+    );
+    // Its own number again, or one free, is fine.
+    ok(&d, EditAction::SetMembership { uid: "n3".into(), cluster: "A".into(), number: Some(9) });
+    ok(&d, EditAction::SetMembership { uid: "n2".into(), cluster: "A".into(), number: Some(4) });
     let d =
         ok(&d, EditAction::SetMembership { uid: "n3".into(), cluster: "A".into(), number: None })
             .doc;
