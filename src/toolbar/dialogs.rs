@@ -234,9 +234,7 @@ pub fn share_dialog(props: &ShareProps) -> Html {
             clusterplan_engine::share::link(page, doc, &options)
         },
     );
-    let selected_name = props.selected.as_ref().map(|uid| {
-        props.doc.nodes.iter().find(|n| &n.uid == uid).map_or(uid.clone(), |n| n.name.clone())
-    });
+    let selected_name = props.selected.as_ref().map(|uid| node_words(&props.doc, uid));
     let d = &props.dispatch;
     let close = d.reform(|_: MouseEvent| Action::Share(false));
     let copy = |text: String| d.reform(move |_: MouseEvent| Action::Copy(text.clone()));
@@ -276,7 +274,7 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                     if let Some(name) = selected_name {
                         <label class="check">
                             <input type="checkbox" checked={props.with_node} data-testid="share-node" onchange={toggle_node} />
-                            { format!(" Open with node {name} selected, its lists showing") }
+                            { format!(" Open with {name} selected, its lists showing") }
                         </label>
                     }
                     <label class="check">
@@ -297,6 +295,18 @@ pub fn share_dialog(props: &ShareProps) -> Html {
     }
 }
 
+/// The node `uid` in a sentence: its name when that already says "node" (the default,
+/// `node 5`), else `node NAME`, or `node UID` when it has no name (never `node node 5`).
+fn node_words(doc: &Document, uid: &str) -> String {
+    let name = doc.nodes.iter().find(|n| n.uid == uid).map_or("", |n| n.name.trim());
+    let says_node = name.get(..5).is_some_and(|head| head.eq_ignore_ascii_case("node "));
+    match name {
+        "" => format!("node {uid}"),
+        _ if says_node => name.to_owned(),
+        _ => format!("node {name}"),
+    }
+}
+
 /// `21444` as `21,444`.
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -312,6 +322,28 @@ fn thousands(n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use clusterplan_engine::document::{Document, Node};
+
+    #[test]
+    fn the_share_dialog_names_a_node_once() {
+        let node =
+            |uid: &str, name: &str| Node { uid: uid.into(), name: name.into(), ..Node::default() };
+        let doc = Document {
+            nodes: vec![
+                node("n5", "node 5"),
+                node("a", "alpha"),
+                node("c2", ""),
+                node("s", "Node 7 (server)"),
+            ],
+            ..Document::default()
+        };
+        assert_eq!(super::node_words(&doc, "n5"), "node 5");
+        assert_eq!(super::node_words(&doc, "a"), "node alpha");
+        assert_eq!(super::node_words(&doc, "c2"), "node c2");
+        assert_eq!(super::node_words(&doc, "s"), "Node 7 (server)");
+        assert_eq!(super::node_words(&doc, "gone"), "node gone");
+    }
+
     #[test]
     fn thousands_are_separated() {
         assert_eq!(super::thousands(7), "7");

@@ -163,6 +163,9 @@ test('a shared view shows the model without asking and never saves over the read
     // The dialog offers the same: the selected node, on by default.
     await page.click(id('btn-share'));
     assert.equal(await page.locator(id('share-node')).isChecked(), true);
+    // Named once: "node 5 (server 1)", not "node node 5 (server 1)".
+    const offer = await page.locator('label.check', { has: page.locator(id('share-node')) }).innerText();
+    assert.equal(offer.trim(), 'Open with node 5 (server 1) selected, its lists showing');
     assert.match(await page.locator(id('share-link')).inputValue(), /#node=n5&model=/);
     await page.click(id('share-node'));
     assert.doesNotMatch(await page.locator(id('share-link')).inputValue(), /node=/);
