@@ -123,13 +123,22 @@ pub fn start(
     let doc = match doc {
         Ok(doc) => doc,
         Err(e) => {
+            // "Unchanged" only when the reader has a model of their own; a fresh browser (or
+            // one whose autosave does not read) is shown the example, and told so.
+            let kept = match &restored {
+                Restored::Document(_) => "; your model is unchanged",
+                Restored::Nothing | Restored::Unreadable(_) => "",
+            };
             let mut state = with_stored(from_storage(restored));
+            let text = format!("The link's model could not be opened{kept}: {}", sentence(&e));
             state.notice = Some(Notice {
                 error: true,
-                text: format!(
-                    "The link's model could not be opened; your model is unchanged: {}",
-                    sentence(&e)
-                ),
+                text: match state.notice.take() {
+                    // The autosave's own notice ends "Showing the FIG 24 example.".
+                    Some(autosave) => format!("{text} {}", autosave.text),
+                    None if kept.is_empty() => format!("{text} {SHOWING_FIG24}"),
+                    None => text,
+                },
             });
             return state;
         }
@@ -179,6 +188,9 @@ fn unreadable_autosave(e: &impl std::fmt::Display) -> String {
     )
 }
 
+/// What a page without a model of its own shows instead.
+const SHOWING_FIG24: &str = "Showing the FIG 24 example.";
+
 /// The state from local storage alone: the autosaved model, else the FIG 24 example.
 pub fn from_storage(restored: Restored) -> AppState {
     match restored {
@@ -188,7 +200,7 @@ pub fn from_storage(restored: Restored) -> AppState {
             let mut state = AppState::new(crate::examples::FIG24.document());
             state.notice = Some(Notice {
                 error: true,
-                text: format!("{} Showing the FIG 24 example.", unreadable_autosave(&e)),
+                text: format!("{} {SHOWING_FIG24}", unreadable_autosave(&e)),
             });
             state
         }
@@ -299,6 +311,25 @@ mod tests {
         assert_eq!(
             notice.text,
             "The link's model could not be opened; your model is unchanged: the link is damaged: its model stops in the middle; was it cut short when copied?"
+        );
+        // A fresh browser has no model to keep: it is told what it is shown instead.
+        let fresh = start(Restored::Nothing, None, Some(cut));
+        assert_eq!(fresh.document, AppState::first_visit().document);
+        assert_eq!(
+            fresh.notice.unwrap().text,
+            "The link's model could not be opened: the link is damaged: its model stops in the middle; was it cut short when copied? Showing the FIG 24 example."
+        );
+        // An autosave that does not read is still reported (not replaced by the link's reason).
+        let unreadable = clusterplan_engine::document::read("{").unwrap_err();
+        let text = start(Restored::Unreadable(unreadable), None, Some(cut)).notice.unwrap().text;
+        assert!(!text.contains("unchanged"), "{text}");
+        assert!(
+            text.starts_with("The link's model could not be opened: the link is damaged"),
+            "{text}"
+        );
+        assert!(
+            text.contains(UNREADABLE_KEY) && text.ends_with("Showing the FIG 24 example."),
+            "{text}"
         );
         // A fragment that is not a share link is not acted on.
         let plain = start(Restored::Nothing, None, Some("#section-2"));

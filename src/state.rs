@@ -662,7 +662,7 @@ mod tests {
             ("{not json", "not JSON"),
             ("[1, 2]", "not a cluster-planner/1 document"),
             (r#"{"format": "cluster-planner/9"}"#, "unsupported format"),
-            (r#"{"nodes": 3}"#, "not a cluster-planner/1 document"),
+            (r#"{"nodes": 3}"#, "nodes: invalid type: integer `3`, expected a sequence at line 1"),
             (r#"{"name": "clusterplan-tooling", "private": true}"#, "none of the fields"),
         ] {
             let after = s.apply(Action::Import { name: "f.json".into(), text: text.into() });
