@@ -72,7 +72,7 @@ fn download(doc: &Document) -> Result<(), String> {
     let a: web_sys::HtmlAnchorElement =
         document.create_element("a").map_err(|e| storage::browser_error_text(&e))?.unchecked_into();
     a.set_href(&url);
-    a.set_download("cluster-plan.json");
+    a.set_download(&storage::export_file_name(doc));
     a.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())

@@ -1,6 +1,7 @@
 //! Autosave: the model in the browser's local storage, written on every edit (by an effect in
 //! the app) and read once when the app starts; beside it, the results' strategy and shuffle
-//! seed (part of the view, never of the document), so a reload shows the same lists.
+//! seed (part of the view, never of the document), so a reload shows the same lists. Also the
+//! name an exported file is saved under.
 
 use clusterplan_engine::document::{self, ReadError};
 use clusterplan_engine::{Document, Strategy};
@@ -115,9 +116,86 @@ pub fn save_strategy(strategy: Strategy, seed: u64) {
     }
 }
 
+/// The name an exported model is saved under when nothing names it.
+pub const EXPORT_FALLBACK: &str = "cluster-plan.json";
+
+/// Longest slug an export's file name is made of (before `.json`).
+const SLUG_MAX: usize = 48;
+
+/// The name an exported file gets, after the model: its `name` field (an extension, if a
+/// string), else its clusters' names, else the first words of its `description`; slugged to
+/// lowercase ASCII letters, digits and `-` (safe on every system), at most [`SLUG_MAX`]
+/// characters, cut between words. [`EXPORT_FALLBACK`] when none of these gives a slug.
+pub fn export_file_name(doc: &Document) -> String {
+    let text_field = |key: &str| doc.extra.get(key).and_then(serde_json::Value::as_str);
+    let clusters: Vec<&str> = doc.clusters.iter().map(|c| c.name.as_str()).collect();
+    let candidates = [
+        text_field("name").map(str::to_owned),
+        Some(clusters.join(" ")),
+        text_field("description").map(str::to_owned),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .map(|text| slug(&text))
+        .find(|slug| !slug.is_empty())
+        .map_or_else(|| EXPORT_FALLBACK.to_owned(), |slug| format!("{slug}.json"))
+}
+
+/// `FIG 24 cluster` as `fig-24-cluster`: ASCII letters and digits, lowercased, every other run
+/// of characters one `-`; cut to [`SLUG_MAX`] at a `-` when longer.
+fn slug(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut out = String::new();
+    for word in words {
+        let extra = if out.is_empty() { word.len() } else { word.len() + 1 };
+        if out.len() + extra > SLUG_MAX {
+            if out.is_empty() {
+                out = word[..SLUG_MAX].to_owned();
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clusterplan_engine::document::Cluster;
+
+    #[test]
+    fn an_export_is_named_after_the_model() {
+        let cluster =
+            |name: &str| Cluster { id: "A".into(), name: name.into(), ..Cluster::default() };
+        let mut doc = Document { clusters: vec![cluster("FIG 24 cluster")], ..Document::default() };
+        assert_eq!(export_file_name(&doc), "fig-24-cluster.json");
+        doc.clusters.push(cluster("Batch/../../etc"));
+        assert_eq!(export_file_name(&doc), "fig-24-cluster-batch-etc.json");
+        // Its own name first; a name with nothing safe in it is passed over.
+        doc.extra.insert("name".into(), "Design review: Q3 (draft)".into());
+        assert_eq!(export_file_name(&doc), "design-review-q3-draft.json");
+        doc.extra.insert("name".into(), "日本".into());
+        assert_eq!(export_file_name(&doc), "fig-24-cluster-batch-etc.json");
+        // Clusters without names: the description's first words, cut between words.
+        doc.clusters.iter_mut().for_each(|c| c.name.clear());
+        doc.extra.insert(
+            "description".into(),
+            "The source's FIG 22 priority example: networks A, B and C with three servers".into(),
+        );
+        assert_eq!(export_file_name(&doc), "the-source-s-fig-22-priority-example-networks-a.json");
+        // Nothing to name it after.
+        assert_eq!(export_file_name(&Document::default()), EXPORT_FALLBACK);
+        assert_eq!(slug(&"x".repeat(60)).len(), SLUG_MAX);
+    }
 
     #[test]
     fn the_strategy_and_seed_round_trip_and_bad_values_are_ignored() {

@@ -158,7 +158,9 @@ test('draw a model from an empty canvas, reload it, and survive broken imports',
 
     // Export, then import the exported file: the same model (positions included).
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(id('btn-export'))]);
-    assert.equal(download.suggestedFilename(), 'cluster-plan.json');
+    // Named after the model: its one cluster, "cluster A" (made with its first node).
+    assert.deepEqual(JSON.parse(before).clusters.map((c) => c.name), ['cluster A']);
+    assert.equal(download.suggestedFilename(), 'cluster-a.json');
     const exported = await readFile(await download.path(), 'utf8');
     assert.deepEqual(JSON.parse(exported), JSON.parse(before));
     await page.setInputFiles(id('import-file'), { name: 'cluster-plan.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
