@@ -6,6 +6,7 @@ use super::scene::{node_port, router_port, Chip, LinkEnd, Mark, NodeShape, Scene
 use crate::edit::ItemRef;
 use crate::layout::{Pt, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
 use crate::results::overlay::{CanvasOverlay, RankBadge};
+use clusterplan_engine::document::node_label;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -434,7 +435,7 @@ pub fn node_view(props: &NodeViewProps) -> Html {
             <circle class="port" cx={port.x.to_string()} cy={port.y.to_string()} r="5" />
             { mark_badge(props.mark.as_ref(), NODE_W, 0.0, format!("mark-node-{}", n.uid)) }
             { badge_row(&n.uid, &props.badges, props.down) }
-            <title>{ format!("node {} ({}){}", n.uid, n.name, if props.down { ": failed, down" } else { "" }) }</title>
+            <title>{ format!("{}{}", node_label(&n.uid, &n.name), if props.down { ": failed, down" } else { "" }) }</title>
         </g>
     }
 }
