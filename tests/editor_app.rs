@@ -459,6 +459,13 @@ async fn addresses_and_node_numbers_are_refused_at_the_field_with_the_reason() {
     let error = one(root, "[data-testid=insp-node-number-A-error]").text_content().unwrap();
     assert!(error.contains("-3 is not a node number: node numbers start at 1"), "{error}");
     assert_eq!(input_value(root, "[data-testid=insp-node-number-A]"), "1");
+    // A number another node of the cluster has, as an address another node has.
+    let before = saved();
+    type_into(root, "[data-testid=insp-node-number-A]", "5").await;
+    let error = one(root, "[data-testid=insp-node-number-A-error]").text_content().unwrap();
+    assert!(error.starts_with("node number 5 is already used in cluster A, by node n5"), "{error}");
+    assert_eq!(input_value(root, "[data-testid=insp-node-number-A]"), "1");
+    assert_eq!(saved(), before, "one primary registry server still");
     type_into(root, "[data-testid=insp-node-address-0]", "10.0.0.1").await;
     let error = one(root, "[data-testid=insp-node-address-0-error]").text_content().unwrap();
     assert_eq!(error, "10.0.0.1 is already node n5's (node 5)");
