@@ -95,6 +95,16 @@ test('a shared link opens the same model, asks before replacing one, and refuses
     assert.equal(await rpage.locator(id('confirm')).count(), 0);
     await rpage.waitForSelector(id('node-shared'));
     await reader.close();
+
+    // The same broken link in a fresh browser: no model to keep, so none is said to be kept.
+    const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const fpage = await fresh.newPage();
+    await open(fpage, fig24.slice(0, fig24.length - 30));
+    const freshNotice = await fpage.locator(id('notice')).textContent();
+    assert.match(freshNotice, /^The link's model could not be opened: the link is damaged/);
+    assert.match(freshNotice, /Showing the FIG 24 example\./);
+    assert.doesNotMatch(freshNotice, /unchanged/);
+    await fresh.close();
     assert.deepEqual(app.errors, []);
   } finally {
     await app.close();
