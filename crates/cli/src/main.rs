@@ -216,9 +216,11 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
         }
         Command::Load { common, strategy, fail, cluster } => {
             let doc = load_document(&common.model)?;
+            if let Some(cluster) = &cluster {
+                require_cluster(&doc, cluster)?;
+            }
             let cluster = match (cluster, doc.clusters.as_slice()) {
-                (Some(c), _) if doc.clusters.iter().any(|x| x.id == c) => Some(c),
-                (Some(c), _) => bail!("--cluster {c:?}: the document has no such cluster"),
+                (Some(c), _) => Some(c),
                 (None, [only]) if !fail.is_empty() => Some(only.id.clone()),
                 (None, _) if !fail.is_empty() => {
                     bail!("--fail names node numbers of one cluster: give --cluster")

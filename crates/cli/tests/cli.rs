@@ -790,6 +790,7 @@ fn a_cluster_that_does_not_exist_is_said_not_to() {
         vec!["explain", s(&fig24), "--cluster", "Z", "--service", "registry", "--node", "5"],
         vec!["compare", s(&fig24), "--cluster", "Z"],
         vec!["bootstrap", s(&fig24), "--cluster", "Z", "--node", "5"],
+        vec!["load", s(&fig24), "--cluster", "Z"],
     ];
     for args in args {
         let (code, out, err) = run(&args);
