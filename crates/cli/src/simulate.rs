@@ -50,8 +50,7 @@ pub fn run(args: SimulateArgs, out: &mut dyn Write) -> Result<()> {
             }
         }
         if args.json {
-            serde_json::to_writer_pretty(&mut *out, &report.to_json())?;
-            writeln!(out)?;
+            crate::write_json(out, &report.to_json())?;
         } else {
             out.write_all(report.to_text().as_bytes())?;
         }
@@ -59,8 +58,7 @@ pub fn run(args: SimulateArgs, out: &mut dyn Write) -> Result<()> {
     }
     let sim = simulate(&doc, &scenario).with_context(|| format!("cannot run {path}"))?;
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &sim.to_json())?;
-        writeln!(out)?;
+        crate::write_json(out, &sim.to_json())?;
     } else {
         out.write_all(sim.to_text().as_bytes())?;
     }
