@@ -453,7 +453,7 @@ fn cluster_form(ctx: &Ctx, c: &Cluster) -> Html {
     let node_of = |num: u32| doc.nodes.iter().find(|n| n.clusters.get(&id) == Some(&num));
     let servers = c.registry_servers.iter().enumerate().map(|(i, &num)| {
         let op = |op| ctx.click(Action::Edit(EditAction::RegistryServer { cluster: id.clone(), number: num, op }));
-        let who = node_of(num).map_or_else(|| "no such node".to_owned(), |n| format!("{} ({})", n.name, n.uid));
+        let who = node_of(num).map_or_else(|| "no such node".to_owned(), |n| n.label());
         html! {
             <li data-testid={format!("insp-registry-{num}")}>
                 <span>{ format!("{num}: {who}") }{ if i == 0 { " — primary" } else { "" } }</span>
@@ -583,7 +583,7 @@ fn service_form(ctx: &Ctx, s: &Service) -> Html {
         .iter()
         .filter_map(|n| n.clusters.get(&cluster).map(|num| (n, *num)))
         .flat_map(|(n, num)| {
-            n.addresses.iter().map(move |a| (a.clone(), format!("node {num} ({})", n.name)))
+            n.addresses.iter().map(move |a| (a.clone(), format!("number {num}, {}", n.label())))
         })
         .collect();
     for a in &s.addresses {
