@@ -30,14 +30,16 @@ try {
   await page.waitForTimeout(300);
   await shot(page, 'node-view');
 
-  // The load view with server 5 failed: its five clients spread over 3, 7 and 9.
+  // The load view with server 5 failed: its four other clients spread over 3, 7 and 9, and
+  // node 5 itself, failed, is no client.
   await page.getByTestId('tab-load').click();
   await page.locator('[data-testid="load-bar"][data-server-number="5"]').click();
   await settle();
   await shot(page, 'load-failure', true);
-  // The same failure on the canvas: server 5 drawn down, node 5's badge #1 struck through and
-  // its path going over r1 to server 9, which serves it now.
+  // The same failure on the canvas: server 5 drawn down, node 8's badge #1 (node 5) struck
+  // through and its path going over r1 to server 9, which serves it now.
   await page.getByTestId('tab-node').click();
+  await page.getByTestId('node-picker').selectOption('n8');
   await page.locator('[data-testid="node-n5"].down').waitFor();
   await page.waitForTimeout(300);
   await shot(page, 'canvas-failure');
@@ -49,6 +51,19 @@ try {
   await page.getByTestId('dep-add').click(); // Liveness -> Resource Manager: refused, a cycle
   await settle();
   await shot(page, 'bootstrap', true);
+
+  // Two clusters sharing a node: the node online in A is down for B (its row kept, 0 clients).
+  await page.getByTestId('btn-examples').click();
+  await page.getByTestId('example-two-clusters').click();
+  const confirm = page.getByTestId('confirm-discard');
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await page.getByTestId('node-shared').waitFor();
+  await page.getByTestId('tab-load').click();
+  const picker = page.getByTestId('service-picker');
+  const labels = await picker.locator('option').allTextContents();
+  await picker.selectOption(String(labels.findIndex((l) => l.includes('cluster B'))));
+  await settle();
+  await shot(page, 'load-not-online');
 
   // Three equidistant servers (the CLI's fixture): rotation piles a failed server's clients
   // onto one neighbour, spread shares them out; the strategies side by side, and rotation's
