@@ -44,17 +44,7 @@ impl RankBadge {
     }
 }
 
-/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.
-pub fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
+pub use clusterplan_engine::diff::ordinal;
 
 /// The overlay the canvas draws. Empty when no node is selected and nothing is failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -411,15 +401,6 @@ mod tests {
         let b2 = &overlay.badges_of("b2")[0];
         assert_eq!((b2.rank, b2.down, b2.serving), (2, false, true));
         assert_eq!(overlay.path_nodes, set(&["b4", "b2"]));
-    }
-
-    #[test]
-    fn ordinals_read_as_english() {
-        let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal).into();
-        assert_eq!(
-            words,
-            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
-        );
     }
 
     #[test]

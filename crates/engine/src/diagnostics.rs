@@ -45,7 +45,7 @@ pub enum Item {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable kebab-case code (`duplicate-address`), for tools and tests.

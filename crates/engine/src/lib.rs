@@ -25,6 +25,7 @@ pub mod bootstrap;
 mod build;
 pub mod compare;
 pub mod diagnostics;
+pub mod diff;
 pub mod document;
 pub mod explain;
 mod fxhash;

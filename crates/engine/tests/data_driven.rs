@@ -1,9 +1,11 @@
 //! Data-driven tests: every `tests/data/*.json` document is compiled and rendered as text
 //! (diagnostics, lists, load, hops, explanations), then compared with `tests/data/NAME.expected`.
+//! A diff fixture is a pair, `NAME.before.json` and `NAME.after.json`: the engine's diff of the
+//! two (its summary line, then the whole diff as JSON) is compared with `NAME.expected`.
 //! Run with `UPDATE_EXPECT=1` to write the expected files after checking the diff by eye.
 
 use clusterplan_engine::lint::CODES;
-use clusterplan_engine::{compare, compile, document, Document, Strategy};
+use clusterplan_engine::{compare, compile, diff, document, Document, Strategy};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -237,11 +239,24 @@ fn worst_cause(sp: &clusterplan_engine::plan::ServicePlan, up: bool, by: Option<
     }
 }
 
-/// The one helper: compiles `name.json` and compares with `name.expected`.
+/// Renders the diff of two documents: its summary line, then the diff as pretty JSON.
+fn render_diff(before: &str, after: &str) -> String {
+    let read = |text: &str| document::read(text).expect("a diff fixture is a document");
+    let diff = diff::diff(&read(before), &read(after), Strategy::Rotation);
+    let json = serde_json::to_string_pretty(&diff).unwrap();
+    format!("summary: {}\n{json}\n", diff.summary())
+}
+
+/// The one helper: compiles `name.json` (or diffs `name.before.json` with `name.after.json`)
+/// and compares the rendering with `name.expected`.
 fn check(name: &str) {
     let dir = data_dir();
-    let input = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
-    let actual = render(&input);
+    let read = |file: String| std::fs::read_to_string(dir.join(file)).unwrap();
+    let actual = if dir.join(format!("{name}.before.json")).exists() {
+        render_diff(&read(format!("{name}.before.json")), &read(format!("{name}.after.json")))
+    } else {
+        render(&read(format!("{name}.json")))
+    };
     let expected_path = dir.join(format!("{name}.expected"));
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         std::fs::write(&expected_path, &actual).unwrap();
@@ -279,6 +294,11 @@ data_tests!(
     subnet_two_servers,
     bootstrap_cycle,
     bootstrap_controllers,
+    diff_server_added,
+    diff_router_removed,
+    diff_node_renumbered,
+    diff_priority_changed,
+    diff_node_moved,
 );
 
 /// Every diagnostic code the engine can emit appears in some expected file, so each kind is
