@@ -123,25 +123,7 @@ fn text(reports: &[StrategyReport], out: &mut dyn Write) -> Result<()> {
         )?;
         let mut rows = vec![HEADER.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>()];
         rows.extend(reports.iter().filter_map(|r| r.services.get(i).map(|s| row(r, s))));
-        let widths: Vec<usize> =
-            (0..HEADER.len()).map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0)).collect();
-        for r in &rows {
-            let line: Vec<String> = r
-                .iter()
-                .zip(&widths)
-                .enumerate()
-                .map(
-                    |(c, (cell, w))| {
-                        if c == 0 {
-                            format!("{cell:<w$}")
-                        } else {
-                            format!("{cell:>w$}")
-                        }
-                    },
-                )
-                .collect();
-            writeln!(out, "  {}", line.join("  ").trim_end())?;
-        }
+        crate::tables::aligned(&rows, out)?;
     }
     if !first.services.is_empty() {
         writeln!(out)?;

@@ -1,13 +1,16 @@
 //! `clusterplan`: the planner's command-line tool (usage in `docs/cli.md`).
 //!
 //! `lists`, `load` and `check` follow the command-line contract of `model-format.md` to the
-//! letter: other tools parse their output. Exit status: 0 = done; 1 = `check` found an error, or
-//! `bootstrap` found a dependency cycle; 2 = the document could not be read at all, or the
-//! question cannot be answered (unknown node, service, bad option), or a share link cannot be
-//! read, with a one-line reason on standard error.
+//! letter: other tools parse their output. Exit status: 0 = done; 1 = `check` found an error or
+//! a broken budget, `diff` a budget broken or made worse, or `bootstrap` a dependency cycle;
+//! 2 = a document could not be read at all, or the question cannot be answered (unknown node,
+//! service, bad option), or a share link cannot be read, with a one-line reason on standard
+//! error.
 
 mod bootstrap;
+mod budgets;
 mod compare;
+mod diff;
 mod explain;
 mod links;
 mod simulate;
@@ -79,13 +82,19 @@ enum Command {
         #[arg(long)]
         cluster: Option<String>,
     },
-    /// Print the diagnostics, one a line; exit 1 if any is an error.
+    /// Print the diagnostics, one a line; exit 1 if any is an error or a budget is broken.
     Check {
         #[command(flatten)]
         common: Common,
         #[command(flatten)]
         strategy: StrategyArg,
+        #[command(flatten)]
+        budgets: budgets::Budgets,
     },
+    /// What a change to the model does: items added, removed and changed, the client lists that
+    /// changed, every server's load before -> after, diagnostics appeared and gone. Exit 1 when
+    /// the change breaks a budget or makes a broken one worse.
+    Diff(diff::DiffArgs),
     /// Explain one client's list entry by entry, with the formula's numbers filled in.
     Explain {
         #[command(flatten)]
@@ -238,10 +247,11 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             tables::load(lines, cluster.as_deref(), common.json, out)?;
             Ok(Outcome::Ok)
         }
-        Command::Check { common, strategy } => {
+        Command::Check { common, strategy, budgets } => {
             let plan = compile(&load_document(&common.model)?, strategy.strategy);
-            tables::check(&plan, common.json, out)
+            budgets::check(&plan, &budgets, common.json, out)
         }
+        Command::Diff(args) => diff::run(&args, load_document, out),
         Command::Explain { common, strategy, cluster, service, node } => {
             let doc = load_document(&common.model)?;
             require_cluster(&doc, &cluster)?;

@@ -195,3 +195,31 @@ pub fn check(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<Outcome> {
 pub fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ")
 }
+
+/// Rows as aligned columns, indented by two spaces and two spaces apart: the first column
+/// left-aligned, the others right-aligned (figures).
+pub fn aligned<R: AsRef<[String]>>(rows: &[R], out: &mut dyn Write) -> Result<()> {
+    let columns = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.as_ref().get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for r in rows {
+        let cells: Vec<String> = r
+            .as_ref()
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(
+                |(c, (cell, w))| if c == 0 { format!("{cell:<w$}") } else { format!("{cell:>w$}") },
+            )
+            .collect();
+        writeln!(out, "  {}", cells.join("  ").trim_end())?;
+    }
+    Ok(())
+}

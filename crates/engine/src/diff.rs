@@ -128,9 +128,9 @@ pub struct ListChange {
 }
 
 impl ListChange {
-    /// Its first-choice server is another one after the change.
+    /// A client before and after whose first-choice server is another one after the change.
     pub fn moved(&self) -> bool {
-        self.server.changed()
+        self.number.before.is_some() && self.number.after.is_some() && self.server.changed()
     }
 
     /// The client as people name it: `node 17`, `node 17 (was 12)`, or its uid when it has no
@@ -143,11 +143,14 @@ impl ListChange {
         }
     }
 
-    /// One line: `node 17: 10.0.1.3 moved from 2nd to 1st; first choice server 9 -> server 3`.
+    /// One line: `node 17: 10.0.1.3 moved from 2nd to 1st; first choice server 9 -> server 3`
+    /// (a new client: `first choice server 3`).
     pub fn line(&self) -> String {
         let mut line = format!("{}: {}", self.client(), self.words.join("; "));
-        if self.moved() {
-            let server = |s: Option<u32>| s.map_or("none".to_owned(), |n| format!("server {n}"));
+        let server = |s: Option<u32>| s.map_or("none".to_owned(), |n| format!("server {n}"));
+        if self.number.before.is_none() {
+            let _ = write!(line, "; first choice {}", server(self.server.after));
+        } else if self.moved() {
             let _ = write!(
                 line,
                 "; first choice {} -> {}",

@@ -1,0 +1,297 @@
+//! `diff BEFORE AFTER`: what a change to the model does (the engine's `diff`), as text, JSON or
+//! a Markdown pull-request comment, with the CI budgets of `budgets.rs`.
+
+use crate::budgets::{Breach, Budgets};
+use crate::tables::{field, one_line};
+use crate::{Outcome, StrategyArg};
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use clusterplan_engine::diff::{plural, ratio, Change, Diff, ServerDiff, ServiceDiff, Side};
+use clusterplan_engine::{compile, diff, Document};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// How `diff` writes what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// Aligned text for a terminal or a CI log.
+    #[default]
+    Text,
+    /// The engine's diff as one JSON document (with the budgets broken).
+    Json,
+    /// A pull-request comment: a summary line first, then tables.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The model before the change.
+    pub before: PathBuf,
+    /// The model after the change.
+    pub after: PathBuf,
+    /// Print the diff as one JSON document (the same as --format json).
+    #[arg(long)]
+    pub json: bool,
+    /// text, json or markdown.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// How many changed client lists to show per service (text and markdown).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub lists: usize,
+    #[command(flatten)]
+    pub strategy: StrategyArg,
+    #[command(flatten)]
+    pub budgets: Budgets,
+}
+
+/// The JSON form: the engine's diff with the budgets broken after the change.
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    diff: &'a Diff,
+    budgets: &'a [Breach],
+}
+
+/// Reads both documents (through `read`, which gives the one-line reason when one cannot be
+/// read), diffs them and writes the result; fails when a budget is broken or made worse.
+pub fn run(
+    args: &DiffArgs,
+    read: impl Fn(&std::path::Path) -> Result<Document>,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let (before, after) = (read(&args.before)?, read(&args.after)?);
+    let strategy = args.strategy.strategy;
+    let (before_plan, after_plan) = (compile(&before, strategy), compile(&after, strategy));
+    let diff = diff::diff_plans(&before, &before_plan, &after, &after_plan);
+    let breaches = args.budgets.diff(&before_plan, &after_plan);
+    let format = if args.json { Format::Json } else { args.format };
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &JsonOut { diff: &diff, budgets: &breaches })?;
+            writeln!(out)?;
+        }
+        Format::Text => text(&diff, &breaches, args.lists, out)?,
+        Format::Markdown => markdown(&diff, &breaches, args.lists, out)?,
+    }
+    Ok(if breaches.iter().any(Breach::fails) { Outcome::Failed } else { Outcome::Ok })
+}
+
+/// A server as the tables name it: `13 (new)`, `4 (gone)`, `11 (was 4)`, `5`.
+fn server_label(s: &ServerDiff) -> String {
+    match (s.number.before, s.number.after) {
+        (None, Some(a)) => format!("{a} (new)"),
+        (Some(b), None) => format!("{b} (gone)"),
+        (Some(b), Some(a)) if a != b => format!("{a} (was {b})"),
+        (_, Some(n)) => n.to_string(),
+        (None, None) => s.uid.clone(),
+    }
+}
+
+/// `+1`, `-2`, `0`.
+fn delta(d: i64) -> String {
+    if d > 0 {
+        format!("+{d}")
+    } else {
+        d.to_string()
+    }
+}
+
+fn arrow<T: ToString>(side: &Side<T>, arrow: &str) -> String {
+    format!("{} {arrow} {}", side.before.to_string(), side.after.to_string())
+}
+
+/// `10 -> 11 clients, unserved 0 -> 0, balance 3.00 -> 2.55, worst-failure balance 2.50 -> 3.27`.
+fn service_line(s: &ServiceDiff, arrow: &str) -> String {
+    let presence = match s.presence {
+        Some(Change::Added) => " (new service)",
+        Some(Change::Removed) => " (service removed)",
+        _ => "",
+    };
+    format!(
+        "{} {arrow} {} clients, unserved {} {arrow} {}, balance {} {arrow} {}, worst-failure balance {} {arrow} {}{presence}",
+        s.clients.before,
+        s.clients.after,
+        s.unserved.before,
+        s.unserved.after,
+        ratio(s.balance_first_choice.before),
+        ratio(s.balance_first_choice.after),
+        ratio(s.balance_worst_failure.before),
+        ratio(s.balance_worst_failure.after),
+    )
+}
+
+/// The lists line: `11 client lists changed, 2 clients move to another server`.
+fn lists_line(s: &ServiceDiff) -> String {
+    let mut line = format!("{} changed", plural(s.lists.len(), "client list"));
+    if s.clients_moved > 0 {
+        let who = if s.clients_moved == 1 {
+            "1 client moves".to_owned()
+        } else {
+            format!("{} clients move", s.clients_moved)
+        };
+        line.push_str(&format!(", {who} to another server"));
+    }
+    line
+}
+
+/// The rows of a service's load table: server, first choice, delta, worst failure, delta.
+fn load_rows(s: &ServiceDiff, arrow_text: &str) -> Vec<[String; 5]> {
+    s.servers
+        .iter()
+        .map(|server| {
+            [
+                server_label(server),
+                arrow(&server.first_choice, arrow_text),
+                delta(server.first_choice_delta),
+                arrow(&server.worst_single_failure, arrow_text),
+                delta(server.worst_single_failure_delta),
+            ]
+        })
+        .collect()
+}
+
+const LOAD_HEADER: [&str; 5] = ["server", "first choice", "delta", "worst failure", "delta"];
+
+fn unchanged_note(diff: &Diff) -> Option<String> {
+    let n = diff.services.iter().filter(|s| s.unchanged()).count();
+    (n > 0).then(|| format!("{} unchanged", plural(n, "service")))
+}
+
+fn text(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "{}", diff.summary())?;
+    if !diff.items.is_empty() {
+        writeln!(out, "\nitems:")?;
+        for i in &diff.items {
+            let fields = if i.fields.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", i.fields.join("; "))
+            };
+            writeln!(
+                out,
+                "  {:<8} {}{}",
+                i.change.word(),
+                one_line(&i.item.to_string()),
+                one_line(&fields)
+            )?;
+        }
+    }
+    for s in diff.services.iter().filter(|s| !s.unchanged()) {
+        writeln!(
+            out,
+            "\nservice {} of cluster {}: {}",
+            field(&s.service),
+            field(&s.cluster),
+            service_line(s, "->")
+        )?;
+        let mut rows = vec![LOAD_HEADER.map(str::to_owned)];
+        rows.extend(load_rows(s, "->"));
+        crate::tables::aligned(&rows, out)?;
+        if !s.lists.is_empty() {
+            writeln!(out, "  {}:", lists_line(s))?;
+            for l in s.lists.iter().take(lists) {
+                writeln!(out, "    {}", one_line(&l.line()))?;
+            }
+            if s.lists.len() > lists {
+                writeln!(out, "    ... and {} more (--lists N shows more)", s.lists.len() - lists)?;
+            }
+        }
+    }
+    if let Some(note) = unchanged_note(diff) {
+        writeln!(out, "\n{note}")?;
+    }
+    for (title, list) in [
+        ("diagnostics appeared", &diff.diagnostics_appeared),
+        ("diagnostics gone", &diff.diagnostics_gone),
+    ] {
+        if !list.is_empty() {
+            writeln!(out, "\n{title}:")?;
+            for d in list {
+                writeln!(out, "  {}", one_line(&d.to_string()))?;
+            }
+        }
+    }
+    if !breaches.is_empty() {
+        writeln!(out, "\nbudgets:")?;
+        for b in breaches {
+            writeln!(out, "  {}", b.line())?;
+        }
+    }
+    Ok(())
+}
+
+/// Text for Markdown: the characters that would start markup are escaped, `->` is an arrow.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in one_line(text).replace("->", "→").chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn markdown(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "**clusterplan diff**: {}", md(&diff.summary()))?;
+    let failing: Vec<&Breach> = breaches.iter().filter(|b| b.fails()).collect();
+    if !breaches.is_empty() {
+        writeln!(out, "\n### Budgets\n")?;
+        if !failing.is_empty() {
+            writeln!(
+                out,
+                "{} broken or made worse by this change.\n",
+                plural(failing.len(), "budget")
+            )?;
+        }
+        for b in breaches {
+            writeln!(out, "- {}", md(&b.line()))?;
+        }
+    }
+    for s in diff.services.iter().filter(|s| !s.unchanged()) {
+        writeln!(out, "\n### {}\n", md(&s.title()))?;
+        writeln!(out, "{}\n", md(&service_line(s, "→")))?;
+        writeln!(out, "| {} |", LOAD_HEADER.join(" | "))?;
+        writeln!(out, "| :-- | --: | --: | --: | --: |")?;
+        for r in load_rows(s, "→") {
+            let r = r.map(|c| md(&c));
+            writeln!(out, "| {} |", r.join(" | "))?;
+        }
+        if !s.lists.is_empty() {
+            writeln!(out, "\n{}:\n", md(&lists_line(s)))?;
+            for l in s.lists.iter().take(lists) {
+                writeln!(out, "- {}", md(&l.line()))?;
+            }
+            if s.lists.len() > lists {
+                writeln!(out, "- … and {} more", s.lists.len() - lists)?;
+            }
+        }
+    }
+    if let Some(note) = unchanged_note(diff) {
+        writeln!(out, "\n{note}.")?;
+    }
+    if !diff.items.is_empty() {
+        writeln!(out, "\n### Items\n")?;
+        for i in &diff.items {
+            let fields = if i.fields.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", i.fields.join("; "))
+            };
+            writeln!(out, "- **{}** {}{}", i.change.word(), md(&i.item.to_string()), md(&fields))?;
+        }
+    }
+    for (title, list) in [
+        ("Diagnostics appeared", &diff.diagnostics_appeared),
+        ("Diagnostics gone", &diff.diagnostics_gone),
+    ] {
+        if !list.is_empty() {
+            writeln!(out, "\n### {title}\n")?;
+            for d in list {
+                writeln!(out, "- {}", md(&d.to_string()))?;
+            }
+        }
+    }
+    Ok(())
+}
