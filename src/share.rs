@@ -229,7 +229,7 @@ mod tests {
 
     /// A link at `base` to `doc`, as a view or not, with `strategy`.
     fn url(base: &str, doc: &Document, view: bool, strategy: Strategy) -> String {
-        share::link(base, doc, &share::LinkOptions { view, strategy, node: None })
+        share::link(base, doc, &share::LinkOptions { view, strategy, ..Default::default() })
     }
 
     fn saved(doc: Document) -> Restored {

@@ -230,6 +230,7 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                 view: *view,
                 strategy: *strategy,
                 node: node.clone(),
+                before: None,
             };
             clusterplan_engine::share::link(page, doc, &options)
         },

@@ -6,7 +6,7 @@ use crate::tables::{field, one_line};
 use crate::{Outcome, StrategyArg};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use clusterplan_engine::diff::{plural, ratio, Change, Diff, ServerDiff, ServiceDiff, Side};
+use clusterplan_engine::diff::{plural, signed, Diff, ServiceDiff};
 use clusterplan_engine::{compile, diff, Document};
 use serde::Serialize;
 use std::io::Write;
@@ -77,75 +77,17 @@ pub fn run(
     Ok(if breaches.iter().any(Breach::fails) { Outcome::Failed } else { Outcome::Ok })
 }
 
-/// A server as the tables name it: `13 (new)`, `4 (gone)`, `11 (was 4)`, `5`.
-fn server_label(s: &ServerDiff) -> String {
-    match (s.number.before, s.number.after) {
-        (None, Some(a)) => format!("{a} (new)"),
-        (Some(b), None) => format!("{b} (gone)"),
-        (Some(b), Some(a)) if a != b => format!("{a} (was {b})"),
-        (_, Some(n)) => n.to_string(),
-        (None, None) => s.uid.clone(),
-    }
-}
-
-/// `+1`, `-2`, `0`.
-fn delta(d: i64) -> String {
-    if d > 0 {
-        format!("+{d}")
-    } else {
-        d.to_string()
-    }
-}
-
-fn arrow<T: ToString>(side: &Side<T>, arrow: &str) -> String {
-    format!("{} {arrow} {}", side.before.to_string(), side.after.to_string())
-}
-
-/// `10 -> 11 clients, unserved 0 -> 0, balance 3.00 -> 2.55, worst-failure balance 2.50 -> 3.27`.
-fn service_line(s: &ServiceDiff, arrow: &str) -> String {
-    let presence = match s.presence {
-        Some(Change::Added) => " (new service)",
-        Some(Change::Removed) => " (service removed)",
-        _ => "",
-    };
-    format!(
-        "{} {arrow} {} clients, unserved {} {arrow} {}, balance {} {arrow} {}, worst-failure balance {} {arrow} {}{presence}",
-        s.clients.before,
-        s.clients.after,
-        s.unserved.before,
-        s.unserved.after,
-        ratio(s.balance_first_choice.before),
-        ratio(s.balance_first_choice.after),
-        ratio(s.balance_worst_failure.before),
-        ratio(s.balance_worst_failure.after),
-    )
-}
-
-/// The lists line: `11 client lists changed, 2 clients move to another server`.
-fn lists_line(s: &ServiceDiff) -> String {
-    let mut line = format!("{} changed", plural(s.lists.len(), "client list"));
-    if s.clients_moved > 0 {
-        let who = if s.clients_moved == 1 {
-            "1 client moves".to_owned()
-        } else {
-            format!("{} clients move", s.clients_moved)
-        };
-        line.push_str(&format!(", {who} to another server"));
-    }
-    line
-}
-
 /// The rows of a service's load table: server, first choice, delta, worst failure, delta.
-fn load_rows(s: &ServiceDiff, arrow_text: &str) -> Vec<[String; 5]> {
+fn load_rows(s: &ServiceDiff) -> Vec<[String; 5]> {
     s.servers
         .iter()
         .map(|server| {
             [
-                server_label(server),
-                arrow(&server.first_choice, arrow_text),
-                delta(server.first_choice_delta),
-                arrow(&server.worst_single_failure, arrow_text),
-                delta(server.worst_single_failure_delta),
+                server.label(),
+                server.first_choice.text(),
+                signed(server.first_choice_delta),
+                server.worst_single_failure.text(),
+                signed(server.worst_single_failure_delta),
             ]
         })
         .collect()
@@ -183,13 +125,13 @@ fn text(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write) -> 
             "\nservice {} of cluster {}: {}",
             field(&s.service),
             field(&s.cluster),
-            service_line(s, "->")
+            s.figures()
         )?;
         let mut rows = vec![LOAD_HEADER.map(str::to_owned)];
-        rows.extend(load_rows(s, "->"));
+        rows.extend(load_rows(s));
         crate::tables::aligned(&rows, out)?;
         if !s.lists.is_empty() {
-            writeln!(out, "  {}:", lists_line(s))?;
+            writeln!(out, "  {}:", s.lists_summary())?;
             for l in s.lists.iter().take(lists) {
                 writeln!(out, "    {}", one_line(&l.line()))?;
             }
@@ -251,15 +193,15 @@ fn markdown(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write)
     }
     for s in diff.services.iter().filter(|s| !s.unchanged()) {
         writeln!(out, "\n### {}\n", md(&s.title()))?;
-        writeln!(out, "{}\n", md(&service_line(s, "→")))?;
+        writeln!(out, "{}\n", md(&s.figures()))?;
         writeln!(out, "| {} |", LOAD_HEADER.join(" | "))?;
         writeln!(out, "| :-- | --: | --: | --: | --: |")?;
-        for r in load_rows(s, "→") {
+        for r in load_rows(s) {
             let r = r.map(|c| md(&c));
             writeln!(out, "| {} |", r.join(" | "))?;
         }
         if !s.lists.is_empty() {
-            writeln!(out, "\n{}:\n", md(&lists_line(s)))?;
+            writeln!(out, "\n{}:\n", md(&s.lists_summary()))?;
             for l in s.lists.iter().take(lists) {
                 writeln!(out, "- {}", md(&l.line()))?;
             }

@@ -159,6 +159,10 @@ enum Command {
         /// The UID of a node the app selects on opening, so its lists show at once.
         #[arg(long, value_name = "UID")]
         node: Option<String>,
+        /// The model before the change: the link carries it too, and the app opens comparing
+        /// the two (a design review).
+        #[arg(long, value_name = "BEFORE")]
+        before: Option<PathBuf>,
     },
     /// Run a lifecycle scenario against the model (bootstrap, join, define, move, faults): the
     /// trace, then one outcome line per operation (see docs/lifecycle.md).
@@ -276,9 +280,14 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             }
             bootstrap::run(&doc, &node, cluster.as_deref(), &depends, common.json, out)
         }
-        Command::Share { model, base, view, strategy, node } => {
-            let options =
-                clusterplan_engine::share::LinkOptions { view, strategy: strategy.strategy, node };
+        Command::Share { model, base, view, strategy, node, before } => {
+            let before = before.as_deref().map(load_document).transpose()?;
+            let options = clusterplan_engine::share::LinkOptions {
+                view,
+                strategy: strategy.strategy,
+                node,
+                before,
+            };
             links::share(&load_document(&model)?, &base, &options, out)?;
             Ok(Outcome::Ok)
         }

@@ -221,3 +221,21 @@ fn diff_of_an_unreadable_model_is_one_line_and_status_2() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("clusterplan: cannot read no-such-model.json"), "{err}");
 }
+
+#[test]
+fn a_share_link_can_carry_the_model_before_the_change() {
+    let (code, link, _) = run(&["share", &extra(), "--before", &fig24(), "--base", "http://h/"]);
+    assert_eq!(code, 0);
+    assert!(link.starts_with("http://h/#before="), "{link}");
+    assert!(link.contains("&model="), "{link}");
+    // The link's model is the after one: read-link (and any reader that ignores `before`) opens it.
+    let (code, json, _) = run(&["read-link", link.trim()]);
+    assert_eq!(code, 0);
+    let read: Value = serde_json::from_str(&json).unwrap();
+    let after: Value = serde_json::from_str(&std::fs::read_to_string(extra()).unwrap()).unwrap();
+    assert_eq!(read, after);
+    // An unreadable before model is refused like any model.
+    let (code, out, err) = run(&["share", &extra(), "--before", "missing.json"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.starts_with("clusterplan: cannot read missing.json"), "{err}");
+}

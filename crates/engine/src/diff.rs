@@ -48,6 +48,13 @@ impl<T: PartialEq> Side<T> {
     }
 }
 
+impl<T: std::fmt::Display> Side<T> {
+    /// `5 -> 4`.
+    pub fn text(&self) -> String {
+        format!("{} -> {}", self.before, self.after)
+    }
+}
+
 /// One item of the document added, removed or changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemChange {
@@ -162,7 +169,59 @@ impl ListChange {
     }
 }
 
+impl ServerDiff {
+    /// The server as tables name it: its node number, `13 (new)`, `4 (gone)`, `11 (was 4)`.
+    pub fn label(&self) -> String {
+        match (self.number.before, self.number.after) {
+            (None, Some(a)) => format!("{a} (new)"),
+            (Some(b), None) => format!("{b} (gone)"),
+            (Some(b), Some(a)) if a != b => format!("{a} (was {b})"),
+            (_, Some(n)) => n.to_string(),
+            (None, None) => self.uid.clone(),
+        }
+    }
+}
+
+/// A change in a figure: `+1`, `-2`, `0`.
+pub fn signed(delta: i64) -> String {
+    if delta > 0 {
+        format!("+{delta}")
+    } else {
+        delta.to_string()
+    }
+}
+
 impl ServiceDiff {
+    /// `10 -> 11 clients, unserved 0 -> 0, balance 3.00 -> 2.55, worst-failure balance 2.50 ->
+    /// 3.27`, and `(new service)` or `(service removed)`.
+    pub fn figures(&self) -> String {
+        let presence = match self.presence {
+            Some(Change::Added) => " (new service)",
+            Some(Change::Removed) => " (service removed)",
+            _ => "",
+        };
+        format!(
+            "{} -> {} clients, unserved {} -> {}, balance {} -> {}, worst-failure balance {} -> {}{presence}",
+            self.clients.before,
+            self.clients.after,
+            self.unserved.before,
+            self.unserved.after,
+            ratio(self.balance_first_choice.before),
+            ratio(self.balance_first_choice.after),
+            ratio(self.balance_worst_failure.before),
+            ratio(self.balance_worst_failure.after),
+        )
+    }
+
+    /// `11 client lists changed, 2 clients move to another server`.
+    pub fn lists_summary(&self) -> String {
+        let mut line = format!("{} changed", plural(self.lists.len(), "client list"));
+        if self.clients_moved > 0 {
+            let _ = write!(line, ", {} to another server", moves(self.clients_moved));
+        }
+        line
+    }
+
     /// Nothing about the service changed: same lists, loads, balance and clients.
     pub fn unchanged(&self) -> bool {
         self.presence.is_none()
@@ -223,12 +282,7 @@ impl Diff {
                 let _ = write!(text, " in {services} services");
             }
             if moved > 0 {
-                let who = if moved == 1 {
-                    "1 client moves".to_owned()
-                } else {
-                    format!("{moved} clients move")
-                };
-                let _ = write!(text, ", {who} to another server");
+                let _ = write!(text, ", {} to another server", moves(moved));
             }
             parts.push(text);
         }
@@ -262,6 +316,15 @@ impl Diff {
             parts.push(text.join(", "));
         }
         parts.join("; ")
+    }
+}
+
+/// `1 client moves`, `2 clients move`.
+fn moves(n: usize) -> String {
+    if n == 1 {
+        "1 client moves".to_owned()
+    } else {
+        format!("{n} clients move")
     }
 }
 

@@ -17,7 +17,7 @@ pub type Extra = Map<String, Value>;
 
 /// A whole planned environment. It is written with its top-level keys in the order it was read
 /// with (see [`KeyOrder`]), so that a file read and written again is not reordered.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Document {
     /// Always [`FORMAT`] for documents this engine writes.
     #[serde(default = "default_format")]
@@ -53,6 +53,7 @@ impl PartialEq for KeyOrder {
         true
     }
 }
+impl Eq for KeyOrder {}
 
 impl Document {
     /// The top-level keys in the order they are written.
@@ -125,7 +126,7 @@ impl Default for Document {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Cluster {
     pub id: String,
     #[serde(default)]
@@ -137,7 +138,7 @@ pub struct Cluster {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Network {
     pub name: String,
     /// The service routing table: service name -> priority, higher preferred.
@@ -147,7 +148,7 @@ pub struct Network {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Subnet {
     /// CIDR text, IPv4 or IPv6, as written (parsed in [`crate::model`]).
     pub prefix: String,
@@ -156,7 +157,7 @@ pub struct Subnet {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Router {
     pub name: String,
     /// Prefixes of the subnets the router is attached to.
@@ -166,7 +167,7 @@ pub struct Router {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Node {
     pub uid: String,
     #[serde(default)]
@@ -202,7 +203,7 @@ pub fn node_label(uid: &str, name: &str) -> String {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Service {
     pub name: String,
     pub cluster: String,

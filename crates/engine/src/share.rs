@@ -2,7 +2,9 @@
 //!
 //! A link is the app's address followed by `#model=` and the document's compact JSON,
 //! compressed with raw DEFLATE and written in unpadded base64url (`A-Z a-z 0-9 - _`, nothing a
-//! browser or chat client needs to escape). The fragment never reaches a server. Reading a link
+//! browser or chat client needs to escape). The fragment never reaches a server. A design review
+//! link also carries the model before the change, packed the same way in `before=`, ahead of
+//! `model=` (a reader that does not know it ignores it and opens the model). Reading a link
 //! treats it as hostile: every failure is a [`ShareError`] naming what is wrong, the unpacked
 //! size is capped at [`MAX_DOCUMENT_BYTES`] before it is allocated, and the JSON goes through
 //! [`document::read`]'s checks.
@@ -14,6 +16,9 @@ use base64::Engine as _;
 
 /// The fragment parameter holding the document: `#model=...`.
 pub const MODEL_KEY: &str = "model";
+/// The fragment parameter holding the model a review compares with (the one before the
+/// change): `#before=...&model=...`.
+pub const BEFORE_KEY: &str = "before";
 
 /// Compression level: 9 (best); documents are small and the link's length is what matters.
 const LEVEL: u8 = 9;
@@ -46,6 +51,8 @@ pub fn encode(doc: &Document) -> String {
 /// How the app is to show a linked model.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkOptions {
+    /// The model before the change (`before=`): the app opens the link comparing the two.
+    pub before: Option<Document>,
     /// A shared view (`view`): for embedding; the app never saves it.
     pub view: bool,
     /// The strategy the lists are shown with (`strategy=`; rotation, the default, is not
@@ -56,7 +63,8 @@ pub struct LinkOptions {
 }
 
 /// The fragment of a link to `doc`, without the `#`:
-/// `[view&][strategy=S&][node=UID&]model=<payload>` (the node's UID percent-encoded).
+/// `[view&][strategy=S&][node=UID&][before=<payload>&]model=<payload>` (the node's UID
+/// percent-encoded).
 pub fn fragment(doc: &Document, options: &LinkOptions) -> String {
     let mut fragment = String::new();
     if options.view {
@@ -69,6 +77,9 @@ pub fn fragment(doc: &Document, options: &LinkOptions) -> String {
     if let Some(node) = &options.node {
         fragment.push_str(&fragment_param(NODE_KEY, node));
         fragment.push('&');
+    }
+    if let Some(before) = &options.before {
+        fragment.push_str(&format!("{BEFORE_KEY}={}&", encode(before)));
     }
     format!("{fragment}{MODEL_KEY}={}", encode(doc))
 }
@@ -119,6 +130,8 @@ pub struct LinkParams {
     pub strategy: Option<String>,
     /// The `node` parameter: the UID of the node to select.
     pub node: Option<String>,
+    /// The `before` payload: the model a review compares with (whitespace removed).
+    pub before: Option<String>,
 }
 
 /// The parameters of a link or fragment (see [`LinkParams`]).
@@ -158,6 +171,8 @@ fn read_params(parts: impl Iterator<Item = String>) -> LinkParams {
             params.strategy = Some(value.trim().to_owned());
         } else if key.eq_ignore_ascii_case(NODE_KEY) && !value.is_empty() {
             params.node = Some(value.to_owned());
+        } else if key.eq_ignore_ascii_case(BEFORE_KEY) && params.before.is_none() {
+            params.before = Some(value.chars().filter(|c| !c.is_whitespace()).collect());
         }
     }
     params
@@ -234,6 +249,12 @@ pub fn read_link(link: &str) -> Result<Document, ShareError> {
     decode(&payload_in(link).ok_or(ShareError::NoModel)?)
 }
 
+/// Reads the model before the change in a review link (`before=`); `None` when the link has
+/// none.
+pub fn read_before(link: &str) -> Option<Result<Document, ShareError>> {
+    params(link).before.map(|payload| decode(&payload))
+}
+
 /// What an inflate failure means, for people.
 fn describe(status: miniz_oxide::inflate::TINFLStatus) -> String {
     use miniz_oxide::inflate::TINFLStatus as S;
@@ -277,6 +298,7 @@ mod tests {
             view: true,
             strategy: Some("shuffle:7".into()),
             node: None,
+            before: None,
         };
         for link in [
             format!("http://h/#view&strategy=shuffle:7&model={payload}"),
@@ -309,8 +331,12 @@ mod tests {
     fn a_node_of_any_uid_travels_in_the_link() {
         let doc = fig24();
         for uid in ["n5", "rack 7/node #3 & more", "nœud=ß", "%41"] {
-            let options =
-                LinkOptions { view: true, strategy: Strategy::Spread, node: Some(uid.to_owned()) };
+            let options = LinkOptions {
+                view: true,
+                strategy: Strategy::Spread,
+                node: Some(uid.to_owned()),
+                before: None,
+            };
             let url = link("http://h/", &doc, &options);
             assert!(url.starts_with("http://h/#view&strategy=spread&node="), "{url}");
             let p = params(&url);
@@ -318,6 +344,24 @@ mod tests {
             assert!(p.view && p.strategy.as_deref() == Some("spread"));
             assert_eq!(read_link(&url).unwrap(), doc);
         }
+    }
+
+    #[test]
+    fn a_review_link_carries_the_model_before_the_change_too() {
+        let after = fig24();
+        let mut before = after.clone();
+        before.nodes.pop();
+        let options = LinkOptions { before: Some(before.clone()), ..LinkOptions::default() };
+        let url = link("http://h/", &after, &options);
+        assert!(url.starts_with("http://h/#before="), "{url}");
+        // The model is still `model=`: a reader that knows nothing of `before` opens it.
+        assert_eq!(read_link(&url).unwrap(), after);
+        assert_eq!(read_before(&url).unwrap().unwrap(), before);
+        assert!(read_before(&link("http://h/", &after, &LinkOptions::default())).is_none());
+        // A damaged `before` is refused with the reason, the model still opens.
+        let damaged = url.replacen("#before=", "#before=*", 1);
+        assert!(matches!(read_before(&damaged), Some(Err(ShareError::NotBase64 { .. }))));
+        assert_eq!(read_link(&damaged).unwrap(), after);
     }
 
     #[test]
