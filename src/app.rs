@@ -1,4 +1,5 @@
-//! The root component: owns the reducer, derives the plan, lays out the panels (toolbar on top,
+//! The root component: owns the reducer, derives the plan (and, when comparing, the compared
+//! model's plan and the engine's diff of the two), lays out the panels (toolbar on top,
 //! canvas in the centre, inspector on the right, results below), and runs the effects: autosave
 //! (and dropping a consumed share link from the address), export, clipboard, keyboard
 //! shortcuts, and reloading when the address gets a new share link.
@@ -7,10 +8,13 @@ use crate::canvas::draw::Marks;
 use crate::canvas::{scene, Canvas};
 use crate::inspector::Inspector;
 use crate::results::overlay::{canvas_overlay, CanvasOverlay};
+use crate::results::review::{review_marks, DiffRef, ReviewMarks};
 use crate::results::{self, PlanRef};
 use crate::state::{clamp_results_height, Action, AppState, Replacement, SharedView};
 use crate::storage;
-use crate::toolbar::dialogs::{ConfirmReplace, Gallery, HelpOverlay, NoticeBar, ShareDialog};
+use crate::toolbar::dialogs::{
+    CompareDialog, ConfirmReplace, Gallery, HelpOverlay, NoticeBar, ShareDialog,
+};
 use crate::toolbar::{shortcuts, Toolbar};
 use clusterplan_engine::{compile, Document, Plan};
 use gloo::events::EventListener;
@@ -91,6 +95,36 @@ pub fn app() -> Html {
         })
     };
     let plan: Rc<Plan> = compiled.0.clone();
+    // Comparing: the compared model's plan (same strategy) and the engine's diff, before ->
+    // after (the compared model is "before" unless swapped).
+    let other_plan: Option<PlanRef> = {
+        let other = state.compare.as_ref().map(|c| DocKey(c.other.clone()));
+        (*use_memo((other, state.view.strategy), |(other, strategy)| {
+            other.as_ref().map(|doc| PlanRef(Rc::new(compile(&doc.0, *strategy))))
+        }))
+        .clone()
+    };
+    let review: Option<DiffRef> = {
+        let deps = (
+            other_plan,
+            PlanRef(plan.clone()),
+            state.compare.as_ref().map(|c| DocKey(c.other.clone())),
+            DocKey(state.document.clone()),
+            state.compare.as_ref().is_some_and(|c| c.reversed),
+        );
+        (*use_memo(deps, |(other_plan, plan, other, current, reversed)| {
+            let (other_plan, other) = (other_plan.as_ref()?, other.as_ref()?);
+            let (b, bp, a, ap) = if *reversed {
+                (&current.0, &plan.0, &other.0, &other_plan.0)
+            } else {
+                (&other.0, &other_plan.0, &current.0, &plan.0)
+            };
+            Some(DiffRef(Rc::new(clusterplan_engine::diff::diff_plans(b, bp, a, ap))))
+        }))
+        .clone()
+    };
+    let review_marks: Rc<ReviewMarks> =
+        use_memo(review.clone(), |r| review_marks(r.as_ref().map(|d| d.0.as_ref())));
     let marks: Rc<Marks> = use_memo(PlanRef(plan.clone()), |p| scene::marks(&p.diagnostics));
     let overlay: Rc<CanvasOverlay> = {
         let deps = (
@@ -267,19 +301,22 @@ pub fn app() -> Html {
             } else {
                 <div class="workspace">
                     <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
-                        generation={state.generation} marks={marks.clone()} overlay={overlay} dispatch={dispatch.clone()} />
+                        generation={state.generation} marks={marks.clone()} overlay={overlay} review={review_marks} dispatch={dispatch.clone()} />
                     <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
                         marks={marks} dispatch={dispatch.clone()} />
                 </div>
                 { splitter }
                 <section class="results-slot" aria-label="results" style={results_style}>
-                    <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={compiled.1} />
+                    <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={compiled.1} {review} />
                 </section>
             }
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }
             if state.gallery { <Gallery dispatch={dispatch.clone()} /> }
             if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy}
-                selected={state.selected_node.clone()} with_node={state.share_node} dispatch={dispatch.clone()} /> }
+                selected={state.selected_node.clone()} with_node={state.share_node}
+                compared={state.compare.as_ref().map(|c| c.other.clone())} with_compared={state.share_compare}
+                dispatch={dispatch.clone()} /> }
+            if state.compare_dialog { <CompareDialog dispatch={dispatch.clone()} /> }
             if let Some(replacement) = state.confirm.clone() {
                 <ConfirmReplace {replacement} dispatch={dispatch.clone()} />
             }

@@ -1,5 +1,6 @@
 //! The built-in example documents (the gallery), shipped inside the app: the source's FIG 24 and
-//! FIG 22 examples, two clusters sharing a node, and a generated data centre of 1,000 nodes.
+//! FIG 22 examples, FIG 24 with one more registry server (to compare with FIG 24: a design
+//! review), two clusters sharing a node, and a generated data centre of 1,000 nodes.
 
 use crate::layout::auto_layout;
 use clusterplan_engine::Document;
@@ -30,6 +31,13 @@ pub const FIG24: Example = Example {
     source: Source::Json(include_str!("../examples/seed-fig24.json")),
 };
 
+pub const FIG24_EXTRA: Example = Example {
+    id: "fig24-extra-registry",
+    title: "FIG 24 with one more registry server",
+    blurb: "Server 13 joins node 5's subnet: node 1 now goes to it first. Compare it with FIG 24 to review the change.",
+    source: Source::Json(include_str!("../examples/seed-fig24-extra-registry.json")),
+};
+
 pub const FIG22: Example = Example {
     id: "fig22",
     title: "FIG 22: network priorities",
@@ -58,7 +66,7 @@ impl PartialEq for Example {
 }
 impl Eq for Example {}
 
-pub const ALL: &[Example] = &[FIG24, FIG22, TWO_CLUSTERS, DATA_CENTRE];
+pub const ALL: &[Example] = &[FIG24, FIG24_EXTRA, FIG22, TWO_CLUSTERS, DATA_CENTRE];
 
 /// The example with this id.
 pub fn by_id(id: &str) -> Option<Example> {

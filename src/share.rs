@@ -7,7 +7,7 @@
 
 use crate::edit::ItemRef;
 use crate::results::view::ViewAction;
-use crate::state::{is_empty, AppState, LinkedModel, Notice, Replacement, SharedView};
+use crate::state::{is_empty, AppState, LinkedModel, Notice, Replacement, SharedView, LINK_BEFORE};
 use crate::storage::{Restored, UNREADABLE_KEY};
 use clusterplan_engine::document::Document;
 use clusterplan_engine::share::{self, LinkParams, STRATEGY_KEY};
@@ -41,6 +41,9 @@ fn editor_fragment(p: &LinkParams, strategy: Strategy) -> String {
         fragment.push_str(&share::fragment_param(share::NODE_KEY, uid));
         fragment.push('&');
     }
+    if let Some(before) = &p.before {
+        fragment.push_str(&format!("{}={before}&", share::BEFORE_KEY));
+    }
     // The model's payload as the link had it (not decoded and encoded again).
     fragment.push_str(&format!("{}={}", share::MODEL_KEY, p.model.as_deref().unwrap_or_default()));
     fragment
@@ -49,6 +52,18 @@ fn editor_fragment(p: &LinkParams, strategy: Strategy) -> String {
 /// The link's node to select, when the model has a node with that UID.
 fn node_of(doc: &Document, p: &LinkParams) -> Option<String> {
     p.node.clone().filter(|uid| doc.nodes.iter().any(|n| &n.uid == uid))
+}
+
+/// A design review link's model before the change, and a note when it does not read (the
+/// model still opens, without the comparison).
+fn before_of(p: &LinkParams) -> (Option<Document>, String) {
+    match p.before.as_deref().map(share::decode) {
+        None => (None, String::new()),
+        Some(Ok(doc)) => (Some(doc), String::new()),
+        Some(Err(e)) => {
+            (None, format!(" Its model before the change was not opened: {}", sentence(&e)))
+        }
+    }
 }
 
 /// The view's strategy and shuffle seed set to `strategy`.
@@ -94,6 +109,13 @@ pub fn start(
             (Strategy::default(), format!(" Its strategy was not used: {}", sentence(&e)))
         }
     };
+    let (before, before_note) = before_of(&p);
+    let strategy_note = strategy_note + &before_note;
+    let compared = |state: &mut AppState| {
+        if let Some(before) = before.clone() {
+            state.compare_with(before, LINK_BEFORE.into());
+        }
+    };
     let doc = p.model.as_deref().map_or(Err(share::ShareError::NoModel), share::decode);
     if p.view {
         let mut state = match doc {
@@ -103,6 +125,7 @@ pub fn start(
                 state.set_selection(node.into_iter().map(ItemRef::Node).collect());
                 state.shared_view =
                     Some(SharedView::Model { editor: editor_fragment(&p, strategy) });
+                compared(&mut state);
                 if !strategy_note.is_empty() {
                     state.notice =
                         Some(Notice { error: true, text: strategy_note.trim().to_owned() });
@@ -148,6 +171,7 @@ pub fn start(
         let mut state = with_stored(AppState::new(doc));
         set_strategy(&mut state, strategy);
         state.set_selection(node.clone().into_iter().map(ItemRef::Node).collect());
+        compared(&mut state);
         state.notice =
             Some(Notice { error: !strategy_note.is_empty(), text: text + &strategy_note });
         state
@@ -157,8 +181,12 @@ pub fn start(
             if *mine != doc && !is_empty(&mine) && !is_untouched_example(&mine) =>
         {
             let mut state = with_stored(AppState::new(*mine));
-            state.confirm =
-                Some(Replacement::Link(Box::new(LinkedModel { document: doc, strategy, node })));
+            state.confirm = Some(Replacement::Link(Box::new(LinkedModel {
+                document: doc,
+                strategy,
+                node,
+                before,
+            })));
             if !strategy_note.is_empty() {
                 state.notice = Some(Notice { error: true, text: strategy_note.trim().to_owned() });
             }
@@ -387,6 +415,40 @@ mod tests {
         assert_eq!(asked.apply(Action::ConfirmReplace).selected_node.as_deref(), Some("n5"));
         // A UID the model does not have selects nothing.
         assert_eq!(start(Restored::Nothing, None, Some(&with("n99", false))).selected_node, None);
+    }
+
+    #[test]
+    fn a_review_link_opens_the_model_compared_with_the_one_before_the_change() {
+        let (before, after) = (examples::FIG24.document(), examples::FIG24_EXTRA.document());
+        let options = share::LinkOptions { before: Some(before.clone()), ..Default::default() };
+        let link = share::link("http://h/", &after, &options);
+        // Opened at once (no model of the reader's): comparing, on the Review tab.
+        let state = start(Restored::Nothing, None, Some(&link));
+        assert_eq!(state.document.nodes.len(), after.nodes.len());
+        let compare = state.compare.as_ref().expect("comparing");
+        assert_eq!((*compare.other).clone(), with_layout(before.clone()));
+        assert_eq!(compare.source, LINK_BEFORE);
+        assert_eq!(state.view.tab, crate::results::view::Tab::Review);
+        // After the question, and as a shared view (whose editor link keeps the before model).
+        let asked = start(saved(mine()), None, Some(&link));
+        assert!(asked.compare.is_none());
+        assert!(asked.apply(Action::ConfirmReplace).compare.is_some());
+        let view_link =
+            share::link("http://h/", &after, &share::LinkOptions { view: true, ..options });
+        let view = start(saved(mine()), None, Some(&view_link));
+        assert!(view.compare.is_some());
+        let Some(SharedView::Model { editor }) = &view.shared_view else { panic!("a view") };
+        assert_eq!(share::read_before(editor).unwrap().unwrap(), before);
+        // A damaged before model: the model opens alone, and the reader is told.
+        let damaged = link.replacen("#before=", "#before=*", 1);
+        let state = start(Restored::Nothing, None, Some(&damaged));
+        assert!(state.compare.is_none());
+        let notice = state.notice.unwrap();
+        assert!(
+            notice.error && notice.text.contains("Its model before the change was not opened"),
+            "{}",
+            notice.text
+        );
     }
 
     #[test]

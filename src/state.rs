@@ -8,7 +8,7 @@ use crate::edit::history::History;
 use crate::edit::{self, EditAction, ItemRef};
 use crate::examples;
 use crate::layout::{Layout, GRID};
-use crate::results::view::{ViewAction, ViewState};
+use crate::results::view::{Tab, ViewAction, ViewState};
 use clusterplan_engine::{Document, Item};
 use std::rc::Rc;
 use yew::Reducible;
@@ -84,6 +84,45 @@ pub struct LinkedModel {
     pub document: Document,
     pub strategy: clusterplan_engine::Strategy,
     pub node: Option<String>,
+    /// A design review link's model before the change: the model opens compared with it.
+    pub before: Option<Document>,
+}
+
+/// A second model the editor's model is compared with (a design review): the engine diffs the
+/// two, the canvas marks what changed and the Review tab shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The other model, laid out like any opened model.
+    pub other: Rc<Document>,
+    /// Where it came from, in words ("the model as the page opened it", "example FIG 22").
+    pub source: String,
+    /// `false` (the default): the other model is the one *before* the change, the editor's
+    /// model the one after; `true`: the other way round.
+    pub reversed: bool,
+}
+
+impl Comparison {
+    /// (before, after), given the editor's model.
+    pub fn sides(&self, current: &Rc<Document>) -> (Rc<Document>, Rc<Document>) {
+        if self.reversed {
+            (current.clone(), self.other.clone())
+        } else {
+            (self.other.clone(), current.clone())
+        }
+    }
+}
+
+/// What "Compare with…" compares the model with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompareSource {
+    /// The model as it was when the page opened.
+    Opened,
+    /// An example of the gallery, by id.
+    Example(&'static str),
+    /// A file (its name and text).
+    File { name: String, text: String },
+    /// A share link (or its fragment) holding a model.
+    Link(String),
 }
 
 /// What a shared view shows.
@@ -134,6 +173,14 @@ pub struct AppState {
     pub share_node: bool,
     /// Text to put on the clipboard, bumped per request (an effect writes it).
     pub copy: (u64, Rc<str>),
+    /// The model as it was when the page opened (what "Compare with…" offers first).
+    pub opened: Rc<Document>,
+    /// The model the editor's is compared with, if any (the Review tab).
+    pub compare: Option<Comparison>,
+    /// The "Compare with…" dialog is open.
+    pub compare_dialog: bool,
+    /// The Share dialog's link carries the compared model too (`before=`), when comparing.
+    pub share_compare: bool,
 }
 
 /// The smallest height of the results panel and of the canvas area above it (CSS pixels).
@@ -222,6 +269,18 @@ pub enum Action {
     Copied(Result<(), String>),
     /// Escape: leave the current tool, close overlays, clear the selection.
     Escape,
+    /// Show or hide the "Compare with…" dialog.
+    CompareDialog(bool),
+    /// Compare the model with another one: read it, or say why not.
+    CompareWith(CompareSource),
+    /// A file to compare with was refused before its text was read (too large), with the reason.
+    CompareRefused(String),
+    /// Exchange before and after.
+    SwapComparison,
+    /// Stop comparing.
+    StopComparing,
+    /// The Share dialog's link carries the compared model too (`true`) or the model alone.
+    ShareCompare(bool),
 }
 
 /// Gives every item of the document a position (documents from the CLI or a file have none).
@@ -245,8 +304,10 @@ pub fn is_empty(doc: &Document) -> bool {
 
 impl AppState {
     pub fn new(document: Document) -> Self {
+        let document = Rc::new(with_layout(document));
         AppState {
-            document: Rc::new(with_layout(document)),
+            opened: document.clone(),
+            document,
             selected_node: None,
             selection: Rc::new(Vec::new()),
             view: ViewState::default(),
@@ -267,7 +328,18 @@ impl AppState {
             share_view: false,
             share_node: true,
             copy: (0, Rc::from("")),
+            compare: None,
+            compare_dialog: false,
+            share_compare: true,
         }
+    }
+
+    /// Compares the model with `other` (before the change), shown in the Review tab.
+    pub(crate) fn compare_with(&mut self, other: Document, source: String) {
+        self.compare =
+            Some(Comparison { other: Rc::new(with_layout(other)), source, reversed: false });
+        self.compare_dialog = false;
+        self.view.apply(ViewAction::ShowTab(Tab::Review));
     }
 
     /// The built-in example, as on the first visit: with its hint.
@@ -475,10 +547,13 @@ impl AppState {
                     }
                 }
                 Some(Replacement::Link(linked)) => {
-                    let LinkedModel { document, strategy, node } = *linked;
+                    let LinkedModel { document, strategy, node, before } = *linked;
                     next.replace_document(document);
                     next.view.apply(ViewAction::SetStrategy(strategy));
                     next.set_selection(node.into_iter().map(ItemRef::Node).collect());
+                    if let Some(before) = before {
+                        next.compare_with(before, LINK_BEFORE.into());
+                    }
                     next.notice = Some(Notice {
                         error: false,
                         text: "Opened the model from the link.".into(),
@@ -509,12 +584,43 @@ impl AppState {
                     },
                 })
             }
+            Action::CompareDialog(show) => next.compare_dialog = show,
+            Action::CompareWith(source) => match compared_document(&next, source) {
+                Ok((doc, source)) => {
+                    next.notice =
+                        Some(Notice { error: false, text: format!("Comparing with {source}.") });
+                    next.compare_with(doc, source);
+                }
+                Err(reason) => {
+                    next.notice = Some(Notice {
+                        error: true,
+                        text: format!("Nothing to compare with: {reason}"),
+                    })
+                }
+            },
+            Action::CompareRefused(reason) => {
+                next.notice =
+                    Some(Notice { error: true, text: format!("Nothing to compare with: {reason}") })
+            }
+            Action::SwapComparison => {
+                if let Some(c) = &mut next.compare {
+                    c.reversed = !c.reversed;
+                }
+            }
+            Action::StopComparing => next.compare = None,
+            Action::ShareCompare(with) => next.share_compare = with,
             Action::Escape => {
-                if next.help || next.gallery || next.confirm.is_some() || next.share {
+                if next.help
+                    || next.gallery
+                    || next.confirm.is_some()
+                    || next.share
+                    || next.compare_dialog
+                {
                     next.help = false;
                     next.gallery = false;
                     next.confirm = None;
                     next.share = false;
+                    next.compare_dialog = false;
                 } else if next.tool != Tool::Select {
                     next.tool = Tool::Select;
                     next.tool_locked = false;
@@ -524,6 +630,30 @@ impl AppState {
             }
         }
         next
+    }
+}
+
+/// Where a design review link's model before the change comes from, in words.
+pub const LINK_BEFORE: &str = "the link's model before the change";
+
+/// The model a [`CompareSource`] names, and where it came from in words; or why there is none.
+fn compared_document(
+    state: &AppState,
+    source: CompareSource,
+) -> Result<(Document, String), String> {
+    match source {
+        CompareSource::Opened => {
+            Ok(((*state.opened).clone(), "the model as the page opened it".to_owned()))
+        }
+        CompareSource::Example(id) => examples::by_id(id)
+            .map(|e| (e.document(), format!("the example \"{}\"", e.title)))
+            .ok_or_else(|| format!("no example {id:?}")),
+        CompareSource::File { name, text } => clusterplan_engine::document::read(&text)
+            .map(|doc| (doc, format!("the file {name}")))
+            .map_err(|e| e.to_string()),
+        CompareSource::Link(link) => clusterplan_engine::share::read_link(&link)
+            .map(|doc| (doc, "the link's model".to_owned()))
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -599,6 +729,71 @@ mod tests {
         assert!(text.contains("error") && text.ends_with("(see Diagnostics)."), "{text}");
         assert_eq!(count(1, "error", "errors"), "1 error");
         assert_eq!(count(0, "warning", "warnings"), "0 warnings");
+    }
+
+    #[test]
+    fn compare_with_reads_the_other_model_or_says_why_not_and_never_touches_the_model() {
+        let s = AppState::new(examples::FIG24.document()).apply(Action::CompareDialog(true));
+        assert!(s.compare_dialog);
+        // The model as the page opened it, even after edits.
+        let edited = s.apply(Action::Edit(EditAction::AddCluster));
+        let c = edited.apply(Action::CompareWith(CompareSource::Opened));
+        let comparison = c.compare.as_ref().unwrap();
+        assert_eq!(comparison.other, s.document);
+        assert_eq!(comparison.source, "the model as the page opened it");
+        assert!(!c.compare_dialog && c.view.tab == Tab::Review);
+        assert_eq!(c.document, edited.document, "comparing never changes the model");
+        assert_eq!(
+            c.notice.as_ref().unwrap().text,
+            "Comparing with the model as the page opened it."
+        );
+        // Before and after: the compared model is before, unless swapped.
+        let (before, after) = comparison.sides(&c.document);
+        assert_eq!((before, after.clone()), (s.document.clone(), c.document.clone()));
+        let swapped = c.apply(Action::SwapComparison);
+        let (before, after) = swapped.compare.as_ref().unwrap().sides(&swapped.document);
+        assert_eq!((before, after), (c.document.clone(), s.document.clone()));
+        assert!(swapped.apply(Action::StopComparing).compare.is_none());
+        // An example, a file, a link; laid out like any opened model.
+        let example = s.apply(Action::CompareWith(CompareSource::Example("fig24-extra-registry")));
+        let other = &example.compare.as_ref().unwrap().other;
+        assert_eq!(other.nodes.len(), 11);
+        assert!(Layout::read(other).covers(other));
+        let text = clusterplan_engine::document::write(&examples::FIG22.document());
+        let file =
+            s.apply(Action::CompareWith(CompareSource::File { name: "f22.json".into(), text }));
+        assert_eq!(file.compare.unwrap().source, "the file f22.json");
+        let link = clusterplan_engine::share::link(
+            "http://h/",
+            &examples::FIG22.document(),
+            &Default::default(),
+        );
+        let linked = s.apply(Action::CompareWith(CompareSource::Link(link)));
+        assert_eq!(
+            linked.compare.unwrap().other.nodes.len(),
+            examples::FIG22.document().nodes.len()
+        );
+        // Refused: the reason, the dialog stays open, nothing compared.
+        for source in [
+            CompareSource::File { name: "x.json".into(), text: "{oops".into() },
+            CompareSource::Link("http://h/#model=abc*".into()),
+            CompareSource::Example("no-such-example"),
+        ] {
+            let refused = s.apply(Action::CompareWith(source.clone()));
+            assert!(refused.compare.is_none() && refused.compare_dialog, "{source:?}");
+            let notice = refused.notice.unwrap();
+            assert!(
+                notice.error && notice.text.starts_with("Nothing to compare with: "),
+                "{}",
+                notice.text
+            );
+        }
+        let big = s.apply(Action::CompareRefused("the file is too large".into()));
+        assert_eq!(big.notice.unwrap().text, "Nothing to compare with: the file is too large");
+        // Escape closes the dialog; the Share dialog's "with the compared model" is view state.
+        assert!(!s.apply(Action::Escape).compare_dialog);
+        assert!(s.share_compare);
+        assert!(!s.apply(Action::ShareCompare(false)).share_compare);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! SVG rendering of a [`Scene`]: subnets, links, routers and nodes, with selection,
-//! diagnostics marks and the results' overlay (failed servers drawn down, rank badges, hop path).
+//! diagnostics marks, the results' overlay (failed servers drawn down, rank badges, hop path) and
+//! a design review's marks (items the change added or changed).
 //! Rendering only, plus the text fitting it needs ([`fit_width`]).
 
 use super::scene::{node_port, router_port, Chip, LinkEnd, Mark, NodeShape, Scene};
@@ -7,6 +8,8 @@ use crate::edit::ItemRef;
 use crate::layout::{Pt, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
 use crate::results::overlay::{CanvasOverlay, RankBadge};
 use clusterplan_engine::document::node_label;
+use crate::results::review::ReviewMarks;
+use clusterplan_engine::diff::Change;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -56,6 +59,8 @@ pub struct LayerProps {
     pub selection: Rc<Vec<ItemRef>>,
     pub marks: Shared<Marks>,
     pub overlay: Shared<CanvasOverlay>,
+    /// What a design review marks (nothing when not comparing).
+    pub review: Shared<ReviewMarks>,
     pub part: Part,
     /// Draw cluster chips (off when zoomed far out).
     pub detail: bool,
@@ -70,6 +75,32 @@ fn mark_badge(mark: Option<&Rc<Mark>>, x: f64, y: f64, testid: String) -> Html {
             <circle r="8" />
             <text y="4" text-anchor="middle">{ "!" }</text>
             <title>{ mark.messages.join("\n") }</title>
+        </g>
+    }
+}
+
+/// The class of an item a design review marks: `review-added` or `review-changed`.
+fn review_class(mark: Option<&(Change, String)>) -> Option<&'static str> {
+    mark.map(|(change, _)| match change {
+        Change::Added => "review-added",
+        _ => "review-changed",
+    })
+}
+
+/// The tag a design review puts on an item it marks (`+ added`, `± changed`), with what changed.
+fn review_tag(mark: Option<&(Change, String)>, x: f64, y: f64, testid: String) -> Html {
+    let Some((change, title)) = mark else { return html! {} };
+    let text = match change {
+        Change::Added => "+ added",
+        _ => "± changed",
+    };
+    let w = 12.0 + text_width(text, 11.0);
+    html! {
+        <g class={classes!("review-tag", review_class(mark))} transform={format!("translate({x} {y})")}
+            data-testid={testid} data-change={change.word()}>
+            <rect y="-11" width={w.to_string()} height="16" rx="3" />
+            <text x="6" y="1">{ text }</text>
+            <title>{ title.clone() }</title>
         </g>
     }
 }
@@ -112,10 +143,12 @@ pub fn layer(props: &LayerProps) -> Html {
             return None;
         }
         let p = shift(&item, Pt::new(s.bar.x, s.bar.y));
+        let review = props.review.of(&item);
         let class = classes!(
             "subnet",
             selected.contains(&item).then_some("selected"),
-            overlay.path_subnets.contains(&s.prefix).then_some("on-path")
+            overlay.path_subnets.contains(&s.prefix).then_some("on-path"),
+            review_class(review)
         );
         Some(html! {
             <g {class} data-testid={format!("subnet-{}", s.prefix)} key={s.prefix.clone()}>
@@ -126,6 +159,7 @@ pub fn layer(props: &LayerProps) -> Html {
                 </text>
                 <circle class="resize-handle" cx={(p.x + s.bar.w).to_string()} cy={(p.y + SUBNET_H / 2.0).to_string()} r="5" />
                 { mark_badge(props.marks.get(&item), p.x + s.bar.w - 14.0, p.y - 10.0, format!("mark-subnet-{}", s.prefix)) }
+                { review_tag(review, p.x, p.y + SUBNET_H + 16.0, format!("review-subnet-{}", s.prefix)) }
             </g>
         })
     });
@@ -171,10 +205,12 @@ pub fn layer(props: &LayerProps) -> Html {
         }
         let p = shift(&item, r.pos);
         let port = router_port(p);
+        let review = props.review.of(&item);
         let class = classes!(
             "router",
             selected.contains(&item).then_some("selected"),
-            overlay.path_routers.contains(&r.name).then_some("on-path")
+            overlay.path_routers.contains(&r.name).then_some("on-path"),
+            review_class(review)
         );
         Some(html! {
             <g {class} data-testid={format!("router-{}", r.name)} key={r.name.clone()}>
@@ -183,6 +219,7 @@ pub fn layer(props: &LayerProps) -> Html {
                 <text class="router-label" x={p.x.to_string()} y={(p.y + ROUTER_R + 14.0).to_string()} text-anchor="middle">{ r.name.clone() }</text>
                 <circle class="port" cx={port.x.to_string()} cy={port.y.to_string()} r="5" />
                 { mark_badge(props.marks.get(&item), p.x + ROUTER_R, p.y - ROUTER_R, format!("mark-router-{}", r.name)) }
+                { review_tag(review, p.x + ROUTER_R + 4.0, p.y + 4.0, format!("review-router-{}", r.name)) }
             </g>
         })
     });
@@ -201,6 +238,7 @@ pub fn layer(props: &LayerProps) -> Html {
                 down={overlay.is_down(&n.uid)}
                 on_path={overlay.path_nodes.contains(&n.uid)}
                 highlight={picked(n)}
+                review={props.review.of(&item).cloned()}
                 detail={props.detail} />
         })
     });
@@ -229,6 +267,9 @@ pub struct NodeViewProps {
     pub on_path: bool,
     /// Serves the selected service, or belongs to the selected cluster.
     pub highlight: bool,
+    /// A design review's mark on it: added or changed, and what changed.
+    #[prop_or_default]
+    pub review: Option<(Change, String)>,
     pub detail: bool,
 }
 
@@ -388,7 +429,8 @@ pub fn node_view(props: &NodeViewProps) -> Html {
         props.selected.then_some("selected"),
         props.on_path.then_some("on-path"),
         props.highlight.then_some("highlight"),
-        props.down.then_some("down")
+        props.down.then_some("down"),
+        review_class(props.review.as_ref())
     );
     // Beside the "S" (serves) mark the name is cut to its room by an estimate, and clipped there
     // (a nested viewport) whatever the font, so it never runs into the mark. Elsewhere it keeps
@@ -435,6 +477,7 @@ pub fn node_view(props: &NodeViewProps) -> Html {
             <circle class="port" cx={port.x.to_string()} cy={port.y.to_string()} r="5" />
             { mark_badge(props.mark.as_ref(), NODE_W, 0.0, format!("mark-node-{}", n.uid)) }
             { badge_row(&n.uid, &props.badges, props.down) }
+            { review_tag(props.review.as_ref(), 0.0, NODE_H + 14.0, format!("review-node-{}", n.uid)) }
             <title>{ format!("{}{}", node_label(&n.uid, &n.name), if props.down { ": failed, down" } else { "" }) }</title>
         </g>
     }

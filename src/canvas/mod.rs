@@ -9,6 +9,7 @@ pub mod viewport;
 use crate::edit::{EditAction, ItemRef};
 use crate::layout::{self, Pt, Rect, SUBNET_H};
 use crate::results::overlay::CanvasOverlay;
+use crate::results::review::ReviewMarks;
 use crate::state::{Action, Tool};
 use crate::toolbar::shortcuts::{self, Command};
 use clusterplan_engine::Document;
@@ -39,6 +40,9 @@ pub struct CanvasProps {
     pub marks: Rc<Marks>,
     /// The results' overlay: rank badges and the hop path of the selected node.
     pub overlay: Rc<CanvasOverlay>,
+    /// A design review's marks: items the change added or changed, and those it removed.
+    #[prop_or_default]
+    pub review: Rc<ReviewMarks>,
     pub dispatch: Callback<Action>,
 }
 
@@ -51,6 +55,7 @@ impl PartialEq for CanvasProps {
             && self.generation == o.generation
             && Rc::ptr_eq(&self.marks, &o.marks)
             && (Rc::ptr_eq(&self.overlay, &o.overlay) || self.overlay == o.overlay)
+            && Rc::ptr_eq(&self.review, &o.review)
             && self.dispatch == o.dispatch
     }
 }
@@ -478,6 +483,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     };
     let marks = Shared(props.marks.clone());
     let overlay = Shared(props.overlay.clone());
+    let review = Shared(props.review.clone());
     let detail = v.zoom >= DETAIL_ZOOM;
     let labels = v.zoom >= LABEL_ZOOM;
     let zoom = |factor: f64| {
@@ -529,10 +535,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 if grid >= 6.0 { <rect class="grid" width="100%" height="100%" fill="url(#grid)" /> }
                 <g class="world" transform={format!("translate({} {}) scale({})", v.x, v.y, v.zoom)}>
                     <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
-                        overlay={overlay.clone()} part={Part::AllBut(hidden)} {detail} {labels} />
+                        overlay={overlay.clone()} review={review.clone()} part={Part::AllBut(hidden)} {detail} {labels} />
                     if let Some(part) = moving_layer {
                         <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
-                            overlay={overlay.clone()} {part} {detail} {labels} />
+                            overlay={overlay.clone()} review={review.clone()} {part} {detail} {labels} />
                     }
                     { rubber }
                 </g>
@@ -550,6 +556,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     <li title="filled chip: online in cluster A, node number 5"><span class="chip-sample filled">{ "A·5" }</span>{ "online there" }</li>
                     <li title="outlined chip: defined to cluster B, not online there"><span class="chip-sample">{ "B·5" }</span>{ "defined" }</li>
                 </ul>
+            }
+            if !props.review.removed.is_empty() {
+                <div class="review-removed" data-testid="canvas-removed" role="note">
+                    <strong>{ "Removed by the change: " }</strong>{ props.review.removed.join(", ") }
+                </div>
             }
             <div class="canvas-controls" role="group" aria-label="zoom">
                 <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" onclick={zoom_out}>{ "−" }</button>

@@ -1,7 +1,7 @@
 //! The results panels: what the engine computed for the model, shown live.
 //!
 //! One component, [`ResultsPanel`], mounted by the app: tabs for the node view, load, matrix,
-//! strategies, diagnostics and bootstrap, a strategy picker, and a status bar with the compile
+//! strategies, diagnostics, bootstrap and the design review, a strategy picker, and a status bar with the compile
 //! time. Every number shown comes from the engine or from the pure functions of these modules;
 //! the components only render and dispatch.
 
@@ -11,6 +11,7 @@ pub mod load;
 pub mod matrix;
 pub mod node;
 pub mod overlay;
+pub mod review;
 pub mod strategies;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -141,6 +142,9 @@ pub struct ResultsPanelProps {
     /// How long the last compile took, in milliseconds (shown in the status bar).
     #[prop_or_default]
     pub compile_ms: Option<f64>,
+    /// The engine's diff of the compared model and this one, when comparing (the Review tab).
+    #[prop_or_default]
+    pub review: Option<review::DiffRef>,
 }
 
 impl PartialEq for ResultsPanelProps {
@@ -151,6 +155,7 @@ impl PartialEq for ResultsPanelProps {
             && Rc::ptr_eq(&self.state, &other.state)
             && self.dispatch == other.dispatch
             && self.compile_ms == other.compile_ms
+            && self.review == other.review
     }
 }
 
@@ -199,6 +204,13 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
             html! {
                 <bootstrap::BootstrapView document={DocRef(state.document.clone())} {node} step={view.bootstrap.step}
                     extra={view.bootstrap.extra.clone()} refused={view.bootstrap.refused.clone()} on_view={on_view.clone()} />
+            }
+        }
+        Tab::Review => {
+            let compare = state.compare.as_ref();
+            html! {
+                <review::ReviewView diff={props.review.clone()} source={compare.map(|c| c.source.clone()).unwrap_or_default()}
+                    reversed={compare.is_some_and(|c| c.reversed)} selected={selected.clone()} dispatch={props.dispatch.clone()} />
             }
         }
     };

@@ -21,12 +21,21 @@ pub enum Tab {
     Diagnostics,
     /// Component graph and the FIG 8 timeline for one node.
     Bootstrap,
+    /// A design review: what the change from a compared model does.
+    Review,
 }
 
 impl Tab {
     /// Every tab, in the order the panel shows them.
-    pub const ALL: [Tab; 6] =
-        [Tab::Node, Tab::Load, Tab::Matrix, Tab::Strategies, Tab::Diagnostics, Tab::Bootstrap];
+    pub const ALL: [Tab; 7] = [
+        Tab::Node,
+        Tab::Load,
+        Tab::Matrix,
+        Tab::Strategies,
+        Tab::Diagnostics,
+        Tab::Bootstrap,
+        Tab::Review,
+    ];
 
     /// The tab's label.
     pub fn label(self) -> &'static str {
@@ -37,6 +46,7 @@ impl Tab {
             Tab::Strategies => "Strategies",
             Tab::Diagnostics => "Diagnostics",
             Tab::Bootstrap => "Bootstrap",
+            Tab::Review => "Review",
         }
     }
 
@@ -49,6 +59,7 @@ impl Tab {
             Tab::Strategies => "strategies",
             Tab::Diagnostics => "diagnostics",
             Tab::Bootstrap => "bootstrap",
+            Tab::Review => "review",
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The editor's overlays: keyboard help, examples gallery, "discard the model?" question, the
-//! Share dialog, and the notice bar (refused edits and imports).
+//! Share dialog, "Compare with…" (a design review), and the notice bar (refused edits and
+//! imports).
 
 use super::shortcuts::HELP;
 use crate::examples;
-use crate::state::{count, Action, Notice, Replacement};
+use crate::state::{count, Action, CompareSource, Notice, Replacement};
 use clusterplan_engine::Document;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -214,6 +215,12 @@ pub struct ShareProps {
     pub selected: Option<String>,
     /// The link selects `selected`.
     pub with_node: bool,
+    /// The model this one is compared with, when comparing: the link can carry it (`before=`).
+    #[prop_or_default]
+    pub compared: Option<Rc<Document>>,
+    /// The link carries `compared`.
+    #[prop_or_default]
+    pub with_compared: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -223,14 +230,15 @@ pub struct ShareProps {
 pub fn share_dialog(props: &ShareProps) -> Html {
     let page = crate::app::page_address();
     let node = props.selected.clone().filter(|_| props.with_node);
+    let before = props.compared.clone().filter(|_| props.with_compared);
     let link = use_memo(
-        (props.doc.clone(), props.view, props.strategy, node, page),
-        |(doc, view, strategy, node, page)| {
+        (props.doc.clone(), props.view, props.strategy, node, page, before),
+        |(doc, view, strategy, node, page, before)| {
             let options = clusterplan_engine::share::LinkOptions {
                 view: *view,
                 strategy: *strategy,
                 node: node.clone(),
-                before: None,
+                before: before.as_ref().map(|b| (**b).clone()),
             };
             clusterplan_engine::share::link(page, doc, &options)
         },
@@ -242,6 +250,7 @@ pub fn share_dialog(props: &ShareProps) -> Html {
     let checked = |e: &Event| e.target_dyn_into::<HtmlInputElement>().is_some_and(|i| i.checked());
     let toggle_view = d.reform(move |e: Event| Action::ShareView(checked(&e)));
     let toggle_node = d.reform(move |e: Event| Action::ShareNode(checked(&e)));
+    let toggle_compared = d.reform(move |e: Event| Action::ShareCompare(checked(&e)));
     let select_all = Callback::from(|e: FocusEvent| {
         if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
             input.select();
@@ -278,6 +287,12 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                             { format!(" Open with {name} selected, its lists showing") }
                         </label>
                     }
+                    if props.compared.is_some() {
+                        <label class="check">
+                            <input type="checkbox" checked={props.with_compared} data-testid="share-compared" onchange={toggle_compared} />
+                            { " With the model it is compared with: the link opens the comparison (the Review tab), so the reader sees the change itself" }
+                        </label>
+                    }
                     <label class="check">
                         <input type="checkbox" checked={props.view} data-testid="share-view" onchange={toggle_view} />
                         { " Shared view, for embedding in documentation: opens without asking and never saves over the reader's own model" }
@@ -305,6 +320,65 @@ fn node_words(doc: &Document, uid: &str) -> String {
         "" => format!("node {uid}"),
         _ if says_node => name.to_owned(),
         _ => format!("node {name}"),
+    }
+}
+
+/// "Compare with…": the model as the page opened it, an example, a file or a share link. The
+/// chosen model is the one *before* the change; the editor's model is the one after (the Review
+/// tab can swap them). Reading the file or the link is the reducer's.
+#[function_component(CompareDialog)]
+pub fn compare_dialog(props: &DialogProps) -> Html {
+    let d = &props.dispatch;
+    let close = d.reform(|_: MouseEvent| Action::CompareDialog(false));
+    let with =
+        |source: CompareSource| d.reform(move |_: MouseEvent| Action::CompareWith(source.clone()));
+    let link_input = use_node_ref();
+    // The pending read of a chosen file (dropping it would cancel the read).
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let on_file = super::read_chosen_file(
+        reader.clone(),
+        d.reform(|(name, text)| Action::CompareWith(CompareSource::File { name, text })),
+        d.reform(Action::CompareRefused),
+    );
+    let on_link = {
+        let (d, input) = (d.clone(), link_input.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(input) = input.cast::<HtmlInputElement>() {
+                d.emit(Action::CompareWith(CompareSource::Link(input.value())));
+            }
+        })
+    };
+    let examples = examples::ALL.iter().map(|e| {
+        html! {
+            <li><button class="example-card" data-testid={format!("compare-example-{}", e.id)} onclick={with(CompareSource::Example(e.id))}>
+                <strong>{ e.title }</strong><span>{ e.blurb }</span>
+            </button></li>
+        }
+    });
+    let (focus, onkeydown) = use_modal_focus();
+    html! {
+        <div class="overlay" data-testid="compare-dialog" role="dialog" aria-modal="true" aria-label="Compare with another model" ref={focus} {onkeydown}>
+            <div class="dialog wide framed">
+                <h2>{ "Compare with…" }</h2>
+                <div class="dialog-body">
+                    <p>{ "Pick the model before the change: the Review tab shows what changing it into this model does (the lists that change, every server's load before and after, the diagnostics), and the canvas marks what was added or changed." }</p>
+                    <p><button data-testid="compare-opened" data-autofocus="true" onclick={with(CompareSource::Opened)}>{ "The model as the page opened it" }</button></p>
+                    <div class="share-row">
+                        <label for="compare-file">{ "A file" }</label>
+                        <input id="compare-file" type="file" accept=".json,application/json" data-testid="compare-file" onchange={on_file} />
+                    </div>
+                    <form class="share-row" onsubmit={on_link}>
+                        <label for="compare-link">{ "A share link" }</label>
+                        <input id="compare-link" ref={link_input} type="text" placeholder="https://…#model=…" data-testid="compare-link" />
+                        <button type="submit" data-testid="compare-link-go">{ "Compare" }</button>
+                    </form>
+                    <h3>{ "An example" }</h3>
+                    <ul class="examples">{ for examples }</ul>
+                </div>
+                <div class="buttons"><button data-testid="compare-close" onclick={close}>{ "Close" }</button></div>
+            </div>
+        </div>
     }
 }
 

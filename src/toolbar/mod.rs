@@ -34,6 +34,34 @@ pub fn refuse_by_size(size: f64) -> Option<String> {
     })
 }
 
+/// The pending read of a chosen file (dropping it would cancel the read).
+pub(crate) type PendingRead = std::rc::Rc<std::cell::RefCell<Option<FileReader>>>;
+
+/// The `onchange` of a file input: reads the chosen file as text into `done` (its name and
+/// text), or gives `refused` the reason (a file too large is refused before it is read).
+pub(crate) fn read_chosen_file(
+    reader: PendingRead,
+    done: Callback<(String, String)>,
+    refused: Callback<String>,
+) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        if let Some(reason) = refuse_by_size(file.size()) {
+            refused.emit(reason);
+            return;
+        }
+        let (done, refused, name) = (done.clone(), refused.clone(), file.name());
+        let file = gloo::file::File::from(file);
+        *reader.borrow_mut() =
+            Some(gloo::file::callbacks::read_as_text(&file, move |result| match result {
+                Ok(text) => done.emit((name.clone(), text)),
+                Err(e) => refused.emit(format!("the file could not be read: {e}")),
+            }));
+    })
+}
+
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let d = &props.dispatch;
@@ -52,28 +80,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
         })
     };
-    let on_file = {
-        let (d, reader) = (d.clone(), reader.clone());
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            input.set_value("");
-            if let Some(reason) = refuse_by_size(file.size()) {
-                d.emit(Action::ImportRefused(reason));
-                return;
-            }
-            let d = d.clone();
-            let name = file.name();
-            let file = gloo::file::File::from(file);
-            *reader.borrow_mut() =
-                Some(gloo::file::callbacks::read_as_text(&file, move |result| match result {
-                    Ok(text) => d.emit(Action::Import { name: name.clone(), text }),
-                    Err(e) => {
-                        d.emit(Action::ImportRefused(format!("the file could not be read: {e}")))
-                    }
-                }));
-        })
-    };
+    let on_file = read_chosen_file(
+        reader.clone(),
+        d.reform(|(name, text)| Action::Import { name, text }),
+        d.reform(Action::ImportRefused),
+    );
     let tools = Tool::ALL.iter().map(|&tool| {
         let active = props.tool == tool;
         let locked = active && props.locked;
@@ -125,6 +136,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     aria-label="file to import" onchange={on_file} />
                 <button data-testid="btn-export" title="Export the model (Ctrl+S)" onclick={send(Action::Export)}>{ "Export" }</button>
                 <button data-testid="btn-share" title="A link holding the model, to share or embed" onclick={send(Action::Share(true))}>{ "Share" }</button>
+                <button data-testid="btn-compare" title="Compare with another model: what does the change do? (a design review)" onclick={send(Action::CompareDialog(true))}>{ "Compare…" }</button>
             </div>
             <div class="group" role="group" aria-label="history">
                 <button data-testid="btn-undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!props.can_undo} onclick={send(Action::Undo)}>{ "↶" }</button>
