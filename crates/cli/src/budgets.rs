@@ -179,13 +179,20 @@ fn busiest(loads: impl Iterator<Item = usize>) -> Option<(usize, usize)> {
     })
 }
 
+/// The ideal load a balance was measured against: the busiest load / the balance (the plan's
+/// balance counts the servers in play and the clients left, which this keeps).
+fn ideal(busiest: usize, balance: f64) -> String {
+    format!("{:.2}", busiest as f64 / balance)
+}
+
 fn balance_words(sp: &ServicePlan, value: f64, limit: f64) -> String {
     let load = &sp.load;
-    let ideal = load.clients as f64 / sp.servers.len().max(1) as f64;
     let server = busiest(load.first_choice.iter().copied()).map_or_else(String::new, |(s, l)| {
         format!(
-            ": server {} has {l} of {} clients first (ideal {ideal:.2})",
-            sp.servers[s].number, load.clients
+            ": server {} has {l} of {} clients first (ideal {})",
+            sp.servers[s].number,
+            load.clients,
+            ideal(l, value)
         )
     });
     format!("first-choice balance {} is above {}{server}", ratio(Some(value)), ratio(Some(limit)))
@@ -193,7 +200,6 @@ fn balance_words(sp: &ServicePlan, value: f64, limit: f64) -> String {
 
 fn failure_words(sp: &ServicePlan, value: f64, limit: f64) -> String {
     let load = &sp.load;
-    let ideal = load.clients as f64 / (sp.servers.len().max(2) - 1) as f64;
     let worst = busiest(load.worst_single_failure.iter().map(|w| w.0));
     let server = worst.map_or_else(String::new, |(s, l)| {
         // The failure is named only when it adds to the server's first-choice load.
@@ -202,7 +208,11 @@ fn failure_words(sp: &ServicePlan, value: f64, limit: f64) -> String {
             Some(f) if l > first => format!("when server {} fails", sp.servers[f].number),
             _ => "on first choice: no single failure adds to it".to_owned(),
         };
-        format!(": server {} has {l} clients {when} (ideal {ideal:.2})", sp.servers[s].number)
+        format!(
+            ": server {} has {l} clients {when} (ideal {})",
+            sp.servers[s].number,
+            ideal(l, value)
+        )
     });
     format!(
         "worst-single-failure balance {} is above {}{server}",

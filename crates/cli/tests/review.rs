@@ -140,13 +140,13 @@ fn check_budgets_fail_with_one_line_each_naming_service_and_server() {
             "budget[max-balance] service registry of cluster A: first-choice balance 3.00 is above \
              1.50: server 5 has 5 of 10 clients first (ideal 1.67)",
             "budget[max-failure-balance] service registry of cluster A: worst-single-failure \
-             balance 2.50 is above 2.00: server 5 has 5 clients on first choice: no single failure \
-             adds to it (ideal 2.00)",
+             balance 2.78 is above 2.00: server 5 has 5 clients on first choice: no single failure \
+             adds to it (ideal 1.80)",
         ]
     );
     // A balance equal to its budget keeps it; without budgets check is as before (lints only).
     assert_eq!(
-        run(&["check", &fig24(), "--max-balance", "3", "--max-failure-balance", "2.5"]).0,
+        run(&["check", &fig24(), "--max-balance", "3", "--max-failure-balance", "2.8"]).0,
         0
     );
     let (code, plain, _) = run(&["check", &fig24()]);
@@ -191,12 +191,12 @@ fn no_unserved_names_the_unserved_clients() {
 
 #[test]
 fn diff_fails_only_when_the_change_breaks_a_budget_or_makes_it_worse() {
-    // The extra server makes the worst single failure worse (2.50 -> 3.27) ...
+    // The extra server makes the worst single failure worse (2.78 -> 3.00) ...
     let (code, out, _) = run(&["diff", &fig24(), &extra(), "--max-failure-balance", "2.0"]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.lines().any(|l| l.starts_with("  budget[max-failure-balance] service registry of cluster A: worst-single-failure balance 3.27 is above 2.00: server 5 has 6 clients when server 13 fails")
-            && l.ends_with("-- made worse (was 2.50)")),
+        out.lines().any(|l| l.starts_with("  budget[max-failure-balance] service registry of cluster A: worst-single-failure balance 3.00 is above 2.00: server 5 has 5 clients when server 13 fails")
+            && l.ends_with("-- made worse (was 2.78)")),
         "{out}"
     );
     // ... but improves the first-choice balance (3.00 -> 2.55): broken before, not made worse.

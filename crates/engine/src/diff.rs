@@ -192,8 +192,8 @@ pub fn signed(delta: i64) -> String {
 }
 
 impl ServiceDiff {
-    /// `10 -> 11 clients, unserved 0 -> 0, balance 3.00 -> 2.55, worst-failure balance 2.50 ->
-    /// 3.27`, and `(new service)` or `(service removed)`.
+    /// `10 -> 11 clients, unserved 0 -> 0, balance 3.00 -> 2.55, worst-failure balance 2.78 ->
+    /// 3.00`, and `(new service)` or `(service removed)`.
     pub fn figures(&self) -> String {
         let presence = match self.presence {
             Some(Change::Added) => " (new service)",
