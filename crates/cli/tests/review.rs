@@ -1,4 +1,4 @@
-//! `clusterplan diff` and the CI budgets of `check` and `diff` (design reviews, issue 15).
+//! `clusterplan diff` and the CI budgets of `check` and `diff`: design reviews.
 
 use assert_cmd::Command;
 use serde_json::Value;
