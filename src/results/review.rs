@@ -238,7 +238,7 @@ pub fn review_view(props: &ReviewViewProps) -> Html {
             let selected = props.selected.as_deref() == Some(uid.as_str());
             html! {
                 <li class={classes!(moved.then_some("moved"), selected.then_some("selected"))} data-testid={format!("review-list-{}-{}", s.key, uid)}>
-                    <button class="link" title="select this node" onclick={select(uid.clone())}>{ line.clone() }</button>
+                    <button class="link" title="select this node" onclick={select(uid.clone())}>{ line.replace("->", "→") }</button>
                 </li>
             }
         });
@@ -246,6 +246,11 @@ pub fn review_view(props: &ReviewViewProps) -> Html {
             <section class="review-service" data-testid={format!("review-service-{}", s.key)}>
                 <h3>{ s.title.clone() }</h3>
                 <p class="muted">{ s.figures.replace("->", "→") }</p>
+                <p class="review-legend small muted">
+                    <span class="swatch before"></span>{ " before the change " }
+                    <span class="swatch after"></span>{ " after it (first-choice clients) " }
+                    <span class="swatch worst"></span>{ " worst single failure" }
+                </p>
                 <div class="bars" role="list">{ for rows }</div>
                 if !s.lists.is_empty() {
                     <h4>{ s.lists_summary.clone() }</h4>

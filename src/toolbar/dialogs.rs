@@ -364,11 +364,11 @@ pub fn compare_dialog(props: &DialogProps) -> Html {
                 <div class="dialog-body">
                     <p>{ "Pick the model before the change: the Review tab shows what changing it into this model does (the lists that change, every server's load before and after, the diagnostics), and the canvas marks what was added or changed." }</p>
                     <p><button data-testid="compare-opened" data-autofocus="true" onclick={with(CompareSource::Opened)}>{ "The model as the page opened it" }</button></p>
-                    <div class="share-row">
+                    <div class="share-row compare-row">
                         <label for="compare-file">{ "A file" }</label>
                         <input id="compare-file" type="file" accept=".json,application/json" data-testid="compare-file" onchange={on_file} />
                     </div>
-                    <form class="share-row" onsubmit={on_link}>
+                    <form class="share-row compare-row" onsubmit={on_link}>
                         <label for="compare-link">{ "A share link" }</label>
                         <input id="compare-link" ref={link_input} type="text" placeholder="https://…#model=…" data-testid="compare-link" />
                         <button type="submit" data-testid="compare-link-go">{ "Compare" }</button>

@@ -3,7 +3,7 @@
 // with every visual change, and are committed on purpose when they do.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openApp, screenshot, ROOT } from './harness.mjs';
+import { openApp, ROOT } from './harness.mjs';
 
 const OUT = join(ROOT, 'docs', 'screenshots');
 await mkdir(OUT, { recursive: true });
@@ -32,10 +32,15 @@ try {
   await page.getByTestId('tab-review').click();
   await page.waitForTimeout(400);
   await page.getByTestId('results').screenshot({ path: path('review-tab') });
-  // The canvas with the new server marked.
+  // The canvas with the new server marked: the results back to their height, nothing selected,
+  // the whole model fitted.
+  await page.getByTestId('results-splitter').dblclick();
+  await page.getByTestId('tab-node').click();
   await page.getByTestId('zoom-fit').click();
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid="node-n1"].selected').waitFor({ state: 'detached' });
   await page.waitForTimeout(400);
-  await screenshot(page, 'review-canvas', path('review-canvas'));
+  await page.locator('.canvas-wrap').screenshot({ path: path('review-canvas') });
 } finally {
   await app.close();
 }
