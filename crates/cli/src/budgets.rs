@@ -2,7 +2,8 @@
 //! `diff`, one line per budget broken, naming the service and the server.
 //!
 //! The figures are the plan's own (`ServiceLoad`'s balances, first-choice and worst-single-failure
-//! loads, unserved clients): a budget reads them, it never computes load itself.
+//! loads, unserved clients; docs/spec.md §4): a budget reads them, it never computes load
+//! itself.
 
 use clap::Args;
 use clusterplan_engine::diff::ratio;

@@ -6,7 +6,8 @@
 //! change in words: "10.0.1.3 moved from 2nd to 1st"), every server's first-choice and
 //! worst-single-failure load before -> after, the balance before -> after, and the diagnostics
 //! that appeared and went away. Loads, balance and diagnostics are read off the two plans as
-//! they are, never recomputed here: the diff follows whatever the load rules of the plan are.
+//! they are (load and balance: docs/spec.md §4), never recomputed here: the diff follows
+//! whatever the load rules of the plan are.
 
 use crate::diagnostics::{Diagnostic, Item};
 use crate::document::{Document, Extra};
