@@ -19,7 +19,8 @@ try {
   await page.getByTestId('node-n13').waitFor();
   await page.getByTestId('first-hint-close').click().catch(() => {});
   // Compare with…: the dialog.
-  await page.getByTestId('btn-compare').click();
+  await page.getByTestId('tab-review').click();
+  await page.getByTestId('review-compare').click();
   await page.getByTestId('compare-dialog').waitFor();
   await page.waitForTimeout(200);
   await page.locator('[data-testid="compare-dialog"] .dialog').screenshot({ path: path('review-compare') });

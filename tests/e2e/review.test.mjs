@@ -50,8 +50,10 @@ test('comparing two gallery models shows the loads clusterplan diff --json compu
     await page.click(id('example-fig24-extra-registry'));
     await page.click(id('confirm-discard'));
     await page.waitForSelector(id('node-n13'));
-    // ... compared with FIG 24 as it was, also from the gallery.
-    await page.click(id('btn-compare'));
+    // ... compared with FIG 24 as it was, also from the gallery (the Review tab's Compare with…).
+    await page.click(id('tab-review'));
+    await page.waitForSelector(id('review-empty'));
+    await page.click(id('review-compare'));
     await page.waitForSelector(id('compare-dialog'));
     await page.click(id('compare-example-fig24'));
     await page.waitForSelector(id('review'));
@@ -131,13 +133,13 @@ test('a review link made by the CLI opens the comparison; the opened model shows
     await page.click(id('node-n4'));
     await page.keyboard.press('Delete');
     await page.waitForFunction(() => !document.querySelector('[data-testid="node-n4"]'));
-    await page.click(id('btn-compare'));
+    await page.click(id('review-compare'));
     await page.click(id('compare-opened'));
     await page.waitForSelector(id('canvas-removed'));
     assert.equal(await page.locator(id('canvas-removed')).textContent(), 'Removed by the change: node n4');
     assert.match(await page.locator(id('review-summary')).textContent(), /^1 item removed; 1 client list changed/);
     // A link that holds no model is refused with the reason, nothing compared.
-    await page.click(id('btn-compare'));
+    await page.click(id('review-compare'));
     await page.fill(id('compare-link'), 'http://127.0.0.1/#model=abc*');
     await page.click(id('compare-link-go'));
     assert.match(await page.locator(id('notice')).textContent(), /^Nothing to compare with: the link is damaged/);
