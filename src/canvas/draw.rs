@@ -7,9 +7,9 @@ use super::scene::{node_port, router_port, Chip, LinkEnd, Mark, NodeShape, Scene
 use crate::edit::ItemRef;
 use crate::layout::{Pt, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
 use crate::results::overlay::{CanvasOverlay, RankBadge};
-use clusterplan_engine::document::node_label;
 use crate::results::review::ReviewMarks;
 use clusterplan_engine::diff::Change;
+use clusterplan_engine::document::node_label;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use yew::prelude::*;
