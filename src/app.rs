@@ -126,17 +126,69 @@ pub fn app() -> Html {
     let review_marks: Rc<ReviewMarks> =
         use_memo(review.clone(), |r| review_marks(r.as_ref().map(|d| d.0.as_ref())));
     let marks: Rc<Marks> = use_memo(PlanRef(plan.clone()), |p| scene::marks(&p.diagnostics));
+    // The Simulate tab's run: derived from the document and the lesson (never stored).
+    let simulation: Option<results::simulate::SimRef> = {
+        let deps = (
+            DocKey(state.document.clone()),
+            state.view.simulate.lesson.clone(),
+            state.view.simulate.faults.clone(),
+        );
+        let run = use_memo(deps, |(doc, lesson, faults)| {
+            results::simulate::lessons::run(&doc.0, lesson.as_deref()?, faults).map(Rc::new)
+        });
+        run.as_ref().clone().map(results::simulate::SimRef)
+    };
     let overlay: Rc<CanvasOverlay> = {
+        // While the Simulate tab shows a run: its marks at the current event.
+        let shown = (state.view.tab == results::view::Tab::Simulate)
+            .then(|| simulation.clone())
+            .flatten()
+            .map(|s| (s, state.view.simulate.position));
         let deps = (
             PlanRef(plan.clone()),
             DocKey(state.document.clone()),
             state.selected_node.clone(),
             state.view.service.clone(),
             state.view.failed.clone(),
+            shown,
         );
-        use_memo(deps, |(plan, doc, selected, service, failed)| {
-            canvas_overlay(plan, &doc.0, selected.as_deref(), service.as_ref(), failed)
+        use_memo(deps, |(plan, doc, selected, service, failed, shown)| {
+            let mut overlay =
+                canvas_overlay(plan, &doc.0, selected.as_deref(), service.as_ref(), failed);
+            if let Some((results::simulate::SimRef(run), position)) = shown {
+                if let Ok(sim) = run.as_ref() {
+                    let position = (*position).min(sim.events.len());
+                    let world = sim.world_after(position);
+                    let marks = results::simulate::model::sim_overlay(sim, &world, position);
+                    // The current event's message, along its hop path (none: no path).
+                    let from = marks.current.as_deref().unwrap_or_default();
+                    overlay.message_path(plan, &doc.0, from, marks.target.as_deref());
+                    overlay.sim = Some(marks);
+                }
+            }
+            overlay
         })
+    };
+    // The exploration of every fault point, when asked for (derived, never stored).
+    let explored: Option<results::simulate::Explored> = {
+        let deps = (
+            DocKey(state.document.clone()),
+            state.view.simulate.lesson.clone(),
+            state.view.simulate.faults.clone(),
+            state.view.simulate.explore,
+        );
+        let run = use_memo(deps, |(doc, lesson, faults, explore)| {
+            if !*explore {
+                return None;
+            }
+            let id = lesson.as_deref()?;
+            let scenario = results::simulate::lessons::scenario_of(&doc.0, id)?;
+            Some(Rc::new(scenario.and_then(|mut s| {
+                s.faults.extend(faults.iter().cloned());
+                results::simulate::explore::explore_points(&doc.0, &s)
+            })))
+        });
+        run.as_ref().clone().map(results::simulate::Explored)
     };
     let state_rc: Rc<AppState> =
         use_memo(state.clone(), |s| Rc::new((**s).clone())).as_ref().clone();
@@ -307,7 +359,7 @@ pub fn app() -> Html {
                 </div>
                 { splitter }
                 <section class="results-slot" aria-label="results" style={results_style}>
-                    <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={compiled.1} {review} />
+                    <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={compiled.1} {review} simulation={simulation.clone()} explored={explored} />
                 </section>
             }
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }

@@ -1,6 +1,7 @@
 //! The built-in example documents (the gallery), shipped inside the app: the source's FIG 24 and
 //! FIG 22 examples, FIG 24 with one more registry server (to compare with FIG 24: a design
-//! review), two clusters sharing a node, and a generated data centre of 1,000 nodes.
+//! review), two clusters sharing a node, the lifecycle lessons' cluster, and a generated data
+//! centre of 1,000 nodes.
 
 use crate::layout::auto_layout;
 use clusterplan_engine::Document;
@@ -52,6 +53,13 @@ pub const TWO_CLUSTERS: Example = Example {
     source: Source::Json(include_str!("../examples/two-clusters-shared-node.json")),
 };
 
+pub const LIFECYCLE: Example = Example {
+    id: "lifecycle",
+    title: "The lifecycle lessons' cluster",
+    blurb: "Cluster A with three registry servers, B with one, and a machine n9 to define: the Simulate tab's lessons run on it.",
+    source: Source::Json(include_str!("../examples/lifecycle.json")),
+};
+
 pub const DATA_CENTRE: Example = Example {
     id: "datacentre",
     title: "Generated data centre: 1,000 nodes",
@@ -66,7 +74,7 @@ impl PartialEq for Example {
 }
 impl Eq for Example {}
 
-pub const ALL: &[Example] = &[FIG24, FIG24_EXTRA, FIG22, TWO_CLUSTERS, DATA_CENTRE];
+pub const ALL: &[Example] = &[FIG24, FIG24_EXTRA, FIG22, TWO_CLUSTERS, LIFECYCLE, DATA_CENTRE];
 
 /// The example with this id.
 pub fn by_id(id: &str) -> Option<Example> {

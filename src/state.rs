@@ -281,6 +281,13 @@ pub enum Action {
     StopComparing,
     /// The Share dialog's link carries the compared model too (`true`) or the model alone.
     ShareCompare(bool),
+    /// Open a lesson of the Simulate tab (by id): show it, and when the model is not the
+    /// lessons' model, load that (asking first, as the gallery does). The model's own scenario
+    /// (`lessons::SAVED`) runs on the model as it is.
+    OpenLesson(String),
+    /// Save this scenario with the model (its `scenario` field; undoable) and show it, at the
+    /// same position, with the faults it now holds.
+    SaveScenario(Box<clusterplan_lifecycle::Scenario>),
 }
 
 /// Gives every item of the document a position (documents from the CLI or a file have none).
@@ -544,6 +551,15 @@ impl AppState {
                             error: false,
                             text: format!("Loaded example {}.", example.title),
                         });
+                        // The lessons' model opens on its first lesson (FIG 8), ready to play.
+                        if id == crate::results::simulate::lessons::MODEL {
+                            use crate::results::view::Tab;
+                            if next.view.simulate.lesson.is_none() {
+                                let first = crate::results::simulate::lessons::LESSONS[0].id;
+                                next.view.apply(ViewAction::SimLesson(Some(first.into())));
+                            }
+                            next.view.apply(ViewAction::ShowTab(Tab::Simulate));
+                        }
                     }
                 }
                 Some(Replacement::Link(linked)) => {
@@ -609,6 +625,34 @@ impl AppState {
             }
             Action::StopComparing => next.compare = None,
             Action::ShareCompare(with) => next.share_compare = with,
+            Action::OpenLesson(id) => {
+                use crate::results::simulate::lessons;
+                let shipped = lessons::by_id(&id).is_some();
+                if !shipped && id != lessons::SAVED {
+                    return next;
+                }
+                next.view.apply(ViewAction::SimLesson(Some(id)));
+                next.view.apply(ViewAction::ShowTab(crate::results::view::Tab::Simulate));
+                if shipped && !lessons::is_lesson_model(&next.document) {
+                    return next.apply(Action::RequestReplace(Replacement::Example(
+                        crate::results::simulate::lessons::MODEL,
+                    )));
+                }
+            }
+            Action::SaveScenario(scenario) => {
+                let position = next.view.simulate.position;
+                next.edit(EditAction::SetScenario(Some(scenario)));
+                next.view.apply(ViewAction::SimLesson(Some(
+                    crate::results::simulate::lessons::SAVED.into(),
+                )));
+                next.view.simulate.position = position;
+                next.notice = Some(Notice {
+                    error: false,
+                    text:
+                        "Saved the scenario with the model: it travels in share links and exports."
+                            .into(),
+                });
+            }
             Action::Escape => {
                 if next.help
                     || next.gallery
@@ -886,6 +930,58 @@ mod tests {
         assert_eq!(after.document.nodes.len(), doc.nodes.len());
         assert_eq!(after.generation, s.generation + 1);
         assert_eq!(after.apply(Action::Undo).document, s.document);
+    }
+
+    #[test]
+    fn a_lesson_loads_its_model_through_the_confirm_question() {
+        use crate::results::view::Tab;
+        let s = AppState::new(examples::FIG24.document());
+        let asked = s.apply(Action::OpenLesson("fig13-define-fails-step-9".into()));
+        assert_eq!(asked.view.tab, Tab::Simulate);
+        assert_eq!(asked.view.simulate.lesson.as_deref(), Some("fig13-define-fails-step-9"));
+        assert_eq!(asked.document, s.document, "nothing discarded before the answer");
+        assert_eq!(asked.confirm, Some(Replacement::Example("lifecycle")));
+        let loaded = asked.apply(Action::ConfirmReplace);
+        assert!(examples::LIFECYCLE.is_untouched(&loaded.document));
+        assert_eq!(loaded.view.simulate.lesson.as_deref(), Some("fig13-define-fails-step-9"));
+        // On its model, another lesson opens without a question, at its start.
+        let moved = loaded
+            .apply(Action::View(ViewAction::SimGoTo { seq: 9, events: 100 }))
+            .apply(Action::OpenLesson("fig8-stale-replica".into()));
+        assert_eq!(moved.confirm, None);
+        assert_eq!(moved.view.simulate.position, 0);
+        assert_eq!(moved.document, loaded.document);
+        // An unknown lesson changes nothing.
+        assert_eq!(moved.apply(Action::OpenLesson("nope".into())), moved);
+        // Saved with the model: shown as the model's scenario, at the same position, undoable;
+        // the model stays the lessons' model.
+        let mut scenario =
+            crate::results::simulate::lessons::by_id("fig8-stale-replica").unwrap().scenario();
+        scenario.faults.push(crate::results::view::fail_here(0, Some(5), None).unwrap());
+        let saved = moved
+            .apply(Action::View(ViewAction::SimGoTo { seq: 4, events: 100 }))
+            .apply(Action::SaveScenario(Box::new(scenario.clone())));
+        assert_eq!(saved.view.simulate.lesson.as_deref(), Some("model"));
+        assert_eq!(saved.view.simulate.position, 4);
+        assert_eq!(crate::edit::scenario(&saved.document), Some(Ok(scenario)));
+        assert_eq!(saved.apply(Action::Undo).document, moved.document);
+        let again = saved.apply(Action::OpenLesson("fig13-define-committed".into()));
+        assert_eq!(again.confirm, None, "still the lessons' model");
+        let own =
+            AppState::new(examples::FIG24.document()).apply(Action::OpenLesson("model".into()));
+        assert_eq!((own.confirm, own.view.tab), (None, Tab::Simulate));
+    }
+
+    #[test]
+    fn the_lessons_model_from_the_gallery_opens_on_the_fig_8_lesson() {
+        use crate::results::view::Tab;
+        let s = AppState::new(Document::default());
+        let opened = s.apply(Action::RequestReplace(Replacement::Example("lifecycle")));
+        assert_eq!(opened.view.tab, Tab::Simulate);
+        assert_eq!(opened.view.simulate.lesson.as_deref(), Some("fig8-stale-replica"));
+        // Another example leaves the tab as it was.
+        let other = s.apply(Action::RequestReplace(Replacement::Example("fig22")));
+        assert_eq!(other.view.tab, Tab::Node);
     }
 
     #[test]

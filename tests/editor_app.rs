@@ -368,7 +368,7 @@ async fn shortcuts_help_gallery_and_diagnostics_next_to_items() {
     );
     key("Escape", false, false).await;
     click(root, "[data-testid=btn-examples]").await;
-    assert_eq!(all(root, "[data-testid=gallery] .example-card").len(), 5);
+    assert_eq!(all(root, "[data-testid=gallery] .example-card").len(), 6);
     click(root, "[data-testid=example-two-clusters]").await;
     click(root, "[data-testid=confirm-discard]").await;
     zoom_to_detail(root).await;

@@ -8,6 +8,7 @@ use crate::edit::ItemRef;
 use crate::layout::{Pt, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
 use crate::results::overlay::{CanvasOverlay, RankBadge};
 use crate::results::review::ReviewMarks;
+use crate::results::simulate::model::SimNode;
 use clusterplan_engine::diff::Change;
 use clusterplan_engine::document::node_label;
 use std::collections::{HashMap, HashSet};
@@ -239,6 +240,7 @@ pub fn layer(props: &LayerProps) -> Html {
                 on_path={overlay.path_nodes.contains(&n.uid)}
                 highlight={picked(n)}
                 review={props.review.of(&item).cloned()}
+                sim={overlay.sim.as_ref().map(|s| s.node(&n.uid))}
                 detail={props.detail} />
         })
     });
@@ -271,6 +273,10 @@ pub struct NodeViewProps {
     #[prop_or_default]
     pub review: Option<(Change, String)>,
     pub detail: bool,
+    /// The Simulate tab's marks on this node (process badges, registry incarnation and
+    /// requests, the current event's node and target).
+    #[prop_or_default]
+    pub sim: Option<SimNode>,
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut (the full name is in the title).
@@ -410,6 +416,31 @@ fn badge_row(uid: &str, pills: &[Pill], down: bool) -> Html {
     }
 }
 
+/// The node's processes as small badges under it, coloured by state.
+fn process_badges(uid: &str, sim: &SimNode) -> Html {
+    if sim.processes.is_empty() {
+        return html! {};
+    }
+    let mut x = 0.0;
+    let badges = sim.processes.iter().map(|(label, class, state)| {
+        let w = 8.0 + text_width(label, 9.0);
+        let at = x;
+        x += w + 2.0;
+        html! {
+            <g class={classes!("proc", *class)} transform={format!("translate({at} 0)")} data-state={state.clone()}>
+                <rect width={w.to_string()} height="13" rx="3" />
+                <text x="4" y="10">{ label }</text>
+                <title>{ format!("{label}: {state}") }</title>
+            </g>
+        }
+    });
+    html! {
+        <g class="sim-processes" data-testid={format!("sim-proc-{uid}")} transform={format!("translate(0 {})", NODE_H + 3.0)}>
+            { for badges }
+        </g>
+    }
+}
+
 fn chip_text(chip: &Chip) -> String {
     let role = match chip.registry {
         Some(0) => " ★",
@@ -430,8 +461,26 @@ pub fn node_view(props: &NodeViewProps) -> Html {
         props.on_path.then_some("on-path"),
         props.highlight.then_some("highlight"),
         props.down.then_some("down"),
-        review_class(props.review.as_ref())
+        review_class(props.review.as_ref()),
+        props.sim.as_ref().filter(|s| s.down).map(|_| "sim-down"),
+        props.sim.as_ref().filter(|s| s.current).map(|_| "sim-current"),
+        props.sim.as_ref().filter(|s| s.target).map(|_| "sim-target")
     );
+    // During a simulation the badge row above the node says the registry replica's
+    // incarnation and requests served (instead of rank badges).
+    let pills: Vec<Pill> = match &props.sim {
+        Some(sim) => sim
+            .registry
+            .iter()
+            .map(|text| Pill {
+                label: text.clone(),
+                title: format!("registry replica: {text}"),
+                down: false,
+                serving: false,
+            })
+            .collect(),
+        None => props.badges.clone(),
+    };
     // Beside the "S" (serves) mark the name is cut to its room by an estimate, and clipped there
     // (a nested viewport) whatever the font, so it never runs into the mark. Elsewhere it keeps
     // the editor's rule (19 characters).
@@ -476,8 +525,9 @@ pub fn node_view(props: &NodeViewProps) -> Html {
             }
             <circle class="port" cx={port.x.to_string()} cy={port.y.to_string()} r="5" />
             { mark_badge(props.mark.as_ref(), NODE_W, 0.0, format!("mark-node-{}", n.uid)) }
-            { badge_row(&n.uid, &props.badges, props.down) }
+            { badge_row(&n.uid, &pills, props.down) }
             { review_tag(props.review.as_ref(), 0.0, NODE_H + 14.0, format!("review-node-{}", n.uid)) }
+            if let Some(sim) = &props.sim { { process_badges(&n.uid, sim) } }
             <title>{ format!("{}{}", node_label(&n.uid, &n.name), if props.down { ": failed, down" } else { "" }) }</title>
         </g>
     }

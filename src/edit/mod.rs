@@ -145,6 +145,9 @@ pub enum EditAction {
     AutoLayout,
     /// The document's `description` (a sentence about the model; empty removes it).
     SetDescription(String),
+    /// The lifecycle scenario saved with the model (the `scenario` extension field, a whole
+    /// `cluster-planner-scenario/1` document; `None` removes it).
+    SetScenario(Option<Box<clusterplan_lifecycle::Scenario>>),
 
     SetNodeName {
         uid: String,
@@ -393,6 +396,19 @@ fn trimmed(text: &str, what: &str) -> Result<String, EditError> {
 /// The document's extension field for a sentence about the model (`docs/format.md`).
 pub const DESCRIPTION: &str = "description";
 
+/// The document's extension field for the lifecycle scenario saved with it (`docs/format.md`).
+pub const SCENARIO: &str = "scenario";
+
+/// The scenario saved with the model: `None` without one, `Err` (why) when the field is not a
+/// scenario.
+pub fn scenario(doc: &Document) -> Option<Result<clusterplan_lifecycle::Scenario, String>> {
+    let value = doc.extra.get(SCENARIO)?;
+    Some(
+        clusterplan_lifecycle::scenario::read(&value.to_string())
+            .map_err(|e| format!("the model's scenario field is not a scenario: {e}")),
+    )
+}
+
 /// The document's description, if it has one (a string).
 pub fn description(doc: &Document) -> &str {
     doc.extra.get(DESCRIPTION).and_then(serde_json::Value::as_str).unwrap_or_default()
@@ -603,6 +619,16 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
             }
         }
 
+        EditAction::SetScenario(scenario) => match scenario {
+            Some(scenario) => {
+                let value = serde_json::to_value(scenario.as_ref())
+                    .map_err(|e| EditError(format!("the scenario cannot be saved: {e}")))?;
+                d.extra.insert(SCENARIO.to_owned(), value);
+            }
+            None => {
+                d.extra.shift_remove(SCENARIO);
+            }
+        },
         EditAction::SetNodeName { uid, name } => node_mut(&mut d, uid)?.name = name.clone(),
         EditAction::RenameNode { uid, new_uid } => {
             let new_uid = trimmed(new_uid, "a node id")?;

@@ -12,7 +12,6 @@ use clusterplan_engine::bootstrap::{
 };
 use clusterplan_engine::Document;
 use std::collections::BTreeSet;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// What adding `dep` to the node's `extra` dependencies does: accepted (the engine orders the
@@ -181,13 +180,7 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
         use_effect_with(props.step, move |step| {
             let list = timeline.cast::<web_sys::HtmlElement>();
             let current = list.as_ref().and_then(|l| l.children().item(*step as u32));
-            if let (Some(list), Some(current)) =
-                (list, current.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()))
-            {
-                let target =
-                    current.offset_top() - list.client_height() / 2 + current.client_height() / 2;
-                list.set_scroll_top(target.max(0));
-            }
+            crate::results::center_in_list(list, current);
         });
     }
     let node_picker = {

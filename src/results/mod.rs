@@ -1,7 +1,7 @@
 //! The results panels: what the engine computed for the model, shown live.
 //!
 //! One component, [`ResultsPanel`], mounted by the app: tabs for the node view, load, matrix,
-//! strategies, diagnostics, bootstrap and the design review, a strategy picker, and a status bar with the compile
+//! strategies, diagnostics, bootstrap, the design review and the lifecycle simulation, a strategy picker, and a status bar with the compile
 //! time. Every number shown comes from the engine or from the pure functions of these modules;
 //! the components only render and dispatch.
 
@@ -12,6 +12,7 @@ pub mod matrix;
 pub mod node;
 pub mod overlay;
 pub mod review;
+pub mod simulate;
 pub mod strategies;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -90,6 +91,18 @@ pub fn now_ms() -> Option<f64> {
     }
 }
 
+/// Scrolls `list` so that `current`, an element inside it, sits in its middle (the list is the
+/// offset parent: positioned).
+pub fn center_in_list(list: Option<web_sys::HtmlElement>, current: Option<web_sys::Element>) {
+    use wasm_bindgen::JsCast;
+    if let (Some(list), Some(current)) =
+        (list, current.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()))
+    {
+        let target = current.offset_top() - list.client_height() / 2 + current.client_height() / 2;
+        list.set_scroll_top(target.max(0));
+    }
+}
+
 /// The uid of the node the user selected (the editor's selection).
 pub fn selected_node(state: &AppState) -> Option<String> {
     state.selected_node.clone()
@@ -145,6 +158,12 @@ pub struct ResultsPanelProps {
     /// The engine's diff of the compared model and this one, when comparing (the Review tab).
     #[prop_or_default]
     pub review: Option<review::DiffRef>,
+    /// The Simulate tab's run (derived by the app from the document and the lesson).
+    #[prop_or_default]
+    pub simulation: Option<simulate::SimRef>,
+    /// The Simulate tab's exploration of every fault point, when asked for.
+    #[prop_or_default]
+    pub explored: Option<simulate::Explored>,
 }
 
 impl PartialEq for ResultsPanelProps {
@@ -156,6 +175,8 @@ impl PartialEq for ResultsPanelProps {
             && self.dispatch == other.dispatch
             && self.compile_ms == other.compile_ms
             && self.review == other.review
+            && self.simulation == other.simulation
+            && self.explored == other.explored
     }
 }
 
@@ -213,6 +234,10 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                     reversed={compare.is_some_and(|c| c.reversed)} selected={selected.clone()} dispatch={props.dispatch.clone()} />
             }
         }
+        Tab::Simulate => html! {
+            <simulate::SimulateTab document={DocRef(state.document.clone())} simulation={props.simulation.clone()} explored={props.explored.clone()} view={view.simulate.clone()}
+                selected={selected.clone()} selection={!state.selection.is_empty()} dispatch={props.dispatch.clone()} />
+        },
     };
     let (errors, _, _) = diagnostics::counts(&plan.diagnostics);
     html! {

@@ -61,6 +61,8 @@ pub struct CanvasOverlay {
     pub path_nodes: BTreeSet<String>,
     /// Server nodes the user failed (uids of nodes serving some service), drawn as down.
     pub down: BTreeSet<String>,
+    /// The Simulate tab's marks at its current event (while that tab is shown).
+    pub sim: Option<crate::results::simulate::model::SimOverlay>,
 }
 
 impl CanvasOverlay {
@@ -215,6 +217,30 @@ fn is(service: &ServicePlan, key: &ServiceKey) -> bool {
     service.cluster == key.cluster && service.service == key.name
 }
 
+impl CanvasOverlay {
+    /// Draws the path of a message from node `from` to node `to` (uids) instead of the selected
+    /// node's: both nodes, and the subnets and routers of the shortest hop path from `from` to the
+    /// nearest of `to`'s subnets (`to` = `None`: no message, no path).
+    pub fn message_path(&mut self, plan: &Plan, doc: &Document, from: &str, to: Option<&str>) {
+        self.path_nodes.clear();
+        self.path_subnets.clear();
+        self.path_routers.clear();
+        let Some(to) = to else { return };
+        let (Some(a), Some(b)) = (plan.node_by_uid(from), plan.node_by_uid(to)) else { return };
+        let path = plan.nodes[b]
+            .addresses
+            .iter()
+            .filter_map(|t| hop_path(plan, a, t.subnet))
+            .min_by_key(|p| p.routers.len());
+        let Some(path) = path else { return };
+        self.path_nodes.extend([from.to_owned(), to.to_owned()]);
+        self.path_subnets.extend(path.subnets.iter().map(|&s| plan.subnets[s].prefix.clone()));
+        self.path_routers.extend(
+            path.routers.iter().filter_map(|&r| doc.routers.get(r)).map(|r| r.name.clone()),
+        );
+    }
+}
+
 /// A path through the subnet/router graph, as the engine's hop table gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HopPath {
@@ -282,6 +308,18 @@ mod tests {
         assert_eq!(overlay.path_nodes, set(&["n5"]));
         assert!(overlay.path_routers.is_empty());
         assert_eq!(overlay.path_subnets, set(&["10.0.0.0/24"]));
+    }
+
+    #[test]
+    fn a_message_is_drawn_along_its_hop_path_instead_of_the_selections() {
+        let (plan, doc) = fig24();
+        let mut overlay = canvas_overlay(&plan, &doc, Some("n9"), None, &none());
+        overlay.message_path(&plan, &doc, "n5", Some("n2"));
+        assert_eq!(overlay.path_nodes, set(&["n5", "n2"]));
+        assert_eq!(overlay.path_routers, set(&["r1", "r2"]));
+        assert_eq!(overlay.path_subnets, set(&["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]));
+        overlay.message_path(&plan, &doc, "n5", None);
+        assert!(overlay.path_nodes.is_empty() && overlay.path_subnets.is_empty());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use clusterplan_engine::bootstrap::Dependency;
 use clusterplan_engine::Strategy;
+use clusterplan_lifecycle::{Fault, FaultKind};
 use std::collections::BTreeSet;
 
 /// The results panel's tabs.
@@ -23,11 +24,13 @@ pub enum Tab {
     Bootstrap,
     /// A design review: what the change from a compared model does.
     Review,
+    /// A lesson of the lifecycle simulation, stepped event by event.
+    Simulate,
 }
 
 impl Tab {
     /// Every tab, in the order the panel shows them.
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Node,
         Tab::Load,
         Tab::Matrix,
@@ -35,6 +38,7 @@ impl Tab {
         Tab::Diagnostics,
         Tab::Bootstrap,
         Tab::Review,
+        Tab::Simulate,
     ];
 
     /// The tab's label.
@@ -47,6 +51,7 @@ impl Tab {
             Tab::Diagnostics => "Diagnostics",
             Tab::Bootstrap => "Bootstrap",
             Tab::Review => "Review",
+            Tab::Simulate => "Simulate",
         }
     }
 
@@ -60,6 +65,7 @@ impl Tab {
             Tab::Diagnostics => "diagnostics",
             Tab::Bootstrap => "bootstrap",
             Tab::Review => "review",
+            Tab::Simulate => "simulate",
         }
     }
 }
@@ -112,6 +118,42 @@ pub struct BootstrapView {
 /// The number of steps of FIG 8's bootstrap sequence.
 pub const BOOTSTRAP_STEPS: usize = 24;
 
+/// The playing speeds offered, in events per second.
+pub const SPEEDS: [u32; 4] = [1, 2, 4, 8];
+
+/// The Simulate tab's state: the lesson, the position in its trace, playing, the faults the
+/// reader added. The simulation itself is derived from the document and these (never stored).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulateView {
+    /// The lesson's id (`examples/scenarios/<id>.json`), `None` before one is chosen.
+    pub lesson: Option<String>,
+    /// How many events have happened (0 = the start; the current event is number `position`).
+    pub position: usize,
+    pub playing: bool,
+    /// Events per second while playing.
+    pub speed: u32,
+    /// Faults added with "Fail this step" / "Crash here", after the lesson's own.
+    pub faults: Vec<Fault>,
+    /// The node whose storage the inspector shows (`None`: the current event's node).
+    pub node: Option<String>,
+    /// The exploration of every fault point is shown (derived by the app, like the run).
+    pub explore: bool,
+}
+
+impl Default for SimulateView {
+    fn default() -> Self {
+        SimulateView {
+            lesson: None,
+            position: 0,
+            playing: false,
+            speed: 2,
+            faults: Vec::new(),
+            node: None,
+            explore: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ViewState {
     /// The strategy the plan is compiled with (rotation, the source's rule, by default).
@@ -129,6 +171,8 @@ pub struct ViewState {
     pub matrix_sort: MatrixSort,
     /// The bootstrap view.
     pub bootstrap: BootstrapView,
+    /// The Simulate tab.
+    pub simulate: SimulateView,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,6 +205,74 @@ pub enum ViewAction {
     RefuseDependency(Dependency, String),
     /// Remove a dependency the user added.
     RemoveDependency(Dependency),
+    /// Choose a lesson (by id): back to its start, without added faults.
+    SimLesson(Option<String>),
+    /// One event forward, in a trace of this many events (stops playing at the end).
+    SimForward(usize),
+    /// One event back (stops at the start).
+    SimBack,
+    /// Back to the start.
+    SimStart,
+    /// Jump to just after this event (`seq`, clamped to the trace's `events`).
+    SimGoTo { seq: usize, events: usize },
+    /// Play (from the start when at the end) or pause, in a trace of this many events.
+    SimPlay { play: bool, events: usize },
+    /// Events per second while playing (one of [`SPEEDS`]).
+    SimSpeed(u32),
+    /// Rerun with this fault added (kept once), at the same position.
+    SimFault(Fault),
+    /// Drop the faults the reader added.
+    SimClearFaults,
+    /// Show this node's storage in the inspector (`None`: follow the current event).
+    SimNode(Option<String>),
+    /// Show (or close) the exploration of every fault point of the scenario.
+    SimExplore(bool),
+    /// Open an explored run: these added faults, at this event; the exploration closes.
+    SimOpen { faults: Vec<Fault>, at: usize },
+}
+
+/// What ← and → do in the Simulate tab (pure): one event back or forward in a trace of `events`,
+/// unless a modifier is held or items are selected (the arrows then move the selection).
+pub fn sim_key(key: &str, modifier: bool, selection: bool, events: usize) -> Option<ViewAction> {
+    if modifier || selection {
+        return None;
+    }
+    match key {
+        "ArrowLeft" => Some(ViewAction::SimBack),
+        "ArrowRight" => Some(ViewAction::SimForward(events)),
+        _ => None,
+    }
+}
+
+/// The fault "Fail this step" adds on an event: its operation's step, on its node; `None` for
+/// an event no figure numbers (a set-up event).
+pub fn fail_here(operation: usize, step: Option<u8>, node: Option<&str>) -> Option<Fault> {
+    Some(Fault {
+        operation,
+        step: step?,
+        node: node.map(str::to_owned),
+        kind: FaultKind::Fail,
+        after: None,
+        extra: Default::default(),
+    })
+}
+
+/// The fault "Crash here" adds on an event: its node crashes as the step begins (`after` events
+/// of that step already happened, so the crash comes right before this event).
+pub fn crash_here(
+    operation: usize,
+    step: Option<u8>,
+    node: Option<&str>,
+    after: usize,
+) -> Option<Fault> {
+    Some(Fault {
+        operation,
+        step: step?,
+        node: Some(node?.to_owned()),
+        kind: FaultKind::Crash,
+        after: (after > 0).then_some(after),
+        extra: Default::default(),
+    })
 }
 
 impl ViewState {
@@ -222,6 +334,60 @@ impl ViewState {
             ViewAction::RemoveDependency(dep) => {
                 self.bootstrap.extra.retain(|d| *d != dep);
                 self.bootstrap.refused = None;
+            }
+            ViewAction::SimLesson(lesson) => {
+                let speed = self.simulate.speed;
+                self.simulate = SimulateView { lesson, speed, ..SimulateView::default() };
+            }
+            ViewAction::SimForward(events) => {
+                let sim = &mut self.simulate;
+                sim.position = (sim.position + 1).min(events);
+                if sim.position >= events {
+                    sim.playing = false;
+                }
+            }
+            ViewAction::SimBack => {
+                self.simulate.position = self.simulate.position.saturating_sub(1);
+                self.simulate.playing = false;
+            }
+            ViewAction::SimStart => {
+                self.simulate.position = 0;
+                self.simulate.playing = false;
+            }
+            ViewAction::SimGoTo { seq, events } => {
+                self.simulate.position = seq.min(events);
+                self.simulate.playing = false;
+            }
+            ViewAction::SimPlay { play, events } => {
+                let sim = &mut self.simulate;
+                if play && sim.position >= events {
+                    sim.position = 0;
+                }
+                sim.playing = play && events > 0;
+            }
+            ViewAction::SimSpeed(speed) => {
+                if SPEEDS.contains(&speed) {
+                    self.simulate.speed = speed;
+                }
+            }
+            ViewAction::SimFault(fault) => {
+                if !self.simulate.faults.contains(&fault) {
+                    self.simulate.faults.push(fault);
+                }
+                self.simulate.playing = false;
+            }
+            ViewAction::SimClearFaults => self.simulate.faults.clear(),
+            ViewAction::SimNode(node) => self.simulate.node = node,
+            ViewAction::SimExplore(show) => {
+                self.simulate.explore = show;
+                self.simulate.playing = false;
+            }
+            ViewAction::SimOpen { faults, at } => {
+                let sim = &mut self.simulate;
+                sim.faults = faults;
+                sim.position = at;
+                sim.explore = false;
+                sim.playing = false;
             }
         }
     }
@@ -345,6 +511,101 @@ mod tests {
             ViewAction::BootstrapNode(Some("n5".into())),
         ]);
         assert_eq!(view.bootstrap.step, 10);
+    }
+
+    #[test]
+    fn the_simulation_steps_within_its_trace_and_a_lesson_starts_over() {
+        let view = applied([ViewAction::SimBack]);
+        assert_eq!(view.simulate.position, 0);
+        let view = applied((0..30).map(|_| ViewAction::SimForward(12)));
+        assert_eq!(view.simulate.position, 12);
+        let view = applied([
+            ViewAction::SimGoTo { seq: 7, events: 12 },
+            ViewAction::SimBack,
+            ViewAction::SimForward(12),
+            ViewAction::SimForward(12),
+        ]);
+        assert_eq!(view.simulate.position, 8);
+        let view = applied([ViewAction::SimGoTo { seq: 99, events: 12 }]);
+        assert_eq!(view.simulate.position, 12);
+        let view = applied([ViewAction::SimGoTo { seq: 5, events: 12 }, ViewAction::SimStart]);
+        assert_eq!(view.simulate.position, 0);
+        let view = applied([
+            ViewAction::SimSpeed(8),
+            ViewAction::SimGoTo { seq: 5, events: 12 },
+            ViewAction::SimFault(fail_here(1, Some(9), None).unwrap()),
+            ViewAction::SimLesson(Some("fig8-stale-replica".into())),
+        ]);
+        assert_eq!(view.simulate.position, 0);
+        assert!(view.simulate.faults.is_empty());
+        assert_eq!(view.simulate.speed, 8, "the speed is the reader's, kept across lessons");
+        assert_eq!(view.simulate.lesson.as_deref(), Some("fig8-stale-replica"));
+    }
+
+    #[test]
+    fn playing_stops_at_the_end_and_a_play_at_the_end_starts_over() {
+        let view = applied([ViewAction::SimPlay { play: true, events: 3 }]);
+        assert!(view.simulate.playing);
+        let view = applied([
+            ViewAction::SimPlay { play: true, events: 3 },
+            ViewAction::SimForward(3),
+            ViewAction::SimForward(3),
+        ]);
+        assert!(view.simulate.playing);
+        let mut view = view;
+        view.apply(ViewAction::SimForward(3));
+        assert!(!view.simulate.playing);
+        assert_eq!(view.simulate.position, 3);
+        view.apply(ViewAction::SimPlay { play: true, events: 3 });
+        assert!(view.simulate.playing);
+        assert_eq!(view.simulate.position, 0);
+        view.apply(ViewAction::SimBack);
+        assert!(!view.simulate.playing, "stepping by hand pauses");
+        let view = applied([ViewAction::SimPlay { play: true, events: 0 }]);
+        assert!(!view.simulate.playing, "nothing to play");
+        let view = applied([ViewAction::SimSpeed(3)]);
+        assert_eq!(view.simulate.speed, 2, "only the offered speeds");
+    }
+
+    #[test]
+    fn the_arrow_keys_step_unless_they_move_a_selection() {
+        assert_eq!(sim_key("ArrowLeft", false, false, 9), Some(ViewAction::SimBack));
+        assert_eq!(sim_key("ArrowRight", false, false, 9), Some(ViewAction::SimForward(9)));
+        assert_eq!(sim_key("ArrowRight", true, false, 9), None);
+        assert_eq!(sim_key("ArrowRight", false, true, 9), None);
+        assert_eq!(sim_key("ArrowUp", false, false, 9), None);
+    }
+
+    #[test]
+    fn a_fault_is_added_once_keeping_the_position() {
+        let fail = fail_here(1, Some(12), Some("n9")).unwrap();
+        let view = applied([
+            ViewAction::SimGoTo { seq: 20, events: 30 },
+            ViewAction::SimFault(fail.clone()),
+            ViewAction::SimFault(fail.clone()),
+        ]);
+        assert_eq!(view.simulate.faults, vec![fail]);
+        assert_eq!(view.simulate.position, 20);
+        let mut view = view;
+        view.apply(ViewAction::SimClearFaults);
+        assert!(view.simulate.faults.is_empty());
+        assert_eq!(fail_here(0, None, Some("n1")), None, "a set-up event has no step to fail");
+        let crash = crash_here(0, Some(5), Some("n2"), 1).unwrap();
+        assert_eq!(
+            (crash.kind, crash.after, crash.node.as_deref()),
+            (FaultKind::Crash, Some(1), Some("n2"))
+        );
+        assert_eq!(crash_here(0, Some(5), Some("n2"), 0).unwrap().after, None);
+        assert_eq!(crash_here(0, Some(5), None, 0), None, "a crash needs a node");
+        // An explored run opens with its faults at its event, the exploration closed.
+        let view = applied([
+            ViewAction::SimExplore(true),
+            ViewAction::SimOpen { faults: vec![crash.clone()], at: 17 },
+        ]);
+        assert_eq!(
+            (view.simulate.faults, view.simulate.position, view.simulate.explore),
+            (vec![crash], 17, false)
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 // Screenshots of the results panels for the docs: `node tests/e2e/screenshots.mjs` (after
 // `trunk build --release`) writes docs/screenshots/*.png. Not a test: the files change with every
-// visual change, and are committed on purpose when they do.
+// visual change, and are committed on purpose when they do. `SIMULATE_ONLY=1` writes only
+// simulate.png.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openApp, screenshot, ROOT } from './harness.mjs';
@@ -14,6 +15,34 @@ async function shot(page, name, panel = false) {
   const path = join(OUT, `${name}.png`);
   if (panel) await page.getByTestId('results').screenshot({ path });
   else await screenshot(page, name, path);
+}
+
+/** The Simulate tab: the FIG 13 lesson failing at step 9, stepped to its end, n9 inspected. */
+export async function simulateShot(page, shot) {
+  // Taller, so the event list, its outcomes and the inspector fit below the drawing.
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await page.getByTestId('tab-simulate').click();
+  await page.getByTestId('lesson-picker').selectOption('fig13-define-fails-step-9');
+  const discard = page.getByTestId('confirm-discard');
+  if (await discard.isVisible().catch(() => false)) await discard.click();
+  await page.locator('[data-testid="sim-position"]', { hasText: 'event 0 of' }).waitFor();
+  await page.getByTestId('sim-node').selectOption('n9');
+  await page.locator('[data-testid="sim-events"] tr[data-seq="126"]').click();
+  // The click scrolled the panel to the row: back to its top, the lesson's head in view.
+  await page.locator('.results-body').evaluate((el) => { el.scrollTop = 0; });
+  await page.waitForTimeout(300);
+  await shot(page, 'simulate');
+}
+
+if (process.env.SIMULATE_ONLY) {
+  const app = await openApp({ width: 1280, height: 1200 });
+  try {
+    await simulateShot(app.page, (page, name) => screenshot(page, name, join(OUT, `${name}.png`)));
+    if (app.errors.length) console.error('page errors:', app.errors);
+  } finally {
+    await app.close();
+  }
+  process.exit(0);
 }
 
 const app = await openApp({ width: 1280, height: 1200 });
@@ -96,6 +125,8 @@ try {
   await page.getByTestId('tab-diagnostics').click();
   await settle();
   await shot(page, 'diagnostics', true);
+
+  await simulateShot(page, shot);
   if (app.errors.length) console.error('page errors:', app.errors);
 } finally {
   await app.close();
