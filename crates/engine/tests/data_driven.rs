@@ -85,17 +85,14 @@ fn render(text: &str) -> String {
         let ld = &sp.load;
         for (s, server) in sp.servers.iter().enumerate() {
             let (worst, by) = ld.worst_single_failure[s];
-            writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}\t({})",
-                sp.cluster,
-                sp.service,
-                server.number,
+            load_line(
+                &mut out,
+                sp,
+                s,
                 ld.first_choice[s],
                 worst,
-                worst_cause(sp, server.online, by)
-            )
-            .unwrap();
+                worst_cause(sp, server.online, by),
+            );
         }
         let ratio = |r: Option<f64>| r.map_or("-".to_owned(), |r| format!("{r:.3}"));
         writeln!(
@@ -126,17 +123,7 @@ fn render(text: &str) -> String {
             for (s, server) in sp.servers.iter().enumerate() {
                 let (worst, by) = f.worst_single_failure[s];
                 let up = server.online && !f.failed.contains(&s);
-                writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}\t{}\t({})",
-                    sp.cluster,
-                    sp.service,
-                    server.number,
-                    f.load[s],
-                    worst,
-                    worst_cause(sp, up, by)
-                )
-                .unwrap();
+                load_line(&mut out, sp, s, f.load[s], worst, worst_cause(sp, up, by));
             }
             writeln!(
                 out,
@@ -228,6 +215,19 @@ fn render(text: &str) -> String {
         }
     }
     out
+}
+
+/// One server's load line: cluster, service, node number, load, worst single failure, why.
+fn load_line(
+    out: &mut String,
+    sp: &clusterplan_engine::plan::ServicePlan,
+    server: usize,
+    load: usize,
+    worst: usize,
+    cause: String,
+) {
+    let number = sp.servers[server].number;
+    writeln!(out, "{}\t{}\t{number}\t{load}\t{worst}\t({cause})", sp.cluster, sp.service).unwrap();
 }
 
 /// Why a server's worst single failure load is what it is.
