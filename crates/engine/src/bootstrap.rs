@@ -657,9 +657,12 @@ pub fn node_bootstrap(
             } else {
                 let each: Vec<String> = servers
                     .iter()
-                    .map(|x| match &x.online {
-                        Some(o) => format!("node {} is online in cluster {o}", x.uid),
-                        None => format!("node {} is offline", x.uid),
+                    .map(|x| {
+                        format!(
+                            "node {} {}",
+                            x.uid,
+                            crate::diagnostics::whereabouts(x.online.as_deref())
+                        )
                     })
                     .collect();
                 Some(format!(

@@ -45,6 +45,14 @@ pub enum Item {
     },
 }
 
+/// Where a node is, as messages say it: `is online in cluster A`, or `is offline`.
+pub(crate) fn whereabouts(online: Option<&str>) -> String {
+    match online {
+        Some(cluster) => format!("is online in cluster {cluster}"),
+        None => "is offline".to_owned(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,

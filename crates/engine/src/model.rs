@@ -5,7 +5,7 @@
 //! duplicates wins, an address with no subnet gets an implicit /32 or /128 subnet, an unknown
 //! name resolves to nothing). [`Model::plan`] then computes the [`Plan`].
 
-use crate::diagnostics::{Diagnostic, Item, Severity};
+use crate::diagnostics::{whereabouts, Diagnostic, Item, Severity};
 use crate::document::{Document, FORMAT};
 use crate::fxhash::FxMap;
 use crate::plan::{NodeAddress, NodeInfo, NodeIx, Plan, SubnetInfo, SubnetIx};
@@ -632,10 +632,7 @@ impl Model {
             down.retain(|&(_, o)| self.nodes[o].online.as_deref() != Some(c.id.as_str()));
             down.sort_unstable();
             down.dedup();
-            let where_ = |o: NodeIx| match &self.nodes[o].online {
-                Some(other) => format!("is online in cluster {other}"),
-                None => "is offline".to_owned(),
-            };
+            let where_ = |o: NodeIx| whereabouts(self.nodes[o].online.as_deref());
             for &(number, o) in &down {
                 let node = &self.nodes[o];
                 let mut lost = Vec::new();
