@@ -16,9 +16,9 @@ mod links;
 mod simulate;
 mod tables;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use clusterplan_engine::{compile, document, Diagnostic, Document, Strategy};
+use clusterplan_engine::{answers, compile, document, Diagnostic, Document, Strategy};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -244,9 +244,14 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             let failures = cluster
                 .as_deref()
                 .filter(|_| !fail.is_empty())
-                .map(|cluster| tables::Failures { cluster, numbers: &fail });
+                .map(|cluster| answers::Failures { cluster, numbers: &fail });
             // A wrong --fail is the one line said, before any diagnostic.
-            let lines = tables::load_lines(&plan, failures)?;
+            let lines = answers::load_lines(&plan, failures).map_err(|e| match &e {
+                answers::AnswerError::NoNodeNumber { number, .. } => {
+                    anyhow!("--fail {number}: {e}")
+                }
+                _ => anyhow!(e),
+            })?;
             report(&plan.diagnostics);
             tables::load(lines, cluster.as_deref(), common.json, out)?;
             Ok(Outcome::Ok)

@@ -2,6 +2,7 @@
 
 use crate::Outcome;
 use anyhow::Result;
+use clusterplan_engine::answers::{list_lines, LoadLine};
 use clusterplan_engine::{Plan, Severity};
 use serde::Serialize;
 use std::io::Write;
@@ -23,110 +24,6 @@ pub fn field(text: &str) -> String {
         .collect()
 }
 
-/// One line of `lists`.
-#[derive(Debug, Serialize)]
-pub struct ListLine {
-    pub cluster: String,
-    pub service: String,
-    pub node: u32,
-    pub addresses: Vec<String>,
-}
-
-/// One line of `load`.
-#[derive(Debug, Serialize)]
-pub struct LoadLine {
-    pub cluster: String,
-    pub service: String,
-    pub node: u32,
-    pub first_choice: usize,
-    pub worst_single_failure: usize,
-    /// The node number of the server whose failure causes the worst single failure load;
-    /// `None` when no single failure adds to the first-choice load.
-    pub worst_when_fails: Option<u32>,
-    /// The server is up: online in the cluster and not failed.
-    pub up: bool,
-}
-
-/// Failed nodes for `load --fail`: node numbers of one cluster.
-#[derive(Debug, Clone, Copy)]
-pub struct Failures<'a> {
-    pub cluster: &'a str,
-    pub numbers: &'a [u32],
-}
-
-/// Every (cluster, service, client node) with its ordered addresses, sorted by cluster id,
-/// service name, then node number.
-pub fn list_lines(plan: &Plan) -> Vec<ListLine> {
-    let mut lines: Vec<ListLine> = plan
-        .services
-        .iter()
-        .flat_map(|sp| {
-            sp.lists.iter().map(move |list| ListLine {
-                cluster: sp.cluster.clone(),
-                service: sp.service.clone(),
-                node: list.number,
-                addresses: list
-                    .entries
-                    .iter()
-                    .map(|e| {
-                        sp.addresses
-                            .get(e.address())
-                            .map_or_else(|| "?".into(), |a| a.ip.to_string())
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
-    // Stable: lines the engine gives in one order (a node number used twice) keep it.
-    lines.sort_by(|a, b| (&a.cluster, &a.service, a.node).cmp(&(&b.cluster, &b.service, b.node)));
-    lines
-}
-
-/// Every (cluster, service, server node) with its first-choice clients and its clients after
-/// the worst single failure of another server node, sorted like [`list_lines`]. With
-/// `failures`, the services of that cluster have those nodes failed (the failed nodes are no
-/// clients either), and the worst single failure is taken on top of them.
-pub fn load_lines(plan: &Plan, failures: Option<Failures>) -> Result<Vec<LoadLine>> {
-    let failed_nodes = match failures {
-        None => Vec::new(),
-        Some(f) => f
-            .numbers
-            .iter()
-            .map(|&n| {
-                plan.node_by_number(f.cluster, n).ok_or_else(|| {
-                    anyhow::anyhow!("--fail {n}: cluster {} has no node number {n}", f.cluster)
-                })
-            })
-            .collect::<Result<Vec<_>>>()?,
-    };
-    let mut lines: Vec<LoadLine> = Vec::new();
-    for sp in &plan.services {
-        let number = |s: usize| sp.servers.get(s).map(|x| x.number);
-        let failed = failures.filter(|f| f.cluster == sp.cluster);
-        let (load, worst, failed_servers) = match failed {
-            None => (sp.load.first_choice.clone(), sp.load.worst_single_failure.clone(), vec![]),
-            Some(_) => {
-                let f = sp.failover_of_nodes(&failed_nodes);
-                (f.load, f.worst_single_failure, f.failed)
-            }
-        };
-        for (s, server) in sp.servers.iter().enumerate() {
-            let (worst, by) = worst.get(s).copied().unwrap_or((0, None));
-            lines.push(LoadLine {
-                cluster: sp.cluster.clone(),
-                service: sp.service.clone(),
-                node: server.number,
-                first_choice: load.get(s).copied().unwrap_or(0),
-                worst_single_failure: worst,
-                worst_when_fails: by.and_then(number),
-                up: server.online && !failed_servers.contains(&s),
-            });
-        }
-    }
-    lines.sort_by(|a, b| (&a.cluster, &a.service, a.node).cmp(&(&b.cluster, &b.service, b.node)));
-    Ok(lines)
-}
-
 pub fn lists(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<()> {
     table(&list_lines(plan), json, out, |l| {
         format!(
@@ -139,7 +36,7 @@ pub fn lists(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<()> {
     })
 }
 
-/// Prints `load`'s lines (see [`load_lines`]), only those of `cluster` when given.
+/// Prints `load`'s lines (see [`clusterplan_engine::answers::load_lines`]), only those of `cluster` when given.
 pub fn load(
     mut lines: Vec<LoadLine>,
     cluster: Option<&str>,

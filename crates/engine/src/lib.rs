@@ -15,12 +15,15 @@
 //! - [`lint::CODES`]: every diagnostic code with its severity and meaning.
 //! - [`share`]: a document packed into a link's `#model=` fragment, and read back with limits.
 //! - [`bootstrap`]: the component graph and FIG 8 sequence of a node.
+//! - [`answers`]: the questions as the CLI and the JavaScript package ask them (`lists`, `load`,
+//!   `explain` lines), so both give the same JSON.
 //!
 //! Module map: `model` (validation, longest-prefix subnets), `hops` (BFS), `ordering` (docs/spec.md §3
 //! lists and §7 strategies), `lists` (the plan's compact lists, written out when read), `load`
 //! (§4), `lint` (warnings and lints), `explain`, `compare`, `generate`, with `build` assembling
 //! the plan.
 
+pub mod answers;
 pub mod bootstrap;
 mod build;
 pub mod compare;
