@@ -18,12 +18,16 @@ cargo test --workspace
 step "formatting (cargo fmt --check) and clippy (warnings are errors)"
 cargo fmt --all -- --check || fail "cargo fmt --check" "run 'cargo fmt --all' and commit the result"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo_wasm clippy -p clusterplan --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo_wasm clippy -p clusterplan -p clusterplan-js --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
-cargo_wasm test -p clusterplan --target wasm32-unknown-unknown --tests
+cargo_wasm test -p clusterplan -p clusterplan-js --target wasm32-unknown-unknown --tests
 
 step "release build and end-to-end tests (Playwright, Debian's Chromium)"
 build_release
 cargo build -p clusterplan-cli
+step "the JavaScript package against the CLI (Node.js)"
+bash scripts/build-js.sh --node
+node --test tests/js/
+step "end-to-end tests"
 node --test --test-concurrency=1 tests/e2e/
