@@ -24,7 +24,7 @@ if [ "${1:-}" = --node ]; then
   exit 0
 fi
 
-WASM_PACK_VERSION=0.13.1
+WASM_PACK_VERSION=0.15.1
 if ! command -v wasm-pack >/dev/null || ! wasm-pack --version | grep -q " $WASM_PACK_VERSION\$"; then
   say "installing wasm-pack $WASM_PACK_VERSION from crates.io (a few minutes)"
   cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked >&2 \

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod canvas;
 pub mod edit;
+pub mod embed;
 pub mod examples;
 pub mod inspector;
 pub mod layout;
