@@ -84,6 +84,18 @@ export interface Simulation {
   outcomes: SimulationOutcome[]; events: SimulationEvent[]; requests: Record<string, number>;
   initial: unknown; final: unknown;
 }
+/** Every diagnostic of the model (`clusterplan check --json`). */
+export function check(model: Model, options?: Options): Diagnostic[];
+/** Every client's ordered list of each service (`clusterplan lists --json`). */
+export function lists(model: Model, options?: Options): ListLine[];
+/** Every server's load, with `options.fail` failed (`clusterplan load --json`). */
+export function load(model: Model, options?: Options): LoadLine[];
+/** One client's list, entry by entry; `node` is a node number in `cluster` or a uid. */
+export function explain(model: Model, cluster: string, service: string, node: string, options?: Options): ExplainedList;
+/** The four strategies side by side (`clusterplan compare --json`). */
+export function compare(model: Model, options?: Options): StrategyReport[];
+/** A `cluster-planner-scenario/1` run on the model (`clusterplan simulate --json`). */
+export function simulate(model: Model, scenario: string | object): Simulation;
 "#;
 
 /// A model given as text, or as an object (written as JSON for the engine's reader, so both
@@ -100,11 +112,11 @@ fn text_of(value: &JsValue, what: &str) -> Result<String, JsError> {
     Err(JsError::new(&format!("the {what} must be JSON text or an object")))
 }
 
-fn options(value: &JsValue) -> Result<Options, JsError> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Options::default());
+fn options(value: &Option<js_sys::Object>) -> Result<Options, JsError> {
+    match value {
+        None => Ok(Options::default()),
+        Some(value) => Options::read(&text_of(value, "options")?).map_err(refused),
     }
-    Options::read(&text_of(value, "options")?).map_err(refused)
 }
 
 fn refused(r: Refusal) -> JsError {
@@ -118,62 +130,47 @@ fn answer(json: Result<String, Refusal>) -> Result<JsValue, JsError> {
 }
 
 /// Every diagnostic of the model (`clusterplan check --json`).
-#[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
-pub fn check(
-    #[wasm_bindgen(unchecked_param_type = "Model")] model: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Options | undefined")] opts: JsValue,
-) -> Result<JsValue, JsError> {
+#[wasm_bindgen(skip_typescript)]
+pub fn check(model: JsValue, opts: Option<js_sys::Object>) -> Result<JsValue, JsError> {
     answer(answer::check(&text_of(&model, "model")?, &options(&opts)?))
 }
 
 /// Every client's ordered list of each service (`clusterplan lists --json`).
-#[wasm_bindgen(unchecked_return_type = "ListLine[]")]
-pub fn lists(
-    #[wasm_bindgen(unchecked_param_type = "Model")] model: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Options | undefined")] opts: JsValue,
-) -> Result<JsValue, JsError> {
+#[wasm_bindgen(skip_typescript)]
+pub fn lists(model: JsValue, opts: Option<js_sys::Object>) -> Result<JsValue, JsError> {
     answer(answer::lists(&text_of(&model, "model")?, &options(&opts)?))
 }
 
 /// Every server's load, first choice and worst single failure, with `fail` failed
 /// (`clusterplan load --json`).
-#[wasm_bindgen(unchecked_return_type = "LoadLine[]")]
-pub fn load(
-    #[wasm_bindgen(unchecked_param_type = "Model")] model: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Options | undefined")] opts: JsValue,
-) -> Result<JsValue, JsError> {
+#[wasm_bindgen(skip_typescript)]
+pub fn load(model: JsValue, opts: Option<js_sys::Object>) -> Result<JsValue, JsError> {
     answer(answer::load(&text_of(&model, "model")?, &options(&opts)?))
 }
 
 /// One client's list of one service, entry by entry (`clusterplan explain --json`); `node` is
 /// a node number in `cluster` or a uid.
-#[wasm_bindgen(unchecked_return_type = "ExplainedList")]
+#[wasm_bindgen(skip_typescript)]
 pub fn explain(
-    #[wasm_bindgen(unchecked_param_type = "Model")] model: JsValue,
+    model: JsValue,
     cluster: &str,
     service: &str,
     node: &str,
-    #[wasm_bindgen(unchecked_param_type = "Options | undefined")] opts: JsValue,
+    opts: Option<js_sys::Object>,
 ) -> Result<JsValue, JsError> {
     let model = text_of(&model, "model")?;
     answer(answer::explain(&model, cluster, service, node, &options(&opts)?))
 }
 
 /// The four strategies side by side (`clusterplan compare --json`).
-#[wasm_bindgen(unchecked_return_type = "StrategyReport[]")]
-pub fn compare(
-    #[wasm_bindgen(unchecked_param_type = "Model")] model: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Options | undefined")] opts: JsValue,
-) -> Result<JsValue, JsError> {
+#[wasm_bindgen(skip_typescript)]
+pub fn compare(model: JsValue, opts: Option<js_sys::Object>) -> Result<JsValue, JsError> {
     answer(answer::compare(&text_of(&model, "model")?, &options(&opts)?))
 }
 
 /// A `cluster-planner-scenario/1` run on the model (`clusterplan simulate --json`).
-#[wasm_bindgen(unchecked_return_type = "Simulation")]
-pub fn simulate(
-    #[wasm_bindgen(unchecked_param_type = "Model")] model: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string | object")] scenario: JsValue,
-) -> Result<JsValue, JsError> {
+#[wasm_bindgen(skip_typescript)]
+pub fn simulate(model: JsValue, scenario: JsValue) -> Result<JsValue, JsError> {
     let (model, scenario) = (text_of(&model, "model")?, text_of(&scenario, "scenario")?);
     answer(answer::simulate(&model, &scenario))
 }

@@ -17,7 +17,7 @@ fn get(value: &JsValue, key: &str) -> JsValue {
 fn node_5_list_comes_back_as_objects_from_text_and_from_an_object() {
     let object = js_sys::JSON::parse(FIG24).unwrap();
     for model in [JsValue::from_str(FIG24), object] {
-        let lines: js_sys::Array = lists(model, JsValue::UNDEFINED).unwrap().into();
+        let lines: js_sys::Array = lists(model, None).unwrap().into();
         let n5 = lines.iter().find(|l| get(l, "node").as_f64() == Some(5.0)).unwrap();
         let addresses: Vec<String> = js_sys::Array::from(&get(&n5, "addresses"))
             .iter()
@@ -28,13 +28,13 @@ fn node_5_list_comes_back_as_objects_from_text_and_from_an_object() {
             ["10.0.0.1", "10.0.1.9", "10.0.1.3", "10.0.1.7", "10.0.2.20", "10.0.2.12"]
         );
     }
-    let explained = explain(FIG24.into(), "A", "registry", "5", JsValue::UNDEFINED).unwrap();
+    let explained = explain(FIG24.into(), "A", "registry", "5", None).unwrap();
     assert_eq!(get(&explained, "uid").as_string().as_deref(), Some("n5"));
 }
 
 #[wasm_bindgen_test]
 fn a_broken_model_is_an_error_naming_it() {
-    let error = check("{".into(), JsValue::UNDEFINED).unwrap_err();
+    let error = check("{".into(), None).unwrap_err();
     let error: js_sys::Error = JsValue::from(error).into();
     let message = String::from(error.message());
     assert!(message.starts_with("cannot read the model"), "{message}");
