@@ -72,7 +72,8 @@ class ClusterPlan extends HTMLElement {
     const root = document.createElement('div');
     root.className = 'cluster-plan-root';
     const theme = this.getAttribute('theme');
-    if (theme === 'light' || theme === 'dark') root.dataset.theme = theme;
+    const dark = theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+    root.dataset.theme = dark ? 'dark' : 'light';
     this.shadowRoot.append(root);
     if (!failure) {
       try {

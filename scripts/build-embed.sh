@@ -15,8 +15,11 @@ wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name clusterpla
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals "$out/clusterplan_embed_bg.wasm" -o "$out/clusterplan_embed_bg.wasm"
 cp embed/cluster-plan.js "$out/"
-# The app's stylesheets, their :root variables also on the element's shadow host.
-sed 's/^:root\b/:root, :host/' styles/app.css styles/editor.css styles/results.css embed/embed.css \
-  > "$out/cluster-plan.css"
+# The app's stylesheets (index.html's, then the results' the app inlines), then the element's own: their :root rules also on
+# the element's shadow host, the dark theme's on the element's root when it is dark.
+sheets=$(grep -o 'rel="css" href="[^"]*"' index.html | sed 's/.*href="\([^"]*\)"/\1/')
+# shellcheck disable=SC2086
+sed -e 's/^:root\[data-theme="dark"\]/.cluster-plan-root[data-theme="dark"]/' -e 's/^:root\b/:root, :host/' \
+  $sheets styles/results.css embed/embed.css > "$out/cluster-plan.css"
 cp docs/embed/index.html "$out/index.html"
 cp examples/seed-fig24.json examples/two-clusters-shared-node.json "$out/"
