@@ -17,6 +17,7 @@
 //! - [`bootstrap`]: the component graph and FIG 8 sequence of a node.
 //! - [`answers`]: the questions as the CLI and the JavaScript package ask them (`lists`, `load`,
 //!   `explain` lines), so both give the same JSON.
+//! - [`walkthrough::walkthrough`]: one client's list built step by step (FIG 22, FIG 24).
 //!
 //! Module map: `model` (validation, longest-prefix subnets), `hops` (BFS), `ordering` (docs/spec.md §3
 //! lists and §7 strategies), `lists` (the plan's compact lists, written out when read), `load`
@@ -42,6 +43,7 @@ pub mod ordering;
 pub mod plan;
 pub mod share;
 pub mod strategy;
+pub mod walkthrough;
 
 pub use compare::{compare, StrategyReport};
 pub use diagnostics::{Diagnostic, Item, Severity};
