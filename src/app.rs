@@ -144,6 +144,8 @@ pub fn app() -> Html {
             .then(|| simulation.clone())
             .flatten()
             .map(|s| (s, state.view.simulate.position));
+        // While the node view builds a list step by step: the step's marks.
+        let walk = (state.view.tab == results::view::Tab::Node).then(|| state.view.walk.clone());
         let deps = (
             PlanRef(plan.clone()),
             DocKey(state.document.clone()),
@@ -151,10 +153,18 @@ pub fn app() -> Html {
             state.view.service.clone(),
             state.view.failed.clone(),
             shown,
+            walk.flatten(),
         );
-        use_memo(deps, |(plan, doc, selected, service, failed, shown)| {
+        use_memo(deps, |(plan, doc, selected, service, failed, shown, walk)| {
             let mut overlay =
                 canvas_overlay(plan, &doc.0, selected.as_deref(), service.as_ref(), failed);
+            let steps = walk.as_ref().and_then(|w| {
+                let steps = results::walkthrough::derive(plan, &doc.0, w)?.steps;
+                steps.into_iter().nth(w.step)
+            });
+            if let Some(step) = steps {
+                overlay.walk_marks(&step.marks);
+            }
             if let Some((results::simulate::SimRef(run), position)) = shown {
                 if let Ok(sim) = run.as_ref() {
                     let position = (*position).min(sim.events.len());
@@ -367,7 +377,8 @@ pub fn app() -> Html {
             if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy}
                 selected={state.selected_node.clone()} with_node={state.share_node}
                 compared={state.compare.as_ref().map(|c| c.other.clone())} with_compared={state.share_compare}
-                dispatch={dispatch.clone()} /> }
+                simulate={(state.view.tab == results::view::Tab::Simulate).then(|| state.view.simulate.clone())}
+                with_lesson={state.share_lesson} dispatch={dispatch.clone()} /> }
             if state.compare_dialog { <CompareDialog dispatch={dispatch.clone()} /> }
             if let Some(replacement) = state.confirm.clone() {
                 <ConfirmReplace {replacement} dispatch={dispatch.clone()} />

@@ -41,6 +41,10 @@ fn editor_fragment(p: &LinkParams, strategy: Strategy) -> String {
         fragment.push_str(&share::fragment_param(share::NODE_KEY, uid));
         fragment.push('&');
     }
+    if let Some(lesson) = &p.lesson {
+        fragment.push_str(&share::fragment_param(share::LESSON_KEY, lesson));
+        fragment.push_str(&format!("&{}={}&", share::EVENT_KEY, p.event.unwrap_or(0)));
+    }
     if let Some(before) = &p.before {
         fragment.push_str(&format!("{}={before}&", share::BEFORE_KEY));
     }
@@ -64,6 +68,19 @@ fn before_of(p: &LinkParams) -> (Option<Document>, String) {
             (None, format!(" Its model before the change was not opened: {}", sentence(&e)))
         }
     }
+}
+
+/// The link's lesson (`lesson=ID&event=N`), shown in the Simulate tab at its event, when the
+/// model names it (a shipped lesson, or its own saved scenario); any other is not opened.
+fn open_lesson(state: &mut AppState, p: &LinkParams) {
+    use crate::results::simulate::lessons;
+    let Some(id) = p.lesson.as_deref() else { return };
+    if lessons::scenario_of(&state.document, id).is_none() {
+        return;
+    }
+    state.view.apply(ViewAction::SimLesson(Some(id.to_owned())));
+    state.view.apply(ViewAction::ShowTab(crate::results::view::Tab::Simulate));
+    state.view.simulate.position = p.event.unwrap_or(0);
 }
 
 /// The view's strategy and shuffle seed set to `strategy`.
@@ -126,6 +143,7 @@ pub fn start(
                 state.shared_view =
                     Some(SharedView::Model { editor: editor_fragment(&p, strategy) });
                 compared(&mut state);
+                open_lesson(&mut state, &p);
                 if !strategy_note.is_empty() {
                     state.notice =
                         Some(Notice { error: true, text: strategy_note.trim().to_owned() });
@@ -172,6 +190,7 @@ pub fn start(
         set_strategy(&mut state, strategy);
         state.set_selection(node.clone().into_iter().map(ItemRef::Node).collect());
         compared(&mut state);
+        open_lesson(&mut state, &p);
         state.notice =
             Some(Notice { error: !strategy_note.is_empty(), text: text + &strategy_note });
         state
@@ -459,5 +478,41 @@ mod tests {
         let state = start(Restored::Unreadable(err), None, Some(&url));
         assert!(state.notice.unwrap().text.contains(UNREADABLE_KEY));
         assert!(state.confirm.is_none());
+    }
+
+    #[test]
+    fn a_lesson_link_opens_the_simulate_tab_at_its_event_in_the_editor_and_the_view() {
+        use crate::results::view::Tab;
+        let lessons_model = examples::by_id("lifecycle").unwrap().document();
+        for view in [false, true] {
+            let options = share::LinkOptions {
+                view,
+                lesson: Some(("fig13-define-fails-step-9".into(), 12)),
+                ..Default::default()
+            };
+            let link = share::link("http://h/", &lessons_model, &options);
+            let state = start(Restored::Nothing, None, Some(&link));
+            assert_eq!(state.view.tab, Tab::Simulate);
+            assert_eq!(state.view.simulate.lesson.as_deref(), Some("fig13-define-fails-step-9"));
+            assert_eq!(state.view.simulate.position, 12);
+            if let Some(SharedView::Model { editor }) = &state.shared_view {
+                let p = share::params(editor);
+                assert_eq!(
+                    (p.lesson.as_deref(), p.event),
+                    (Some("fig13-define-fails-step-9"), Some(12))
+                );
+            } else {
+                assert!(!view);
+            }
+        }
+        // A lesson this planner does not ship is not opened (the model still is).
+        let options =
+            share::LinkOptions { lesson: Some(("fig99-nope".into(), 3)), ..Default::default() };
+        let state = start(
+            Restored::Nothing,
+            None,
+            Some(&share::link("http://h/", &lessons_model, &options)),
+        );
+        assert_eq!((state.view.tab, state.view.simulate.lesson.clone()), (Tab::Node, None));
     }
 }

@@ -181,6 +181,8 @@ pub struct AppState {
     pub compare_dialog: bool,
     /// The Share dialog's link carries the compared model too (`before=`), when comparing.
     pub share_compare: bool,
+    /// The Share dialog's link opens the lesson shown in the Simulate tab at its current event.
+    pub share_lesson: bool,
 }
 
 /// The smallest height of the results panel and of the canvas area above it (CSS pixels).
@@ -281,6 +283,8 @@ pub enum Action {
     StopComparing,
     /// The Share dialog's link carries the compared model too (`true`) or the model alone.
     ShareCompare(bool),
+    /// The Share dialog's link opens the Simulate tab's lesson at its event (`true`) or not.
+    ShareLesson(bool),
     /// Open a lesson of the Simulate tab (by id): show it, and when the model is not the
     /// lessons' model, load that (asking first, as the gallery does). The model's own scenario
     /// (`lessons::SAVED`) runs on the model as it is.
@@ -338,6 +342,7 @@ impl AppState {
             compare: None,
             compare_dialog: false,
             share_compare: true,
+            share_lesson: true,
         }
     }
 
@@ -587,6 +592,7 @@ impl AppState {
                 // Each time it opens, the dialog offers the editor link first.
                 next.share_view = false;
                 next.share_node = true;
+                next.share_lesson = true;
             }
             Action::ShareView(view) => next.share_view = view,
             Action::ShareNode(node) => next.share_node = node,
@@ -625,6 +631,7 @@ impl AppState {
             }
             Action::StopComparing => next.compare = None,
             Action::ShareCompare(with) => next.share_compare = with,
+            Action::ShareLesson(with) => next.share_lesson = with,
             Action::OpenLesson(id) => {
                 use crate::results::simulate::lessons;
                 let shipped = lessons::by_id(&id).is_some();

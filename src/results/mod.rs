@@ -17,6 +17,7 @@ pub mod strategies;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod view;
+pub mod walkthrough;
 
 use crate::state::{Action, AppState};
 use clusterplan_engine::{Document, Plan, Strategy};
@@ -193,7 +194,8 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
     let no_service = || html! { <p class="empty">{ "The model has no service yet: add one to see lists and load." }</p> };
     let body = match view.tab {
         Tab::Node => {
-            html! { <node::NodeView plan={plan.clone()} selected={selected.clone()} failed={view.failed.clone()} document={DocRef(state.document.clone())} {on_select} /> }
+            html! { <node::NodeView plan={plan.clone()} selected={selected.clone()} failed={view.failed.clone()} document={DocRef(state.document.clone())} {on_select}
+            walk={view.walk.clone()} on_view={on_view.clone()} /> }
         }
         Tab::Load => match service {
             Some(service) => html! {

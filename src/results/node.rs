@@ -113,6 +113,11 @@ pub struct NodeViewProps {
     pub document: DocRef,
     /// Select a node by uid.
     pub on_select: Callback<String>,
+    /// The list being built step by step, if any (shown under its list).
+    #[prop_or_default]
+    pub walk: Option<crate::results::view::WalkView>,
+    #[prop_or_default]
+    pub on_view: Callback<crate::results::view::ViewAction>,
 }
 
 /// `path to the first choice: 10.0.0.0/24 → r1 → 10.0.1.0/24 (1 router)`, or within the node's
@@ -178,6 +183,49 @@ fn hops_text(e: &Explanation) -> String {
     }
 }
 
+/// The walkthrough of this list is the one open.
+fn walk_open(
+    uid: &str,
+    list: &NodeServiceList,
+    walk: Option<&crate::results::view::WalkView>,
+) -> bool {
+    walk.is_some_and(|w| w.node == uid && w.service == list.key)
+}
+
+/// "Build it step by step" (or "close") for one list.
+fn walk_button(
+    uid: &str,
+    list: &NodeServiceList,
+    walk: Option<&crate::results::view::WalkView>,
+    on_view: &Callback<crate::results::view::ViewAction>,
+) -> Html {
+    use crate::results::view::ViewAction;
+    let open = walk_open(uid, list, walk);
+    let target = (!open).then(|| (uid.to_owned(), list.key.clone()));
+    let onclick = on_view.reform(move |_| ViewAction::WalkOpen(target.clone()));
+    html! {
+        <button class="walk-open" data-testid="walk-open" title="How this list is built, step by step, as FIG 22 and FIG 24 do it, each step marked on the canvas" {onclick}>
+            { if open { "close the steps" } else { "build it step by step" } }
+        </button>
+    }
+}
+
+/// The walkthrough under its list, when it is the one open.
+fn walk_panel(
+    plan: &Plan,
+    doc: &DocRef,
+    uid: &str,
+    list: &NodeServiceList,
+    walk: Option<&crate::results::view::WalkView>,
+    on_view: &Callback<crate::results::view::ViewAction>,
+) -> Html {
+    let Some(walk) = walk.filter(|_| walk_open(uid, list, walk)) else { return html! {} };
+    match crate::results::walkthrough::derive(plan, &doc.0, walk) {
+        Some(w) => crate::results::walkthrough::panel(&w, walk.step, on_view),
+        None => html! {},
+    }
+}
+
 /// The selected node's lists, explained; a picker when no node is selected.
 #[function_component(NodeView)]
 pub fn node_view(props: &NodeViewProps) -> Html {
@@ -230,7 +278,9 @@ pub fn node_view(props: &NodeViewProps) -> Html {
             { for lists.iter().map(|list| html! {
                 <section class="node-list" data-testid="node-list" data-service={list.key.name.clone()} data-cluster={list.key.cluster.clone()}
                     data-addresses={list.entries.iter().map(|e| e.address.clone()).collect::<Vec<_>>().join(",")}>
-                    <h3>{ format!("{} ", list.key.name) }<span class="muted">{ format!("cluster {}, as node {}", list.key.cluster, list.number) }</span></h3>
+                    <h3>{ format!("{} ", list.key.name) }<span class="muted">{ format!("cluster {}, as node {}", list.key.cluster, list.number) }</span>
+                        { walk_button(uid, list, props.walk.as_ref(), &props.on_view) }</h3>
+                    { walk_panel(plan, &props.document, uid, list, props.walk.as_ref(), &props.on_view) }
                     if let Some(text) = list_path_text(plan, &props.document, list) {
                         <p class="path" data-testid="first-path">{ text }</p>
                     }

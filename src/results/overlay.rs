@@ -241,6 +241,16 @@ impl CanvasOverlay {
     }
 }
 
+impl CanvasOverlay {
+    /// Marks a step of the list walkthrough instead of the selected node's path: its nodes,
+    /// subnets and routers (the engine's [`clusterplan_engine::walkthrough::Marks`]).
+    pub fn walk_marks(&mut self, marks: &clusterplan_engine::walkthrough::Marks) {
+        self.path_nodes = marks.nodes.iter().cloned().collect();
+        self.path_subnets = marks.subnets.iter().cloned().collect();
+        self.path_routers = marks.routers.iter().cloned().collect();
+    }
+}
+
 /// A path through the subnet/router graph, as the engine's hop table gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HopPath {

@@ -1,5 +1,5 @@
 //! The results' view state (tab, selected service, failed servers, strategy, matrix sort,
-//! bootstrap stepping) and its actions: pure, natively tested, never part of the document.
+//! bootstrap stepping, the list walkthrough) and its actions: pure, natively tested, never part of the document.
 
 use clusterplan_engine::bootstrap::Dependency;
 use clusterplan_engine::Strategy;
@@ -154,6 +154,15 @@ impl Default for SimulateView {
     }
 }
 
+/// The walkthrough of one list being built (docs/spec.md §3), shown in the node view: whose
+/// list, for which service, and the step shown (0-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkView {
+    pub node: String,
+    pub service: ServiceKey,
+    pub step: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ViewState {
     /// The strategy the plan is compiled with (rotation, the source's rule, by default).
@@ -173,6 +182,8 @@ pub struct ViewState {
     pub bootstrap: BootstrapView,
     /// The Simulate tab.
     pub simulate: SimulateView,
+    /// The list being built step by step in the node view (`None`: none).
+    pub walk: Option<WalkView>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,6 +240,11 @@ pub enum ViewAction {
     SimExplore(bool),
     /// Open an explored run: these added faults, at this event; the exploration closes.
     SimOpen { faults: Vec<Fault>, at: usize },
+    /// Build this node's list for this service step by step, from the first step (`None`:
+    /// close the walkthrough).
+    WalkOpen(Option<(String, ServiceKey)>),
+    /// Show step `step` of the walkthrough's `steps` (clamped to the last).
+    WalkGoTo { step: usize, steps: usize },
 }
 
 /// What ← and → do in the Simulate tab (pure): one event back or forward in a trace of `events`,
@@ -382,6 +398,14 @@ impl ViewState {
                 self.simulate.explore = show;
                 self.simulate.playing = false;
             }
+            ViewAction::WalkOpen(open) => {
+                self.walk = open.map(|(node, service)| WalkView { node, service, step: 0 });
+            }
+            ViewAction::WalkGoTo { step, steps } => {
+                if let Some(walk) = &mut self.walk {
+                    walk.step = step.min(steps.saturating_sub(1));
+                }
+            }
             ViewAction::SimOpen { faults, at } => {
                 let sim = &mut self.simulate;
                 sim.faults = faults;
@@ -511,6 +535,21 @@ mod tests {
             ViewAction::BootstrapNode(Some("n5".into())),
         ]);
         assert_eq!(view.bootstrap.step, 10);
+    }
+
+    #[test]
+    fn the_walkthrough_opens_at_its_first_step_and_steps_within_its_steps() {
+        let registry = ServiceKey::new("A", "registry");
+        let open = ViewAction::WalkOpen(Some(("n5".into(), registry.clone())));
+        let view = applied([open.clone(), ViewAction::WalkGoTo { step: 99, steps: 15 }]);
+        assert_eq!(view.walk, Some(WalkView { node: "n5".into(), service: registry, step: 14 }));
+        let view =
+            applied([open.clone(), ViewAction::WalkGoTo { step: 4, steps: 15 }, open.clone()]);
+        assert_eq!(view.walk.as_ref().map(|w| w.step), Some(0), "opening again starts over");
+        let view = applied([open, ViewAction::WalkOpen(None)]);
+        assert_eq!(view.walk, None);
+        let view = applied([ViewAction::WalkGoTo { step: 3, steps: 15 }]);
+        assert_eq!(view.walk, None, "no walkthrough open: nothing to step");
     }
 
     #[test]

@@ -221,6 +221,12 @@ pub struct ShareProps {
     /// The link carries `compared`.
     #[prop_or_default]
     pub with_compared: bool,
+    /// The Simulate tab's state, when it shows a lesson: the link can open it at its event.
+    #[prop_or_default]
+    pub simulate: Option<crate::results::view::SimulateView>,
+    /// The link opens that lesson at its event.
+    #[prop_or_default]
+    pub with_lesson: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -231,14 +237,24 @@ pub fn share_dialog(props: &ShareProps) -> Html {
     let page = crate::app::page_address();
     let node = props.selected.clone().filter(|_| props.with_node);
     let before = props.compared.clone().filter(|_| props.with_compared);
+    // The lesson shown and its event, with the document that runs it (faults added included).
+    let lesson = props.simulate.as_ref().and_then(|v| {
+        crate::results::simulate::lessons::shared(&props.doc, v).map(|(d, l)| (Rc::new(d), l))
+    });
+    let event = lesson.as_ref().map(|(_, (_, event))| *event);
+    let (doc, lesson) = match lesson.filter(|_| props.with_lesson) {
+        Some((doc, lesson)) => (doc, Some(lesson)),
+        None => (props.doc.clone(), None),
+    };
     let link = use_memo(
-        (props.doc.clone(), props.view, props.strategy, node, page, before),
-        |(doc, view, strategy, node, page, before)| {
+        (doc, props.view, props.strategy, node, page, before, lesson),
+        |(doc, view, strategy, node, page, before, lesson)| {
             let options = clusterplan_engine::share::LinkOptions {
                 view: *view,
                 strategy: *strategy,
                 node: node.clone(),
                 before: before.as_ref().map(|b| (**b).clone()),
+                lesson: lesson.clone(),
             };
             clusterplan_engine::share::link(page, doc, &options)
         },
@@ -251,6 +267,7 @@ pub fn share_dialog(props: &ShareProps) -> Html {
     let toggle_view = d.reform(move |e: Event| Action::ShareView(checked(&e)));
     let toggle_node = d.reform(move |e: Event| Action::ShareNode(checked(&e)));
     let toggle_compared = d.reform(move |e: Event| Action::ShareCompare(checked(&e)));
+    let toggle_lesson = d.reform(move |e: Event| Action::ShareLesson(checked(&e)));
     let select_all = Callback::from(|e: FocusEvent| {
         if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
             input.select();
@@ -285,6 +302,12 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                         <label class="check">
                             <input type="checkbox" checked={props.with_node} data-testid="share-node" onchange={toggle_node} />
                             { format!(" Open with {name} selected, its lists showing") }
+                        </label>
+                    }
+                    if let Some(event) = event {
+                        <label class="check">
+                            <input type="checkbox" checked={props.with_lesson} data-testid="share-lesson" onchange={toggle_lesson} />
+                            { format!(" Open the Simulate tab's lesson at this event (event {event}), with the faults you added") }
                         </label>
                     }
                     if props.compared.is_some() {

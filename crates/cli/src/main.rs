@@ -292,6 +292,7 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
                 strategy: strategy.strategy,
                 node,
                 before,
+                lesson: None,
             };
             links::share(&load_document(&model)?, &base, &options, out)?;
             Ok(Outcome::Ok)

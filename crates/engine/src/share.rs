@@ -60,11 +60,14 @@ pub struct LinkOptions {
     pub strategy: Strategy,
     /// The UID of the node to select (`node=`), so its lists show at once.
     pub node: Option<String>,
+    /// A lesson of the lifecycle simulation to open, at an event (`lesson=ID&event=N`): the
+    /// app shows it in its Simulate tab (docs/lifecycle.md).
+    pub lesson: Option<(String, usize)>,
 }
 
 /// The fragment of a link to `doc`, without the `#`:
-/// `[view&][strategy=S&][node=UID&][before=<payload>&]model=<payload>` (the node's UID
-/// percent-encoded).
+/// `[view&][strategy=S&][node=UID&][lesson=ID&event=N&][before=<payload>&]model=<payload>`
+/// (the node's UID and the lesson's id percent-encoded).
 pub fn fragment(doc: &Document, options: &LinkOptions) -> String {
     let mut fragment = String::new();
     if options.view {
@@ -77,6 +80,9 @@ pub fn fragment(doc: &Document, options: &LinkOptions) -> String {
     if let Some(node) = &options.node {
         fragment.push_str(&fragment_param(NODE_KEY, node));
         fragment.push('&');
+    }
+    if let Some((lesson, event)) = &options.lesson {
+        fragment.push_str(&format!("{}&{EVENT_KEY}={event}&", fragment_param(LESSON_KEY, lesson)));
     }
     if let Some(before) = &options.before {
         fragment.push_str(&format!("{BEFORE_KEY}={}&", encode(before)));
@@ -132,6 +138,10 @@ pub struct LinkParams {
     pub node: Option<String>,
     /// The `before` payload: the model a review compares with (whitespace removed).
     pub before: Option<String>,
+    /// The `lesson` parameter: a lesson of the lifecycle simulation to open.
+    pub lesson: Option<String>,
+    /// The `event` parameter: the event that lesson opens at (`None`: absent or not a number).
+    pub event: Option<usize>,
 }
 
 /// The parameters of a link or fragment (see [`LinkParams`]).
@@ -171,6 +181,10 @@ fn read_params(parts: impl Iterator<Item = String>) -> LinkParams {
             params.strategy = Some(value.trim().to_owned());
         } else if key.eq_ignore_ascii_case(NODE_KEY) && !value.is_empty() {
             params.node = Some(value.to_owned());
+        } else if key.eq_ignore_ascii_case(LESSON_KEY) && !value.is_empty() {
+            params.lesson = Some(value.trim().to_owned());
+        } else if key.eq_ignore_ascii_case(EVENT_KEY) {
+            params.event = value.trim().parse().ok();
         } else if key.eq_ignore_ascii_case(BEFORE_KEY) && params.before.is_none() {
             params.before = Some(value.chars().filter(|c| !c.is_whitespace()).collect());
         }
@@ -184,6 +198,10 @@ pub const VIEW_KEY: &str = "view";
 pub const STRATEGY_KEY: &str = "strategy";
 /// The parameter naming the node to select, by UID (`node=n5`).
 pub const NODE_KEY: &str = "node";
+/// The parameter naming a lesson to open in the Simulate tab (`lesson=fig13-define-fails-step-9`).
+pub const LESSON_KEY: &str = "lesson";
+/// The parameter naming the event that lesson opens at (`event=12`).
+pub const EVENT_KEY: &str = "event";
 
 /// `%XX` escapes decoded (invalid ones left as they are); other text unchanged.
 fn percent_decode(text: &str) -> String {
@@ -299,6 +317,8 @@ mod tests {
             strategy: Some("shuffle:7".into()),
             node: None,
             before: None,
+            lesson: None,
+            event: None,
         };
         for link in [
             format!("http://h/#view&strategy=shuffle:7&model={payload}"),
@@ -328,6 +348,24 @@ mod tests {
     }
 
     #[test]
+    fn a_lesson_and_its_event_travel_in_the_link() {
+        let doc = fig24();
+        let options = LinkOptions {
+            view: true,
+            lesson: Some(("fig13-define-fails-step-9".into(), 12)),
+            ..LinkOptions::default()
+        };
+        let url = link("http://h/", &doc, &options);
+        assert!(url.starts_with("http://h/#view&lesson=fig13-define-fails-step-9&event=12&model="));
+        let p = params(&url);
+        assert_eq!((p.lesson.as_deref(), p.event), (Some("fig13-define-fails-step-9"), Some(12)));
+        assert_eq!(read_link(&url).unwrap(), doc);
+        // An event that is not a number is no event; the lesson still opens (at its start).
+        let p = params("#lesson=x&event=twelve&model=abc");
+        assert_eq!((p.lesson.as_deref(), p.event), (Some("x"), None));
+    }
+
+    #[test]
     fn a_node_of_any_uid_travels_in_the_link() {
         let doc = fig24();
         for uid in ["n5", "rack 7/node #3 & more", "nœud=ß", "%41"] {
@@ -336,6 +374,7 @@ mod tests {
                 strategy: Strategy::Spread,
                 node: Some(uid.to_owned()),
                 before: None,
+                lesson: None,
             };
             let url = link("http://h/", &doc, &options);
             assert!(url.starts_with("http://h/#view&strategy=spread&node="), "{url}");

@@ -26,7 +26,7 @@ mod sim;
 pub mod trace;
 pub mod world;
 
-pub use scenario::{Fault, FaultKind, Op, Operation, Scenario, ScenarioError};
+pub use scenario::{Fault, FaultKind, Op, Operation, Scenario, ScenarioError, Watch};
 pub use trace::{Event, Outcome, Simulation, Verdict};
 pub use world::World;
 

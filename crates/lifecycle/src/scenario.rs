@@ -27,8 +27,40 @@ pub struct Scenario {
     pub operations: Vec<Operation>,
     #[serde(default)]
     pub faults: Vec<Fault>,
+    /// What a lesson asks its reader to watch, each at its event (the app's Simulate tab lists
+    /// them; the simulation ignores them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub watch: Vec<Watch>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// One thing to watch in a lesson: a sentence, and where it happens: the events of operation
+/// `operation` (any, when absent) of figure `figure` at step `step` (any, when absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Watch {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<u8>,
+}
+
+impl Watch {
+    /// The event to show it at (its `seq`): the last of the first run of consecutive events
+    /// that match, so what the step did is in view. `None`: no event matches.
+    pub fn event(&self, events: &[crate::trace::Event]) -> Option<usize> {
+        let matches = |e: &crate::trace::Event| {
+            self.operation.is_none_or(|o| o == e.operation)
+                && self.figure.as_deref().is_none_or(|f| e.figure == Some(f))
+                && self.step.is_none_or(|s| e.step == Some(s))
+        };
+        let first = events.iter().position(matches)?;
+        let run = events[first..].iter().take_while(|e| matches(e)).count();
+        Some(events[first + run - 1].seq)
+    }
 }
 
 fn default_format() -> String {

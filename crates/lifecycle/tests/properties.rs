@@ -111,6 +111,7 @@ fn scenario(operations: Vec<Operation>, faults: Vec<Fault>) -> Scenario {
         description: String::new(),
         operations,
         faults,
+        watch: Vec::new(),
         extra: Map::new(),
     }
 }

@@ -58,6 +58,7 @@ impl Lesson {
             description: String::new(),
             operations: Vec::new(),
             faults: Vec::new(),
+            watch: Vec::new(),
             extra: Default::default(),
         })
     }
@@ -96,6 +97,27 @@ pub fn run(doc: &Document, id: &str, added: &[Fault]) -> Option<Result<Simulatio
     }))
 }
 
+/// What a share link of the lesson shown opens (docs/lifecycle.md): the document to share and
+/// the lesson's id and event (`lesson=ID&event=N`). A shipped lesson without added faults goes
+/// by its id; with faults added (or the model's own scenario with some), the scenario with them
+/// is saved in the shared document's `scenario` field and the link opens that ([`SAVED`]), so
+/// the reader sees the same run. `None`: no lesson shown.
+pub fn shared(
+    doc: &Document,
+    view: &crate::results::view::SimulateView,
+) -> Option<(Document, (String, usize))> {
+    let id = view.lesson.clone()?;
+    if view.faults.is_empty() {
+        scenario_of(doc, &id)?.ok()?;
+        return Some((doc.clone(), (id, view.position)));
+    }
+    let mut scenario = scenario_of(doc, &id)?.ok()?;
+    scenario.faults.extend(view.faults.iter().cloned());
+    let edit = crate::edit::EditAction::SetScenario(Some(Box::new(scenario)));
+    let saved = crate::edit::apply(doc, &edit).ok()?.doc;
+    Some((saved, (SAVED.to_owned(), view.position)))
+}
+
 /// Is `doc` the lessons' model, as shipped (its saved scenario and positions aside)?
 pub fn is_lesson_model(doc: &Document) -> bool {
     let mut doc = doc.clone();
@@ -123,6 +145,12 @@ mod tests {
             let sim =
                 run(&doc, lesson.id, &[]).unwrap().unwrap_or_else(|e| panic!("{}: {e}", lesson.id));
             assert!(!sim.events.is_empty(), "{}", lesson.id);
+            // What to watch: each item at an event of the run, in the run's order.
+            let watched: Vec<Option<usize>> =
+                lesson.scenario().watch.iter().map(|w| w.event(&sim.events)).collect();
+            assert!(!watched.is_empty(), "{}: nothing to watch", lesson.id);
+            assert!(watched.iter().all(Option::is_some), "{}: {watched:?}", lesson.id);
+            assert!(watched.is_sorted(), "{}: {watched:?}", lesson.id);
             assert_eq!(by_id(lesson.id), Some(*lesson));
         }
         assert_eq!(
@@ -153,6 +181,28 @@ mod tests {
         let mut broken = doc.clone();
         broken.extra.insert(crate::edit::SCENARIO.into(), serde_json::json!({"format": "x"}));
         assert!(run(&broken, SAVED, &[]).unwrap().is_err());
+    }
+
+    #[test]
+    fn a_shared_lesson_carries_its_event_and_the_faults_added() {
+        use crate::results::view::{fail_here, SimulateView};
+        let doc = crate::examples::by_id(MODEL).unwrap().document();
+        let mut view = SimulateView {
+            lesson: Some("fig13-define-committed".into()),
+            position: 12,
+            ..SimulateView::default()
+        };
+        let (same, lesson) = shared(&doc, &view).unwrap();
+        assert_eq!((same, lesson), (doc.clone(), ("fig13-define-committed".into(), 12)));
+        // With a fault added, the link opens the model's own scenario holding it: the same run.
+        view.faults.push(fail_here(1, Some(9), None).unwrap());
+        let (saved, lesson) = shared(&doc, &view).unwrap();
+        assert_eq!(lesson, (SAVED.to_owned(), 12));
+        let here = run(&doc, "fig13-define-committed", &view.faults).unwrap().unwrap();
+        let there = run(&saved, SAVED, &[]).unwrap().unwrap();
+        assert_eq!(here.events, there.events);
+        assert_eq!(there.outcomes[1].result.name(), "aborted");
+        assert!(shared(&doc, &SimulateView::default()).is_none());
     }
 
     #[test]

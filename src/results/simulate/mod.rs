@@ -179,6 +179,7 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
     };
     let position = view.position.min(events);
     let current = model::current(sim, position);
+    let watch = watch_list(scenario.as_ref().ok(), sim, position, events, &on_view);
     let nav = |action: ViewAction,
                label: &'static str,
                title: &'static str,
@@ -290,12 +291,45 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
     html! {
         <div class="simulate-view" data-testid="simulate-view">
             { head }
+            { watch }
             { controls }
             if view.explore { { explored(props.explored.as_ref(), &view.faults, &on_view) } }
             <div class="sim-body">
                 { list_html }
                 { inspector }
             </div>
+        </div>
+    }
+}
+
+/// The lesson's "what to watch": each item a button to its event (seen ones marked).
+fn watch_list(
+    scenario: Option<&clusterplan_lifecycle::Scenario>,
+    sim: &Simulation,
+    position: usize,
+    events: usize,
+    on_view: &Callback<ViewAction>,
+) -> Html {
+    let Some(scenario) = scenario.filter(|s| !s.watch.is_empty()) else { return html! {} };
+    html! {
+        <div class="sim-watch" data-testid="sim-watch">
+            <span class="label">{ "Watch:" }</span>
+            <ol>
+            { for scenario.watch.iter().map(|w| {
+                let at = w.event(&sim.events);
+                let seen = at.is_some_and(|seq| seq <= position);
+                let onclick = on_view.reform(move |_| ViewAction::SimGoTo { seq: at.unwrap_or(0), events });
+                html! {
+                    <li class={classes!(seen.then_some("seen"), (at == Some(position)).then_some("current"))}>
+                        <button class="link" data-testid="sim-watch-item" data-seq={at.map(|s| s.to_string()).unwrap_or_default()}
+                            disabled={at.is_none()} title="Go to this event" {onclick}>
+                            { at.map_or_else(|| "(not in this run) ".to_owned(), |seq| format!("event {seq}: ")) }
+                        </button>
+                        { &w.text }
+                    </li>
+                }
+            }) }
+            </ol>
         </div>
     }
 }
