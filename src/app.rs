@@ -64,8 +64,12 @@ fn forget_link() {
 
 /// Offers the document as a file download.
 fn download(doc: &Document) -> Result<(), String> {
-    let text = clusterplan_engine::document::write(doc);
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    download_text(&storage::export_file_name(doc), &clusterplan_engine::document::write(doc))
+}
+
+/// Offers JSON text as a file download named `file_name` (the model; a lifecycle scenario).
+pub(crate) fn download_text(file_name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
@@ -76,7 +80,7 @@ fn download(doc: &Document) -> Result<(), String> {
     let a: web_sys::HtmlAnchorElement =
         document.create_element("a").map_err(|e| storage::browser_error_text(&e))?.unchecked_into();
     a.set_href(&url);
-    a.set_download(&storage::export_file_name(doc));
+    a.set_download(file_name);
     a.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())

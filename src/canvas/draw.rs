@@ -181,7 +181,10 @@ pub fn layer(props: &LayerProps) -> Html {
             "link",
             matches!(link.end, LinkEnd::Router(_)).then_some("router-link"),
             selected.contains(&item).then_some("selected"),
-            on_path.then_some("on-path")
+            on_path.then_some("on-path"),
+            // The current event's message in flight (the Simulate tab), animated along its path.
+            (on_path && overlay.sim.as_ref().is_some_and(|s| s.target.is_some()))
+                .then_some("sim-message")
         );
         let (testid, label) = match &link.end {
             LinkEnd::Node { node, address } => (format!("link-{}-{}", scene.nodes[*node].uid, address), Some(address)),
@@ -418,10 +421,22 @@ fn badge_row(uid: &str, pills: &[Pill], down: bool) -> Html {
 
 /// The node's processes as small badges under it, coloured by state.
 fn process_badges(uid: &str, sim: &SimNode) -> Html {
-    if sim.processes.is_empty() {
+    if sim.processes.is_empty() && sim.cluster.is_none() {
         return html! {};
     }
     let mut x = 0.0;
+    // First its cluster pointers (current, and the target during a move).
+    let cluster = sim.cluster.as_ref().map(|text| {
+        let w = 8.0 + text_width(text, 9.0);
+        x += w + 2.0;
+        html! {
+            <g class="proc cluster" data-testid={format!("sim-cluster-{uid}")} data-cluster={text.clone()}>
+                <rect width={w.to_string()} height="13" rx="6" />
+                <text x="4" y="10">{ text }</text>
+                <title>{ format!("cluster pointers: {text} (current{})", if text.contains('→') { " → target" } else { "" }) }</title>
+            </g>
+        }
+    });
     let badges = sim.processes.iter().map(|(label, class, state)| {
         let w = 8.0 + text_width(label, 9.0);
         let at = x;
@@ -436,6 +451,7 @@ fn process_badges(uid: &str, sim: &SimNode) -> Html {
     });
     html! {
         <g class="sim-processes" data-testid={format!("sim-proc-{uid}")} transform={format!("translate(0 {})", NODE_H + 3.0)}>
+            { for cluster }
             { for badges }
         </g>
     }

@@ -138,6 +138,10 @@ pub struct SimulateView {
     pub node: Option<String>,
     /// The exploration of every fault point is shown (derived by the app, like the run).
     pub explore: bool,
+    /// The operation kind the scenario builder's menu shows (`bootstrap`, `join`, ...).
+    pub builder_op: String,
+    /// Scenario file downloads asked for (an effect downloads one per increment).
+    pub exports: u64,
 }
 
 impl Default for SimulateView {
@@ -150,6 +154,8 @@ impl Default for SimulateView {
             faults: Vec::new(),
             node: None,
             explore: false,
+            builder_op: clusterplan_lifecycle::Op::Bootstrap.name().to_owned(),
+            exports: 0,
         }
     }
 }
@@ -240,6 +246,10 @@ pub enum ViewAction {
     SimExplore(bool),
     /// Open an explored run: these added faults, at this event; the exploration closes.
     SimOpen { faults: Vec<Fault>, at: usize },
+    /// The scenario builder's menu shows this operation kind.
+    SimBuilderOp(String),
+    /// Download the scenario shown (with the faults added) as a file the CLI runs.
+    SimExport,
     /// Build this node's list for this service step by step, from the first step (`None`:
     /// close the walkthrough).
     WalkOpen(Option<(String, ServiceKey)>),
@@ -352,8 +362,10 @@ impl ViewState {
                 self.bootstrap.refused = None;
             }
             ViewAction::SimLesson(lesson) => {
-                let speed = self.simulate.speed;
-                self.simulate = SimulateView { lesson, speed, ..SimulateView::default() };
+                let sim = &self.simulate;
+                let (speed, builder_op, exports) = (sim.speed, sim.builder_op.clone(), sim.exports);
+                self.simulate =
+                    SimulateView { lesson, speed, builder_op, exports, ..SimulateView::default() };
             }
             ViewAction::SimForward(events) => {
                 let sim = &mut self.simulate;
@@ -398,6 +410,8 @@ impl ViewState {
                 self.simulate.explore = show;
                 self.simulate.playing = false;
             }
+            ViewAction::SimBuilderOp(op) => self.simulate.builder_op = op,
+            ViewAction::SimExport => self.simulate.exports += 1,
             ViewAction::WalkOpen(open) => {
                 self.walk = open.map(|(node, service)| WalkView { node, service, step: 0 });
             }

@@ -107,7 +107,7 @@ test('the FIG 13 step 9 lesson plays as the CLI runs it and leaves the storage a
     assert.deepEqual(await inspector(page), before);
     // The canvas: n1 (the member DCM) is the current event's node, with its processes' badges.
     await page.locator('[data-testid="node-n1"].sim-current').waitFor();
-    assert.equal(await page.locator('[data-testid="sim-proc-n1"] .proc').count(), 5);
+    assert.equal(await page.locator('[data-testid="sim-proc-n1"] .proc:not(.cluster)').count(), 5);
     assert.equal(app.errors.length, 0, app.errors.join('\n'));
   } finally {
     await app.close();
@@ -120,6 +120,13 @@ test('Fail this step on the committed define aborts it right there', async () =>
   try {
     const { cli, commit } = await openAtCommit(page);
     await position(page, `event ${commit.seq} of ${cli.length}`);
+    // The storage inspector (n9's local storage, the replicas) just before the define.
+    await page.getByTestId('sim-node').selectOption('n9');
+    const defineStart = Number(cli.find((e) => e.figure === 'FIG 13').seq) - 1;
+    await page.locator(`[data-testid="sim-events"] tr[data-seq="${defineStart}"]`).click();
+    const before = await inspector(page);
+    // The registry write (FIG 13 step 9): fail it.
+    await page.locator(`[data-testid="sim-events"] tr[data-seq="${commit.seq}"]`).click();
     await page.getByTestId('sim-fail').click();
     await page.getByTestId('sim-added-faults').waitFor();
     // Same position; the rerun's define aborts at step 9.
@@ -127,6 +134,8 @@ test('Fail this step on the committed define aborts it right there', async () =>
     while (await page.getByTestId('sim-forward').isEnabled()) await page.getByTestId('sim-forward').click();
     const outcomes = await page.getByTestId('sim-outcome').allTextContents();
     assert.ok(outcomes.some((o) => /define-node: aborted \(step 9/.test(o)), outcomes.join('\n'));
+    // The inspector is back to the state before the define.
+    assert.deepEqual(await inspector(page), before);
     assert.equal(app.errors.length, 0, app.errors.join('\n'));
   } finally {
     await app.close();

@@ -201,7 +201,7 @@ impl Op {
     }
 
     /// The fields this op needs.
-    fn required(self) -> &'static [&'static str] {
+    pub fn required(self) -> &'static [&'static str] {
         match self {
             Op::Bootstrap => &["cluster"],
             Op::Join | Op::UndefineNode | Op::OnlineRegistryServer | Op::OfflineRegistryServer => {

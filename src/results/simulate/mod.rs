@@ -6,6 +6,7 @@
 //! simulation is derived by the app ([`lessons::run`], a `use_memo`), the rows by [`model`]; the
 //! component renders and dispatches.
 
+pub mod builder;
 pub mod explore;
 pub mod lessons;
 pub mod model;
@@ -16,6 +17,9 @@ use clusterplan_lifecycle::Simulation;
 use model::{DiffRow, Row};
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// The picker's entry that starts a scenario of the reader's own (saved with the model).
+const NEW: &str = "new";
 
 /// A derived simulation shared by identity (a new run is a new `Rc`).
 #[derive(Debug, Clone)]
@@ -117,12 +121,30 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
         });
     }
     let saved = crate::edit::scenario(&props.document);
+    // Export: each request downloads the scenario shown, with the faults added, once.
+    {
+        let shown = view.lesson.as_deref().and_then(|id| {
+            let mut s = lessons::scenario_of(&props.document, id)?.ok()?;
+            s.faults.extend(view.faults.iter().cloned());
+            Some((builder::file_name(id), builder::export_text(&s)))
+        });
+        let dispatch = props.dispatch.clone();
+        use_effect_with(view.exports, move |exports| {
+            if let Some((name, text)) = shown.filter(|_| *exports > 0) {
+                if let Err(e) = crate::app::download_text(&name, &text) {
+                    dispatch.emit(Action::Refused(format!("Scenario export failed: {e}")));
+                }
+            }
+        });
+    }
     let picker = {
         let dispatch = props.dispatch.clone();
         let onchange = Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
             let id = select.value();
-            if !id.is_empty() {
+            if id == NEW {
+                dispatch.emit(Action::SaveScenario(Box::new(builder::blank())));
+            } else if !id.is_empty() {
                 dispatch.emit(Action::OpenLesson(id));
             }
         });
@@ -135,6 +157,8 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
                     }) }
                     if saved.is_some() {
                         <option value={lessons::SAVED} selected={view.lesson.as_deref() == Some(lessons::SAVED)}>{ "the model's own scenario" }</option>
+                    } else {
+                        <option value={NEW}>{ "build a scenario of your own…" }</option>
                     }
                 </select>
             </label>
@@ -157,12 +181,21 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
         Ok(s) => s.description.clone(),
         Err(reason) => reason.clone(),
     };
+    let own = (id == lessons::SAVED).then(|| html! {
+        <builder::ScenarioBuilder document={props.document.clone()} scenario={scenario.clone().ok()}
+            view={view.clone()} selected={props.selected.clone()} dispatch={props.dispatch.clone()} />
+    });
     let head = html! {
         <div class="view-head">
             { picker }
             <span class="lesson-figure" data-testid="lesson-figure">{ figure }</span>
             { save_buttons(&id, scenario.as_ref().ok(), view, &props.dispatch) }
+            if scenario.is_ok() {
+                <button data-testid="sim-export" title="Download this scenario, with the faults you added, as a file: clusterplan simulate MODEL FILE runs it"
+                    onclick={on_view.reform(|_| ViewAction::SimExport)}>{ "Export scenario file" }</button>
+            }
             <p class="lesson-description" data-testid="lesson-description">{ description }</p>
+            { for own }
         </div>
     };
     let sim = match props.simulation.as_ref().map(|s| s.0.as_ref()) {

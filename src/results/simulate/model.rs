@@ -300,6 +300,8 @@ pub struct SimOverlay {
     pub current: Option<String>,
     /// The registry server the current event's message went to (when another node).
     pub target: Option<String>,
+    /// Node uid -> its cluster pointers (FIG 10): `A`, or `A → B` while a move's target is set.
+    pub clusters: BTreeMap<String, String>,
 }
 
 /// One node's marks on the drawing during a simulation.
@@ -314,6 +316,8 @@ pub struct SimNode {
     pub current: bool,
     /// The current event's message goes to it.
     pub target: bool,
+    /// Its current cluster, and the target while a move is under way (`A → B`).
+    pub cluster: Option<String>,
 }
 
 /// The state class a badge is drawn with: `starting`, `phase1` (the registry read-only or in its
@@ -324,6 +328,7 @@ pub fn state_class(state: &str) -> &'static str {
         "read-only" | "phase-2" => "phase1",
         "ready" | "running" | "write-enabled" => "ready",
         "failed" | "stale" => "failed",
+        "off" => "off",
         _ => "other",
     }
 }
@@ -341,6 +346,7 @@ impl SimOverlay {
             down: self.down.contains(uid),
             current: self.current.as_deref() == Some(uid),
             target: self.target.as_deref() == Some(uid),
+            cluster: self.clusters.get(uid).cloned(),
         }
     }
 }
@@ -395,8 +401,19 @@ pub fn sim_overlay(sim: &Simulation, world: &World, position: usize) -> SimOverl
         badges.extend(n.processes.iter().filter_map(|(k, p)| {
             k.strip_prefix("controller:").map(|c| (c.to_owned(), p.state.clone()))
         }));
-        if !badges.is_empty() {
-            overlay.processes.insert(uid.clone(), badges);
+        if badges.is_empty() {
+            // No process runs: the node is off (docs/lifecycle.md).
+            badges.push(("off".to_owned(), "off".to_owned()));
+        }
+        overlay.processes.insert(uid.clone(), badges);
+        let pointers = match (n.current(), n.target()) {
+            (Some(c), Some(t)) if c != t => Some(format!("{c} → {t}")),
+            (None, Some(t)) => Some(format!("→ {t}")),
+            (Some(c), _) => Some(c),
+            (None, None) => None,
+        };
+        if let Some(text) = pointers {
+            overlay.clusters.insert(uid.clone(), text);
         }
     }
     for (cluster, state) in &world.clusters {
@@ -573,6 +590,28 @@ mod tests {
         assert_eq!(n4.registry, None);
         assert_eq!(n3.processes[1], ("Reg".into(), "phase1", "read-only".into()));
         assert_eq!(state_class("stale"), "failed");
+        assert_eq!(state_class("off"), "off");
         assert_eq!(state_class("started"), "starting");
+    }
+
+    #[test]
+    fn the_drawing_shows_off_nodes_and_each_nodes_current_and_target_cluster() {
+        let sim = lesson("fig18-move-committed");
+        let start = sim_overlay(&sim, &sim.world_after(0), 0);
+        assert_eq!(start.node("n5").processes, [("off".into(), "off", "off".into())]);
+        // FIG 18 step 2 sets the target pointer: A → B until step 8 sets the current one.
+        let target = sim
+            .events
+            .iter()
+            .find(|e| e.figure == Some("FIG 18") && e.step == Some(2))
+            .unwrap()
+            .seq;
+        let o = sim_overlay(&sim, &sim.world_after(target), target);
+        assert_eq!(o.node("n5").cluster.as_deref(), Some("A → B"));
+        assert_eq!(o.node("n4").cluster.as_deref(), Some("A"));
+        assert!(o.node("n5").processes.iter().all(|p| p.0 != "off"));
+        let end = sim.events.len();
+        let o = sim_overlay(&sim, &sim.world_after(end), end);
+        assert_eq!(o.node("n5").cluster.as_deref(), Some("B"));
     }
 }
