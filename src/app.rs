@@ -162,11 +162,12 @@ pub fn app() -> Html {
         use_memo(deps, |(plan, doc, selected, service, failed, shown, walk)| {
             let mut overlay =
                 canvas_overlay(plan, &doc.0, selected.as_deref(), service.as_ref(), failed);
-            let steps = walk.as_ref().and_then(|w| {
-                let steps = results::walkthrough::derive(plan, &doc.0, w)?.steps;
-                steps.into_iter().nth(w.step)
+            // (Only while its node is the one shown: another selection hides the walkthrough.)
+            let walk = walk.as_ref().filter(|w| selected.as_deref() == Some(w.node.as_str()));
+            let step = walk.and_then(|w| {
+                results::walkthrough::derive(plan, &doc.0, w)?.steps.into_iter().nth(w.step)
             });
-            if let Some(step) = steps {
+            if let Some(step) = step {
                 overlay.walk_marks(&step.marks);
             }
             if let Some((results::simulate::SimRef(run), position)) = shown {

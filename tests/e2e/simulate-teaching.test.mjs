@@ -9,6 +9,13 @@ import { openApp } from './harness.mjs';
 const rows = (page) => page.$$eval('[data-testid="walk-table"] tbody tr',
   (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
 
+/** Opens a lesson in the Simulate tab, loading the lessons' model (after the question). */
+async function openLesson(page, lesson) {
+  await page.getByTestId('tab-simulate').click();
+  await page.getByTestId('lesson-picker').selectOption(lesson);
+  await page.getByTestId('confirm-discard').click();
+}
+
 /** Forward in the walkthrough until the current step's title contains `text`. */
 async function stepTo(page, text) {
   for (let i = 0; i < 30; i++) {
@@ -73,9 +80,7 @@ test('a lesson\'s watch items jump to their events; the drawing shows off nodes 
   const app = await openApp();
   const { page } = app;
   try {
-    await page.getByTestId('tab-simulate').click();
-    await page.getByTestId('lesson-picker').selectOption('fig8-stale-replica');
-    await page.getByTestId('confirm-discard').click();
+    await openLesson(page, 'fig8-stale-replica');
     await page.locator('[data-testid="sim-position"]', { hasText: 'event 0 of' }).waitFor();
     // Before the bootstrap every node is off.
     assert.equal(await page.locator('[data-testid="sim-proc-n1"] .proc.off').count(), 1);
@@ -108,9 +113,7 @@ test('a lesson shared at an event opens there, in the editor and in the shared v
   const app = await openApp();
   const { page, browser } = app;
   try {
-    await page.getByTestId('tab-simulate').click();
-    await page.getByTestId('lesson-picker').selectOption('fig13-define-fails-step-9');
-    await page.getByTestId('confirm-discard').click();
+    await openLesson(page, 'fig13-define-fails-step-9');
     await page.locator('[data-testid="sim-events"] tr[data-seq="124"]').click();
     await page.getByTestId('btn-share').click();
     assert.ok(await page.getByTestId('share-lesson').isChecked());

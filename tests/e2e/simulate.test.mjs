@@ -5,7 +5,8 @@
 // the define. Then "Fail this step" on the committed define's commit: the abort appears right
 // there, at the same position. Explore lists the fault points as `simulate --explore` counts them;
 // a scenario saved with the model plays in a fresh browser opened on the model's share link; every
-// lesson's event list is the CLI's.
+// lesson's event list is the CLI's; a scenario built from the menus (its node clicked on the canvas)
+// exports as a file the CLI runs with the page's events, and a scenario file imports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -21,6 +22,11 @@ const LESSON = 'fig13-define-fails-step-9';
 function cliEvents(lesson) {
   assert.ok(existsSync(CLI), `build the CLI first: cargo build -p clusterplan-cli (${CLI})`);
   const scenario = join(ROOT, 'examples', 'scenarios', `${lesson}.json`);
+  return cliRun(scenario);
+}
+
+/** `clusterplan simulate MODEL SCENARIO --json`'s events (any scenario file) as the page's columns. */
+function cliRun(scenario) {
   const run = JSON.parse(execFileSync(CLI, ['simulate', MODEL, scenario, '--json'], { stdio: ['ignore', 'pipe', 'ignore'] }));
   return run.events.map((e) => ({
     seq: String(e.seq),
@@ -218,6 +224,56 @@ test('every lesson of examples/scenarios plays in the page with the CLI\'s event
       await position(page, `event 0 of ${cli.length}`);
       assert.deepEqual(await pageEvents(page), cli, lesson);
     }
+    assert.equal(app.errors.length, 0, app.errors.join('\n'));
+  } finally {
+    await app.close();
+  }
+});
+
+test('a scenario built from menus, its nodes clicked on the canvas, exports as a file the CLI runs with the page\'s events', async () => {
+  const app = await openApp();
+  const { page } = app;
+  try {
+    await page.getByTestId('tab-simulate').click();
+    await page.getByTestId('lesson-picker').selectOption('fig8-stale-replica');
+    await page.getByTestId('confirm-discard').click();
+    await page.getByTestId('lesson-picker').selectOption('new');
+    await page.getByTestId('sim-builder').waitFor();
+    const add = async (kind, fields = {}) => {
+      await page.getByTestId('builder-kind').selectOption(kind);
+      for (const [name, value] of Object.entries(fields)) {
+        const field = page.getByTestId(`builder-${name}`);
+        if (await field.evaluate((el) => el.tagName) === 'SELECT') await field.selectOption(value);
+        else await field.fill(value);
+      }
+      await page.getByTestId('builder-add').click();
+    };
+    await add('bootstrap', { cluster: 'A' });
+    // The node of the next operations: clicked on the canvas.
+    await page.getByTestId('node-n4').click();
+    await page.locator('[data-testid="builder-node"] option[value="n4"]:checked').waitFor();
+    await add('offline-node');
+    await add('join', { cluster: 'A' });
+    assert.deepEqual(await page.getByTestId('builder-op').locator('span').allTextContents(),
+      ['bootstrap in A', 'offline-node n4', 'join n4 in A']);
+    // An operation the model cannot run is refused with the reason, the scenario unchanged.
+    await add('define-node', { cluster: 'A', address: '' });
+    await page.locator('[data-testid="notice"]', { hasText: /Not added: .*address/ }).waitFor();
+    assert.equal(await page.getByTestId('builder-op').count(), 3);
+    await page.locator('[data-testid="sim-events"] tr.event').last().click();
+    const events = await pageEvents(page);
+    assert.ok(events.length > 100, `${events.length} events`);
+    // Exported, the file runs in the CLI with the page's events.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sim-export').click()]);
+    assert.equal(download.suggestedFilename(), 'scenario.json');
+    assert.deepEqual(cliRun(await download.path()), events);
+    // Remove an operation; import a scenario file instead.
+    await page.getByTestId('builder-remove').last().click();
+    assert.equal(await page.getByTestId('builder-op').count(), 2);
+    await page.getByTestId('builder-import').setInputFiles(join(ROOT, 'examples', 'scenarios', 'fig13-define-committed.json'));
+    await page.locator('[data-testid="lesson-description"]', { hasText: 'FIG 13, defining a node' }).waitFor();
+    assert.equal(await page.getByTestId('builder-op').count(), 2);
+    assert.deepEqual(await pageEvents(page), cliEvents('fig13-define-committed'));
     assert.equal(app.errors.length, 0, app.errors.join('\n'));
   } finally {
     await app.close();
