@@ -128,21 +128,23 @@ pub fn panel(w: &Walkthrough, step: usize, on_view: &Callback<ViewAction>) -> Ht
                 <span class="muted">{ format!("node {} (n = {}), strategy {}", w.client, w.number, w.strategy) }</span>
                 <button class="link" data-testid="walk-close" onclick={close}>{ "close" }</button>
             </div>
-            <ol class="walk-steps">
-            { for w.steps.iter().enumerate().map(|(i, s)| {
-                let current = i == step;
-                html! {
-                    <li class={classes!("walk-step", current.then_some("current"), (i > step).then_some("future"))}
+            <div class="walk-body">
+                <ol class="walk-steps">
+                { for w.steps.iter().enumerate().map(|(i, s)| html! {
+                    <li class={classes!("walk-step", (i == step).then_some("current"), (i > step).then_some("future"))}
                         data-testid="walk-step" data-step={i.to_string()}>
-                        <button class="link walk-title" onclick={go(i)}>{ &s.title }</button>
-                        if current {
-                            <p class="walk-text" data-testid="walk-text">{ &s.text }</p>
-                            { detail(s) }
-                        }
+                        <button class="walk-title" onclick={go(i)}>{ &s.title }</button>
                     </li>
+                }) }
+                </ol>
+                if let Some(s) = w.steps.get(step) {
+                    <div class="walk-detail" data-testid="walk-detail">
+                        <h5>{ &s.title }</h5>
+                        <p class="walk-text" data-testid="walk-text">{ &s.text }</p>
+                        { detail(s) }
+                    </div>
                 }
-            }) }
-            </ol>
+            </div>
         </div>
     }
 }

@@ -14,7 +14,7 @@ const shot = (page, name) => screenshot(page, name, join(OUT, `${name}.png`));
 /** Which watch item each lesson is shown at (default: its last). */
 const AT = { 'fig8-stale-replica': 2, 'fig8-registry-server-down': 2, 'fig13-define-committed': 2, 'fig18-move-committed': 0 };
 
-const app = await openApp({ width: 1280, height: 1100 });
+const app = await openApp({ width: 1280, height: 1400 });
 const { page } = app;
 /** The panel's body scrolled back to its top, the drawing settled. */
 async function settle() {
