@@ -70,17 +70,21 @@ fn before_of(p: &LinkParams) -> (Option<Document>, String) {
     }
 }
 
-/// The link's lesson (`lesson=ID&event=N`), shown in the Simulate tab at its event, when the
-/// model names it (a shipped lesson, or its own saved scenario); any other is not opened.
-fn open_lesson(state: &mut AppState, p: &LinkParams) {
+/// The link's lesson and event (`lesson=ID&event=N`; no event: its start).
+fn lesson_of(p: &LinkParams) -> Option<(String, usize)> {
+    Some((p.lesson.clone()?, p.event.unwrap_or(0)))
+}
+
+/// Shows lesson `id` in the Simulate tab at `event`, when the model names it (a shipped lesson,
+/// or its own saved scenario); any other is not opened.
+pub(crate) fn open_lesson(state: &mut AppState, id: &str, event: usize) {
     use crate::results::simulate::lessons;
-    let Some(id) = p.lesson.as_deref() else { return };
     if lessons::scenario_of(&state.document, id).is_none() {
         return;
     }
     state.view.apply(ViewAction::SimLesson(Some(id.to_owned())));
     state.view.apply(ViewAction::ShowTab(crate::results::view::Tab::Simulate));
-    state.view.simulate.position = p.event.unwrap_or(0);
+    state.view.simulate.position = event;
 }
 
 /// The view's strategy and shuffle seed set to `strategy`.
@@ -143,7 +147,9 @@ pub fn start(
                 state.shared_view =
                     Some(SharedView::Model { editor: editor_fragment(&p, strategy) });
                 compared(&mut state);
-                open_lesson(&mut state, &p);
+                if let Some((id, event)) = lesson_of(&p) {
+                    open_lesson(&mut state, &id, event);
+                }
                 if !strategy_note.is_empty() {
                     state.notice =
                         Some(Notice { error: true, text: strategy_note.trim().to_owned() });
@@ -190,7 +196,9 @@ pub fn start(
         set_strategy(&mut state, strategy);
         state.set_selection(node.clone().into_iter().map(ItemRef::Node).collect());
         compared(&mut state);
-        open_lesson(&mut state, &p);
+        if let Some((id, event)) = lesson_of(&p) {
+            open_lesson(&mut state, &id, event);
+        }
         state.notice =
             Some(Notice { error: !strategy_note.is_empty(), text: text + &strategy_note });
         state
@@ -205,6 +213,7 @@ pub fn start(
                 strategy,
                 node,
                 before,
+                lesson: lesson_of(&p),
             })));
             if !strategy_note.is_empty() {
                 state.notice = Some(Notice { error: true, text: strategy_note.trim().to_owned() });
@@ -505,6 +514,16 @@ mod tests {
                 assert!(!view);
             }
         }
+        // A reader with a model of their own: asked first, then the lesson opens at its event.
+        let options = share::LinkOptions {
+            lesson: Some(("fig13-define-fails-step-9".into(), 12)),
+            ..Default::default()
+        };
+        let asked =
+            start(saved(mine()), None, Some(&share::link("http://h/", &lessons_model, &options)));
+        assert_eq!(asked.view.tab, Tab::Node, "nothing opened before the answer");
+        let opened = asked.apply(Action::ConfirmReplace);
+        assert_eq!((opened.view.tab, opened.view.simulate.position), (Tab::Simulate, 12));
         // A lesson this planner does not ship is not opened (the model still is).
         let options =
             share::LinkOptions { lesson: Some(("fig99-nope".into(), 3)), ..Default::default() };

@@ -86,6 +86,8 @@ pub struct LinkedModel {
     pub node: Option<String>,
     /// A design review link's model before the change: the model opens compared with it.
     pub before: Option<Document>,
+    /// A lesson link's lesson and event: the Simulate tab opens there (`docs/lifecycle.md`).
+    pub lesson: Option<(String, usize)>,
 }
 
 /// A second model the editor's model is compared with (a design review): the engine diffs the
@@ -568,12 +570,15 @@ impl AppState {
                     }
                 }
                 Some(Replacement::Link(linked)) => {
-                    let LinkedModel { document, strategy, node, before } = *linked;
+                    let LinkedModel { document, strategy, node, before, lesson } = *linked;
                     next.replace_document(document);
                     next.view.apply(ViewAction::SetStrategy(strategy));
                     next.set_selection(node.into_iter().map(ItemRef::Node).collect());
                     if let Some(before) = before {
                         next.compare_with(before, LINK_BEFORE.into());
+                    }
+                    if let Some((id, event)) = lesson {
+                        crate::share::open_lesson(&mut next, &id, event);
                     }
                     next.notice = Some(Notice {
                         error: false,
