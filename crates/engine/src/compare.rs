@@ -37,9 +37,11 @@
 use crate::build::lists_with;
 use crate::document::Document;
 use crate::model::Model;
-use crate::ordering::{fnv1a64, shuffle_permutation, shuffle_seed, spread_index, FNV_OFFSET};
 use crate::plan::{Entry, Plan, ServerIx, ServiceAddress, ServicePlan, SubnetIx};
-use crate::strategy::Strategy;
+use crate::strategy::{
+    rendezvous_client, rendezvous_sort, rendezvous_weight_from, rotate, rotation_index,
+    rotation_start, shuffle_permutation, shuffle_seed, spread_index, Strategy,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -331,11 +333,13 @@ impl<'p> View<'p> {
             if !lazy {
                 self.order(strategy, list.number, c, g.tier, g.hops, added, sc);
             }
-            let (n, r) = (u64::from(list.number), (list.number % m as u32) as usize);
+            let n = u64::from(list.number);
             for k in 0..m {
                 let a = match strategy {
                     _ if m == 1 => sc.members[0],
-                    Strategy::Rotation => sc.members[(r + k) % m],
+                    Strategy::Rotation => {
+                        sc.members[rotation_index(n, m as u64, k as u64) as usize]
+                    }
                     Strategy::Spread => sc.members[spread_index(n, m as u64, k as u64) as usize],
                     _ => sc.order[k],
                 };
@@ -382,9 +386,7 @@ impl<'p> View<'p> {
         let uid = || self.plan.nodes.get(self.sp.lists[c].node).map_or("", |n| n.uid.as_str());
         match strategy {
             Strategy::Rotation => {
-                let r = (number % m as u32) as usize;
-                sc.order.extend_from_slice(&sc.members[r..]);
-                sc.order.extend_from_slice(&sc.members[..r]);
+                rotate(&sc.members, rotation_start(number, m as u32), &mut sc.order);
             }
             Strategy::Spread => {
                 let n = u64::from(number);
@@ -393,16 +395,16 @@ impl<'p> View<'p> {
                 );
             }
             Strategy::Rendezvous => {
-                let state = fnv1a64(fnv1a64(FNV_OFFSET, uid().as_bytes()), b"|");
+                let state = rendezvous_client(uid());
                 sc.weights.clear();
                 for (i, &a) in sc.members.iter().enumerate() {
                     let text = match self.texts.get(a as usize) {
                         Some(t) => t.as_str(),
                         None => added.map_or("", |x| x.text.as_str()),
                     };
-                    sc.weights.push((fnv1a64(state, text.as_bytes()), i as u32));
+                    sc.weights.push((rendezvous_weight_from(state, text), i as u32));
                 }
-                sc.weights.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+                rendezvous_sort(&mut sc.weights);
                 sc.order.extend(sc.weights.iter().map(|&(_, i)| sc.members[i as usize]));
             }
             Strategy::Shuffle { seed } => {

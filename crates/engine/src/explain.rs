@@ -2,9 +2,8 @@
 //! formula with the numbers filled in, and one sentence (for the UI node view and
 //! `clusterplan explain`).
 
-use crate::ordering::{fnv1a64, shuffle_seed, spread_index, FNV_OFFSET};
 use crate::plan::Plan;
-use crate::strategy::Strategy;
+use crate::strategy::{Pick, Strategy};
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -78,34 +77,17 @@ fn explain_entry(
             addr.ip
         )
     } else {
-        match plan.strategy {
-            Strategy::Rotation => {
-                format!("index = (({n} mod {m}) + {k}) mod {m} = {}", ((n % m.max(1)) + k) % m.max(1))
-            }
-            Strategy::Spread if k == 0 => format!("index = {n} mod {m} = {}", n % m.max(1)),
-            Strategy::Spread => {
-                let f = n % m.max(1);
-                let m1 = m.saturating_sub(1).max(1);
-                format!(
-                    "f = {n} mod {m} = {f}; index = (f + 1 + ((floor({n} / {m}) + {k} - 1) mod {m1})) mod {m} \
-                     = ({f} + 1 + (({} + {k} - 1) mod {m1})) mod {m} = {}",
-                    n / m.max(1),
-                    spread_index(n, m.max(1), k)
-                )
-            }
-            Strategy::Rendezvous => {
-                let w = fnv1a64(fnv1a64(fnv1a64(FNV_OFFSET, client_uid.as_bytes()), b"|"), addr.ip.to_string().as_bytes());
-                format!(
-                    "weight = FNV-1a-64(\"{client_uid}|{}\") = {w:#018x}; rank {k} of {m} by descending weight",
-                    addr.ip
-                )
-            }
-            Strategy::Shuffle { seed } => format!(
-                "seeded permutation (seed {seed}, client {client_uid}, group state {:#018x}): pick {k} of {m} \
-                 is index {i}",
-                shuffle_seed(seed, &client_uid, e.tier, e.hops())
-            ),
-        }
+        let address = addr.ip.to_string();
+        plan.strategy.formula(&Pick {
+            n,
+            m,
+            k,
+            index: i,
+            client_uid: &client_uid,
+            address: &address,
+            tier: e.tier,
+            hops: e.hops(),
+        })
     };
     let tier_text = match priority {
         Some(p) => format!("tier {} (priority {p})", e.tier),

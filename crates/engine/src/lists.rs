@@ -10,9 +10,8 @@
 //! This is what keeps a 10k-node plan at a few MB instead of 41 MB of entries, and the compile
 //! fast: a list is written once into a reused buffer to read its load, not kept.
 
-use crate::ordering::{rotation_index, spread_index};
 use crate::plan::{ClientList, Entry, NodeIx};
-use crate::strategy::Strategy;
+use crate::strategy::{rotate, rotation_start, spread_index, Strategy};
 use serde::ser::SerializeSeq;
 use serde::Serialize;
 
@@ -135,8 +134,8 @@ impl Lists {
                 let (entries, groups) = self.template(t)?;
                 let g = groups.first()?;
                 // Both number strategies (rotation, spread) pick index n mod m first.
-                let k = rotation_index(u64::from(client.number), u64::from(g.len), 0);
-                let e = entries.get(g.start as usize + k as usize)?;
+                let k = rotation_start(client.number, g.len);
+                let e = entries.get(g.start as usize + k)?;
                 Some(Entry { pick: 0, ..*e })
             }
             Source::Stored { start, len } => {
@@ -313,7 +312,7 @@ fn emit_rotation(entries: &[Entry], groups: &[Group], number: u32, out: &mut Vec
         if m < 2 {
             continue;
         }
-        let r = (number % g.len) as usize;
+        let r = rotation_start(number, g.len);
         if r == 0 {
             continue;
         }
@@ -324,8 +323,7 @@ fn emit_rotation(entries: &[Entry], groups: &[Group], number: u32, out: &mut Vec
         };
         out.extend_from_slice(run);
         let at = out.len();
-        out.extend_from_slice(&group[r..]);
-        out.extend_from_slice(&group[..r]);
+        rotate(group, r, out);
         let written = &mut out[at..];
         if m <= usize::from(u16::MAX) {
             for (k, e) in written.iter_mut().enumerate() {

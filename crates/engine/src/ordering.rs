@@ -14,70 +14,11 @@ use crate::fxhash::FxMap;
 use crate::hops::{HopTable, NONE};
 use crate::lists::{by_number, emit_by_number, emit_spread, Group, Span};
 use crate::plan::{AddressIx, Entry, NodeInfo, NodeIx, ServiceAddress, SubnetIx};
-use crate::strategy::Strategy;
+use crate::strategy::{
+    rendezvous_client, rendezvous_sort, rendezvous_weight_from, rotate, rotation_start,
+    shuffle_permutation, shuffle_seed, Strategy,
+};
 use std::net::IpAddr;
-
-/// FNV-1a 64-bit offset basis.
-pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-/// Continues an FNV-1a-64 hash over `bytes`.
-pub fn fnv1a64(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
-}
-
-/// The rendezvous weight of an address for a client: FNV-1a-64 of `uid + "|" + address text`.
-pub fn rendezvous_weight(uid: &str, address: &str) -> u64 {
-    fnv1a64(fnv1a64(fnv1a64(FNV_OFFSET, uid.as_bytes()), b"|"), address.as_bytes())
-}
-
-/// splitmix64: the shuffle strategy's generator (small, portable, stable across versions).
-pub fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// The seed of the shuffle of one group: the view's seed, the client's UID, and the group's
-/// tier and hops (so groups shuffle independently).
-pub fn shuffle_seed(seed: u64, uid: &str, tier: u16, hops: Option<u32>) -> u64 {
-    let mut s = seed ^ fnv1a64(FNV_OFFSET, uid.as_bytes());
-    s ^= u64::from(tier) << 48;
-    s ^= u64::from(hops.unwrap_or(NONE)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    s
-}
-
-/// Writes the shuffle permutation of a group of `m` into `perm` (Fisher-Yates, multiply-shift).
-pub fn shuffle_permutation(state: u64, m: usize, perm: &mut Vec<u32>) {
-    let mut state = state;
-    perm.clear();
-    perm.extend(0..m as u32);
-    for i in (1..m).rev() {
-        let r = splitmix64(&mut state);
-        let j = ((u128::from(r) * (i as u128 + 1)) >> 64) as usize;
-        perm.swap(i, j);
-    }
-}
-
-/// The `spread` strategy's k-th pick in a group of `m` for node number `n` (docs/spec.md §7).
-pub fn spread_index(n: u64, m: u64, k: u64) -> u64 {
-    let f = n % m;
-    if k == 0 || m < 2 {
-        return (f + k) % m;
-    }
-    (f + 1 + ((n / m + k - 1) % (m - 1))) % m
-}
-
-/// The `rotation` strategy's k-th pick: `((n mod m) + k) mod m`.
-pub fn rotation_index(n: u64, m: u64, k: u64) -> u64 {
-    ((n % m) + k) % m
-}
 
 /// The grouping of a list for one set of client subnets. Its entries, groups and first-pick
 /// counters live in the orderer's shared arenas (one allocation each, not three per template).
@@ -626,7 +567,7 @@ impl<'a> Orderer<'a> {
     ) {
         let mut li = 0;
         let uid_state = match self.strategy {
-            Strategy::Rendezvous => fnv1a64(fnv1a64(FNV_OFFSET, uid.as_bytes()), b"|"),
+            Strategy::Rendezvous => rendezvous_client(uid),
             _ => 0,
         };
         for g in groups {
@@ -646,10 +587,8 @@ impl<'a> Orderer<'a> {
                 Strategy::Rotation => {
                     // k-th pick = (r + k) mod m: the group from index r on, then its head,
                     // copied as they are; then the picks are numbered.
-                    let r = (number % g.len) as usize;
                     let at = out.len();
-                    out.extend_from_slice(&group[r..]);
-                    out.extend_from_slice(&group[..r]);
+                    rotate(group, rotation_start(number, g.len), out);
                     for (k, e) in out[at..].iter_mut().enumerate() {
                         e.pick = pick(k);
                     }
@@ -658,10 +597,10 @@ impl<'a> Orderer<'a> {
                 Strategy::Rendezvous => {
                     self.weights.clear();
                     for (i, e) in group.iter().enumerate() {
-                        let w = fnv1a64(uid_state, self.texts[e.address()].as_bytes());
+                        let w = rendezvous_weight_from(uid_state, &self.texts[e.address()]);
                         self.weights.push((w, i as u32));
                     }
-                    self.weights.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+                    rendezvous_sort(&mut self.weights);
                     out.extend(
                         self.weights
                             .iter()
@@ -698,39 +637,5 @@ impl<'a> Orderer<'a> {
             group_index: 0,
             pick: 0,
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spread_is_a_permutation_and_starts_like_rotation() {
-        for m in 1..9u64 {
-            for n in 0..40u64 {
-                let mut seen: Vec<u64> = (0..m).map(|k| spread_index(n, m, k)).collect();
-                assert_eq!(seen[0], rotation_index(n, m, 0));
-                seen.sort_unstable();
-                assert_eq!(seen, (0..m).collect::<Vec<_>>());
-            }
-        }
-    }
-
-    #[test]
-    fn fnv_known_value() {
-        // FNV-1a-64 of "a" is a published test vector.
-        assert_eq!(fnv1a64(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);
-    }
-
-    #[test]
-    fn shuffle_is_a_permutation() {
-        let mut p = Vec::new();
-        for m in 0..10 {
-            shuffle_permutation(m as u64 * 7, m, &mut p);
-            let mut s = p.clone();
-            s.sort_unstable();
-            assert_eq!(s, (0..m as u32).collect::<Vec<_>>());
-        }
     }
 }

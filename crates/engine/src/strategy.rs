@@ -1,4 +1,8 @@
-//! Strategies for ordering a group of equidistant addresses (docs/spec.md §7); `Rotation` is the source's.
+//! Strategies for ordering a group of equidistant addresses (docs/spec.md §7); `Rotation` is the
+//! source's. This module is the one place of each strategy's maths (the rotation's
+//! `((n mod m) + k) mod m`, spread's picks, rendezvous weights and their order, the seeded
+//! shuffle) and of the formula text that explains a pick ([`Strategy::formula`]); the orderer,
+//! the compact lists, the strategy comparison and the explanations all call it.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -81,6 +85,161 @@ impl FromStr for Strategy {
     }
 }
 
+/// FNV-1a 64-bit offset basis.
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Continues an FNV-1a-64 hash over `bytes`.
+pub fn fnv1a64(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// `r = n mod m`: the group index a client numbered `n` picks first in a group of `m > 0`
+/// addresses, under `rotation` and `spread` alike (docs/spec.md §7).
+#[inline]
+pub fn rotation_start(n: u32, m: u32) -> usize {
+    (n % m) as usize
+}
+
+/// The `rotation` strategy's k-th pick: `((n mod m) + k) mod m`.
+#[inline]
+pub fn rotation_index(n: u64, m: u64, k: u64) -> u64 {
+    ((n % m) + k) % m
+}
+
+/// Appends a group in the rotation's order for a client whose first pick is `r`
+/// ([`rotation_start`]): the group from index `r` on, then its head.
+#[inline]
+pub fn rotate<T: Copy>(group: &[T], r: usize, out: &mut Vec<T>) {
+    out.extend_from_slice(&group[r..]);
+    out.extend_from_slice(&group[..r]);
+}
+
+/// The `spread` strategy's k-th pick in a group of `m` for node number `n` (docs/spec.md §7):
+/// the first pick is the rotation's, the later ones spread over the other addresses by `n / m`.
+pub fn spread_index(n: u64, m: u64, k: u64) -> u64 {
+    if k == 0 || m < 2 {
+        return rotation_index(n, m, k);
+    }
+    let f = n % m;
+    (f + 1 + ((n / m + k - 1) % (m - 1))) % m
+}
+
+/// The rendezvous hash state of a client: FNV-1a-64 over `uid + "|"`, continued by
+/// [`rendezvous_weight_from`] for each address.
+#[inline]
+pub fn rendezvous_client(uid: &str) -> u64 {
+    fnv1a64(fnv1a64(FNV_OFFSET, uid.as_bytes()), b"|")
+}
+
+/// The rendezvous weight of an address for a client state from [`rendezvous_client`].
+#[inline]
+pub fn rendezvous_weight_from(client: u64, address: &str) -> u64 {
+    fnv1a64(client, address.as_bytes())
+}
+
+/// The rendezvous weight of an address for a client: FNV-1a-64 of `uid + "|" + address text`.
+pub fn rendezvous_weight(uid: &str, address: &str) -> u64 {
+    rendezvous_weight_from(rendezvous_client(uid), address)
+}
+
+/// Sorts (weight, group index) pairs into the rendezvous order: descending weight, ties by
+/// index (that is, by address).
+#[inline]
+pub fn rendezvous_sort(weights: &mut [(u64, u32)]) {
+    weights.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+}
+
+/// splitmix64: the shuffle strategy's generator (small, portable, stable across versions).
+pub fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The seed of the shuffle of one group: the view's seed, the client's UID, and the group's
+/// tier and hops (so groups shuffle independently; unreachable counts as `u32::MAX` hops).
+pub fn shuffle_seed(seed: u64, uid: &str, tier: u16, hops: Option<u32>) -> u64 {
+    let mut s = seed ^ fnv1a64(FNV_OFFSET, uid.as_bytes());
+    s ^= u64::from(tier) << 48;
+    s ^= u64::from(hops.unwrap_or(u32::MAX)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    s
+}
+
+/// Writes the shuffle permutation of a group of `m` into `perm` (Fisher-Yates, multiply-shift).
+pub fn shuffle_permutation(state: u64, m: usize, perm: &mut Vec<u32>) {
+    let mut state = state;
+    perm.clear();
+    perm.extend(0..m as u32);
+    for i in (1..m).rev() {
+        let r = splitmix64(&mut state);
+        let j = ((u128::from(r) * (i as u128 + 1)) >> 64) as usize;
+        perm.swap(i, j);
+    }
+}
+
+/// One pick from an equidistant group, as [`Strategy::formula`] explains it.
+#[derive(Debug, Clone, Copy)]
+pub struct Pick<'a> {
+    /// `n`: the client's node number.
+    pub n: u64,
+    /// `m`: the group's size.
+    pub m: u64,
+    /// `k`: the k-th pick from the group.
+    pub k: u64,
+    /// The picked address's position in the group sorted by address.
+    pub index: u16,
+    pub client_uid: &'a str,
+    /// The picked address as text.
+    pub address: &'a str,
+    pub tier: u16,
+    pub hops: Option<u32>,
+}
+
+impl Strategy {
+    /// The strategy's rule for one pick with the numbers filled in, e.g.
+    /// `index = ((5 mod 3) + 0) mod 3 = 2`.
+    pub fn formula(self, p: &Pick<'_>) -> String {
+        let Pick { n, m, k, index, client_uid, address, .. } = *p;
+        let m1 = m.max(1);
+        match self {
+            Strategy::Rotation => {
+                format!("index = (({n} mod {m}) + {k}) mod {m} = {}", rotation_index(n, m1, k))
+            }
+            Strategy::Spread if k == 0 => {
+                format!("index = {n} mod {m} = {}", rotation_index(n, m1, 0))
+            }
+            Strategy::Spread => {
+                let f = rotation_index(n, m1, 0);
+                let m_1 = m.saturating_sub(1).max(1);
+                format!(
+                    "f = {n} mod {m} = {f}; index = (f + 1 + ((floor({n} / {m}) + {k} - 1) mod {m_1})) mod {m} \
+                     = ({f} + 1 + (({} + {k} - 1) mod {m_1})) mod {m} = {}",
+                    n / m1,
+                    spread_index(n, m1, k)
+                )
+            }
+            Strategy::Rendezvous => {
+                let w = rendezvous_weight(client_uid, address);
+                format!(
+                    "weight = FNV-1a-64(\"{client_uid}|{address}\") = {w:#018x}; rank {k} of {m} by descending weight"
+                )
+            }
+            Strategy::Shuffle { seed } => format!(
+                "seeded permutation (seed {seed}, client {client_uid}, group state {:#018x}): pick {k} of {m} \
+                 is index {index}",
+                shuffle_seed(seed, client_uid, p.tier, p.hops)
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +265,34 @@ mod tests {
         );
         assert!(matches!("fastest".parse::<Strategy>(), Err(UnknownStrategy::Name(_))));
         assert!(matches!("shuffle:-1".parse::<Strategy>(), Err(UnknownStrategy::Seed { .. })));
+    }
+
+    #[test]
+    fn spread_is_a_permutation_and_starts_like_rotation() {
+        for m in 1..9u64 {
+            for n in 0..40u64 {
+                let mut seen: Vec<u64> = (0..m).map(|k| spread_index(n, m, k)).collect();
+                assert_eq!(seen[0], rotation_index(n, m, 0));
+                seen.sort_unstable();
+                assert_eq!(seen, (0..m).collect::<Vec<_>>());
+            }
+        }
+    }
+
+    #[test]
+    fn fnv_known_value() {
+        // FNV-1a-64 of "a" is a published test vector.
+        assert_eq!(fnv1a64(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn shuffle_is_a_permutation() {
+        let mut p = Vec::new();
+        for m in 0..10 {
+            shuffle_permutation(m as u64 * 7, m, &mut p);
+            let mut s = p.clone();
+            s.sort_unstable();
+            assert_eq!(s, (0..m as u32).collect::<Vec<_>>());
+        }
     }
 }
