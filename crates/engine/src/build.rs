@@ -1,9 +1,9 @@
 //! Plan assembly (stage 3): from the validated [`Model`] to the [`Plan`]'s plain data.
 
 use crate::fxhash::FxMap;
-use crate::hops::HopTable;
+use crate::plan::hop_table::HopTable;
 use crate::lint::ServiceFacts;
-use crate::lists::{Client, Lists, ListsBuilder};
+use crate::plan::lists::{Client, Lists, ListsBuilder};
 use crate::model::{Model, ServiceM};
 use crate::ordering::{tiers, OrderStats, Orderer};
 use crate::plan::{

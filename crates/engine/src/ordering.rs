@@ -11,8 +11,8 @@
 //! (servers, few) get a template of their own without those addresses.
 
 use crate::fxhash::FxMap;
-use crate::hops::{HopTable, NONE};
-use crate::lists::{by_number, emit_by_number, emit_spread, Group, Span};
+use crate::plan::hop_table::{HopTable, NONE};
+use crate::plan::lists::{by_number, emit_by_number, emit_spread, Group, Span};
 use crate::plan::{AddressIx, Entry, NodeInfo, NodeIx, ServiceAddress, SubnetIx};
 use crate::strategy::{
     rendezvous_client, rendezvous_sort, rendezvous_weight_from, rotate, rotation_start,

@@ -68,8 +68,11 @@ pub struct SubnetInfo {
 }
 
 pub use crate::explain::Explanation;
-pub use crate::hops::HopTable;
-pub use crate::lists::{Client, Lists};
+pub(crate) mod hop_table;
+pub(crate) mod lists;
+
+pub use hop_table::HopTable;
+pub use lists::{Client, Lists};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ServicePlan {
