@@ -23,13 +23,11 @@
 use crate::diagnostics::{Diagnostic, Item, Severity};
 use crate::document::Document;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::VecDeque;
 use std::fmt;
 use std::str::FromStr;
 
-/// The name of the node extension field that lists a node's resource controllers.
-pub const RESOURCE_CONTROLLERS_FIELD: &str = "resource_controllers";
+pub use crate::document::{resource_controllers, RESOURCE_CONTROLLERS_FIELD};
 
 /// A cluster component. Serialises as its [`Component::key`] (`"group-services"`,
 /// `"controller:disk"`), and parses from it or from its display name.
@@ -538,49 +536,6 @@ pub fn builtin_dependencies(controllers: &[String]) -> Vec<Dependency> {
         ]);
     }
     deps
-}
-
-/// Reads the `resource_controllers` extension field of a node: the names in document order,
-/// duplicates and empty names dropped, and a diagnostic for each problem.
-pub fn resource_controllers(node: &crate::document::Node) -> (Vec<String>, Vec<Diagnostic>) {
-    let mut names: Vec<String> = Vec::new();
-    let mut diagnostics = Vec::new();
-    let item = || Item::Node { uid: node.uid.clone() };
-    let mut problem = |message: String| {
-        diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            code: "bad-resource-controllers",
-            item: item(),
-            message,
-        })
-    };
-    match node.extra.get(RESOURCE_CONTROLLERS_FIELD) {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(values)) => {
-            for value in values {
-                match value.as_str().map(str::trim) {
-                    Some("") => problem(format!(
-                        "node {} lists an empty resource controller name; it is ignored",
-                        node.uid
-                    )),
-                    Some(name) if names.iter().any(|n| n == name) => problem(format!(
-                        "node {} lists resource controller {name:?} twice; it runs once",
-                        node.uid
-                    )),
-                    Some(name) => names.push(name.to_owned()),
-                    None => problem(format!(
-                        "node {}: resource controller {value} is not a name (a string); it is ignored",
-                        node.uid
-                    )),
-                }
-            }
-        }
-        Some(other) => problem(format!(
-            "node {}: \"{RESOURCE_CONTROLLERS_FIELD}\" must be an array of names, not {other}; it is ignored",
-            node.uid
-        )),
-    }
-    (names, diagnostics)
 }
 
 /// The bootstrap of the node with uid `node`, with the user's `extra` dependencies added.

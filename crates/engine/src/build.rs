@@ -1,24 +1,40 @@
 //! Plan assembly (stage 3): from the validated [`Model`] to the [`Plan`]'s plain data.
 
+use crate::document::{resource_controllers, Document};
 use crate::fxhash::FxMap;
-use crate::plan::hop_table::HopTable;
 use crate::lint::ServiceFacts;
-use crate::plan::lists::{Client, Lists, ListsBuilder};
 use crate::model::{Model, ServiceM};
 use crate::ordering::{tiers, OrderStats, Orderer};
+use crate::plan::hop_table::HopTable;
+use crate::plan::lists::{Client, Lists, ListsBuilder};
 use crate::plan::{
     NodeInfo, NodeIx, Plan, Server, ServerIx, ServiceAddress, ServicePlan, SubnetInfo,
 };
 use crate::strategy::Strategy;
 
-/// Computes the whole plan of a model; `nodes` and `subnets` are the model's (moved in by
-/// [`Model::into_plan`], cloned by [`Model::plan`]).
-pub(crate) fn plan(
-    model: &Model,
-    nodes: Vec<NodeInfo>,
-    subnets: Vec<SubnetInfo>,
-    strategy: Strategy,
-) -> Plan {
+/// Compiles a document with the given strategy: the model's validation, the plan (hops, lists,
+/// load), its warnings and lints, and the checks of the nodes' bootstrap extension field (so
+/// `check` and the app's diagnostics panel report it, not only the bootstrap view). Never
+/// fails, never panics: every problem is a diagnostic naming its item.
+pub fn compile(doc: &Document, strategy: Strategy) -> Plan {
+    let (model, diagnostics) = Model::build(doc);
+    let mut plan = into_plan(model, strategy);
+    plan.diagnostics.splice(0..0, diagnostics);
+    for node in &doc.nodes {
+        plan.diagnostics.extend(resource_controllers(node).1);
+    }
+    plan
+}
+
+/// Computes the whole plan of a model, moving the model's nodes and subnets into it.
+pub(crate) fn into_plan(mut model: Model, strategy: Strategy) -> Plan {
+    let nodes = std::mem::take(&mut model.nodes);
+    let subnets = std::mem::take(&mut model.subnets);
+    plan(&model, nodes, subnets, strategy)
+}
+
+/// Computes the whole plan of a model from its `nodes` and `subnets` (see [`into_plan`]).
+fn plan(model: &Model, nodes: Vec<NodeInfo>, subnets: Vec<SubnetInfo>, strategy: Strategy) -> Plan {
     let sources: Vec<usize> =
         model.services.iter().flat_map(|s| s.addresses.iter().map(|a| a.1)).collect();
     let hops = HopTable::build(subnets.len(), &model.routers, &sources);

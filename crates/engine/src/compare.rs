@@ -98,7 +98,7 @@ pub struct Addition {
 /// Compares the four strategies ([`Strategy::all`], shuffle with `seed`) on one document.
 pub fn compare(doc: &Document, seed: u64) -> Vec<StrategyReport> {
     // One validation and one plan (hops, tiers and groups); every strategy reuses its shapes.
-    let plan = Model::build(doc).0.into_plan(Strategy::Rotation);
+    let plan = crate::build::into_plan(Model::build(doc).0, Strategy::Rotation);
     let mut node_ips: Vec<IpAddr> =
         plan.nodes.iter().flat_map(|n| n.addresses.iter().map(|a| a.ip)).collect();
     node_ips.sort_unstable();
@@ -654,11 +654,10 @@ mod tests {
     /// The straightforward recomputation: a plan per strategy, its load as computed by the
     /// engine, and for every what-if every client's list reordered from scratch.
     fn reference(doc: &Document, seed: u64) -> Vec<StrategyReport> {
-        let (model, _) = Model::build(doc);
         Strategy::all(seed)
             .into_iter()
             .map(|strategy| {
-                let plan = model.plan(strategy);
+                let plan = crate::build::into_plan(Model::build(doc).0, strategy);
                 let services = plan.services.iter().map(|sp| reference_report(&plan, sp)).collect();
                 StrategyReport { strategy, services }
             })

@@ -357,8 +357,8 @@ pub fn ordinal(n: usize) -> String {
 
 /// Compiles both documents with `strategy` and diffs them.
 pub fn diff(before: &Document, after: &Document, strategy: Strategy) -> Diff {
-    let before_plan = crate::compile(before, strategy);
-    let after_plan = crate::compile(after, strategy);
+    let before_plan = crate::build::compile(before, strategy);
+    let after_plan = crate::build::compile(after, strategy);
     diff_plans(before, &before_plan, after, &after_plan)
 }
 

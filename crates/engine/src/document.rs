@@ -1,9 +1,10 @@
 //! The `cluster-planner/1` document: the file format, as serde types (stage 1 of 3).
 //!
 //! These types mirror the JSON exactly. They hold what the user wrote, right or wrong: nothing
-//! here is validated (that is [`crate::model`]'s job). Every object keeps the fields it does not
+//! here is validated (that is the model's job, `model.rs`). Every object keeps the fields it does not
 //! know in `extra`, so a document read and written again loses nothing.
 
+use crate::diagnostics::{Diagnostic, Item, Severity};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -150,7 +151,7 @@ pub struct Network {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Subnet {
-    /// CIDR text, IPv4 or IPv6, as written (parsed in [`crate::model`]).
+    /// CIDR text, IPv4 or IPv6, as written (parsed by the model).
     pub prefix: String,
     pub network: String,
     #[serde(flatten)]
@@ -279,6 +280,52 @@ pub fn read(text: &str) -> Result<Document, ReadError> {
 /// Writes a document as pretty JSON (the form the app exports and reviews diff).
 pub fn write(doc: &Document) -> String {
     serde_json::to_string_pretty(doc).expect("a Document always serialises")
+}
+
+/// The name of the node extension field that lists a node's resource controllers.
+pub const RESOURCE_CONTROLLERS_FIELD: &str = "resource_controllers";
+
+/// Reads the `resource_controllers` extension field of a node: the names in document order,
+/// duplicates and empty names dropped, and a diagnostic for each problem.
+pub fn resource_controllers(node: &Node) -> (Vec<String>, Vec<Diagnostic>) {
+    let mut names: Vec<String> = Vec::new();
+    let mut diagnostics = Vec::new();
+    let item = || Item::Node { uid: node.uid.clone() };
+    let mut problem = |message: String| {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            code: "bad-resource-controllers",
+            item: item(),
+            message,
+        })
+    };
+    match node.extra.get(RESOURCE_CONTROLLERS_FIELD) {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(values)) => {
+            for value in values {
+                match value.as_str().map(str::trim) {
+                    Some("") => problem(format!(
+                        "node {} lists an empty resource controller name; it is ignored",
+                        node.uid
+                    )),
+                    Some(name) if names.iter().any(|n| n == name) => problem(format!(
+                        "node {} lists resource controller {name:?} twice; it runs once",
+                        node.uid
+                    )),
+                    Some(name) => names.push(name.to_owned()),
+                    None => problem(format!(
+                        "node {}: resource controller {value} is not a name (a string); it is ignored",
+                        node.uid
+                    )),
+                }
+            }
+        }
+        Some(other) => problem(format!(
+            "node {}: \"{RESOURCE_CONTROLLERS_FIELD}\" must be an array of names, not {other}; it is ignored",
+            node.uid
+        )),
+    }
+    (names, diagnostics)
 }
 
 #[cfg(test)]

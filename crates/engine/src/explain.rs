@@ -54,6 +54,19 @@ pub fn explain_list(plan: &Plan, service: usize, list: usize) -> Vec<Explanation
     (0..cl.entries.len()).filter_map(|e| explain_entry(plan, sp, &cl, e)).collect()
 }
 
+impl Plan {
+    /// The explanation of one list entry (see [`crate::explain()`]); `None` for indices out of
+    /// range.
+    pub fn explain(&self, service: usize, list: usize, entry: usize) -> Option<Explanation> {
+        explain(self, service, list, entry)
+    }
+
+    /// The explanations of every entry of one list, in order (see [`explain_list`]).
+    pub fn explain_list(&self, service: usize, list: usize) -> Vec<Explanation> {
+        explain_list(self, service, list)
+    }
+}
+
 fn explain_entry(
     plan: &Plan,
     sp: &crate::plan::ServicePlan,

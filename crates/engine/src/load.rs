@@ -154,6 +154,22 @@ pub fn balance(
     (first, worst)
 }
 
+impl ServicePlan {
+    /// Loads with any set of failed server nodes: each client is served by the first address of
+    /// its list that it can reach and whose server is up.
+    pub fn failover(&self, failed: &[ServerIx]) -> FailoverLoad {
+        failover(self, failed, &[])
+    }
+
+    /// Loads with a set of failed nodes, servers or not: the failed servers serve no one, and
+    /// no failed node counts as a client (docs/spec.md §4, "A failure is a node failure").
+    pub fn failover_of_nodes(&self, nodes: &[NodeIx]) -> FailoverLoad {
+        let servers: Vec<ServerIx> =
+            (0..self.servers.len()).filter(|&s| nodes.contains(&self.servers[s].node)).collect();
+        failover(self, &servers, nodes)
+    }
+}
+
 /// Loads with the given servers failed (see [`ServicePlan::failover`]): each client still
 /// counted is served by the first address of its list that it can reach and whose server is
 /// up; the failed servers' nodes are no clients; the worst single failure is taken on top.

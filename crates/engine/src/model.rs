@@ -8,8 +8,8 @@
 use crate::diagnostics::{whereabouts, Diagnostic, Item, Severity};
 use crate::document::{Document, FORMAT};
 use crate::fxhash::FxMap;
-use crate::plan::{NodeAddress, NodeInfo, NodeIx, Plan, SubnetInfo, SubnetIx};
-use crate::strategy::Strategy;
+use crate::plan::{NodeAddress, NodeInfo, NodeIx, SubnetInfo, SubnetIx};
+use crate::prefix::{parse_ip, parse_prefix, PrefixIndex};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -49,113 +49,6 @@ pub(crate) struct ServiceM {
     pub name: String,
     /// Parsed, deduplicated addresses in document order, with their subnet.
     pub addresses: Vec<(IpAddr, SubnetIx)>,
-}
-
-/// Longest-prefix lookup: one hash map per prefix length present, longest first.
-#[derive(Debug, Default)]
-struct PrefixIndex {
-    v4: Vec<(u8, FxMap<u32, SubnetIx>)>,
-    v6: Vec<(u8, FxMap<u128, SubnetIx>)>,
-}
-
-fn mask4(len: u8) -> u32 {
-    if len == 0 {
-        0
-    } else {
-        u32::MAX << (32 - u32::from(len.min(32)))
-    }
-}
-
-fn mask6(len: u8) -> u128 {
-    if len == 0 {
-        0
-    } else {
-        u128::MAX << (128 - u32::from(len.min(128)))
-    }
-}
-
-impl PrefixIndex {
-    /// Adds a subnet; returns the subnet already holding this exact prefix, if any.
-    fn insert(&mut self, net: IpNet, ix: SubnetIx) -> Option<SubnetIx> {
-        let len = net.prefix_len();
-        match net {
-            IpNet::V4(n) => {
-                insert_prefix(&mut self.v4, len, u32::from(n.network()) & mask4(len), ix)
-            }
-            IpNet::V6(n) => {
-                insert_prefix(&mut self.v6, len, u128::from(n.network()) & mask6(len), ix)
-            }
-        }
-    }
-
-    /// The subnet with the longest prefix containing `ip`.
-    fn find(&self, ip: IpAddr) -> Option<SubnetIx> {
-        match ip {
-            IpAddr::V4(a) => {
-                let a = u32::from(a);
-                self.v4.iter().find_map(|(len, map)| map.get(&(a & mask4(*len))).copied())
-            }
-            IpAddr::V6(a) => {
-                let a = u128::from(a);
-                self.v6.iter().find_map(|(len, map)| map.get(&(a & mask6(*len))).copied())
-            }
-        }
-    }
-
-    /// The subnet with exactly this prefix.
-    fn exact(&self, net: IpNet) -> Option<SubnetIx> {
-        let len = net.prefix_len();
-        match net {
-            IpNet::V4(n) => self
-                .v4
-                .iter()
-                .find(|(l, _)| *l == len)
-                .and_then(|(_, m)| m.get(&(u32::from(n.network()) & mask4(len))).copied()),
-            IpNet::V6(n) => self
-                .v6
-                .iter()
-                .find(|(l, _)| *l == len)
-                .and_then(|(_, m)| m.get(&(u128::from(n.network()) & mask6(len))).copied()),
-        }
-    }
-}
-
-/// Adds `key` (a masked network) of prefix length `len` to the per-length tables (kept longest
-/// first); returns the subnet already holding it, if any.
-fn insert_prefix<K: std::hash::Hash + Eq>(
-    tables: &mut Vec<(u8, FxMap<K, SubnetIx>)>,
-    len: u8,
-    key: K,
-    ix: SubnetIx,
-) -> Option<SubnetIx> {
-    let pos = match tables.iter().position(|(l, _)| *l == len) {
-        Some(p) => p,
-        None => {
-            tables.push((len, FxMap::default()));
-            tables.sort_by_key(|x| std::cmp::Reverse(x.0));
-            tables.iter().position(|(l, _)| *l == len).unwrap_or(0)
-        }
-    };
-    match tables[pos].1.entry(key) {
-        std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
-        std::collections::hash_map::Entry::Vacant(slot) => {
-            slot.insert(ix);
-            None
-        }
-    }
-}
-
-/// Parses an address as the document writes it (plain IPv4 or IPv6 text, surrounding spaces
-/// tolerated).
-pub(crate) fn parse_ip(text: &str) -> Option<IpAddr> {
-    text.trim().parse().ok()
-}
-
-/// Parses a CIDR prefix; the host bits are cleared (the second value says whether any were set).
-pub(crate) fn parse_prefix(text: &str) -> Option<(IpNet, bool)> {
-    let net: IpNet = text.trim().parse().ok()?;
-    let trunc = net.trunc();
-    Some((trunc, trunc != net))
 }
 
 /// Collects diagnostics while building.
@@ -736,19 +629,6 @@ impl Model {
                 }
             }
         }
-    }
-
-    /// Computes the plan: hop distances, ordered lists, load, then the diagnostics about them
-    /// (unserved clients, unreachable addresses, lints).
-    pub fn plan(&self, strategy: Strategy) -> Plan {
-        crate::build::plan(self, self.nodes.clone(), self.subnets.clone(), strategy)
-    }
-
-    /// [`Model::plan`], moving the model's nodes and subnets into the plan instead of copying.
-    pub fn into_plan(mut self, strategy: Strategy) -> Plan {
-        let nodes = std::mem::take(&mut self.nodes);
-        let subnets = std::mem::take(&mut self.subnets);
-        crate::build::plan(&self, nodes, subnets, strategy)
     }
 }
 

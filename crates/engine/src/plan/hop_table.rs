@@ -1,4 +1,6 @@
-//! Hop distances (docs/spec.md §2): breadth-first search over subnets and routers, and path drawing.
+//! The hop table (docs/spec.md §2) as the plan keeps it: the router graph in compact arrays, the
+//! rows the compile precomputed, and the reads (distance, first step, path), which search the
+//! graph breadth-first for a row that was not precomputed. The compile builds it (`hops.rs`).
 //!
 //! The graph is bipartite: a subnet is joined to each router attached to it, and crossing a
 //! router is one hop. Only subnets attached to at least one router ("routed" subnets) can reach
@@ -6,7 +8,7 @@
 //! touches, cost nothing). Rows are precomputed for the *source* subnets the compile needs (the
 //! subnets of service addresses); any other pair is answered by a breadth-first search on demand.
 
-use crate::plan::SubnetIx;
+use super::entry::SubnetIx;
 use serde::Serialize;
 
 /// Marks "no value" in the compact `u32` arrays (unreachable, not routed, no row).
@@ -23,94 +25,28 @@ pub struct HopTable {
     pub size: usize,
     /// CSR: routers attached to each subnet.
     #[serde(skip)]
-    subnet_start: Vec<u32>,
+    pub(crate) subnet_start: Vec<u32>,
     #[serde(skip)]
-    subnet_routers: Vec<u32>,
+    pub(crate) subnet_routers: Vec<u32>,
     /// CSR: subnets attached to each router (deduplicated, document order).
     #[serde(skip)]
-    router_start: Vec<u32>,
+    pub(crate) router_start: Vec<u32>,
     #[serde(skip)]
-    router_subnets: Vec<u32>,
+    pub(crate) router_subnets: Vec<u32>,
     /// Subnet -> compact index among routed subnets, or [`NONE`].
     #[serde(skip)]
-    routed: Vec<u32>,
+    pub(crate) routed: Vec<u32>,
     #[serde(skip)]
-    n_routed: usize,
+    pub(crate) n_routed: usize,
     /// Subnet -> row in `rows`, or [`NONE`].
     #[serde(skip)]
-    row_of: Vec<u32>,
+    pub(crate) row_of: Vec<u32>,
     /// `rows[row * n_routed + routed[b]]` = hops from the row's subnet to `b`, or [`NONE`].
     #[serde(skip)]
-    rows: Vec<u32>,
+    pub(crate) rows: Vec<u32>,
 }
 
 impl HopTable {
-    /// Builds the graph of `size` subnets and the given routers (each a list of subnet indices;
-    /// out-of-range indices are ignored), and precomputes rows from `sources`.
-    pub fn build(size: usize, routers: &[Vec<SubnetIx>], sources: &[SubnetIx]) -> HopTable {
-        let mut router_start = Vec::with_capacity(routers.len() + 1);
-        let mut router_subnets = Vec::new();
-        let mut degree = vec![0u32; size];
-        let mut seen = vec![NONE; size];
-        for (r, subs) in routers.iter().enumerate() {
-            router_start.push(router_subnets.len() as u32);
-            for &s in subs {
-                if s < size && seen[s] != r as u32 {
-                    seen[s] = r as u32;
-                    router_subnets.push(s as u32);
-                    degree[s] += 1;
-                }
-            }
-        }
-        router_start.push(router_subnets.len() as u32);
-        let mut subnet_start = Vec::with_capacity(size + 1);
-        let mut acc = 0u32;
-        for &d in &degree {
-            subnet_start.push(acc);
-            acc += d;
-        }
-        subnet_start.push(acc);
-        let mut fill = subnet_start.clone();
-        let mut subnet_routers = vec![0u32; acc as usize];
-        for r in 0..routers.len() {
-            for &s in &router_subnets[router_start[r] as usize..router_start[r + 1] as usize] {
-                subnet_routers[fill[s as usize] as usize] = r as u32;
-                fill[s as usize] += 1;
-            }
-        }
-        let mut routed = vec![NONE; size];
-        let mut n_routed = 0usize;
-        for s in 0..size {
-            if degree[s] > 0 {
-                routed[s] = n_routed as u32;
-                n_routed += 1;
-            }
-        }
-        let mut table = HopTable {
-            size,
-            subnet_start,
-            subnet_routers,
-            router_start,
-            router_subnets,
-            routed,
-            n_routed,
-            row_of: vec![NONE; size],
-            rows: Vec::new(),
-        };
-        let mut wanted: Vec<SubnetIx> =
-            sources.iter().copied().filter(|&s| s < size && table.routed[s] != NONE).collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let mut rows = vec![NONE; wanted.len() * n_routed];
-        let mut scratch = Bfs::new(routers.len());
-        for (row, &s) in wanted.iter().enumerate() {
-            table.row_of[s] = row as u32;
-            scratch.run(&table, s, &mut rows[row * n_routed..(row + 1) * n_routed]);
-        }
-        table.rows = rows;
-        table
-    }
-
     /// Hops between subnets `a` and `b`: 0 when equal, `None` when unreachable or out of range.
     pub fn get(&self, a: SubnetIx, b: SubnetIx) -> Option<u32> {
         if a >= self.size || b >= self.size {
@@ -229,19 +165,19 @@ impl HopTable {
 }
 
 /// Reusable breadth-first search state.
-struct Bfs {
+pub(crate) struct Bfs {
     router_stamp: Vec<u32>,
     stamp: u32,
     queue: Vec<u32>,
 }
 
 impl Bfs {
-    fn new(routers: usize) -> Bfs {
+    pub(crate) fn new(routers: usize) -> Bfs {
         Bfs { router_stamp: vec![0; routers], stamp: 0, queue: Vec::new() }
     }
 
     /// Fills `out` (indexed by routed index) with hops from `from`.
-    fn run(&mut self, t: &HopTable, from: SubnetIx, out: &mut [u32]) {
+    pub(crate) fn run(&mut self, t: &HopTable, from: SubnetIx, out: &mut [u32]) {
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.router_stamp.iter_mut().for_each(|x| *x = 0);
@@ -271,26 +207,5 @@ impl Bfs {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chain_and_island() {
-        // 0 -r0- 1 -r1- 2 ; 3 alone.
-        let t = HopTable::build(4, &[vec![0, 1], vec![1, 2]], &[0]);
-        assert_eq!(t.get(0, 2), Some(2));
-        assert_eq!(t.get(2, 0), Some(2));
-        assert_eq!(t.get(1, 2), Some(1));
-        assert_eq!(t.get(3, 3), Some(0));
-        assert_eq!(t.get(0, 3), None);
-        assert_eq!(t.get(0, 9), None);
-        assert_eq!(t.path(0, 2), vec![(0, 1), (1, 2)]);
-        assert_eq!(t.path(2, 0), vec![(1, 1), (0, 0)]);
-        assert_eq!(t.first_step(2, 1), Some((1, 1)));
-        assert!(t.path(0, 3).is_empty());
     }
 }

@@ -10,7 +10,7 @@
 //! This is what keeps a 10k-node plan at a few MB instead of 41 MB of entries, and the compile
 //! fast: a list is written once into a reused buffer to read its load, not kept.
 
-use crate::plan::{ClientList, Entry, NodeIx};
+use super::entry::{ClientList, Entry, NodeIx};
 use crate::strategy::{rotate, rotation_start, spread_index, Strategy};
 use serde::ser::SerializeSeq;
 use serde::Serialize;
