@@ -487,7 +487,12 @@ mod tests {
 
     #[test]
     fn marks_keep_the_worst_severity_per_item() {
-        let d = |severity, item| Diagnostic { severity, code: "x", item, message: "m".into() };
+        let d = |severity, item| Diagnostic {
+            severity,
+            code: clusterplan_engine::diagnostics::DiagnosticCode::UnknownFormat,
+            item,
+            message: "m".into(),
+        };
         let m = marks(&[
             d(Severity::Lint, Item::Node { uid: "a".into() }),
             d(

@@ -99,10 +99,10 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
                 let onclick = Callback::from(move |_| for a in &actions { dispatch.emit(a.clone()) });
                 html! {
                     <li class={classes!("diagnostic", d.severity.to_string(), selectable.then_some("selectable"))}
-                        data-testid="diagnostic" data-code={d.code} data-severity={d.severity.to_string()} {onclick}
+                        data-testid="diagnostic" data-code={d.code.name()} data-severity={d.severity.to_string()} {onclick}
                         title={if selectable { "select it" } else { "" }}>
                         <span class={classes!("severity", d.severity.to_string())}>{ d.severity.to_string() }</span>
-                        <code class="code">{ d.code }</code>
+                        <code class="code">{ d.code.name() }</code>
                         <span class="item">{ d.item.to_string() }</span>
                         <span class="message">{ d.message.clone() }</span>
                     </li>
@@ -116,9 +116,15 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clusterplan_engine::diagnostics::DiagnosticCode;
 
     fn diagnostic(severity: Severity) -> Diagnostic {
-        Diagnostic { severity, code: "x", item: Item::Document, message: String::new() }
+        Diagnostic {
+            severity,
+            code: DiagnosticCode::UnknownFormat,
+            item: Item::Document,
+            message: String::new(),
+        }
     }
 
     #[test]
@@ -236,7 +242,7 @@ mod tests {
                     d.code,
                     d.item
                 );
-                checked.insert(d.code);
+                checked.insert(d.code.name());
             }
         }
         assert!(checked.contains("unowned-service-address"), "{checked:?}");

@@ -20,7 +20,7 @@
 //! [`NodeBootstrap::steps`] holds FIG 8 as data: step 0 (the operating system starts the DCM
 //! daemon) and the 24 steps that follow.
 
-use crate::diagnostics::{Diagnostic, Item, Severity};
+use crate::diagnostics::{Diagnostic, DiagnosticCode, Item};
 use crate::document::Document;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -558,30 +558,15 @@ pub fn node_bootstrap(
         _ => n.clusters.keys().next().cloned(),
     };
     match (&n.online, &cluster) {
-        (Some(online), Some(c)) if online != c => diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
-            code: "bootstrap-cluster",
-            item: item(),
-            message: format!(
+        (Some(online), Some(c)) if online != c => diagnostics.push(Diagnostic::new(DiagnosticCode::BootstrapCluster, item(), format!(
                 "node {} is online in {online}, to which it is not defined; showing its bootstrap into {c}",
                 n.uid
-            ),
-        }),
-        (None, Some(c)) => diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
-            code: "bootstrap-cluster",
-            item: item(),
-            message: format!("node {} is offline; showing its bootstrap into cluster {c}", n.uid),
-        }),
-        (_, None) => diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
-            code: "bootstrap-cluster",
-            item: item(),
-            message: format!(
+            ))),
+        (None, Some(c)) => diagnostics.push(Diagnostic::new(DiagnosticCode::BootstrapCluster, item(), format!("node {} is offline; showing its bootstrap into cluster {c}", n.uid))),
+        (_, None) => diagnostics.push(Diagnostic::new(DiagnosticCode::BootstrapCluster, item(), format!(
                 "node {} is defined to no cluster: it has no registry server to bootstrap from",
                 n.uid
-            ),
-        }),
+            ))),
         _ => {}
     }
     let number = cluster.as_ref().and_then(|c| n.clusters.get(c).copied());
@@ -655,16 +640,15 @@ pub fn node_bootstrap(
         if unknown.is_empty() {
             dependencies.push(dep.clone());
         } else {
-            diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                code: "bootstrap-unknown-component",
-                item: item(),
-                message: format!(
+            diagnostics.push(Diagnostic::new(
+                DiagnosticCode::BootstrapUnknownComponent,
+                item(),
+                format!(
                     "dependency {dep} is ignored: node {} has no {}",
                     n.uid,
                     unknown.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" and ")
                 ),
-            });
+            ));
         }
     }
 
@@ -672,16 +656,15 @@ pub fn node_bootstrap(
     let finishing = graph.finishing();
     let order = graph.order(&finishing);
     if let Err(cycle) = &order {
-        diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            code: "bootstrap-cycle",
-            item: item(),
-            message: format!(
+        diagnostics.push(Diagnostic::new(
+            DiagnosticCode::BootstrapCycle,
+            item(),
+            format!(
                 "the dependencies of node {} form a cycle: {}; no bootstrap order exists",
                 n.uid,
                 cycle.path()
             ),
-        });
+        ));
     }
     let finished: Vec<Stage> = finishing.iter().map(|&v| graph.stages[v].clone()).collect();
     let mut steps = fig8_steps(registry_server, &controllers, &dependencies);

@@ -4,7 +4,7 @@
 //! here is validated (that is the model's job, `model.rs`). Every object keeps the fields it does not
 //! know in `extra`, so a document read and written again loses nothing.
 
-use crate::diagnostics::{Diagnostic, Item, Severity};
+use crate::diagnostics::{Diagnostic, DiagnosticCode, Item};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -292,12 +292,7 @@ pub fn resource_controllers(node: &Node) -> (Vec<String>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let item = || Item::Node { uid: node.uid.clone() };
     let mut problem = |message: String| {
-        diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            code: "bad-resource-controllers",
-            item: item(),
-            message,
-        })
+        diagnostics.push(Diagnostic::new(DiagnosticCode::BadResourceControllers, item(), message))
     };
     match node.extra.get(RESOURCE_CONTROLLERS_FIELD) {
         None | Some(Value::Null) => {}

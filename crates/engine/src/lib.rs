@@ -24,7 +24,8 @@
 //! - [`query`]: which subnet holds an address or a router's attachment, who serves a client
 //!   with failed nodes.
 //! - [`generate::data_centre`]`(nodes) -> Document`: generated models (benchmark, gallery).
-//! - [`lint::CODES`]: every diagnostic code with its severity and meaning.
+//! - [`diagnostics::DiagnosticCode`] (and [`diagnostics::CODES`]): every diagnostic code with its
+//!   severity and meaning.
 //! - [`share`]: a document packed into a link's `#model=` fragment, and read back with limits.
 //! - [`bootstrap`]: the component graph and FIG 8 sequence of a node.
 //! - [`answers`]: the questions as the CLI and the JavaScript package ask them (`lists`, `load`,
@@ -45,7 +46,7 @@ pub mod plan;
 // The compile.
 mod build;
 mod hops;
-pub mod lint;
+mod lint;
 mod load;
 mod model;
 mod ordering;

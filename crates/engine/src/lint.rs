@@ -3,46 +3,10 @@
 //! idle or doubled, a subnet whose clients all pick one local server, a priority tier that sends
 //! every client to the same first address).
 
-use crate::diagnostics::{Diagnostic, Item, Severity};
+use crate::diagnostics::{Diagnostic, DiagnosticCode, Item};
 use crate::ordering::OrderStats;
 use crate::plan::{Plan, ServicePlan};
 use crate::strategy::Strategy;
-
-/// Every diagnostic code the engine emits: (code, severity, what it means). The format
-/// documentation and the tests are kept in step with this table.
-pub const CODES: &[(&str, Severity, &str)] = &[
-    ("unknown-format", Severity::Warning, "the document's `format` is not cluster-planner/1; read as it anyway"),
-    ("duplicate-cluster", Severity::Error, "two clusters share an id; the first is used"),
-    ("duplicate-network", Severity::Error, "two networks share a name; the first is used"),
-    ("unknown-network", Severity::Error, "a subnet maps to a network that is not defined; its addresses get no priority"),
-    ("invalid-prefix", Severity::Error, "a subnet prefix is not CIDR text; it holds no address"),
-    ("prefix-host-bits", Severity::Warning, "a subnet prefix has host bits set; they are cleared"),
-    ("duplicate-subnet", Severity::Error, "two subnets have the same prefix; addresses belong to the first"),
-    ("unknown-router-subnet", Severity::Error, "a router names a subnet that is not defined; that attachment is ignored"),
-    ("duplicate-node-uid", Severity::Error, "two nodes share a UID"),
-    ("unknown-cluster", Severity::Error, "a node or service names a cluster that does not exist"),
-    ("duplicate-node-number", Severity::Error, "a node number is used twice in one cluster"),
-    ("online-not-defined", Severity::Error, "a node is online in a cluster it is not defined to; it is treated as offline"),
-    ("invalid-address", Severity::Error, "an address is not IPv4 or IPv6 text; it is left out"),
-    ("duplicate-address", Severity::Error, "an address appears twice (on two nodes, or twice on one); the first node owns it"),
-    ("address-without-subnet", Severity::Error, "a node address is in no subnet; it gets an implicit /32 or /128 subnet"),
-    ("no-registry-server", Severity::Error, "a cluster has no registry server, so it cannot go online"),
-    ("not-online-in-cluster", Severity::Warning, "a registry server or a service's server is online in another cluster (or in none), so it is down for this one and serves none of its clients"),
-    ("no-registry-server-online", Severity::Error, "none of a cluster's registry servers is online in it, so it cannot come online"),
-    ("unknown-registry-server", Severity::Error, "a cluster's registry server number is not a node number of the cluster"),
-    ("duplicate-service", Severity::Error, "two services of one cluster share a name; the first is used"),
-    ("duplicate-service-address", Severity::Error, "a service lists an address twice; it is listed once"),
-    ("unowned-service-address", Severity::Error, "a service address belongs to no node; it is listed but serves no load"),
-    ("server-outside-cluster", Severity::Warning, "a service address belongs to a node not defined to the service's cluster; it serves no load"),
-    ("registry-mismatch", Severity::Warning, "the `registry` service's addresses and the cluster's registry servers disagree"),
-    ("no-server", Severity::Warning, "a service with clients has no server node at all"),
-    ("unserved-client", Severity::Warning, "a client cannot reach any server of a service"),
-    ("unreachable-address", Severity::Warning, "a service address is unreachable from some clients (listed last in its tier, flagged)"),
-    ("residue-imbalance", Severity::Lint, "under rotation, the node numbers' residues leave a server of an equidistant group idle or doubled"),
-    ("subnet-one-server", Severity::Lint, "every client of a subnet picks the same server first: the only server on that subnet"),
-    ("tier-one-first", Severity::Lint, "a priority tier sends every client to the same first address"),
-    ("bad-resource-controllers", Severity::Error, "a node's `resource_controllers` extension field is not a list of distinct, non-empty names; the bad entries are left out"),
-];
 
 /// What the ordering learnt about a service's lists, for the diagnostics below.
 #[derive(Debug, Default)]
@@ -78,30 +42,20 @@ fn service_warnings(
     out: &mut Vec<Diagnostic>,
 ) {
     if sp.servers.is_empty() && !sp.lists.is_empty() {
-        out.push(Diagnostic {
-            severity: Severity::Warning,
-            code: "no-server",
-            item: service_item(sp),
-            message: format!(
+        out.push(Diagnostic::new(DiagnosticCode::NoServer, service_item(sp), format!(
                 "service {} of cluster {} has {} clients but no server node: every client is unserved",
                 sp.service,
                 sp.cluster,
                 sp.lists.len()
-            ),
-        });
+            )));
     } else {
         for (i, list) in sp.lists.clients().iter().enumerate() {
             if sp.load.serving.get(i).copied().flatten().is_none() {
                 let uid = plan.nodes.get(list.node).map_or("?", |n| n.uid.as_str());
-                out.push(Diagnostic {
-                    severity: Severity::Warning,
-                    code: "unserved-client",
-                    item: Item::Node { uid: uid.to_owned() },
-                    message: format!(
+                out.push(Diagnostic::new(DiagnosticCode::UnservedClient, Item::Node { uid: uid.to_owned() }, format!(
                         "node {uid} (number {}) cannot reach any server of service {} of cluster {}",
                         list.number, sp.service, sp.cluster
-                    ),
-                });
+                    )));
             }
         }
     }
@@ -113,14 +67,10 @@ fn service_warnings(
         let owner =
             addr.server.and_then(|s| sp.servers.get(s)).and_then(|s| plan.nodes.get(s.node));
         let first_uid = plan.nodes.get(first).map_or("?", |n| n.uid.as_str());
-        out.push(Diagnostic {
-            severity: Severity::Warning,
-            code: "unreachable-address",
-            item: Item::Address {
-                address: addr.ip.to_string(),
-                node: owner.map(|n| n.uid.clone()),
-            },
-            message: format!(
+        out.push(Diagnostic::new(
+            DiagnosticCode::UnreachableAddress,
+            Item::Address { address: addr.ip.to_string(), node: owner.map(|n| n.uid.clone()) },
+            format!(
                 "address {} of service {} of cluster {} is unreachable from {count} of {} clients, \
                  the first being node {first_uid}; they list it last in its tier",
                 addr.ip,
@@ -128,7 +78,7 @@ fn service_warnings(
                 sp.cluster,
                 sp.lists.len()
             ),
-        });
+        ));
     }
 }
 
@@ -159,18 +109,17 @@ fn residues(sp: &ServicePlan, facts: &ServiceFacts, out: &mut Vec<Diagnostic>) {
         } else {
             format!("{} never first (idle)", idle.join(", "))
         };
-        out.push(Diagnostic {
-            severity: Severity::Lint,
-            code: "residue-imbalance",
-            item: service_item(sp),
-            message: format!(
+        out.push(Diagnostic::new(
+            DiagnosticCode::ResidueImbalance,
+            service_item(sp),
+            format!(
                 "the {total} clients choosing first among {m} equidistant addresses of service \
                  {} pick by node number mod {m}, and their numbers leave {what} (first choices: \
                  {})",
                 sp.service,
                 spread.join(", ")
             ),
-        });
+        ));
     }
 }
 
@@ -222,19 +171,14 @@ fn subnet_one_server(plan: &Plan, sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
     for (subnet, count, server) in hits {
         let prefix = plan.subnets.get(subnet).map_or("?".to_owned(), |s| s.prefix.clone());
         let node = sp.servers.get(server).and_then(|s| plan.nodes.get(s.node));
-        out.push(Diagnostic {
-            severity: Severity::Lint,
-            code: "subnet-one-server",
-            item: Item::Subnet { prefix: prefix.clone() },
-            message: format!(
+        out.push(Diagnostic::new(DiagnosticCode::SubnetOneServer, Item::Subnet { prefix: prefix.clone() }, format!(
                 "all {count} clients on subnet {prefix} pick node {} (number {}) first for service \
                  {} of cluster {}: it is the only server on their subnet, so it carries the whole subnet",
                 node.map_or("?", |n| n.uid.as_str()),
                 sp.servers.get(server).map_or(0, |s| s.number),
                 sp.service,
                 sp.cluster
-            ),
-        });
+            )));
     }
 }
 
@@ -258,11 +202,7 @@ fn tier_one_first(sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
     }
     let priority = sp.tiers.get(first.tier as usize).copied().flatten();
     let addr = sp.addresses.get(first.address()).map_or("?".to_owned(), |a| a.ip.to_string());
-    out.push(Diagnostic {
-        severity: Severity::Lint,
-        code: "tier-one-first",
-        item: service_item(sp),
-        message: format!(
+    out.push(Diagnostic::new(DiagnosticCode::TierOneFirst, service_item(sp), format!(
             "every client of service {} of cluster {} lists {addr} first: it is the only address of \
              its tier ({}), so it takes all {} clients while the service has {owned} addresses",
             sp.service,
@@ -272,6 +212,5 @@ fn tier_one_first(sp: &ServicePlan, out: &mut Vec<Diagnostic>) {
                 None => "no priority".to_owned(),
             },
             sp.lists.len()
-        ),
-    });
+        )));
 }

@@ -5,7 +5,7 @@
 //! duplicates wins, an address with no subnet gets an implicit /32 or /128 subnet, an unknown
 //! name resolves to nothing). [`Model::plan`] then computes the [`Plan`].
 
-use crate::diagnostics::{whereabouts, Diagnostic, Item, Severity};
+use crate::diagnostics::{whereabouts, Diagnostic, DiagnosticCode, Item};
 use crate::document::{Document, FORMAT};
 use crate::fxhash::FxMap;
 use crate::plan::{NodeAddress, NodeInfo, NodeIx, SubnetInfo, SubnetIx};
@@ -56,8 +56,8 @@ pub(crate) struct ServiceM {
 struct Diags(Vec<Diagnostic>);
 
 impl Diags {
-    fn push(&mut self, severity: Severity, code: &'static str, item: Item, message: String) {
-        self.0.push(Diagnostic { severity, code, item, message });
+    fn push(&mut self, code: DiagnosticCode, item: Item, message: String) {
+        self.0.push(Diagnostic::new(code, item, message));
     }
 }
 
@@ -69,8 +69,7 @@ impl Model {
         let mut m = Model::default();
         if doc.format != FORMAT {
             d.push(
-                Severity::Warning,
-                "unknown-format",
+                DiagnosticCode::UnknownFormat,
                 Item::Document,
                 format!("the document says format {:?}; it is read as {FORMAT}", doc.format),
             );
@@ -80,8 +79,7 @@ impl Model {
         for c in &doc.clusters {
             if m.cluster_ix.contains_key(&c.id) {
                 d.push(
-                    Severity::Error,
-                    "duplicate-cluster",
+                    DiagnosticCode::DuplicateCluster,
                     Item::Cluster { id: c.id.clone() },
                     format!("cluster id {:?} is defined more than once; the first is used", c.id),
                 );
@@ -100,8 +98,7 @@ impl Model {
         for n in &doc.networks {
             if network_ix.contains_key(n.name.as_str()) {
                 d.push(
-                    Severity::Error,
-                    "duplicate-network",
+                    DiagnosticCode::DuplicateNetwork,
                     Item::Network { name: n.name.clone() },
                     format!("network {:?} is defined more than once; the first is used", n.name),
                 );
@@ -118,8 +115,7 @@ impl Model {
             let network = network_ix.get(s.network.as_str()).copied();
             if network.is_none() {
                 d.push(
-                    Severity::Error,
-                    "unknown-network",
+                    DiagnosticCode::UnknownNetwork,
                     item(),
                     format!(
                         "subnet {} maps to network {:?}, which is not defined; its addresses \
@@ -134,8 +130,7 @@ impl Model {
             let mut net = None;
             match parsed {
                 None => d.push(
-                    Severity::Error,
-                    "invalid-prefix",
+                    DiagnosticCode::InvalidPrefix,
                     item(),
                     format!(
                         "{:?} is not a CIDR prefix (like 10.0.1.0/24); it holds no address",
@@ -145,8 +140,7 @@ impl Model {
                 Some((p, host_bits)) => {
                     if host_bits {
                         d.push(
-                            Severity::Warning,
-                            "prefix-host-bits",
+                            DiagnosticCode::PrefixHostBits,
                             item(),
                             format!("subnet {} has host bits set; it is read as {p}", s.prefix),
                         );
@@ -154,8 +148,7 @@ impl Model {
                     text = p.to_string();
                     if let Some(first) = index.insert(p, ix) {
                         d.push(
-                            Severity::Error,
-                            "duplicate-subnet",
+                            DiagnosticCode::DuplicateSubnet,
                             item(),
                             format!(
                                 "subnet {p} is defined more than once (first as subnet #{}); \
@@ -188,8 +181,7 @@ impl Model {
                         }
                     }
                     None => d.push(
-                        Severity::Error,
-                        "unknown-router-subnet",
+                        DiagnosticCode::UnknownRouterSubnet,
                         Item::Router { name: r.name.clone() },
                         format!(
                             "router {} is attached to {p:?}, which is not a defined subnet",
@@ -210,8 +202,7 @@ impl Model {
             let node_item = || Item::Node { uid: n.uid.clone() };
             if uids.insert(n.uid.as_str(), ()).is_some() {
                 d.push(
-                    Severity::Error,
-                    "duplicate-node-uid",
+                    DiagnosticCode::DuplicateNodeUid,
                     node_item(),
                     format!("node UID {:?} is used by more than one node", n.uid),
                 );
@@ -220,8 +211,7 @@ impl Model {
             for (cid, &number) in &n.clusters {
                 let Some(&cix) = m.cluster_ix.get(cid) else {
                     d.push(
-                        Severity::Error,
-                        "unknown-cluster",
+                        DiagnosticCode::UnknownCluster,
                         node_item(),
                         format!(
                             "node {} is defined to cluster {cid:?}, which does not exist",
@@ -233,8 +223,7 @@ impl Model {
                 let cluster = &mut m.clusters[cix];
                 if let Some(&first) = cluster.numbers.get(&number) {
                     d.push(
-                        Severity::Error,
-                        "duplicate-node-number",
+                        DiagnosticCode::DuplicateNodeNumber,
                         node_item(),
                         format!(
                             "node number {number} is used twice in cluster {cid}: by node {} and \
@@ -252,8 +241,7 @@ impl Model {
             if let Some(cid) = &n.online {
                 if !m.cluster_ix.contains_key(cid) {
                     d.push(
-                        Severity::Error,
-                        "unknown-cluster",
+                        DiagnosticCode::UnknownCluster,
                         node_item(),
                         format!(
                             "node {} is online in cluster {cid:?}, which does not exist",
@@ -262,8 +250,7 @@ impl Model {
                     );
                 } else if !clusters.iter().any(|(c, _)| c == cid) {
                     d.push(
-                        Severity::Error,
-                        "online-not-defined",
+                        DiagnosticCode::OnlineNotDefined,
                         node_item(),
                         format!(
                             "node {} is online in cluster {cid}, to which it is not defined; it \
@@ -281,8 +268,7 @@ impl Model {
                     || Item::Address { address: text.clone(), node: Some(n.uid.clone()) };
                 let Some(ip) = parse_ip(text) else {
                     d.push(
-                        Severity::Error,
-                        "invalid-address",
+                        DiagnosticCode::InvalidAddress,
                         addr_item(),
                         format!(
                             "node {} has address {text:?}, which is not an IPv4 or IPv6 address",
@@ -293,8 +279,7 @@ impl Model {
                 };
                 if addresses.iter().any(|a| a.ip == ip) {
                     d.push(
-                        Severity::Error,
-                        "duplicate-address",
+                        DiagnosticCode::DuplicateAddress,
                         addr_item(),
                         format!("node {} lists address {ip} more than once", n.uid),
                     );
@@ -302,8 +287,7 @@ impl Model {
                 }
                 if let Some(&first) = m.owner.get(&ip) {
                     d.push(
-                        Severity::Error,
-                        "duplicate-address",
+                        DiagnosticCode::DuplicateAddress,
                         addr_item(),
                         format!(
                             "address {ip} belongs to node {} and node {}; services count it as \
@@ -320,8 +304,7 @@ impl Model {
                     Some(s) => s,
                     None => {
                         d.push(
-                            Severity::Error,
-                            "address-without-subnet",
+                            DiagnosticCode::AddressWithoutSubnet,
                             addr_item(),
                             format!(
                                 "address {ip} of node {} is in no subnet; it gets the implicit \
@@ -349,8 +332,7 @@ impl Model {
             let item = || Item::Cluster { id: c.id.clone() };
             if c.registry_servers.is_empty() {
                 d.push(
-                    Severity::Error,
-                    "no-registry-server",
+                    DiagnosticCode::NoRegistryServer,
                     item(),
                     format!("cluster {} has no registry server, so it cannot go online", c.id),
                 );
@@ -358,8 +340,7 @@ impl Model {
             for number in &c.registry_servers {
                 if !c.numbers.contains_key(number) {
                     d.push(
-                        Severity::Error,
-                        "unknown-registry-server",
+                        DiagnosticCode::UnknownRegistryServer,
                         item(),
                         format!(
                             "cluster {} lists registry server node number {number}, which no node \
@@ -377,8 +358,7 @@ impl Model {
             let item = || Item::Service { cluster: s.cluster.clone(), name: s.name.clone() };
             if seen_services.insert((s.cluster.as_str(), s.name.as_str()), ()).is_some() {
                 d.push(
-                    Severity::Error,
-                    "duplicate-service",
+                    DiagnosticCode::DuplicateService,
                     item(),
                     format!(
                         "service {} of cluster {} is defined more than once; the first is used",
@@ -390,8 +370,7 @@ impl Model {
             let cluster_ix = m.cluster_ix.get(&s.cluster).copied();
             if cluster_ix.is_none() {
                 d.push(
-                    Severity::Error,
-                    "unknown-cluster",
+                    DiagnosticCode::UnknownCluster,
                     item(),
                     format!(
                         "service {} belongs to cluster {:?}, which does not exist",
@@ -403,8 +382,7 @@ impl Model {
             for text in &s.addresses {
                 let Some(ip) = parse_ip(text) else {
                     d.push(
-                        Severity::Error,
-                        "invalid-address",
+                        DiagnosticCode::InvalidAddress,
                         Item::Address { address: text.clone(), node: None },
                         format!(
                             "service {} of cluster {} lists {text:?}, which is not an IPv4 or IPv6 \
@@ -421,8 +399,7 @@ impl Model {
                 };
                 if addresses.iter().any(|(a, _)| *a == ip) {
                     d.push(
-                        Severity::Error,
-                        "duplicate-service-address",
+                        DiagnosticCode::DuplicateServiceAddress,
                         addr_item(),
                         format!(
                             "service {} of cluster {} lists {ip} more than once",
@@ -433,8 +410,7 @@ impl Model {
                 }
                 match owner {
                     None => d.push(
-                        Severity::Error,
-                        "unowned-service-address",
+                        DiagnosticCode::UnownedServiceAddress,
                         addr_item(),
                         format!(
                             "service {} of cluster {} is published at {ip}, which belongs to no \
@@ -447,8 +423,7 @@ impl Model {
                             && !m.nodes[o].clusters.iter().any(|(c, _)| *c == s.cluster)
                         {
                             d.push(
-                                Severity::Warning,
-                                "server-outside-cluster",
+                                DiagnosticCode::ServerOutsideCluster,
                                 addr_item(),
                                 format!(
                                     "service {} of cluster {} is published at {ip}, owned by node \
@@ -540,8 +515,7 @@ impl Model {
                     ));
                 }
                 d.push(
-                    Severity::Warning,
-                    "not-online-in-cluster",
+                    DiagnosticCode::NotOnlineInCluster,
                     Item::Node { uid: node.uid.clone() },
                     format!(
                         "node {} (number {number} in cluster {}) {}, so it is down for {}: {}",
@@ -566,8 +540,7 @@ impl Model {
                     })
                     .collect();
                 d.push(
-                    Severity::Error,
-                    "no-registry-server-online",
+                    DiagnosticCode::NoRegistryServerOnline,
                     Item::Cluster { id: c.id.clone() },
                     format!(
                         "cluster {} cannot come online: none of its registry servers is online in \
@@ -603,8 +576,7 @@ impl Model {
                 serving_numbers.push(number);
                 if !c.registry_servers.contains(&number) {
                     d.push(
-                        Severity::Warning,
-                        "registry-mismatch",
+                        DiagnosticCode::RegistryMismatch,
                         item(),
                         format!(
                             "registry address {ip} belongs to node number {number}, which is not \
@@ -617,8 +589,7 @@ impl Model {
             for number in &c.registry_servers {
                 if c.numbers.contains_key(number) && !serving_numbers.contains(number) {
                     d.push(
-                        Severity::Warning,
-                        "registry-mismatch",
+                        DiagnosticCode::RegistryMismatch,
                         item(),
                         format!(
                             "registry server node number {number} of cluster {} publishes none of \

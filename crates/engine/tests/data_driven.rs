@@ -4,7 +4,7 @@
 //! two (its summary line, then the whole diff as JSON) is compared with `NAME.expected`.
 //! Run with `UPDATE_EXPECT=1` to write the expected files after checking the diff by eye.
 
-use clusterplan_engine::lint::CODES;
+use clusterplan_engine::diagnostics::{DiagnosticCode, CODES};
 use clusterplan_engine::{compare, compile, diff, document, Document, Strategy};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -38,9 +38,8 @@ fn render(text: &str) -> String {
     writeln!(out, "strategy {strategy}").unwrap();
     writeln!(out, "# diagnostics").unwrap();
     for d in &plan.diagnostics {
-        let known = CODES.iter().find(|c| c.0 == d.code);
         assert!(
-            matches!(known, Some(c) if c.1 == d.severity),
+            CODES.contains(&d.code) && d.code.severity() == d.severity,
             "{d}: code not in CODES with this severity"
         );
         writeln!(out, "{d}").unwrap();
@@ -313,7 +312,7 @@ fn every_diagnostic_code_has_a_fixture() {
         }
     }
     let missing: Vec<&str> =
-        CODES.iter().map(|c| c.0).filter(|code| !all.contains(&format!("[{code}]"))).collect();
+        CODES.iter().map(|c| c.name()).filter(|code| !all.contains(&format!("[{code}]"))).collect();
     assert!(missing.is_empty(), "no fixture shows {missing:?}");
 }
 
@@ -341,4 +340,28 @@ fn the_source_examples_hold() {
     let x = fig24.explain(0, 4, 1).unwrap();
     assert_eq!((x.node_number, x.group_size, x.pick, x.group_index), (5, 3, 0, 2));
     assert_eq!(x.formula, "index = ((5 mod 3) + 0) mod 3 = 2");
+}
+
+/// docs/format.md lists every code, in the order of `DiagnosticCode` and with its severity: the
+/// plan's codes in the table of diagnostics, the bootstrap view's in the table after it.
+#[test]
+fn the_documented_codes_are_the_enum() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/format.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let documented: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut cells = l.strip_prefix("| `")?.splitn(2, "` | ");
+            let code = cells.next()?;
+            let severity = cells.next()?.split(" |").next()?;
+            (code.contains('-') && matches!(severity, "error" | "warning" | "lint"))
+                .then(|| (code.to_owned(), severity.to_owned()))
+        })
+        .collect();
+    let all: Vec<(String, String)> = DiagnosticCode::PLAN
+        .iter()
+        .chain(DiagnosticCode::BOOTSTRAP)
+        .map(|c| (c.name().to_owned(), c.severity().to_string()))
+        .collect();
+    assert_eq!(documented, all, "docs/format.md and DiagnosticCode disagree");
 }
