@@ -61,21 +61,41 @@ impl Diags {
     }
 }
 
+/// The document's `format` is the one this engine reads.
+fn check_format(doc: &Document, d: &mut Diags) {
+    if doc.format != FORMAT {
+        d.push(
+            DiagnosticCode::UnknownFormat,
+            Item::Document,
+            format!("the document says format {:?}; it is read as {FORMAT}", doc.format),
+        );
+    }
+}
+
 impl Model {
     /// Validates a document. Never fails: problems come back as diagnostics, in document order
     /// of the items they name.
     pub fn build(doc: &Document) -> (Model, Vec<Diagnostic>) {
         let mut d = Diags::default();
         let mut m = Model::default();
-        if doc.format != FORMAT {
-            d.push(
-                DiagnosticCode::UnknownFormat,
-                Item::Document,
-                format!("the document says format {:?}; it is read as {FORMAT}", doc.format),
-            );
-        }
+        check_format(doc, &mut d);
+        m.add_clusters(doc, &mut d);
+        let network_ix = m.add_networks(doc, &mut d);
+        let index = m.add_subnets(doc, &network_ix, &mut d);
+        m.add_routers(doc, &index, &mut d);
+        // Addresses in no subnet share one implicit subnet per address.
+        let mut implicit: FxMap<IpAddr, SubnetIx> = FxMap::default();
+        m.add_nodes(doc, &index, &mut implicit, &mut d);
+        m.check_registry_servers(&mut d);
+        m.add_services(doc, &index, &mut implicit, &mut d);
+        m.check_registry_services(&mut d);
+        m.check_membership(&mut d);
+        (m, d.0)
+    }
 
-        // Clusters.
+    /// Clusters: ids resolved, the first of a duplicated id used.
+    fn add_clusters(&mut self, doc: &Document, d: &mut Diags) {
+        let m = self;
         for c in &doc.clusters {
             if m.cluster_ix.contains_key(&c.id) {
                 d.push(
@@ -92,9 +112,12 @@ impl Model {
                 numbers: FxMap::default(),
             });
         }
+    }
 
-        // Networks.
-        let mut network_ix: FxMap<&str, usize> = FxMap::default();
+    /// Networks, the first of a duplicated name used; returns name -> index.
+    fn add_networks<'d>(&mut self, doc: &'d Document, d: &mut Diags) -> FxMap<&'d str, usize> {
+        let m = self;
+        let mut network_ix: FxMap<&'d str, usize> = FxMap::default();
         for n in &doc.networks {
             if network_ix.contains_key(n.name.as_str()) {
                 d.push(
@@ -107,8 +130,18 @@ impl Model {
             network_ix.insert(&n.name, m.networks.len());
             m.networks.push(NetworkM { priorities: n.priorities.clone() });
         }
+        network_ix
+    }
 
-        // Subnets (document order; indices line up with `Document::subnets`).
+    /// Subnets in document order (indices line up with `Document::subnets`), their prefixes
+    /// parsed and indexed; returns the index.
+    fn add_subnets(
+        &mut self,
+        doc: &Document,
+        network_ix: &FxMap<&str, usize>,
+        d: &mut Diags,
+    ) -> PrefixIndex {
+        let m = self;
         let mut index = PrefixIndex::default();
         for s in &doc.subnets {
             let item = || Item::Subnet { prefix: s.prefix.clone() };
@@ -169,8 +202,12 @@ impl Model {
             });
             m.subnet_network.push(network);
         }
+        index
+    }
 
-        // Routers.
+    /// Routers, each attached to the subnets it names (by normalised prefix).
+    fn add_routers(&mut self, doc: &Document, index: &PrefixIndex, d: &mut Diags) {
+        let m = self;
         for r in &doc.routers {
             let mut subs = Vec::new();
             for p in &r.subnets {
@@ -192,9 +229,18 @@ impl Model {
             }
             m.routers.push(subs);
         }
+    }
 
-        // Nodes.
-        let mut implicit: FxMap<IpAddr, SubnetIx> = FxMap::default();
+    /// Nodes: uids, cluster memberships and numbers, where each is online, its addresses parsed
+    /// and mapped to their subnets.
+    fn add_nodes(
+        &mut self,
+        doc: &Document,
+        index: &PrefixIndex,
+        implicit: &mut FxMap<IpAddr, SubnetIx>,
+        d: &mut Diags,
+    ) {
+        let m = self;
         let mut uids: FxMap<&str, ()> = FxMap::default();
         uids.reserve(doc.nodes.len());
         m.owner.reserve(doc.nodes.len());
@@ -313,7 +359,7 @@ impl Model {
                                 IpNet::from(ip)
                             ),
                         );
-                        implicit_subnet(&mut m, &mut implicit, ip)
+                        implicit_subnet(m, implicit, ip)
                     }
                 };
                 addresses.push(NodeAddress { ip, subnet });
@@ -326,8 +372,11 @@ impl Model {
                 addresses,
             });
         }
+    }
 
-        // Registry servers.
+    /// Each cluster has registry servers, and they are node numbers of the cluster.
+    fn check_registry_servers(&self, d: &mut Diags) {
+        let m = self;
         for c in &m.clusters {
             let item = || Item::Cluster { id: c.id.clone() };
             if c.registry_servers.is_empty() {
@@ -351,8 +400,17 @@ impl Model {
                 }
             }
         }
+    }
 
-        // Services.
+    /// Services: cluster resolved, addresses parsed, owned and mapped to their subnets.
+    fn add_services(
+        &mut self,
+        doc: &Document,
+        index: &PrefixIndex,
+        implicit: &mut FxMap<IpAddr, SubnetIx>,
+        d: &mut Diags,
+    ) {
+        let m = self;
         let mut seen_services: FxMap<(&str, &str), ()> = FxMap::default();
         for s in &doc.services {
             let item = || Item::Service { cluster: s.cluster.clone(), name: s.name.clone() };
@@ -440,7 +498,7 @@ impl Model {
                         Some(a) => a.subnet,
                         None => match index.find(ip) {
                             Some(sub) => sub,
-                            None => implicit_subnet(&mut m, &mut implicit, ip),
+                            None => implicit_subnet(m, implicit, ip),
                         },
                     };
                 addresses.push((ip, subnet));
@@ -452,9 +510,6 @@ impl Model {
                 addresses,
             });
         }
-        m.check_registry_services(&mut d);
-        m.check_membership(&mut d);
-        (m, d.0)
     }
 
     /// A node is active in one cluster only (docs/spec.md §4): a registry server or a server of
