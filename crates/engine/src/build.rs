@@ -1,7 +1,7 @@
 //! Plan assembly (stage 3): from the validated [`Model`] to the [`Plan`]'s plain data.
 
 use crate::document::{resource_controllers, Document};
-use crate::fxhash::FxMap;
+use crate::fastmap::FastMap;
 use crate::lint::ServiceFacts;
 use crate::model::{Model, ServiceM};
 use crate::ordering::{tiers, OrderStats, Orderer};
@@ -178,7 +178,7 @@ fn service_plan(
     };
     // Servers: nodes of the cluster owning an address, by ascending number.
     let mut servers: Vec<Server> = Vec::new();
-    let mut server_of_node: FxMap<NodeIx, usize> = FxMap::default();
+    let mut server_of_node: FastMap<NodeIx, usize> = FastMap::default();
     let mut owner_of: Vec<Option<NodeIx>> = Vec::with_capacity(s.addresses.len());
     for (ix, (ip, _)) in s.addresses.iter().enumerate() {
         let owner = model.owner.get(ip).copied().filter(|&o| {

@@ -35,7 +35,7 @@
 // Input.
 pub mod diagnostics;
 pub mod document;
-mod fxhash;
+mod fastmap;
 pub mod generate;
 pub mod share;
 pub mod strategy;

@@ -7,7 +7,7 @@
 
 use crate::diagnostics::{whereabouts, Diagnostic, DiagnosticCode, Item};
 use crate::document::{Document, FORMAT};
-use crate::fxhash::FxMap;
+use crate::fastmap::FastMap;
 use crate::plan::{NodeAddress, NodeInfo, NodeIx, SubnetInfo, SubnetIx};
 use crate::prefix::{parse_ip, parse_prefix, PrefixIndex};
 use ipnet::IpNet;
@@ -18,7 +18,7 @@ use std::net::IpAddr;
 #[derive(Debug, Default)]
 pub struct Model {
     pub(crate) clusters: Vec<ClusterM>,
-    pub(crate) cluster_ix: FxMap<String, usize>,
+    pub(crate) cluster_ix: FastMap<String, usize>,
     pub(crate) networks: Vec<NetworkM>,
     pub(crate) subnets: Vec<SubnetInfo>,
     pub(crate) subnet_network: Vec<Option<usize>>,
@@ -26,7 +26,7 @@ pub struct Model {
     pub(crate) nodes: Vec<NodeInfo>,
     pub(crate) services: Vec<ServiceM>,
     /// Address -> the node owning it (the first, when an address is duplicated).
-    pub(crate) owner: FxMap<IpAddr, NodeIx>,
+    pub(crate) owner: FastMap<IpAddr, NodeIx>,
 }
 
 #[derive(Debug, Default)]
@@ -34,7 +34,7 @@ pub(crate) struct ClusterM {
     pub id: String,
     pub registry_servers: Vec<u32>,
     /// Node number -> the first node defined to this cluster with it.
-    pub numbers: FxMap<u32, NodeIx>,
+    pub numbers: FastMap<u32, NodeIx>,
 }
 
 #[derive(Debug, Default)]
@@ -84,7 +84,7 @@ impl Model {
         let index = m.add_subnets(doc, &network_ix, &mut d);
         m.add_routers(doc, &index, &mut d);
         // Addresses in no subnet share one implicit subnet per address.
-        let mut implicit: FxMap<IpAddr, SubnetIx> = FxMap::default();
+        let mut implicit: FastMap<IpAddr, SubnetIx> = FastMap::default();
         m.add_nodes(doc, &index, &mut implicit, &mut d);
         m.check_registry_servers(&mut d);
         m.add_services(doc, &index, &mut implicit, &mut d);
@@ -109,15 +109,15 @@ impl Model {
             m.clusters.push(ClusterM {
                 id: c.id.clone(),
                 registry_servers: c.registry_servers.clone(),
-                numbers: FxMap::default(),
+                numbers: FastMap::default(),
             });
         }
     }
 
     /// Networks, the first of a duplicated name used; returns name -> index.
-    fn add_networks<'d>(&mut self, doc: &'d Document, d: &mut Diags) -> FxMap<&'d str, usize> {
+    fn add_networks<'d>(&mut self, doc: &'d Document, d: &mut Diags) -> FastMap<&'d str, usize> {
         let m = self;
-        let mut network_ix: FxMap<&'d str, usize> = FxMap::default();
+        let mut network_ix: FastMap<&'d str, usize> = FastMap::default();
         for n in &doc.networks {
             if network_ix.contains_key(n.name.as_str()) {
                 d.push(
@@ -138,7 +138,7 @@ impl Model {
     fn add_subnets(
         &mut self,
         doc: &Document,
-        network_ix: &FxMap<&str, usize>,
+        network_ix: &FastMap<&str, usize>,
         d: &mut Diags,
     ) -> PrefixIndex {
         let m = self;
@@ -237,11 +237,11 @@ impl Model {
         &mut self,
         doc: &Document,
         index: &PrefixIndex,
-        implicit: &mut FxMap<IpAddr, SubnetIx>,
+        implicit: &mut FastMap<IpAddr, SubnetIx>,
         d: &mut Diags,
     ) {
         let m = self;
-        let mut uids: FxMap<&str, ()> = FxMap::default();
+        let mut uids: FastMap<&str, ()> = FastMap::default();
         uids.reserve(doc.nodes.len());
         m.owner.reserve(doc.nodes.len());
         for (nix, n) in doc.nodes.iter().enumerate() {
@@ -407,11 +407,11 @@ impl Model {
         &mut self,
         doc: &Document,
         index: &PrefixIndex,
-        implicit: &mut FxMap<IpAddr, SubnetIx>,
+        implicit: &mut FastMap<IpAddr, SubnetIx>,
         d: &mut Diags,
     ) {
         let m = self;
-        let mut seen_services: FxMap<(&str, &str), ()> = FxMap::default();
+        let mut seen_services: FastMap<(&str, &str), ()> = FastMap::default();
         for s in &doc.services {
             let item = || Item::Service { cluster: s.cluster.clone(), name: s.name.clone() };
             if seen_services.insert((s.cluster.as_str(), s.name.as_str()), ()).is_some() {
@@ -659,7 +659,11 @@ impl Model {
 }
 
 /// The implicit subnet of an address with no subnet (shared by every use of that address).
-fn implicit_subnet(m: &mut Model, implicit: &mut FxMap<IpAddr, SubnetIx>, ip: IpAddr) -> SubnetIx {
+fn implicit_subnet(
+    m: &mut Model,
+    implicit: &mut FastMap<IpAddr, SubnetIx>,
+    ip: IpAddr,
+) -> SubnetIx {
     *implicit.entry(ip).or_insert_with(|| {
         let net = IpNet::from(ip);
         m.subnets.push(SubnetInfo {

@@ -10,7 +10,7 @@
 //! permutation while writing its entries. Clients that own some of the service's addresses
 //! (servers, few) get a template of their own without those addresses.
 
-use crate::fxhash::FxMap;
+use crate::fastmap::FastMap;
 use crate::plan::hop_table::{HopTable, NONE};
 use crate::plan::lists::{by_number, emit_by_number, emit_spread, Group, Span};
 use crate::plan::{AddressIx, Entry, NodeInfo, NodeIx, ServiceAddress, SubnetIx};
@@ -103,11 +103,11 @@ pub(crate) struct Orderer<'a> {
     routed_subs: Vec<(SubnetIx, u32)>,
     /// Address text, for rendezvous.
     texts: Vec<String>,
-    by_ip: FxMap<IpAddr, AddressIx>,
+    by_ip: FastMap<IpAddr, AddressIx>,
     /// Subnet -> template + 1 (0 = none yet), for clients on one subnet.
     single: Vec<u32>,
     /// Subnet set -> template, for clients on several.
-    multi: FxMap<Vec<SubnetIx>, u32>,
+    multi: FastMap<Vec<SubnetIx>, u32>,
     templates: Vec<Template>,
     /// Storage of every template's entries, groups and first-pick counters. A client's own
     /// template (it owns some of the service's addresses) is built at the end and dropped
@@ -116,14 +116,14 @@ pub(crate) struct Orderer<'a> {
     group_arena: Vec<Group>,
     count_arena: Vec<usize>,
     /// First picks and unreachable counts of clients with their own template.
-    own_first: FxMap<Vec<u32>, Vec<usize>>,
+    own_first: FastMap<Vec<u32>, Vec<usize>>,
     own_unreachable: Vec<(usize, Option<NodeIx>)>,
     /// (tier, hops, address) of the addresses being grouped, in (tier, address) order.
     keyed: Vec<(u16, u32, u32)>,
     /// The hop counts of `keyed`, and the groupings already built for such hop counts:
     /// (first entry, first group, number of groups) in the arenas.
     hop_key: Vec<u32>,
-    shapes: FxMap<Vec<u32>, (usize, usize, usize)>,
+    shapes: FastMap<Vec<u32>, (usize, usize, usize)>,
     /// Per hop bucket of a tier: (size, start, next free slot).
     buckets: Vec<(u32, u32, u32)>,
     subs: Vec<SubnetIx>,
@@ -174,16 +174,16 @@ impl<'a> Orderer<'a> {
             texts,
             by_ip,
             single: vec![0; hops.size],
-            multi: FxMap::default(),
+            multi: FastMap::default(),
             templates: Vec::new(),
             arena: Vec::new(),
             group_arena: Vec::new(),
             count_arena: Vec::new(),
-            own_first: FxMap::default(),
+            own_first: FastMap::default(),
             own_unreachable: vec![(0, None); addresses.len()],
             keyed: Vec::with_capacity(addresses.len()),
             hop_key: Vec::with_capacity(addresses.len()),
-            shapes: FxMap::default(),
+            shapes: FastMap::default(),
             buckets: Vec::new(),
             subs: Vec::new(),
             locals: Vec::new(),
@@ -351,7 +351,7 @@ impl<'a> Orderer<'a> {
     /// The aggregates of every list ordered so far.
     pub(crate) fn stats(&self) -> OrderStats {
         let mut unreachable = self.own_unreachable.clone();
-        let mut first: FxMap<Vec<u32>, Vec<usize>> = self.own_first.clone();
+        let mut first: FastMap<Vec<u32>, Vec<usize>> = self.own_first.clone();
         for t in &self.templates {
             let entries = &self.arena[t.entries..t.entries + t.len];
             let groups = &self.group_arena[t.groups..t.groups + t.n_groups];

@@ -3,7 +3,7 @@
 //! parsed. The model maps addresses and router attachments with it, and `query` answers the
 //! app's look-ups with the same index.
 
-use crate::fxhash::FxMap;
+use crate::fastmap::FastMap;
 use crate::plan::SubnetIx;
 use ipnet::IpNet;
 use std::net::IpAddr;
@@ -11,8 +11,8 @@ use std::net::IpAddr;
 /// Longest-prefix lookup: one hash map per prefix length present, longest first.
 #[derive(Debug, Default)]
 pub(crate) struct PrefixIndex {
-    v4: Vec<(u8, FxMap<u32, SubnetIx>)>,
-    v6: Vec<(u8, FxMap<u128, SubnetIx>)>,
+    v4: Vec<(u8, FastMap<u32, SubnetIx>)>,
+    v6: Vec<(u8, FastMap<u128, SubnetIx>)>,
 }
 
 fn mask4(len: u8) -> u32 {
@@ -80,7 +80,7 @@ impl PrefixIndex {
 /// Adds `key` (a masked network) of prefix length `len` to the per-length tables (kept longest
 /// first); returns the subnet already holding it, if any.
 fn insert_prefix<K: std::hash::Hash + Eq>(
-    tables: &mut Vec<(u8, FxMap<K, SubnetIx>)>,
+    tables: &mut Vec<(u8, FastMap<K, SubnetIx>)>,
     len: u8,
     key: K,
     ix: SubnetIx,
@@ -88,7 +88,7 @@ fn insert_prefix<K: std::hash::Hash + Eq>(
     let pos = match tables.iter().position(|(l, _)| *l == len) {
         Some(p) => p,
         None => {
-            tables.push((len, FxMap::default()));
+            tables.push((len, FastMap::default()));
             tables.sort_by_key(|x| std::cmp::Reverse(x.0));
             tables.iter().position(|(l, _)| *l == len).unwrap_or(0)
         }
@@ -113,4 +113,53 @@ pub(crate) fn parse_prefix(text: &str) -> Option<(IpNet, bool)> {
     let net: IpNet = text.trim().parse().ok()?;
     let trunc = net.trunc();
     Some((trunc, trunc != net))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
+    /// The maps here, in the model and in the orderer are keyed by addresses and masked
+    /// networks that differ only in their last bytes; std's map picks buckets from the hash's
+    /// low bits, so those must spread (a plain multiplicative hash, and `rustc-hash` 2 for IPv6
+    /// addresses, leave them almost all equal: the regression this guards).
+    #[test]
+    fn low_bits_spread_for_similar_addresses() {
+        let b = foldhash::fast::FixedState::default();
+        let distinct = |hashes: Vec<u64>| {
+            let mut low: Vec<u64> = hashes.into_iter().map(|h| h & 0xff).collect();
+            low.sort_unstable();
+            low.dedup();
+            low.len()
+        };
+        let hosts = distinct(
+            (0..256u32).map(|i| b.hash_one(IpAddr::V4(Ipv4Addr::new(10, 0, 0, i as u8)))).collect(),
+        );
+        assert!(hosts > 128, "only {hosts} distinct low bytes of 256 host addresses");
+        let v6 = distinct(
+            (0..256u128)
+                .map(|i| b.hash_one(IpAddr::V6(Ipv6Addr::from((0x2001_0db8u128 << 96) | i))))
+                .collect(),
+        );
+        assert!(v6 > 128, "only {v6} distinct low bytes of 256 IPv6 host addresses");
+        let networks =
+            distinct((0..256u32).map(|i| b.hash_one((10u32 << 24) | (i << 8))).collect());
+        assert!(networks > 128, "only {networks} distinct low bytes of 256 /24 networks");
+    }
+
+    #[test]
+    fn the_longest_prefix_wins_and_the_first_of_a_duplicate_stays() {
+        let mut index = PrefixIndex::default();
+        let net = |t: &str| parse_prefix(t).unwrap().0;
+        assert_eq!(index.insert(net("10.0.0.0/8"), 0), None);
+        assert_eq!(index.insert(net("10.1.0.0/16"), 1), None);
+        assert_eq!(index.insert(net("10.1.0.9/16"), 2), Some(1));
+        assert_eq!(index.find(parse_ip("10.1.2.3").unwrap()), Some(1));
+        assert_eq!(index.find(parse_ip("10.2.2.3").unwrap()), Some(0));
+        assert_eq!(index.find(parse_ip("11.0.0.1").unwrap()), None);
+        assert_eq!(index.exact(net("10.1.0.0/16")), Some(1));
+        assert_eq!(index.exact(net("10.1.0.0/24")), None);
+    }
 }
