@@ -1,9 +1,9 @@
 //! What the canvas draws, computed from the document: shapes with positions and colours, the
 //! links between them, hit-testing and box selection. Pure, natively tested.
 
-use crate::edit::net::SubnetIndex;
 use crate::edit::ItemRef;
 use crate::layout::{Bar, Layout, Pt, Rect, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
+use clusterplan_engine::query::SubnetIndex;
 use clusterplan_engine::{Diagnostic, Document, Severity};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -190,8 +190,7 @@ impl Scene {
                 })
             })
             .collect();
-        let subnet_ix: HashMap<&str, usize> =
-            doc.subnets.iter().enumerate().map(|(i, s)| (s.prefix.as_str(), i)).collect();
+        // Which subnet an interface or a router attachment is on, as the engine maps them.
         let index = SubnetIndex::new(doc);
         let mut links = Vec::new();
         let nodes = doc
@@ -200,7 +199,7 @@ impl Scene {
             .enumerate()
             .map(|(i, n)| {
                 for a in &n.addresses {
-                    if let Some(&s) = index.subnet_of(a).and_then(|p| subnet_ix.get(p)) {
+                    if let Some(s) = index.subnet_of(a) {
                         links.push(Link {
                             end: LinkEnd::Node { node: i, address: a.clone() },
                             subnet: s,
@@ -240,7 +239,7 @@ impl Scene {
             .enumerate()
             .map(|(i, r)| {
                 for p in &r.subnets {
-                    if let Some(&s) = subnet_ix.get(p.as_str()) {
+                    if let Some(s) = index.subnet_named(p) {
                         links.push(Link { end: LinkEnd::Router(i), subnet: s });
                     }
                 }
@@ -411,6 +410,21 @@ mod tests {
         assert_eq!(n5.chips[0].registry, Some(0), "node 5 is the primary registry server");
         assert!(n5.chips[0].online);
         assert_eq!(n5.serves, [("A".to_owned(), "registry".to_owned())]);
+    }
+
+    #[test]
+    fn a_router_subnet_with_host_bits_is_drawn_attached_as_the_engine_routes_it() {
+        let mut doc = examples::FIG24.document();
+        let prefix = doc.subnets[0].prefix.clone();
+        let net: ipnet::IpNet = prefix.parse().unwrap();
+        // The same subnet written with host bits set: the engine attaches the router to it.
+        let written = format!("{}/{}", net.hosts().next().unwrap(), net.prefix_len());
+        assert_ne!(written, prefix);
+        doc.routers[0].subnets = vec![written];
+        let scene = Scene::build(&doc);
+        assert!(scene.links.iter().any(|l| matches!(l.end, LinkEnd::Router(0)) && l.subnet == 0));
+        let plan = clusterplan_engine::compile(&doc, clusterplan_engine::Strategy::Rotation);
+        assert_eq!(plan.hops.subnets_of(0), &[0]);
     }
 
     #[test]

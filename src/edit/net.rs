@@ -1,6 +1,7 @@
 //! Address arithmetic the editor needs: which subnet holds an address, the next free address of
 //! a prefix, the next free /24 for a new subnet. Pure functions over the document.
 
+use clusterplan_engine::query;
 use clusterplan_engine::Document;
 use ipnet::IpNet;
 use std::collections::HashSet;
@@ -127,38 +128,28 @@ pub fn parse_addr(text: &str) -> Option<IpAddr> {
     text.trim().parse().ok()
 }
 
-/// The prefix (as the document writes it) of the subnet holding `address`: longest prefix wins.
+/// The prefix (as the document writes it) of the subnet holding `address`: longest prefix wins
+/// (the engine's look-up, `clusterplan_engine::query::SubnetIndex`).
 pub fn subnet_of<'a>(doc: &'a Document, address: &str) -> Option<&'a str> {
-    let ip = parse_addr(address)?;
-    doc.subnets
-        .iter()
-        .filter_map(|s| parse_prefix(&s.prefix).map(|net| (net, s.prefix.as_str())))
-        .filter(|(net, _)| net.contains(&ip))
-        .max_by_key(|(net, _)| net.prefix_len())
-        .map(|(_, prefix)| prefix)
+    SubnetIndex::new(doc).subnet_of(address)
 }
 
-/// Precomputed subnets for many look-ups (the auto layout of 1,000 nodes).
+/// The engine's subnet index, answering with the document's prefix text (the auto layout of
+/// 1,000 nodes asks many times).
 #[derive(Debug)]
 pub struct SubnetIndex<'a> {
-    nets: Vec<(IpNet, &'a str)>,
+    doc: &'a Document,
+    index: query::SubnetIndex,
 }
 
 impl<'a> SubnetIndex<'a> {
     pub fn new(doc: &'a Document) -> Self {
-        let mut nets: Vec<(IpNet, &str)> = doc
-            .subnets
-            .iter()
-            .filter_map(|s| parse_prefix(&s.prefix).map(|net| (net, s.prefix.as_str())))
-            .collect();
-        // Longest prefix first, so the first match wins.
-        nets.sort_by_key(|(net, _)| std::cmp::Reverse(net.prefix_len()));
-        SubnetIndex { nets }
+        SubnetIndex { doc, index: query::SubnetIndex::new(doc) }
     }
 
     pub fn subnet_of(&self, address: &str) -> Option<&'a str> {
-        let ip = parse_addr(address)?;
-        self.nets.iter().find(|(net, _)| net.contains(&ip)).map(|(_, p)| *p)
+        let doc: &'a Document = self.doc;
+        self.index.subnet_of(address).and_then(|i| doc.subnets.get(i)).map(|s| s.prefix.as_str())
     }
 }
 

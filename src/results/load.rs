@@ -6,7 +6,7 @@ use crate::results::view::ViewAction;
 use crate::results::ServicePicker;
 use crate::results::{count, PlanRef};
 use clusterplan_engine::plan::{ideal_load, ServerIx, ServicePlan};
-use clusterplan_engine::Plan;
+use clusterplan_engine::{query, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
 
@@ -98,23 +98,13 @@ pub fn client_status(
 ) -> Option<ClientStatus> {
     let sp = plan.services.get(service)?;
     let list = sp.list_index(plan.node_by_uid(uid)?)?;
-    let down = sp.servers_by_uid(&plan.nodes, failed.iter().map(String::as_str));
     let number = |s: Option<ServerIx>| s.and_then(|s| sp.servers.get(s)).map(|s| s.number);
-    let first = sp.load.serving.get(list).copied().flatten();
-    let (now, failed) = if down.is_empty() {
-        (first, false)
-    } else {
-        let f = sp.failover(&down);
-        (
-            f.serving.get(list).copied().flatten(),
-            f.failed_client.get(list).copied().unwrap_or(false),
-        )
-    };
+    let now = query::serving(plan, sp, list, failed.iter().map(String::as_str));
     Some(ClientStatus {
         number: sp.lists[list].number,
-        first: number(first),
-        now: number(now),
-        failed,
+        first: number(sp.load.serving.get(list).copied().flatten()),
+        now: number(now.server),
+        failed: now.failed_client,
     })
 }
 
@@ -154,7 +144,6 @@ pub fn load_model(plan: &Plan, service: usize, failed: &BTreeSet<String>) -> Opt
             }
         })
         .collect();
-    let online = sp.servers.iter().filter(|s| s.online).count();
     let mut groups: BTreeMap<(Option<u32>, Option<u32>), Vec<u32>> = BTreeMap::new();
     for m in &failover.moved {
         groups
@@ -176,7 +165,7 @@ pub fn load_model(plan: &Plan, service: usize, failed: &BTreeSet<String>) -> Opt
         clients: load.clients,
         clients_now: failover.clients,
         servers_up: failover.servers_up,
-        ideal_first: ideal_load(load.clients, online),
+        ideal_first: query::ideal_first_choice(sp),
         ideal_now: ideal_load(failover.clients, failover.servers_up),
         balance_first: load.balance_first_choice,
         balance_now: failover.balance,

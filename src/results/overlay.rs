@@ -5,8 +5,8 @@
 //! selection and the failed servers.
 
 use crate::results::view::ServiceKey;
-use clusterplan_engine::plan::{ClientList, NodeIx, ServerIx, ServicePlan, SubnetIx};
-use clusterplan_engine::{Document, Plan};
+use clusterplan_engine::plan::{ClientList, NodeIx, ServicePlan, SubnetIx};
+use clusterplan_engine::{query, Document, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A rank badge on a server node: "the selected node lists this server `rank`-th for `service`".
@@ -87,45 +87,17 @@ impl CanvasOverlay {
     }
 }
 
-/// Who serves one client list with some servers failed, as the engine's failover says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Serving {
-    /// The service's servers the user failed (indices into `servers`).
-    pub down: Vec<ServerIx>,
-    /// The client's own node is one of them: it is no client now, served by no one.
-    pub failed_client: bool,
-    /// The server serving the client now; `None` = unserved.
-    pub server: Option<ServerIx>,
-    /// The list position it is served through: the first reachable entry of that server.
-    pub entry: Option<usize>,
-}
+pub use clusterplan_engine::query::Serving;
 
-/// Who serves list `list` of `service` with the server nodes whose uid is in `failed` down.
+/// Who serves list `list` of `service` with the server nodes whose uid is in `failed` down: the
+/// engine's answer (`clusterplan_engine::query::serving`).
 pub fn serving(
     plan: &Plan,
     service: &ServicePlan,
     list: usize,
     failed: &BTreeSet<String>,
 ) -> Serving {
-    let down = service.servers_by_uid(&plan.nodes, failed.iter().map(String::as_str));
-    let (server, failed_client) = if down.is_empty() {
-        (service.load.serving.get(list).copied().flatten(), false)
-    } else {
-        let f = service.failover(&down);
-        (
-            f.serving.get(list).copied().flatten(),
-            f.failed_client.get(list).copied().unwrap_or(false),
-        )
-    };
-    let entries = service.lists.entries(list);
-    let of_server = |e: &&clusterplan_engine::plan::Entry| {
-        server.is_some() && service.addresses[e.address()].server == server
-    };
-    let entry = entries
-        .iter()
-        .position(|e| of_server(&e) && e.hops().is_some())
-        .or_else(|| entries.iter().position(|e| of_server(&e)));
-    Serving { down, failed_client, server, entry }
+    query::serving(plan, service, list, failed.iter().map(String::as_str))
 }
 
 /// The overlay for the selected node (uid), showing `service` only when given (and the node is
