@@ -464,7 +464,7 @@ pub fn walkthrough(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ordering::rotation_index;
+    use crate::strategy::rotation_index;
 
     fn walk(json: &str, uid: &str, strategy: Strategy) -> Walkthrough {
         let doc = crate::document::read(json).unwrap();
