@@ -368,9 +368,9 @@ pub fn app() -> Html {
             } else {
                 <div class="workspace">
                     <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
-                        generation={state.generation} marks={marks.clone()} overlay={overlay} review={review_marks} dispatch={dispatch.clone()} />
+                        generation={state.generation} marks={marks.clone()} overlay={overlay} review={review_marks} read_only={state.read_only()} dispatch={dispatch.clone()} />
                     <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
-                        marks={marks} dispatch={dispatch.clone()} />
+                        marks={marks} read_only={state.read_only()} dispatch={dispatch.clone()} />
                 </div>
                 { splitter }
                 <section class="results-slot" aria-label="results" style={results_style}>
@@ -386,7 +386,7 @@ pub fn app() -> Html {
                 with_lesson={state.share_lesson} dispatch={dispatch.clone()} /> }
             if state.compare_dialog { <CompareDialog dispatch={dispatch.clone()} /> }
             if let Some(replacement) = state.confirm.clone() {
-                <ConfirmReplace {replacement} dispatch={dispatch.clone()} />
+                <ConfirmReplace {replacement} lost={crate::state::what_is_lost(&state.document)} dispatch={dispatch.clone()} />
             }
         </main>
     }

@@ -7,7 +7,9 @@
 
 use crate::edit::ItemRef;
 use crate::results::view::ViewAction;
-use crate::state::{is_empty, AppState, LinkedModel, Notice, Replacement, SharedView, LINK_BEFORE};
+use crate::state::{
+    has_user_work, AppState, LinkedModel, Notice, Replacement, SharedView, LINK_BEFORE,
+};
 use crate::storage::{Restored, UNREADABLE_KEY};
 use clusterplan_engine::document::Document;
 use clusterplan_engine::share::{self, LinkParams, STRATEGY_KEY};
@@ -90,11 +92,6 @@ pub(crate) fn open_lesson(state: &mut AppState, id: &str, event: usize) {
 /// The view's strategy and shuffle seed set to `strategy`.
 fn set_strategy(state: &mut AppState, strategy: Strategy) {
     state.view.apply(ViewAction::SetStrategy(strategy));
-}
-
-/// Is `doc` one of the gallery's examples as it comes (so replacing it loses nothing)?
-fn is_untouched_example(doc: &Document) -> bool {
-    crate::examples::ALL.iter().any(|e| e.is_untouched(doc))
 }
 
 /// The state a page starts with, from what local storage held (model, strategy) and the page's
@@ -204,10 +201,9 @@ pub fn start(
         state
     };
     match restored {
-        Restored::Document(mine)
-            if *mine != doc && !is_empty(&mine) && !is_untouched_example(&mine) =>
-        {
+        Restored::Document(mine) if *mine != doc && has_user_work(&mine) => {
             let mut state = with_stored(AppState::new(*mine));
+            state.touched = true;
             state.confirm = Some(Replacement::Link(Box::new(LinkedModel {
                 document: doc,
                 strategy,
@@ -250,7 +246,12 @@ const SHOWING_FIG24: &str = "Showing the FIG 24 example.";
 /// The state from local storage alone: the autosaved model, else the FIG 24 example.
 pub fn from_storage(restored: Restored) -> AppState {
     match restored {
-        Restored::Document(doc) => AppState::new(*doc),
+        Restored::Document(doc) => {
+            let touched = has_user_work(&doc);
+            let mut state = AppState::new(*doc);
+            state.touched = touched;
+            state
+        }
         Restored::Nothing => AppState::first_visit(),
         Restored::Unreadable(e) => {
             let mut state = AppState::new(crate::examples::FIG24.document());

@@ -75,6 +75,8 @@ pub enum Replacement {
     Example(&'static str),
     /// The model of a share link the page was opened with, as the link says to show it.
     Link(Box<LinkedModel>),
+    /// An imported file's model (read already), with the file's name.
+    File { name: String, document: Box<Document> },
 }
 
 /// A share link's model and how to show it: the strategy, and the node to select (a UID of the
@@ -185,6 +187,10 @@ pub struct AppState {
     pub share_compare: bool,
     /// The Share dialog's link opens the lesson shown in the Simulate tab at its current event.
     pub share_lesson: bool,
+    /// The user changed the model since it was created, opened or loaded (a replacement then
+    /// asks first: [`Action::RequestReplace`]). A restored autosave counts as touched unless
+    /// it is empty or an example as it comes ([`has_user_work`]).
+    pub touched: bool,
 }
 
 /// The smallest height of the results panel and of the canvas area above it (CSS pixels).
@@ -296,6 +302,61 @@ pub enum Action {
     SaveScenario(Box<clusterplan_lifecycle::Scenario>),
 }
 
+/// What a shared view says when an edit is refused there.
+pub const READ_ONLY: &str =
+    "This shared view is read-only: \"Open it in the editor\" to change the model.";
+
+impl Action {
+    /// Does this action change the model (or start changing it: a placing tool)? A read-only
+    /// shared view refuses these in the reducer, whatever dispatched them.
+    pub fn edits(&self) -> bool {
+        match self {
+            Action::LoadDocument(_)
+            | Action::Edit(_)
+            | Action::Place { .. }
+            | Action::Undo
+            | Action::Redo
+            | Action::DeleteSelection
+            | Action::DuplicateSelection
+            | Action::Nudge(..)
+            | Action::Import { .. }
+            | Action::RequestReplace(_)
+            | Action::ConfirmReplace
+            | Action::SaveScenario(_) => true,
+            Action::SetTool(tool) | Action::LockTool(tool) => *tool != Tool::Select,
+            _ => false,
+        }
+    }
+}
+
+/// Is `doc` one of the gallery's examples as it comes (so replacing it loses nothing)?
+pub fn is_untouched_example(doc: &Document) -> bool {
+    examples::ALL.iter().any(|e| e.is_untouched(doc))
+}
+
+/// Does `doc`, found in storage, hold work of the user's (neither empty nor an example as it
+/// comes)? Such a model counts as touched: replacing it asks first.
+pub fn has_user_work(doc: &Document) -> bool {
+    !is_empty(doc) && !is_untouched_example(doc)
+}
+
+/// What replacing `doc` would lose, for the "discard?" question: its size in items.
+pub fn what_is_lost(doc: &Document) -> String {
+    let mut parts = vec![count(doc.nodes.len(), "node", "nodes")];
+    for (n, one, many) in [
+        (doc.subnets.len(), "subnet", "subnets"),
+        (doc.routers.len(), "router", "routers"),
+        (doc.services.len(), "service", "services"),
+    ] {
+        if n > 0 {
+            parts.push(count(n, one, many));
+        }
+    }
+    let last = parts.pop().unwrap_or_default();
+    let list = if parts.is_empty() { last } else { format!("{} and {last}", parts.join(", ")) };
+    format!("your edited model ({list})")
+}
+
 /// Gives every item of the document a position (documents from the CLI or a file have none).
 pub fn with_layout(mut doc: Document) -> Document {
     let layout = Layout::read(&doc);
@@ -345,7 +406,13 @@ impl AppState {
             compare_dialog: false,
             share_compare: true,
             share_lesson: true,
+            touched: false,
         }
+    }
+
+    /// A shared view: the model is read-only (selection, view and "what if" failures only).
+    pub fn read_only(&self) -> bool {
+        self.shared_view.is_some()
     }
 
     /// Compares the model with `other` (before the change), shown in the Review tab.
@@ -389,6 +456,7 @@ impl AppState {
         let previous = std::mem::replace(&mut self.document, doc);
         self.history.record(previous);
         self.generation += 1;
+        self.touched = false;
         self.set_selection(Vec::new());
         self.confirm = None;
         self.gallery = false;
@@ -402,6 +470,7 @@ impl AppState {
                     let previous = std::mem::replace(&mut self.document, Rc::new(outcome.doc));
                     self.history.record(previous);
                     self.notice = None;
+                    self.touched = true;
                 }
                 if !outcome.created.is_empty() {
                     self.set_selection(outcome.created);
@@ -431,6 +500,10 @@ impl AppState {
     /// Applies one action: the whole of the app's state logic, natively testable.
     pub fn apply(&self, action: Action) -> AppState {
         let mut next = self.clone();
+        if self.read_only() && action.edits() {
+            next.notice = Some(Notice { error: false, text: READ_ONLY.into() });
+            return next;
+        }
         match action {
             Action::LoadDocument(doc) => next.replace_document(doc),
             Action::SelectNode(uid) => {
@@ -448,6 +521,7 @@ impl AppState {
             Action::Undo => match next.history.undo(next.document.clone()) {
                 Some(doc) => {
                     next.document = doc;
+                    next.touched = true;
                     next.prune_selection();
                 }
                 None => next.notice = Some(Notice { error: false, text: "nothing to undo".into() }),
@@ -455,6 +529,7 @@ impl AppState {
             Action::Redo => match next.history.redo(next.document.clone()) {
                 Some(doc) => {
                     next.document = doc;
+                    next.touched = true;
                     next.prune_selection();
                 }
                 None => next.notice = Some(Notice { error: false, text: "nothing to redo".into() }),
@@ -526,8 +601,10 @@ impl AppState {
             Action::Gallery(show) => next.gallery = show,
             Action::Import { name, text } => match clusterplan_engine::document::read(&text) {
                 Ok(doc) => {
-                    next.replace_document(doc);
-                    next.notice = Some(import_notice(&name, &next.document));
+                    return next.apply(Action::RequestReplace(Replacement::File {
+                        name,
+                        document: Box::new(doc),
+                    }));
                 }
                 Err(e) => {
                     next.notice = Some(Notice {
@@ -542,8 +619,10 @@ impl AppState {
                     text: format!("Import refused, the model is unchanged: {reason}"),
                 })
             }
+            // One rule for New, Examples, Import and a link: ask only when the user changed the
+            // model (never for an untouched example or an empty model).
             Action::RequestReplace(replacement) => {
-                if is_empty(&next.document) {
+                if !next.touched || is_empty(&next.document) {
                     next.confirm = Some(replacement);
                     return next.apply(Action::ConfirmReplace);
                 }
@@ -568,6 +647,10 @@ impl AppState {
                             next.view.apply(ViewAction::ShowTab(Tab::Simulate));
                         }
                     }
+                }
+                Some(Replacement::File { name, document }) => {
+                    next.replace_document(*document);
+                    next.notice = Some(import_notice(&name, &next.document));
                 }
                 Some(Replacement::Link(linked)) => {
                     let LinkedModel { document, strategy, node, before, lesson } = *linked;
@@ -947,7 +1030,8 @@ mod tests {
     #[test]
     fn a_lesson_loads_its_model_through_the_confirm_question() {
         use crate::results::view::Tab;
-        let s = AppState::new(examples::FIG24.document());
+        let mut s = AppState::new(examples::FIG24.document());
+        s.touched = true;
         let asked = s.apply(Action::OpenLesson("fig13-define-fails-step-9".into()));
         assert_eq!(asked.view.tab, Tab::Simulate);
         assert_eq!(asked.view.simulate.lesson.as_deref(), Some("fig13-define-fails-step-9"));
@@ -998,7 +1082,8 @@ mod tests {
 
     #[test]
     fn new_asks_before_discarding_unless_empty() {
-        let s = AppState::new(examples::FIG24.document());
+        let mut s = AppState::new(examples::FIG24.document());
+        s.touched = true;
         let asked = s.apply(Action::RequestReplace(Replacement::New));
         assert_eq!(asked.document, s.document, "nothing discarded before the answer");
         assert_eq!(asked.confirm, Some(Replacement::New));
@@ -1077,5 +1162,98 @@ mod tests {
         assert!(!s.help && !s.selection.is_empty());
         let s = s.apply(Action::Escape);
         assert!(s.selection.is_empty());
+    }
+
+    /// A shared view as `share::start` opens it: the link's model, read-only.
+    fn shared_view() -> AppState {
+        let mut s = AppState::new(examples::FIG24.document());
+        s.shared_view = Some(SharedView::Model { editor: "#model=x".into() });
+        s
+    }
+
+    #[test]
+    fn a_shared_view_refuses_every_edit_in_the_reducer_but_selects_and_fails_servers() {
+        let s = shared_view().apply(Action::SelectNode(Some("n5".into())));
+        assert_eq!(s.selected_node.as_deref(), Some("n5"), "selection works");
+        let failed = s.apply(Action::View(ViewAction::ToggleFailed("n1".into())));
+        assert!(failed.view.failed.contains("n1"), "failing a server is a view: it works");
+        let text = clusterplan_engine::document::write(&examples::FIG22.document());
+        for action in [
+            Action::Edit(EditAction::AddCluster),
+            Action::Edit(EditAction::SetNodeName { uid: "n5".into(), name: "x".into() }),
+            Action::Place {
+                edit: EditAction::AddNode { at: Pt::new(0.0, 0.0), subnet: None },
+                keep_tool: false,
+            },
+            Action::DeleteSelection,
+            Action::DuplicateSelection,
+            Action::Nudge(1, 0),
+            Action::Undo,
+            Action::Redo,
+            Action::Import { name: "f.json".into(), text },
+            Action::RequestReplace(Replacement::New),
+            Action::LoadDocument(Document::default()),
+            Action::SetTool(Tool::AddNode),
+            Action::LockTool(Tool::AddSubnet),
+        ] {
+            let after = failed.apply(action.clone());
+            assert!(Rc::ptr_eq(&after.document, &failed.document), "{action:?}");
+            assert_eq!((after.tool, after.confirm.clone()), (Tool::Select, None), "{action:?}");
+            assert_eq!(after.notice.unwrap().text, READ_ONLY, "{action:?}");
+            assert!(!after.history.can_undo());
+        }
+        // Every keyboard shortcut that edits is refused the same way.
+        for key in ["Delete", "Backspace", "z", "y", "d", "ArrowLeft", "n", "s", "r"] {
+            for ctrl in [false, true] {
+                let action = crate::toolbar::shortcuts::command(key, ctrl, false, false)
+                    .and_then(crate::toolbar::shortcuts::action);
+                if let Some(action) = action {
+                    let after = s.apply(action.clone());
+                    assert!(Rc::ptr_eq(&after.document, &s.document), "{key} {action:?}");
+                }
+            }
+        }
+        // The editor (no shared view) takes the same edits.
+        let editor = AppState::new(examples::FIG24.document());
+        assert_eq!(editor.apply(Action::Edit(EditAction::AddCluster)).document.clusters.len(), 2);
+    }
+
+    #[test]
+    fn replacing_asks_only_for_a_touched_model_and_import_asks_too() {
+        let fresh = AppState::first_visit();
+        assert!(!fresh.touched);
+        // The untouched first-visit example: replaced without a question (New, Examples, Import).
+        let new = fresh.apply(Action::RequestReplace(Replacement::New));
+        assert_eq!((new.confirm.clone(), new.document.nodes.len()), (None, 0));
+        let text = clusterplan_engine::document::write(&examples::FIG22.document());
+        let import = || Action::Import { name: "f22.json".into(), text: text.clone() };
+        let imported = fresh.apply(import());
+        assert_eq!(imported.confirm, None);
+        assert_eq!(imported.document.nodes.len(), examples::FIG22.document().nodes.len());
+        assert!(!imported.touched, "an opened file is not the user's edit");
+        // Touched by an edit: Import asks, naming what would be lost, and keeps the model.
+        let edited = fresh.apply(Action::Edit(EditAction::AddCluster));
+        assert!(edited.touched);
+        let asked = edited.apply(import());
+        assert!(
+            matches!(asked.confirm, Some(Replacement::File { ref name, .. }) if name == "f22.json")
+        );
+        assert_eq!(asked.document, edited.document, "nothing discarded before the answer");
+        assert_eq!(asked.apply(Action::CancelReplace).document, edited.document);
+        let done = asked.apply(Action::ConfirmReplace);
+        assert_eq!(done.document.nodes.len(), examples::FIG22.document().nodes.len());
+        assert_eq!(done.notice.as_ref().unwrap().text, "Imported f22.json.");
+        assert_eq!(done.apply(Action::Undo).document, edited.document);
+        assert_eq!(
+            what_is_lost(&edited.document),
+            "your edited model (10 nodes, 3 subnets, 2 routers and 1 service)"
+        );
+        // Undo and redo are the user's changes too.
+        let undone = edited.apply(Action::ConfirmReplace).apply(Action::Undo);
+        assert!(undone.touched);
+        // A restored autosave is touched unless it is empty or an example as it comes.
+        assert!(!has_user_work(&examples::FIG24.document()));
+        assert!(!has_user_work(&Document::default()));
+        assert!(has_user_work(&edited.document));
     }
 }

@@ -186,15 +186,21 @@ fn saved() -> String {
 }
 
 #[wasm_bindgen_test]
-async fn starts_with_the_example_autosaves_it_and_new_asks_first() {
+async fn starts_with_the_example_autosaves_it_and_new_asks_first_once_edited() {
     let app = mount(None).await;
     let root = &app.root;
     assert_eq!(all(root, "[data-testid=canvas] g.node").len(), 10);
     assert_eq!(all(root, "[data-testid=canvas] g.subnet").len(), 3);
     assert_eq!(all(root, "[data-testid=canvas] g.router").len(), 2);
     assert!(saved().contains("\"n5\""), "the model is autosaved at start");
+    // Untouched, the example would be replaced without a question; edited, New asks.
+    click(root, "[data-testid=btn-add-cluster]").await;
     click(root, "[data-testid=btn-new]").await;
     assert!(exists(root, "[data-testid=confirm]"));
+    assert!(one(root, "[data-testid=confirm]")
+        .text_content()
+        .unwrap_or_default()
+        .contains("your edited model (10 nodes, 3 subnets, 2 routers and 1 service)"));
     click(root, "[data-testid=confirm-cancel]").await;
     assert_eq!(all(root, "[data-testid=canvas] g.node").len(), 10, "cancel keeps the model");
     click(root, "[data-testid=btn-new]").await;
@@ -245,7 +251,6 @@ async fn drawing_with_tools_and_gestures() {
     let app = mount(None).await;
     let root = &app.root;
     click(root, "[data-testid=btn-new]").await;
-    click(root, "[data-testid=confirm-discard]").await;
     let svg = one(root, "[data-testid=canvas]");
     // A subnet where the canvas is clicked with the subnet tool.
     click(root, "[data-testid=tool-subnet]").await;
@@ -370,7 +375,6 @@ async fn shortcuts_help_gallery_and_diagnostics_next_to_items() {
     click(root, "[data-testid=btn-examples]").await;
     assert_eq!(all(root, "[data-testid=gallery] .example-card").len(), 6);
     click(root, "[data-testid=example-two-clusters]").await;
-    click(root, "[data-testid=confirm-discard]").await;
     zoom_to_detail(root).await;
     let chips = all(root, "[data-testid=node-shared] .chip");
     assert_eq!(chips.len(), 2);
@@ -590,7 +594,6 @@ async fn a_double_clicked_tool_stays_on_until_escape() {
     let app = mount(None).await;
     let root = &app.root;
     click(root, "[data-testid=btn-new]").await;
-    click(root, "[data-testid=confirm-discard]").await;
     click(root, "[data-testid=tool-node]").await;
     one(root, "[data-testid=tool-node]")
         .dispatch_event(&web_sys::MouseEvent::new("dblclick").unwrap())

@@ -43,6 +43,10 @@ pub struct CanvasProps {
     /// A design review's marks: items the change added or changed, and those it removed.
     #[prop_or_default]
     pub review: Rc<ReviewMarks>,
+    /// A read-only shared view: clicks select, drags pan; no gesture moves, links or resizes
+    /// (the reducer refuses those edits too).
+    #[prop_or_default]
+    pub read_only: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -56,6 +60,7 @@ impl PartialEq for CanvasProps {
             && Rc::ptr_eq(&self.marks, &o.marks)
             && (Rc::ptr_eq(&self.overlay, &o.overlay) || self.overlay == o.overlay)
             && Rc::ptr_eq(&self.review, &o.review)
+            && self.read_only == o.read_only
             && self.dispatch == o.dispatch
     }
 }
@@ -225,7 +230,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let onpointerdown = {
         let (svg, gesture, scene, dispatch, touches) =
             (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone(), touches.clone());
-        let (tool, snap, selection) = (props.tool, props.snap, props.selection.clone());
+        let (snap, selection, read_only) = (props.snap, props.selection.clone(), props.read_only);
+        let tool = if read_only { Tool::Select } else { props.tool };
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 && e.button() != 1 {
                 return;
@@ -278,6 +284,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     dispatch.emit(place(EditAction::AddNode { at, subnet: on_subnet() }))
                 }
                 Tool::Link | Tool::Select => match hit {
+                    // Read-only: a port or a subnet's handle is its item, to select.
+                    Some(Hit::Port(item)) if read_only => dispatch.emit(Action::Select(vec![item])),
+                    Some(Hit::Resize(prefix)) if read_only => {
+                        dispatch.emit(Action::Select(vec![ItemRef::Subnet(prefix)]))
+                    }
                     Some(Hit::Port(from)) => {
                         gesture.set(Some(Gesture::Link { from, start: w, now: w }))
                     }
@@ -299,7 +310,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
                             dispatch.emit(Action::ToggleSelect(item));
                             return;
                         }
-                        let items: Vec<ItemRef> = if selection.contains(&item) {
+                        let items: Vec<ItemRef> = if read_only {
+                            // Selected, never dragged.
+                            dispatch.emit(Action::Select(vec![item]));
+                            Vec::new()
+                        } else if selection.contains(&item) {
                             selection.iter().filter(|i| i.is_placed()).cloned().collect()
                         } else {
                             dispatch.emit(Action::Select(vec![item.clone()]));

@@ -22,6 +22,9 @@ pub struct InspectorProps {
     pub selection: Rc<Vec<ItemRef>>,
     pub plan: PlanRef,
     pub marks: Rc<Marks>,
+    /// A read-only shared view: the fields show the model but are disabled.
+    #[prop_or_default]
+    pub read_only: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -31,6 +34,7 @@ impl PartialEq for InspectorProps {
             && self.selection == o.selection
             && self.plan == o.plan
             && Rc::ptr_eq(&self.marks, &o.marks)
+            && self.read_only == o.read_only
             && self.dispatch == o.dispatch
     }
 }
@@ -128,6 +132,15 @@ pub fn inspector(props: &InspectorProps) -> Html {
             </section>
         },
     };
+    if props.read_only {
+        // Every field and button inside a disabled fieldset is disabled (shown, not editable).
+        return html! {
+            <aside class="inspector" data-testid="inspector" aria-label="inspector">
+                <p class="hint" data-testid="inspector-read-only">{ "Read-only: open it in the editor to change it." }</p>
+                <fieldset class="read-only" disabled=true>{ body }</fieldset>
+            </aside>
+        };
+    }
     html! { <aside class="inspector" data-testid="inspector" aria-label="inspector">{ body }</aside> }
 }
 

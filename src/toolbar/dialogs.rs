@@ -134,6 +134,8 @@ pub fn gallery(props: &DialogProps) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 pub struct ConfirmProps {
     pub replacement: Replacement,
+    /// What the replacement would lose, in words (`state::what_is_lost`).
+    pub lost: String,
     pub dispatch: Callback<Action>,
 }
 
@@ -143,14 +145,16 @@ pub fn confirm_replace(props: &ConfirmProps) -> Html {
         Replacement::Link(linked) => (
             "Open the model from the link?",
             format!(
-                "This page was opened with a share link holding a model ({}, {}). Opening it replaces your current model (Undo brings it back; export it first to keep a file). Keep editing to stay with your model and ignore the link.",
+                "This page was opened with a share link holding a model ({}, {}). Opening it replaces {} (Undo brings it back; export it first to keep a file). Keep editing to stay with your model and ignore the link.",
                 count(linked.document.nodes.len(), "node", "nodes"),
-                count(linked.document.services.len(), "service", "services")
+                count(linked.document.services.len(), "service", "services"),
+                props.lost
             ),
         ),
         other => ("Discard the current model?", format!(
-            "You are about to {}. The current model will be replaced (Undo brings it back; export it first to keep a file).",
-            replacement_text(other)
+            "You are about to {}. This replaces {} (Undo brings it back; export it first to keep a file).",
+            replacement_text(other),
+            props.lost
         )),
     };
     let yes_text = if matches!(props.replacement, Replacement::Link(..)) {
@@ -183,6 +187,7 @@ fn replacement_text(replacement: &Replacement) -> String {
             format!("open the example \"{}\"", examples::by_id(id).map_or(*id, |e| e.title))
         }
         Replacement::Link(..) => "open the model from the link".to_owned(),
+        Replacement::File { name, .. } => format!("import the file {name}"),
     }
 }
 

@@ -38,11 +38,10 @@ test('draw a model from an empty canvas, reload it, and survive broken imports',
   const app = await openApp({ width: 1400, height: 900 });
   const { page } = app;
   try {
-    // "New" asks before discarding the built-in example.
+    // "New" replaces the untouched built-in example without a question.
     await page.click(id('btn-new'));
-    await page.waitForSelector(id('confirm'));
-    await page.click(id('confirm-discard'));
     await page.waitForSelector(id('canvas-empty'));
+    assert.equal(await page.locator(id('confirm')).count(), 0);
 
     const canvas = await page.locator(id('canvas')).boundingBox();
     const at = (fx, fy) => ({ x: canvas.x + canvas.width * fx, y: canvas.y + canvas.height * fy });
@@ -164,6 +163,10 @@ test('draw a model from an empty canvas, reload it, and survive broken imports',
     const exported = await readFile(await download.path(), 'utf8');
     assert.deepEqual(JSON.parse(exported), JSON.parse(before));
     await page.setInputFiles(id('import-file'), { name: 'cluster-plan.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    // The drawn model is the user's work: Import asks first, as New and Examples do, naming it.
+    await page.waitForSelector(id('confirm'));
+    assert.match(await page.locator(id('confirm')).textContent(), /import the file cluster-plan\.json\. This replaces your edited model \(3 nodes, 2 subnets, 1 router and 1 service\)/);
+    await page.click(id('confirm-discard'));
     await page.waitForSelector(`${id('notice')} >> text=Imported`);
     assert.equal(await saved(page), before);
 
@@ -196,7 +199,6 @@ test('examples gallery, help overlay and the 1,000-node data centre', async () =
 
     await page.click(id('btn-examples'));
     await page.click(id('example-two-clusters'));
-    await page.click(id('confirm-discard'));
     await page.waitForSelector(id('node-shared'));
     // The shared node shows both clusters, the online one filled.
     assert.equal(await page.locator(`${id('node-shared')} .chip`).count(), 2);
@@ -204,7 +206,6 @@ test('examples gallery, help overlay and the 1,000-node data centre', async () =
 
     await page.click(id('btn-examples'));
     await page.click(id('example-datacentre'));
-    await page.click(id('confirm-discard'));
     await page.waitForSelector(id('node-n1000'));
     assert.equal(await page.locator('g.node[data-testid^="node-n"]').count(), 1000);
     await screenshot(page, 'editor-datacentre');

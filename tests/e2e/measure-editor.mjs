@@ -56,7 +56,6 @@ const { page } = app;
 try {
   await page.click(id('btn-examples'));
   await page.click(id('example-datacentre'));
-  await page.click(id('confirm-discard'));
   await page.waitForSelector(id('node-n1000'));
   const load = await page.evaluate(() => document.querySelector('[data-testid="status-bar"]')?.textContent);
   // Zoom in to a working scale (labels drawn), around the canvas's centre.

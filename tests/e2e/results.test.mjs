@@ -213,7 +213,6 @@ test('two clusters sharing a node: the page\'s load is the CLI\'s, and the node 
   try {
     await page.getByTestId('btn-examples').click();
     await page.getByTestId('example-two-clusters').click();
-    await page.getByTestId('confirm-discard').click();
     await page.getByTestId('node-shared').waitFor();
     await page.getByTestId('tab-load').click();
     const picker = page.getByTestId('service-picker');

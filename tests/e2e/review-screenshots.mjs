@@ -15,7 +15,6 @@ try {
   // The model after the change, from the gallery.
   await page.getByTestId('btn-examples').click();
   await page.getByTestId('example-fig24-extra-registry').click();
-  await page.getByTestId('confirm-discard').click();
   await page.getByTestId('node-n13').waitFor();
   await page.getByTestId('first-hint-close').click().catch(() => {});
   // Compare with…: the dialog.

@@ -48,7 +48,6 @@ test('comparing two gallery models shows the loads clusterplan diff --json compu
     // The change under review: FIG 24 with one more registry server, from the gallery ...
     await page.click(id('btn-examples'));
     await page.click(id('example-fig24-extra-registry'));
-    await page.click(id('confirm-discard'));
     await page.waitForSelector(id('node-n13'));
     // ... compared with FIG 24 as it was, also from the gallery (the Review tab's Compare with…).
     await page.click(id('tab-review'));

@@ -28,7 +28,6 @@ test('a shared link opens the same model, asks before replacing one, and refuses
     // The sharer: the two-clusters example, shared from the dialog.
     await page.click(id('btn-examples'));
     await page.click(id('example-two-clusters'));
-    await page.click(id('confirm-discard'));
     await page.waitForSelector(id('node-shared'));
     // A description typed in the inspector's model overview travels with the model.
     await page.keyboard.press('Escape');
@@ -118,7 +117,6 @@ test('a shared view shows the model without asking and never saves over the read
     // The reader's own model: the two-clusters example, autosaved.
     await page.click(id('btn-examples'));
     await page.click(id('example-two-clusters'));
-    await page.click(id('confirm-discard'));
     await page.waitForSelector(id('node-shared'));
     const saved = await page.evaluate(() => localStorage.getItem('clusterplan.document'));
 
@@ -136,10 +134,33 @@ test('a shared view shows the model without asking and never saves over the read
     // A reader's toolbar: no editing tools, only what a reader needs.
     assert.equal(await page.locator(id('tool-node')).count(), 0);
     assert.equal(await page.locator(id('btn-export')).count(), 1);
-    // Exploring and even editing (Delete on a selected node) in the view saves nothing.
+    // Read-only: a click selects, but no gesture or shortcut edits (Delete, Ctrl+D, Ctrl+Z,
+    // arrows, a drag), the inspector's fields are disabled; failing a server ("what if") works.
+    const where = () => page.locator(id('node-n1')).getAttribute('transform');
+    const before = await where();
     await page.click(`${id('node-n1')} .node-box`);
-    await page.keyboard.press('Delete');
-    await page.waitForSelector(id('node-n1'), { state: 'detached' });
+    await page.waitForSelector(`${id('node-n1')}.selected`);
+    for (const key of ['Delete', 'Backspace', 'Control+d', 'Control+z', 'Control+y', 'ArrowRight', 'n']) {
+      await page.keyboard.press(key);
+    }
+    assert.match(await page.locator(id('notice')).textContent(), /This shared view is read-only/);
+    const box = await page.locator(`${id('node-n1')} .node-box`).boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 200, box.y + 120, { steps: 6 });
+    await page.mouse.up();
+    assert.equal(await page.locator(id('node-n1')).count(), 1);
+    assert.equal(await where(), before, 'a drag moves nothing');
+    await page.waitForSelector(id('inspector-read-only'));
+    const fields = page.locator(`${id('inspector')} input, ${id('inspector')} select, ${id('inspector')} textarea`);
+    assert.ok(await fields.count() > 0);
+    for (const field of await fields.all()) assert.equal(await field.isDisabled(), true);
+    assert.equal(await page.locator(`${id('inspector')} button:enabled`).count(), 0);
+    await page.getByTestId('tab-load').click();
+    await page.locator(id('load-bar')).first().click();
+    await page.waitForSelector(`${id('clear-failed')}`);
+    await page.getByTestId('clear-failed').click();
+    await page.keyboard.press('Escape');
     await page.click(id('btn-share'));
     await page.click(id('share-view'));
     const embed = await page.locator(id('share-embed')).inputValue();

@@ -58,7 +58,8 @@ async function inspector(page) {
 async function openAtCommit(page) {
   await page.getByTestId('tab-simulate').click();
   await page.getByTestId('lesson-picker').selectOption('fig13-define-committed');
-  await page.getByTestId('confirm-discard').click();
+  const discard = page.getByTestId('confirm-discard');
+  if (await discard.isVisible().catch(() => false)) await discard.click();
   const cli = cliEvents('fig13-define-committed');
   const commit = cli.find((e) => e.figure === 'FIG 13' && e.step === '9');
   await page.locator(`[data-testid="sim-events"] tr[data-seq="${commit.seq}"]`).click();
@@ -73,8 +74,8 @@ test('the FIG 13 step 9 lesson plays as the CLI runs it and leaves the storage a
   try {
     await page.getByTestId('tab-simulate').click();
     await page.getByTestId('lesson-picker').selectOption(LESSON);
-    // The lesson's model replaces the built-in example after the question.
-    await page.getByTestId('confirm-discard').click();
+    // The lesson's model replaces the untouched built-in example without a question.
+    assert.equal(await page.getByTestId('confirm').count(), 0);
     const cli = cliEvents(LESSON);
     await position(page, `event 0 of ${cli.length}`);
     assert.match(await page.getByTestId('lesson-figure').textContent(), /^FIG 13$/);
@@ -154,7 +155,6 @@ test('Explore lists every fault point by outcome, as simulate --explore counts t
   try {
     await page.getByTestId('tab-simulate').click();
     await page.getByTestId('lesson-picker').selectOption('fig13-define-committed');
-    await page.getByTestId('confirm-discard').click();
     await page.getByTestId('sim-explore').click();
     await page.locator('[data-testid="explore-group"]').first().waitFor({ timeout: 60_000 });
     const scenario = join(ROOT, 'examples', 'scenarios', 'fig13-define-committed.json');
@@ -209,7 +209,6 @@ test('every lesson of examples/scenarios plays in the page with the CLI\'s event
     // A first-time reader: the lessons' cluster from the gallery opens on the FIG 8 lesson; it plays.
     await page.getByTestId('btn-examples').click();
     await page.getByTestId('example-lifecycle').click();
-    await page.getByTestId('confirm-discard').click();
     assert.equal(await page.getByTestId('lesson-figure').textContent(), 'FIG 8');
     await page.getByTestId('sim-speed').selectOption('8');
     await page.getByTestId('sim-play').click();
