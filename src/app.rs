@@ -13,7 +13,8 @@ use crate::results::{self, PlanRef};
 use crate::state::{clamp_results_height, Action, AppState, Replacement, SharedView};
 use crate::storage;
 use crate::toolbar::dialogs::{
-    CompareDialog, ConfirmReplace, Gallery, HelpOverlay, NoticeBar, ShareDialog,
+    CompareDialog, ConfirmReplace, ConflictDialog, Gallery, HelpOverlay, NoticeBar, ShareDialog,
+    VersionsDialog,
 };
 use crate::toolbar::{shortcuts, Toolbar};
 use clusterplan_engine::{compile, Document, Plan};
@@ -31,11 +32,74 @@ impl PartialEq for DocKey {
     }
 }
 
-/// The state the app starts with: the model of a share link in the page's address (see
-/// [`crate::share::start`]), the autosaved model, else the FIG 24 example (with its hint); the
-/// results' strategy and seed as they were left.
+/// The state the app starts with. A shared view (`#view&...`) never reads or writes storage: it
+/// starts at once. Otherwise an empty, not yet ready state: the start-up effect reads storage
+/// (asynchronously) and dispatches the real start ([`start`]).
 fn initial_state() -> AppState {
-    crate::share::start(storage::load(), storage::load_strategy(), Some(&page_address()))
+    let address = page_address();
+    if crate::share::is_shared_view(&address) {
+        let mut state = crate::share::start(storage::Restored::Nothing, None, Some(&address));
+        state.store.ready = true;
+        return state;
+    }
+    AppState::new(Document::default())
+}
+
+/// The state a page starts with once storage is read: the model of a share link in the page's
+/// address (see [`crate::share::start`]), the saved model, else the FIG 24 example (with its
+/// hint); the results' strategy and seed as they were left; the saved version it is based on.
+fn start(loaded: storage::Loaded) -> AppState {
+    let mut state =
+        crate::share::start(loaded.restored, storage::load_strategy(), Some(&page_address()));
+    if let Some((id, doc)) = loaded.version {
+        let doc = crate::state::with_layout(doc);
+        // The same model shares its Rc, so the autosave sees nothing to save.
+        let doc = if doc == *state.document { state.document.clone() } else { Rc::new(doc) };
+        state.store.base = Some((id, doc));
+    }
+    state.store.unavailable = loaded.unavailable;
+    state
+}
+
+/// Is `base` (the saved version's model) this very model?
+fn is_saved(base: Option<&(u32, Rc<Document>)>, doc: &Rc<Document>) -> bool {
+    base.is_some_and(|(_, b)| Rc::ptr_eq(b, doc))
+}
+
+/// Saves `doc` (based on the saved version `base`) and tells the reducer what happened: saved
+/// (and announced to the other tabs), another tab's newer version to merge with first, or why
+/// it cannot be saved. `local`: IndexedDB is unavailable, local storage is used instead.
+async fn autosave(
+    doc: Rc<Document>,
+    base: Option<u32>,
+    local: bool,
+    d: UseReducerDispatcher<AppState>,
+) {
+    if local {
+        match storage::save(&doc) {
+            Ok(()) => d.dispatch(Action::Saved { version: 0, document: doc }),
+            Err(e) => d.dispatch(Action::StorageFailed(e)),
+        }
+        return;
+    }
+    let text = clusterplan_engine::document::write(&doc);
+    match storage::idb::save(&text, storage::node_count(&doc), base).await {
+        Ok(storage::idb::Saved::As(id)) => {
+            storage::idb::announce(id);
+            d.dispatch(Action::Saved { version: id, document: doc });
+        }
+        Ok(storage::idb::Saved::Stale { newest, text }) => {
+            match clusterplan_engine::document::read(&text) {
+                Ok(theirs) => {
+                    d.dispatch(Action::OtherTab { version: newest, document: Box::new(theirs) })
+                }
+                Err(e) => d.dispatch(Action::StorageFailed(format!(
+                    "another tab saved a model that does not read ({e})"
+                ))),
+            }
+        }
+        Err(e) => d.dispatch(Action::StorageFailed(e)),
+    }
 }
 
 /// Does the page's address carry a share link (in its fragment)?
@@ -85,6 +149,10 @@ pub(crate) fn download_text(file_name: &str, text: &str) -> Result<(), String> {
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
+
+/// How long the model must stay unchanged before it is saved (milliseconds): a drag or a burst
+/// of typing is one save, and the save never delays showing an edit.
+const SAVE_DELAY_MS: u32 = 150;
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -212,33 +280,147 @@ pub fn app() -> Html {
         Callback::from(move |action: Action| d.dispatch(action))
     };
 
-    // Autosave on every change of the model (never from a shared view: it must not replace the
-    // model the user keeps in this browser). A share link the page opened with is dropped from
-    // the address once the model is saved (so a reload shows the saved model instead of asking
+    // Start-up: read storage (IndexedDB, migrating a local-storage autosave), then start.
+    {
+        let d = state.dispatcher();
+        let ready = state.store.ready;
+        use_effect_with((), move |_| {
+            if !ready {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let loaded = storage::load_saved().await;
+                    d.dispatch(Action::Started(Box::new(start(loaded))));
+                });
+            }
+        });
+    }
+    // Autosave, off the critical path: shortly after the model changed (the edit is shown
+    // first, a burst of edits is one save), one save at a time, never from a shared view (it
+    // must not replace the model the user keeps in this browser) nor while a conflict with
+    // another tab is asked about. A share link the page opened with is dropped from the
+    // address once the model is saved (so a reload shows the saved model instead of asking
     // again), and kept while saving fails (so a reload still has it) or while the reader has not
     // answered whether to open it.
     let shared_view = state.shared_view.is_some();
     let broken_view = matches!(state.shared_view, Some(SharedView::Broken { .. }));
     let link_pending = matches!(state.confirm, Some(Replacement::Link(..)));
+    let saving = use_mut_ref(|| false);
     {
         let d = state.dispatcher();
-        use_effect_with((DocKey(state.document.clone()), link_pending), move |(doc, pending)| {
-            if shared_view {
-                return;
+        let base = state.store.base.clone();
+        let local = state.store.unavailable.is_some();
+        let paused = !state.store.ready || state.store.conflict.is_some();
+        let deps = (
+            DocKey(state.document.clone()),
+            base.as_ref().map(|(id, doc)| (*id, DocKey(doc.clone()))).map(|(id, _)| id),
+            paused,
+            link_pending,
+        );
+        use_effect_with(deps, move |(doc, _, paused, pending)| {
+            let (doc, pending) = (doc.0.clone(), *pending);
+            let unchanged = base.as_ref().is_some_and(|(_, b)| Rc::ptr_eq(b, &doc) || **b == *doc);
+            let timer = (!shared_view && !*paused && !unchanged).then(|| {
+                gloo::timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
+                    if std::mem::replace(&mut *saving.borrow_mut(), true) {
+                        return; // The save under way re-runs this effect when it is done.
+                    }
+                    wasm_bindgen_futures::spawn_local(async move {
+                        autosave(doc, base.map(|(id, _)| id), local, d).await;
+                        *saving.borrow_mut() = false;
+                        if !pending {
+                            forget_link();
+                        }
+                    });
+                })
+            });
+            if unchanged && !pending && !shared_view {
+                forget_link();
             }
-            match storage::save(&doc.0) {
-                Ok(()) if !*pending => forget_link(),
-                Ok(()) => {}
-                Err(e) => d.dispatch(Action::AutosaveFailed(e)),
+            move || drop(timer)
+        });
+    }
+    // Other tabs' saves: each announces its new version; this tab takes it in (merged with its
+    // own unsaved edits, or asking when both changed the same items).
+    {
+        let d = state.dispatcher();
+        let listen = state.store.ready && !shared_view;
+        use_effect_with(listen, move |listen| {
+            let listener = listen.then(storage::idb::channel).flatten().map(|channel| {
+                let listener = EventListener::new(&channel, "message", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
+                    let Some(id) = e.data().as_f64() else { return };
+                    let d = d.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let id = id as u32;
+                        if let Ok(Some(text)) = storage::idb::text(id).await {
+                            if let Ok(doc) = clusterplan_engine::document::read(&text) {
+                                d.dispatch(Action::OtherTab {
+                                    version: id,
+                                    document: Box::new(doc),
+                                });
+                            }
+                        }
+                    });
+                });
+                (channel, listener)
+            });
+            move || {
+                if let Some((channel, listener)) = listener {
+                    drop(listener);
+                    channel.close();
+                }
+            }
+        });
+    }
+    // The Versions dialog: its list, and a version to restore (offered like any replacement).
+    {
+        let d = state.dispatcher();
+        use_effect_with(state.store.list_requests, move |requests| {
+            if *requests > 0 {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match storage::idb::list().await {
+                        Ok(list) => d.dispatch(Action::VersionList(list)),
+                        Err(e) => d.dispatch(Action::StorageFailed(e)),
+                    }
+                });
+            }
+        });
+    }
+    {
+        let d = state.dispatcher();
+        use_effect_with(state.store.restore_request.clone(), move |(requests, id, saved)| {
+            if *requests > 0 {
+                let (id, saved) = (*id, saved.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let text = storage::idb::text(id).await;
+                    let read = match text {
+                        Ok(Some(text)) => clusterplan_engine::document::read(&text)
+                            .map_err(|e| format!("the version of {saved} does not read: {e}")),
+                        Ok(None) => Err(format!("the version of {saved} is no longer kept")),
+                        Err(e) => Err(e),
+                    };
+                    d.dispatch(match read {
+                        Ok(doc) => Action::RequestReplace(Replacement::Version {
+                            id,
+                            saved,
+                            document: Box::new(doc),
+                        }),
+                        Err(e) => Action::Refused(format!("Not restored: {e}")),
+                    });
+                });
             }
         });
     }
     // The results' strategy and seed survive a reload (view state, stored beside the model).
-    use_effect_with((state.view.strategy, state.view.shuffle_seed), move |(strategy, seed)| {
-        if !shared_view {
-            storage::save_strategy(*strategy, *seed);
-        }
-    });
+    // (Only once started: before, the view is not yet the one read from storage.)
+    let ready = state.store.ready;
+    use_effect_with(
+        (state.view.strategy, state.view.shuffle_seed, ready),
+        move |(strategy, seed, ready)| {
+            if *ready && !shared_view {
+                storage::save_strategy(*strategy, *seed);
+            }
+        },
+    );
     // A new link pasted into the address bar of this page, or leaving a shared view (Back),
     // reloads the page to start as that address says.
     use_effect_with((), move |_| {
@@ -324,12 +506,21 @@ pub fn app() -> Html {
         });
     }
 
+    if !state.store.ready {
+        return html! {
+            <main class="app">
+                <p class="loading" data-testid="loading">{ "Opening your saved model…" }</p>
+            </main>
+        };
+    }
     let has_selection = !state.selection.is_empty();
+    let saved_now = is_saved(state.store.base.as_ref(), &state.document);
     let splitter = splitter(&state.dispatcher(), state.results_height);
     let results_style =
         state.results_height.map(|h| format!("flex: 0 0 {h}px; height: {h}px")).unwrap_or_default();
     html! {
-        <main class={classes!("app", shared_view.then_some("shared"))} data-ready="true">
+        <main class={classes!("app", shared_view.then_some("shared"))} data-ready="true"
+            data-saved={saved_now.to_string()} data-version={state.store.base.as_ref().map(|(id, _)| id.to_string()).unwrap_or_default()}>
             if broken_view {
                 <header class="toolbar" role="toolbar" aria-label="shared view">
                     <h1 class="brand">{ "clusterplan" }</h1>
@@ -340,6 +531,12 @@ pub fn app() -> Html {
             }
             if let Some(notice) = state.notice.clone() {
                 <NoticeBar {notice} dispatch={dispatch.clone()} />
+            }
+            if let Some(reason) = state.store.failed.clone() {
+                <div class="notice error" data-testid="storage-failed" role="alert">
+                    <span>{ format!("Your model cannot be saved in this browser: {reason}. It stays open here; export it to keep it.") }</span>
+                    <button data-testid="storage-export" onclick={dispatch.reform(|_: MouseEvent| Action::Export)}>{ "Export" }</button>
+                </div>
             }
             if let Some(SharedView::Model { editor }) = state.shared_view.clone() {
                 <div class="first-hint shared-view" data-testid="shared-view" role="note">
@@ -385,6 +582,12 @@ pub fn app() -> Html {
                 simulate={(state.view.tab == results::view::Tab::Simulate).then(|| state.view.simulate.clone())}
                 with_lesson={state.share_lesson} dispatch={dispatch.clone()} /> }
             if state.compare_dialog { <CompareDialog dispatch={dispatch.clone()} /> }
+            if let Some(versions) = state.store.versions.clone() {
+                <VersionsDialog {versions} current={state.store.base.as_ref().map(|(id, _)| *id)} dispatch={dispatch.clone()} />
+            }
+            if let Some(conflict) = state.store.conflict.clone() {
+                <ConflictDialog {conflict} dispatch={dispatch.clone()} />
+            }
             if let Some(replacement) = state.confirm.clone() {
                 <ConfirmReplace {replacement} lost={crate::state::what_is_lost(&state.document)} dispatch={dispatch.clone()} />
             }

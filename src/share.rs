@@ -32,6 +32,11 @@ pub fn is_share_link(fragment: &str) -> bool {
     p.model.is_some() || p.view
 }
 
+/// Is this address a shared view (`#view&...`: never reads or writes the reader's storage)?
+pub fn is_shared_view(fragment: &str) -> bool {
+    share::params(fragment).view
+}
+
 /// The editor fragment of a shared view's parameters: the same model and (known) strategy, no
 /// `view`.
 fn editor_fragment(p: &LinkParams, strategy: Strategy) -> String {

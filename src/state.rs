@@ -77,6 +77,9 @@ pub enum Replacement {
     Link(Box<LinkedModel>),
     /// An imported file's model (read already), with the file's name.
     File { name: String, document: Box<Document> },
+    /// An earlier saved version (the Versions dialog): its id, when it was saved (in words)
+    /// and its model.
+    Version { id: u32, saved: String, document: Box<Document> },
 }
 
 /// A share link's model and how to show it: the strategy, and the node to select (a UID of the
@@ -127,6 +130,42 @@ pub enum CompareSource {
     File { name: String, text: String },
     /// A share link (or its fragment) holding a model.
     Link(String),
+}
+
+/// What the autosave knows (`crate::storage`): where the model is saved and what it is based on.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Store {
+    /// Storage has been read: the page shows the model and saves its changes only then.
+    pub ready: bool,
+    /// The saved version the model is based on: its id and its model (what a merge with another
+    /// tab's save starts from). `None`: nothing saved yet.
+    pub base: Option<(u32, Rc<Document>)>,
+    /// Why the model cannot be saved here, if it cannot (shown with an Export button).
+    pub failed: Option<String>,
+    /// IndexedDB is unavailable (the autosave falls back to local storage), and why.
+    pub unavailable: Option<String>,
+    /// Another tab saved changes to items this tab changed too: the question.
+    pub conflict: Option<Box<Conflict>>,
+    /// The Versions dialog, when open: the saved versions, newest first (`None` while read).
+    pub versions: Option<Option<Rc<Vec<crate::storage::versions::Version>>>>,
+    /// Bumped to ask the effects for the list of versions.
+    pub list_requests: u64,
+    /// A version to read and offer in place of the model (bumped per request; its id and when
+    /// it was saved, in words).
+    pub restore_request: (u64, u32, String),
+}
+
+/// Two tabs changed the same items: the two ways out, and what each loses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    /// The other tab's saved version (id) and model.
+    pub version: u32,
+    pub theirs: Rc<Document>,
+    /// The merged model keeping this tab's version of the conflicting items, and the other's.
+    pub keep_ours: Rc<Document>,
+    pub keep_theirs: Rc<Document>,
+    /// The conflicting items, in words.
+    pub items: Vec<String>,
 }
 
 /// What a shared view shows.
@@ -191,6 +230,8 @@ pub struct AppState {
     /// asks first: [`Action::RequestReplace`]). A restored autosave counts as touched unless
     /// it is empty or an example as it comes ([`has_user_work`]).
     pub touched: bool,
+    /// The autosave's state (IndexedDB, versions, other tabs).
+    pub store: Store,
 }
 
 /// The smallest height of the results panel and of the canvas area above it (CSS pixels).
@@ -300,6 +341,34 @@ pub enum Action {
     /// Save this scenario with the model (its `scenario` field; undoable) and show it, at the
     /// same position, with the faults it now holds.
     SaveScenario(Box<clusterplan_lifecycle::Scenario>),
+    /// Storage has been read: the state the page starts with (`share::start` on what was
+    /// saved), ready to save.
+    Started(Box<AppState>),
+    /// This model was saved as this version (the merge base from now on).
+    Saved {
+        version: u32,
+        document: Rc<Document>,
+    },
+    /// Saving failed, and why (the page keeps working and offers Export).
+    StorageFailed(String),
+    /// Another tab saved this version: take it in (merged with the edits made here).
+    OtherTab {
+        version: u32,
+        document: Box<Document>,
+    },
+    /// Answer to a conflict with another tab: keep this tab's version of the items both
+    /// changed (`true`) or the other tab's.
+    ResolveConflict(bool),
+    /// Open (`true`) or close the Versions dialog.
+    Versions(bool),
+    /// The saved versions, newest first (for the Versions dialog).
+    VersionList(Vec<crate::storage::versions::Version>),
+    /// Restore a saved version (its id, and when it was saved in words): read by an effect,
+    /// then offered like any replacement.
+    RestoreVersion {
+        id: u32,
+        saved: String,
+    },
 }
 
 /// What a shared view says when an edit is refused there.
@@ -322,7 +391,8 @@ impl Action {
             | Action::Import { .. }
             | Action::RequestReplace(_)
             | Action::ConfirmReplace
-            | Action::SaveScenario(_) => true,
+            | Action::SaveScenario(_)
+            | Action::RestoreVersion { .. } => true,
             Action::SetTool(tool) | Action::LockTool(tool) => *tool != Tool::Select,
             _ => false,
         }
@@ -407,6 +477,7 @@ impl AppState {
             share_compare: true,
             share_lesson: true,
             touched: false,
+            store: Store::default(),
         }
     }
 
@@ -495,6 +566,49 @@ impl AppState {
             }
             Err(e) => self.notice = Some(Notice { error: true, text: e.0 }),
         }
+    }
+
+    /// Another tab saved `version`: when this tab has no unsaved edits, its model becomes that
+    /// one; else the two are merged by item (`storage::merge`), and items both changed
+    /// differently are asked about (`store.conflict`), never overwritten silently.
+    fn other_tab(&mut self, version: u32, theirs: Box<Document>) {
+        if self.store.base.as_ref().is_some_and(|(id, _)| *id >= version) {
+            return;
+        }
+        let theirs = Rc::new(with_layout(*theirs));
+        let base = self.store.base.as_ref().map(|(_, doc)| doc.clone());
+        let unsaved =
+            base.as_ref().is_none_or(|b| !Rc::ptr_eq(b, &self.document) && **b != *self.document);
+        let merged = match base.as_deref() {
+            _ if !unsaved => Some((theirs.clone(), Vec::new(), theirs.clone())),
+            Some(b) => crate::storage::merge::merge(b, &self.document, &theirs)
+                .map(|m| (Rc::new(m.ours), m.conflicts, Rc::new(m.theirs))),
+            None => crate::storage::merge::merge(&Document::default(), &self.document, &theirs)
+                .map(|m| (Rc::new(m.ours), m.conflicts, Rc::new(m.theirs))),
+        };
+        let Some((keep_ours, items, keep_theirs)) = merged else { return };
+        if !items.is_empty() {
+            self.store.conflict =
+                Some(Box::new(Conflict { version, theirs, keep_ours, keep_theirs, items }));
+            return;
+        }
+        if *keep_ours != *self.document {
+            let previous = std::mem::replace(&mut self.document, keep_ours);
+            self.history.record(previous);
+            self.prune_selection();
+            self.notice = Some(Notice {
+                error: false,
+                text: if unsaved {
+                    "Merged the changes saved in another tab with yours.".into()
+                } else {
+                    "Updated with the changes saved in another tab.".into()
+                },
+            });
+        } else if !unsaved {
+            // The same model: share its Rc, so the autosave sees nothing to save.
+            self.document = theirs.clone();
+        }
+        self.store.base = Some((version, theirs));
     }
 
     /// Applies one action: the whole of the app's state logic, natively testable.
@@ -652,6 +766,14 @@ impl AppState {
                     next.replace_document(*document);
                     next.notice = Some(import_notice(&name, &next.document));
                 }
+                Some(Replacement::Version { saved, document, .. }) => {
+                    next.replace_document(*document);
+                    next.store.versions = None;
+                    next.notice = Some(Notice {
+                        error: false,
+                        text: format!("Restored the version of {saved}."),
+                    });
+                }
                 Some(Replacement::Link(linked)) => {
                     let LinkedModel { document, strategy, node, before, lesson } = *linked;
                     next.replace_document(document);
@@ -748,8 +870,46 @@ impl AppState {
                             .into(),
                 });
             }
+            Action::Started(state) => {
+                let mut state = *state;
+                state.store.ready = true;
+                return state;
+            }
+            Action::Saved { version, document } => {
+                next.store.base = Some((version, document));
+                next.store.failed = None;
+            }
+            Action::StorageFailed(reason) => next.store.failed = Some(reason),
+            Action::OtherTab { version, document } => next.other_tab(version, document),
+            Action::ResolveConflict(keep_ours) => {
+                if let Some(c) = next.store.conflict.take() {
+                    let doc = if keep_ours { c.keep_ours } else { c.keep_theirs };
+                    let previous = std::mem::replace(&mut next.document, doc);
+                    next.history.record(previous);
+                    next.store.base = Some((c.version, c.theirs));
+                    next.prune_selection();
+                }
+            }
+            Action::Versions(open) => {
+                if open {
+                    next.store.versions = Some(None);
+                    next.store.list_requests += 1;
+                } else {
+                    next.store.versions = None;
+                }
+            }
+            Action::VersionList(list) => {
+                if next.store.versions.is_some() {
+                    next.store.versions = Some(Some(Rc::new(list)));
+                }
+            }
+            Action::RestoreVersion { id, saved } => {
+                next.store.restore_request = (next.store.restore_request.0 + 1, id, saved)
+            }
             Action::Escape => {
-                if next.help
+                if next.store.versions.is_some() {
+                    next.store.versions = None;
+                } else if next.help
                     || next.gallery
                     || next.confirm.is_some()
                     || next.share
@@ -1255,5 +1415,98 @@ mod tests {
         assert!(!has_user_work(&examples::FIG24.document()));
         assert!(!has_user_work(&Document::default()));
         assert!(has_user_work(&edited.document));
+    }
+
+    /// A tab of the editor whose model is saved as version `id`.
+    fn saved_tab(doc: Document, id: u32) -> AppState {
+        let s = AppState::new(doc);
+        let doc = s.document.clone();
+        s.apply(Action::Saved { version: id, document: doc })
+    }
+
+    #[test]
+    fn another_tabs_save_is_taken_in_merged_with_unsaved_edits_or_asked_about() {
+        let base = AppState::new(examples::FIG24.document()).document;
+        let rename = |uid: &str, name: &str| {
+            Action::Edit(EditAction::SetNodeName { uid: uid.into(), name: name.into() })
+        };
+        // Tab 2 saved a rename of n5 as version 2 (on version 1).
+        let tab2 = saved_tab((*base).clone(), 1).apply(rename("n5", "renamed"));
+        let theirs = Box::new((*tab2.document).clone());
+        // Tab 1 without unsaved edits: takes it as it is, nothing to save.
+        let idle = saved_tab((*base).clone(), 1)
+            .apply(Action::OtherTab { version: 2, document: theirs.clone() });
+        assert_eq!(idle.document, tab2.document);
+        assert!(Rc::ptr_eq(&idle.document, &idle.store.base.as_ref().unwrap().1));
+        assert_eq!(idle.store.base.as_ref().unwrap().0, 2);
+        assert_eq!(
+            idle.notice.as_ref().unwrap().text,
+            "Updated with the changes saved in another tab."
+        );
+        // An older or the same version again changes nothing.
+        let again =
+            idle.apply(Action::OtherTab { version: 2, document: Box::new((*base).clone()) });
+        assert_eq!(again.document, tab2.document);
+        // Tab 1 with an unsaved node added: merged, both kept; the merge is then saved (the
+        // model differs from the new base).
+        let added = saved_tab((*base).clone(), 1).apply(Action::Edit(EditAction::AddNode {
+            at: Pt::new(900.0, 900.0),
+            subnet: Some("10.0.2.0/24".into()),
+        }));
+        let merged = added.apply(Action::OtherTab { version: 2, document: theirs.clone() });
+        assert_eq!(merged.document.nodes.len(), base.nodes.len() + 1);
+        assert_eq!(merged.document.nodes.iter().find(|n| n.uid == "n5").unwrap().name, "renamed");
+        assert_eq!(merged.store.base.as_ref().unwrap().0, 2);
+        assert_ne!(*merged.store.base.as_ref().unwrap().1, *merged.document, "to be saved");
+        assert!(merged.store.conflict.is_none());
+        assert_eq!(merged.apply(Action::Undo).document, added.document, "undoable");
+        // Tab 1 renamed n5 too: asked, naming the item; nothing changes until answered.
+        let clash = saved_tab((*base).clone(), 1)
+            .apply(rename("n5", "mine"))
+            .apply(Action::Edit(EditAction::AddCluster));
+        let asked = clash.apply(Action::OtherTab { version: 2, document: theirs });
+        assert_eq!(asked.document, clash.document);
+        assert_eq!(asked.store.conflict.as_ref().unwrap().items, vec!["node n5".to_owned()]);
+        let name =
+            |s: &AppState| s.document.nodes.iter().find(|n| n.uid == "n5").unwrap().name.clone();
+        let ours = asked.apply(Action::ResolveConflict(true));
+        let other = asked.apply(Action::ResolveConflict(false));
+        assert_eq!((name(&ours), name(&other)), ("mine".into(), "renamed".into()));
+        for s in [&ours, &other] {
+            assert!(s.store.conflict.is_none());
+            assert_eq!(s.document.clusters.len(), 2, "the other edit made here is kept");
+            assert_eq!(s.store.base.as_ref().unwrap().0, 2);
+        }
+    }
+
+    #[test]
+    fn the_versions_dialog_lists_and_restores_through_the_discard_question() {
+        use crate::storage::versions::Version;
+        let s = AppState::first_visit().apply(Action::Versions(true));
+        assert_eq!(s.store.versions, Some(None));
+        assert_eq!(s.store.list_requests, 1);
+        let list = vec![Version { id: 3, saved_ms: 0.0, nodes: 10 }];
+        let listed = s.apply(Action::VersionList(list.clone()));
+        assert_eq!(listed.store.versions, Some(Some(Rc::new(list))));
+        let asked = listed.apply(Action::RestoreVersion { id: 3, saved: "today".into() });
+        assert_eq!(asked.store.restore_request, (1, 3, "today".into()));
+        let restored = asked.apply(Action::RequestReplace(Replacement::Version {
+            id: 3,
+            saved: "today".into(),
+            document: Box::new(examples::FIG22.document()),
+        }));
+        assert_eq!(restored.document.nodes.len(), examples::FIG22.document().nodes.len());
+        assert_eq!(restored.store.versions, None, "the dialog closes");
+        assert_eq!(restored.notice.unwrap().text, "Restored the version of today.");
+        assert!(listed.apply(Action::Escape).store.versions.is_none());
+        // A shared view restores nothing.
+        let view = shared_view().apply(Action::RestoreVersion { id: 3, saved: "x".into() });
+        assert_eq!(view.store.restore_request.0, 0);
+        // Saving fails: said, and cleared by the next successful save.
+        let failed =
+            s.apply(Action::StorageFailed("the browser's storage for this site is full".into()));
+        assert!(failed.store.failed.is_some());
+        let doc = failed.document.clone();
+        assert!(failed.apply(Action::Saved { version: 1, document: doc }).store.failed.is_none());
     }
 }

@@ -63,6 +63,7 @@ async fn mount_with(saved: Option<&str>, items: &[(&str, &str)]) -> Mounted {
     settle().await;
     let storage = gloo::utils::window().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
+    storage::idb::clear().await.expect("the saved versions are cleared");
     if let Some(text) = saved {
         storage.set_item(storage::KEY, text).unwrap();
     }
@@ -83,7 +84,13 @@ async fn mount_with(saved: Option<&str>, items: &[(&str, &str)]) -> Mounted {
     root.set_attribute("style", "position: fixed; inset: 0; background: #fff; z-index: 1; display: flex; flex-direction: column;").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     let handle = yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    // Storage is read asynchronously before the model shows.
+    for _ in 0..150 {
+        settle().await;
+        if exists(&root, "main[data-ready]") {
+            break;
+        }
+    }
     Mounted { root, handle: Some(handle) }
 }
 
@@ -175,14 +182,15 @@ async fn zoom_to_detail(root: &Element) {
     }
 }
 
-fn saved() -> String {
-    gloo::utils::window()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .get_item(storage::KEY)
-        .unwrap()
-        .unwrap_or_default()
+/// The newest saved version's text, once the autosave has caught up with the model.
+async fn saved() -> String {
+    for _ in 0..100 {
+        if exists(&gloo::utils::document().document_element().unwrap(), "main[data-saved=true]") {
+            break;
+        }
+        settle().await;
+    }
+    storage::idb::latest().await.unwrap().map(|(_, text)| text).unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -192,7 +200,7 @@ async fn starts_with_the_example_autosaves_it_and_new_asks_first_once_edited() {
     assert_eq!(all(root, "[data-testid=canvas] g.node").len(), 10);
     assert_eq!(all(root, "[data-testid=canvas] g.subnet").len(), 3);
     assert_eq!(all(root, "[data-testid=canvas] g.router").len(), 2);
-    assert!(saved().contains("\"n5\""), "the model is autosaved at start");
+    assert!(saved().await.contains("\"n5\""), "the model is autosaved at start");
     // Untouched, the example would be replaced without a question; edited, New asks.
     click(root, "[data-testid=btn-add-cluster]").await;
     click(root, "[data-testid=btn-new]").await;
@@ -206,7 +214,7 @@ async fn starts_with_the_example_autosaves_it_and_new_asks_first_once_edited() {
     click(root, "[data-testid=btn-new]").await;
     click(root, "[data-testid=confirm-discard]").await;
     assert!(exists(root, "[data-testid=canvas-empty]"));
-    assert!(!saved().contains("\"n5\""), "the empty model is autosaved");
+    assert!(!saved().await.contains("\"n5\""), "the empty model is autosaved");
     // Undo brings the example back.
     click(root, "[data-testid=btn-undo]").await;
     assert_eq!(all(root, "[data-testid=canvas] g.node").len(), 10);
@@ -237,7 +245,7 @@ async fn a_saved_model_is_restored_and_an_unreadable_one_is_kept_and_reported() 
         assert!(exists(&app.root, "[data-testid='node-solo']"));
         assert!(exists(&app.root, "[data-testid='subnet-10.9.0.0/24']"));
         assert!(exists(&app.root, "[data-testid='link-solo-10.9.0.4']"), "positions were computed");
-        assert!(saved().contains("\"layout\""));
+        assert!(saved().await.contains("\"layout\""));
     }
     let app = mount(Some("{not json")).await;
     let notice = one(&app.root, "[data-testid=notice]").text_content().unwrap();
@@ -325,7 +333,10 @@ async fn inspector_edits_commit_on_change_and_names_with_html_stay_text() {
     let label = one(root, "[data-testid=node-n5] .node-name").text_content().unwrap();
     assert!(label.starts_with("<img src=x"), "{label}");
     assert!(all(root, "img").is_empty() && all(root, "[data-testid=canvas] b").is_empty());
-    assert!(saved().contains("<img src=x onerror=alert(1)><b>five</b>"), "autosaved on the edit");
+    assert!(
+        saved().await.contains("<img src=x onerror=alert(1)><b>five</b>"),
+        "autosaved on the edit"
+    );
     // A link is an interface: select it on the canvas and change its address; the services
     // publishing the address follow.
     // Zoomed in, so the link is long enough to click between the bar and the node.
@@ -343,8 +354,11 @@ async fn inspector_edits_commit_on_change_and_names_with_html_stay_text() {
     settle().await;
     assert!(exists(root, "[data-testid='link-n5-10.0.0.99']"));
     assert!(exists(root, "[data-testid=inspector-interface]"), "the interface stays selected");
-    assert!(saved().contains("\"10.0.0.99\""));
-    assert!(!saved().contains("\"10.0.0.1\""), "the registry service follows the new address");
+    assert!(saved().await.contains("\"10.0.0.99\""));
+    assert!(
+        !saved().await.contains("\"10.0.0.1\""),
+        "the registry service follows the new address"
+    );
     // A refused edit says why and keeps the model.
     press_on(root, &one(root, "[data-testid=node-n5] .node-box"), false).await;
     let uid: HtmlInputElement = one(root, "[data-testid=insp-node-uid]").dyn_into().unwrap();
@@ -425,7 +439,7 @@ async fn a_subnet_prefix_is_checked_at_the_field_and_a_new_one_renumbers_its_nod
     let root = &app.root;
     press_on(root, &one(root, "[data-testid='subnet-10.0.2.0/24'] .subnet-bar"), false).await;
     assert!(exists(root, "[data-testid=inspector-subnet]"));
-    let before = saved();
+    let before = saved().await;
     for (bad, says) in [
         ("banana", "banana is not a prefix"),
         ("10.0.1.0/33", "/33 is longer than the 32 bits"),
@@ -435,7 +449,7 @@ async fn a_subnet_prefix_is_checked_at_the_field_and_a_new_one_renumbers_its_nod
         let error = one(root, "[data-testid=insp-subnet-prefix-error]").text_content().unwrap();
         assert!(error.contains(says), "{bad}: {error}");
         assert_eq!(input_value(root, "[data-testid=insp-subnet-prefix]"), "10.0.2.0/24");
-        assert_eq!(saved(), before, "{bad} changes nothing");
+        assert_eq!(saved().await, before, "{bad} changes nothing");
     }
     assert!(one(root, "[data-testid=insp-subnet-summary]")
         .text_content()
@@ -464,22 +478,22 @@ async fn addresses_and_node_numbers_are_refused_at_the_field_with_the_reason() {
     assert!(error.contains("-3 is not a node number: node numbers start at 1"), "{error}");
     assert_eq!(input_value(root, "[data-testid=insp-node-number-A]"), "1");
     // A number another node of the cluster has, as an address another node has.
-    let before = saved();
+    let before = saved().await;
     type_into(root, "[data-testid=insp-node-number-A]", "5").await;
     let error = one(root, "[data-testid=insp-node-number-A-error]").text_content().unwrap();
     assert!(error.starts_with("node number 5 is already used in cluster A, by node n5"), "{error}");
     assert_eq!(input_value(root, "[data-testid=insp-node-number-A]"), "1");
-    assert_eq!(saved(), before, "one primary registry server still");
+    assert_eq!(saved().await, before, "one primary registry server still");
     type_into(root, "[data-testid=insp-node-address-0]", "10.0.0.1").await;
     let error = one(root, "[data-testid=insp-node-address-0-error]").text_content().unwrap();
     assert_eq!(error, "10.0.0.1 is already node n5's (node 5)");
     type_into(root, "[data-testid=insp-node-address-0]", "10.0.0.999").await;
     let error = one(root, "[data-testid=insp-node-address-0-error]").text_content().unwrap();
     assert!(error.contains("10.0.0.999 is not an IP address"), "{error}");
-    assert!(!saved().contains("10.0.0.999"));
+    assert!(!saved().await.contains("10.0.0.999"));
     type_into(root, "[data-testid=insp-node-address-0]", "10.0.0.42").await;
     assert!(!exists(root, "[data-testid=insp-node-address-0-error]"));
-    assert!(saved().contains("\"10.0.0.42\""));
+    assert!(saved().await.contains("\"10.0.0.42\""));
 }
 
 #[wasm_bindgen_test]
@@ -510,7 +524,7 @@ async fn the_strategy_and_seed_survive_a_reload_and_a_bad_stored_value_is_ignore
         settle().await;
     }
     assert_eq!(stored(), Some((clusterplan_engine::Strategy::Spread, 42)));
-    assert!(!saved().contains("spread"), "not part of the document");
+    assert!(!saved().await.contains("spread"), "not part of the document");
     drop(app);
     let app = mount_with(None, &[(storage::STRATEGY_KEY, "{garbage")]).await;
     let picker: web_sys::HtmlSelectElement =
@@ -565,7 +579,7 @@ async fn the_splitter_resizes_the_results_and_the_first_screen_explains_itself()
     assert!(!exists(root, "[data-testid=first-hint]"));
     let results = || one(&app.root, ".results-slot").get_bounding_client_rect().height();
     let before = results();
-    let doc = saved();
+    let doc = saved().await;
     let total = one(root, ".workspace").get_bounding_client_rect().height() + before;
     let splitter = one(root, "[data-testid=results-splitter]");
     let (x, y) = centre(&splitter);
@@ -586,7 +600,7 @@ async fn the_splitter_resizes_the_results_and_the_first_screen_explains_itself()
     splitter.dispatch_event(&web_sys::MouseEvent::new("dblclick").unwrap()).unwrap();
     settle().await;
     assert!((results() - before).abs() < 1.5);
-    assert_eq!(saved(), doc, "the height is view state, not the document");
+    assert_eq!(saved().await, doc, "the height is view state, not the document");
 }
 
 #[wasm_bindgen_test]

@@ -4,7 +4,8 @@
 
 use super::shortcuts::HELP;
 use crate::examples;
-use crate::state::{count, Action, CompareSource, Notice, Replacement};
+use crate::state::{count, Action, CompareSource, Conflict, Notice, Replacement};
+use crate::storage::versions::Version;
 use clusterplan_engine::Document;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -188,6 +189,7 @@ fn replacement_text(replacement: &Replacement) -> String {
         }
         Replacement::Link(..) => "open the model from the link".to_owned(),
         Replacement::File { name, .. } => format!("import the file {name}"),
+        Replacement::Version { saved, .. } => format!("restore the version saved {saved}"),
     }
 }
 
@@ -453,5 +455,97 @@ mod tests {
         assert_eq!(super::thousands(796), "796");
         assert_eq!(super::thousands(8000), "8,000");
         assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
+}
+
+/// When a version was saved, in the reader's words (their locale's date and time).
+pub fn saved_at(ms: f64) -> String {
+    js_sys::Date::new(&ms.into())
+        .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+        .as_string()
+        .unwrap_or_default()
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct VersionsProps {
+    /// The saved versions, newest first (`None`: still being read).
+    pub versions: Option<Rc<Vec<Version>>>,
+    /// The version the model is based on (the newest save of this tab's model).
+    pub current: Option<u32>,
+    pub dispatch: Callback<Action>,
+}
+
+/// The Versions dialog: the autosave's history (the last 20 saves and one a day before them),
+/// each restorable (through the same "discard?" question as every replacement).
+#[function_component(VersionsDialog)]
+pub fn versions_dialog(props: &VersionsProps) -> Html {
+    let close = props.dispatch.reform(|_: MouseEvent| Action::Versions(false));
+    let (focus, onkeydown) = use_modal_focus();
+    let rows = props.versions.as_ref().map(|list| {
+        list.iter()
+            .map(|v| {
+                let saved = saved_at(v.saved_ms);
+                let current = props.current == Some(v.id);
+                let restore = {
+                    let (id, saved) = (v.id, saved.clone());
+                    props.dispatch.reform(move |_: MouseEvent| Action::RestoreVersion { id, saved: saved.clone() })
+                };
+                html! {
+                    <li data-testid="version" data-version={v.id.to_string()}>
+                        <span class="when">{ saved }</span>
+                        <span class="what">{ count(v.nodes as usize, "node", "nodes") }</span>
+                        if current {
+                            <span class="current">{ "the model now" }</span>
+                        } else {
+                            <button data-testid={format!("version-restore-{}", v.id)} onclick={restore}>{ "Restore" }</button>
+                        }
+                    </li>
+                }
+            })
+            .collect::<Html>()
+    });
+    html! {
+        <div class="overlay" data-testid="versions" role="dialog" aria-modal="true" aria-label="Saved versions" ref={focus} {onkeydown}>
+            <div class="dialog">
+                <h2>{ "Saved versions" }</h2>
+                <p class="hint">{ "The model is saved in this browser after every change. The last 20 saves are kept, and before them the last one of each day; Restore replaces the model (Undo brings it back)." }</p>
+                if let Some(rows) = rows {
+                    <ol class="versions plain">{ rows }</ol>
+                } else {
+                    <p>{ "Reading…" }</p>
+                }
+                <div class="buttons">
+                    <button data-testid="versions-close" data-autofocus="true" onclick={close}>{ "Close" }</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ConflictProps {
+    pub conflict: Box<Conflict>,
+    pub dispatch: Callback<Action>,
+}
+
+/// Another tab saved changes to items changed here too: which version of them to keep, naming
+/// what the other choice loses. Everything else of both tabs is kept either way.
+#[function_component(ConflictDialog)]
+pub fn conflict_dialog(props: &ConflictProps) -> Html {
+    let items = props.conflict.items.join(", ");
+    let ours = props.dispatch.reform(|_: MouseEvent| Action::ResolveConflict(true));
+    let theirs = props.dispatch.reform(|_: MouseEvent| Action::ResolveConflict(false));
+    let (focus, onkeydown) = use_modal_focus();
+    html! {
+        <div class="overlay" data-testid="conflict" role="alertdialog" aria-modal="true" aria-label="Changed in another tab" ref={focus} {onkeydown}>
+            <div class="dialog">
+                <h2>{ "Changed in another tab too" }</h2>
+                <p>{ format!("Another tab saved changes to {items}, which you also changed here. Their other changes and yours are combined either way.") }</p>
+                <div class="buttons">
+                    <button data-testid="conflict-theirs" data-autofocus="true" onclick={theirs}>{ format!("Take the other tab's (your changes to {items} are lost)") }</button>
+                    <button data-testid="conflict-ours" class="danger" onclick={ours}>{ format!("Keep mine (the other tab's changes to {items} are lost)") }</button>
+                </div>
+            </div>
+        </div>
     }
 }

@@ -136,6 +136,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     aria-label="file to import" onchange={on_file} />
                 <button data-testid="btn-export" title="Export the model (Ctrl+S)" onclick={send(Action::Export)}>{ "Export" }</button>
                 <button data-testid="btn-share" title="A link holding the model, to share or embed" onclick={send(Action::Share(true))}>{ "Share" }</button>
+                <button data-testid="btn-versions" title="Earlier saves of the model, to restore one" onclick={send(Action::Versions(true))}>{ "Versions" }</button>
             </div>
             <div class="group" role="group" aria-label="history">
                 <button data-testid="btn-undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!props.can_undo} onclick={send(Action::Undo)}>{ "↶" }</button>

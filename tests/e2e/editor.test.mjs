@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApp, waitForApp, screenshot, ROOT } from './harness.mjs';
+import { openApp, waitForApp, screenshot, savedModel, ROOT } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'clusterplan');
 
@@ -32,7 +32,7 @@ async function drag(page, from, to) {
 }
 
 /** The autosaved model (what a reload restores). */
-const saved = (page) => page.evaluate(() => localStorage.getItem('clusterplan.document'));
+const saved = savedModel;
 
 test('draw a model from an empty canvas, reload it, and survive broken imports', async () => {
   const app = await openApp({ width: 1400, height: 900 });

@@ -82,3 +82,22 @@ export async function screenshot(page, name, path) {
   await page.screenshot({ path: file, fullPage: false });
   return file;
 }
+
+/**
+ * The newest saved model's text in the page's IndexedDB (what a reload restores), once the
+ * autosave has caught up with the page's model (`null`: nothing saved).
+ */
+export async function savedModel(page) {
+  await page.waitForSelector('main.app[data-saved="true"], main.app.shared, [data-testid="shared-view-broken"]', { timeout: 30_000 });
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('clusterplan');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('texts')) { db.close(); resolve(null); return; }
+      const cursor = db.transaction('texts').objectStore('texts').openCursor(null, 'prev');
+      cursor.onerror = () => reject(cursor.error);
+      cursor.onsuccess = () => { resolve(cursor.result ? cursor.result.value : null); db.close(); };
+    };
+  }));
+}

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { openApp, waitForApp, screenshot, ROOT } from './harness.mjs';
+import { openApp, waitForApp, screenshot, savedModel, ROOT } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'clusterplan');
 const FIG24 = join(ROOT, 'examples', 'seed-fig24.json');
@@ -118,7 +118,7 @@ test('a shared view shows the model without asking and never saves over the read
     await page.click(id('btn-examples'));
     await page.click(id('example-two-clusters'));
     await page.waitForSelector(id('node-shared'));
-    const saved = await page.evaluate(() => localStorage.getItem('clusterplan.document'));
+    const saved = await savedModel(page);
 
     // The dialog's shared-view link and its embed snippet, for FIG 24.
     const base = new URL(page.url()).origin + '/';
@@ -166,7 +166,7 @@ test('a shared view shows the model without asking and never saves over the read
     const embed = await page.locator(id('share-embed')).inputValue();
     assert.match(embed, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#view&amp;model=[A-Za-z0-9_-]+" title="clusterplan model"/);
     await screenshot(page, 'share-embed');
-    assert.equal(await page.evaluate(() => localStorage.getItem('clusterplan.document')), saved);
+    assert.equal(await savedModel(page), saved);
 
     // A broken shared view (cut short) shows neither the reader's model nor an editor.
     await open(page, view.slice(0, view.length - 40));
@@ -182,7 +182,7 @@ test('a shared view shows the model without asking and never saves over the read
     await page.keyboard.press('Delete');
     await page.keyboard.press('Escape');
     assert.equal(await page.locator(id('node-n5')).count(), 1);
-    assert.equal(await page.evaluate(() => localStorage.getItem('clusterplan.document')), saved);
+    assert.equal(await savedModel(page), saved);
 
     // A writer's link can open on a node: node 5 selected, its explained list showing.
     const onNode5 = execFileSync(CLI, ['share', FIG24, '--base', base, '--view', '--node', 'n5'], { encoding: 'utf8' }).trim();

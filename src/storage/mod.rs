@@ -1,7 +1,14 @@
-//! Autosave: the model in the browser's local storage, written on every edit (by an effect in
-//! the app) and read once when the app starts; beside it, the results' strategy and shuffle
-//! seed (part of the view, never of the document), so a reload shows the same lists. Also the
-//! name an exported file is saved under.
+//! Autosave: the model in the browser's IndexedDB with its history (`idb.rs`, `versions.rs`),
+//! written after each change (by an effect in the app) and read once when the app starts; an
+//! autosave an earlier version left in local storage is moved there on first run, and local
+//! storage is the fallback where IndexedDB is unavailable. Edits made in two tabs are merged
+//! by `merge.rs`. Beside the model, in local storage, the results' strategy and shuffle seed
+//! (part of the view, never of the document), so a reload shows the same lists. Also the name
+//! an exported file is saved under.
+
+pub mod idb;
+pub mod merge;
+pub mod versions;
 
 use clusterplan_engine::document::{self, ReadError};
 use clusterplan_engine::{Document, Strategy};
@@ -52,7 +59,64 @@ pub fn load() -> Restored {
     }
 }
 
-/// Writes the model; the error says why it could not be saved (a full storage).
+/// What the page starts from: the saved model, the version it is (its id and model: what the
+/// tab's edits are based on), and why IndexedDB cannot be used, if it cannot.
+#[derive(Debug)]
+pub struct Loaded {
+    pub restored: Restored,
+    pub version: Option<(u32, Document)>,
+    pub unavailable: Option<String>,
+}
+
+/// Reads the saved model at start: the newest version in IndexedDB; on first run, the autosave
+/// an earlier version of the page left in local storage, moved into IndexedDB (and removed from
+/// local storage once saved there). Where IndexedDB is unavailable: local storage.
+pub async fn load_saved() -> Loaded {
+    match idb::latest().await {
+        Ok(Some((id, text))) => match decode(Some(text)) {
+            Ok(Some(doc)) => Loaded {
+                restored: Restored::Document(Box::new(doc.clone())),
+                version: Some((id, doc)),
+                unavailable: None,
+            },
+            Ok(None) => Loaded { restored: Restored::Nothing, version: None, unavailable: None },
+            Err((text, e)) => {
+                // Kept in its version too; the next save goes on top of it.
+                if let Some(storage) = local_storage() {
+                    let _ = storage.set_item(UNREADABLE_KEY, &text);
+                }
+                Loaded {
+                    restored: Restored::Unreadable(e),
+                    version: Some((id, Document::default())),
+                    unavailable: None,
+                }
+            }
+        },
+        Ok(None) => {
+            let restored = load();
+            let mut version = None;
+            if let Restored::Document(doc) = &restored {
+                let text = serde_json::to_string(doc).unwrap_or_default();
+                if let Ok(idb::Saved::As(id)) = idb::save(&text, node_count(doc), None).await {
+                    if let Some(storage) = local_storage() {
+                        let _ = storage.remove_item(KEY);
+                    }
+                    version = Some((id, (**doc).clone()));
+                }
+            }
+            Loaded { restored, version, unavailable: None }
+        }
+        Err(e) => Loaded { restored: load(), version: None, unavailable: Some(e) },
+    }
+}
+
+/// A model's node count, as a version records it.
+pub fn node_count(doc: &Document) -> u32 {
+    u32::try_from(doc.nodes.len()).unwrap_or(u32::MAX)
+}
+
+/// Writes the model to local storage (where IndexedDB is unavailable); the error says why it
+/// could not be saved (a full storage).
 pub fn save(doc: &Document) -> Result<(), String> {
     let text = serde_json::to_string(doc).map_err(|e| e.to_string())?;
     let storage = local_storage().ok_or(
