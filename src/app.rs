@@ -318,6 +318,7 @@ pub fn app() -> Html {
         use_effect_with(deps, move |(doc, _, paused, pending)| {
             let (doc, pending) = (doc.0.clone(), *pending);
             let unchanged = base.as_ref().is_some_and(|(_, b)| Rc::ptr_eq(b, &doc) || **b == *doc);
+            let (base_now, doc_now, d_now) = (base.clone(), doc.clone(), d.clone());
             let timer = (!shared_view && !*paused && !unchanged).then(|| {
                 gloo::timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
                     if std::mem::replace(&mut *saving.borrow_mut(), true) {
@@ -332,8 +333,14 @@ pub fn app() -> Html {
                     });
                 })
             });
-            if unchanged && !pending && !shared_view {
-                forget_link();
+            if unchanged && !shared_view {
+                // The same model in another Rc (an import of the saved file): it is the base.
+                if let Some((id, _)) = base_now.filter(|(_, b)| !Rc::ptr_eq(b, &doc_now)) {
+                    d_now.dispatch(Action::Saved { version: id, document: doc_now });
+                }
+                if !pending {
+                    forget_link();
+                }
             }
             move || drop(timer)
         });

@@ -596,6 +596,8 @@ impl AppState {
             let previous = std::mem::replace(&mut self.document, keep_ours);
             self.history.record(previous);
             self.prune_selection();
+            // Edits made in another tab are the user's work here too.
+            self.touched = self.touched || has_user_work(&self.document);
             self.notice = Some(Notice {
                 error: false,
                 text: if unsaved {
@@ -886,6 +888,7 @@ impl AppState {
                     let doc = if keep_ours { c.keep_ours } else { c.keep_theirs };
                     let previous = std::mem::replace(&mut next.document, doc);
                     next.history.record(previous);
+                    next.touched = true;
                     next.store.base = Some((c.version, c.theirs));
                     next.prune_selection();
                 }
@@ -1443,6 +1446,7 @@ mod tests {
             idle.notice.as_ref().unwrap().text,
             "Updated with the changes saved in another tab."
         );
+        assert!(idle.touched, "another tab's edits are the user's work: replacing them asks");
         // An older or the same version again changes nothing.
         let again =
             idle.apply(Action::OtherTab { version: 2, document: Box::new((*base).clone()) });

@@ -172,7 +172,7 @@ pub async fn list() -> Result<Vec<Version>, String> {
     let db = open().await?;
     let tx = transaction(&db, IdbTransactionMode::Readonly)?;
     let mut all = list_in(&tx.object_store(VERSIONS).map_err(js_err)?).await?;
-    all.sort_by(|a, b| b.id.cmp(&a.id));
+    all.sort_by_key(|v| std::cmp::Reverse(v.id));
     Ok(all)
 }
 

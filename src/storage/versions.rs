@@ -21,7 +21,7 @@ pub struct Version {
 /// except the newest of its local day.
 pub fn to_drop(versions: &[Version], utc_offset_min: f64) -> Vec<u32> {
     let mut newest_first: Vec<&Version> = versions.iter().collect();
-    newest_first.sort_by(|a, b| b.id.cmp(&a.id));
+    newest_first.sort_by_key(|v| std::cmp::Reverse(v.id));
     let day =
         |v: &Version| ((v.saved_ms + utc_offset_min * 60_000.0) / 86_400_000.0).floor() as i64;
     let mut days_kept = std::collections::HashSet::new();

@@ -136,11 +136,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     aria-label="file to import" onchange={on_file} />
                 <button data-testid="btn-export" title="Export the model (Ctrl+S)" onclick={send(Action::Export)}>{ "Export" }</button>
                 <button data-testid="btn-share" title="A link holding the model, to share or embed" onclick={send(Action::Share(true))}>{ "Share" }</button>
-                <button data-testid="btn-versions" title="Earlier saves of the model, to restore one" onclick={send(Action::Versions(true))}>{ "Versions" }</button>
             </div>
             <div class="group" role="group" aria-label="history">
                 <button data-testid="btn-undo" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!props.can_undo} onclick={send(Action::Undo)}>{ "↶" }</button>
                 <button data-testid="btn-redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!props.can_redo} onclick={send(Action::Redo)}>{ "↷" }</button>
+                <button data-testid="btn-versions" title="Versions: the earlier saves of the model, to restore one" aria-label="Versions" onclick={send(Action::Versions(true))}>{ "⟲" }</button>
             </div>
             <div class="group tools" role="group" aria-label="tools">{ for tools }</div>
             <div class="group" role="group" aria-label="add">

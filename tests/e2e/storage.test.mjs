@@ -123,7 +123,7 @@ test('a 10,000-node model is saved, survives a reload, and an earlier version is
     await saved(page, 120_000);
     console.log(`# the 10,000-node model (${(text.length / 1e6).toFixed(1)} MB as imported) saved ${Date.now() - start} ms after it showed`);
     await page.reload();
-    await waitForApp(page);
+    await page.waitForSelector('main.app[data-ready]', { timeout: 120_000 });
     await page.locator(id('status-bar'), { hasText: '10000 nodes' }).waitFor({ timeout: 120_000 });
     // Versions: the newest is the model now; the one before it is FIG 24 with the rename.
     await page.click(id('btn-versions'));
