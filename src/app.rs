@@ -52,8 +52,8 @@ fn start(loaded: storage::Loaded) -> AppState {
     let mut state =
         crate::share::start(loaded.restored, storage::load_strategy(), Some(&page_address()));
     if let Some((id, doc)) = loaded.version {
-        let doc = crate::state::with_layout(doc);
-        // The same model shares its Rc, so the autosave sees nothing to save.
+        // The same model shares its Rc, so the autosave sees nothing to save (a saved model
+        // without positions is saved again with the ones the page gave it).
         let doc = if doc == *state.document { state.document.clone() } else { Rc::new(doc) };
         state.store.base = Some((id, doc));
     }

@@ -3,7 +3,7 @@
 // a reload, and a browser that cannot save keeps the page working and offers Export.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, waitForApp } from './harness.mjs';
+import { openApp, waitForApp, savedModel } from './harness.mjs';
 
 const id = (x) => `[data-testid="${x}"]`;
 /** Waits until the page's model is saved (the autosave caught up with it). */
@@ -121,7 +121,10 @@ test('a 10,000-node model is saved, survives a reload, and an earlier version is
     await page.locator(id('status-bar'), { hasText: '10000 nodes' }).waitFor({ timeout: 120_000 });
     const start = Date.now();
     await saved(page, 120_000);
-    console.log(`# the 10,000-node model (${(text.length / 1e6).toFixed(1)} MB as imported) saved ${Date.now() - start} ms after it showed`);
+    const took = Date.now() - start;
+    const stored = await savedModel(page);
+    assert.equal(JSON.parse(stored).nodes.length, 10_000);
+    console.log(`# the 10,000-node model (${(text.length / 1e6).toFixed(1)} MB as imported, ${(stored.length / 1e6).toFixed(1)} MB as saved with its layout) saved ${took} ms after it showed`);
     await page.reload();
     await page.waitForSelector('main.app[data-ready]', { timeout: 120_000 });
     await page.locator(id('status-bar'), { hasText: '10000 nodes' }).waitFor({ timeout: 120_000 });
