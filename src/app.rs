@@ -352,7 +352,7 @@ pub fn app() -> Html {
         let listen = state.store.ready && !shared_view;
         use_effect_with(listen, move |listen| {
             let listener = listen.then(storage::idb::channel).flatten().map(|channel| {
-                let listener = EventListener::new(&channel, "message", move |e| {
+                EventListener::new(&channel, "message", move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
                     let Some(id) = e.data().as_f64() else { return };
                     let d = d.clone();
@@ -367,15 +367,9 @@ pub fn app() -> Html {
                             }
                         }
                     });
-                });
-                (channel, listener)
+                })
             });
-            move || {
-                if let Some((channel, listener)) = listener {
-                    drop(listener);
-                    channel.close();
-                }
-            }
+            move || drop(listener)
         });
     }
     // The Versions dialog: its list, and a version to restore (offered like any replacement).

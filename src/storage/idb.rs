@@ -20,6 +20,9 @@ pub const CHANNEL: &str = "clusterplan.saves";
 
 thread_local! {
     static OPEN: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+    /// The page's one channel object: a message posted on it reaches the other tabs' channels
+    /// but not itself, so a tab never reads back its own save.
+    static CHANNEL_OBJECT: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
 
 /// The result of a request, once it succeeds (or the browser's reason, in a sentence).
@@ -208,13 +211,19 @@ pub async fn clear() -> Result<(), String> {
 
 /// Tells the other tabs that version `id` was saved.
 pub fn announce(id: u32) {
-    if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) {
+    if let Some(channel) = channel() {
         let _ = channel.post_message(&id.into());
-        channel.close();
     }
 }
 
-/// The channel other tabs announce their saves on (`None` where the browser has none).
+/// The channel the tabs announce their saves on (`None` where the browser has none): the
+/// page's one object, so its own announcements do not come back to it.
 pub fn channel() -> Option<web_sys::BroadcastChannel> {
-    web_sys::BroadcastChannel::new(CHANNEL).ok()
+    CHANNEL_OBJECT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = web_sys::BroadcastChannel::new(CHANNEL).ok();
+        }
+        c.clone()
+    })
 }
