@@ -571,11 +571,11 @@ impl AppState {
     /// Another tab saved `version`: when this tab has no unsaved edits, its model becomes that
     /// one; else the two are merged by item (`storage::merge`), and items both changed
     /// differently are asked about (`store.conflict`), never overwritten silently.
-    fn other_tab(&mut self, version: u32, theirs: Box<Document>) {
+    fn other_tab(&mut self, version: u32, theirs: Document) {
         if self.store.base.as_ref().is_some_and(|(id, _)| *id >= version) {
             return;
         }
-        let theirs = Rc::new(with_layout(*theirs));
+        let theirs = Rc::new(with_layout(theirs));
         let base = self.store.base.as_ref().map(|(_, doc)| doc.clone());
         let unsaved =
             base.as_ref().is_none_or(|b| !Rc::ptr_eq(b, &self.document) && **b != *self.document);
@@ -882,7 +882,7 @@ impl AppState {
                 next.store.failed = None;
             }
             Action::StorageFailed(reason) => next.store.failed = Some(reason),
-            Action::OtherTab { version, document } => next.other_tab(version, document),
+            Action::OtherTab { version, document } => next.other_tab(version, *document),
             Action::ResolveConflict(keep_ours) => {
                 if let Some(c) = next.store.conflict.take() {
                     let doc = if keep_ours { c.keep_ours } else { c.keep_theirs };
