@@ -215,7 +215,7 @@ pub fn embed(props: &EmbedProps) -> Html {
             <>
                 <div class="embed-diagram">
                     <Canvas doc={props.document.clone()} selection={selection} tool={Tool::Select} snap={false}
-                        generation={0} {marks} {overlay} {dispatch} />
+                        generation={0} read_only={true} {marks} {overlay} {dispatch} />
                 </div>
                 { lists }
             </>
