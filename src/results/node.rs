@@ -171,7 +171,7 @@ pub fn group_text(e: &Explanation) -> String {
         e.group_size,
         e.group_index,
         e.pick,
-        ordinal(usize::from(e.pick) + 1)
+        ordinal(e.pick as usize + 1)
     )
 }
 

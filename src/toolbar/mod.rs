@@ -6,7 +6,6 @@ pub mod shortcuts;
 
 use crate::edit::EditAction;
 use crate::state::{Action, Replacement, Tool};
-use clusterplan_engine::document::MAX_DOCUMENT_BYTES;
 use gloo::file::callbacks::FileReader;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -29,9 +28,8 @@ pub struct ToolbarProps {
 
 /// The reason a file is refused before reading it (too large), if it is.
 pub fn refuse_by_size(size: f64) -> Option<String> {
-    (size > MAX_DOCUMENT_BYTES as f64).then(|| {
-        format!("the file is {size} bytes, more than the {MAX_DOCUMENT_BYTES} bytes allowed")
-    })
+    use clusterplan_engine::limits::{check_size, Limit};
+    check_size("the file", Limit::DocumentBytes, size as usize).err().map(|e| e.to_string())
 }
 
 /// The pending read of a chosen file (dropping it would cancel the read).
@@ -164,8 +162,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
 mod tests {
     #[test]
     fn files_over_the_limit_are_refused_by_size() {
-        let limit = super::MAX_DOCUMENT_BYTES as f64;
+        let limit = clusterplan_engine::limits::MAX_DOCUMENT_BYTES as f64;
         assert!(super::refuse_by_size(limit).is_none());
-        assert!(super::refuse_by_size(limit + 1.0).unwrap().contains("more than"));
+        assert_eq!(
+            super::refuse_by_size(2.0 * limit).unwrap(),
+            "the file is 32 MB, more than the 16 MB allowed"
+        );
     }
 }

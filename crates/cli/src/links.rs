@@ -1,8 +1,9 @@
 //! `share` and `read-link`: a document as a share link the app opens, and a link read back.
 
 use anyhow::{anyhow, bail, Context, Result};
+use clusterplan_engine::limits::Limit;
 use clusterplan_engine::{document, share, Document};
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// The address `bash scripts/serve.sh` serves the app on.
 pub const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
@@ -28,10 +29,8 @@ pub fn share(
 /// as pretty JSON.
 pub fn read_link(link: &str, out: &mut dyn Write) -> Result<()> {
     let doc = if link == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .lock()
-            .read_to_string(&mut text)
+        // Reading stops at the longest link a browser keeps.
+        let text = crate::read_limited(std::io::stdin().lock(), Limit::LinkChars, "the link", None)
             .context("cannot read the link from standard input")?;
         open(text.trim())?
     } else {

@@ -18,8 +18,9 @@ mod tables;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use clusterplan_engine::limits::{self, Limit};
 use clusterplan_engine::{answers, compile, document, Diagnostic, Document, Strategy};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -174,6 +175,24 @@ enum Command {
     },
 }
 
+impl Command {
+    /// Does the command write JSON (rather than text for people)?
+    fn writes_json(&self) -> bool {
+        match self {
+            Command::Lists { common, .. }
+            | Command::Load { common, .. }
+            | Command::Check { common, .. }
+            | Command::Explain { common, .. }
+            | Command::Compare { common, .. }
+            | Command::Bootstrap { common, .. } => common.json,
+            Command::Diff(args) => args.json || args.format == diff::Format::Json,
+            Command::Simulate(args) => args.json(),
+            Command::ReadLink { .. } => true,
+            Command::Share { .. } => false,
+        }
+    }
+}
+
 /// What a command asks `main` to do once it has printed its output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -184,15 +203,22 @@ enum Outcome {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut out = std::io::stdout().lock();
+    let stdout = std::io::stdout().lock();
+    // Text for people has every control character escaped; JSON (and `read-link`'s document)
+    // is written as it is: serde_json escapes what JSON must.
+    let mut out: Box<dyn Write> = if cli.command.writes_json() {
+        Box::new(stdout)
+    } else {
+        Box::new(tables::Escaped(stdout))
+    };
     match run(cli.command, &mut out).and_then(|o| out.flush().map(|()| o).map_err(Into::into)) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
         // The reader of our output went away (`clusterplan lists M | head`): nothing to say.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            // One line, whatever the cause chain holds.
-            let reason = format!("{error:#}").replace(['\n', '\r'], " ");
+            // One line, whatever the cause chain holds, control characters escaped.
+            let reason = tables::one_line(&format!("{error:#}"));
             eprintln!("clusterplan: {reason}");
             ExitCode::from(2)
         }
@@ -310,9 +336,48 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
 
 /// Reads and parses the document; any failure is the one-line reason `main` prints.
 fn load_document(path: &Path) -> Result<Document> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_file(path, Limit::DocumentBytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     document::read(&text).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// The text of the file at `path`, refused when it is larger than `limit` (a byte-order mark
+/// aside): reading stops there, so a huge file or an endless one (`/dev/zero`) costs no more.
+pub(crate) fn read_file(path: &Path, limit: Limit) -> Result<String> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    read_limited(file, limit, "the file", size)
+}
+
+/// At most `limit` (and a byte-order mark) of `reader`, as text; `size`, when known, is what
+/// a refusal says the input is.
+pub(crate) fn read_limited(
+    reader: impl Read,
+    limit: Limit,
+    item: &str,
+    size: Option<u64>,
+) -> Result<String> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let mut bytes = Vec::new();
+    reader.take((limit.value() + BOM.len() + 1) as u64).read_to_end(&mut bytes)?;
+    let content = bytes.len() - if bytes.starts_with(BOM) { BOM.len() } else { 0 };
+    if content > limit.value() {
+        return Err(match size {
+            Some(size) => limits::Exceeded::TooLarge {
+                item: item.to_owned(),
+                limit,
+                found: usize::try_from(size).unwrap_or(usize::MAX),
+            },
+            None => limits::Exceeded::TooMany { item: item.to_owned(), limit },
+        }
+        .into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{item} is not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to() + 1
+        )
+    })
 }
 
 /// Fails unless the document defines cluster `id` (a question about a cluster that does not

@@ -29,12 +29,19 @@ pub struct SimulateArgs {
     save: Option<PathBuf>,
 }
 
+impl SimulateArgs {
+    /// Is the output JSON?
+    pub fn json(&self) -> bool {
+        self.json
+    }
+}
+
 /// Runs the command; every reading problem is the one-line reason `main` prints (exit 2).
 pub fn run(args: SimulateArgs, out: &mut dyn Write) -> Result<()> {
     let doc = crate::load_document(&args.model)?;
     let path = args.scenario.display().to_string();
-    let text =
-        std::fs::read_to_string(&args.scenario).with_context(|| format!("cannot read {path}"))?;
+    let text = crate::read_file(&args.scenario, clusterplan_engine::limits::Limit::DocumentBytes)
+        .with_context(|| format!("cannot read {path}"))?;
     let scenario = scenario::read(&text).with_context(|| format!("cannot read {path}"))?;
     if args.explore {
         let report =

@@ -7,21 +7,56 @@ use clusterplan_engine::{Plan, Severity};
 use serde::Serialize;
 use std::io::Write;
 
-/// A text field of a tab-separated line: tabs, line breaks and other control characters would
-/// break the line, so they are written as `\t`, `\n`, `\r` or `\u{..}`.
-pub fn field(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+/// Does a terminal act on `c` instead of showing it? C0 controls (NUL, BEL, ESC...), DEL, C1
+/// controls (CSI...), and the invisible bidirectional controls that reorder what follows them
+/// (U+202E and its kin, U+2066-U+2069, U+200E, U+200F, U+061C).
+pub fn is_hostile(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// The one escaping of text from a document for people: every [`is_hostile`] character but
+/// those in `keep` is written as `\t`, `\n`, `\r` or `\u{..}`, so that a name shows as text and
+/// never moves the cursor, clears the screen, retitles the terminal or reverses a line.
+pub fn escape(text: &str, keep: &[char]) -> String {
+    if !text.chars().any(|c| is_hostile(c) && !keep.contains(&c)) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| match c {
+            c if keep.contains(&c) || !is_hostile(c) => c.to_string(),
             '\t' => "\\t".to_owned(),
             '\n' => "\\n".to_owned(),
             '\r' => "\\r".to_owned(),
-            c if c.is_control() => c.escape_unicode().to_string(),
-            c => c.to_string(),
+            c => c.escape_unicode().to_string(),
         })
         .collect()
+}
+
+/// A text field of a tab-separated line (or of a message on one line): tabs, line breaks and
+/// every other [`is_hostile`] character escaped (see [`escape`]).
+pub fn field(text: &str) -> String {
+    escape(text, &[])
+}
+
+/// Standard output in text form: whatever a command writes has its [`is_hostile`] characters
+/// escaped (see [`escape`]), all but the tabs and line breaks that lay the output out. Names are
+/// written through it by every text command, so no command can forget to.
+#[derive(Debug)]
+pub struct Escaped<W: Write>(pub W);
+
+impl<W: Write> Write for Escaped<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Text is written in whole strings (`write!`), so a buffer is whole characters (bytes
+        // that are not UTF-8 would show as U+FFFD).
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(escape(&text, &['\n', '\t']).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 pub fn lists(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<()> {
@@ -88,9 +123,10 @@ pub fn check(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<Outcome> {
     Ok(if failed { Outcome::Failed } else { Outcome::Ok })
 }
 
-/// A message on one line: line breaks become spaces.
+/// A message on one line: line breaks become spaces, other [`is_hostile`] characters are
+/// escaped.
 pub fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+    field(&text.replace(['\n', '\r'], " "))
 }
 
 /// Rows as aligned columns, indented by two spaces and two spaces apart: the first column

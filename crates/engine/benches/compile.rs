@@ -1,14 +1,14 @@
 //! Criterion benchmark of the full compile (model, hop table, every list, load with every single
 //! failure, diagnostics) on generated data centres of 1k, 10k and 100k nodes; and of reading
 //! every list of a compiled 10k plan back (the plan keeps most lists as templates, see
-//! `clusterplan_engine::plan::Lists`).
+//! `clusterplan_engine::plan::Lists`); and of reading the 10k document's text.
 //!
 //! Run: `cargo bench -p clusterplan-engine --bench compile`. Figures: docs/performance.md.
 //! Short on purpose (10 samples, 3 s each): the machine is shared. Not a test: nothing here is
 //! asserted about time.
 
 use clusterplan_engine::generate::data_centre;
-use clusterplan_engine::{compile, Plan, Strategy};
+use clusterplan_engine::{compile, document, Plan, Strategy};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use std::time::Duration;
@@ -68,6 +68,12 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(entries(10_000)));
     group.bench_function(BenchmarkId::new("every-list/rotation", 10_000), |b| {
         b.iter(|| read_every_list(black_box(&plan)))
+    });
+    // Reading the document's text (limits, syntax, typed reading), as the app and the CLI do.
+    let text = document::write(&doc);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function(BenchmarkId::new("document", 10_000), |b| {
+        b.iter(|| document::read(black_box(&text)).map(|d| d.nodes.len()))
     });
     group.finish();
 }

@@ -5,6 +5,8 @@
 //! know in `extra`, so a document read and written again loses nothing.
 
 use crate::diagnostics::{Diagnostic, DiagnosticCode, Item};
+use crate::limits::{self, Exceeded, Limit};
+use serde::de::IgnoredAny;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -13,7 +15,11 @@ use std::collections::BTreeMap;
 /// The format tag every document carries.
 pub const FORMAT: &str = "cluster-planner/1";
 
-/// Unknown fields, kept in their original order.
+/// Largest document [`read`] accepts (see [`crate::limits`]).
+pub use crate::limits::MAX_DOCUMENT_BYTES;
+
+/// Unknown fields, kept in their original order (numbers exactly as written: serde_json's
+/// `arbitrary_precision`).
 pub type Extra = Map<String, Value>;
 
 /// A whole planned environment. It is written with its top-level keys in the order it was read
@@ -217,8 +223,10 @@ pub struct Service {
 /// Why a text could not be read as a document at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("the document is {}, more than the {} allowed", megabytes(*size), megabytes(*limit))]
-    TooLarge { size: usize, limit: usize },
+    /// Larger than a limit allows (size, nesting, nodes, routers, a service's addresses: see
+    /// [`crate::limits`]).
+    #[error("{0}")]
+    Limit(#[from] Exceeded),
     #[error("not JSON: {0}")]
     NotJson(serde_json::Error),
     #[error("not a cluster-planner/1 document: {0}")]
@@ -231,50 +239,44 @@ pub enum ReadError {
     WrongFormat { found: String },
 }
 
-/// `17.0 MB`: a byte count for people (1 MB = 2^20 bytes, as the limit is set).
-fn megabytes(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-}
-
 /// The top-level keys of a document; one of them, or `format`, must be present.
 const DOCUMENT_KEYS: [&str; 7] =
     ["format", "clusters", "networks", "subnets", "routers", "nodes", "services"];
 
-/// Largest document [`read`] accepts (the 1,000-node example is well under 1 MB).
-pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
-
-/// Reads a document from JSON text. Fails only when the text is not a document at all (too large,
-/// not JSON, not an object, an object with none of the document's fields, a `format` other than
-/// [`FORMAT`]); a document that breaks the model's rules still reads (see [`crate::compile`]).
+/// Reads a document from JSON text (a leading byte-order mark is skipped). Fails only when the
+/// text is not a document at all (beyond a limit of [`crate::limits`], not JSON, not an object,
+/// an object with none of the document's fields, a `format` other than [`FORMAT`]); a document
+/// that breaks the model's rules still reads (see [`crate::compile`]).
 pub fn read(text: &str) -> Result<Document, ReadError> {
-    if text.len() > MAX_DOCUMENT_BYTES {
-        return Err(ReadError::TooLarge { size: text.len(), limit: MAX_DOCUMENT_BYTES });
-    }
-    let value: Value = serde_json::from_str(text).map_err(ReadError::NotJson)?;
-    let Some(object) = value.as_object() else {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    limits::check_size("the document", Limit::DocumentBytes, text.len())?;
+    // The limits first, in one pass that builds nothing; then the JSON's syntax, without
+    // building a value either; then the typed reading, which holds a model within the limits.
+    let outline = limits::outline(text)?;
+    serde_json::from_str::<IgnoredAny>(text).map_err(ReadError::NotJson)?;
+    if !outline.object {
         return Err(ReadError::NotTheFormat("the top level must be a JSON object".into()));
-    };
+    }
     // Any JSON object would read as an empty model (every list may be missing): an object with
     // none of the document's keys is some other file, and reading it would lose the user's model.
-    if !DOCUMENT_KEYS.iter().any(|key| object.contains_key(*key)) {
+    if !outline.keys.iter().any(|key| DOCUMENT_KEYS.contains(&key.as_str())) {
         return Err(ReadError::NotTheFormat(
             "it has none of the fields \"format\", \"clusters\", \"nodes\", \"subnets\", \"networks\", \"routers\", \"services\"".into(),
         ));
     }
-    if let Some(format) = value.get("format") {
-        match format.as_str() {
-            Some(FORMAT) => {}
-            Some(other) => return Err(ReadError::WrongFormat { found: other.to_owned() }),
-            None => return Err(ReadError::NotTheFormat("\"format\" must be a string".into())),
+    if let Some(format) = outline.format {
+        match serde_json::from_str::<Value>(format) {
+            Ok(Value::String(f)) if f == FORMAT => {}
+            Ok(Value::String(other)) => return Err(ReadError::WrongFormat { found: other }),
+            _ => return Err(ReadError::NotTheFormat("\"format\" must be a string".into())),
         }
     }
-    // Read again from the text (not the value), so that an error knows its line and column, and
-    // through serde_path_to_error, so that it knows its path.
-    let key_order = KeyOrder(object.keys().cloned().collect());
+    // Through serde_path_to_error, so that an error knows its path (and, from the text, its
+    // line and column).
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let doc: Document = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| ReadError::Invalid { path: e.path().to_string(), error: e.into_inner() })?;
-    Ok(Document { key_order, ..doc })
+    Ok(Document { key_order: KeyOrder(outline.keys), ..doc })
 }
 
 /// Writes a document as pretty JSON (the form the app exports and reviews diff).
@@ -343,8 +345,58 @@ mod tests {
 
     #[test]
     fn too_large_says_how_large_in_megabytes() {
-        let err = ReadError::TooLarge { size: 17_825_793, limit: MAX_DOCUMENT_BYTES };
-        assert_eq!(err.to_string(), "the document is 17.0 MB, more than the 16.0 MB allowed");
+        let text = format!("{{\"nodes\": [], \"x\": \"{}\"}}", "a".repeat(MAX_DOCUMENT_BYTES));
+        let err = read(&text).unwrap_err();
+        assert_eq!(err.to_string(), "the document is 16.0 MB, more than the 16 MB allowed");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let doc = read("\u{feff}{\"clusters\": [{\"id\": \"A\"}]}").unwrap();
+        assert_eq!(doc.clusters[0].id, "A");
+    }
+
+    #[test]
+    fn deeply_nested_json_is_too_deeply_nested_not_not_json() {
+        // Valid JSON, nested beyond serde_json's own recursion limit (128) too.
+        let text = format!("{{\"nodes\": [], \"x\": {}{}}}", "[".repeat(200), "]".repeat(200));
+        let err = read(&text).unwrap_err();
+        assert!(matches!(err, ReadError::Limit(_)), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "the document is nested more than 64 levels deep: too deeply nested to read"
+        );
+    }
+
+    #[test]
+    fn extension_fields_round_trip_exactly_numbers_included() {
+        let x = "[3.3333333333333334e+86,1.0,-0.0,1e-7,123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890]";
+        let w = "0.1000000000000000055511151231257827";
+        let text = format!(
+            r#"{{"format": "cluster-planner/1", "x": {x}, "nodes": [{{"uid": "a", "clusters": {{"A": 1}}, "w": {w}}}]}}"#
+        );
+        let doc = read(&text).unwrap();
+        assert_eq!(doc.nodes[0].clusters["A"], 1);
+        assert_eq!(serde_json::to_string(&doc.extra["x"]).unwrap(), x);
+        assert_eq!(serde_json::to_string(&doc.nodes[0].extra["w"]).unwrap(), w);
+        let again = read(&write(&doc)).unwrap();
+        assert_eq!(again, doc);
+        assert_eq!(write(&again), write(&doc));
+    }
+
+    #[test]
+    fn the_format_is_checked_before_the_rest() {
+        let err = read(r#"{"format": 2, "nodes": []}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a cluster-planner/1 document: \"format\" must be a string"
+        );
+        let err = read(r#"{"nodes": "x", "format": "cluster-planner/2"}"#).unwrap_err();
+        assert!(matches!(err, ReadError::WrongFormat { .. }), "{err}");
+        let err = read(r#"[{"nodes": []}]"#).unwrap_err();
+        assert!(matches!(err, ReadError::NotTheFormat(_)), "{err}");
+        let err = read(r#"{"nodes": [}"#).unwrap_err();
+        assert!(matches!(err, ReadError::NotJson(_)), "{err}");
     }
 
     #[test]

@@ -26,6 +26,8 @@
 //! - [`generate::data_centre`]`(nodes) -> Document`: generated models (benchmark, gallery).
 //! - [`diagnostics::DiagnosticCode`] (and [`diagnostics::CODES`]): every diagnostic code with its
 //!   severity and meaning.
+//! - [`limits`]: every limit on what is read (size, nesting, nodes, routers, addresses per
+//!   service, link length), enforced before anything is built.
 //! - [`share`]: a document packed into a link's `#model=` fragment, and read back with limits.
 //! - [`bootstrap`]: the component graph and FIG 8 sequence of a node.
 //! - [`answers`]: the questions as the CLI and the JavaScript package ask them (`lists`, `load`,
@@ -37,6 +39,7 @@ pub mod diagnostics;
 pub mod document;
 mod fastmap;
 pub mod generate;
+pub mod limits;
 pub mod share;
 pub mod strategy;
 

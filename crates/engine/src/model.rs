@@ -210,10 +210,12 @@ impl Model {
         let m = self;
         for r in &doc.routers {
             let mut subs = Vec::new();
+            // Duplicates found in a set: a router may list many subnets (limits.rs).
+            let mut listed = std::collections::HashSet::new();
             for p in &r.subnets {
                 match parse_prefix(p).and_then(|(net, _)| index.exact(net)) {
                     Some(ix) => {
-                        if !subs.contains(&ix) {
+                        if listed.insert(ix) {
                             subs.push(ix);
                         }
                     }
@@ -309,6 +311,7 @@ impl Model {
                 }
             }
             let mut addresses: Vec<NodeAddress> = Vec::new();
+            let mut listed = std::collections::HashSet::new();
             for text in &n.addresses {
                 let addr_item =
                     || Item::Address { address: text.clone(), node: Some(n.uid.clone()) };
@@ -323,7 +326,7 @@ impl Model {
                     );
                     continue;
                 };
-                if addresses.iter().any(|a| a.ip == ip) {
+                if !listed.insert(ip) {
                     d.push(
                         DiagnosticCode::DuplicateAddress,
                         addr_item(),
@@ -437,6 +440,7 @@ impl Model {
                 );
             }
             let mut addresses: Vec<(IpAddr, SubnetIx)> = Vec::new();
+            let mut listed = std::collections::HashSet::new();
             for text in &s.addresses {
                 let Some(ip) = parse_ip(text) else {
                     d.push(
@@ -455,7 +459,7 @@ impl Model {
                     address: ip.to_string(),
                     node: owner.map(|o| m.nodes[o].uid.clone()),
                 };
-                if addresses.iter().any(|(a, _)| *a == ip) {
+                if !listed.insert(ip) {
                     d.push(
                         DiagnosticCode::DuplicateServiceAddress,
                         addr_item(),
@@ -493,14 +497,12 @@ impl Model {
                         }
                     }
                 }
-                let subnet =
-                    match owner.and_then(|o| m.nodes[o].addresses.iter().find(|a| a.ip == ip)) {
-                        Some(a) => a.subnet,
-                        None => match index.find(ip) {
-                            Some(sub) => sub,
-                            None => implicit_subnet(m, implicit, ip),
-                        },
-                    };
+                // The owner's address has this very subnet (found the same way), so it is not
+                // looked up among the owner's addresses (a node may have many).
+                let subnet = match index.find(ip) {
+                    Some(sub) => sub,
+                    None => implicit_subnet(m, implicit, ip),
+                };
                 addresses.push((ip, subnet));
             }
             m.services.push(ServiceM {

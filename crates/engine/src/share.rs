@@ -5,11 +5,13 @@
 //! browser or chat client needs to escape). The fragment never reaches a server. A design review
 //! link also carries the model before the change, packed the same way in `before=`, ahead of
 //! `model=` (a reader that does not know it ignores it and opens the model). Reading a link
-//! treats it as hostile: every failure is a [`ShareError`] naming what is wrong, the unpacked
-//! size is capped at [`MAX_DOCUMENT_BYTES`] before it is allocated, and the JSON goes through
-//! [`document::read`]'s checks.
+//! treats it as hostile: every failure is a [`ShareError`] naming what is wrong, the payload's
+//! length is limited ([`limits::MAX_LINK_CHARS`]), the unpacked size is capped at
+//! [`MAX_DOCUMENT_BYTES`] while it is inflated (never beyond), and the JSON goes through
+//! [`document::read`]'s checks (the other limits) before a model is built.
 
-use crate::document::{self, Document, ReadError, MAX_DOCUMENT_BYTES};
+use crate::document::{self, Document, ReadError};
+use crate::limits::{self, Exceeded, Limit, MAX_DOCUMENT_BYTES};
 use crate::strategy::Strategy;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -34,8 +36,11 @@ pub enum ShareError {
     CutShort,
     #[error("the link is damaged: its model does not unpack ({0})")]
     NotCompressed(String),
-    #[error("the link's model is larger than the {} MB a document may have", MAX_DOCUMENT_BYTES / (1024 * 1024))]
+    #[error("the link's model unpacks to more than the {} a document may have", Limit::DocumentBytes.words(MAX_DOCUMENT_BYTES))]
     TooLarge,
+    /// The payload is longer than [`limits::MAX_LINK_CHARS`].
+    #[error("{0}")]
+    TooLong(Exceeded),
     #[error("the link's model is not text (not UTF-8)")]
     NotText,
     #[error("the link's model is not a document: {0}")]
@@ -235,11 +240,10 @@ pub fn payload_in(link: &str) -> Option<String> {
 
 /// Reads a payload made by [`encode`].
 pub fn decode(payload: &str) -> Result<Document, ShareError> {
-    // Packed, a document is far smaller than unpacked: a payload longer than the unpacked limit
-    // is refused before anything is decoded.
-    if payload.len() > MAX_DOCUMENT_BYTES {
-        return Err(ShareError::TooLarge);
-    }
+    // A payload longer than a browser keeps in an address is refused before anything is
+    // decoded.
+    limits::check_size("the link's model", Limit::LinkChars, payload.len())
+        .map_err(ShareError::TooLong)?;
     // Padding is not part of base64url without it, but some tools add it back.
     let payload = payload.trim().trim_end_matches('=');
     if payload.is_empty() {
@@ -445,5 +449,29 @@ mod tests {
         let payload = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&bomb, 9));
         assert!(payload.len() < 200_000);
         assert!(matches!(decode(&payload), Err(ShareError::TooLarge)));
+    }
+
+    #[test]
+    fn a_payload_longer_than_a_link_keeps_is_refused_before_decoding() {
+        let err = decode(&"A".repeat(limits::MAX_LINK_CHARS + 1)).unwrap_err();
+        assert_eq!(err.to_string(), "the link's model is 2.0 MB, more than the 2 MB allowed");
+    }
+
+    #[test]
+    fn a_small_link_to_a_crowd_of_tiny_nodes_is_refused_by_the_node_limit() {
+        // 3.6 MB of nodes packs into a few KB; the node limit refuses it before a model (or a
+        // JSON value) of it is built.
+        let nodes = vec![r#"{"uid":"a"}"#; 3 * limits::MAX_NODES].join(",");
+        let json = format!(r#"{{"nodes":[{nodes}]}}"#);
+        let payload =
+            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6));
+        assert!(payload.len() < 100_000, "{}", payload.len());
+        let err = decode(&payload).unwrap_err();
+        let ShareError::NotADocument(ReadError::Limit(exceeded)) = &err else { panic!("{err:?}") };
+        assert_eq!(exceeded.limit(), Limit::Nodes);
+        assert_eq!(
+            err.to_string(),
+            "the link's model is not a document: the document has more than the 100,000 nodes allowed"
+        );
     }
 }

@@ -194,7 +194,7 @@ pub struct Pick<'a> {
     /// `k`: the k-th pick from the group.
     pub k: u64,
     /// The picked address's position in the group sorted by address.
-    pub index: u16,
+    pub index: u32,
     pub client_uid: &'a str,
     /// The picked address as text.
     pub address: &'a str,
