@@ -674,8 +674,10 @@ pub fn node_bootstrap(
     }
     // Stages finishing in one step finish in the order the dependencies allow (a user
     // dependency between resource controllers moves them).
+    let finished_at: std::collections::HashMap<&Stage, usize> =
+        finished.iter().enumerate().map(|(i, s)| (s, i)).collect();
     for step in &mut steps {
-        step.completes.sort_by_key(|stage| finished.iter().position(|f| f == stage));
+        step.completes.sort_by_key(|stage| finished_at.get(stage).copied());
     }
 
     Ok(NodeBootstrap {
@@ -772,7 +774,10 @@ impl Graph {
                 .filter(|c| matches!(c.component, Component::ResourceController(_)))
                 .map(|c| Stage::of(c.component.clone())),
         );
-        let index = |s: &Stage| stages.iter().position(|t| t == s);
+        // Stage -> its index, looked up once per dependency (not a scan of every stage).
+        let at: std::collections::HashMap<&Stage, usize> =
+            stages.iter().enumerate().map(|(i, s)| (s, i)).collect();
+        let index = |s: &Stage| at.get(s).copied();
         let mut edges = vec![StageEdge { from: 4, to: 0, dependency: None }];
         for (i, dep) in dependencies.iter().enumerate() {
             if let (Some(from), Some(to)) =
@@ -793,13 +798,22 @@ impl Graph {
         for e in &self.edges {
             waiting[e.from] += 1;
         }
-        let mut done = vec![false; n];
+        // The stages waiting for each stage, and the ready ones in a heap (earliest first):
+        // time in proportion to the stages and edges, however many controllers a node has.
+        let mut waiters: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for e in &self.edges {
+            waiters[e.to].push(e.from);
+        }
+        let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> =
+            (0..n).filter(|&v| waiting[v] == 0).map(std::cmp::Reverse).collect();
         let mut order = Vec::with_capacity(n);
-        while let Some(v) = (0..n).find(|&v| !done[v] && waiting[v] == 0) {
-            done[v] = true;
+        while let Some(std::cmp::Reverse(v)) = ready.pop() {
             order.push(v);
-            for e in self.edges.iter().filter(|e| e.to == v) {
-                waiting[e.from] -= 1;
+            for &w in &waiters[v] {
+                waiting[w] -= 1;
+                if waiting[w] == 0 {
+                    ready.push(std::cmp::Reverse(w));
+                }
             }
         }
         order

@@ -11,6 +11,7 @@ use crate::plan::{
     NodeInfo, NodeIx, Plan, Server, ServerIx, ServiceAddress, ServicePlan, SubnetInfo,
 };
 use crate::strategy::Strategy;
+use std::collections::HashMap;
 
 /// Compiles a document with the given strategy: the model's validation, the plan (hops, lists,
 /// load), its warnings and lints, and the checks of the nodes' bootstrap extension field (so
@@ -40,9 +41,11 @@ fn plan(model: &Model, nodes: Vec<NodeInfo>, subnets: Vec<SubnetInfo>, strategy:
     let hops = HopTable::build(subnets.len(), &model.routers, &sources);
     let mut order: Vec<&ServiceM> = model.services.iter().collect();
     order.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
+    let clients = clients_by_cluster(&nodes);
     let (services, facts): (Vec<ServicePlan>, Vec<ServiceFacts>) =
         plan_services(&order, workers(&order, nodes.len()), |s| {
-            service_plan(model, &hops, &nodes, s, strategy)
+            let clients = clients.get(s.cluster.as_str()).map_or(&[][..], Vec::as_slice);
+            service_plan(model, &hops, &nodes, s, clients, strategy)
         })
         .into_iter()
         .unzip();
@@ -92,16 +95,20 @@ fn plan_services<'m, T: Send>(
     })
 }
 
-/// The clients of a cluster: nodes online in it, with their number, by ascending number.
-pub(crate) fn clients(nodes: &[NodeInfo], cluster: &str) -> Vec<(NodeIx, u32)> {
-    let mut clients: Vec<(NodeIx, u32)> = nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.online.as_deref() == Some(cluster))
-        .filter_map(|(i, n)| n.clusters.iter().find(|(c, _)| c == cluster).map(|&(_, x)| (i, x)))
-        .collect();
-    clients.sort_by_key(|&(i, x)| (x, i));
-    clients
+/// The clients of every cluster: nodes online in it, with their number, by ascending number.
+/// One pass over the nodes for all clusters (a pass per service would cost services x nodes).
+pub(crate) fn clients_by_cluster(nodes: &[NodeInfo]) -> HashMap<&str, Vec<(NodeIx, u32)>> {
+    let mut by_cluster: HashMap<&str, Vec<(NodeIx, u32)>> = HashMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        let Some(cluster) = n.online.as_deref() else { continue };
+        if let Some(&(_, x)) = n.clusters.iter().find(|(c, _)| c == cluster) {
+            by_cluster.entry(cluster).or_default().push((i, x));
+        }
+    }
+    for clients in by_cluster.values_mut() {
+        clients.sort_by_key(|&(i, x)| (x, i));
+    }
+    by_cluster
 }
 
 /// Orders every client's list with the given addresses, also reading each list's first-choice
@@ -170,6 +177,7 @@ fn service_plan(
     hops: &HopTable,
     nodes: &[NodeInfo],
     s: &ServiceM,
+    clients: &[(NodeIx, u32)],
     strategy: Strategy,
 ) -> (ServicePlan, ServiceFacts) {
     let priority_of = |subnet: usize| -> Option<i64> {
@@ -216,7 +224,7 @@ fn service_plan(
             server: owner.and_then(|o| server_of_node.get(&o).copied()),
         })
         .collect();
-    let clients = if s.cluster_ix.is_some() { clients(nodes, &s.cluster) } else { Vec::new() };
+    let clients = if s.cluster_ix.is_some() { clients.to_vec() } else { Vec::new() };
     let own: Vec<Option<ServerIx>> =
         clients.iter().map(|(node, _)| server_of_node.get(node).copied()).collect();
     let Ordered { lists, stats, serving, fallback } =
@@ -256,9 +264,11 @@ mod tests {
         let sources: Vec<usize> =
             model.services.iter().flat_map(|s| s.addresses.iter().map(|a| a.1)).collect();
         let hops = HopTable::build(model.subnets.len(), &model.routers, &sources);
+        let clients = clients_by_cluster(&nodes);
         let plan_with = |workers: usize| -> String {
             let plans: Vec<ServicePlan> = plan_services(&order, workers, |s| {
-                service_plan(&model, &hops, &nodes, s, Strategy::Rotation).0
+                let clients = clients.get(s.cluster.as_str()).map_or(&[][..], Vec::as_slice);
+                service_plan(&model, &hops, &nodes, s, clients, Strategy::Rotation).0
             });
             serde_json::to_string(&plans).expect("plans serialise")
         };

@@ -291,6 +291,8 @@ pub const RESOURCE_CONTROLLERS_FIELD: &str = "resource_controllers";
 /// duplicates and empty names dropped, and a diagnostic for each problem.
 pub fn resource_controllers(node: &Node) -> (Vec<String>, Vec<Diagnostic>) {
     let mut names: Vec<String> = Vec::new();
+    // Duplicates found in a set: a node may list many controllers.
+    let mut seen = std::collections::HashSet::new();
     let mut diagnostics = Vec::new();
     let item = || Item::Node { uid: node.uid.clone() };
     let mut problem = |message: String| {
@@ -305,7 +307,7 @@ pub fn resource_controllers(node: &Node) -> (Vec<String>, Vec<Diagnostic>) {
                         "node {} lists an empty resource controller name; it is ignored",
                         node.uid
                     )),
-                    Some(name) if names.iter().any(|n| n == name) => problem(format!(
+                    Some(name) if !seen.insert(name) => problem(format!(
                         "node {} lists resource controller {name:?} twice; it runs once",
                         node.uid
                     )),

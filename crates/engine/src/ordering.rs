@@ -128,6 +128,10 @@ pub(crate) struct Orderer<'a> {
     buckets: Vec<(u32, u32, u32)>,
     subs: Vec<SubnetIx>,
     locals: Vec<u32>,
+    /// Per address: the `stamp` of the last client owning it, so that "is it one of this
+    /// client's own addresses" is one look-up, however many it owns.
+    local_stamp: Vec<u32>,
+    stamp: u32,
     perm: Vec<u32>,
     weights: Vec<(u64, u32)>,
 }
@@ -187,6 +191,8 @@ impl<'a> Orderer<'a> {
             buckets: Vec::new(),
             subs: Vec::new(),
             locals: Vec::new(),
+            local_stamp: Vec::new(),
+            stamp: 0,
             perm: Vec::new(),
             weights: Vec::new(),
         }
@@ -230,17 +236,25 @@ impl<'a> Orderer<'a> {
         let info = self.nodes.get(node)?;
         self.subs.clear();
         self.locals.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.local_stamp.fill(0);
+            self.stamp = 1;
+        }
         for a in &info.addresses {
-            if !self.subs.contains(&a.subnet) {
-                self.subs.push(a.subnet);
-            }
+            self.subs.push(a.subnet);
             if let Some(&ix) = self.by_ip.get(&a.ip) {
-                if !self.locals.contains(&(ix as u32)) {
+                if self.local_stamp.len() <= ix {
+                    self.local_stamp.resize(ix + 1, 0);
+                }
+                if self.local_stamp[ix] != self.stamp {
+                    self.local_stamp[ix] = self.stamp;
                     self.locals.push(ix as u32);
                 }
             }
         }
         self.subs.sort_unstable();
+        self.subs.dedup();
         let template_ix = if self.locals.is_empty() {
             let found = if self.subs.len() == 1 {
                 self.single.get(self.subs[0]).and_then(|&t| t.checked_sub(1))
@@ -409,7 +423,7 @@ impl<'a> Orderer<'a> {
             );
         } else {
             for &(a, tier, sub, row) in &self.base_info {
-                if self.locals.contains(&a) {
+                if self.local_stamp.get(a as usize) == Some(&self.stamp) {
                     continue;
                 }
                 let mut d = NONE;
