@@ -225,7 +225,10 @@ impl fmt::Display for Op {
 /// Why a scenario cannot run. Each names the offending item, in one line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("the scenario is larger than {MAX_SCENARIO_BYTES} bytes")]
+    #[error(
+        "the scenario is larger than the {} allowed",
+        clusterplan_engine::limits::megabytes(MAX_SCENARIO_BYTES)
+    )]
     TooLarge,
     #[error("not a scenario: {0}")]
     NotScenario(String),
