@@ -4,6 +4,7 @@
 
 use crate::plan::hop_table::{Bfs, HopTable, NONE};
 use crate::plan::SubnetIx;
+use std::collections::HashMap;
 
 impl HopTable {
     /// Builds the graph of `size` subnets and the given routers (each a list of subnet indices;
@@ -62,12 +63,33 @@ impl HopTable {
             sources.iter().copied().filter(|&s| s < size && table.routed[s] != NONE).collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let mut rows = vec![NONE; wanted.len() * n_routed];
-        let mut scratch = Bfs::new(routers.len());
-        for (row, &s) in wanted.iter().enumerate() {
-            table.row_of[s] = row as u32;
-            scratch.run(&table, s, &mut rows[row * n_routed..(row + 1) * n_routed]);
+        // Subnets attached to the same routers are at the same distance from every other
+        // subnet, so they share one row (30,000 subnets on one router: one row, not 30,000).
+        // In a shared row the first subnet's own place holds 1, the distance between two
+        // subnets of the group; every reader answers a subnet's distance to itself (0) first.
+        let mut row_of_routers: HashMap<&[u32], (u32, bool)> = HashMap::new();
+        let mut firsts: Vec<SubnetIx> = Vec::new();
+        let mut row_of = vec![NONE; size];
+        for &s in &wanted {
+            let next = firsts.len() as u32;
+            let entry = row_of_routers.entry(table.routers_of(s)).or_insert((next, false));
+            if entry.0 == next {
+                firsts.push(s);
+            } else {
+                entry.1 = true;
+            }
+            row_of[s] = entry.0;
         }
+        let mut rows = vec![NONE; firsts.len() * n_routed];
+        let mut scratch = Bfs::new(routers.len());
+        for (row, &s) in firsts.iter().enumerate() {
+            let out = &mut rows[row * n_routed..(row + 1) * n_routed];
+            scratch.run(&table, s, out);
+            if row_of_routers.get(table.routers_of(s)).is_some_and(|&(_, shared)| shared) {
+                out[table.routed[s] as usize] = 1;
+            }
+        }
+        table.row_of = row_of;
         table.rows = rows;
         table
     }
@@ -91,5 +113,32 @@ mod tests {
         assert_eq!(t.path(2, 0), vec![(1, 1), (0, 0)]);
         assert_eq!(t.first_step(2, 1), Some((1, 1)));
         assert!(t.path(0, 3).is_empty());
+    }
+
+    #[test]
+    fn subnets_on_the_same_routers_share_one_row() {
+        // 30,000 subnets on one router, every one a source: one row, not 30,000 (3.6 GB).
+        let n = 30_000;
+        let t = HopTable::build(n, &[(0..n).collect()], &(0..n).collect::<Vec<_>>());
+        assert_eq!(t.rows().len(), n);
+        assert_eq!(
+            (t.get(0, 1), t.get(1, 0), t.get(5, 5), t.get(7, n - 1)),
+            (Some(1), Some(1), Some(0), Some(1))
+        );
+        assert_eq!(t.path(1, 0), vec![(0, 0)]);
+        assert_eq!(t.path(0, 1), vec![(0, 1)]);
+        // Shared rows answer as separate rows do: a chain 0 -r0- {1, 2} -r1- 3 -r2- 4, with
+        // 1 and 2 on the same routers.
+        let routers = [vec![0, 1, 2], vec![1, 2, 3], vec![3, 4]];
+        let shared = HopTable::build(5, &routers, &[0, 1, 2, 3, 4]);
+        assert_eq!(shared.rows().len(), 4 * 5, "1 and 2 share a row");
+        for a in 0..5 {
+            let alone = HopTable::build(5, &routers, &[a]);
+            for b in 0..5 {
+                assert_eq!(shared.get(a, b), alone.get(a, b), "{a} -> {b}");
+                assert_eq!(shared.get(b, a), alone.get(b, a), "{b} -> {a}");
+                assert_eq!(shared.path(a, b), alone.path(a, b), "{a} -> {b}");
+            }
+        }
     }
 }

@@ -140,7 +140,13 @@ impl HopTable {
             'routers: for &r in self.routers_of(here) {
                 for &s in self.subnets_of(r as usize) {
                     let rs = self.routed[s as usize];
-                    if rs != NONE && to_row[rs as usize] == left - 1 {
+                    // `to` itself first: a shared row does not hold its 0.
+                    let d = if s as usize == to {
+                        0
+                    } else {
+                        to_row.get(rs as usize).copied().unwrap_or(NONE)
+                    };
+                    if rs != NONE && d == left - 1 {
                         step = Some((r as usize, s as usize));
                         break 'routers;
                     }
