@@ -92,8 +92,8 @@ pub struct Distance {
 /// One pick of the strategy from a group: the k-th address listed is member `index`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pick {
-    pub k: u16,
-    pub index: u16,
+    pub k: u32,
+    pub index: u32,
     pub address: IpAddr,
     /// The strategy's rule with the numbers filled in (`index = ((5 mod 3) + 0) mod 3 = 2`).
     pub formula: String,
@@ -116,7 +116,7 @@ pub enum StepKind {
     /// An equidistant group: its members sorted by address, member `i` has index `i`.
     Group { tier: u16, hops: Option<u32>, members: Vec<IpAddr> },
     /// The strategy applied to a group of `m` for node number `n`.
-    Order { tier: u16, hops: Option<u32>, n: u32, m: u16, picks: Vec<Pick> },
+    Order { tier: u16, hops: Option<u32>, n: u32, m: u32, picks: Vec<Pick> },
     /// The finished list.
     List { addresses: Vec<IpAddr> },
 }
@@ -375,11 +375,11 @@ pub fn walkthrough(
             .map_or(others.len(), |p| start + p);
         let group = &others[start..end];
         start = end;
-        let mut members: Vec<(u16, IpAddr)> =
+        let mut members: Vec<(u32, IpAddr)> =
             group.iter().map(|e| (e.group_index, e.address)).collect();
         members.sort_unstable();
         let members: Vec<IpAddr> = members.into_iter().map(|(_, a)| a).collect();
-        let m = u16::try_from(members.len()).unwrap_or(u16::MAX);
+        let m = u32::try_from(members.len()).unwrap_or(u32::MAX);
         let (tier, hops) = key;
         let mut marks = Marks::default();
         for ip in &members {
@@ -539,12 +539,12 @@ mod tests {
         // The rotation: n = 5, m = 3, k = 0 gives index 2 (10.0.1.9), then 0, then 1.
         let StepKind::Order { n, m, picks, .. } = &w.steps[11].kind else { panic!() };
         assert_eq!((*n, *m), (5, 3));
-        let got: Vec<(u16, u16)> = picks.iter().map(|p| (p.k, p.index)).collect();
+        let got: Vec<(u32, u32)> = picks.iter().map(|p| (p.k, p.index)).collect();
         assert_eq!(got, [(0, 2), (1, 0), (2, 1)]);
         assert_eq!(picks[0].formula, "index = ((5 mod 3) + 0) mod 3 = 2");
         for p in picks {
             assert_eq!(u64::from(p.index), rotation_index(5, 3, u64::from(p.k)));
-            assert_eq!(members[usize::from(p.index)], p.address);
+            assert_eq!(members[p.index as usize], p.address);
         }
         // The list.
         let StepKind::List { addresses } = &w.steps[14].kind else { panic!() };
