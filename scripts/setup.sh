@@ -120,7 +120,7 @@ ensure_wasm_bindgen() {
 ensure_node_packages() {
   command -v npm >/dev/null || apt_install nodejs npm
   if ! cmp -s package-lock.json node_modules/.installed-from-lock 2>/dev/null; then
-    say "installing npm packages from package-lock.json (binaryen's wasm-opt, playwright-core)"
+    say "installing npm packages from package-lock.json (binaryen's wasm-opt, playwright-core, axe-core)"
     npm ci --no-audit --no-fund >&2 || fail "npm ci" "see npm's output above"
     cp package-lock.json node_modules/.installed-from-lock
   fi

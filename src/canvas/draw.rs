@@ -3,6 +3,7 @@
 //! a design review's marks (items the change added or changed).
 //! Rendering only, plus the text fitting it needs ([`fit_width`]).
 
+use super::keyboard;
 use super::scene::{node_port, router_port, Chip, LinkEnd, Mark, NodeShape, Scene};
 use crate::edit::ItemRef;
 use crate::layout::{Pt, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
@@ -67,6 +68,9 @@ pub struct LayerProps {
     pub detail: bool,
     /// Draw the addresses on links.
     pub labels: bool,
+    /// The canvas's one Tab stop (see [`super::keyboard::entry`]).
+    #[prop_or_default]
+    pub entry: Option<ItemRef>,
 }
 
 fn mark_badge(mark: Option<&Rc<Mark>>, x: f64, y: f64, testid: String) -> Html {
@@ -151,8 +155,12 @@ pub fn layer(props: &LayerProps) -> Html {
             overlay.path_subnets.contains(&s.prefix).then_some("on-path"),
             review_class(review)
         );
+        let kb = keyboard::key(&item);
         Some(html! {
-            <g {class} data-testid={format!("subnet-{}", s.prefix)} key={s.prefix.clone()}>
+            <g {class} data-testid={format!("subnet-{}", s.prefix)} key={s.prefix.clone()} data-kb={kb}
+                tabindex={keyboard::tabindex(props.entry.as_ref() == Some(&item))} role="button"
+                aria-pressed={selected.contains(&item).to_string()}
+                aria-label={keyboard::subnet_name(&s.prefix, &s.network)}>
                 <rect class="subnet-bar" x={p.x.to_string()} y={p.y.to_string()} width={s.bar.w.to_string()}
                     height={SUBNET_H.to_string()} rx="6" fill={s.colour} />
                 <text class="subnet-label" x={(p.x + 4.0).to_string()} y={(p.y - 6.0).to_string()} fill={s.colour}>
@@ -216,8 +224,11 @@ pub fn layer(props: &LayerProps) -> Html {
             overlay.path_routers.contains(&r.name).then_some("on-path"),
             review_class(review)
         );
+        let kb = keyboard::key(&item);
         Some(html! {
-            <g {class} data-testid={format!("router-{}", r.name)} key={r.name.clone()}>
+            <g {class} data-testid={format!("router-{}", r.name)} key={r.name.clone()} data-kb={kb}
+                tabindex={keyboard::tabindex(props.entry.as_ref() == Some(&item))} role="button"
+                aria-pressed={selected.contains(&item).to_string()} aria-label={keyboard::router_name(&r.name)}>
                 <circle class="router-body" cx={p.x.to_string()} cy={p.y.to_string()} r={ROUTER_R.to_string()} />
                 <text class="router-icon" x={p.x.to_string()} y={(p.y + 5.0).to_string()} text-anchor="middle">{ "⇄" }</text>
                 <text class="router-label" x={p.x.to_string()} y={(p.y + ROUTER_R + 14.0).to_string()} text-anchor="middle">{ r.name.clone() }</text>
@@ -236,7 +247,7 @@ pub fn layer(props: &LayerProps) -> Html {
         let p = shift(&item, n.pos);
         Some(html! {
             <NodeView key={n.uid.clone()} shape={n.clone()} x={p.x} y={p.y}
-                selected={selected.contains(&item)}
+                selected={selected.contains(&item)} entry={props.entry.as_ref() == Some(&item)}
                 mark={props.marks.get(&item).cloned()}
                 badges={overlay.badges_of(&n.uid).iter().map(|b| Pill::of(b, overlay.several_services)).collect::<Vec<_>>()}
                 down={overlay.is_down(&n.uid)}
@@ -264,6 +275,9 @@ pub struct NodeViewProps {
     pub x: f64,
     pub y: f64,
     pub selected: bool,
+    /// The canvas's one Tab stop.
+    #[prop_or_default]
+    pub entry: bool,
     pub mark: Option<Rc<Mark>>,
     /// The selected node's rank badges on this server (none when it is not listed).
     pub badges: Vec<Pill>,
@@ -524,7 +538,9 @@ pub fn node_view(props: &NodeViewProps) -> Html {
     });
     let port = node_port(Pt::new(0.0, 0.0));
     html! {
-        <g {class} data-testid={format!("node-{}", n.uid)} transform={format!("translate({} {})", props.x, props.y)}>
+        <g {class} data-testid={format!("node-{}", n.uid)} transform={format!("translate({} {})", props.x, props.y)}
+            data-kb={format!("node:{}", n.uid)} tabindex={keyboard::tabindex(props.entry)} role="button"
+            aria-pressed={props.selected.to_string()} aria-label={keyboard::node_name(n)}>
             <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
             if beside_s {
                 <svg class="node-name-room" x="8" y="0" width={NAME_ROOM_BESIDE_S.to_string()} height={NODE_H.to_string()} overflow="hidden">

@@ -3,6 +3,7 @@
 //! [`viewport`]); this component only keeps the gesture in progress and the view transform.
 
 pub mod draw;
+pub mod keyboard;
 pub mod scene;
 pub mod viewport;
 
@@ -112,11 +113,41 @@ fn local_point(svg: &NodeRef, client_x: i32, client_y: i32) -> (f64, f64) {
     }
 }
 
+/// The canvas's size on the screen (at least 100 x 100).
+fn view_size(svg: &NodeRef) -> (f64, f64) {
+    svg.cast::<web_sys::Element>().map_or((800.0, 600.0), |el| {
+        (f64::from(el.client_width()).max(100.0), f64::from(el.client_height()).max(100.0))
+    })
+}
+
 fn fit_view(svg: &NodeRef, scene: &Scene) -> Option<Viewport> {
-    let el = svg.cast::<web_sys::Element>()?;
-    let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
+    svg.cast::<web_sys::Element>()?;
+    let (w, h) = view_size(svg);
     let bounds = scene.bounds().unwrap_or(Rect { x: 0.0, y: 0.0, w: 800.0, h: 600.0 });
-    Some(Viewport::fit(bounds, w.max(100.0), h.max(100.0)))
+    Some(Viewport::fit(bounds, w, h))
+}
+
+/// The diagram item an event's target is (its `data-kb` element), if any.
+fn focused_item(target: Option<web_sys::EventTarget>) -> Option<ItemRef> {
+    let el = target?.dyn_into::<web_sys::Element>().ok()?;
+    keyboard::item_of_key(&el.get_attribute("data-kb")?)
+}
+
+/// Moves the keyboard focus to `item`'s element.
+fn focus_element(svg: &NodeRef, item: &ItemRef) {
+    let (Some(root), Some(key)) = (svg.cast::<web_sys::Element>(), keyboard::key(item)) else {
+        return;
+    };
+    let Ok(all) = root.query_selector_all("[data-kb]") else { return };
+    for i in 0..all.length() {
+        let Some(el) = all.item(i).and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok()) else {
+            continue;
+        };
+        if el.get_attribute("data-kb").as_deref() == Some(key.as_str()) {
+            let _ = el.focus();
+            return;
+        }
+    }
 }
 
 /// The items a drag moves and what must be redrawn with them (their links).
@@ -140,17 +171,40 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let svg = use_node_ref();
     let vp = use_reducer(Viewport::default);
     let gesture = use_state(|| None::<Gesture>);
+    // The item the keyboard was last on (the canvas's Tab stop).
+    let cursor = use_state(|| None::<ItemRef>);
     // Fingers on the canvas (touch pointers), by pointer id, in canvas coordinates.
     let touches = use_mut_ref(Vec::<(i32, (f64, f64))>::new);
     let scene: Rc<Scene> = use_memo(DocKey(props.doc.clone()), |d| Scene::build(&d.0));
     let scene_s = Shared(scene.clone());
 
-    // Fit the diagram when a document is loaded (and on the first render).
+    // Fit the diagram when a document is loaded (and on the first render), and go to the
+    // selected item then (a link that opens on a node: zoomed to it); a later selection of one
+    // item (from the results, the inspector) is brought into view when it is off the screen.
+    let fitted = use_mut_ref(|| None::<u64>);
     {
-        let (svg, vp, scene) = (svg.clone(), vp.dispatcher(), scene.clone());
-        use_effect_with(props.generation, move |_| {
-            if let Some(v) = fit_view(&svg, &scene) {
-                vp.dispatch(ViewportAction::Set(v));
+        let (svg, vpd, scene, current) = (svg.clone(), vp.dispatcher(), scene.clone(), *vp);
+        let focus = keyboard::focus_item(&props.selection);
+        use_effect_with((props.generation, focus), move |(generation, focus)| {
+            let loaded = fitted.borrow().as_ref() != Some(generation);
+            let rect = focus.as_ref().and_then(|i| keyboard::item_rect(&scene, i));
+            let next = if loaded {
+                *fitted.borrow_mut() = Some(*generation);
+                fit_view(&svg, &scene).map(|fit| match rect {
+                    Some(r) => {
+                        let (w, h) = view_size(&svg);
+                        fit.focus(r, w, h)
+                    }
+                    None => fit,
+                })
+            } else {
+                rect.map(|r| {
+                    let (w, h) = view_size(&svg);
+                    current.reveal(r, w, h)
+                })
+            };
+            if let Some(v) = next.filter(|v| *v != current) {
+                vpd.dispatch(ViewportAction::Set(v));
             }
         });
     }
@@ -227,6 +281,54 @@ pub fn canvas(props: &CanvasProps) -> Html {
     }
 
     let v = *vp;
+    // The keyboard (`docs/editor.md`, "The canvas by keyboard"): one Tab stop among the items,
+    // the arrows move the focus to the nearest item that way, Enter or Space selects it (Shift:
+    // adds it to the selection); an item the focus reaches off the screen is brought into view.
+    let entry = keyboard::entry(&scene, cursor.as_ref(), &props.selection);
+    let onkeydown = {
+        let (svg, scene, dispatch, cursor) =
+            (svg.clone(), scene.clone(), props.dispatch.clone(), cursor.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(item) = focused_item(e.target()) else { return };
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let key = e.key();
+            if let Some(direction) = keyboard::Direction::of_key(&key) {
+                if let Some(next) = keyboard::step(&scene, &item, direction) {
+                    focus_element(&svg, &next);
+                    cursor.set(Some(next));
+                }
+            } else if key == "Enter" || key == " " {
+                dispatch.emit(if e.shift_key() {
+                    Action::ToggleSelect(item)
+                } else {
+                    Action::Select(vec![item])
+                });
+            } else {
+                return;
+            }
+            e.prevent_default();
+            e.stop_propagation();
+        })
+    };
+    let onfocusin = {
+        let (svg, scene, cursor, vpd) =
+            (svg.clone(), scene.clone(), cursor.clone(), vp.dispatcher());
+        Callback::from(move |e: FocusEvent| {
+            let Some(item) = focused_item(e.target()) else { return };
+            if let Some(r) = keyboard::item_rect(&scene, &item) {
+                let (w, h) = view_size(&svg);
+                let next = v.reveal(r, w, h);
+                if next != v {
+                    vpd.dispatch(ViewportAction::Set(next));
+                }
+            }
+            if cursor.as_ref() != Some(&item) {
+                cursor.set(Some(item));
+            }
+        })
+    };
     let onpointerdown = {
         let (svg, gesture, scene, dispatch, touches) =
             (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone(), touches.clone());
@@ -538,9 +640,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
     html! {
         <div class="canvas-wrap">
             <svg ref={svg} class={classes!("canvas", tool_class, dragging.then_some("dragging"))} data-testid="canvas"
-                tabindex="0" role="application" aria-label="diagram of the model" style={pan_style}
+                tabindex={if entry.is_some() { "-1" } else { "0" }} role="application" style={pan_style}
+                aria-label="diagram of the model: Tab reaches its items, arrow keys move between them, Enter selects"
                 data-zoom={format!("{:.3}", v.zoom)}
-                {onpointerdown} {onpointermove} {onpointerup} {onpointercancel}>
+                {onpointerdown} {onpointermove} {onpointerup} {onpointercancel} {onkeydown} {onfocusin}>
                 <defs>
                     <pattern id="grid" width={grid.to_string()} height={grid.to_string()} patternUnits="userSpaceOnUse"
                         x={v.x.to_string()} y={v.y.to_string()}>
@@ -550,7 +653,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 if grid >= 6.0 { <rect class="grid" width="100%" height="100%" fill="url(#grid)" /> }
                 <g class="world" transform={format!("translate({} {}) scale({})", v.x, v.y, v.zoom)}>
                     <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
-                        overlay={overlay.clone()} review={review.clone()} part={Part::AllBut(hidden)} {detail} {labels} />
+                        overlay={overlay.clone()} review={review.clone()} part={Part::AllBut(hidden)} {detail} {labels} entry={entry.clone()} />
                     if let Some(part) = moving_layer {
                         <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
                             overlay={overlay.clone()} review={review.clone()} {part} {detail} {labels} />

@@ -74,6 +74,57 @@ impl Viewport {
     }
 }
 
+/// The zoom an item is shown at when the view goes to it (a link that opens on a node): its
+/// name and chips readable.
+pub const READABLE_ZOOM: f64 = 1.0;
+/// How far inside the screen's edges an item must be to count as shown (screen pixels).
+pub const REVEAL_MARGIN: f64 = 24.0;
+
+impl Viewport {
+    /// Whether all of `r` (diagram coordinates) lies on a `width x height` screen, at least
+    /// [`REVEAL_MARGIN`] inside its edges (or, for an item larger than the screen, covers it).
+    pub fn shows(&self, r: Rect, width: f64, height: f64) -> bool {
+        let (l, t) = self.to_screen(Pt::new(r.x, r.y));
+        let (rt, b) = self.to_screen(Pt::new(r.x + r.w, r.y + r.h));
+        let fits = |lo: f64, hi: f64, size: f64| {
+            if hi - lo > size - 2.0 * REVEAL_MARGIN {
+                lo <= REVEAL_MARGIN && hi >= size - REVEAL_MARGIN
+            } else {
+                lo >= REVEAL_MARGIN && hi <= size - REVEAL_MARGIN
+            }
+        };
+        fits(l, rt, width) && fits(t, b, height)
+    }
+
+    /// This view at `zoom`, moved so that the middle of `r` is the middle of the screen.
+    pub fn centred_on(r: Rect, width: f64, height: f64, zoom: f64) -> Viewport {
+        let zoom = zoom.clamp(MIN_ZOOM, MAX_ZOOM);
+        let (cx, cy) = (r.x + r.w / 2.0, r.y + r.h / 2.0);
+        Viewport { zoom, x: width / 2.0 - cx * zoom, y: height / 2.0 - cy * zoom }
+    }
+
+    /// Brings `r` into view when it is not (an item selected in the results, or reached by the
+    /// keyboard, off the screen): unchanged when [`Viewport::shows`] it, else centred on it at
+    /// the same zoom.
+    pub fn reveal(&self, r: Rect, width: f64, height: f64) -> Viewport {
+        if self.shows(r, width, height) {
+            *self
+        } else {
+            Viewport::centred_on(r, width, height, self.zoom)
+        }
+    }
+
+    /// Goes to `r` (a link that opens on a node): centred, at [`READABLE_ZOOM`] or more when
+    /// the view was zoomed in further, and less only when `r` would not fit the screen.
+    pub fn focus(&self, r: Rect, width: f64, height: f64) -> Viewport {
+        let room =
+            |size: f64, extent: f64| (size - 2.0 * REVEAL_MARGIN - 2.0).max(10.0) / extent.max(1.0);
+        let fitting = room(width, r.w).min(room(height, r.h));
+        let zoom = self.zoom.max(READABLE_ZOOM).min(fitting);
+        Viewport::centred_on(r, width, height, zoom)
+    }
+}
+
 /// The zoom factor of one wheel event: `delta_y` in `delta_mode` units (0 pixels, 1 lines,
 /// 2 pages). A trackpad pinch arrives as a wheel event with Ctrl held and small pixel deltas, so
 /// it zooms several times faster per pixel than a mouse wheel's notches (about 100 px each).
@@ -137,6 +188,49 @@ mod tests {
         assert!((wheel_zoom(3.0, 1, false) * wheel_zoom(-3.0, 1, false) - 1.0).abs() < 1e-12);
         // A wild delta cannot jump the zoom more than e-fold in one event.
         assert!(wheel_zoom(-1e6, 0, true) <= std::f64::consts::E + 1e-12);
+    }
+
+    #[test]
+    fn an_item_off_the_screen_is_revealed_and_one_on_it_left_alone() {
+        let (w, h) = (1000.0, 600.0);
+        let v = Viewport { zoom: 0.5, x: 0.0, y: 0.0 };
+        let on = Rect { x: 200.0, y: 200.0, w: 160.0, h: 56.0 };
+        assert!(v.shows(on, w, h));
+        assert_eq!(v.reveal(on, w, h), v);
+        // Far to the right, half off the bottom, just inside the margin: not shown.
+        for off in [
+            Rect { x: 5000.0, y: 200.0, w: 160.0, h: 56.0 },
+            Rect { x: 200.0, y: 1180.0, w: 160.0, h: 56.0 },
+            Rect { x: 10.0, y: 200.0, w: 160.0, h: 56.0 },
+        ] {
+            assert!(!v.shows(off, w, h), "{off:?}");
+            let r = v.reveal(off, w, h);
+            assert_eq!(r.zoom, v.zoom, "revealing keeps the zoom");
+            assert!(r.shows(off, w, h));
+            let (cx, cy) = r.to_screen(Pt::new(off.x + off.w / 2.0, off.y + off.h / 2.0));
+            assert!((cx - 500.0).abs() < 1e-9 && (cy - 300.0).abs() < 1e-9);
+        }
+        // An item larger than the screen counts as shown when it covers it.
+        let huge = Rect { x: -100.0, y: -100.0, w: 5000.0, h: 5000.0 };
+        assert!(v.shows(huge, w, h));
+    }
+
+    #[test]
+    fn focusing_zooms_to_a_readable_size_centred() {
+        let (w, h) = (1000.0, 600.0);
+        // The 1,000-node data centre fitted to the screen: about 12 %.
+        let far = Viewport { zoom: 0.12, x: 30.0, y: 10.0 };
+        let node = Rect { x: 4200.0, y: 3100.0, w: 160.0, h: 56.0 };
+        let f = far.focus(node, w, h);
+        assert_eq!(f.zoom, READABLE_ZOOM);
+        let (cx, cy) = f.to_screen(Pt::new(4280.0, 3128.0));
+        assert!((cx - 500.0).abs() < 1e-9 && (cy - 300.0).abs() < 1e-9);
+        assert!(f.shows(node, w, h));
+        // Zoomed in further already: kept; an item wider than the screen: zoomed out to fit.
+        assert_eq!(Viewport { zoom: 2.0, x: 0.0, y: 0.0 }.focus(node, w, h).zoom, 2.0);
+        let wide = Rect { x: 0.0, y: 0.0, w: 3000.0, h: 30.0 };
+        let fw = far.focus(wide, w, h);
+        assert!(fw.zoom < READABLE_ZOOM && fw.shows(wide, w, h));
     }
 
     #[test]
