@@ -40,9 +40,12 @@ fn initial_state() -> AppState {
     if crate::share::is_shared_view(&address) {
         let mut state = crate::share::start(storage::Restored::Nothing, None, Some(&address));
         state.store.ready = true;
+        state.theme = crate::theme::load();
         return state;
     }
-    AppState::new(Document::default())
+    let mut state = AppState::new(Document::default());
+    state.theme = crate::theme::load();
+    state
 }
 
 /// The state a page starts with once storage is read: the model of a share link in the page's
@@ -58,6 +61,7 @@ fn start(loaded: storage::Loaded) -> AppState {
         state.store.base = Some((id, doc));
     }
     state.store.unavailable = loaded.unavailable;
+    state.theme = crate::theme::load();
     state
 }
 
@@ -100,6 +104,58 @@ async fn autosave(
         }
         Err(e) => d.dispatch(Action::StorageFailed(e)),
     }
+}
+
+/// Exports a picture of the diagram as `request` asks (see [`crate::canvas::export`]): the
+/// legend's colours as the page resolves them, the selected node's lists from the plan.
+#[cfg(target_arch = "wasm32")]
+fn export_picture(
+    request: crate::canvas::export::PictureRequest,
+    doc: &Document,
+    plan: &Plan,
+    selected: Option<&str>,
+    failed: &std::collections::BTreeSet<String>,
+) -> Result<(), String> {
+    let scene = scene::Scene::build(doc);
+    let bounds = scene.bounds().ok_or("the diagram is empty: nothing to draw")?;
+    let root = gloo::utils::document().document_element().ok_or("no page")?;
+    let style = gloo::utils::window().get_computed_style(&root).ok().flatten();
+    let colour = |var: String| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(&var).ok())
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    let legend = crate::canvas::export::Legend {
+        clusters: doc
+            .clusters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("{} — {}", c.id, c.name), colour(format!("--cluster-{i}"))))
+            .collect(),
+        networks: doc
+            .networks
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.clone(), colour(format!("--network-{i}"))))
+            .collect(),
+    };
+    let lists = selected.map(|uid| (uid, results::node::node_lists(plan, uid, failed)));
+    let label = selected.map(|uid| {
+        doc.nodes
+            .iter()
+            .find(|n| n.uid == uid && !n.name.is_empty())
+            .map_or(uid.to_owned(), |n| n.name.clone())
+    });
+    crate::canvas::export::export_picture(
+        request,
+        bounds,
+        &legend,
+        label.as_deref().zip(lists.as_ref().map(|(_, l)| l.as_slice())),
+        &storage::export_file_name(doc),
+    )
 }
 
 /// Does the page's address carry a share link (in its fragment)?
@@ -470,6 +526,41 @@ pub fn app() -> Html {
             }
         });
     }
+    // A picture of the diagram: each request exports once.
+    #[cfg(target_arch = "wasm32")]
+    {
+        let (doc, plan, d) = (state.document.clone(), plan.clone(), state.dispatcher());
+        let (selected, failed) = (state.selected_node.clone(), state.view.failed.clone());
+        let request = state.pictures.1;
+        use_effect_with(state.pictures.0, move |requests| {
+            if *requests > 0 {
+                if let Err(e) = export_picture(request, &doc, &plan, selected.as_deref(), &failed) {
+                    d.dispatch(Action::AutosaveFailed(format!("Picture export failed: {e}")));
+                }
+            }
+        });
+    }
+    // The theme: remembered, and set on the page (`data-theme`), following the system's setting
+    // while the reader chose "system".
+    use_effect_with(state.theme, move |choice| {
+        crate::theme::save(*choice);
+        let choice = *choice;
+        let apply = move || {
+            if let Some(root) = gloo::utils::document().document_element() {
+                let dark = choice.is_dark(crate::theme::system_dark());
+                let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
+            }
+        };
+        apply();
+        let query = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+        let listener = query.map(|q| EventListener::new(&q, "change", move |_| apply()));
+        move || drop(listener)
+    });
+    let palette =
+        use_memo((state.document.clusters.len(), state.document.networks.len()), |(c, n)| {
+            crate::theme::palette_css(*c, *n)
+        });
     // Keyboard shortcuts (the canvas handles its own view keys); none on a broken shared view,
     // which has nothing to act on.
     {
@@ -522,13 +613,14 @@ pub fn app() -> Html {
     html! {
         <main class={classes!("app", shared_view.then_some("shared"))} data-ready="true"
             data-saved={saved_now.to_string()} data-version={state.store.base.as_ref().map(|(id, _)| id.to_string()).unwrap_or_default()}>
+            <style>{ (*palette).clone() }</style>
             if broken_view {
                 <header class="toolbar" role="toolbar" aria-label="shared view">
                     <h1 class="brand">{ "clusterplan" }</h1>
                 </header>
             } else {
                 <Toolbar tool={state.tool} locked={state.tool_locked} snap={state.snap} can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
-                    {has_selection} shared={shared_view} dispatch={dispatch.clone()} />
+                    {has_selection} shared={shared_view} theme={state.theme} dispatch={dispatch.clone()} />
             }
             if let Some(notice) = state.notice.clone() {
                 <NoticeBar {notice} dispatch={dispatch.clone()} />
@@ -674,6 +766,8 @@ fn splitter(d: &UseReducerDispatcher<AppState>, height: Option<f64>) -> Html {
             aria-label="Resize the results (drag, or arrow keys; double-click: default)"
             title="Drag to resize the results; double-click for the default height"
             data-testid="results-splitter" data-height={height.map(|h| h.to_string()).unwrap_or_default()}
+            aria-valuenow={height.map_or(0.0, f64::round).to_string()} aria-valuemin="0"
+            aria-valuetext={height.map_or("the results at their default height".to_owned(), |h| format!("the results {h:.0} pixels high"))}
             {onpointerdown} {onpointermove} {onpointerup} {ondblclick} {onkeydown}>
             <span class="grip" />
         </div>

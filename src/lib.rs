@@ -16,4 +16,5 @@ pub mod results;
 pub mod share;
 pub mod state;
 pub mod storage;
+pub mod theme;
 pub mod toolbar;

@@ -4,11 +4,13 @@
 //! is editor state (selection, tool, dialogs, messages). Effects (storage, downloads) are done by
 //! the components' `use_effect`s, watching this state.
 
+use crate::canvas::export::PictureRequest;
 use crate::edit::history::History;
 use crate::edit::{self, EditAction, ItemRef};
 use crate::examples;
 use crate::layout::{Layout, GRID};
 use crate::results::view::{Tab, ViewAction, ViewState};
+use crate::theme::ThemeChoice;
 use clusterplan_engine::{Document, Item};
 use std::rc::Rc;
 use yew::Reducible;
@@ -232,6 +234,10 @@ pub struct AppState {
     pub touched: bool,
     /// The autosave's state (IndexedDB, versions, other tabs).
     pub store: Store,
+    /// The reader's theme (system, light, dark), remembered by an effect (`crate::theme`).
+    pub theme: ThemeChoice,
+    /// Picture export requests (each one exports once, in an effect) and the last one's options.
+    pub pictures: (u64, PictureRequest),
 }
 
 /// The smallest height of the results panel and of the canvas area above it (CSS pixels).
@@ -304,6 +310,10 @@ pub enum Action {
     CancelReplace,
     DismissNotice,
     Export,
+    /// Export a picture of the diagram (SVG or PNG), in an effect.
+    ExportPicture(PictureRequest),
+    /// Choose the theme (system, light, dark).
+    SetTheme(ThemeChoice),
     /// Saving to local storage (or a download) failed: say so.
     AutosaveFailed(String),
     /// A typed value was refused before it became an edit: say why.
@@ -478,6 +488,8 @@ impl AppState {
             share_lesson: true,
             touched: false,
             store: Store::default(),
+            theme: ThemeChoice::System,
+            pictures: (0, PictureRequest::default()),
         }
     }
 
@@ -797,6 +809,8 @@ impl AppState {
             Action::CancelReplace => next.confirm = None,
             Action::DismissNotice => next.notice = None,
             Action::Export => next.exports += 1,
+            Action::ExportPicture(request) => next.pictures = (next.pictures.0 + 1, request),
+            Action::SetTheme(theme) => next.theme = theme,
             Action::AutosaveFailed(text) => next.notice = Some(Notice { error: true, text }),
             Action::Refused(text) => next.notice = Some(Notice { error: true, text }),
             Action::Share(show) => {

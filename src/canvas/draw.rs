@@ -76,7 +76,7 @@ pub struct LayerProps {
 fn mark_badge(mark: Option<&Rc<Mark>>, x: f64, y: f64, testid: String) -> Html {
     let Some(mark) = mark else { return html! {} };
     html! {
-        <g class={classes!("mark", mark.class())} transform={format!("translate({x} {y})")} data-testid={testid}>
+        <g class={classes!("mark", mark.class())} transform={format!("translate({x} {y})")} data-testid={testid} aria-hidden="true">
             <circle r="8" />
             <text y="4" text-anchor="middle">{ "!" }</text>
             <title>{ mark.messages.join("\n") }</title>
@@ -102,7 +102,7 @@ fn review_tag(mark: Option<&(Change, String)>, x: f64, y: f64, testid: String) -
     let w = 12.0 + text_width(text, 11.0);
     html! {
         <g class={classes!("review-tag", review_class(mark))} transform={format!("translate({x} {y})")}
-            data-testid={testid} data-change={change.word()}>
+            data-testid={testid} data-change={change.word()} aria-hidden="true">
             <rect y="-11" width={w.to_string()} height="16" rx="3" />
             <text x="6" y="1">{ text }</text>
             <title>{ title.clone() }</title>
@@ -162,8 +162,8 @@ pub fn layer(props: &LayerProps) -> Html {
                 aria-pressed={selected.contains(&item).to_string()}
                 aria-label={keyboard::subnet_name(&s.prefix, &s.network)}>
                 <rect class="subnet-bar" x={p.x.to_string()} y={p.y.to_string()} width={s.bar.w.to_string()}
-                    height={SUBNET_H.to_string()} rx="6" fill={s.colour} />
-                <text class="subnet-label" x={(p.x + 4.0).to_string()} y={(p.y - 6.0).to_string()} fill={s.colour}>
+                    height={SUBNET_H.to_string()} rx="6" style={format!("fill:{}", s.colour)} />
+                <text class="subnet-label" x={(p.x + 4.0).to_string()} y={(p.y - 6.0).to_string()} style={format!("fill:{}", s.colour)}>
                     { format!("{} · {}", s.prefix, s.network) }
                 </text>
                 <circle class="resize-handle" cx={(p.x + s.bar.w).to_string()} cy={(p.y + SUBNET_H / 2.0).to_string()} r="5" />
@@ -424,7 +424,7 @@ fn badge_row(uid: &str, pills: &[Pill], down: bool) -> Html {
     }
     let labels = pills.iter().map(|p| p.label.clone()).collect::<Vec<_>>().join(" · ");
     html! {
-        <g class="badge-row" transform="translate(0 -12)">
+        <g class="badge-row" transform="translate(0 -12)" aria-hidden="true">
             if !pills.is_empty() {
                 <g class="rank-badge" data-testid={format!("rank-{uid}")} data-badges={labels}>{ pills_html }</g>
             }
@@ -464,7 +464,7 @@ fn process_badges(uid: &str, sim: &SimNode) -> Html {
         }
     });
     html! {
-        <g class="sim-processes" data-testid={format!("sim-proc-{uid}")} transform={format!("translate(0 {})", NODE_H + 3.0)}>
+        <g class="sim-processes" data-testid={format!("sim-proc-{uid}")} transform={format!("translate(0 {})", NODE_H + 3.0)} aria-hidden="true">
             { for cluster }
             { for badges }
         </g>
@@ -524,12 +524,16 @@ pub fn node_view(props: &NodeViewProps) -> Html {
         let w = 10.0 + 6.5 * text.chars().count() as f64;
         let at = x;
         x += w + 4.0;
-        let (fill, ink) = if c.online { (c.colour, "#fff") } else { ("#fff", c.colour) };
+        let (fill, ink) = if c.online {
+            (c.colour.as_str(), c.ink.as_str())
+        } else {
+            ("var(--node-bg)", c.colour.as_str())
+        };
         html! {
             <g class={classes!("chip", c.online.then_some("online"))} transform={format!("translate({at} 29)")}
-               data-cluster={c.cluster.clone()}>
-                <rect width={w.to_string()} height="16" rx="8" fill={fill} stroke={c.colour} />
-                <text x={(w / 2.0).to_string()} y="12" text-anchor="middle" fill={ink}>{ text }</text>
+               data-cluster={c.cluster.clone()} aria-hidden="true">
+                <rect width={w.to_string()} height="16" rx="8" style={format!("fill:{fill};stroke:{}", c.colour)} />
+                <text x={(w / 2.0).to_string()} y="12" text-anchor="middle" style={format!("fill:{ink}")}>{ text }</text>
                 <title>{ format!("cluster {} node number {}{}{}", c.cluster, c.number,
                     if c.online { ", online here" } else { "" },
                     match c.registry { Some(0) => ", primary registry server", Some(_) => ", registry server", None => "" }) }</title>
@@ -543,15 +547,15 @@ pub fn node_view(props: &NodeViewProps) -> Html {
             aria-pressed={props.selected.to_string()} aria-label={keyboard::node_name(n)}>
             <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
             if beside_s {
-                <svg class="node-name-room" x="8" y="0" width={NAME_ROOM_BESIDE_S.to_string()} height={NODE_H.to_string()} overflow="hidden">
+                <svg class="node-name-room" aria-hidden="true" x="8" y="0" width={NAME_ROOM_BESIDE_S.to_string()} height={NODE_H.to_string()} overflow="hidden">
                     <text class="node-name" x="0" y="19">{ title }</text>
                 </svg>
             } else {
-                <text class="node-name" x="8" y="19">{ title }</text>
+                <text class="node-name" x="8" y="19" aria-hidden="true">{ title }</text>
             }
             if props.detail { { for chips } }
             if !n.serves.is_empty() {
-                <text class="node-serves" x={(NODE_W - 6.0).to_string()} y="19" text-anchor="end">
+                <text class="node-serves" x={(NODE_W - 6.0).to_string()} y="19" text-anchor="end" aria-hidden="true">
                     { "S" }<title>{ format!("serves {}", n.serves.iter().map(|(c, s)| format!("{s} (cluster {c})")).collect::<Vec<_>>().join(", ")) }</title>
                 </text>
             }

@@ -156,9 +156,9 @@ pub fn node_name(n: &NodeShape) -> String {
     out
 }
 
-/// What a screen reader announces for a subnet.
+/// What a screen reader announces for a subnet (its label as drawn, `prefix · network`).
 pub fn subnet_name(prefix: &str, network: &str) -> String {
-    format!("subnet {prefix}, network {network}")
+    format!("subnet {prefix} · {network}")
 }
 
 /// What a screen reader announces for a router.
@@ -254,7 +254,7 @@ mod tests {
         assert!(name.contains("n5"), "{name}");
         assert!(name.contains("cluster A number 5 online, primary registry server"), "{name}");
         assert!(name.ends_with("serves registry (cluster A)"), "{name}");
-        assert_eq!(subnet_name("10.0.0.0/24", "lan"), "subnet 10.0.0.0/24, network lan");
+        assert_eq!(subnet_name("10.0.0.0/24", "lan"), "subnet 10.0.0.0/24 · lan");
         assert_eq!(router_name("r1"), "router r1");
         for (item, _) in items(&scene) {
             assert_eq!(item_of_key(&key(&item).unwrap()), Some(item));

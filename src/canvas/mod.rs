@@ -3,6 +3,7 @@
 //! [`viewport`]); this component only keeps the gesture in progress and the view transform.
 
 pub mod draw;
+pub mod export;
 pub mod keyboard;
 pub mod scene;
 pub mod viewport;

@@ -8,13 +8,9 @@ use clusterplan_engine::{Diagnostic, Document, Severity};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
-/// Colours of clusters, by their position in the document.
-pub const CLUSTER_COLOURS: [&str; 8] =
-    ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04", "#dc2626"];
-/// Colours of networks, by their position in the document.
-pub const NETWORK_COLOURS: [&str; 8] =
-    ["#0284c7", "#d97706", "#059669", "#9333ea", "#e11d48", "#475569", "#65a30d", "#c026d3"];
-/// The colour of a name the document does not define.
+/// The colour of a name the document does not define. Clusters and networks are coloured by
+/// their position in the document, with generated colours that never repeat (see
+/// [`crate::theme`]: CSS custom properties set per theme).
 pub const UNKNOWN_COLOUR: &str = "#9ca3af";
 
 /// A cluster membership drawn on a node.
@@ -24,7 +20,9 @@ pub struct Chip {
     pub number: u32,
     /// The node is online in this cluster.
     pub online: bool,
-    pub colour: &'static str,
+    /// The cluster's colour (a CSS value) and the text colour on a chip filled with it.
+    pub colour: String,
+    pub ink: String,
     /// Position in the cluster's registry server list (0 = primary), if a registry server.
     pub registry: Option<usize>,
 }
@@ -43,7 +41,8 @@ pub struct NodeShape {
 pub struct SubnetShape {
     pub prefix: String,
     pub network: String,
-    pub colour: &'static str,
+    /// The network's colour (a CSS value).
+    pub colour: String,
     pub bar: Bar,
 }
 
@@ -98,10 +97,10 @@ pub struct Scene {
     pub subnets: Vec<Rc<SubnetShape>>,
     pub routers: Vec<Rc<RouterShape>>,
     pub links: Vec<Link>,
-    /// Cluster id -> colour.
-    pub cluster_colours: BTreeMap<String, &'static str>,
-    /// Network name -> colour.
-    pub network_colours: BTreeMap<String, &'static str>,
+    /// Cluster id -> its position in the document (its colour, [`crate::theme::cluster_var`]).
+    pub cluster_colours: BTreeMap<String, usize>,
+    /// Network name -> its position in the document ([`crate::theme::network_var`]).
+    pub network_colours: BTreeMap<String, usize>,
 }
 
 /// What is under the pointer.
@@ -149,18 +148,10 @@ fn dist_to_segment(p: Pt, a: Pt, b: Pt) -> f64 {
 impl Scene {
     pub fn build(doc: &Document) -> Scene {
         let layout = Layout::complete(doc);
-        let cluster_colours: BTreeMap<String, &'static str> = doc
-            .clusters
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.clone(), CLUSTER_COLOURS[i % CLUSTER_COLOURS.len()]))
-            .collect();
-        let network_colours: BTreeMap<String, &'static str> = doc
-            .networks
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.name.clone(), NETWORK_COLOURS[i % NETWORK_COLOURS.len()]))
-            .collect();
+        let cluster_colours: BTreeMap<String, usize> =
+            doc.clusters.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        let network_colours: BTreeMap<String, usize> =
+            doc.networks.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
         let mut served: HashMap<&str, Vec<(String, String)>> = HashMap::new();
         for s in &doc.services {
             for a in &s.addresses {
@@ -185,7 +176,9 @@ impl Scene {
                 Rc::new(SubnetShape {
                     prefix: s.prefix.clone(),
                     network: s.network.clone(),
-                    colour: network_colours.get(&s.network).copied().unwrap_or(UNKNOWN_COLOUR),
+                    colour: network_colours
+                        .get(&s.network)
+                        .map_or(UNKNOWN_COLOUR.to_owned(), |&i| crate::theme::network_var(i)),
                     bar: layout.subnets.get(&s.prefix).copied().unwrap_or_default(),
                 })
             })
@@ -225,7 +218,14 @@ impl Scene {
                             cluster: c.clone(),
                             number: *number,
                             online: n.online.as_deref() == Some(c.as_str()),
-                            colour: cluster_colours.get(c).copied().unwrap_or(UNKNOWN_COLOUR),
+                            colour: cluster_colours
+                                .get(c)
+                                .map_or(UNKNOWN_COLOUR.to_owned(), |&i| {
+                                    crate::theme::cluster_var(i)
+                                }),
+                            ink: cluster_colours
+                                .get(c)
+                                .map_or("#fff".to_owned(), |&i| format!("var(--cluster-ink-{i})")),
                             registry: registry.get(&(c.as_str(), *number)).copied(),
                         })
                         .collect(),

@@ -58,6 +58,28 @@ impl Control {
 #[function_component(TextField)]
 pub fn text_field(props: &TextFieldProps) -> Html {
     let error = use_state(|| None::<String>);
+    // Enter commits a line, and the committed value re-creates the input: the focus is put back
+    // in the new one (unless it went elsewhere meanwhile), so typing can go on in the form.
+    let control = use_node_ref();
+    let entered = use_mut_ref(|| false);
+    {
+        let (control, entered) = (control.clone(), entered.clone());
+        use_effect_with(props.value.clone(), move |_| {
+            if std::mem::take(&mut *entered.borrow_mut()) {
+                let document = gloo::utils::document();
+                let lost = document
+                    .active_element()
+                    .is_none_or(|a| Some(a) == document.body().map(Into::into));
+                if let (true, Some(input)) = (lost, control.cast::<web_sys::HtmlElement>()) {
+                    let _ = input.focus();
+                }
+            }
+        });
+    }
+    let onkeydown = {
+        let entered = entered.clone();
+        Callback::from(move |e: KeyboardEvent| *entered.borrow_mut() = e.key() == "Enter")
+    };
     let on_commit = props.on_commit.clone();
     let value = props.value.clone();
     let check = props.check.clone();
@@ -92,9 +114,9 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                     data-testid={props.testid.clone()} placeholder={props.placeholder.clone()}
                     aria-label={props.label.clone()} aria-invalid={invalid.to_string()} {onchange} />
             } else {
-                <input key={props.value.to_string()} type={props.kind.clone()} value={props.value.clone()}
+                <input key={props.value.to_string()} type={props.kind.clone()} value={props.value.clone()} ref={control}
                     data-testid={props.testid.clone()} placeholder={props.placeholder.clone()}
-                    aria-label={props.label.clone()} aria-invalid={invalid.to_string()} {onchange} />
+                    aria-label={props.label.clone()} aria-invalid={invalid.to_string()} {onchange} {onkeydown} />
             }
             if let Some(reason) = (*error).clone() {
                 <span class="field-error" role="alert" data-testid={format!("{}-error", props.testid)}>{ reason }</span>

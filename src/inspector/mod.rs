@@ -729,7 +729,7 @@ fn overview(ctx: &Ctx) -> Html {
             <ul class="plain overview-list">
                 { for doc.clusters.iter().enumerate().map(|(i, c)| {
                     let item = ItemRef::Cluster(c.id.clone());
-                    let colour = crate::canvas::scene::CLUSTER_COLOURS[i % crate::canvas::scene::CLUSTER_COLOURS.len()];
+                    let colour = crate::theme::cluster_var(i);
                     html! { <li><button class="link-button" data-testid={format!("overview-cluster-{}", c.id)} onclick={pick(item.clone())}>
                         <span class="swatch" style={format!("background:{colour}")}></span>{ format!("{} — {}", c.id, c.name) }</button>{ mark(&item) }</li> }
                 }) }
@@ -739,7 +739,7 @@ fn overview(ctx: &Ctx) -> Html {
             <ul class="plain overview-list">
                 { for doc.networks.iter().enumerate().map(|(i, n)| {
                     let item = ItemRef::Network(n.name.clone());
-                    let colour = crate::canvas::scene::NETWORK_COLOURS[i % crate::canvas::scene::NETWORK_COLOURS.len()];
+                    let colour = crate::theme::network_var(i);
                     html! { <li><button class="link-button" data-testid={format!("overview-network-{}", n.name)} onclick={pick(item.clone())}>
                         <span class="swatch" style={format!("background:{colour}")}></span>{ n.name.clone() }</button>{ mark(&item) }</li> }
                 }) }

@@ -243,7 +243,9 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
         let onclick = props.on_view.reform(move |_| action.clone());
         html! { <button data-testid={testid} {disabled} {onclick}>{ label }</button> }
     };
-    let component_select = |state: UseStateHandle<Component>, testid: &'static str| {
+    let component_select = |state: UseStateHandle<Component>,
+                            testid: &'static str,
+                            name: &'static str| {
         let onchange = {
             let state = state.clone();
             let components: Vec<Component> =
@@ -258,7 +260,7 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
             })
         };
         html! {
-            <select data-testid={testid} {onchange}>
+            <select data-testid={testid} aria-label={name} {onchange}>
             { for boot.components.iter().enumerate().map(|(i, c)| html! {
                 <option value={i.to_string()} selected={c.component == *state}>{ c.component.to_string() }</option>
             }) }
@@ -351,9 +353,9 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                     </div>
                     <div class="add-dependency">
                         <h3>{ "Add a dependency" }</h3>
-                        { component_select(from.clone(), "dep-from") }
+                        { component_select(from.clone(), "dep-from", "the component that depends") }
                         { " depends on " }
-                        { component_select(to.clone(), "dep-to") }
+                        { component_select(to.clone(), "dep-to", "the component it depends on") }
                         <label><input type="checkbox" checked={*writes} onchange={on_writes} />{ " for writes only" }</label>
                         <button data-testid="dep-add" onclick={on_add}>{ "Add" }</button>
                         if let Some((dep, cycle)) = &props.refused {
@@ -387,7 +389,7 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                             <span class={classes!("phase", matches!(now.registry, RegistryState::WriteEnabled).then_some("reached"))}>{ "phase 2 write-enabled" }</span>
                         </span>
                     </div>
-                    <ol class="timeline" start="0" ref={timeline}>
+                    <ol class="timeline" start="0" ref={timeline} tabindex="0" aria-label="FIG 8 timeline">
                     { for boot.steps.iter().map(|s| {
                         let n = usize::from(s.number);
                         let onclick = props.on_view.reform(move |_| ViewAction::GoToStep(n));

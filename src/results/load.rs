@@ -301,7 +301,7 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                     } }
                 </p>
             }
-            <div class="bars" role="list">
+            <div class="bars" role="group" aria-label="load per server: press a server to fail it or bring it back">
                 { for model.bars.iter().map(|bar| {
                     let uid = bar.uid.clone();
                     let onclick = props.on_view.reform(move |_| ViewAction::ToggleFailed(uid.clone()));
@@ -315,7 +315,7 @@ pub fn load_view(props: &LoadViewProps) -> Html {
                         ),
                     };
                     html! {
-                        <button role="listitem" class={classes!("bar-row", bar.failed.then_some("failed"), bar.not_online.is_some().then_some("not-online"), (delta > 0).then_some("gained"), status.as_ref().is_some_and(|st| st.now == Some(bar.number)).then_some("serves-selected"))}
+                        <button class={classes!("bar-row", bar.failed.then_some("failed"), bar.not_online.is_some().then_some("not-online"), (delta > 0).then_some("gained"), status.as_ref().is_some_and(|st| st.now == Some(bar.number)).then_some("serves-selected"))}
                             data-testid="load-bar" data-server-number={bar.number.to_string()} data-uid={bar.uid.clone()}
                             data-first={bar.first.to_string()} data-now={bar.now.to_string()} data-worst={bar.worst.to_string()}
                             data-failed={bar.failed.to_string()} data-online={bar.not_online.is_none().to_string()} aria-pressed={bar.failed.to_string()} {title} {onclick}>

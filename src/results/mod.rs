@@ -245,7 +245,8 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
     html! {
         <section class="results" data-testid="results">
             <style>{ STYLES }</style>
-            <nav class="results-tabs" role="tablist">
+            <nav class="results-tabs" aria-label="results">
+                <div class="tab-list" role="tablist" aria-label="results views">
                 { for Tab::ALL.iter().map(|&tab| {
                     let onclick = on_view.reform(move |_| ViewAction::ShowTab(tab));
                     let badge = (tab == Tab::Diagnostics && !plan.diagnostics.is_empty()).then(|| plan.diagnostics.len());
@@ -253,10 +254,11 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                         <button role="tab" class={classes!("tab", (view.tab == tab).then_some("active"), (tab == Tab::Diagnostics && errors > 0).then_some("has-errors"))}
                             aria-selected={(view.tab == tab).to_string()} data-testid={format!("tab-{}", tab.id())} {onclick}>
                             { tab.label() }
-                            if let Some(n) = badge { <span class="count">{ n }</span> }
+                            if let Some(n) = badge { <span class="count" aria-hidden="true" title={format!("{n} diagnostics")}>{ n }</span> }
                         </button>
                     }
                 }) }
+                </div>
                 <StrategyPicker current={view.strategy} seed={view.shuffle_seed} on_view={on_view.clone()} />
             </nav>
             <div class={classes!("results-body", tab_class(view.tab))} role="tabpanel">{ body }</div>

@@ -23,6 +23,9 @@ pub struct ToolbarProps {
     /// A shared view (for embedding): only the buttons a reader needs (Export, Share, help).
     #[prop_or_default]
     pub shared: bool,
+    /// The reader's theme choice.
+    #[prop_or_default]
+    pub theme: crate::theme::ThemeChoice,
     pub dispatch: Callback<Action>,
 }
 
@@ -108,6 +111,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </button>
         }
     });
+    let picture = html! { <crate::canvas::export::PictureMenu dispatch={d.clone()} /> };
+    let theme = html! { <crate::theme::ThemePicker choice={props.theme} onchange={d.reform(Action::SetTheme)} /> };
     let help = html! {
         <button class="help-button" data-testid="btn-help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onclick={send(Action::Help(None))}>{ "?" }</button>
     };
@@ -117,8 +122,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <h1 class="brand" title="clusterplan">{ "clusterplan" }</h1>
                 <div class="group" role="group" aria-label="file">
                     <button data-testid="btn-export" title="Download this model as a file" onclick={send(Action::Export)}>{ "Export" }</button>
+                    { picture.clone() }
                     <button data-testid="btn-share" title="A link holding the model, to share or embed" onclick={send(Action::Share(true))}>{ "Share" }</button>
                 </div>
+                { theme.clone() }
                 { help }
             </header>
         };
@@ -133,6 +140,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <input ref={file_input} type="file" accept=".json,application/json" class="hidden-file" data-testid="import-file"
                     aria-label="file to import" onchange={on_file} />
                 <button data-testid="btn-export" title="Export the model (Ctrl+S)" onclick={send(Action::Export)}>{ "Export" }</button>
+                { picture }
                 <button data-testid="btn-share" title="A link holding the model, to share or embed" onclick={send(Action::Share(true))}>{ "Share" }</button>
             </div>
             <div class="group" role="group" aria-label="history">
@@ -153,6 +161,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button data-testid="btn-snap" class={classes!(props.snap.then_some("active"))} aria-pressed={props.snap.to_string()}
                     title="Snap to grid (G)" onclick={send(Action::ToggleSnap)}>{ "Snap" }</button>
             </div>
+            { theme }
             { help }
         </header>
     }
