@@ -620,7 +620,7 @@ pub fn app() -> Html {
                 </header>
             } else {
                 <Toolbar tool={state.tool} locked={state.tool_locked} snap={state.snap} can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
-                    {has_selection} shared={shared_view} theme={state.theme} dispatch={dispatch.clone()} />
+                    {has_selection} shared={shared_view} dispatch={dispatch.clone()} />
             }
             if let Some(notice) = state.notice.clone() {
                 <NoticeBar {notice} dispatch={dispatch.clone()} />
@@ -658,7 +658,7 @@ pub fn app() -> Html {
             } else {
                 <div class="workspace">
                     <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
-                        generation={state.generation} marks={marks.clone()} overlay={overlay} review={review_marks} read_only={state.read_only()} dispatch={dispatch.clone()} />
+                        generation={state.generation} marks={marks.clone()} overlay={overlay} review={review_marks} read_only={state.read_only()} theme={state.theme} dispatch={dispatch.clone()} />
                     <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
                         marks={marks} read_only={state.read_only()} dispatch={dispatch.clone()} />
                 </div>

@@ -37,6 +37,15 @@ impl ThemeChoice {
         ThemeChoice::ALL.into_iter().find(|c| c.name() == name).unwrap_or_default()
     }
 
+    /// The choice after this one (the toolbar's button steps through them).
+    pub fn next(self) -> ThemeChoice {
+        match self {
+            ThemeChoice::System => ThemeChoice::Light,
+            ThemeChoice::Light => ThemeChoice::Dark,
+            ThemeChoice::Dark => ThemeChoice::System,
+        }
+    }
+
     /// Whether the page is dark, given whether the system prefers dark.
     pub fn is_dark(self, system_dark: bool) -> bool {
         match self {
@@ -261,23 +270,21 @@ pub struct ThemePickerProps {
     pub onchange: Callback<ThemeChoice>,
 }
 
-/// The toolbar's theme choice: system, light or dark.
+/// The toolbar's theme button: shows the current choice (◐ system, ☀ light, ☾ dark) and steps to
+/// the next one.
 #[function_component(ThemePicker)]
 pub fn theme_picker(props: &ThemePickerProps) -> Html {
-    let onchange = props.onchange.reform(|e: Event| {
-        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-        ThemeChoice::parse(&select.value())
-    });
+    let next = props.choice.next();
+    let onclick = props.onchange.reform(move |_: MouseEvent| next);
+    let (glyph, now) = match props.choice {
+        ThemeChoice::System => ("◐", "follows the system"),
+        ThemeChoice::Light => ("☀", "light"),
+        ThemeChoice::Dark => ("☾", "dark"),
+    };
+    let label = format!("Theme: {now}; press for {}", next.name());
     html! {
-        <select class="theme-picker" data-testid="theme-picker" aria-label="Theme" title="Theme: follow the system, light or dark" {onchange}>
-            { for ThemeChoice::ALL.iter().map(|c| html! {
-                <option value={c.name()} selected={*c == props.choice}>{ match c {
-                    ThemeChoice::System => "◐ system",
-                    ThemeChoice::Light => "☀ light",
-                    ThemeChoice::Dark => "☾ dark",
-                } }</option>
-            }) }
-        </select>
+        <button class="theme-button" data-testid="theme-picker" data-choice={props.choice.name()}
+            aria-label={label.clone()} title={label} {onclick}>{ glyph }</button>
     }
 }
 
@@ -391,6 +398,12 @@ mod tests {
             assert_eq!(ThemeChoice::parse(c.name()), c);
         }
         assert_eq!(ThemeChoice::parse("sepia"), ThemeChoice::System);
+        // The button steps through all three and back.
+        let mut c = ThemeChoice::System;
+        for want in [ThemeChoice::Light, ThemeChoice::Dark, ThemeChoice::System] {
+            c = c.next();
+            assert_eq!(c, want);
+        }
         assert!(ThemeChoice::System.is_dark(true) && !ThemeChoice::System.is_dark(false));
         assert!(ThemeChoice::Dark.is_dark(false) && !ThemeChoice::Light.is_dark(true));
     }

@@ -223,6 +223,12 @@ pub fn export_picture(
                 inline.push_str(&format!("{p}:{v};"));
             }
         }
+        // The keyboard's targets are the page's, not the picture's.
+        if c.get_attribute("class").is_some_and(|k| k.split_whitespace().any(|w| w == "kb-target"))
+        {
+            c.remove();
+            continue;
+        }
         for a in ["tabindex", "data-kb", "aria-pressed"] {
             let _ = c.remove_attribute(a);
         }
@@ -349,7 +355,13 @@ pub fn picture_menu(props: &PictureMenuProps) -> yew::Html {
     };
     html! {
         <details class="picture-menu" ref={menu.clone()} data-testid="picture-menu">
-            <summary class="button-like" data-testid="btn-picture" title="Export a picture of the diagram (SVG, or PNG at 2x)">{ "Picture" }</summary>
+            <summary class="button-like" data-testid="btn-picture" aria-label="Picture" title="Export a picture of the diagram (SVG, or PNG at 2x)">
+                <svg class="picture-icon" aria-hidden="true" viewBox="0 0 16 12" width="16" height="12">
+                    <rect x="0.75" y="0.75" width="14.5" height="10.5" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.5" />
+                    <path d="M2.5 9.5 L6 5.5 L8.5 8 L10.5 6 L13.5 9.5 Z" fill="currentColor" />
+                </svg>
+                <span class="picture-word">{ "Picture" }</span>
+            </summary>
             <div class="picture-options" role="group" aria-label="picture export">
                 <label><input type="checkbox" data-testid="picture-legend" checked={options.legend} onchange={toggle(true)} />{ " legend" }</label>
                 <label><input type="checkbox" data-testid="picture-lists" checked={options.lists} onchange={toggle(false)} />{ " the selected node's lists" }</label>

@@ -49,6 +49,9 @@ pub struct CanvasProps {
     /// (the reducer refuses those edits too).
     #[prop_or_default]
     pub read_only: bool,
+    /// The reader's theme (its button sits with the view's controls).
+    #[prop_or_default]
+    pub theme: crate::theme::ThemeChoice,
     pub dispatch: Callback<Action>,
 }
 
@@ -63,6 +66,7 @@ impl PartialEq for CanvasProps {
             && (Rc::ptr_eq(&self.overlay, &o.overlay) || self.overlay == o.overlay)
             && Rc::ptr_eq(&self.review, &o.review)
             && self.read_only == o.read_only
+            && self.theme == o.theme
             && self.dispatch == o.dispatch
     }
 }
@@ -686,6 +690,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <span class="zoom-level" data-testid="zoom-level">{ format!("{:.0} %", v.zoom * 100.0) }</span>
                 <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" onclick={zoom_in}>{ "+" }</button>
                 <button data-testid="zoom-fit" title="Fit to screen (F)" aria-label="Fit to screen" onclick={fit}>{ "Fit" }</button>
+                <crate::theme::ThemePicker choice={props.theme} onchange={props.dispatch.reform(Action::SetTheme)} />
             </div>
         </div>
     }

@@ -23,9 +23,6 @@ pub struct ToolbarProps {
     /// A shared view (for embedding): only the buttons a reader needs (Export, Share, help).
     #[prop_or_default]
     pub shared: bool,
-    /// The reader's theme choice.
-    #[prop_or_default]
-    pub theme: crate::theme::ThemeChoice,
     pub dispatch: Callback<Action>,
 }
 
@@ -112,7 +109,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         }
     });
     let picture = html! { <crate::canvas::export::PictureMenu dispatch={d.clone()} /> };
-    let theme = html! { <crate::theme::ThemePicker choice={props.theme} onchange={d.reform(Action::SetTheme)} /> };
     let help = html! {
         <button class="help-button" data-testid="btn-help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onclick={send(Action::Help(None))}>{ "?" }</button>
     };
@@ -125,7 +121,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     { picture.clone() }
                     <button data-testid="btn-share" title="A link holding the model, to share or embed" onclick={send(Action::Share(true))}>{ "Share" }</button>
                 </div>
-                { theme.clone() }
                 { help }
             </header>
         };
@@ -161,7 +156,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button data-testid="btn-snap" class={classes!(props.snap.then_some("active"))} aria-pressed={props.snap.to_string()}
                     title="Snap to grid (G)" onclick={send(Action::ToggleSnap)}>{ "Snap" }</button>
             </div>
-            { theme }
             { help }
         </header>
     }

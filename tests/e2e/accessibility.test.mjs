@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { openApp, waitForApp, ROOT } from './harness.mjs';
+import { openApp, waitForApp, chooseTheme, ROOT } from './harness.mjs';
 
 const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const id = (x) => `[data-testid="${x}"]`;
@@ -57,11 +57,9 @@ test('axe finds no serious or critical violation in the editor, each results tab
       found.push(...await audit(page, tab));
     }
     // The dark theme, on the editor and the node's lists.
-    if (await page.locator(id('theme-picker')).count()) {
-      await page.selectOption(id('theme-picker'), 'dark');
-      await page.click(id('tab-node'));
-      found.push(...await audit(page, 'editor, dark theme'));
-    }
+    await chooseTheme(page, 'dark');
+    await page.click(id('tab-node'));
+    found.push(...await audit(page, 'editor, dark theme'));
     assert.deepEqual(found, []);
     assert.deepEqual(app.errors, []);
   } finally {

@@ -101,3 +101,10 @@ export async function savedModel(page) {
     };
   }));
 }
+
+/** Presses the toolbar's theme button until the theme is `choice` (system, light or dark). */
+export async function chooseTheme(page, choice) {
+  const button = page.locator('[data-testid="theme-picker"]');
+  for (let i = 0; i < 3 && (await button.getAttribute('data-choice')) !== choice; i++) await button.click();
+  if ((await button.getAttribute('data-choice')) !== choice) throw new Error(`no theme ${choice}`);
+}

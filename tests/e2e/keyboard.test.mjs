@@ -114,11 +114,11 @@ test('Tab reaches the diagram, arrows move between items, Enter selects, with a 
     await page.evaluate(() => document.querySelector('[data-kb="node:n5"]').focus());
     assert.match(await name(), /n5.*cluster A number 5 online, primary registry server/);
     // The focus ring shows (a stroke of the focus colour, wider than the default).
-    const stroke = await page.evaluate(() => getComputedStyle(document.querySelector('[data-kb="node:n5"] .node-box')).strokeWidth);
+    const stroke = await page.evaluate(() => getComputedStyle(document.querySelector('[data-kb="node:n5"]')).strokeWidth);
     assert.equal(stroke, '4px');
     await page.keyboard.press('Enter');
     await page.waitForSelector(`${id('node-n5')}.selected`);
-    assert.equal(await page.locator(id('node-n5')).getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('[data-kb="node:n5"]').getAttribute('aria-pressed'), 'true');
     // The node's list shows in the results; the focus stays on the node.
     await page.waitForFunction(() => document.querySelector('[data-testid="node-picker"]')?.value === 'n5');
     await page.waitForSelector('[data-testid="node-list"]');
@@ -127,7 +127,7 @@ test('Tab reaches the diagram, arrows move between items, Enter selects, with a 
     await page.keyboard.press('ArrowRight');
     const next = await page.evaluate(() => document.activeElement?.getAttribute('data-kb'));
     await page.keyboard.press('Shift+Enter');
-    assert.equal(await page.locator('.canvas .selected[data-kb]').count(), 2, `n5 and ${next}`);
+    assert.equal(await page.locator('.canvas [data-kb][aria-pressed="true"]').count(), 2, `n5 and ${next}`);
     await screenshot(page, 'keyboard-focus');
     assert.deepEqual(app.errors, []);
   } finally {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openApp, screenshot, ROOT } from './harness.mjs';
+import { openApp, screenshot, chooseTheme, ROOT } from './harness.mjs';
 
 const id = (x) => `[data-testid="${x}"]`;
 const OUT = join(ROOT, 'target', 'screenshots');
@@ -91,7 +91,7 @@ test('the dark theme is chosen, remembered, and turns the page and the diagram d
     await page.click(id('node-n5'));
     await screenshot(page, 'theme-light');
     assert.ok(luminance(await style(id('node-n5') + ' .node-box', 'fill')) > 0.9);
-    await page.selectOption(id('theme-picker'), 'dark');
+    await chooseTheme(page, 'dark');
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
     assert.equal(await page.evaluate(() => localStorage.getItem('clusterplan.theme')), 'dark');
     for (const [sel, prop] of [['body', 'backgroundColor'], ['.canvas-wrap', 'backgroundColor'], ['.inspector', 'backgroundColor'],
@@ -106,7 +106,7 @@ test('the dark theme is chosen, remembered, and turns the page and the diagram d
     await page.reload();
     await page.waitForSelector(id('node-n5'));
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
-    await page.selectOption(id('theme-picker'), 'system');
+    await chooseTheme(page, 'system');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
     await page.emulateMedia({ colorScheme: 'light' });
