@@ -658,7 +658,7 @@ pub fn app() -> Html {
             } else {
                 <div class="workspace">
                     <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
-                        generation={state.generation} marks={marks.clone()} overlay={overlay} review={review_marks} read_only={state.read_only()} theme={state.theme} dispatch={dispatch.clone()} />
+                        generation={state.generation} marks={marks.clone()} overlay={overlay} review={review_marks} read_only={state.read_only()} theme={Some(state.theme)} dispatch={dispatch.clone()} />
                     <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
                         marks={marks} read_only={state.read_only()} dispatch={dispatch.clone()} />
                 </div>

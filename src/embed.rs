@@ -239,6 +239,10 @@ pub fn embed(props: &EmbedProps) -> Html {
         .count();
     html! {
         <div class={classes!("embed", format!("embed-{:?}", options.view).to_lowercase())} data-testid="embed">
+            // The clusters' and networks' colours (`crate::theme`), on the embed's root: the
+            // shadow tree has no `:root`.
+            <style>{ crate::theme::palette_css_in(".embed", ".cluster-plan-root[data-theme=\"dark\"] .embed",
+                props.document.clusters.len(), props.document.networks.len()) }</style>
             { body }
             if errors > 0 {
                 <p class="embed-message" role="note" data-testid="embed-errors">

@@ -166,6 +166,12 @@ pub fn ink_on(colour: &str) -> &'static str {
 /// `--cluster-N`, `--cluster-ink-N` (text on a filled chip), `--network-N`, on the page's root,
 /// the dark ones under `[data-theme="dark"]`.
 pub fn palette_css(clusters: usize, networks: usize) -> String {
+    palette_css_in(":root", ":root[data-theme=\"dark\"]", clusters, networks)
+}
+
+/// As [`palette_css`], on the elements `light` and `dark` select (an embed's root in its shadow
+/// tree, where `:root` matches nothing).
+pub fn palette_css_in(light: &str, dark: &str, clusters: usize, networks: usize) -> String {
     let block = |dark: bool| {
         let mut out = String::new();
         for i in 0..clusters {
@@ -177,7 +183,7 @@ pub fn palette_css(clusters: usize, networks: usize) -> String {
         }
         out
     };
-    format!(":root{{{}}}:root[data-theme=\"dark\"]{{{}}}", block(false), block(true))
+    format!("{light}{{{}}}{dark}{{{}}}", block(false), block(true))
 }
 
 /// OKLab of a `#rrggbb` colour.
@@ -349,6 +355,11 @@ mod tests {
             cluster_colour(0, true)
         )));
         assert_eq!(cluster_var(3), "var(--cluster-3)");
+        let embed = palette_css_in(".embed", ".dark .embed", 1, 0);
+        assert!(
+            embed.starts_with(".embed{--cluster-0:")
+                && embed.contains("}.dark .embed{--cluster-0:")
+        );
     }
 
     #[test]

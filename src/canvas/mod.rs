@@ -49,9 +49,10 @@ pub struct CanvasProps {
     /// (the reducer refuses those edits too).
     #[prop_or_default]
     pub read_only: bool,
-    /// The reader's theme (its button sits with the view's controls).
+    /// The reader's theme, its button beside the zoom controls (`None`: no button, as in an
+    /// embed, whose page sets its theme).
     #[prop_or_default]
-    pub theme: crate::theme::ThemeChoice,
+    pub theme: Option<crate::theme::ThemeChoice>,
     pub dispatch: Callback<Action>,
 }
 
@@ -690,7 +691,9 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <span class="zoom-level" data-testid="zoom-level">{ format!("{:.0} %", v.zoom * 100.0) }</span>
                 <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" onclick={zoom_in}>{ "+" }</button>
                 <button data-testid="zoom-fit" title="Fit to screen (F)" aria-label="Fit to screen" onclick={fit}>{ "Fit" }</button>
-                <crate::theme::ThemePicker choice={props.theme} onchange={props.dispatch.reform(Action::SetTheme)} />
+                if let Some(choice) = props.theme {
+                    <crate::theme::ThemePicker {choice} onchange={props.dispatch.reform(Action::SetTheme)} />
+                }
             </div>
         </div>
     }
