@@ -5,7 +5,8 @@
 //   <cluster-plan view="load" service="A/registry"><script type="application/json">{...}</script></cluster-plan>
 //
 // Attributes: src (the model's address) or the model inline in a JSON script child; view
-// (diagram, lists, load); node (a node uid); service (cluster/name or name); strategy; theme
+// (diagram, lists, load, lesson); node (a node uid); service (cluster/name or name); strategy;
+// lesson and event (view="lesson": a lesson of examples/scenarios/ opened at an event); theme
 // (light, dark; default: the reader's system setting). The element fetches nothing but its
 // model and its own files (the WASM and the stylesheet beside this script). Each element is
 // independent; a broken model shows its reason inside the element, the rest of the page unharmed.
@@ -16,7 +17,7 @@ let ready = null;
 const engine = () => (ready ??= init({ module_or_path: here('clusterplan_embed_bg.wasm') }));
 
 class ClusterPlan extends HTMLElement {
-  static observedAttributes = ['src', 'view', 'node', 'service', 'strategy', 'theme'];
+  static observedAttributes = ['src', 'view', 'node', 'service', 'strategy', 'theme', 'lesson', 'event'];
   #mounted = null;
   #generation = 0;
 
@@ -77,8 +78,9 @@ class ClusterPlan extends HTMLElement {
     this.shadowRoot.append(root);
     if (!failure) {
       try {
-        const attr = (name) => this.getAttribute(name) ?? undefined;
-        this.#mounted = mount(root, model, attr('view'), attr('node'), attr('service'), attr('strategy'));
+        const names = ['view', 'node', 'service', 'strategy', 'lesson', 'event'];
+        const attributes = Object.fromEntries(names.map((n) => [n, this.getAttribute(n) ?? undefined]));
+        this.#mounted = mount(root, model, attributes);
         return;
       } catch (e) {
         failure = e;

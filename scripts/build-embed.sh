@@ -22,4 +22,4 @@ sheets=$(grep -o 'rel="css" href="[^"]*"' index.html | sed 's/.*href="\([^"]*\)"
 sed -e 's/^:root\[data-theme="dark"\]/.cluster-plan-root[data-theme="dark"]/' -e 's/^:root\b/:root, :host/' \
   $sheets styles/results.css embed/embed.css > "$out/cluster-plan.css"
 cp docs/embed/index.html "$out/index.html"
-cp examples/seed-fig24.json examples/two-clusters-shared-node.json "$out/"
+cp examples/seed-fig24.json examples/lifecycle.json examples/two-clusters-shared-node.json "$out/"

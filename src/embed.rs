@@ -7,8 +7,9 @@ use crate::canvas::draw::Marks;
 use crate::canvas::{scene, Canvas};
 use crate::results::load::LoadView;
 use crate::results::node::NodeView;
-use crate::results::overlay::{canvas_overlay, CanvasOverlay};
-use crate::results::view::{ServiceKey, ViewAction};
+use crate::results::overlay::canvas_overlay;
+use crate::results::simulate::{lessons, model::sim_overlay, SimRef, SimulateTab};
+use crate::results::view::{ServiceKey, SimulateView, ViewAction, ViewState};
 use crate::results::{resolve_service, DocRef, PlanRef};
 use crate::state::{Action, Tool};
 use clusterplan_engine::{compile, Document, Plan, Strategy};
@@ -26,6 +27,9 @@ pub enum EmbedView {
     Lists,
     /// The load on each server of one service (click a bar to fail it).
     Load,
+    /// A lesson of the lifecycle simulation (`docs/lifecycle.md`) on the diagram, opened at an
+    /// event: step, play, fail a step.
+    Lesson,
 }
 
 /// The element's attributes, read (`EmbedOptions::read`) with a message naming a wrong one.
@@ -37,6 +41,10 @@ pub struct EmbedOptions {
     /// The service shown (`cluster/name` or a name), else the first.
     pub service: Option<ServiceKey>,
     pub strategy: Strategy,
+    /// `view="lesson"`: the lesson's id (`examples/scenarios/<id>.json`) and the event it opens
+    /// at (0: the start).
+    pub lesson: Option<String>,
+    pub event: usize,
 }
 
 impl EmbedOptions {
@@ -52,8 +60,11 @@ impl EmbedOptions {
             "" | "diagram" => EmbedView::Diagram,
             "lists" => EmbedView::Lists,
             "load" => EmbedView::Load,
+            "lesson" => EmbedView::Lesson,
             other => {
-                return Err(format!("view=\"{other}\" is not a view: write diagram, lists or load"))
+                return Err(format!(
+                    "view=\"{other}\" is not a view: write diagram, lists, load or lesson"
+                ))
             }
         };
         let strategy = match strategy.map(str::trim).filter(|s| !s.is_empty()) {
@@ -68,7 +79,34 @@ impl EmbedOptions {
                 None => ServiceKey::new("", s),
             });
         let node = node.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
-        Ok(EmbedOptions { view, node, service, strategy })
+        Ok(EmbedOptions { view, node, service, strategy, lesson: None, event: 0 })
+    }
+
+    /// With `view="lesson"`: the `lesson` (an id of `examples/scenarios/`) and the `event` to
+    /// open at (a number; default the start).
+    pub fn with_lesson(
+        mut self,
+        lesson: Option<&str>,
+        event: Option<&str>,
+    ) -> Result<EmbedOptions, String> {
+        if self.view != EmbedView::Lesson {
+            return Ok(self);
+        }
+        let id = lesson.map(str::trim).unwrap_or("");
+        if crate::results::simulate::lessons::by_id(id).is_none() {
+            let ids: Vec<&str> =
+                crate::results::simulate::lessons::LESSONS.iter().map(|l| l.id).collect();
+            return Err(format!(
+                "lesson=\"{id}\" is not a lesson: write one of {}",
+                ids.join(", ")
+            ));
+        }
+        self.event = match event.map(str::trim).filter(|e| !e.is_empty()) {
+            None => 0,
+            Some(e) => e.parse().map_err(|_| format!("event=\"{e}\" is not an event number"))?,
+        };
+        self.lesson = Some(id.to_owned());
+        Ok(self)
     }
 }
 
@@ -79,6 +117,8 @@ pub struct EmbedState {
     pub selected: Option<String>,
     /// Server nodes the reader failed (uids).
     pub failed: BTreeSet<String>,
+    /// The lesson shown (`view="lesson"`): which, where, the faults the reader added.
+    pub simulate: SimulateView,
 }
 
 /// The reader's gestures.
@@ -89,6 +129,9 @@ pub enum EmbedAction {
     /// Fail this server, or bring it back.
     ToggleFailed(String),
     ClearFailed,
+    /// Step, play, jump or fail a step of the lesson (the Simulate tab's actions that change
+    /// only the view).
+    Lesson(ViewAction),
 }
 
 impl Reducible for EmbedState {
@@ -104,6 +147,12 @@ impl Reducible for EmbedState {
                 }
             }
             EmbedAction::ClearFailed => next.failed.clear(),
+            EmbedAction::Lesson(action) => {
+                let mut view =
+                    ViewState { simulate: next.simulate.clone(), ..ViewState::default() };
+                view.apply(action);
+                next.simulate = view.simulate;
+            }
         }
         Rc::new(next)
     }
@@ -121,6 +170,9 @@ impl EmbedAction {
                 })))
             }
             Action::View(view) => EmbedAction::from_view(view),
+            Action::OpenLesson(id) => {
+                Some(EmbedAction::Lesson(ViewAction::SimLesson(Some(id.clone()))))
+            }
             _ => None,
         }
     }
@@ -129,6 +181,16 @@ impl EmbedAction {
         match action {
             ViewAction::ToggleFailed(uid) => Some(EmbedAction::ToggleFailed(uid.clone())),
             ViewAction::ClearFailed => Some(EmbedAction::ClearFailed),
+            ViewAction::SimLesson(_)
+            | ViewAction::SimForward(_)
+            | ViewAction::SimBack
+            | ViewAction::SimStart
+            | ViewAction::SimGoTo { .. }
+            | ViewAction::SimPlay { .. }
+            | ViewAction::SimSpeed(_)
+            | ViewAction::SimFault(_)
+            | ViewAction::SimClearFaults
+            | ViewAction::SimNode(_) => Some(EmbedAction::Lesson(action.clone())),
             _ => None,
         }
     }
@@ -162,8 +224,12 @@ impl PartialEq for EmbedProps {
 pub fn embed(props: &EmbedProps) -> Html {
     let options = &props.options;
     let state = {
-        let node = options.node.clone();
-        use_reducer(move || EmbedState { selected: node, ..EmbedState::default() })
+        let (node, lesson, event) = (options.node.clone(), options.lesson.clone(), options.event);
+        use_reducer(move || EmbedState {
+            selected: node,
+            simulate: SimulateView { lesson, position: event, ..SimulateView::default() },
+            ..EmbedState::default()
+        })
     };
     let plan: Rc<Plan> =
         use_memo((DocRef(props.document.clone()), options.strategy), |(doc, strategy)| {
@@ -172,13 +238,34 @@ pub fn embed(props: &EmbedProps) -> Html {
     let service = embed_service(&plan, options.service.as_ref());
     let service_key =
         service.map(|s| ServiceKey::new(&plan.services[s].cluster, &plan.services[s].service));
-    let overlay: Rc<CanvasOverlay> = Rc::new(canvas_overlay(
+    // The lesson's run, derived (never stored), and its marks on the drawing at the event.
+    let simulation: Option<SimRef> = {
+        let deps = (
+            DocRef(props.document.clone()),
+            state.simulate.lesson.clone(),
+            state.simulate.faults.clone(),
+        );
+        let run = use_memo(deps, |(doc, lesson, faults)| {
+            let lesson = lesson.as_deref().filter(|_| options.view == EmbedView::Lesson)?;
+            lessons::run(&doc.0, lesson, faults).map(Rc::new)
+        });
+        run.as_ref().clone().map(SimRef)
+    };
+    let mut overlay = canvas_overlay(
         &plan,
         &props.document,
         state.selected.as_deref(),
         service_key.as_ref(),
         &state.failed,
-    ));
+    );
+    if let Some(Ok(sim)) = simulation.as_ref().map(|s| s.0.as_ref()) {
+        let position = state.simulate.position.min(sim.events.len());
+        let marks = sim_overlay(sim, &sim.world_after(position), position);
+        let from = marks.current.as_deref().unwrap_or_default();
+        overlay.message_path(&plan, &props.document, from, marks.target.as_deref());
+        overlay.sim = Some(marks);
+    }
+    let overlay = Rc::new(overlay);
     let marks: Rc<Marks> = use_memo(PlanRef(plan.clone()), |p| scene::marks(&p.0.diagnostics));
     let selection = use_memo(state.selected.clone(), |s| {
         s.iter().map(|uid| crate::edit::ItemRef::Node(uid.clone())).collect::<Vec<_>>()
@@ -210,13 +297,25 @@ pub fn embed(props: &EmbedProps) -> Html {
                 document={DocRef(props.document.clone())} {on_select} />
         </div>
     };
+    let diagram = html! {
+        <div class="embed-diagram">
+            <Canvas doc={props.document.clone()} selection={selection.clone()} tool={Tool::Select} snap={false}
+                generation={0} read_only={true} marks={marks.clone()} overlay={overlay.clone()} dispatch={dispatch.clone()} />
+        </div>
+    };
     let body = match options.view {
+        EmbedView::Lesson => html! {
+            <>
+                { diagram }
+                <div class="embed-lesson" data-testid="embed-lesson">
+                    <SimulateTab document={DocRef(props.document.clone())} {simulation} view={state.simulate.clone()}
+                        selected={state.selected.clone()} embedded={true} dispatch={dispatch.clone()} />
+                </div>
+            </>
+        },
         EmbedView::Diagram => html! {
             <>
-                <div class="embed-diagram">
-                    <Canvas doc={props.document.clone()} selection={selection} tool={Tool::Select} snap={false}
-                        generation={0} read_only={true} {marks} {overlay} {dispatch} />
-                </div>
+                { diagram }
                 { lists }
             </>
         },
@@ -286,6 +385,35 @@ mod tests {
         assert!(s.failed.is_empty());
         let edit = Action::Edit(crate::edit::EditAction::Delete(vec![ItemRef::Node("n5".into())]));
         assert_eq!(EmbedAction::from_app(&edit), None, "an edit is not the reader's");
+    }
+
+    #[test]
+    fn a_lesson_is_read_with_its_event_and_steps_in_the_view_only() {
+        let o = EmbedOptions::read(Some("lesson"), None, None, None).unwrap();
+        let o = o.with_lesson(Some("fig8-stale-replica"), Some("32")).unwrap();
+        assert_eq!((o.lesson.as_deref(), o.event), (Some("fig8-stale-replica"), 32));
+        let err = EmbedOptions::read(Some("lesson"), None, None, None)
+            .unwrap()
+            .with_lesson(Some("fig99"), None)
+            .unwrap_err();
+        assert!(
+            err.contains("lesson=\"fig99\" is not a lesson") && err.contains("fig8-stale-replica"),
+            "{err}"
+        );
+        let s = Rc::new(EmbedState {
+            simulate: SimulateView {
+                lesson: o.lesson.clone(),
+                position: 32,
+                ..SimulateView::default()
+            },
+            ..EmbedState::default()
+        });
+        let s = s.reduce(EmbedAction::from_view(&ViewAction::SimForward(100)).unwrap());
+        assert_eq!(s.simulate.position, 33);
+        let s = s.reduce(EmbedAction::from_view(&ViewAction::SimBack).unwrap());
+        assert_eq!(s.simulate.position, 32);
+        assert_eq!(EmbedAction::from_view(&ViewAction::SimExport), None, "nothing is downloaded");
+        assert_eq!(EmbedAction::from_view(&ViewAction::SimExplore(true)), None);
     }
 
     #[test]

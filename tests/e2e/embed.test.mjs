@@ -81,6 +81,28 @@ test('a page with only the script tag and one element, offline: node 5 and the d
   });
 });
 
+test('a lesson embed opens at its event, with the CLI\'s events, steps and breaks in the page only', async () => {
+  await withBrowser(async ({ page, url, errors, requests }) => {
+    await page.goto(url + 'embed/index.html');
+    const lesson = '#lesson';
+    await page.locator(`${lesson} [data-testid="sim-position"]`).waitFor();
+    const run = cli('simulate', join(ROOT, 'examples', 'lifecycle.json'), join(ROOT, 'examples', 'scenarios', 'fig8-stale-replica.json'));
+    assert.equal(await page.locator(`${lesson} [data-testid="sim-position"]`).textContent(), `event 32 of ${run.events.length}`);
+    const current = page.locator(`${lesson} [data-testid="sim-events"] tr[data-seq="32"]`);
+    const text = await current.textContent();
+    assert.ok(text.includes(run.events[31].what.slice(0, 40)), `${text} lacks ${run.events[31].what}`);
+    await page.locator(`${lesson} [data-testid="sim-forward"]`).click();
+    await page.waitForFunction(() => document.querySelector('#lesson').shadowRoot
+      .querySelector('[data-testid="sim-position"]').textContent.startsWith('event 33 '));
+    // Nothing to build, save, export or explore in a page's embed.
+    for (const id of ['sim-export', 'sim-explore', 'sim-save', 'sim-builder']) {
+      assert.equal(await page.locator(`${lesson} [data-testid="${id}"]`).count(), 0, id);
+    }
+    assert.ok(requests.every((r) => new URL(r).pathname.startsWith('/embed/')), requests.join('\n'));
+    assert.deepEqual(errors, []);
+  });
+});
+
 test('a broken model shows its reason in its element; the others are unharmed', async () => {
   await withBrowser(async ({ page, url, errors }) => {
     await page.goto(url + 'embed/index.html');

@@ -28,24 +28,26 @@ impl Mounted {
 }
 
 /// Renders `model` (a `cluster-planner/1` document's text) into `root` with the element's
-/// attributes; refuses with the reason (a broken model, a wrong attribute), naming it.
+/// attributes (an object of `view`, `node`, `service`, `strategy`, `lesson`, `event`, each a
+/// string or absent); refuses with the reason (a broken model, a wrong attribute), naming it.
 #[wasm_bindgen]
 pub fn mount(
     root: web_sys::Element,
     model: &str,
-    view: Option<String>,
-    node: Option<String>,
-    service: Option<String>,
-    strategy: Option<String>,
+    attributes: &js_sys::Object,
 ) -> Result<Mounted, JsError> {
+    let attr = |name: &str| {
+        js_sys::Reflect::get(attributes, &JsValue::from_str(name)).ok().and_then(|v| v.as_string())
+    };
     let document =
         document::read(model).map_err(|e| JsError::new(&format!("cannot read the model: {e}")))?;
     let options = EmbedOptions::read(
-        view.as_deref(),
-        node.as_deref(),
-        service.as_deref(),
-        strategy.as_deref(),
+        attr("view").as_deref(),
+        attr("node").as_deref(),
+        attr("service").as_deref(),
+        attr("strategy").as_deref(),
     )
+    .and_then(|o| o.with_lesson(attr("lesson").as_deref(), attr("event").as_deref()))
     .map_err(|e| JsError::new(&e))?;
     let props = EmbedProps { document: Rc::new(document), options };
     Ok(Mounted(yew::Renderer::<Embed>::with_root_and_props(root, props).render()))

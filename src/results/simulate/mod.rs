@@ -56,6 +56,10 @@ pub struct SimulateTabProps {
     /// Items are selected on the canvas (the arrow keys then move them instead of stepping).
     #[prop_or_default]
     pub selection: bool,
+    /// In a `<cluster-plan>` element (`crate::embed`): the lessons play, break and step, but
+    /// nothing is built, saved, exported or explored.
+    #[prop_or_default]
+    pub embedded: bool,
     pub dispatch: Callback<Action>,
 }
 
@@ -137,6 +141,7 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
             }
         });
     }
+    let embedded = props.embedded;
     let picker = {
         let dispatch = props.dispatch.clone();
         let onchange = Callback::from(move |e: Event| {
@@ -157,7 +162,7 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
                     }) }
                     if saved.is_some() {
                         <option value={lessons::SAVED} selected={view.lesson.as_deref() == Some(lessons::SAVED)}>{ "the model's own scenario" }</option>
-                    } else {
+                    } else if !embedded {
                         <option value={NEW}>{ "build a scenario of your own…" }</option>
                     }
                 </select>
@@ -181,7 +186,7 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
         Ok(s) => s.description.clone(),
         Err(reason) => reason.clone(),
     };
-    let own = (id == lessons::SAVED).then(|| html! {
+    let own = (id == lessons::SAVED && !embedded).then(|| html! {
         <builder::ScenarioBuilder document={props.document.clone()} scenario={scenario.clone().ok()}
             view={view.clone()} selected={props.selected.clone()} dispatch={props.dispatch.clone()} />
     });
@@ -189,8 +194,8 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
         <div class="view-head">
             { picker }
             <span class="lesson-figure" data-testid="lesson-figure">{ figure }</span>
-            { save_buttons(&id, scenario.as_ref().ok(), view, &props.dispatch) }
-            if scenario.is_ok() {
+            if !embedded { { save_buttons(&id, scenario.as_ref().ok(), view, &props.dispatch) } }
+            if scenario.is_ok() && !embedded {
                 <button data-testid="sim-export" title="Download this scenario, with the faults you added, as a file: clusterplan simulate MODEL FILE runs it"
                     onclick={on_view.reform(|_| ViewAction::SimExport)}>{ "Export scenario file" }</button>
             }
@@ -261,7 +266,7 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
             </label>
             <span class="sim-position" data-testid="sim-position">{ format!("event {position} of {events}") }</span>
             { faults.unwrap_or_default() }
-            if !view.explore {
+            if !view.explore && !embedded {
                 <button data-testid="sim-explore" title="Rerun the scenario with every fault point in turn (as simulate --explore) and list them by outcome"
                     onclick={on_view.reform(|_| ViewAction::SimExplore(true))}>{ "Explore every fault" }</button>
             }
