@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::examples;
+use crate::layout;
 
 fn ok(doc: &Document, edit: EditAction) -> Outcome {
     apply(doc, &edit).unwrap_or_else(|e| panic!("{edit:?} refused: {e}"))
@@ -531,4 +532,66 @@ fn the_description_is_set_trimmed_replaced_and_removed_when_emptied() {
     let removed = ok(&set, EditAction::SetDescription("   ".into())).doc;
     assert!(!removed.extra.contains_key(DESCRIPTION));
     assert_eq!(description(&removed), "");
+}
+
+#[test]
+fn touches_layout_is_the_list_apply_used_to_keep_by_hand() {
+    let s = || "x".to_owned();
+    let at = Pt::new(0.0, 0.0);
+    let every = [
+        EditAction::AddSubnet { at },
+        EditAction::AddRouter { at, subnet: None },
+        EditAction::AddNode { at, subnet: None },
+        EditAction::AddCluster,
+        EditAction::AddNetwork,
+        EditAction::AddService { cluster: None },
+        EditAction::Link { from: ItemRef::Node(s()), subnet: s() },
+        EditAction::Move { items: Vec::new(), dx: 1.0, dy: 1.0, snap: false },
+        EditAction::ResizeSubnet { prefix: s(), w: 100.0 },
+        EditAction::Delete(Vec::new()),
+        EditAction::Duplicate(Vec::new()),
+        EditAction::AutoLayout,
+        EditAction::SetDescription(s()),
+        EditAction::SetScenario(None),
+        EditAction::SetNodeName { uid: s(), name: s() },
+        EditAction::RenameNode { uid: s(), new_uid: s() },
+        EditAction::SetAddress { uid: s(), index: 0, address: s() },
+        EditAction::RemoveAddress { uid: s(), address: s() },
+        EditAction::SetMembership { uid: s(), cluster: s(), number: None },
+        EditAction::SetOnline { uid: s(), cluster: None },
+        EditAction::SetSubnetPrefix { prefix: s(), new_prefix: s() },
+        EditAction::SetSubnetNetwork { prefix: s(), network: s() },
+        EditAction::RenameRouter { name: s(), new_name: s() },
+        EditAction::SetRouterLink { router: s(), subnet: s(), on: true },
+        EditAction::RenameCluster { id: s(), new_id: s() },
+        EditAction::SetClusterName { id: s(), name: s() },
+        EditAction::RegistryServer { cluster: s(), number: 1, op: RegistryOp::Add },
+        EditAction::RenameNetwork { name: s(), new_name: s() },
+        EditAction::SetPriority { network: s(), service: s(), priority: None },
+        EditAction::RenameService { cluster: s(), name: s(), new_name: s() },
+        EditAction::SetServiceCluster { cluster: s(), name: s(), new_cluster: s() },
+        EditAction::SetServiceAddress { cluster: s(), name: s(), address: s(), on: true },
+        EditAction::FillFromRegistry { cluster: s(), name: s() },
+    ];
+    // The `needs_layout` list `apply` kept by hand before `touches_layout`.
+    let old = |e: &EditAction| {
+        matches!(
+            e,
+            EditAction::AddSubnet { .. }
+                | EditAction::AddRouter { .. }
+                | EditAction::AddNode { .. }
+                | EditAction::Move { .. }
+                | EditAction::ResizeSubnet { .. }
+                | EditAction::Delete(_)
+                | EditAction::Duplicate(_)
+                | EditAction::AutoLayout
+                | EditAction::RenameNode { .. }
+                | EditAction::SetSubnetPrefix { .. }
+                | EditAction::RenameRouter { .. }
+        )
+    };
+    for e in &every {
+        assert_eq!(e.touches_layout(), old(e), "{e:?}");
+    }
+    assert_eq!(every.iter().filter(|e| e.touches_layout()).count(), 11);
 }
