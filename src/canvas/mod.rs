@@ -1,14 +1,16 @@
 //! The SVG canvas: draws the model and turns pointer gestures into actions (select, move,
-//! box-select, link, place, pan, zoom). Geometry and hit-testing are pure ([`scene`],
-//! [`viewport`]); this component only keeps the gesture in progress and the view transform.
+//! box-select, link, place, pan, zoom). Geometry, hit-testing and the gestures are pure
+//! ([`scene`], [`viewport`], [`gesture`]); this component only keeps the gesture in progress and
+//! the view transform.
 
 pub mod draw;
 pub mod export;
+pub mod gesture;
 pub mod keyboard;
 pub mod scene;
 pub mod viewport;
 
-use crate::edit::{EditAction, ItemRef};
+use crate::edit::ItemRef;
 use crate::layout::{self, Pt, Rect, SUBNET_H};
 use crate::results::overlay::CanvasOverlay;
 use crate::results::review::ReviewMarks;
@@ -16,8 +18,9 @@ use crate::state::{Action, Tool};
 use crate::toolbar::shortcuts::{self, Command};
 use clusterplan_engine::Document;
 use draw::{Layer, Marks, Part, Shared};
+use gesture::Gesture;
 use gloo::events::{EventListener, EventListenerOptions};
-use scene::{Hit, Scene};
+use scene::Scene;
 use std::collections::HashSet;
 use std::rc::Rc;
 use viewport::{Viewport, ViewportAction};
@@ -28,9 +31,6 @@ use yew::prelude::*;
 const DETAIL_ZOOM: f64 = 0.45;
 /// Below this zoom, the addresses on links are left out (fewer texts to paint on large models).
 const LABEL_ZOOM: f64 = 0.9;
-/// A press that moves less than this (screen pixels) is a click.
-const CLICK_SLOP: f64 = 3.0;
-
 #[derive(Properties, Debug)]
 pub struct CanvasProps {
     pub doc: Rc<Document>,
@@ -70,34 +70,6 @@ impl PartialEq for CanvasProps {
             && self.theme == o.theme
             && self.dispatch == o.dispatch
     }
-}
-
-/// The gesture in progress, from pointer down to pointer up.
-#[derive(Debug, Clone, PartialEq)]
-enum Gesture {
-    /// Dragging empty space. Client coordinates of the press and the offset so far: while the
-    /// pan lasts, the whole drawing is shifted by a CSS transform (the browser moves the
-    /// composited layer without repainting it); the view is set once, on release.
-    Pan { cx: f64, cy: f64, dx: f64, dy: f64, start: Viewport, moved: bool },
-    /// Moving items; `hidden` (the items and their links) is filled once the pointer moved.
-    Drag {
-        items: Vec<ItemRef>,
-        start: Pt,
-        dx: f64,
-        dy: f64,
-        moved: bool,
-        hidden: Shared<HashSet<ItemRef>>,
-        moving: Shared<HashSet<ItemRef>>,
-    },
-    /// Shift-drag on empty space: box selection.
-    Box { start: Pt, now: Pt },
-    /// From a node's or router's handle towards a subnet.
-    Link { from: ItemRef, start: Pt, now: Pt },
-    /// Resizing a subnet's bar.
-    Resize { prefix: String, x: f64, w: f64 },
-    /// Two fingers on a touch screen: pinch to zoom, move together to pan. The two pointers, where
-    /// they touched (canvas coordinates), and the view then.
-    Pinch { a: i32, b: i32, a0: (f64, f64), b0: (f64, f64), start: Viewport },
 }
 
 /// Identity key for memos over a shared document.
@@ -154,22 +126,6 @@ fn focus_element(svg: &NodeRef, item: &ItemRef) {
             return;
         }
     }
-}
-
-/// The items a drag moves and what must be redrawn with them (their links).
-fn drag_sets(scene: &Scene, items: &[ItemRef]) -> (HashSet<ItemRef>, HashSet<ItemRef>) {
-    let moving: HashSet<ItemRef> = items.iter().cloned().collect();
-    let mut hidden = moving.clone();
-    for link in &scene.links {
-        let subnet = ItemRef::Subnet(scene.subnets[link.subnet].prefix.clone());
-        if moving.contains(&link.owner(scene)) || moving.contains(&subnet) {
-            hidden.insert(link.item(scene));
-            // The far end is drawn again too, so links stay under their items.
-            hidden.insert(link.owner(scene));
-            hidden.insert(subnet);
-        }
-    }
-    (moving, hidden)
 }
 
 #[function_component(Canvas)]
@@ -339,7 +295,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let (svg, gesture, scene, dispatch, touches) =
             (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone(), touches.clone());
         let (snap, selection, read_only) = (props.snap, props.selection.clone(), props.read_only);
-        let tool = if read_only { Tool::Select } else { props.tool };
+        let tool = props.tool;
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 && e.button() != 1 {
                 return;
@@ -371,80 +327,23 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 }
             }
             e.prevent_default();
-            let tolerance = 4.0 / v.zoom;
-            let hit = scene.hit(w, tolerance);
-            let at = layout::snap(w, snap);
-            let on_subnet = || scene.subnet_at(w, tolerance).map(|s| s.prefix.clone());
-            // Middle button, or the primary one on empty space: pan the view.
-            let pan = Gesture::Pan { cx, cy, dx: 0.0, dy: 0.0, start: v, moved: false };
-            if e.button() == 1 {
-                gesture.set(Some(pan));
-                return;
+            let press = gesture::Press {
+                world: w,
+                client: (cx, cy),
+                middle: e.button() == 1,
+                shift: e.shift_key(),
+                tool,
+                read_only,
+                snap,
+                selection: &selection,
+                view: v,
+            };
+            let (actions, next) = gesture::down(&scene, &press);
+            for a in actions {
+                dispatch.emit(a);
             }
-            // Shift held: the tool stays for the next placement.
-            let place = |edit| Action::Place { edit, keep_tool: e.shift_key() };
-            match tool {
-                Tool::AddSubnet => dispatch.emit(place(EditAction::AddSubnet { at })),
-                Tool::AddRouter => {
-                    dispatch.emit(place(EditAction::AddRouter { at, subnet: on_subnet() }))
-                }
-                Tool::AddNode => {
-                    dispatch.emit(place(EditAction::AddNode { at, subnet: on_subnet() }))
-                }
-                Tool::Link | Tool::Select => match hit {
-                    // Read-only: a port or a subnet's handle is its item, to select.
-                    Some(Hit::Port(item)) if read_only => dispatch.emit(Action::Select(vec![item])),
-                    Some(Hit::Resize(prefix)) if read_only => {
-                        dispatch.emit(Action::Select(vec![ItemRef::Subnet(prefix)]))
-                    }
-                    Some(Hit::Port(from)) => {
-                        gesture.set(Some(Gesture::Link { from, start: w, now: w }))
-                    }
-                    Some(Hit::Item(item @ (ItemRef::Node(_) | ItemRef::Router(_))))
-                        if tool == Tool::Link =>
-                    {
-                        gesture.set(Some(Gesture::Link { from: item, start: w, now: w }))
-                    }
-                    Some(Hit::Resize(prefix)) => {
-                        let x = scene
-                            .subnets
-                            .iter()
-                            .find(|s| s.prefix == prefix)
-                            .map_or(0.0, |s| s.bar.x);
-                        gesture.set(Some(Gesture::Resize { w: w.x - x, prefix, x }));
-                    }
-                    Some(Hit::Item(item)) => {
-                        if e.shift_key() {
-                            dispatch.emit(Action::ToggleSelect(item));
-                            return;
-                        }
-                        let items: Vec<ItemRef> = if read_only {
-                            // Selected, never dragged.
-                            dispatch.emit(Action::Select(vec![item]));
-                            Vec::new()
-                        } else if selection.contains(&item) {
-                            selection.iter().filter(|i| i.is_placed()).cloned().collect()
-                        } else {
-                            dispatch.emit(Action::Select(vec![item.clone()]));
-                            if item.is_placed() {
-                                vec![item]
-                            } else {
-                                Vec::new()
-                            }
-                        };
-                        gesture.set(Some(Gesture::Drag {
-                            items,
-                            start: w,
-                            dx: 0.0,
-                            dy: 0.0,
-                            moved: false,
-                            hidden: Shared(Rc::new(HashSet::new())),
-                            moving: Shared(Rc::new(HashSet::new())),
-                        }));
-                    }
-                    None if e.shift_key() => gesture.set(Some(Gesture::Box { start: w, now: w })),
-                    None => gesture.set(Some(pan)),
-                },
+            if let Some(g) = next {
+                gesture.set(Some(g));
             }
         })
     };
@@ -468,30 +367,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
             let Some(g) = (*gesture).clone() else { return };
             let w = v.to_world(sx, sy);
-            let next = match g {
-                Gesture::Pan { cx, cy, start, moved, .. } => {
-                    let (dx, dy) = (f64::from(e.client_x()) - cx, f64::from(e.client_y()) - cy);
-                    let moved = moved || dx.abs() + dy.abs() > CLICK_SLOP;
-                    Gesture::Pan { cx, cy, dx, dy, start, moved }
-                }
-                Gesture::Drag { items, start, moved, hidden, moving, .. } => {
-                    let (dx, dy) = (w.x - start.x, w.y - start.y);
-                    let now_moved = moved || (dx.abs() + dy.abs()) * v.zoom > CLICK_SLOP;
-                    let (hidden, moving) = if now_moved && !moved && !items.is_empty() {
-                        let (m, h) = drag_sets(&scene, &items);
-                        (Shared(Rc::new(h)), Shared(Rc::new(m)))
-                    } else {
-                        (hidden, moving)
-                    };
-                    Gesture::Drag { items, start, dx, dy, moved: now_moved, hidden, moving }
-                }
-                Gesture::Box { start, .. } => Gesture::Box { start, now: w },
-                Gesture::Link { from, start, .. } => Gesture::Link { from, start, now: w },
-                Gesture::Resize { prefix, x, .. } => {
-                    Gesture::Resize { prefix, x, w: (w.x - x).max(layout::SUBNET_MIN_W) }
-                }
-                pinch @ Gesture::Pinch { .. } => pinch,
-            };
+            let client = (f64::from(e.client_x()), f64::from(e.client_y()));
+            let next = gesture::moved(&scene, g, w, client, v.zoom);
             gesture.set(Some(next));
         })
     };
@@ -506,36 +383,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
             gesture.set(None);
             let (sx, sy) = local_point(&svg, e.client_x(), e.client_y());
             let w = v.to_world(sx, sy);
-            match g {
-                Gesture::Pan { moved: false, .. } => dispatch.emit(Action::Select(Vec::new())),
-                Gesture::Pan { cx, cy, start, .. } => {
-                    let (dx, dy) = (f64::from(e.client_x()) - cx, f64::from(e.client_y()) - cy);
-                    vpd.dispatch(ViewportAction::Set(start.panned(dx, dy)));
-                }
-                Gesture::Drag { items, start, moved: true, .. } if !items.is_empty() => {
-                    let (dx, dy) = (w.x - start.x, w.y - start.y);
-                    dispatch.emit(Action::Edit(EditAction::Move { items, dx, dy, snap }));
-                }
-                // A pinch ends with its first finger up (the view is already set).
-                Gesture::Drag { .. } | Gesture::Pinch { .. } => {}
-                Gesture::Box { start, .. } => {
-                    let items = scene.touching(Rect::from_corners(start, w));
-                    dispatch.emit(Action::Select(items));
-                }
-                Gesture::Link { from, .. } => {
-                    if let Some(s) = scene.subnet_at(w, 6.0 / v.zoom) {
-                        dispatch.emit(Action::Edit(EditAction::Link {
-                            from,
-                            subnet: s.prefix.clone(),
-                        }));
-                    }
-                }
-                Gesture::Resize { prefix, x, .. } => {
-                    dispatch.emit(Action::Edit(EditAction::ResizeSubnet {
-                        prefix,
-                        w: (w.x - x).max(layout::SUBNET_MIN_W),
-                    }));
-                }
+            let client = (f64::from(e.client_x()), f64::from(e.client_y()));
+            match gesture::up(&scene, g, w, client, v.zoom, snap) {
+                Some(gesture::Release::Action(a)) => dispatch.emit(*a),
+                Some(gesture::Release::View(next)) => vpd.dispatch(ViewportAction::Set(next)),
+                None => {}
             }
         })
     };
