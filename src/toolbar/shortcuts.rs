@@ -117,8 +117,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("?", "this help"),
 ];
 
-/// Whether the key went to the page itself or the canvas (arrow keys then move the selection;
-/// elsewhere, in a scrolling panel, they scroll).
+/// Whether the key went to the page itself, the canvas or the Simulate tab's event list (arrow
+/// keys then move the selection or step; elsewhere, in a scrolling panel, they scroll).
 pub fn on_page_or_canvas(e: &web_sys::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
     let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
@@ -128,6 +128,9 @@ pub fn on_page_or_canvas(e: &web_sys::KeyboardEvent) -> bool {
     tag == "body"
         || tag == "html"
         || target.closest("[data-testid=canvas]").ok().flatten().is_some()
+        // The Simulate tab's event list (focusable, so its scrolling is reachable by keyboard):
+        // the arrows step through the events there too.
+        || target.closest(".sim-events").ok().flatten().is_some()
 }
 
 /// Whether a key pressed on an element with this tag (and `contenteditable` state) belongs to

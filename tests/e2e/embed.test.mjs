@@ -37,7 +37,7 @@ async function withBrowser(body) {
 const listed = (page, host) =>
   page.locator(`${host} [data-testid="node-list"] [data-testid="list-address"]`).allTextContents();
 
-test('the demo page: three embeds, each the engine\'s answer', async () => {
+test('the demo page: its diagram, load and lists embeds each give the engine\'s answer', async () => {
   await withBrowser(async ({ page, url, errors }) => {
     await page.goto(url + 'embed/index.html');
     await page.locator('#fig24 [data-testid="list-address"]').first().waitFor();

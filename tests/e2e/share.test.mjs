@@ -66,6 +66,8 @@ test('a shared link opens the same model, asks before replacing one, and refuses
     await open(rpage, link);
     await rpage.waitForSelector(id('node-shared'));
     assert.match(await rpage.locator(id('notice')).textContent(), /Opened the model from the link\./);
+    // (The link leaves the address once the page has started: storage is read asynchronously.)
+    await rpage.waitForFunction(() => !location.href.includes('#'));
     assert.ok(!rpage.url().includes('#'), rpage.url());
     assert.equal(await rpage.locator(id('model-description')).inputValue(), 'Two clusters, one shared node: shared with a link.');
     // Positions travel with the model: the shared node is where the sharer's is.

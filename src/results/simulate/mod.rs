@@ -283,7 +283,7 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
     };
     let rows = model::rows(sim, position);
     let list_html = html! {
-        <div class="sim-events" ref={list}>
+        <div class="sim-events" ref={list} tabindex="0" role="region" aria-label="the run's events">
             <table data-testid="sim-events">
                 <thead><tr><th>{ "#" }</th><th>{ "figure" }</th><th>{ "step" }</th><th>{ "node" }</th><th>{ "process" }</th><th>{ "what happened" }</th></tr></thead>
                 <tbody>
