@@ -150,7 +150,7 @@ async fn failing_a_server_moves_its_clients_and_the_bars_follow_the_engine() {
     // Server 5 is the third server (2, 3, 5, 7, 9, 12).
     click(&root, "[data-testid=load-bar][data-server-number='5']").await;
     assert_eq!(log.borrow().last(), Some(&Action::View(ViewAction::ToggleFailed("n5".into()))));
-    assert_eq!(column("data-now"), load.single_failures[2]);
+    assert_eq!(column("data-now"), load.single_failures.row(2));
     assert_eq!(
         attr(&one(&root, "[data-testid=load-bar][data-server-number='5']"), "data-failed"),
         "true"
@@ -177,7 +177,9 @@ async fn failing_a_server_moves_its_clients_and_the_bars_follow_the_engine() {
         .iter()
         .map(|c| c.text_content().unwrap())
         .collect();
-    let expected: Vec<String> = load.single_failures[2]
+    let expected: Vec<String> = load
+        .single_failures
+        .row(2)
         .iter()
         .enumerate()
         .map(|(s, l)| if s == 2 { "×".to_owned() } else { l.to_string() })

@@ -212,7 +212,7 @@ pub fn failure_table(plan: &Plan, service: usize, max_servers: usize) -> Option<
         .iter()
         .enumerate()
         .map(|(f, server)| {
-            let loads = load.single_failures.get(f).cloned().unwrap_or_default();
+            let loads = load.single_failures.row(f);
             let peak = loads
                 .iter()
                 .enumerate()
@@ -480,7 +480,7 @@ mod tests {
             let uid = plan.nodes[server.node].uid.as_str();
             let model = load_model(&plan, s, &failed(&[uid])).unwrap();
             let now: Vec<usize> = model.bars.iter().map(|b| b.now).collect();
-            assert_eq!(now, load.single_failures[f], "server {} failed", server.number);
+            assert_eq!(now, load.single_failures.row(f), "server {} failed", server.number);
             assert_eq!(model.unserved_now, load.unserved_after_failure[f]);
             assert!(model.bars[f].failed && model.bars[f].now == 0);
             assert_eq!(model.servers_up, 5);
@@ -540,7 +540,7 @@ mod tests {
         let table = failure_table(&plan, s, FAILURE_TABLE_MAX).unwrap();
         assert_eq!(table.numbers, [2, 3, 5, 7, 9, 12]);
         for (f, row) in table.rows.iter().enumerate() {
-            assert_eq!(row.loads, load.single_failures[f]);
+            assert_eq!(row.loads, load.single_failures.row(f));
             assert_eq!(row.unserved, load.unserved_after_failure[f]);
         }
         // Server 5 fails: 7 gets 3 (1 + 2) and 9 gets 2 (node 5 is no client): 7 is the peak.

@@ -1,7 +1,10 @@
 //! Plan assembly (stage 3): from the validated [`Model`] to the [`Plan`]'s plain data.
 
+use crate::diagnostics::{Diagnostic, DiagnosticCode, Item};
 use crate::document::{resource_controllers, Document};
 use crate::fastmap::FastMap;
+use crate::hops::HopTableTooLarge;
+use crate::limits::{thousands, Limit, MAX_HOP_CELLS, MAX_LIST_ENTRIES};
 use crate::lint::ServiceFacts;
 use crate::model::{Model, ServiceM};
 use crate::ordering::{tiers, OrderStats, Orderer};
@@ -35,23 +38,91 @@ pub(crate) fn into_plan(mut model: Model, strategy: Strategy) -> Plan {
 }
 
 /// Computes the whole plan of a model from its `nodes` and `subnets` (see [`into_plan`]).
+///
+/// The plan's size is bounded before anything large is allocated (docs/format.md, Limits): a
+/// hop table over [`MAX_HOP_CELLS`] is not precomputed and no list is computed; services whose
+/// lists would take the plan over [`MAX_LIST_ENTRIES`] get none. Each refusal is an error
+/// diagnostic naming the limit; everything else is computed.
 fn plan(model: &Model, nodes: Vec<NodeInfo>, subnets: Vec<SubnetInfo>, strategy: Strategy) -> Plan {
     let sources: Vec<usize> =
         model.services.iter().flat_map(|s| s.addresses.iter().map(|a| a.1)).collect();
-    let hops = HopTable::build(subnets.len(), &model.routers, &sources);
+    let (hops, hop_refusal) =
+        match HopTable::build_within(subnets.len(), &model.routers, &sources, MAX_HOP_CELLS) {
+            Ok(table) => (table, None),
+            Err(too_large) => {
+                let HopTableTooLarge { rows, routed, table } = *too_large;
+                (table, Some((rows, routed)))
+            }
+        };
     let mut order: Vec<&ServiceM> = model.services.iter().collect();
     order.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
     let clients = clients_by_cluster(&nodes);
+    let clients_of = |s: &ServiceM| -> &[(NodeIx, u32)] {
+        match s.cluster_ix {
+            Some(_) => clients.get(s.cluster.as_str()).map_or(&[][..], Vec::as_slice),
+            None => &[],
+        }
+    };
+    let mut refusals = Vec::new();
+    let mut planned = Vec::with_capacity(order.len());
+    let mut budget = MAX_LIST_ENTRIES;
+    for &s in &order {
+        let entries = clients_of(s).len().saturating_mul(s.addresses.len());
+        let fits = hop_refusal.is_none() && entries <= budget;
+        if fits {
+            budget -= entries;
+        } else if hop_refusal.is_none() {
+            refusals.push(lists_too_large(s, clients_of(s).len(), entries));
+        }
+        planned.push(fits);
+    }
+    if let Some((rows, routed)) = hop_refusal {
+        refusals.push(hop_table_too_large(rows, routed));
+    }
+    let chosen: Vec<(&ServiceM, bool)> = order.iter().copied().zip(planned).collect();
     let (services, facts): (Vec<ServicePlan>, Vec<ServiceFacts>) =
-        plan_services(&order, workers(&order, nodes.len()), |s| {
-            let clients = clients.get(s.cluster.as_str()).map_or(&[][..], Vec::as_slice);
+        plan_services(&chosen, workers(&order, nodes.len()), |&(s, fits)| {
+            let clients = if fits { clients_of(s) } else { &[] };
             service_plan(model, &hops, &nodes, s, clients, strategy)
         })
         .into_iter()
         .unzip();
     let mut plan = Plan { strategy, nodes, subnets, hops, services, diagnostics: Vec::new() };
-    plan.diagnostics = crate::lint::plan_diagnostics(&plan, &facts);
+    plan.diagnostics = refusals;
+    plan.diagnostics.extend(crate::lint::plan_diagnostics(&plan, &facts));
     plan
+}
+
+fn lists_too_large(s: &ServiceM, clients: usize, entries: usize) -> Diagnostic {
+    Diagnostic::new(
+        DiagnosticCode::ListsTooLarge,
+        Item::Service { cluster: s.cluster.clone(), name: s.name.clone() },
+        format!(
+            "the lists of service {} of cluster {} would hold {} ({} clients x {} addresses), \
+             taking the plan over the {} allowed; its lists and load are not computed",
+            s.name,
+            s.cluster,
+            Limit::ListEntries.words(entries),
+            thousands(clients),
+            thousands(s.addresses.len()),
+            Limit::ListEntries.words(MAX_LIST_ENTRIES),
+        ),
+    )
+}
+
+fn hop_table_too_large(rows: usize, routed: usize) -> Diagnostic {
+    Diagnostic::new(
+        DiagnosticCode::HopTableTooLarge,
+        Item::Document,
+        format!(
+            "the hop table would hold {} ({} sets of routers with service addresses x {} \
+             routed subnets), more than the {} allowed; no list is computed",
+            Limit::HopCells.words(rows.saturating_mul(routed)),
+            thousands(rows),
+            thousands(routed),
+            Limit::HopCells.words(MAX_HOP_CELLS),
+        ),
+    )
 }
 
 /// Below this many list entries (nodes x addresses, all services) a compile stays on one thread:
@@ -73,20 +144,20 @@ fn workers(order: &[&ServiceM], clients: usize) -> usize {
 }
 
 /// Plans each service of `order` with `one`, on `workers` scoped threads (results in `order`).
-fn plan_services<'m, T: Send>(
-    order: &[&'m ServiceM],
+fn plan_services<S: Sync, T: Send>(
+    order: &[S],
     workers: usize,
-    one: impl Fn(&'m ServiceM) -> T + Sync,
+    one: impl Fn(&S) -> T + Sync,
 ) -> Vec<T> {
     if workers <= 1 {
-        return order.iter().map(|s| one(s)).collect();
+        return order.iter().map(&one).collect();
     }
     let chunk = order.len().div_ceil(workers);
     let one = &one;
     std::thread::scope(|scope| {
         let handles: Vec<_> = order
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|s| one(s)).collect::<Vec<T>>()))
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<T>>()))
             .collect();
         handles
             .into_iter()

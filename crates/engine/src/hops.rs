@@ -10,6 +10,20 @@ impl HopTable {
     /// Builds the graph of `size` subnets and the given routers (each a list of subnet indices;
     /// out-of-range indices are ignored), and precomputes rows from `sources`.
     pub fn build(size: usize, routers: &[Vec<SubnetIx>], sources: &[SubnetIx]) -> HopTable {
+        match Self::build_within(size, routers, sources, usize::MAX) {
+            Ok(table) => table,
+            Err(too_large) => too_large.table,
+        }
+    }
+
+    /// [`HopTable::build`], unless the rows would hold more than `max_cells` hop counts: then
+    /// the graph without any row (distances are searched on demand), with the size refused.
+    pub fn build_within(
+        size: usize,
+        routers: &[Vec<SubnetIx>],
+        sources: &[SubnetIx],
+        max_cells: usize,
+    ) -> Result<HopTable, Box<HopTableTooLarge>> {
         let mut router_start = Vec::with_capacity(routers.len() + 1);
         let mut router_subnets = Vec::new();
         let mut degree = vec![0u32; size];
@@ -80,7 +94,11 @@ impl HopTable {
             }
             row_of[s] = entry.0;
         }
-        let mut rows = vec![NONE; firsts.len() * n_routed];
+        let cells = firsts.len().saturating_mul(n_routed);
+        if cells > max_cells {
+            return Err(Box::new(HopTableTooLarge { rows: firsts.len(), routed: n_routed, table }));
+        }
+        let mut rows = vec![NONE; cells];
         let mut scratch = Bfs::new(routers.len());
         for (row, &s) in firsts.iter().enumerate() {
             let out = &mut rows[row * n_routed..(row + 1) * n_routed];
@@ -91,8 +109,17 @@ impl HopTable {
         }
         table.row_of = row_of;
         table.rows = rows;
-        table
+        Ok(table)
     }
+}
+
+/// A hop table refused by [`HopTable::build_within`]: `rows` x `routed` hop counts were needed.
+#[derive(Debug)]
+pub struct HopTableTooLarge {
+    pub rows: usize,
+    pub routed: usize,
+    /// The graph, without precomputed rows.
+    pub table: HopTable,
 }
 
 #[cfg(test)]

@@ -17,6 +17,13 @@ pub const MAX_ROUTERS: usize = 10_000;
 /// Deepest nesting of JSON arrays and objects (the format itself needs 4; serde_json's own
 /// recursion limit, 128, is never reached).
 pub const MAX_DEPTH: usize = 64;
+/// Most list entries a plan holds: clients x addresses, summed over the services (the 10,000-node
+/// benchmark model has 2.56 million; 100,000 nodes of four 64-address services, 25.6 million).
+/// A list entry is 16 bytes where a list is kept whole, so the lists stay under 512 MB.
+pub const MAX_LIST_ENTRIES: usize = 32_000_000;
+/// Most hop counts the compile precomputes: rows (one per set of routers that subnets holding
+/// service addresses are attached to) x routed subnets, 4 bytes each, so at most 128 MB.
+pub const MAX_HOP_CELLS: usize = 32_000_000;
 /// Longest share-link payload (`model=` or `before=`), in characters: 2 MB, the length browsers
 /// keep in an address. A payload packs about ten times, so this never refuses a document the
 /// size limit accepts in practice.
@@ -31,6 +38,8 @@ pub enum Limit {
     Routers,
     Depth,
     LinkChars,
+    ListEntries,
+    HopCells,
 }
 
 impl Limit {
@@ -43,6 +52,8 @@ impl Limit {
             Limit::Routers => MAX_ROUTERS,
             Limit::Depth => MAX_DEPTH,
             Limit::LinkChars => MAX_LINK_CHARS,
+            Limit::ListEntries => MAX_LIST_ENTRIES,
+            Limit::HopCells => MAX_HOP_CELLS,
         }
     }
 
@@ -54,6 +65,8 @@ impl Limit {
             Limit::ServiceAddresses => format!("{} addresses", thousands(amount)),
             Limit::Routers => format!("{} routers", thousands(amount)),
             Limit::Depth => format!("{} levels", thousands(amount)),
+            Limit::ListEntries => format!("{} list entries", thousands(amount)),
+            Limit::HopCells => format!("{} hop counts", thousands(amount)),
         }
     }
 }

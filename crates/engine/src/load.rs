@@ -15,7 +15,7 @@
 
 use crate::plan::{
     ideal_load, Entry, FailoverLoad, Move, NodeIx, ServerIx, ServiceAddress, ServiceLoad,
-    ServicePlan,
+    ServicePlan, SingleFailures,
 };
 
 /// The server this entry can serve its client from, when the client can reach the address and
@@ -59,9 +59,9 @@ pub(crate) fn compute(
     let clients = serving.len();
     let mut first_choice = vec![0usize; servers];
     let mut unserved = 0;
-    // moved[f][s]: clients of f that fall to s; lost[f]: clients of f with no fallback. Neither
-    // counts f's own node, which fails with f.
-    let mut moved = vec![0usize; servers * servers];
+    // falls: (f, s) for each client of f that falls to s; lost[f]: clients of f with no
+    // fallback. Neither counts f's own node, which fails with f.
+    let mut falls: Vec<(ServerIx, ServerIx)> = Vec::new();
     let mut lost = vec![0usize; servers];
     // own_first[f]: the first choice of server f's node as a client (`Some(None)`: unserved).
     let mut own_first: Vec<Option<Option<ServerIx>>> = vec![None; servers];
@@ -78,44 +78,57 @@ pub(crate) fn compute(
                     continue;
                 }
                 match next {
-                    Some(s) => moved[f * servers + s] += 1,
+                    Some(s) => falls.push((f, s)),
                     None => lost[f] += 1,
                 }
             }
         }
     }
-    let mut single_failures = Vec::with_capacity(servers);
-    let mut unserved_after_failure = Vec::with_capacity(servers);
+    // What each failure moves, by failed server then server (one entry per pair, counted).
+    falls.sort_unstable();
+    let mut start = vec![0usize; servers + 1];
+    let mut gains: Vec<(ServerIx, usize)> = Vec::new();
+    for run in falls.chunk_by(|a, b| a == b) {
+        let (f, s) = run[0];
+        gains.push((s, run.len()));
+        start[f + 1] += 1;
+    }
     for f in 0..servers {
-        let mut row = first_choice.clone();
-        let mut unserved_now = unserved;
-        // A server that is down already changes nothing when it fails.
-        if up[f] {
-            row[f] = 0;
-            for (s, load) in row.iter_mut().enumerate() {
-                *load += moved[f * servers + s];
-            }
-            unserved_now += lost[f];
-            match own_first[f] {
-                Some(Some(g)) if g != f => row[g] -= 1,
-                Some(None) => unserved_now -= 1,
-                _ => {}
+        start[f + 1] += start[f];
+    }
+    let single_failures = SingleFailures {
+        first_choice: first_choice.clone(),
+        up: up.to_vec(),
+        start,
+        gains,
+        own_first: (0..servers)
+            .map(|f| match own_first[f] {
+                Some(Some(g)) if g != f => Some(g),
+                _ => None,
+            })
+            .collect(),
+    };
+    // A server that is down already changes nothing when it fails.
+    let unserved_after_failure = (0..servers)
+        .map(|f| match (up[f], own_first[f]) {
+            (false, _) => unserved,
+            (true, Some(None)) => unserved + lost[f] - 1,
+            (true, _) => unserved + lost[f],
+        })
+        .collect();
+    // Each server's largest load after one other failure: only the servers a failure moves
+    // clients to can rise above their first-choice load; ties go to the earliest failure.
+    let mut worst_single_failure: Vec<(usize, Option<ServerIx>)> =
+        first_choice.iter().map(|&l| (l, None)).collect();
+    for f in (0..servers).filter(|&f| up[f]) {
+        let own_g = single_failures.own_first[f];
+        for &(s, clients) in single_failures.gains(f) {
+            let load = first_choice[s] + clients - usize::from(own_g == Some(s));
+            if s != f && load > worst_single_failure[s].0 {
+                worst_single_failure[s] = (load, Some(f));
             }
         }
-        single_failures.push(row);
-        unserved_after_failure.push(unserved_now);
     }
-    let worst_single_failure = (0..servers)
-        .map(|s| {
-            let mut worst: (usize, Option<ServerIx>) = (first_choice[s], None);
-            for (f, row) in single_failures.iter().enumerate() {
-                if f != s && row[s] > worst.0 {
-                    worst = (row[s], Some(f));
-                }
-            }
-            worst
-        })
-        .collect::<Vec<_>>();
     let (balance_first_choice, balance_worst_failure) =
         balance(up, clients, &first_choice, &worst_single_failure);
     ServiceLoad {

@@ -213,11 +213,11 @@ fn check_load(plan: &Plan) -> Result<(), TestCaseError> {
                 own.iter().filter(|&&o| o == Some(f)).count()
             );
             prop_assert_eq!(
-                ld.single_failures[f].iter().sum::<usize>() + ld.unserved_after_failure[f],
+                ld.single_failures.row(f).iter().sum::<usize>() + ld.unserved_after_failure[f],
                 left
             );
             let one = sp.failover(&[f]);
-            prop_assert_eq!(&one.load, &ld.single_failures[f]);
+            prop_assert_eq!(&one.load, &ld.single_failures.row(f));
             prop_assert_eq!(one.unserved, ld.unserved_after_failure[f]);
             prop_assert_eq!(one.clients, left);
             // The failed server serves no one, and a server that is down serves no one either.
@@ -231,7 +231,9 @@ fn check_load(plan: &Plan) -> Result<(), TestCaseError> {
                 let (worst, by) = ld.worst_single_failure[s];
                 match by {
                     Some(g) => prop_assert!(
-                        g != s && worst > ld.first_choice[s] && ld.single_failures[g][s] == worst
+                        g != s
+                            && worst > ld.first_choice[s]
+                            && ld.single_failures.row(g)[s] == worst
                     ),
                     None => prop_assert_eq!(worst, ld.first_choice[s]),
                 }
@@ -372,7 +374,7 @@ proptest! {
                 prop_assert_eq!(server.online, online_here);
                 if !online_here {
                     prop_assert_eq!(ld.first_choice[s], 0);
-                    prop_assert!(ld.single_failures.iter().all(|row| row[s] == 0));
+                    prop_assert!((0..ld.single_failures.len()).all(|f| ld.single_failures.row(f)[s] == 0));
                     prop_assert_eq!(ld.worst_single_failure[s].0, 0);
                     prop_assert!(ld.serving.iter().chain(&ld.fallback).all(|&x| x != Some(s)));
                     let some = sp.failover(&[0]);

@@ -17,11 +17,12 @@ pub struct ServiceLoad {
     /// failure that causes it. The cause is named only when that failure raises the load above
     /// first choice; `None` = no single failure adds to it (the load is its first-choice load).
     pub worst_single_failure: Vec<(usize, Option<ServerIx>)>,
-    /// `single_failures[f][s]`: load of server `s` when server `f` alone has failed. A failed
-    /// node is no client either, so its own list no longer counts. A server that is down
+    /// `single_failures.row(f)[s]`: load of server `s` when server `f` alone has failed. A
+    /// failed node is no client either, so its own list no longer counts. A server that is down
     /// already (not online in the cluster) changes nothing when it fails: its row is the
-    /// first-choice load.
-    pub single_failures: Vec<Vec<usize>>,
+    /// first-choice load. Kept sparse (what each failure moves), so a service of N servers
+    /// costs N + clients, not N x N (docs/reliability.md, "Bounded cost").
+    pub single_failures: SingleFailures,
     /// Clients left unserved when server `f` alone has failed (the failed node not counted).
     pub unserved_after_failure: Vec<usize>,
     /// max first-choice load / ideal (clients / servers in play, i.e. online in the cluster);
@@ -36,6 +37,69 @@ pub struct ServiceLoad {
     /// For each client list: the server it falls to when its first-choice server fails; `None`
     /// when it has no other reachable server (or is unserved already).
     pub fallback: Vec<Option<ServerIx>>,
+}
+
+/// The load of every server after each single failure, as what each failure moves: server `f`'s
+/// clients fall to other servers (`gains`), its node leaves its own first choice, and it serves
+/// no one. [`SingleFailures::row`] writes one failure's loads out. Serialises as the rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SingleFailures {
+    pub(crate) first_choice: Vec<usize>,
+    pub(crate) up: Vec<bool>,
+    /// `gains[start[f]..start[f + 1]]`: (server, clients of `f` falling to it), by server.
+    pub(crate) start: Vec<usize>,
+    pub(crate) gains: Vec<(ServerIx, usize)>,
+    /// The first choice of server `f`'s node as a client, when it is another server.
+    pub(crate) own_first: Vec<Option<ServerIx>>,
+}
+
+impl SingleFailures {
+    /// Number of servers (rows).
+    pub fn len(&self) -> usize {
+        self.first_choice.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.first_choice.is_empty()
+    }
+
+    /// What failure `f` moves: (server, clients of `f` falling to it), by server.
+    pub fn gains(&self, f: ServerIx) -> &[(ServerIx, usize)] {
+        match (self.start.get(f), self.start.get(f + 1)) {
+            (Some(&a), Some(&b)) => &self.gains[a..b],
+            _ => &[],
+        }
+    }
+
+    /// The load of every server when server `f` alone has failed (empty when `f` is out of
+    /// range).
+    pub fn row(&self, f: ServerIx) -> Vec<usize> {
+        if f >= self.len() {
+            return Vec::new();
+        }
+        let mut row = self.first_choice.clone();
+        if self.up[f] {
+            row[f] = 0;
+            for &(s, clients) in self.gains(f) {
+                row[s] += clients;
+            }
+            if let Some(g) = self.own_first[f] {
+                row[g] -= 1;
+            }
+        }
+        row
+    }
+}
+
+impl Serialize for SingleFailures {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for f in 0..self.len() {
+            seq.serialize_element(&self.row(f))?;
+        }
+        seq.end()
+    }
 }
 
 /// Loads with a chosen set of failed server nodes (see [`super::ServicePlan::failover`]).

@@ -14,7 +14,7 @@ use crate::strategy::Strategy;
 pub use entry::{AddressIx, ClientList, Entry, NodeIx, ServerIx, SubnetIx};
 pub use hop_table::HopTable;
 pub use lists::{Client, Lists};
-pub use load::{ideal_load, FailoverLoad, Move, ServiceLoad};
+pub use load::{ideal_load, FailoverLoad, Move, ServiceLoad, SingleFailures};
 use serde::Serialize;
 use std::net::IpAddr;
 

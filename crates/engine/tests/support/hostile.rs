@@ -1,0 +1,158 @@
+//! Generated hostile documents (docs/reliability.md, "Bounded cost"), shared by
+//! `tests/plan_limits.rs` and `benches/hostile.rs`: each is small as text and once cost time or
+//! memory out of proportion to it.
+#![allow(dead_code)] // each user takes the generators it needs
+
+use clusterplan_engine::bootstrap;
+use clusterplan_engine::document::{Cluster, Document, Network, Node, Router, Service, Subnet};
+
+pub fn address(i: usize) -> String {
+    format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255)
+}
+
+/// `n` clusters, each with one node on its own subnet serving its one service.
+pub fn clusters(n: usize) -> Document {
+    let mut doc = Document {
+        networks: vec![Network { name: "lan".into(), ..Network::default() }],
+        ..Document::default()
+    };
+    for i in 0..n {
+        let id = format!("C{i}");
+        let ip = address(i << 8 | 1);
+        doc.clusters.push(Cluster {
+            id: id.clone(),
+            registry_servers: vec![1],
+            ..Cluster::default()
+        });
+        doc.subnets.push(Subnet {
+            prefix: format!("{}/24", address(i << 8)),
+            network: "lan".into(),
+            ..Subnet::default()
+        });
+        doc.nodes.push(Node {
+            uid: format!("n{i}"),
+            clusters: [(id.clone(), 1)].into(),
+            online: Some(id.clone()),
+            addresses: vec![ip.clone()],
+            ..Node::default()
+        });
+        doc.services.push(Service {
+            name: "registry".into(),
+            cluster: id,
+            addresses: vec![ip],
+            ..Service::default()
+        });
+    }
+    doc
+}
+
+/// One node and one service, each listing `n` addresses twice.
+pub fn duplicates(n: usize) -> Document {
+    let twice: Vec<String> = (0..2 * n).map(|i| address(i % n)).collect();
+    Document {
+        clusters: vec![Cluster { id: "A".into(), ..Cluster::default() }],
+        nodes: vec![Node {
+            uid: "a".into(),
+            clusters: [("A".to_owned(), 1)].into(),
+            online: Some("A".into()),
+            addresses: twice.clone(),
+            ..Node::default()
+        }],
+        services: vec![Service {
+            name: "s".into(),
+            cluster: "A".into(),
+            addresses: twice,
+            ..Service::default()
+        }],
+        ..Document::default()
+    }
+}
+
+/// A node with `n` resource controllers.
+pub fn controllers(n: usize) -> Document {
+    let mut node = Node {
+        uid: "a".into(),
+        clusters: [("A".to_owned(), 1)].into(),
+        online: Some("A".into()),
+        ..Node::default()
+    };
+    let names: Vec<serde_json::Value> = (0..n).map(|i| format!("c{i}").into()).collect();
+    node.extra.insert(bootstrap::RESOURCE_CONTROLLERS_FIELD.into(), names.into());
+    Document {
+        clusters: vec![Cluster { id: "A".into(), registry_servers: vec![1], ..Cluster::default() }],
+        nodes: vec![node],
+        ..Document::default()
+    }
+}
+
+/// `n` nodes of one cluster on one subnet, each owning one of the service's `n` addresses:
+/// every client's list is its own (local first), n^2 entries in all.
+pub fn owners(n: usize) -> Document {
+    let ips: Vec<String> = (0..n).map(|i| address(i + 1)).collect();
+    Document {
+        clusters: vec![Cluster { id: "A".into(), registry_servers: vec![1], ..Cluster::default() }],
+        networks: vec![Network { name: "lan".into(), ..Network::default() }],
+        subnets: vec![Subnet {
+            prefix: "10.0.0.0/8".into(),
+            network: "lan".into(),
+            ..Subnet::default()
+        }],
+        nodes: ips
+            .iter()
+            .enumerate()
+            .map(|(i, ip)| Node {
+                uid: format!("n{i}"),
+                clusters: [("A".to_owned(), i as u32 + 1)].into(),
+                online: Some("A".into()),
+                addresses: vec![ip.clone()],
+                ..Node::default()
+            })
+            .collect(),
+        services: vec![Service {
+            name: "s".into(),
+            cluster: "A".into(),
+            addresses: ips,
+            ..Service::default()
+        }],
+        ..Document::default()
+    }
+}
+
+/// `n` routers, each joining its own subnet (holding one service address, with its server) to
+/// one backbone subnet: `n` sets of routers among the service's subnets, `n + 1` routed subnets.
+pub fn routers_apart(n: usize) -> Document {
+    let mut doc = Document {
+        clusters: vec![Cluster { id: "A".into(), registry_servers: vec![1], ..Cluster::default() }],
+        networks: vec![Network { name: "lan".into(), ..Network::default() }],
+        subnets: vec![Subnet {
+            prefix: "192.168.0.0/16".into(),
+            network: "lan".into(),
+            ..Subnet::default()
+        }],
+        services: vec![Service { name: "s".into(), cluster: "A".into(), ..Service::default() }],
+        ..Document::default()
+    };
+    for i in 0..n {
+        let prefix = format!("{}/24", address(i << 8));
+        let ip = address(i << 8 | 1);
+        doc.subnets.push(Subnet {
+            prefix: prefix.clone(),
+            network: "lan".into(),
+            ..Subnet::default()
+        });
+        doc.routers.push(Router {
+            name: format!("r{i}"),
+            subnets: vec![prefix, "192.168.0.0/16".into()],
+            ..Router::default()
+        });
+        doc.nodes.push(Node {
+            uid: format!("n{i}"),
+            clusters: [("A".to_owned(), i as u32 + 1)].into(),
+            online: Some("A".into()),
+            addresses: vec![ip.clone()],
+            ..Node::default()
+        });
+        doc.services[0].addresses.push(ip);
+    }
+    doc
+}
