@@ -255,20 +255,17 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
         }
         Command::Load { common, strategy, fail, cluster } => {
             let doc = load_document(&common.model)?;
-            if let Some(cluster) = &cluster {
-                require_cluster(&doc, cluster)?;
-            }
-            let cluster = match (cluster, doc.clusters.as_slice()) {
-                (Some(c), _) => Some(c),
-                (None, [only]) if !fail.is_empty() => Some(only.id.clone()),
-                (None, _) if !fail.is_empty() => {
+            let cluster = match answers::load_cluster(&doc, cluster.as_deref(), !fail.is_empty()) {
+                Ok(cluster) => cluster,
+                Err(answers::LoadClusterError::NoSuchCluster(c)) => {
+                    return Err(no_such_cluster(&doc, &c))
+                }
+                Err(answers::LoadClusterError::FailNeedsCluster) => {
                     bail!("--fail names node numbers of one cluster: give --cluster")
                 }
-                (None, _) => None,
             };
             let plan = compile(&doc, strategy.strategy);
             let failures = cluster
-                .as_deref()
                 .filter(|_| !fail.is_empty())
                 .map(|cluster| answers::Failures { cluster, numbers: &fail });
             // A wrong --fail is the one line said, before any diagnostic.
@@ -279,7 +276,7 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
                 _ => anyhow!(e),
             })?;
             report(&plan.diagnostics);
-            tables::load(lines, cluster.as_deref(), common.json, out)?;
+            tables::load(lines, cluster, common.json, out)?;
             Ok(Outcome::Ok)
         }
         Command::Check { common, strategy, budgets } => {
@@ -386,11 +383,16 @@ fn require_cluster(doc: &Document, id: &str) -> Result<()> {
     if doc.clusters.iter().any(|c| c.id == id) {
         return Ok(());
     }
+    Err(no_such_cluster(doc, id))
+}
+
+/// "There is no cluster X", with the clusters there are.
+fn no_such_cluster(doc: &Document, id: &str) -> anyhow::Error {
     let ids: Vec<String> = doc.clusters.iter().map(|c| tables::field(&c.id)).collect();
     if ids.is_empty() {
-        bail!("there is no cluster {id:?}: the document defines no cluster");
+        return anyhow!("there is no cluster {id:?}: the document defines no cluster");
     }
-    bail!("there is no cluster {id:?}: the document's clusters are {}", ids.join(", "))
+    anyhow!("there is no cluster {id:?}: the document's clusters are {}", ids.join(", "))
 }
 
 /// Diagnostics of `lists` and `load` go to standard error, one a line.

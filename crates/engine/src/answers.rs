@@ -3,6 +3,7 @@
 //! sorted as the contract says, and typed errors naming what was not found. Both shells print
 //! these values, so their JSON answers are the same by construction.
 
+use crate::document::Document;
 use crate::explain::Explanation;
 use crate::plan::{NodeIx, Plan};
 use crate::strategy::Strategy;
@@ -37,6 +38,33 @@ pub struct LoadLine {
 pub struct Failures<'a> {
     pub cluster: &'a str,
     pub numbers: &'a [u32],
+}
+
+/// Why `load` cannot pick the cluster it answers for (see [`load_cluster`]). Each surface says it
+/// in its own words (a CLI flag, a JavaScript option).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadClusterError {
+    /// The cluster asked for is not in the document.
+    NoSuchCluster(String),
+    /// Node numbers to fail were given, but no cluster, and the document has more than one.
+    FailNeedsCluster,
+}
+
+/// The cluster `load` answers for: the one asked for (which must exist); else, when node
+/// numbers are failed, the document's only cluster (node numbers mean nothing without one);
+/// else none (every cluster).
+pub fn load_cluster<'a>(
+    doc: &'a Document,
+    asked: Option<&'a str>,
+    failing: bool,
+) -> Result<Option<&'a str>, LoadClusterError> {
+    match (asked, doc.clusters.as_slice()) {
+        (Some(c), _) if doc.clusters.iter().any(|x| x.id == c) => Ok(Some(c)),
+        (Some(c), _) => Err(LoadClusterError::NoSuchCluster(c.to_owned())),
+        (None, [only]) if failing => Ok(Some(only.id.as_str())),
+        (None, _) if failing => Err(LoadClusterError::FailNeedsCluster),
+        (None, _) => Ok(None),
+    }
 }
 
 /// `explain`'s answer: one client's list of one service, entry by entry.
@@ -193,6 +221,22 @@ mod tests {
     fn fig24() -> Plan {
         let text = include_str!("../../../examples/seed-fig24.json");
         compile(&document::read(text).unwrap(), Strategy::Rotation)
+    }
+
+    #[test]
+    fn load_answers_for_the_cluster_asked_or_the_only_one_when_failing() {
+        let one = document::read(include_str!("../../../examples/seed-fig24.json")).unwrap();
+        let two = document::read(include_str!("../../../examples/two-clusters-shared-node.json"))
+            .unwrap();
+        assert_eq!(load_cluster(&one, Some("A"), false), Ok(Some("A")));
+        assert_eq!(
+            load_cluster(&one, Some("Z"), true),
+            Err(LoadClusterError::NoSuchCluster("Z".into()))
+        );
+        assert_eq!(load_cluster(&one, None, true), Ok(Some("A")), "the only cluster");
+        assert_eq!(load_cluster(&one, None, false), Ok(None), "every cluster");
+        assert_eq!(load_cluster(&two, None, true), Err(LoadClusterError::FailNeedsCluster));
+        assert_eq!(load_cluster(&two, None, false), Ok(None));
     }
 
     #[test]

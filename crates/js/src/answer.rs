@@ -1,7 +1,7 @@
 //! The package's questions in plain Rust, natively tested: a model's JSON text and options in,
 //! the answer's JSON text out, through the engine's `answers` (the CLI's `--json` answers).
 
-use clusterplan_engine::answers::{self, AnswerError, Failures};
+use clusterplan_engine::answers::{self, AnswerError, Failures, LoadClusterError};
 use clusterplan_engine::document::{self, ReadError};
 use clusterplan_engine::{compile, Document, Plan, Strategy};
 use clusterplan_lifecycle::scenario::{self, ScenarioError};
@@ -94,12 +94,11 @@ pub fn lists(model: &str, options: &Options) -> Result<String, Refusal> {
 /// `load`: every server's load, with `fail` failed (as `clusterplan load --json`).
 pub fn load(model: &str, options: &Options) -> Result<String, Refusal> {
     let (doc, plan) = plan(model, options)?;
-    let cluster = match (options.cluster(&doc)?, doc.clusters.as_slice()) {
-        (Some(c), _) => Some(c),
-        (None, [only]) if !options.fail.is_empty() => Some(only.id.as_str()),
-        (None, _) if !options.fail.is_empty() => return Err(Refusal::FailWithoutCluster),
-        (None, _) => None,
-    };
+    let cluster = answers::load_cluster(&doc, options.cluster.as_deref(), !options.fail.is_empty())
+        .map_err(|e| match e {
+            LoadClusterError::NoSuchCluster(c) => Refusal::NoCluster(c),
+            LoadClusterError::FailNeedsCluster => Refusal::FailWithoutCluster,
+        })?;
     let failures = cluster
         .filter(|_| !options.fail.is_empty())
         .map(|cluster| Failures { cluster, numbers: &options.fail });
