@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Input, the words of diagnostics, the strategies' maths: they know no plan.
     ("input", &["limits", "document", "share", "generate", "diagnostics", "strategy", "fastmap"]),
     // The plan as plain data, and the storage it reads from.
-    ("plan", &["plan", "plan/entry", "plan/lists", "plan/hop_table", "plan/load"]),
+    ("plan", &["plan", "plan/entry", "plan/lists", "plan/hop_table", "plan/load", "plan/wire"]),
     // The compile: document -> validated model -> plan, with its warnings and lints (the lints
     // read what the ordering gathered while it ran, so they are part of the compile).
     ("compile", &["prefix", "model", "hops", "ordering", "load", "lint", "build"]),

@@ -44,7 +44,7 @@ pub(crate) struct Span {
 
 /// How one client's list is kept.
 #[derive(Debug, Clone, Copy)]
-enum Source {
+pub(super) enum Source {
     /// Written from template `spans[i]` and the client's number by the strategy.
     Template(u32),
     /// `stored[start..start + len]`.
@@ -58,14 +58,14 @@ enum Source {
 /// Serialised as a sequence of [`ClientList`]s, like a plain vector of lists.
 #[derive(Debug, Clone, Default)]
 pub struct Lists {
-    clients: Vec<Client>,
-    sources: Vec<Source>,
+    pub(super) clients: Vec<Client>,
+    pub(super) sources: Vec<Source>,
     /// `Rotation` or `Spread` for templated lists (others are stored).
-    strategy: Strategy,
-    spans: Vec<Span>,
-    entries: Vec<Entry>,
-    groups: Vec<Group>,
-    stored: Vec<Entry>,
+    pub(super) strategy: Strategy,
+    pub(super) spans: Vec<Span>,
+    pub(super) entries: Vec<Entry>,
+    pub(super) groups: Vec<Group>,
+    pub(super) stored: Vec<Entry>,
 }
 
 impl Lists {

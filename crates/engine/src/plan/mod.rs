@@ -8,6 +8,7 @@ pub(crate) mod entry;
 pub(crate) mod hop_table;
 pub(crate) mod lists;
 pub(crate) mod load;
+pub mod wire;
 
 use crate::diagnostics::Diagnostic;
 use crate::strategy::Strategy;
