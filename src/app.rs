@@ -209,20 +209,16 @@ pub(crate) fn download_text(file_name: &str, text: &str) -> Result<(), String> {
 /// How long the model must stay unchanged before it is saved (milliseconds): a drag or a burst
 /// of typing is one save, and the save never delays showing an edit.
 const SAVE_DELAY_MS: u32 = 150;
+/// How long a save then waits at most for the page to be idle (milliseconds).
+const SAVE_IDLE_MS: u32 = 1000;
 
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
-    // The plan is derived on every edit (never stored), timed for the results' status bar.
-    let compiled: Rc<(Rc<Plan>, Option<f64>)> = {
-        let deps = (state.document.clone(), state.view.strategy);
-        use_memo(deps, |(doc, strategy)| {
-            let start = results::now_ms();
-            let plan = Rc::new(compile(doc, *strategy));
-            (plan, start.zip(results::now_ms()).map(|(a, b)| b - a))
-        })
-    };
-    let plan: Rc<Plan> = compiled.0.clone();
+    // The plan is derived from the document (never stored): on the page for small models, in
+    // the compile worker for large ones, kept when an edit only moved items (`crate::compile`).
+    let derived = crate::compile::use_plan(&state.document, state.view.strategy);
+    let plan: Rc<Plan> = derived.plan.clone();
     // Comparing: the compared model's plan (same strategy) and the engine's diff, before ->
     // after (the compared model is "before" unless swapped).
     let other_plan: Option<PlanRef> = {
@@ -375,18 +371,23 @@ pub fn app() -> Html {
             let (doc, pending) = (doc.0.clone(), *pending);
             let unchanged = base.as_ref().is_some_and(|(_, b)| Rc::ptr_eq(b, &doc) || **b == *doc);
             let (base_now, doc_now, d_now) = (base.clone(), doc.clone(), d.clone());
+            // Then in idle time (the page's next frames first), cancelled by a newer edit.
+            let idle = std::rc::Rc::new(std::cell::RefCell::new(None));
+            let later = idle.clone();
             let timer = (!shared_view && !*paused && !unchanged).then(|| {
                 gloo::timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
-                    if std::mem::replace(&mut *saving.borrow_mut(), true) {
-                        return; // The save under way re-runs this effect when it is done.
-                    }
-                    wasm_bindgen_futures::spawn_local(async move {
-                        autosave(doc, base.map(|(id, _)| id), local, d).await;
-                        *saving.borrow_mut() = false;
-                        if !pending {
-                            forget_link();
+                    *later.borrow_mut() = Some(storage::WhenIdle::new(SAVE_IDLE_MS, move || {
+                        if std::mem::replace(&mut *saving.borrow_mut(), true) {
+                            return; // The save under way re-runs this effect when it is done.
                         }
-                    });
+                        wasm_bindgen_futures::spawn_local(async move {
+                            autosave(doc, base.map(|(id, _)| id), local, d).await;
+                            *saving.borrow_mut() = false;
+                            if !pending {
+                                forget_link();
+                            }
+                        });
+                    }));
                 })
             });
             if unchanged && !shared_view {
@@ -398,7 +399,10 @@ pub fn app() -> Html {
                     forget_link();
                 }
             }
-            move || drop(timer)
+            move || {
+                drop(timer);
+                idle.borrow_mut().take();
+            }
         });
     }
     // Other tabs' saves: each announces its new version; this tab takes it in (merged with its
@@ -601,7 +605,7 @@ pub fn app() -> Html {
     if !state.store.ready {
         return html! {
             <main class="app">
-                <p class="loading" data-testid="loading">{ "Opening your saved model…" }</p>
+                <p class="loading" data-testid="loading">{ if page_has_link() { "Opening the shared model: reading the link…" } else { "Opening your saved model…" } }</p>
             </main>
         };
     }
@@ -612,6 +616,8 @@ pub fn app() -> Html {
         state.results_height.map(|h| format!("flex: 0 0 {h}px; height: {h}px")).unwrap_or_default();
     html! {
         <main class={classes!("app", shared_view.then_some("shared"))} data-ready="true"
+            data-compiling={derived.compiling.to_string()} data-compile={if derived.worker { "worker" } else { "page" }}
+            data-revision={derived.revision.to_string()} data-plan-revision={derived.shown_revision.to_string()}
             data-saved={saved_now.to_string()} data-version={state.store.base.as_ref().map(|(id, _)| id.to_string()).unwrap_or_default()}>
             <style>{ (*palette).clone() }</style>
             if broken_view {
@@ -664,7 +670,7 @@ pub fn app() -> Html {
                 </div>
                 { splitter }
                 <section class="results-slot" aria-label="results" style={results_style}>
-                    <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={compiled.1} {review} simulation={simulation.clone()} explored={explored} />
+                    <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={derived.ms} compiling={derived.compiling} {review} simulation={simulation.clone()} explored={explored} />
                 </section>
             }
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod canvas;
+pub mod compile;
 pub mod edit;
 pub mod embed;
 pub mod examples;

@@ -132,10 +132,14 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The status bar's text: compile time, size of the model, diagnostics.
-pub fn status_text(plan: &Plan, compile_ms: Option<f64>) -> String {
+pub fn status_text(plan: &Plan, compile_ms: Option<f64>, compiling: bool) -> String {
     let (errors, warnings, lints) = diagnostics::counts(&plan.diagnostics);
     let clients: usize = plan.services.iter().map(|s| s.lists.len()).sum();
-    let time = compile_ms.map_or_else(String::new, |ms| format!("compiled in {ms:.1} ms · "));
+    let time = if compiling {
+        "compiling… · ".to_owned()
+    } else {
+        compile_ms.map_or_else(String::new, |ms| format!("compiled in {ms:.1} ms · "))
+    };
     format!(
         "{time}{} · {} · {} · {}, {}, {} · {}",
         count(plan.nodes.len(), "node", "nodes"),
@@ -156,6 +160,9 @@ pub struct ResultsPanelProps {
     /// How long the last compile took, in milliseconds (shown in the status bar).
     #[prop_or_default]
     pub compile_ms: Option<f64>,
+    /// A newer plan is being compiled (the one shown is for an earlier edit).
+    #[prop_or_default]
+    pub compiling: bool,
     /// The engine's diff of the compared model and this one, when comparing (the Review tab).
     #[prop_or_default]
     pub review: Option<review::DiffRef>,
@@ -175,6 +182,7 @@ impl PartialEq for ResultsPanelProps {
             && Rc::ptr_eq(&self.state, &other.state)
             && self.dispatch == other.dispatch
             && self.compile_ms == other.compile_ms
+            && self.compiling == other.compiling
             && self.review == other.review
             && self.simulation == other.simulation
             && self.explored == other.explored
@@ -263,7 +271,7 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
             </nav>
             <div class={classes!("results-body", tab_class(view.tab))} role="tabpanel">{ body }</div>
             <footer class="status-bar">
-                <span data-testid="status-bar">{ status_text(plan, props.compile_ms) }</span>
+                <span data-testid="status-bar">{ status_text(plan, props.compile_ms, props.compiling) }</span>
                 if !view.failed.is_empty() {
                     <span class="status-failed" data-testid="status-failed">
                         { format!(" · failed: {}", failed_names(plan, &view.failed)) }
@@ -373,7 +381,7 @@ mod tests {
     #[test]
     fn the_status_bar_says_how_long_the_compile_took_and_what_it_made() {
         let (plan, _) = fig24();
-        let text = status_text(&plan, Some(1.25));
+        let text = status_text(&plan, Some(1.25), false);
         assert!(
             text.starts_with("compiled in 1.2 ms · 10 nodes · 2 services · 20 lists"),
             "{text}"
@@ -381,7 +389,7 @@ mod tests {
         assert!(text.ends_with("rotation"), "{text}");
         // One of a kind is singular: the shipped FIG 24 has one service.
         let fig24 = compile(&crate::examples::FIG24.document(), Strategy::Rotation);
-        let text = status_text(&fig24, None);
+        let text = status_text(&fig24, None, false);
         assert!(text.starts_with("10 nodes · 1 service · 10 lists · "), "{text}");
         assert!(
             !text.contains("1 services")
@@ -392,7 +400,10 @@ mod tests {
         assert_eq!(count(1, "hop", "hops"), "1 hop");
         assert_eq!(count(0, "hop", "hops"), "0 hops");
         assert_eq!(count(2, "address", "addresses"), "2 addresses");
-        assert!(!status_text(&plan, None).contains("compiled"));
+        assert!(!status_text(&plan, None, false).contains("compiled"));
+        // While a newer plan compiles (in the worker), it says so instead of the last time.
+        let text = status_text(&plan, Some(1.25), true);
+        assert!(text.starts_with("compiling… · 10 nodes"), "{text}");
         let failed = ["n9", "gone"].iter().map(|s| (*s).to_owned()).collect();
         assert_eq!(failed_names(&plan, &failed), "gone, server 9");
     }

@@ -293,3 +293,73 @@ mod tests {
         assert!(e.to_string().starts_with("not JSON"));
     }
 }
+
+/// Runs a task when the page is idle (`requestIdleCallback`, at most `max_wait_ms` later), so a
+/// save never delays the next frame; where the browser has no idle callbacks, at once.
+/// Dropping it first cancels the task.
+#[cfg(target_arch = "wasm32")]
+pub struct WhenIdle {
+    id: Option<f64>,
+    _task: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl std::fmt::Debug for WhenIdle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WhenIdle").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl WhenIdle {
+    pub fn new(max_wait_ms: u32, task: impl FnOnce() + 'static) -> WhenIdle {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::JsValue;
+        let mut task = Some(task);
+        let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            if let Some(task) = task.take() {
+                task();
+            }
+        });
+        let window = gloo::utils::window();
+        let request = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        let id = request.and_then(|request| {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"timeout".into(), &max_wait_ms.into());
+            request.call2(&window, closure.as_ref(), &options).ok().and_then(|id| id.as_f64())
+        });
+        if id.is_none() {
+            let _ = closure.as_ref().unchecked_ref::<js_sys::Function>().call0(&JsValue::NULL);
+        }
+        WhenIdle { id, _task: closure }
+    }
+}
+
+/// Natively there is no page to be idle: the task never runs (nothing is saved natively).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug)]
+pub struct WhenIdle;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl WhenIdle {
+    pub fn new(_max_wait_ms: u32, task: impl FnOnce() + 'static) -> WhenIdle {
+        drop(task);
+        WhenIdle
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Drop for WhenIdle {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        let window = gloo::utils::window();
+        let cancel = js_sys::Reflect::get(&window, &"cancelIdleCallback".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let (Some(id), Some(cancel)) = (self.id, cancel) {
+            let _ = cancel.call1(&window, &id.into());
+        }
+    }
+}

@@ -1,9 +1,13 @@
 // Measures how the editor keeps up on the 1,000-node example: for each pointer move while
 // dragging a node and while panning, the time to handle it and render (Yew's update and DOM
-// patch) and the time until the frame that shows it has been painted. A measurement script, not a test (run it with
+// patch) and the time until the frame that shows it has been painted; and for each edit (a
+// selected node nudged by the arrow key, a dragged node dropped), the time from the edit until
+// the frame after the one that painted its result (the plan compiled for it: no
+// `data-compiling` on the page). A measurement script, not a test (run it with
 // `node tests/e2e/measure-editor.mjs` after `trunk build --release`); the numbers go to
 // docs/performance.md.
 import { openApp } from './harness.mjs';
+import { editToScreen } from './measure.mjs';
 
 const id = (testid) => `[data-testid="${testid}"]`;
 
@@ -81,8 +85,16 @@ try {
   dragged = await gesture(page, centre, { x: 240, y: 120 }, 60);
   const empty = { x: box.x + 8, y: box.y + box.height - 8 };
   const panned = await gesture(page, empty, { x: -300, y: -200 }, 60);
+  // Edits: the node nudged by the arrow key, at irregular pauses (some shorter than the
+  // autosave's delay, some longer), then dragged nodes dropped.
+  await page.click(`${id(target)} .node-box`);
+  const nudges = await editToScreen(page, 'nudge', 60);
+  const drops = await editToScreen(page, 'drop', 15, centre);
   const result = {
     model: load,
+    editToScreenMs: stats([...nudges, ...drops]),
+    nudgeToScreenMs: stats(nudges),
+    dropToScreenMs: stats(drops),
     zoom,
     node: target,
     dragUpdateMs: stats(dragged.times),

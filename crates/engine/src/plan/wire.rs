@@ -11,8 +11,8 @@ use super::hop_table::HopTable;
 use super::lists::{Client, Group, Lists, Source, Span};
 use super::load::SingleFailures;
 use super::{
-    Entry, NodeAddress, NodeInfo, Plan, Server, ServiceAddress, ServiceLoad,
-    ServicePlan, SubnetInfo,
+    Entry, NodeAddress, NodeInfo, Plan, Server, ServiceAddress, ServiceLoad, ServicePlan,
+    SubnetInfo,
 };
 use crate::diagnostics::{Diagnostic, DiagnosticCode, Item, Severity};
 use crate::strategy::Strategy;

@@ -1,0 +1,48 @@
+//! The compile worker (a Web Worker Trunk builds from this binary, `index.html`): answers each
+//! request `[revision, strategy, document text]` with `[revision, plan bytes, compile ms]`, or
+//! `[revision, reason]` when the document does not read here (`clusterplan::compile::answer`;
+//! ARCHITECTURE.md, "The compile off the page's thread").
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let now = {
+        let scope = scope.clone();
+        move || scope.performance().map(|p| p.now())
+    };
+    let reply_to = scope.clone();
+    let onmessage = Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
+        let request: js_sys::Array = e.data().unchecked_into();
+        let revision = request.get(0);
+        let strategy = request.get(1).as_string().unwrap_or_default();
+        let text = request.get(2).as_string().unwrap_or_default();
+        let start = now();
+        let reply = match clusterplan::compile::answer(&strategy, &text) {
+            Ok(bytes) => {
+                let ms = start.zip(now()).map(|(a, b)| b - a);
+                let bytes = js_sys::Uint8Array::from(bytes.as_slice());
+                let reply = js_sys::Array::of3(
+                    &revision,
+                    &bytes,
+                    &ms.map_or(JsValue::NULL, JsValue::from_f64),
+                );
+                let _ = reply_to
+                    .post_message_with_transfer(&reply, &js_sys::Array::of1(&bytes.buffer()));
+                return;
+            }
+            Err(reason) => js_sys::Array::of2(&revision, &JsValue::from_str(&reason)),
+        };
+        let _ = reply_to.post_message(&reply);
+    });
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+}
+
+/// Natively there is no worker to run (the binary exists for the browser build).
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("the compile worker runs in a browser (trunk build), not natively");
+    std::process::exit(2);
+}
