@@ -218,6 +218,11 @@ mod worker {
         sent: Vec<(u64, CompileKey)>,
         /// Where accepted answers go.
         answered: Option<Sink>,
+        /// The worker listens (it said so); requests wait until it does.
+        pub(super) ready: bool,
+        /// The document the worker holds (the last one sent): a request for the same compile
+        /// inputs sends no text.
+        pub(super) holds: Option<CompileKey>,
         #[cfg(target_arch = "wasm32")]
         worker: Option<browser::Worker>,
     }
@@ -252,9 +257,14 @@ mod worker {
     }
 
     /// Sends the waiting request when the worker is free.
-    fn send_waiting(channel: &Rc<RefCell<Channel>>) {
+    pub(super) fn send_waiting(channel: &Rc<RefCell<Channel>>) {
         let mut c = channel.borrow_mut();
-        if c.in_flight.is_some() {
+        if c.in_flight.is_some() || !(c.ready || cfg!(not(target_arch = "wasm32"))) {
+            #[cfg(target_arch = "wasm32")]
+            if c.worker.is_none() && !c.ready {
+                drop(c);
+                browser::start(channel);
+            }
             return;
         }
         let Some((revision, key)) = c.waiting.take() else { return };
@@ -276,6 +286,9 @@ mod worker {
     ) {
         let mut c = channel.borrow_mut();
         c.in_flight = None;
+        if plan.is_none() {
+            c.holds = None; // (It did not read there: send the text again next time.)
+        }
         let key = c.sent.iter().position(|(r, _)| *r == revision).map(|i| c.sent.remove(i).1);
         let newest = revision == c.revision;
         let answered = c.answered.clone();
@@ -309,32 +322,53 @@ mod worker {
             _onmessage: Closure<dyn FnMut(web_sys::MessageEvent)>,
         }
 
-        /// Posts a request (`[revision, strategy, document text]`), starting the worker first.
+        /// Posts a request (`[revision, strategy, document text]`; no text when the worker
+        /// holds a document with the same compile inputs).
         pub fn post(channel: &Rc<RefCell<Channel>>, revision: u64, key: &CompileKey) {
-            if channel.borrow().worker.is_none() {
-                match start(channel) {
-                    Some(w) => channel.borrow_mut().worker = Some(w),
-                    None => return super::answer(channel, revision, None),
-                }
-            }
-            let text = clusterplan_engine::document::write(&key.doc);
+            let held = channel.borrow().holds.as_ref().is_some_and(|h| {
+                Rc::ptr_eq(&h.doc, &key.doc)
+                    || crate::compile::same_compile_inputs(&h.doc, &key.doc)
+            });
+            let text = if held {
+                JsValue::NULL
+            } else {
+                JsValue::from_str(&clusterplan_engine::document::write(&key.doc))
+            };
+            channel.borrow_mut().holds = Some(key.clone());
             let message = js_sys::Array::of3(
                 &JsValue::from_f64(revision as f64),
                 &JsValue::from_str(&crate::compile::strategy_text(key.strategy)),
-                &JsValue::from_str(&text),
+                &text,
             );
             let posted = channel.borrow().worker.as_ref().map(|w| w.worker.post_message(&message));
             if !matches!(posted, Some(Ok(()))) {
+                channel.borrow_mut().holds = None;
                 super::answer(channel, revision, None);
             }
         }
 
-        /// Starts the worker; `None` when the browser cannot (the page then compiles).
-        fn start(channel: &Rc<RefCell<Channel>>) -> Option<Worker> {
-            let worker = web_sys::Worker::new(SCRIPT).ok()?;
+        /// Starts the worker (the waiting request is sent once it says it is ready); where the
+        /// browser cannot, the page compiles the waiting request itself, and every later one.
+        pub fn start(channel: &Rc<RefCell<Channel>>) {
+            let Ok(worker) = web_sys::Worker::new(SCRIPT) else {
+                let mut c = channel.borrow_mut();
+                c.ready = true;
+                c.holds = None;
+                let waiting = c.waiting.take();
+                drop(c);
+                if let Some((revision, key)) = waiting {
+                    channel.borrow_mut().sent.push((revision, key));
+                    super::answer(channel, revision, None);
+                }
+                return;
+            };
             let weak = Rc::downgrade(channel);
             let onmessage = Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
                 let Some(channel) = weak.upgrade() else { return };
+                if e.data().as_string().as_deref() == Some("ready") {
+                    channel.borrow_mut().ready = true;
+                    return super::send_waiting(&channel);
+                }
                 let reply: js_sys::Array = e.data().unchecked_into();
                 let revision = reply.get(0).as_f64().unwrap_or_default() as u64;
                 let plan = reply
@@ -346,7 +380,7 @@ mod worker {
                 super::answer(&channel, revision, plan);
             });
             worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-            Some(Worker { worker, _onmessage: onmessage })
+            channel.borrow_mut().worker = Some(Worker { worker, _onmessage: onmessage });
         }
     }
 }

@@ -1,7 +1,9 @@
-//! The compile worker (a Web Worker Trunk builds from this binary, `index.html`): answers each
-//! request `[revision, strategy, document text]` with `[revision, plan bytes, compile ms]`, or
-//! `[revision, reason]` when the document does not read here (`clusterplan::compile::answer`;
-//! ARCHITECTURE.md, "The compile off the page's thread").
+//! The compile worker (a Web Worker Trunk builds from this binary, `index.html`): says `ready`
+//! once it listens, then answers each request `[revision, strategy, document text]` with
+//! `[revision, plan bytes, compile ms]`, or `[revision, reason]` when the document does not
+//! read here (`clusterplan::compile::answer`). A request without a text (`null`) is for the
+//! document of the request before (the strategy changed). ARCHITECTURE.md, "The compile off the
+//! page's thread".
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -13,13 +15,16 @@ fn main() {
         move || scope.performance().map(|p| p.now())
     };
     let reply_to = scope.clone();
+    let mut last_text = String::new();
     let onmessage = Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
         let request: js_sys::Array = e.data().unchecked_into();
         let revision = request.get(0);
         let strategy = request.get(1).as_string().unwrap_or_default();
-        let text = request.get(2).as_string().unwrap_or_default();
+        if let Some(text) = request.get(2).as_string() {
+            last_text = text;
+        }
         let start = now();
-        let reply = match clusterplan::compile::answer(&strategy, &text) {
+        let reply = match clusterplan::compile::answer(&strategy, &last_text) {
             Ok(bytes) => {
                 let ms = start.zip(now()).map(|(a, b)| b - a);
                 let bytes = js_sys::Uint8Array::from(bytes.as_slice());
@@ -38,6 +43,8 @@ fn main() {
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
+    // (Messages the page posted before this listened would be lost: it waits for this.)
+    let _ = scope.post_message(&JsValue::from_str("ready"));
 }
 
 /// Natively there is no worker to run (the binary exists for the browser build).

@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApp, ROOT } from './harness.mjs';
+import { importModel } from './measure.mjs';
 
 const id = (t) => `[data-testid="${t}"]`;
 const MODELS = join(ROOT, 'target', 'models');
@@ -34,13 +35,7 @@ async function tenK(mode) {
   const app = await openApp({ query: `?compile=${mode}` });
   const { page } = app;
   try {
-    const text = readFileSync(join(MODELS, 'dc10k.json'));
-    await page.setInputFiles(id('import-file'), { name: 'dc10k.json', mimeType: 'application/json', buffer: text });
-    // (The untouched example is replaced without a question; anything else asks first.)
-    await page.waitForSelector(`${id('confirm-discard')}, main.app[data-compiling]`);
-    if (await page.locator(id('confirm-discard')).count()) await page.click(id('confirm-discard'));
-    await page.locator(id('status-bar'), { hasText: '10000 nodes' }).waitFor({ timeout: 120_000 });
-    await settled(page);
+    await importModel(page, 'dc10k.json', readFileSync(join(MODELS, 'dc10k.json')), 10000);
     // Every pointer move's delay: from its time stamp (when the browser got it) to its handler.
     await page.evaluate(() => {
       window.delays = [];
@@ -59,8 +54,7 @@ async function tenK(mode) {
       return best;
     }, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
     await page.click(`${id(node)} .node-box`);
-    await page.keyboard.press('Escape').catch(() => {});
-    await page.click(`${id(node)} .node-box`);
+    await page.waitForSelector(`${id('btn-duplicate')}:not([disabled])`);
     await settled(page);
     const rounds = [];
     const edits = ['strategy:spread', 'strategy:rotation', 'duplicate', 'undo', 'strategy:spread', 'duplicate', 'undo', 'strategy:rotation'];

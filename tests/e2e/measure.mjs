@@ -49,3 +49,26 @@ export function editToScreen(page, kind, count, at = null) {
     return times;
   }, { kind, count, at, pauses: PAUSES });
 }
+
+/**
+ * Imports a model file into the page (answering the replace question if it is asked) and waits
+ * until its plan is shown (`nodes` in the status bar, nothing compiling).
+ */
+export async function importModel(page, name, buffer, nodes, timeout = 180_000) {
+  const id = (t) => `[data-testid="${t}"]`;
+  await page.setInputFiles(id('import-file'), { name, mimeType: 'application/json', buffer });
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if (await page.locator(id('confirm-discard')).count()) await page.click(id('confirm-discard'));
+    const done = await page.evaluate((nodes) => {
+      const status = document.querySelector('[data-testid="status-bar"]')?.textContent ?? '';
+      return status.includes(` ${nodes} nodes`) || status.startsWith(`${nodes} nodes`)
+        ? document.querySelector('main.app[data-compiling="false"]') !== null
+        : false;
+    }, nodes);
+    if (done) return;
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+  const status = await page.textContent(id('status-bar')).catch(() => '?');
+  throw new Error(`the ${nodes}-node model did not show within ${timeout} ms (status: ${status})`);
+}
