@@ -618,6 +618,7 @@ pub fn app() -> Html {
         <main class={classes!("app", shared_view.then_some("shared"))} data-ready="true"
             data-compiling={derived.compiling.to_string()} data-compile={if derived.worker { "worker" } else { "page" }}
             data-revision={derived.revision.to_string()} data-plan-revision={derived.shown_revision.to_string()}
+            data-read-ms={derived.read_ms.map(|ms| format!("{ms:.1}")).unwrap_or_default()}
             data-saved={saved_now.to_string()} data-version={state.store.base.as_ref().map(|(id, _)| id.to_string()).unwrap_or_default()}>
             <style>{ (*palette).clone() }</style>
             if broken_view {

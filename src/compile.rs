@@ -106,13 +106,35 @@ pub fn read_strategy(text: &str) -> Option<Strategy> {
     }
 }
 
-/// The worker's answer to one request: the plan's bytes (`plan::wire`) and the compile's time,
-/// or why the document did not read there (the page then compiles it itself).
+/// The worker's answer to one request: the plan's bytes (`plan::wire`), with how long reading
+/// the document and compiling it took (ms, by the clock `now`), or why the document did not
+/// read there (the page then compiles it itself).
 #[cfg(any(test, target_arch = "wasm32"))]
-pub fn answer(strategy: &str, text: &str) -> Result<Vec<u8>, String> {
+pub fn answer(
+    strategy: &str,
+    text: &str,
+    now: impl Fn() -> Option<f64>,
+) -> Result<Answered, String> {
     let strategy = read_strategy(strategy).ok_or_else(|| format!("no strategy {strategy:?}"))?;
+    let start = now();
     let doc = clusterplan_engine::document::read(text).map_err(|e| e.to_string())?;
-    Ok(clusterplan_engine::plan::wire::encode(&clusterplan_engine::compile(&doc, strategy)))
+    let read = now();
+    let plan = clusterplan_engine::compile(&doc, strategy);
+    let compiled = now();
+    let took = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
+    Ok(Answered {
+        bytes: clusterplan_engine::plan::wire::encode(&plan),
+        read_ms: took(start, read),
+        compile_ms: took(read, compiled),
+    })
+}
+
+/// The worker's answer ([`answer`]).
+#[derive(Debug)]
+pub struct Answered {
+    pub bytes: Vec<u8>,
+    pub read_ms: Option<f64>,
+    pub compile_ms: Option<f64>,
 }
 
 /// The plan the page shows, and how it stands.
@@ -121,6 +143,8 @@ pub struct Derived {
     pub plan: Rc<Plan>,
     /// How long its compile took (ms), when timed.
     pub ms: Option<f64>,
+    /// How long the worker took to read the document before (ms; compiled on the page: none).
+    pub read_ms: Option<f64>,
     /// A newer plan is being compiled (the one shown is for an earlier document, or empty).
     pub compiling: bool,
     /// Compiled in the worker (else on the page).
@@ -136,6 +160,7 @@ pub struct Answer {
     pub key: CompileKey,
     pub plan: Rc<Plan>,
     pub ms: Option<f64>,
+    pub read_ms: Option<f64>,
     pub revision: u64,
 }
 
@@ -172,12 +197,21 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
     }
     let revision = channel.borrow().revision();
     if let (false, Some((plan, ms))) = (large, here.as_ref().clone()) {
-        return Derived { plan, ms, compiling: false, worker: false, shown_revision: 0, revision };
+        return Derived {
+            plan,
+            ms,
+            read_ms: None,
+            compiling: false,
+            worker: false,
+            shown_revision: 0,
+            revision,
+        };
     }
     match answered.as_ref() {
         Some(a) => Derived {
             plan: a.plan.clone(),
             ms: a.ms,
+            read_ms: a.read_ms,
             compiling: a.key != key,
             worker: true,
             shown_revision: a.revision,
@@ -186,6 +220,7 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
         None => Derived {
             plan: Rc::new(Plan::default()),
             ms: None,
+            read_ms: None,
             compiling: true,
             worker: true,
             shown_revision: 0,
@@ -221,7 +256,8 @@ mod worker {
         /// The worker listens (it said so); requests wait until it does.
         pub(super) ready: bool,
         /// The document the worker holds (the last one sent): a request for the same compile
-        /// inputs sends no text.
+        /// inputs sends no text. (Only the browser's side sends texts.)
+        #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
         pub(super) holds: Option<CompileKey>,
         #[cfg(target_arch = "wasm32")]
         worker: Option<browser::Worker>,
@@ -282,7 +318,7 @@ mod worker {
     pub fn answer(
         channel: &Rc<RefCell<Channel>>,
         revision: u64,
-        plan: Option<(clusterplan_engine::Plan, Option<f64>)>,
+        plan: Option<(clusterplan_engine::Plan, [Option<f64>; 2])>,
     ) {
         let mut c = channel.borrow_mut();
         c.in_flight = None;
@@ -294,12 +330,12 @@ mod worker {
         let answered = c.answered.clone();
         drop(c);
         if let (true, Some(key), Some(answered)) = (newest, key, answered) {
-            let (plan, ms) = plan.unwrap_or_else(|| {
+            let (plan, [ms, read_ms]) = plan.unwrap_or_else(|| {
                 let start = crate::results::now_ms();
                 let plan = clusterplan_engine::compile(&key.doc, key.strategy);
-                (plan, start.zip(crate::results::now_ms()).map(|(a, b)| b - a))
+                (plan, [start.zip(crate::results::now_ms()).map(|(a, b)| b - a), None])
             });
-            answered(Answer { key, plan: Rc::new(plan), ms, revision });
+            answered(Answer { key, plan: Rc::new(plan), ms, read_ms, revision });
         }
         send_waiting(channel);
     }
@@ -376,7 +412,7 @@ mod worker {
                     .dyn_into::<js_sys::Uint8Array>()
                     .ok()
                     .and_then(|bytes| clusterplan_engine::plan::wire::decode(&bytes.to_vec()).ok())
-                    .map(|plan| (plan, reply.get(2).as_f64()));
+                    .map(|plan| (plan, [reply.get(2).as_f64(), reply.get(3).as_f64()]));
                 super::answer(&channel, revision, plan);
             });
             worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
@@ -431,15 +467,15 @@ mod tests {
         let doc = data_centre(200);
         for strategy in Strategy::all(42) {
             let text = clusterplan_engine::document::write(&doc);
-            let bytes = answer(&strategy_text(strategy), &text).expect("answers");
+            let bytes = answer(&strategy_text(strategy), &text, || None).expect("answers").bytes;
             let plan = clusterplan_engine::plan::wire::decode(&bytes).expect("decodes");
             assert_eq!(
                 serde_json::to_string(&plan).unwrap(),
                 serde_json::to_string(&clusterplan_engine::compile(&doc, strategy)).unwrap()
             );
         }
-        assert!(answer("sideways", "{}").is_err());
-        assert!(answer("rotation", "not json").is_err());
+        assert!(answer("sideways", "{}", || None).is_err());
+        assert!(answer("rotation", "not json", || None).is_err());
     }
 
     #[test]
@@ -462,7 +498,7 @@ mod tests {
         worker::ask(&channel, key(7), sink.clone());
         assert_eq!((channel.borrow().revision(), channel.borrow().in_flight()), (3, Some(1)));
         // The stale answer is dropped, and the newest request goes out.
-        worker::answer(&channel, 1, Some((Plan::default(), Some(1.0))));
+        worker::answer(&channel, 1, Some((Plan::default(), [Some(1.0), None])));
         assert!(accepted.borrow().is_empty());
         assert_eq!(channel.borrow().in_flight(), Some(3));
         // Its answer is taken; when the worker could not read it, the page compiles it itself.
@@ -470,7 +506,7 @@ mod tests {
         assert_eq!(*accepted.borrow(), vec![(3, 7)]);
         assert_eq!(channel.borrow().in_flight(), None);
         // An answer nobody asked for changes nothing.
-        worker::answer(&channel, 2, Some((Plan::default(), None)));
+        worker::answer(&channel, 2, Some((Plan::default(), [None, None])));
         assert_eq!(accepted.borrow().len(), 1);
     }
 }

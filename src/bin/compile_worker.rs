@@ -1,6 +1,6 @@
 //! The compile worker (a Web Worker Trunk builds from this binary, `index.html`): says `ready`
 //! once it listens, then answers each request `[revision, strategy, document text]` with
-//! `[revision, plan bytes, compile ms]`, or `[revision, reason]` when the document does not
+//! `[revision, plan bytes, compile ms, read ms]`, or `[revision, reason]` when the document does not
 //! read here (`clusterplan::compile::answer`). A request without a text (`null`) is for the
 //! document of the request before (the strategy changed). ARCHITECTURE.md, "The compile off the
 //! page's thread".
@@ -23,15 +23,15 @@ fn main() {
         if let Some(text) = request.get(2).as_string() {
             last_text = text;
         }
-        let start = now();
-        let reply = match clusterplan::compile::answer(&strategy, &last_text) {
-            Ok(bytes) => {
-                let ms = start.zip(now()).map(|(a, b)| b - a);
-                let bytes = js_sys::Uint8Array::from(bytes.as_slice());
-                let reply = js_sys::Array::of3(
+        let reply = match clusterplan::compile::answer(&strategy, &last_text, &now) {
+            Ok(answered) => {
+                let bytes = js_sys::Uint8Array::from(answered.bytes.as_slice());
+                let ms = |t: Option<f64>| t.map_or(JsValue::NULL, JsValue::from_f64);
+                let reply = js_sys::Array::of4(
                     &revision,
                     &bytes,
-                    &ms.map_or(JsValue::NULL, JsValue::from_f64),
+                    &ms(answered.compile_ms),
+                    &ms(answered.read_ms),
                 );
                 let _ = reply_to
                     .post_message_with_transfer(&reply, &js_sys::Array::of1(&bytes.buffer()));
