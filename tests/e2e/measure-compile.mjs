@@ -57,7 +57,23 @@ async function tenK(mode) {
     await page.waitForSelector(`${id('btn-duplicate')}:not([disabled])`);
     await settled(page);
     const rounds = [];
-    const edits = ['strategy:spread', 'strategy:rotation', 'duplicate', 'undo', 'strategy:spread', 'duplicate', 'undo', 'strategy:rotation'];
+    // (One duplicate and its undo: the undo clears the selection.)
+    const edits = ['strategy:spread', 'strategy:rotation', 'duplicate', 'undo', 'strategy:spread', 'strategy:rotation'];
+    // The floor: a frame in which one text of the page changed (no compile, no edit).
+    const frameFloor = await page.evaluate(async () => {
+      const frame = () => new Promise((ok) => requestAnimationFrame(() => ok()));
+      const times = [];
+      for (let i = 0; i < 5; i++) {
+        await frame();
+        const t0 = performance.now();
+        const bar = document.querySelector('[data-testid="status-bar"]');
+        bar.textContent = `${bar.textContent} `;
+        await frame();
+        await frame();
+        times.push(+(performance.now() - t0).toFixed(1));
+      }
+      return times;
+    });
     for (const edit of edits) {
       await page.evaluate(() => { window.delays = []; });
       // The edit starts in the page 30 ms from now; meanwhile and after, the mouse keeps moving.
@@ -98,7 +114,8 @@ async function tenK(mode) {
     }
     const all = rounds.flatMap((r) => r.moves.n ? [r.moves.max] : []);
     const status = await page.textContent(id('status-bar'));
-    return { mode, status, compiledIn: await page.getAttribute('main.app', 'data-compile'), worstMoveDelayPerRound: all, rounds, errors: app.errors };
+    const readMs = await page.getAttribute('main.app', 'data-read-ms');
+    return { mode, status, readMs, compiledIn: await page.getAttribute('main.app', 'data-compile'), frameFloor, worstMoveDelayPerRound: all, rounds, errors: app.errors };
   } finally {
     await app.close();
   }
@@ -128,7 +145,8 @@ async function link() {
     await settled(page);
     const took = Date.now() - t0;
     const status = await page.textContent(id('status-bar'));
-    return { linkBytes: fragment.length, openMs: took, status, progress: texts, errors: app.errors };
+    const readMs = await page.getAttribute('main.app', 'data-read-ms');
+    return { readMs, linkBytes: fragment.length, openMs: took, status, progress: texts, errors: app.errors };
   } finally {
     await app.close();
   }
