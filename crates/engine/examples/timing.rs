@@ -1,5 +1,7 @@
 //! Quick timing of the full compile of a generated data centre, without criterion:
 //! `cargo run --profile bench -p clusterplan-engine --example timing -- 10000 rotation 20`.
+//! With a fourth argument `--each` it prints instead every compile's wall time in milliseconds as
+//! a JSON array (what `scripts/measure-wasm.sh` reads).
 //!
 //! Prints the best wall-clock time and the mean *CPU* time per compile (from
 //! `/proc/self/schedstat` on Linux: time this thread actually ran), which stays meaningful on a
@@ -20,19 +22,27 @@ fn main() {
     let nodes: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let strategy: Strategy = args.next().and_then(|a| a.parse().ok()).unwrap_or_default();
     let runs: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(20).max(1);
+    let each = args.next().is_some_and(|a| a == "--each");
     let doc = data_centre(nodes);
     let plan = compile(&doc, strategy);
     let entries: usize = plan.services.iter().map(|s| s.lists.len() * s.addresses.len()).sum();
     drop(plan);
     let mut best = f64::MAX;
     let mut cpu_total = 0u64;
+    let mut walls = Vec::with_capacity(runs as usize);
     for _ in 0..runs {
         let (t, c) = (Instant::now(), cpu_ns());
         let plan = compile(&doc, strategy);
         let (wall, c2) = (t.elapsed().as_secs_f64(), cpu_ns());
         best = best.min(wall);
+        walls.push(wall * 1e3);
         cpu_total += c2.zip(c).map_or(0, |(b, a)| b - a);
         drop(plan);
+    }
+    if each {
+        let ms: Vec<String> = walls.iter().map(|w| format!("{w:.4}")).collect();
+        println!("[{}]", ms.join(","));
+        return;
     }
     let cpu = cpu_total as f64 / f64::from(runs) / 1e6;
     println!(
