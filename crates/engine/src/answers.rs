@@ -96,16 +96,17 @@ pub enum AnswerError {
 /// Every (cluster, service, client node) with its ordered addresses, sorted by cluster id,
 /// service name, then node number.
 pub fn list_lines(plan: &Plan) -> Vec<ListLine> {
-    let mut lines: Vec<ListLine> = plan
-        .services
-        .iter()
-        .flat_map(|sp| {
-            sp.lists.iter().map(move |list| ListLine {
+    let mut entries = Vec::new();
+    list_order(plan)
+        .into_iter()
+        .map(|(s, i)| {
+            let sp = &plan.services[s];
+            sp.lists.entries_into(i, &mut entries);
+            ListLine {
                 cluster: sp.cluster.clone(),
                 service: sp.service.clone(),
-                node: list.number,
-                addresses: list
-                    .entries
+                node: sp.lists[i].number,
+                addresses: entries
                     .iter()
                     .map(|e| {
                         sp.addresses
@@ -113,11 +114,27 @@ pub fn list_lines(plan: &Plan) -> Vec<ListLine> {
                             .map_or_else(|| "?".into(), |a| a.ip.to_string())
                     })
                     .collect(),
-            })
+            }
         })
+        .collect()
+}
+
+/// The lines of [`list_lines`] as (index in `plan.services`, index in that service's lists), in
+/// the same order, without writing any list out: for a caller that writes each line as it goes
+/// (the CLI's `lists`, 2.56 M addresses on a 10k model). A stable sort by cluster id, service
+/// name, then node number of the lines taken service by service, list by list.
+pub fn list_order(plan: &Plan) -> Vec<(usize, usize)> {
+    let mut order: Vec<(usize, usize)> = plan
+        .services
+        .iter()
+        .enumerate()
+        .flat_map(|(s, sp)| (0..sp.lists.len()).map(move |i| (s, i)))
         .collect();
-    sort_lines(&mut lines, |l| (&l.cluster, &l.service, l.node));
-    lines
+    order.sort_by(|&(s, i), &(t, j)| {
+        let (a, b) = (&plan.services[s], &plan.services[t]);
+        (&a.cluster, &a.service, a.lists[i].number).cmp(&(&b.cluster, &b.service, b.lists[j].number))
+    });
+    order
 }
 
 /// Every (cluster, service, server node) with its first-choice clients and its clients after
