@@ -4,6 +4,8 @@
 # WASM/native ratio (docs/performance.md, "WASM against native").
 #   bash scripts/measure-wasm.sh              1k and 10k, `rotation`, 3 rounds x 30 compiles a side
 #   MODELS=10000 RUNS=50 ROUNDS=2 STRATEGY=spread bash scripts/measure-wasm.sh
+#   WASM_CARGO_CONFIG='profile.release.package.clusterplan-engine.opt-level="s"' bash ...
+#                                   the WASM side built with a cargo --config (an experiment)
 # Native: the engine's `timing` example (bench profile). WASM: crates/js's `wasm_timing` example
 # built with the release profile the app is built with, then wasm-bindgen and wasm-opt at the
 # level index.html gives Trunk for the app (data-wasm-opt), so the engine's code is what the page
@@ -19,7 +21,10 @@ say "building the native timing example (bench profile)"
 cargo build --profile bench -p clusterplan-engine --example timing >&2 \
   || fail "cargo build --example timing" "see the compiler output above"
 say "building the WASM timing example (release profile, wasm32)"
-cargo_wasm build --release -p clusterplan-js --example wasm_timing --target wasm32-unknown-unknown >&2 \
+config=()
+[ -n "${WASM_CARGO_CONFIG:-}" ] && config=(--config "$WASM_CARGO_CONFIG")
+cargo_wasm build --release -p clusterplan-js --example wasm_timing --target wasm32-unknown-unknown \
+  "${config[@]}" >&2 \
   || fail "cargo build --example wasm_timing" "see the compiler output above"
 out=target/measure-wasm
 rm -rf "$out" && mkdir -p "$out"
