@@ -33,7 +33,7 @@ node -e '
   const [hf, compileText, load] = process.argv.slice(1);
   const runs = JSON.parse(require("fs").readFileSync(hf, "utf8")).results;
   const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-  const compile = median(JSON.parse(compileText));
+  const compile = median(JSON.parse(compileText).wall);
   console.log(`load average ${load}; medians of ${runs[0].times.length} runs (ms)`);
   console.log("");
   console.log("| what | median | min | user CPU (mean) | system CPU (mean) | / in-process compile |");

@@ -1,7 +1,7 @@
 //! Quick timing of the full compile of a generated data centre, without criterion:
 //! `cargo run --profile bench -p clusterplan-engine --example timing -- 10000 rotation 20`.
-//! With a fourth argument `--each` it prints instead every compile's wall time in milliseconds as
-//! a JSON array (what `scripts/measure-wasm.sh` reads).
+//! With a fourth argument `--each` it prints instead every compile's wall and CPU time in
+//! milliseconds as JSON, `{"wall": [...], "cpu": [...]}` (what `scripts/measure-wasm.sh` reads).
 //!
 //! Prints the best wall-clock time and the mean *CPU* time per compile (from
 //! `/proc/self/schedstat` on Linux: time this thread actually ran), which stays meaningful on a
@@ -29,19 +29,21 @@ fn main() {
     drop(plan);
     let mut best = f64::MAX;
     let mut cpu_total = 0u64;
-    let mut walls = Vec::with_capacity(runs as usize);
+    let (mut walls, mut cpus) = (Vec::with_capacity(runs as usize), Vec::new());
     for _ in 0..runs {
         let (t, c) = (Instant::now(), cpu_ns());
         let plan = compile(&doc, strategy);
         let (wall, c2) = (t.elapsed().as_secs_f64(), cpu_ns());
         best = best.min(wall);
         walls.push(wall * 1e3);
-        cpu_total += c2.zip(c).map_or(0, |(b, a)| b - a);
+        let spent = c2.zip(c).map_or(0, |(b, a)| b - a);
+        cpu_total += spent;
+        cpus.push(spent as f64 / 1e6);
         drop(plan);
     }
     if each {
-        let ms: Vec<String> = walls.iter().map(|w| format!("{w:.4}")).collect();
-        println!("[{}]", ms.join(","));
+        let json = |xs: &[f64]| xs.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(",");
+        println!("{{\"wall\": [{}], \"cpu\": [{}]}}", json(&walls), json(&cpus));
         return;
     }
     let cpu = cpu_total as f64 / f64::from(runs) / 1e6;

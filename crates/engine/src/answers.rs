@@ -132,7 +132,11 @@ pub fn list_order(plan: &Plan) -> Vec<(usize, usize)> {
         .collect();
     order.sort_by(|&(s, i), &(t, j)| {
         let (a, b) = (&plan.services[s], &plan.services[t]);
-        (&a.cluster, &a.service, a.lists[i].number).cmp(&(&b.cluster, &b.service, b.lists[j].number))
+        (&a.cluster, &a.service, a.lists[i].number).cmp(&(
+            &b.cluster,
+            &b.service,
+            b.lists[j].number,
+        ))
     });
     order
 }
