@@ -253,6 +253,24 @@ pub fn read(text: &str) -> Result<Document, ReadError> {
     // The limits first, in one pass that builds nothing; then the JSON's syntax, without
     // building a value either; then the typed reading, which holds a model within the limits.
     let outline = limits::outline(text)?;
+    // Nearly every text read is a document: try the typed reading first. A text it reads to
+    // the end is valid JSON, so the syntax pass below would pass and the checks after it (on
+    // the outline alone) are made here first: the result is the one of the full sequence. Any
+    // failure takes the full sequence, whose error is the one reported (docs/performance.md,
+    // "The CLI end to end").
+    if outline.object
+        && outline.keys.iter().any(|key| DOCUMENT_KEYS.contains(&key.as_str()))
+        && outline.format.is_none_or(
+            |f| matches!(serde_json::from_str::<Value>(f), Ok(Value::String(f)) if f == FORMAT),
+        )
+    {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        if let Ok(doc) = serde_path_to_error::deserialize::<_, Document>(&mut deserializer) {
+            if deserializer.end().is_ok() {
+                return Ok(Document { key_order: KeyOrder(outline.keys), ..doc });
+            }
+        }
+    }
     serde_json::from_str::<IgnoredAny>(text).map_err(ReadError::NotJson)?;
     if !outline.object {
         return Err(ReadError::NotTheFormat("the top level must be a JSON object".into()));
