@@ -356,6 +356,22 @@ mod tests {
         assert!(err.to_string().contains("none of the fields"), "{err}");
     }
 
+    /// The typed reading comes first (a fast path): a text it reads but that does not end there,
+    /// or that holds a wrong format or a wrong type, still gets the full sequence's error.
+    #[test]
+    fn the_typed_reading_first_keeps_every_error() {
+        let err = read(r#"{"clusters": [{"id": "A"}]} x"#).unwrap_err();
+        assert!(matches!(err, ReadError::NotJson(_)), "{err}");
+        assert!(err.to_string().contains("trailing characters at line 1 column 29"), "{err}");
+        let err = read(r#"{"format": "other/1", "clusters": []}"#).unwrap_err();
+        assert!(matches!(err, ReadError::WrongFormat { .. }), "{err}");
+        let err = read(r#"{"nodes": [{"uid": 5}]}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "nodes[0].uid: invalid type: integer `5`, expected a string at line 1 column 20"
+        );
+    }
+
     #[test]
     fn a_document_without_format_but_with_its_fields_reads() {
         let doc = read(r#"{"clusters": [{"id": "A"}]}"#).unwrap();
