@@ -231,69 +231,6 @@ fn slug(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clusterplan_engine::document::Cluster;
-
-    #[test]
-    fn an_export_is_named_after_the_model() {
-        let cluster =
-            |name: &str| Cluster { id: "A".into(), name: name.into(), ..Cluster::default() };
-        let mut doc = Document { clusters: vec![cluster("FIG 24 cluster")], ..Document::default() };
-        assert_eq!(export_file_name(&doc), "fig-24-cluster.json");
-        doc.clusters.push(cluster("Batch/../../etc"));
-        assert_eq!(export_file_name(&doc), "fig-24-cluster-batch-etc.json");
-        // Its own name first; a name with nothing safe in it is passed over.
-        doc.extra.insert("name".into(), "Design review: Q3 (draft)".into());
-        assert_eq!(export_file_name(&doc), "design-review-q3-draft.json");
-        doc.extra.insert("name".into(), "日本".into());
-        assert_eq!(export_file_name(&doc), "fig-24-cluster-batch-etc.json");
-        // Clusters without names: the description's first words, cut between words.
-        doc.clusters.iter_mut().for_each(|c| c.name.clear());
-        doc.extra.insert(
-            "description".into(),
-            "The source's FIG 22 priority example: networks A, B and C with three servers".into(),
-        );
-        assert_eq!(export_file_name(&doc), "the-source-s-fig-22-priority-example-networks-a.json");
-        // Nothing to name it after.
-        assert_eq!(export_file_name(&Document::default()), EXPORT_FALLBACK);
-        assert_eq!(slug(&"x".repeat(60)).len(), SLUG_MAX);
-    }
-
-    #[test]
-    fn the_strategy_and_seed_round_trip_and_bad_values_are_ignored() {
-        for s in Strategy::all(42) {
-            assert_eq!(decode_strategy(&encode_strategy(s, 42)), Some((s, 42)));
-        }
-        assert_eq!(
-            decode_strategy(&encode_strategy(Strategy::Spread, 9)),
-            Some((Strategy::Spread, 9))
-        );
-        for bad in [
-            "",
-            "{",
-            "null",
-            "\"shuffle\"",
-            r#"{"strategy": {"name": "fastest"}, "seed": 1}"#,
-            r#"{"strategy": {"name": "spread"}, "seed": -1}"#,
-        ] {
-            assert_eq!(decode_strategy(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn decode_reads_saved_models_and_keeps_unreadable_text() {
-        assert!(matches!(decode(None), Ok(None)));
-        let doc = crate::examples::FIG24.document();
-        let text = serde_json::to_string(&doc).unwrap();
-        assert_eq!(decode(Some(text)).unwrap(), Some(doc));
-        let (text, e) = decode(Some("{broken".into())).unwrap_err();
-        assert_eq!(text, "{broken");
-        assert!(e.to_string().starts_with("not JSON"));
-    }
-}
-
 /// Runs a task when the page is idle (`requestIdleCallback`, at most `max_wait_ms` later), so a
 /// save never delays the next frame; where the browser has no idle callbacks, at once.
 /// Dropping it first cancels the task.
@@ -361,5 +298,68 @@ impl Drop for WhenIdle {
         if let (Some(id), Some(cancel)) = (self.id, cancel) {
             let _ = cancel.call1(&window, &id.into());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clusterplan_engine::document::Cluster;
+
+    #[test]
+    fn an_export_is_named_after_the_model() {
+        let cluster =
+            |name: &str| Cluster { id: "A".into(), name: name.into(), ..Cluster::default() };
+        let mut doc = Document { clusters: vec![cluster("FIG 24 cluster")], ..Document::default() };
+        assert_eq!(export_file_name(&doc), "fig-24-cluster.json");
+        doc.clusters.push(cluster("Batch/../../etc"));
+        assert_eq!(export_file_name(&doc), "fig-24-cluster-batch-etc.json");
+        // Its own name first; a name with nothing safe in it is passed over.
+        doc.extra.insert("name".into(), "Design review: Q3 (draft)".into());
+        assert_eq!(export_file_name(&doc), "design-review-q3-draft.json");
+        doc.extra.insert("name".into(), "日本".into());
+        assert_eq!(export_file_name(&doc), "fig-24-cluster-batch-etc.json");
+        // Clusters without names: the description's first words, cut between words.
+        doc.clusters.iter_mut().for_each(|c| c.name.clear());
+        doc.extra.insert(
+            "description".into(),
+            "The source's FIG 22 priority example: networks A, B and C with three servers".into(),
+        );
+        assert_eq!(export_file_name(&doc), "the-source-s-fig-22-priority-example-networks-a.json");
+        // Nothing to name it after.
+        assert_eq!(export_file_name(&Document::default()), EXPORT_FALLBACK);
+        assert_eq!(slug(&"x".repeat(60)).len(), SLUG_MAX);
+    }
+
+    #[test]
+    fn the_strategy_and_seed_round_trip_and_bad_values_are_ignored() {
+        for s in Strategy::all(42) {
+            assert_eq!(decode_strategy(&encode_strategy(s, 42)), Some((s, 42)));
+        }
+        assert_eq!(
+            decode_strategy(&encode_strategy(Strategy::Spread, 9)),
+            Some((Strategy::Spread, 9))
+        );
+        for bad in [
+            "",
+            "{",
+            "null",
+            "\"shuffle\"",
+            r#"{"strategy": {"name": "fastest"}, "seed": 1}"#,
+            r#"{"strategy": {"name": "spread"}, "seed": -1}"#,
+        ] {
+            assert_eq!(decode_strategy(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn decode_reads_saved_models_and_keeps_unreadable_text() {
+        assert!(matches!(decode(None), Ok(None)));
+        let doc = crate::examples::FIG24.document();
+        let text = serde_json::to_string(&doc).unwrap();
+        assert_eq!(decode(Some(text)).unwrap(), Some(doc));
+        let (text, e) = decode(Some("{broken".into())).unwrap_err();
+        assert_eq!(text, "{broken");
+        assert!(e.to_string().starts_with("not JSON"));
     }
 }
