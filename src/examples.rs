@@ -1,7 +1,7 @@
 //! The built-in example documents (the gallery), shipped inside the app: the source's FIG 24 and
 //! FIG 22 examples, FIG 24 with one more registry server (to compare with FIG 24: a design
-//! review), two clusters sharing a node, the lifecycle lessons' cluster, and a generated data
-//! centre of 1,000 nodes.
+//! review), two clusters sharing a node, the lifecycle lessons' cluster, and generated data
+//! centres of 1,000 and 10,000 nodes.
 
 use crate::layout::auto_layout;
 use clusterplan_engine::Document;
@@ -11,8 +11,9 @@ use clusterplan_engine::Document;
 enum Source {
     /// A JSON file of `examples/`, compiled in.
     Json(&'static str),
-    /// Built by code (too large to ship as a file).
-    Generated(fn() -> Document),
+    /// Built by code (too large to ship as a file): the engine's generated data centre of this
+    /// many nodes.
+    Generated(usize),
 }
 
 /// One example of the gallery (examples are equal when their ids are).
@@ -64,7 +65,14 @@ pub const DATA_CENTRE: Example = Example {
     id: "datacentre",
     title: "Generated data centre: 1,000 nodes",
     blurb: "The engine's generator: 100 subnets under a tree of 20 routers, 4 services of 64 servers each.",
-    source: Source::Generated(data_centre),
+    source: Source::Generated(1000),
+};
+
+pub const DATA_CENTRE_10K: Example = Example {
+    id: "datacentre-10k",
+    title: "Generated data centre: 10,000 nodes",
+    blurb: "A whole data centre: 1,000 subnets under a tree of 200 routers, 4 services of 64 servers each. Zoomed out, each subnet is a block; zoom in to see its nodes.",
+    source: Source::Generated(10_000),
 };
 
 impl PartialEq for Example {
@@ -74,7 +82,8 @@ impl PartialEq for Example {
 }
 impl Eq for Example {}
 
-pub const ALL: &[Example] = &[FIG24, FIG24_EXTRA, FIG22, TWO_CLUSTERS, LIFECYCLE, DATA_CENTRE];
+pub const ALL: &[Example] =
+    &[FIG24, FIG24_EXTRA, FIG22, TWO_CLUSTERS, LIFECYCLE, DATA_CENTRE, DATA_CENTRE_10K];
 
 /// The example with this id.
 pub fn by_id(id: &str) -> Option<Example> {
@@ -86,14 +95,21 @@ impl Example {
     pub fn document(&self) -> Document {
         match self.source {
             Source::Json(json) => clusterplan_engine::document::read(json).unwrap_or_default(),
-            Source::Generated(make) => make(),
+            Source::Generated(nodes) => data_centre(nodes),
         }
+    }
+
+    /// Large enough that opening it takes a noticeable moment (the gallery shows it opening).
+    pub fn is_large(&self) -> bool {
+        matches!(self.source, Source::Generated(nodes) if nodes >= 5000)
     }
 
     /// Is `doc` this example as it comes (positions aside, when it has none)?
     pub fn is_untouched(&self, doc: &Document) -> bool {
-        if matches!(self.source, Source::Generated(_)) && doc.nodes.len() != DC_NODES {
-            return false;
+        if let Source::Generated(nodes) = self.source {
+            if doc.nodes.len() != nodes {
+                return false;
+            }
         }
         let example = self.document();
         example.nodes.len() == doc.nodes.len()
@@ -101,15 +117,13 @@ impl Example {
     }
 }
 
-/// Nodes of the generated data centre.
-pub const DC_NODES: usize = 1000;
-
-/// The generated data centre: the engine's generator ([`clusterplan_engine::generate`], the
-/// benchmark's model: 100 subnets under a tree of 20 routers, 4 services of 64 servers, the
-/// registry in two priority tiers), placed by the automatic layout so the example carries its
-/// positions.
-pub fn data_centre() -> Document {
-    let mut doc = clusterplan_engine::generate::data_centre(DC_NODES);
+/// A generated data centre of `nodes` nodes: the engine's generator
+/// ([`clusterplan_engine::generate`], the benchmark's model: a subnet per 10 nodes under a tree
+/// of a router per 5 subnets, 4 services of 64 servers, the registry in two priority tiers),
+/// placed by the automatic layout so the example carries its positions. Deterministic: the same
+/// document every time, built in the page instead of shipped.
+pub fn data_centre(nodes: usize) -> Document {
+    let mut doc = clusterplan_engine::generate::data_centre(nodes);
     auto_layout(&doc).write(&mut doc);
     doc
 }
@@ -133,10 +147,10 @@ mod tests {
     #[test]
     fn the_data_centre_has_1000_distinct_nodes_laid_out_without_overlap() {
         use crate::layout::{Layout, Rect};
-        let doc = data_centre();
-        assert_eq!(doc.nodes.len(), DC_NODES);
+        let doc = data_centre(1000);
+        assert_eq!(doc.nodes.len(), 1000);
         let uids: std::collections::HashSet<_> = doc.nodes.iter().map(|n| &n.uid).collect();
-        assert_eq!(uids.len(), DC_NODES);
+        assert_eq!(uids.len(), 1000);
         let index = crate::edit::net::SubnetIndex::new(&doc);
         for n in &doc.nodes {
             assert!(
@@ -159,6 +173,18 @@ mod tests {
         let text = clusterplan_engine::document::write(&doc);
         assert!(text.len() < clusterplan_engine::document::MAX_DOCUMENT_BYTES / 8);
         assert_eq!(clusterplan_engine::document::read(&text).unwrap(), doc);
+    }
+
+    #[test]
+    fn the_10k_data_centre_is_the_engines_generated_model_laid_out_and_untouched() {
+        let doc = DATA_CENTRE_10K.document();
+        assert_eq!((doc.nodes.len(), doc.subnets.len(), doc.routers.len()), (10_000, 1000, 200));
+        assert!(crate::layout::Layout::read(&doc).covers(&doc));
+        assert!(DATA_CENTRE_10K.is_untouched(&doc));
+        assert!(!DATA_CENTRE.is_untouched(&doc));
+        let mut moved = doc.clone();
+        moved.nodes.pop();
+        assert!(!DATA_CENTRE_10K.is_untouched(&moved));
     }
 
     #[test]

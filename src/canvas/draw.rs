@@ -3,10 +3,11 @@
 //! a design review's marks (items the change added or changed).
 //! Rendering only, plus the text fitting it needs ([`fit_width`]).
 
+use super::detail::{heat_class, Detail, Level, Visible};
 use super::keyboard;
 use super::scene::{node_port, router_port, Chip, LinkEnd, Mark, NodeShape, Scene};
 use crate::edit::ItemRef;
-use crate::layout::{Pt, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
+use crate::layout::{Pt, Rect, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
 use crate::results::overlay::{CanvasOverlay, RankBadge};
 use crate::results::review::ReviewMarks;
 use crate::results::simulate::model::SimNode;
@@ -64,10 +65,10 @@ pub struct LayerProps {
     /// What a design review marks (nothing when not comparing).
     pub review: Shared<ReviewMarks>,
     pub part: Part,
-    /// Draw cluster chips (off when zoomed far out).
-    pub detail: bool,
-    /// Draw the addresses on links.
-    pub labels: bool,
+    /// What is drawn and how at this view ([`super::detail`]).
+    pub detail: Detail,
+    /// The items drawn ([`super::detail::visible`]).
+    pub visible: Shared<Visible>,
     /// The canvas's one Tab stop (see [`super::keyboard::entry`]).
     #[prop_or_default]
     pub entry: Option<ItemRef>,
@@ -142,7 +143,9 @@ pub fn layer(props: &LayerProps) -> Html {
         })
     };
 
-    let subnets = scene.subnets.iter().filter_map(|s| {
+    let blocks = props.visible.level == Level::Blocks;
+    let subnets = props.visible.subnets.iter().filter(|_| !blocks).filter_map(|&i| {
+        let s = &scene.subnets[i];
         let item = ItemRef::Subnet(s.prefix.clone());
         if !keep(&item) {
             return None;
@@ -173,7 +176,36 @@ pub fn layer(props: &LayerProps) -> Html {
         })
     });
 
-    let links = scene.links.iter().filter_map(|link| {
+    let block_views = props.visible.subnets.iter().filter(|_| blocks).filter_map(|&i| {
+        let s = &scene.subnets[i];
+        let item = ItemRef::Subnet(s.prefix.clone());
+        if !keep(&item) {
+            return None;
+        }
+        let block = &scene.blocks[i];
+        // A block holding a node the selection picks (a selected service's servers, a
+        // selected cluster's members) is outlined as those nodes would be.
+        let highlight = block.nodes.iter().any(|&n| picked(&scene.nodes[n]));
+        let mark = block
+            .nodes
+            .iter()
+            .filter_map(|&n| props.marks.get(&ItemRef::Node(scene.nodes[n].uid.clone())))
+            .chain(props.marks.get(&item))
+            .min_by_key(|m| m.severity)
+            .cloned();
+        Some(html! {
+            <BlockView key={s.prefix.clone()} prefix={s.prefix.clone()} network={s.network.clone()}
+                colour={s.colour.clone()} rect={block.rect} count={block.nodes.len()}
+                heat={overlay.heat.get(&s.prefix).copied()}
+                label={props.detail.block_label(block.rect.w)} scale={props.detail.scale}
+                selected={selected.contains(&item)} entry={props.entry.as_ref() == Some(&item)}
+                on_path={overlay.path_subnets.contains(&s.prefix)} {highlight} {mark}
+                review={review_class(props.review.of(&item))} />
+        })
+    });
+
+    let links = props.visible.links.iter().filter_map(|&i| {
+        let link = &scene.links[i];
         let item = link.item(scene);
         if !keep(&item) {
             return None;
@@ -198,7 +230,7 @@ pub fn layer(props: &LayerProps) -> Html {
             LinkEnd::Node { node, address } => (format!("link-{}-{}", scene.nodes[*node].uid, address), Some(address)),
             LinkEnd::Router(r) => (format!("link-{}-{}", scene.routers[*r].name, subnet), None),
         };
-        let label = label.filter(|_| props.labels).map(|text| {
+        let label = label.filter(|_| props.detail.link_labels).map(|text| {
             let (x, y) = ((a.x * 0.35 + b.x * 0.65) + 4.0, a.y * 0.35 + b.y * 0.65);
             html! { <text class="link-label" x={x.to_string()} y={y.to_string()}>{ text.clone() }</text> }
         });
@@ -210,7 +242,8 @@ pub fn layer(props: &LayerProps) -> Html {
         })
     });
 
-    let routers = scene.routers.iter().filter_map(|r| {
+    let routers = props.visible.routers.iter().filter_map(|&i| {
+        let r = &scene.routers[i];
         let item = ItemRef::Router(r.name.clone());
         if !keep(&item) {
             return None;
@@ -239,7 +272,8 @@ pub fn layer(props: &LayerProps) -> Html {
         })
     });
 
-    let nodes = scene.nodes.iter().filter_map(|n| {
+    let nodes = props.visible.nodes.iter().filter_map(|&i| {
+        let n = &scene.nodes[i];
         let item = ItemRef::Node(n.uid.clone());
         if !keep(&item) {
             return None;
@@ -255,13 +289,13 @@ pub fn layer(props: &LayerProps) -> Html {
                 highlight={picked(n)}
                 review={props.review.of(&item).cloned()}
                 sim={overlay.sim.as_ref().map(|s| s.node(&n.uid))}
-                detail={props.detail} />
+                detail={props.detail.names} />
         })
     });
 
     html! {
         <g class="layer">
-            <g class="subnets">{ for subnets }</g>
+            <g class="subnets">{ for subnets }{ for block_views }</g>
             <g class="links">{ for links }</g>
             <g class="routers">{ for routers }</g>
             <g class="nodes">{ for nodes }</g>
@@ -289,11 +323,82 @@ pub struct NodeViewProps {
     /// A design review's mark on it: added or changed, and what changed.
     #[prop_or_default]
     pub review: Option<(Change, String)>,
+    /// Draw the name and the cluster chips (off when zoomed out: unreadable).
     pub detail: bool,
     /// The Simulate tab's marks on this node (process badges, registry incarnation and
     /// requests, the current event's node and target).
     #[prop_or_default]
     pub sim: Option<SimNode>,
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct BlockViewProps {
+    pub prefix: String,
+    pub network: String,
+    /// The network's colour (a CSS value).
+    pub colour: String,
+    pub rect: Rect,
+    /// The nodes placed under the subnet.
+    pub count: usize,
+    /// Its busiest server's load over the ideal, for the shown service (none: it holds none).
+    pub heat: Option<f64>,
+    /// Draw the prefix and the node count (the block is wide enough on the screen).
+    pub label: bool,
+    /// The zoom rounded down to a power of two: labels keep about 13 px on the screen.
+    pub scale: f64,
+    pub selected: bool,
+    /// The canvas's one Tab stop.
+    pub entry: bool,
+    pub on_path: bool,
+    /// Holds nodes the selection picks (a selected service's servers, a cluster's members).
+    pub highlight: bool,
+    /// The worst diagnostics mark of the subnet and its nodes.
+    pub mark: Option<Rc<Mark>>,
+    /// A design review's class (`review-added`, `review-changed`).
+    pub review: Option<&'static str>,
+}
+
+/// A subnet zoomed out (`docs/editor.md`, "Large models"): one block holding its bar and
+/// nodes, in its network's colour, filled by the load heat of the shown service; its prefix
+/// and node count when there is room to read them.
+#[function_component(BlockView)]
+pub fn block_view(props: &BlockViewProps) -> Html {
+    let r = props.rect;
+    let heat = props.heat.map(heat_class);
+    let class = classes!(
+        "block",
+        heat.unwrap_or("no-heat"),
+        props.selected.then_some("selected"),
+        props.on_path.then_some("on-path"),
+        props.highlight.then_some("highlight"),
+        props.review
+    );
+    let size = 13.0 / props.scale;
+    let nodes =
+        if props.count == 1 { "1 node".to_owned() } else { format!("{} nodes", props.count) };
+    let load = props.heat.map_or(String::new(), |h| {
+        format!(", busiest server at {:.0} % of the ideal load", h * 100.0)
+    });
+    html! {
+        <g {class} data-testid={format!("block-{}", props.prefix)} data-kb={format!("subnet:{}", props.prefix)}
+            data-count={props.count.to_string()} data-heat={heat.unwrap_or("")}
+            tabindex={keyboard::tabindex(props.entry)} role="button" aria-pressed={props.selected.to_string()}
+            aria-label={format!("{}, {nodes}{load}", keyboard::subnet_name(&props.prefix, &props.network))}>
+            <rect class="block-box" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()}
+                rx={(8.0 / props.scale).min(r.h / 4.0).to_string()} style={format!("stroke:{}", props.colour)} />
+            if props.label {
+                <text class="block-label" x={(r.x + size * 0.6).to_string()} y={(r.y + size * 1.4).to_string()}
+                    style={format!("font-size:{size}px")}>
+                    <tspan>{ props.prefix.clone() }</tspan>
+                    <tspan x={(r.x + size * 0.6).to_string()} dy={(size * 1.25).to_string()}>{ nodes.clone() }</tspan>
+                </text>
+            }
+            <g transform={format!("translate({} {}) scale({})", r.x + r.w, r.y, 1.0 / props.scale)}>
+                { mark_badge(props.mark.as_ref(), 0.0, 0.0, format!("mark-subnet-{}", props.prefix)) }
+            </g>
+            <title>{ format!("{} · {}: {nodes}{load}", props.prefix, props.network) }</title>
+        </g>
+    }
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut (the full name is in the title).
@@ -544,7 +649,9 @@ pub fn node_view(props: &NodeViewProps) -> Html {
     html! {
         <g {class} data-testid={format!("node-{}", n.uid)} transform={format!("translate({} {})", props.x, props.y)}>
             <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
-            if beside_s {
+            if !props.detail {
+                // Zoomed out: no texts (unreadable at that size; the title names the node).
+            } else if beside_s {
                 <svg class="node-name-room" aria-hidden="true" x="8" y="0" width={NAME_ROOM_BESIDE_S.to_string()} height={NODE_H.to_string()} overflow="hidden">
                     <text class="node-name" x="0" y="19">{ title }</text>
                 </svg>
@@ -552,7 +659,7 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                 <text class="node-name" x="8" y="19" aria-hidden="true">{ title }</text>
             }
             if props.detail { { for chips } }
-            if !n.serves.is_empty() {
+            if props.detail && !n.serves.is_empty() {
                 <text class="node-serves" x={(NODE_W - 6.0).to_string()} y="19" text-anchor="end" aria-hidden="true">
                     { "S" }<title>{ format!("serves {}", n.serves.iter().map(|(c, s)| format!("{s} (cluster {c})")).collect::<Vec<_>>().join(", ")) }</title>
                 </text>

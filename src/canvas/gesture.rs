@@ -58,6 +58,10 @@ pub struct Press<'a> {
     pub snap: bool,
     pub selection: &'a [ItemRef],
     pub view: Viewport,
+    /// The drawing shows blocks ([`super::detail::Level::Blocks`]) with these nodes (sorted
+    /// indices) drawn over them: a press inside a block is on its subnet, and dragging it moves
+    /// the subnet with its nodes. `None`: every node on the screen is drawn.
+    pub blocks: Option<&'a [usize]>,
 }
 
 /// What a press does: the actions it sends at once and the gesture it starts (`None`: the
@@ -81,7 +85,7 @@ pub fn down(scene: &Scene, p: &Press) -> (Vec<Action>, Option<Gesture>) {
         Tool::AddSubnet => (place(EditAction::AddSubnet { at }), None),
         Tool::AddRouter => (place(EditAction::AddRouter { at, subnet: on_subnet() }), None),
         Tool::AddNode => (place(EditAction::AddNode { at, subnet: on_subnet() }), None),
-        Tool::Link | Tool::Select => match scene.hit(w, tolerance) {
+        Tool::Link | Tool::Select => match hit(scene, p, tolerance) {
             // Read-only: a port or a subnet's handle is its item, to select.
             Some(Hit::Port(item)) if p.read_only => (select(vec![item]), None),
             Some(Hit::Resize(prefix)) if p.read_only => {
@@ -105,9 +109,9 @@ pub fn down(scene: &Scene, p: &Press) -> (Vec<Action>, Option<Gesture>) {
                     // Selected, never dragged.
                     (select(vec![item]), Vec::new())
                 } else if p.selection.contains(&item) {
-                    (Vec::new(), p.selection.iter().filter(|i| i.is_placed()).cloned().collect())
+                    (Vec::new(), p.selection.iter().flat_map(|i| moved_by(scene, p, i)).collect())
                 } else {
-                    let items = if item.is_placed() { vec![item.clone()] } else { Vec::new() };
+                    let items = moved_by(scene, p, &item);
                     (select(vec![item]), items)
                 };
                 let drag = Gesture::Drag {
@@ -124,6 +128,28 @@ pub fn down(scene: &Scene, p: &Press) -> (Vec<Action>, Option<Gesture>) {
             None if p.shift => (Vec::new(), Some(Gesture::Box { start: w, now: w })),
             None => (Vec::new(), Some(pan)),
         },
+    }
+}
+
+/// What is under a press: at the blocks level only what is drawn there.
+fn hit(scene: &Scene, p: &Press, tolerance: f64) -> Option<Hit> {
+    match p.blocks {
+        Some(drawn) => scene.hit_blocks(p.world, tolerance, drawn),
+        None => scene.hit(p.world, tolerance),
+    }
+}
+
+/// The items a drag of `item` moves: itself when it has a position; at the blocks level a
+/// subnet's block moves with the nodes placed under it.
+fn moved_by(scene: &Scene, p: &Press, item: &ItemRef) -> Vec<ItemRef> {
+    match item {
+        ItemRef::Subnet(prefix) if p.blocks.is_some() => scene
+            .subnets
+            .iter()
+            .position(|s| &s.prefix == prefix)
+            .map_or_else(Vec::new, |i| scene.block_items(i)),
+        _ if item.is_placed() => vec![item.clone()],
+        _ => Vec::new(),
     }
 }
 
@@ -233,6 +259,7 @@ mod tests {
             snap: false,
             selection,
             view: Viewport::default(),
+            blocks: None,
         }
     }
 
@@ -306,6 +333,34 @@ mod tests {
         assert_eq!(g, None);
         let edit = EditAction::AddNode { at: EMPTY, subnet: None };
         assert_eq!(actions, [Action::Place { edit, keep_tool: true }]);
+    }
+
+    #[test]
+    fn zoomed_out_to_blocks_a_drag_of_a_block_moves_its_subnet_and_nodes() {
+        let scene = Scene::build(&examples::data_centre(1000));
+        let at = super::super::scene::node_centre(scene.nodes[3].pos);
+        let home = scene.home[3].unwrap();
+        let subnet = ItemRef::Subnet(scene.subnets[home].prefix.clone());
+        let zoomed_out = Press {
+            blocks: Some(&[]),
+            view: Viewport { zoom: 0.1, x: 0.0, y: 0.0 },
+            ..press(at, Tool::Select, false, &[])
+        };
+        let (actions, g) = down(&scene, &zoomed_out);
+        assert_eq!(actions, [Action::Select(vec![subnet.clone()])]);
+        let to = Pt::new(at.x + 200.0, at.y);
+        let g = moved(&scene, g.unwrap(), to, (120.0, 100.0), 0.1);
+        let Some(Release::Action(a)) = up(&scene, g, to, (120.0, 100.0), 0.1, false) else {
+            panic!("a drag moves")
+        };
+        let Action::Edit(EditAction::Move { items, .. }) = *a else { panic!("{a:?}") };
+        assert_eq!(items, scene.block_items(home));
+        assert!(items.contains(&ItemRef::Node(scene.nodes[3].uid.clone())));
+        // A node drawn over the blocks (selected, say) is itself under the pointer.
+        let drawn = [3];
+        let over = Press { blocks: Some(&drawn), ..zoomed_out };
+        let (actions, _) = down(&scene, &over);
+        assert_eq!(actions, [Action::Select(vec![ItemRef::Node(scene.nodes[3].uid.clone())])]);
     }
 
     #[test]

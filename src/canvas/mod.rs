@@ -3,6 +3,7 @@
 //! ([`scene`], [`viewport`], [`gesture`]); this component only keeps the gesture in progress and
 //! the view transform.
 
+pub mod detail;
 pub mod draw;
 pub mod export;
 pub mod gesture;
@@ -17,6 +18,7 @@ use crate::results::review::ReviewMarks;
 use crate::state::{Action, Tool};
 use crate::toolbar::shortcuts::{self, Command};
 use clusterplan_engine::Document;
+use detail::{Detail, Level, Visible};
 use draw::{Layer, Marks, Part, Shared};
 use gesture::Gesture;
 use gloo::events::{EventListener, EventListenerOptions};
@@ -27,10 +29,6 @@ use viewport::{Viewport, ViewportAction};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Below this zoom, cluster chips are left out (they would be unreadable anyway).
-const DETAIL_ZOOM: f64 = 0.45;
-/// Below this zoom, the addresses on links are left out (fewer texts to paint on large models).
-const LABEL_ZOOM: f64 = 0.9;
 #[derive(Properties, Debug)]
 pub struct CanvasProps {
     pub doc: Rc<Document>,
@@ -111,21 +109,44 @@ fn focused_item(target: Option<web_sys::EventTarget>) -> Option<ItemRef> {
     keyboard::item_of_key(&el.get_attribute("data-kb")?)
 }
 
-/// Moves the keyboard focus to `item`'s element.
-fn focus_element(svg: &NodeRef, item: &ItemRef) {
+/// Moves the keyboard focus to `item`'s element; false when it is not drawn (culled, or inside
+/// a block: see [`detail`]).
+fn focus_element(svg: &NodeRef, item: &ItemRef) -> bool {
     let (Some(root), Some(key)) = (svg.cast::<web_sys::Element>(), keyboard::key(item)) else {
-        return;
+        return false;
     };
-    let Ok(all) = root.query_selector_all("[data-kb]") else { return };
+    let Ok(all) = root.query_selector_all("[data-kb]") else { return false };
     for i in 0..all.length() {
         let Some(el) = all.item(i).and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok()) else {
             continue;
         };
         if el.get_attribute("data-kb").as_deref() == Some(key.as_str()) {
-            let _ = el.focus();
-            return;
+            return el.focus().is_ok();
         }
     }
+    false
+}
+
+/// Whether node `i` is drawn over the blocks when zoomed out: something marks it (selected, a
+/// rank badge, down, on the hop path, a design review's or the simulation's mark).
+fn pinned(
+    scene: &Scene,
+    i: usize,
+    selection: &[ItemRef],
+    overlay: &CanvasOverlay,
+    review: &ReviewMarks,
+) -> bool {
+    let uid = &scene.nodes[i].uid;
+    let item = ItemRef::Node(uid.clone());
+    selection.contains(&item)
+        || overlay.badges.contains_key(uid)
+        || overlay.down.contains(uid)
+        || overlay.path_nodes.contains(uid)
+        || review.of(&item).is_some()
+        || overlay.sim.as_ref().is_some_and(|s| {
+            let n = s.node(uid);
+            n.current || n.target || n.down
+        })
 }
 
 #[function_component(Canvas)]
@@ -243,13 +264,55 @@ pub fn canvas(props: &CanvasProps) -> Html {
     }
 
     let v = *vp;
+    // What is drawn (`docs/editor.md`, "Large models"): during a pan, the view the pointer has
+    // moved to, so the drawing follows it (one transform on the world) and culling with it.
+    let shown = match &*gesture {
+        Some(Gesture::Pan { moved: true, dx, dy, start, .. }) => start.panned(*dx, *dy),
+        _ => v,
+    };
+    let detail = {
+        let (width, height) = view_size(&svg);
+        detail::choose(&scene, shown, width, height)
+    };
+    let visible: Rc<Visible> = use_memo(
+        (
+            scene_s.clone(),
+            detail,
+            props.selection.clone(),
+            Shared(props.overlay.clone()),
+            Shared(props.review.clone()),
+        ),
+        |(scene, detail, selection, overlay, review)| {
+            detail::visible(scene, detail, &|i| pinned(scene, i, selection, overlay, review))
+        },
+    );
+    let level_name = match visible.level {
+        Level::Nodes => "nodes",
+        Level::Blocks => "blocks",
+    };
+    // Keyboard focus on an item that is not drawn yet: taken once it is (after the view moved).
+    let pending_focus = use_mut_ref(|| None::<(ItemRef, u8)>);
+    {
+        let (svg, pending) = (svg.clone(), pending_focus.clone());
+        use_effect(move || {
+            let mut p = pending.borrow_mut();
+            if let Some((item, tries)) = p.take() {
+                if !focus_element(&svg, &item) && tries < 3 {
+                    *p = Some((item, tries + 1));
+                }
+            }
+        });
+    }
     // The keyboard (`docs/editor.md`, "The canvas by keyboard"): one Tab stop among the items,
     // the arrows move the focus to the nearest item that way, Enter or Space selects it (Shift:
     // adds it to the selection); an item the focus reaches off the screen is brought into view.
-    let entry = keyboard::entry(&scene, cursor.as_ref(), &props.selection);
+    let entry = keyboard::entry(&scene, cursor.as_ref(), &props.selection)
+        .filter(|e| visible.draws(&scene, e))
+        .or_else(|| visible.first_item(&scene));
     let onkeydown = {
         let (svg, scene, dispatch, cursor) =
             (svg.clone(), scene.clone(), props.dispatch.clone(), cursor.clone());
+        let (pending, vpd) = (pending_focus.clone(), vp.dispatcher());
         Callback::from(move |e: KeyboardEvent| {
             let Some(item) = focused_item(e.target()) else { return };
             if e.ctrl_key() || e.meta_key() || e.alt_key() {
@@ -258,7 +321,15 @@ pub fn canvas(props: &CanvasProps) -> Html {
             let key = e.key();
             if let Some(direction) = keyboard::Direction::of_key(&key) {
                 if let Some(next) = keyboard::step(&scene, &item, direction) {
-                    focus_element(&svg, &next);
+                    if !focus_element(&svg, &next) {
+                        // Not drawn: bring it into view, and focus it once drawn.
+                        if let Some(r) = keyboard::item_rect(&scene, &next) {
+                            let (w, h) = view_size(&svg);
+                            let zoom = v.zoom.max(detail::NAME_ZOOM);
+                            vpd.dispatch(ViewportAction::Set(Viewport::centred_on(r, w, h, zoom)));
+                        }
+                        *pending.borrow_mut() = Some((next.clone(), 0));
+                    }
                     cursor.set(Some(next));
                 }
             } else if key == "Enter" || key == " " {
@@ -295,7 +366,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let (svg, gesture, scene, dispatch, touches) =
             (svg.clone(), gesture.clone(), scene.clone(), props.dispatch.clone(), touches.clone());
         let (snap, selection, read_only) = (props.snap, props.selection.clone(), props.read_only);
-        let tool = props.tool;
+        let (tool, visible) = (props.tool, visible.clone());
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 && e.button() != 1 {
                 return;
@@ -337,6 +408,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 snap,
                 selection: &selection,
                 view: v,
+                blocks: (visible.level == Level::Blocks).then_some(&visible.nodes[..]),
             };
             let (actions, next) = gesture::down(&scene, &press);
             for a in actions {
@@ -402,6 +474,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
     // What the gesture draws over the diagram.
     let g = (*gesture).clone();
     let empty: Shared<HashSet<ItemRef>> = Shared(use_memo((), |_| HashSet::new()));
+    let dragged = match &g {
+        Some(Gesture::Drag { hidden, .. }) => hidden.clone(),
+        _ => empty.clone(),
+    };
+    // The items being dragged, found once per drag (not per move).
+    let moving_visible: Rc<Visible> =
+        use_memo((scene_s.clone(), dragged), |(scene, items)| Visible::only(scene, items));
     let (hidden, moving_layer) = match &g {
         Some(Gesture::Drag { moved: true, hidden, moving, items, dx, dy, .. })
             if !items.is_empty() =>
@@ -459,8 +538,6 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let marks = Shared(props.marks.clone());
     let overlay = Shared(props.overlay.clone());
     let review = Shared(props.review.clone());
-    let detail = v.zoom >= DETAIL_ZOOM;
-    let labels = v.zoom >= LABEL_ZOOM;
     let zoom = |factor: f64| {
         let (svg, vpd) = (svg.clone(), vp.dispatcher());
         Callback::from(move |_: MouseEvent| {
@@ -484,12 +561,6 @@ pub fn canvas(props: &CanvasProps) -> Html {
         Tool::AddSubnet | Tool::AddRouter | Tool::AddNode => "tool-place",
         Tool::Link => "tool-link",
     };
-    let pan_style = match &g {
-        Some(Gesture::Pan { moved: true, dx, dy, .. }) => {
-            format!("transform: translate({dx}px, {dy}px)")
-        }
-        _ => String::new(),
-    };
     let dragging = matches!(
         &g,
         Some(Gesture::Pan { moved: true, .. }) | Some(Gesture::Drag { moved: true, .. })
@@ -498,23 +569,25 @@ pub fn canvas(props: &CanvasProps) -> Html {
     html! {
         <div class="canvas-wrap">
             <svg ref={svg} class={classes!("canvas", tool_class, dragging.then_some("dragging"))} data-testid="canvas"
-                tabindex={if entry.is_some() { "-1" } else { "0" }} role="application" style={pan_style}
+                tabindex={if entry.is_some() { "-1" } else { "0" }} role="application"
                 aria-label="diagram of the model: Tab reaches its items, arrow keys move between them, Enter selects"
                 data-zoom={format!("{:.3}", v.zoom)}
                 {onpointerdown} {onpointermove} {onpointerup} {onpointercancel} {onkeydown} {onfocusin}>
                 <defs>
                     <pattern id="grid" width={grid.to_string()} height={grid.to_string()} patternUnits="userSpaceOnUse"
-                        x={v.x.to_string()} y={v.y.to_string()}>
+                        x={shown.x.to_string()} y={shown.y.to_string()}>
                         <circle cx="1" cy="1" r="1" class="grid-dot" />
                     </pattern>
                 </defs>
                 if grid >= 6.0 { <rect class="grid" width="100%" height="100%" fill="url(#grid)" /> }
-                <g class="world" transform={format!("translate({} {}) scale({})", v.x, v.y, v.zoom)}>
+                <g class="world" data-level={level_name} transform={format!("translate({} {}) scale({})", shown.x, shown.y, shown.zoom)}>
                     <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
-                        overlay={overlay.clone()} review={review.clone()} part={Part::AllBut(hidden)} {detail} {labels} entry={entry.clone()} />
+                        overlay={overlay.clone()} review={review.clone()} part={Part::AllBut(hidden)} {detail}
+                        visible={Shared(visible.clone())} entry={entry.clone()} />
                     if let Some(part) = moving_layer {
                         <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
-                            overlay={overlay.clone()} review={review.clone()} {part} {detail} {labels} />
+                            overlay={overlay.clone()} review={review.clone()} {part}
+                            detail={Detail { level: Level::Nodes, cull: None, ..detail }} visible={Shared(moving_visible.clone())} />
                     }
                     { rubber }
                 </g>
@@ -524,7 +597,15 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     <p>{ "An empty model. Pick Subnet (S) and click the canvas to place one, then add routers (R) and nodes (N); drag from a node's handle to a subnet to attach it." }</p>
                 </div>
             }
-            if !scene.nodes.is_empty() {
+            if visible.level == Level::Blocks {
+                <ul class="legend" data-testid="canvas-legend" aria-label="legend of the blocks">
+                    <li>{ "Each block: a subnet and its nodes (zoom in to see them); colour: its busiest server's load for the service shown in the results" }</li>
+                    <li><span class="swatch heat-0"></span>{ "idle" }</li>
+                    <li><span class="swatch heat-2"></span>{ "balanced" }</li>
+                    <li><span class="swatch heat-4"></span>{ "overloaded" }</li>
+                    <li><span class="swatch heat-none"></span>{ "no server" }</li>
+                </ul>
+            } else if !scene.nodes.is_empty() {
                 <ul class="legend" data-testid="canvas-legend" aria-label="legend of the node glyphs">
                     <li title="the node serves a service"><span class="glyph serves">{ "S" }</span>{ "serves" }</li>
                     <li title="primary registry server"><span class="glyph">{ "★" }</span>{ "primary registry" }</li>

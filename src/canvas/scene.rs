@@ -90,6 +90,16 @@ impl Link {
     }
 }
 
+/// A subnet with the nodes placed under it, as the drawing shows it zoomed out (see
+/// [`super::detail`]): the rectangle holding its bar and those nodes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Block {
+    pub rect: Rect,
+    /// The nodes whose first interface is on the subnet (indices into [`Scene::nodes`]), the
+    /// ones the automatic layout places under its bar.
+    pub nodes: Vec<usize>,
+}
+
 /// The diagram of one document.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scene {
@@ -97,6 +107,10 @@ pub struct Scene {
     pub subnets: Vec<Rc<SubnetShape>>,
     pub routers: Vec<Rc<RouterShape>>,
     pub links: Vec<Link>,
+    /// One block per subnet (indexed like [`Scene::subnets`]).
+    pub blocks: Vec<Block>,
+    /// Each node's block: the subnet of its first interface (indexed like [`Scene::nodes`]).
+    pub home: Vec<Option<usize>>,
     /// Cluster id -> its position in the document (its colour, [`crate::theme::cluster_var`]).
     pub cluster_colours: BTreeMap<String, usize>,
     /// Network name -> its position in the document ([`crate::theme::network_var`]).
@@ -186,7 +200,7 @@ impl Scene {
         // Which subnet an interface or a router attachment is on, as the engine maps them.
         let index = SubnetIndex::new(doc);
         let mut links = Vec::new();
-        let nodes = doc
+        let nodes: Vec<Rc<NodeShape>> = doc
             .nodes
             .iter()
             .enumerate()
@@ -233,7 +247,7 @@ impl Scene {
                 })
             })
             .collect();
-        let routers = doc
+        let routers: Vec<Rc<RouterShape>> = doc
             .routers
             .iter()
             .enumerate()
@@ -249,7 +263,19 @@ impl Scene {
                 })
             })
             .collect();
-        Scene { nodes, subnets, routers, links, cluster_colours, network_colours }
+        let (blocks, home) = blocks(&nodes, &subnets, &links);
+        Scene { nodes, subnets, routers, links, blocks, home, cluster_colours, network_colours }
+    }
+
+    /// The items a drag of the block of `subnet` moves: the subnet and the nodes placed under
+    /// it.
+    pub fn block_items(&self, subnet: usize) -> Vec<ItemRef> {
+        let Some(s) = self.subnets.get(subnet) else { return Vec::new() };
+        std::iter::once(ItemRef::Subnet(s.prefix.clone()))
+            .chain(
+                self.blocks[subnet].nodes.iter().map(|&n| ItemRef::Node(self.nodes[n].uid.clone())),
+            )
+            .collect()
     }
 
     /// The end points of a link, with the given position offset applied to moved items.
@@ -273,10 +299,25 @@ impl Scene {
     /// What is at `p` (diagram coordinates); `tolerance` is in diagram units. Topmost first:
     /// ports, nodes, routers, subnets, links.
     pub fn hit(&self, p: Pt, tolerance: f64) -> Option<Hit> {
+        self.hit_where(p, tolerance, None)
+    }
+
+    /// What is at `p` when the drawing shows blocks ([`super::detail::Level::Blocks`]): only
+    /// the nodes drawn over them (`drawn`, sorted indices) are hit, a block is its subnet, and
+    /// of the links only those drawn (routers' and the drawn nodes').
+    pub fn hit_blocks(&self, p: Pt, tolerance: f64, drawn: &[usize]) -> Option<Hit> {
+        self.hit_where(p, tolerance, Some(drawn))
+    }
+
+    fn hit_where(&self, p: Pt, tolerance: f64, blocks: Option<&[usize]>) -> Option<Hit> {
         let near = |a: Pt, r: f64| ((p.x - a.x).powi(2) + (p.y - a.y).powi(2)).sqrt() <= r;
+        let drawn = |n: usize| blocks.is_none_or(|d| d.binary_search(&n).is_ok());
         // Handles never grow to cover most of their item when zoomed far out.
         let port_r = (6.0 + tolerance).min(NODE_H / 3.0);
-        for n in self.nodes.iter().rev() {
+        for (i, n) in self.nodes.iter().enumerate().rev() {
+            if !drawn(i) {
+                continue;
+            }
             if near(node_port(n.pos), port_r) {
                 return Some(Hit::Port(ItemRef::Node(n.uid.clone())));
             }
@@ -292,24 +333,36 @@ impl Scene {
                 return Some(Hit::Item(ItemRef::Router(r.name.clone())));
             }
         }
+        let grow = |r: Rect| Rect {
+            x: r.x - tolerance,
+            y: r.y - tolerance,
+            w: r.w + 2.0 * tolerance,
+            h: r.h + 2.0 * tolerance,
+        };
+        if blocks.is_some() {
+            // A block is drawn over its subnet's bar: the whole block is the subnet.
+            if let Some(i) = self.blocks.iter().rposition(|b| grow(b.rect).contains(p)) {
+                return Some(Hit::Item(ItemRef::Subnet(self.subnets[i].prefix.clone())));
+            }
+        }
         for s in self.subnets.iter().rev() {
             let b = s.bar;
-            if near(Pt::new(b.x + b.w, b.y + SUBNET_H / 2.0), (6.0 + tolerance).min(b.w / 8.0)) {
+            if blocks.is_none()
+                && near(Pt::new(b.x + b.w, b.y + SUBNET_H / 2.0), (6.0 + tolerance).min(b.w / 8.0))
+            {
                 return Some(Hit::Resize(s.prefix.clone()));
             }
-            let r = Layout::subnet_rect(b);
-            let grown = Rect {
-                x: r.x - tolerance,
-                y: r.y - tolerance,
-                w: r.w + 2.0 * tolerance,
-                h: r.h + 2.0 * tolerance,
-            };
-            if grown.contains(p) {
+            if grow(Layout::subnet_rect(b)).contains(p) {
                 return Some(Hit::Item(ItemRef::Subnet(s.prefix.clone())));
             }
         }
         let same = |_: &ItemRef, q: Pt| q;
         for link in &self.links {
+            if let LinkEnd::Node { node, .. } = link.end {
+                if !drawn(node) {
+                    continue;
+                }
+            }
             let (a, b) = self.link_points(link, &same);
             if dist_to_segment(p, a, b) <= 3.0 + tolerance {
                 return Some(Hit::Item(link.item(self)));
@@ -362,6 +415,33 @@ impl Scene {
             .chain(self.subnets.iter().map(|s| Layout::subnet_rect(s.bar)))
             .reduce(|a, b| a.union(&b))
     }
+}
+
+/// Each subnet's block and each node's home subnet (the subnet of its first link, the one the
+/// automatic layout places it under).
+fn blocks(
+    nodes: &[Rc<NodeShape>],
+    subnets: &[Rc<SubnetShape>],
+    links: &[Link],
+) -> (Vec<Block>, Vec<Option<usize>>) {
+    let mut home = vec![None; nodes.len()];
+    for link in links {
+        if let LinkEnd::Node { node, .. } = link.end {
+            home[node].get_or_insert(link.subnet);
+        }
+    }
+    let mut blocks: Vec<Block> = subnets
+        .iter()
+        .map(|s| Block { rect: Layout::subnet_rect(s.bar), nodes: Vec::new() })
+        .collect();
+    for (i, h) in home.iter().enumerate() {
+        if let Some(s) = *h {
+            let b = &mut blocks[s];
+            b.rect = b.rect.union(&Layout::node_rect(nodes[i].pos));
+            b.nodes.push(i);
+        }
+    }
+    (blocks, home)
 }
 
 /// The diagnostics about one item: its worst severity and the messages.

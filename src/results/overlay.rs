@@ -5,7 +5,7 @@
 //! selection and the failed servers.
 
 use crate::results::view::ServiceKey;
-use clusterplan_engine::plan::{ClientList, NodeIx, ServicePlan, SubnetIx};
+use clusterplan_engine::plan::{ideal_load, ClientList, NodeIx, ServicePlan, SubnetIx};
 use clusterplan_engine::{query, Document, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -47,7 +47,7 @@ impl RankBadge {
 pub use clusterplan_engine::diff::ordinal;
 
 /// The overlay the canvas draws. Empty when no node is selected and nothing is failed.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CanvasOverlay {
     /// Server node uid -> its badges (one per service shown that lists it, best rank first).
     pub badges: BTreeMap<String, Vec<RankBadge>>,
@@ -63,6 +63,10 @@ pub struct CanvasOverlay {
     pub down: BTreeSet<String>,
     /// The Simulate tab's marks at its current event (while that tab is shown).
     pub sim: Option<crate::results::simulate::model::SimOverlay>,
+    /// The load heat the zoomed-out canvas colours blocks with: per subnet (canonical prefix)
+    /// holding servers of the shown service, its busiest server's load over the ideal (see
+    /// [`heat`]).
+    pub heat: BTreeMap<String, f64>,
 }
 
 impl CanvasOverlay {
@@ -82,8 +86,9 @@ impl CanvasOverlay {
         self.down.contains(uid)
     }
 
+    /// Whether it marks nothing (the heat aside: it only colours the zoomed-out blocks).
     pub fn is_empty(&self) -> bool {
-        *self == CanvasOverlay::default()
+        CanvasOverlay { heat: BTreeMap::new(), ..self.clone() } == CanvasOverlay::default()
     }
 }
 
@@ -121,7 +126,8 @@ pub fn canvas_overlay(
         .filter(|uid| failed.contains(*uid))
         .cloned()
         .collect();
-    let mut overlay = CanvasOverlay { down, ..CanvasOverlay::default() };
+    let heat = heat(plan, service, failed);
+    let mut overlay = CanvasOverlay { down, heat, ..CanvasOverlay::default() };
     let Some(node) = selected.and_then(|uid| plan.nodes.iter().position(|n| n.uid == uid)) else {
         return overlay;
     };
@@ -183,6 +189,40 @@ pub fn canvas_overlay(
         badges.sort_by_key(|b| b.rank);
     }
     overlay
+}
+
+/// The load heat of `service` (the plan's first service when `None`, as the load view shows):
+/// for each subnet holding some of its servers, the busiest of them's load over the ideal
+/// (clients / servers up, `docs/spec.md` §4, "Balance"), with the `failed` nodes' clients moved
+/// as the engine's failover moves them. Empty without servers up or clients.
+pub fn heat(
+    plan: &Plan,
+    service: Option<&ServiceKey>,
+    failed: &BTreeSet<String>,
+) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    let chosen = service.and_then(|k| plan.services.iter().find(|s| is(s, k)));
+    let Some(s) = chosen.or(plan.services.first()) else { return out };
+    let failed: Vec<NodeIx> = failed.iter().filter_map(|uid| plan.node_by_uid(uid)).collect();
+    let (load, clients, up) = if failed.is_empty() {
+        let up = s.servers.iter().filter(|server| server.online).count();
+        (s.load.first_choice.clone(), s.load.clients, up)
+    } else {
+        let f = s.failover_of_nodes(&failed);
+        (f.load, f.clients, f.servers_up)
+    };
+    let Some(ideal) = ideal_load(clients, up).filter(|i| *i > 0.0) else { return out };
+    for (ix, server) in s.servers.iter().enumerate() {
+        let ratio = load.get(ix).copied().unwrap_or(0) as f64 / ideal;
+        for &a in &server.addresses {
+            let prefix = &plan.subnets[s.addresses[a].subnet].prefix;
+            let e = out.entry(prefix.clone()).or_insert(0.0);
+            if ratio > *e {
+                *e = ratio;
+            }
+        }
+    }
+    out
 }
 
 fn is(service: &ServicePlan, key: &ServiceKey) -> bool {
@@ -273,6 +313,44 @@ mod tests {
         let (plan, doc) = fig24();
         assert!(canvas_overlay(&plan, &doc, None, None, &none()).is_empty());
         assert!(canvas_overlay(&plan, &doc, Some("nobody"), None, &none()).is_empty());
+    }
+
+    #[test]
+    fn the_heat_is_each_subnets_busiest_server_over_the_ideal_and_follows_failures() {
+        let (plan, _) = fig24();
+        let registry = ServiceKey::new("A", "registry");
+        let heat = heat(&plan, Some(&registry), &none());
+        let s = plan.services.iter().find(|s| is(s, &registry)).unwrap();
+        let ideal = s.load.clients as f64 / s.servers.iter().filter(|x| x.online).count() as f64;
+        for (ix, server) in s.servers.iter().enumerate() {
+            let prefix = &plan.subnets[s.addresses[server.addresses[0]].subnet].prefix;
+            assert!(heat[prefix] >= s.load.first_choice[ix] as f64 / ideal - 1e-9);
+        }
+        let busiest = s.load.first_choice.iter().max().copied().unwrap() as f64 / ideal;
+        let hottest = heat.values().copied().fold(0.0, f64::max);
+        assert!((hottest - busiest).abs() < 1e-9, "{hottest} vs {busiest}");
+        // Failing every server of the hottest subnet moves their clients elsewhere.
+        let (hot, _) = heat.iter().max_by(|a, b| a.1.total_cmp(b.1)).unwrap();
+        let failed: BTreeSet<String> = s
+            .servers
+            .iter()
+            .filter(|x| {
+                x.addresses.iter().any(|&a| &plan.subnets[s.addresses[a].subnet].prefix == hot)
+            })
+            .map(|x| plan.nodes[x.node].uid.clone())
+            .collect();
+        let after = super::heat(&plan, Some(&registry), &failed);
+        assert_eq!(after[hot], 0.0);
+        assert!(after.iter().any(|(p, r)| p != hot && *r > heat[p]));
+        // Without a service chosen: the plan's first one.
+        assert_eq!(
+            super::heat(&plan, None, &none()),
+            super::heat(
+                &plan,
+                Some(&ServiceKey::new(&plan.services[0].cluster, &plan.services[0].service)),
+                &none()
+            )
+        );
     }
 
     #[test]

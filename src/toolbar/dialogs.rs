@@ -106,16 +106,45 @@ pub fn help_overlay(props: &DialogProps) -> Html {
 #[function_component(Gallery)]
 pub fn gallery(props: &DialogProps) -> Html {
     let close = props.dispatch.reform(|_: MouseEvent| Action::Gallery(false));
+    // A large example takes a moment to build, lay out, compile and draw: its card says so
+    // first (painted before the work starts), then the example is asked for.
+    let opening = use_state(|| None::<&'static str>);
+    {
+        let dispatch = props.dispatch.clone();
+        use_effect_with(*opening, move |id| {
+            let timer = id.map(|id| {
+                gloo::timers::callback::Timeout::new(OPENING_PAINT_MS, move || {
+                    dispatch.emit(Action::RequestReplace(Replacement::Example(id)))
+                })
+            });
+            move || drop(timer)
+        });
+    }
     let cards = examples::ALL.iter().map(|e| {
         let id = e.id;
-        let open = props
-            .dispatch
-            .reform(move |_: MouseEvent| Action::RequestReplace(Replacement::Example(id)));
+        let large = e.is_large();
+        let open = {
+            let (dispatch, opening) = (props.dispatch.clone(), opening.clone());
+            Callback::from(move |_: MouseEvent| {
+                if large {
+                    opening.set(Some(id));
+                } else {
+                    dispatch.emit(Action::RequestReplace(Replacement::Example(id)));
+                }
+            })
+        };
+        let busy = *opening == Some(id);
         html! {
             <li>
-                <button class="example-card" data-testid={format!("example-{id}")} onclick={open}>
+                <button class="example-card" data-testid={format!("example-{id}")} onclick={open}
+                    aria-busy={busy.to_string()} disabled={opening.is_some()}>
                     <strong>{ e.title }</strong>
                     <span>{ e.blurb }</span>
+                    if busy {
+                        <span class="opening" data-testid="example-opening" role="status">
+                            { "Opening: building the model, laying it out, computing every list…" }
+                        </span>
+                    }
                 </button>
             </li>
         }
@@ -131,6 +160,10 @@ pub fn gallery(props: &DialogProps) -> Html {
         </div>
     }
 }
+
+/// How long a large example's card shows "Opening" before the work starts (long enough for
+/// the browser to paint it).
+const OPENING_PAINT_MS: u32 = 40;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ConfirmProps {
