@@ -9,11 +9,15 @@ use super::viewport::Viewport;
 use crate::layout::{Layout, Rect};
 
 /// At most this many nodes on the screen are drawn as nodes; with more, subnets are blocks.
-pub const NODE_BUDGET: usize = 400;
+pub const NODE_BUDGET: usize = 300;
 /// Node names and cluster chips from this zoom up (12 px text is 5 px there; less is a smear).
 pub const NAME_ZOOM: f64 = 0.45;
 /// Addresses on links from this zoom up (fewer texts to paint on large models).
 pub const LINK_LABEL_ZOOM: f64 = 0.9;
+/// At the blocks level, the routers' links from this zoom up; further out they are a mesh of a
+/// thousand lines that nobody can follow (and most of a frame's painting), so only those of
+/// marked routers (on the hop path, selected) are drawn.
+pub const ROUTER_LINK_ZOOM: f64 = 0.125;
 /// A block's label (its prefix and node count) is drawn when the block is at least this wide
 /// on the screen (pixels).
 pub const BLOCK_LABEL_PX: f64 = 90.0;
@@ -42,6 +46,8 @@ pub struct Detail {
     pub names: bool,
     /// The addresses on links.
     pub link_labels: bool,
+    /// Every router's links (else only the marked routers').
+    pub router_links: bool,
     /// The zoom rounded down to a power of two: block labels are sized by it (readable at
     /// every zoom, and unchanged by small zoom steps).
     pub scale: f64,
@@ -50,7 +56,14 @@ pub struct Detail {
 impl Detail {
     /// Everything at full detail (a layer that draws only the items being dragged).
     pub fn full() -> Detail {
-        Detail { level: Level::Nodes, cull: None, names: true, link_labels: true, scale: 1.0 }
+        Detail {
+            level: Level::Nodes,
+            cull: None,
+            names: true,
+            link_labels: true,
+            router_links: true,
+            scale: 1.0,
+        }
     }
 
     /// Whether a block `w` diagram units wide gets its label.
@@ -76,7 +89,8 @@ pub fn choose(scene: &Scene, view: Viewport, width: f64, height: f64) -> Detail 
     let link_labels = zoom >= LINK_LABEL_ZOOM;
     let scale = 2f64.powf(zoom.log2().floor());
     if is_small(scene) {
-        return Detail { level: Level::Nodes, cull: None, names, link_labels, scale };
+        let router_links = true;
+        return Detail { level: Level::Nodes, cull: None, names, link_labels, router_links, scale };
     }
     let a = view.to_world(0.0, 0.0);
     let b = view.to_world(width, height);
@@ -84,7 +98,12 @@ pub fn choose(scene: &Scene, view: Viewport, width: f64, height: f64) -> Detail 
     let on_screen =
         scene.nodes.iter().filter(|n| screen.intersects(&Layout::node_rect(n.pos))).count();
     let level = if on_screen > NODE_BUDGET { Level::Blocks } else { Level::Nodes };
-    Detail { level, cull: Some(cull_rect(screen)), names, link_labels, scale }
+    // Nothing lies outside the diagram: a view holding all of it (fitted) culls nothing and
+    // stays the same while it moves around it.
+    let cull = cull_rect(screen);
+    let cull = scene.bounds().map_or(cull, |b| cull.intersection(&b).unwrap_or(cull));
+    let router_links = level == Level::Nodes || zoom >= ROUTER_LINK_ZOOM;
+    Detail { level, cull: Some(cull), names, link_labels, router_links, scale }
 }
 
 /// The screen grown to whole tiles and one tile more on each side; a tile is about an eighth of
@@ -110,9 +129,15 @@ pub struct Visible {
     pub nodes: Vec<usize>,
 }
 
-/// What is drawn at `detail`; `pinned` says which nodes are drawn over the blocks (those
-/// something marks).
-pub fn visible(scene: &Scene, detail: &Detail, pinned: &dyn Fn(usize) -> bool) -> Visible {
+/// What is drawn at `detail`; `pinned` says which nodes are drawn over the blocks and
+/// `marked` which routers keep their links when the others' are left out (those something
+/// marks).
+pub fn visible(
+    scene: &Scene,
+    detail: &Detail,
+    pinned: &dyn Fn(usize) -> bool,
+    marked: &dyn Fn(usize) -> bool,
+) -> Visible {
     let blocks = detail.level == Level::Blocks;
     let subnets = (0..scene.subnets.len())
         .filter(|&i| {
@@ -133,10 +158,13 @@ pub fn visible(scene: &Scene, detail: &Detail, pinned: &dyn Fn(usize) -> bool) -
     let links = (0..scene.links.len())
         .filter(|&i| {
             let link = &scene.links[i];
-            if let (true, LinkEnd::Node { node, .. }) = (blocks, &link.end) {
-                if nodes.binary_search(node).is_err() {
-                    return false;
-                }
+            let drawn = match (blocks, &link.end) {
+                (false, _) => true,
+                (true, LinkEnd::Node { node, .. }) => nodes.binary_search(node).is_ok(),
+                (true, LinkEnd::Router(r)) => detail.router_links || marked(*r),
+            };
+            if !drawn {
+                return false;
             }
             detail.cull.is_none_or(|c| {
                 let (a, b) = scene.link_points(link, &same);
@@ -239,7 +267,7 @@ mod tests {
         for zoom in [0.05, 0.3, 1.0, 3.0] {
             let d = choose(&scene, Viewport { zoom, x: 0.0, y: 0.0 }, W, H);
             assert_eq!((d.level, d.cull), (Level::Nodes, None), "at {zoom}");
-            assert_eq!(visible(&scene, &d, &|_| false), Visible::all(&scene));
+            assert_eq!(visible(&scene, &d, &|_| false, &|_| false), Visible::all(&scene));
         }
         let d = choose(&scene, Viewport { zoom: 0.3, x: 0.0, y: 0.0 }, W, H);
         assert!(!d.names && !d.link_labels);
@@ -252,11 +280,24 @@ mod tests {
         let scene = data_centre();
         let d = choose(&scene, fitted(&scene), W, H);
         assert_eq!(d.level, Level::Blocks);
-        let plain = visible(&scene, &d, &|_| false);
+        // Fitted, the culling rectangle is the diagram: a pan around it redraws nothing.
+        assert_eq!(d.cull, scene.bounds());
+        assert_eq!(choose(&scene, fitted(&scene).panned(13.0, -7.0), W, H), d);
+        let plain = visible(&scene, &d, &|_| false, &|_| false);
         assert_eq!(plain.subnets.len(), 100, "every block is on the screen");
         assert!(plain.nodes.is_empty());
-        assert!(plain.links.iter().all(|&l| matches!(scene.links[l].end, LinkEnd::Router(_))));
+        // Too far out to follow the routers' links: none, but a marked router's (the hop path).
+        assert!(plain.links.is_empty());
         assert_eq!(plain.routers.len(), 20);
+        let path = visible(&scene, &d, &|_| false, &|r| r == 2);
+        assert!(!path.links.is_empty());
+        assert!(path.links.iter().all(|&l| scene.links[l].end == LinkEnd::Router(2)));
+        // Closer, still blocks: every router's links on the screen.
+        let closer = choose(&scene, Viewport { zoom: 0.15, ..fitted(&scene) }, W, H);
+        assert_eq!(closer.level, Level::Blocks);
+        let v = visible(&scene, &closer, &|_| false, &|_| false);
+        assert!(v.links.iter().all(|&l| matches!(scene.links[l].end, LinkEnd::Router(_))));
+        assert!(!v.links.is_empty());
         // Each block holds its subnet's bar and its ten nodes.
         let b = &scene.blocks[0];
         assert_eq!(b.nodes.len(), 10);
@@ -269,7 +310,7 @@ mod tests {
             );
         }
         // A marked node (selected, badged, down) is drawn over its block, with its link.
-        let marked = visible(&scene, &d, &|i| i == 7);
+        let marked = visible(&scene, &d, &|i| i == 7, &|_| false);
         assert_eq!(marked.nodes, [7]);
         assert!(marked
             .links
@@ -288,7 +329,7 @@ mod tests {
         let d = choose(&scene, view, W, H);
         assert_eq!(d.level, Level::Nodes);
         assert!(d.names && d.link_labels);
-        let v = visible(&scene, &d, &|_| false);
+        let v = visible(&scene, &d, &|_| false, &|_| false);
         assert!(v.nodes.contains(&500));
         assert!(v.nodes.len() < 100, "{} nodes drawn", v.nodes.len());
         let cull = d.cull.unwrap();
@@ -338,12 +379,17 @@ mod tests {
             (zoomed.names, zoomed.link_labels, zoomed.scale),
             (d.names, d.link_labels, d.scale)
         );
-        // The culling rectangle always holds the screen.
+        // The culling rectangle always holds what is on the screen of the diagram.
+        let bounds = scene.bounds().unwrap();
         for k in 0..40 {
             let v = view.panned(-37.0 * k as f64, 23.0 * k as f64).zoom_at(1.05, 500.0, 350.0);
             let c = choose(&scene, v, W, H).cull.unwrap();
             let (a, b) = (v.to_world(0.0, 0.0), v.to_world(W, H));
-            assert!(c.contains(a) && c.contains(b), "{c:?} holds the screen");
+            let screen = Rect { x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y };
+            if let Some(shown) = screen.intersection(&bounds) {
+                let corner = Pt::new(shown.x + shown.w, shown.y + shown.h);
+                assert!(c.contains(Pt::new(shown.x, shown.y)) && c.contains(corner), "{c:?}");
+            }
             // And is not much larger (at most about 1.5 times each way).
             assert!(c.w <= 1.6 * (b.x - a.x) + 1.0 && c.h <= 2.2 * (b.y - a.y) + 1.0, "{c:?}");
         }

@@ -189,6 +189,20 @@ const KEPT: &[&str] = &[
     "visibility",
 ];
 
+/// The drawing's `data-cull` attribute: the part of the diagram drawn, when not all of it is.
+pub fn cull_attribute(r: &Rect) -> String {
+    format!("{} {} {} {}", r.x, r.y, r.w, r.h)
+}
+
+/// The rectangle a `data-cull` attribute names ([`cull_attribute`]).
+pub fn read_cull_attribute(text: &str) -> Option<Rect> {
+    let v: Vec<f64> = text.split(' ').map(str::parse).collect::<Result<_, _>>().ok()?;
+    match v[..] {
+        [x, y, w, h] => Some(Rect { x, y, w, h }),
+        _ => None,
+    }
+}
+
 /// Exports the canvas's drawing as the request asks: clones it, inlines the computed styles of
 /// every element, frames it with the legend and the lists, and downloads it (a PNG through a 2x
 /// canvas). Errors are the browser's, in words.
@@ -208,6 +222,12 @@ pub fn export_picture(
         .query_selector("[data-testid=canvas] g.world")
         .map_err(err)?
         .ok_or("the page has no diagram to export")?;
+    // A large model's drawing holds only what the view shows (`super::detail`): frame that.
+    let bounds = world
+        .get_attribute("data-cull")
+        .and_then(|a| read_cull_attribute(&a))
+        .and_then(|cull| cull.intersection(&bounds))
+        .unwrap_or(bounds);
     let copy: web_sys::Element = world.clone_node_with_deep(true).map_err(err)?.unchecked_into();
     copy.remove_attribute("transform").map_err(err)?;
     let originals = world.query_selector_all("*").map_err(err)?;
@@ -377,6 +397,14 @@ mod tests {
     use super::*;
     use crate::results::node::node_lists;
     use crate::results::testing::fig24;
+
+    #[test]
+    fn the_drawn_part_of_a_large_model_reads_back_from_its_attribute() {
+        let r = Rect { x: -12.5, y: 40.0, w: 1024.0, h: 768.25 };
+        assert_eq!(read_cull_attribute(&cull_attribute(&r)), Some(r));
+        assert_eq!(read_cull_attribute("1 2 3"), None);
+        assert_eq!(read_cull_attribute("a b c d"), None);
+    }
 
     #[test]
     fn the_picture_frames_the_drawing_and_escapes_its_text() {

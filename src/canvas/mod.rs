@@ -127,26 +127,29 @@ fn focus_element(svg: &NodeRef, item: &ItemRef) -> bool {
     false
 }
 
-/// Whether node `i` is drawn over the blocks when zoomed out: something marks it (selected, a
-/// rank badge, down, on the hop path, a design review's or the simulation's mark).
-fn pinned(
-    scene: &Scene,
-    i: usize,
-    selection: &[ItemRef],
-    overlay: &CanvasOverlay,
-    review: &ReviewMarks,
-) -> bool {
-    let uid = &scene.nodes[i].uid;
-    let item = ItemRef::Node(uid.clone());
-    selection.contains(&item)
-        || overlay.badges.contains_key(uid)
-        || overlay.down.contains(uid)
-        || overlay.path_nodes.contains(uid)
-        || review.of(&item).is_some()
-        || overlay.sim.as_ref().is_some_and(|s| {
-            let n = s.node(uid);
-            n.current || n.target || n.down
-        })
+/// The nodes (uids) drawn over the blocks when zoomed out: those something marks (selected,
+/// a rank badge, down, on the hop path, a design review's or the simulation's mark).
+fn pinned<'a>(
+    selection: &'a [ItemRef],
+    overlay: &'a CanvasOverlay,
+    review: &'a ReviewMarks,
+) -> HashSet<&'a str> {
+    let node = |i: &'a ItemRef| match i {
+        ItemRef::Node(uid) => Some(uid.as_str()),
+        _ => None,
+    };
+    let sim = overlay.sim.iter().flat_map(|s| {
+        s.down.iter().map(String::as_str).chain(s.current.as_deref()).chain(s.target.as_deref())
+    });
+    selection
+        .iter()
+        .filter_map(node)
+        .chain(review.items.keys().filter_map(node))
+        .chain(overlay.badges.keys().map(String::as_str))
+        .chain(overlay.down.iter().map(String::as_str))
+        .chain(overlay.path_nodes.iter().map(String::as_str))
+        .chain(sim)
+        .collect()
 }
 
 #[function_component(Canvas)]
@@ -283,7 +286,18 @@ pub fn canvas(props: &CanvasProps) -> Html {
             Shared(props.review.clone()),
         ),
         |(scene, detail, selection, overlay, review)| {
-            detail::visible(scene, detail, &|i| pinned(scene, i, selection, overlay, review))
+            let pinned = pinned(selection, overlay, review);
+            let marked = |r: usize| {
+                let name = &scene.routers[r].name;
+                overlay.path_routers.contains(name)
+                    || selection.iter().any(|i| matches!(i, ItemRef::Router(n) if n == name))
+            };
+            detail::visible(
+                scene,
+                detail,
+                &|i| pinned.contains(scene.nodes[i].uid.as_str()),
+                &marked,
+            )
         },
     );
     let level_name = match visible.level {
@@ -580,7 +594,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     </pattern>
                 </defs>
                 if grid >= 6.0 { <rect class="grid" width="100%" height="100%" fill="url(#grid)" /> }
-                <g class="world" data-level={level_name} transform={format!("translate({} {}) scale({})", shown.x, shown.y, shown.zoom)}>
+                <g class="world" data-level={level_name} data-cull={detail.cull.map(|c| export::cull_attribute(&c))} style={format!("--px:{}", 1.0 / detail.scale)} transform={format!("translate({} {}) scale({})", shown.x, shown.y, shown.zoom)}>
                     <Layer scene={scene_s.clone()} selection={props.selection.clone()} marks={marks.clone()}
                         overlay={overlay.clone()} review={review.clone()} part={Part::AllBut(hidden)} {detail}
                         visible={Shared(visible.clone())} entry={entry.clone()} />

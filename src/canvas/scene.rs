@@ -111,6 +111,8 @@ pub struct Scene {
     pub blocks: Vec<Block>,
     /// Each node's block: the subnet of its first interface (indexed like [`Scene::nodes`]).
     pub home: Vec<Option<usize>>,
+    /// The rectangle holding every shape ([`Scene::bounds`]).
+    extent: Option<Rect>,
     /// Cluster id -> its position in the document (its colour, [`crate::theme::cluster_var`]).
     pub cluster_colours: BTreeMap<String, usize>,
     /// Network name -> its position in the document ([`crate::theme::network_var`]).
@@ -264,7 +266,23 @@ impl Scene {
             })
             .collect();
         let (blocks, home) = blocks(&nodes, &subnets, &links);
-        Scene { nodes, subnets, routers, links, blocks, home, cluster_colours, network_colours }
+        let extent = nodes
+            .iter()
+            .map(|n| Layout::node_rect(n.pos))
+            .chain(routers.iter().map(|r| Layout::router_rect(r.pos)))
+            .chain(subnets.iter().map(|s| Layout::subnet_rect(s.bar)))
+            .reduce(|a, b| a.union(&b));
+        Scene {
+            nodes,
+            subnets,
+            routers,
+            links,
+            blocks,
+            home,
+            extent,
+            cluster_colours,
+            network_colours,
+        }
     }
 
     /// The items a drag of the block of `subnet` moves: the subnet and the nodes placed under
@@ -408,12 +426,7 @@ impl Scene {
 
     /// The rectangle holding every shape; `None` for an empty diagram.
     pub fn bounds(&self) -> Option<Rect> {
-        self.nodes
-            .iter()
-            .map(|n| Layout::node_rect(n.pos))
-            .chain(self.routers.iter().map(|r| Layout::router_rect(r.pos)))
-            .chain(self.subnets.iter().map(|s| Layout::subnet_rect(s.bar)))
-            .reduce(|a, b| a.union(&b))
+        self.extent
     }
 }
 

@@ -25,7 +25,7 @@ test('a link that opens on a node of the 1,000-node example shows that node, zoo
     await page.click(id('btn-examples'));
     await page.click(id('example-datacentre'));
     // The untouched first-visit example is replaced without a question.
-    await page.waitForSelector(id('node-n1000'));
+    await page.waitForSelector('g.world[data-level="blocks"] g.block');
     // Fitted to the screen, the whole data centre is far too small to find a node in.
     assert.ok(await zoom(page) < 0.2, `fitted at ${await zoom(page)}`);
     await page.click(id('btn-share'));

@@ -60,7 +60,7 @@ const { page } = app;
 try {
   await page.click(id('btn-examples'));
   await page.click(id('example-datacentre'));
-  await page.waitForSelector(id('node-n1000'));
+  await page.waitForSelector('g.world g.block');
   const load = await page.evaluate(() => document.querySelector('[data-testid="status-bar"]')?.textContent);
   // Zoom in to a working scale (labels drawn), around the canvas's centre.
   for (let i = 0; i < 8; i++) await page.click(id('zoom-in'));
