@@ -78,7 +78,7 @@ impl Rect {
     pub fn intersection(&self, o: &Rect) -> Option<Rect> {
         let (x0, y0) = (self.x.max(o.x), self.y.max(o.y));
         let (x1, y1) = ((self.x + self.w).min(o.x + o.w), (self.y + self.h).min(o.y + o.h));
-        (x0 <= x1 && y0 <= y1).then(|| Rect { x: x0, y: y0, w: x1 - x0, h: y1 - y0 })
+        (x0 <= x1 && y0 <= y1).then_some(Rect { x: x0, y: y0, w: x1 - x0, h: y1 - y0 })
     }
     pub fn union(&self, o: &Rect) -> Rect {
         let x = self.x.min(o.x);

@@ -5,7 +5,7 @@
 
 use super::detail::{heat_class, Detail, Level, Visible};
 use super::keyboard;
-use super::scene::{node_port, router_port, Chip, LinkEnd, Mark, NodeShape, Scene};
+use super::scene::{node_port, router_port, Chip, LinkEnd, Mark, NodeShape, Scene, SubnetShape};
 use crate::edit::ItemRef;
 use crate::layout::{Pt, Rect, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
 use crate::results::overlay::{CanvasOverlay, RankBadge};
@@ -115,6 +115,10 @@ fn review_tag(mark: Option<&(Change, String)>, x: f64, y: f64, testid: String) -
 #[function_component(Layer)]
 pub fn layer(props: &LayerProps) -> Html {
     let scene = &props.scene;
+    // Each block's worst mark (its subnet's and its nodes'), found once per scene and marks.
+    let block_marks = use_memo((props.scene.clone(), props.marks.clone()), |(scene, marks)| {
+        block_marks(scene, marks)
+    });
     let (keep, shift): (Keep, Shift) = match &props.part {
         Part::AllBut(hidden) => {
             let hidden = hidden.clone();
@@ -186,16 +190,9 @@ pub fn layer(props: &LayerProps) -> Html {
         // A block holding a node the selection picks (a selected service's servers, a
         // selected cluster's members) is outlined as those nodes would be.
         let highlight = block.nodes.iter().any(|&n| picked(&scene.nodes[n]));
-        let mark = block
-            .nodes
-            .iter()
-            .filter_map(|&n| props.marks.get(&ItemRef::Node(scene.nodes[n].uid.clone())))
-            .chain(props.marks.get(&item))
-            .min_by_key(|m| m.severity)
-            .cloned();
+        let mark = block_marks[i].clone();
         Some(html! {
-            <BlockView key={s.prefix.clone()} prefix={s.prefix.clone()} network={s.network.clone()}
-                colour={s.colour.clone()} rect={block.rect} count={block.nodes.len()}
+            <BlockView key={s.prefix.clone()} shape={s.clone()} rect={block.rect} count={block.nodes.len()}
                 heat={overlay.heat.get(&s.prefix).copied()}
                 label={props.detail.block_label(block.rect.w)} scale={props.detail.scale}
                 selected={selected.contains(&item)} entry={props.entry.as_ref() == Some(&item)}
@@ -340,10 +337,8 @@ pub struct NodeViewProps {
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct BlockViewProps {
-    pub prefix: String,
-    pub network: String,
-    /// The network's colour (a CSS value).
-    pub colour: String,
+    /// The subnet.
+    pub shape: Rc<SubnetShape>,
     pub rect: Rect,
     /// The nodes placed under the subnet.
     pub count: usize,
@@ -370,7 +365,7 @@ pub struct BlockViewProps {
 /// and node count when there is room to read them.
 #[function_component(BlockView)]
 pub fn block_view(props: &BlockViewProps) -> Html {
-    let r = props.rect;
+    let (r, prefix, network) = (props.rect, &props.shape.prefix, &props.shape.network);
     let heat = props.heat.map(heat_class);
     let class = classes!(
         "block",
@@ -387,28 +382,47 @@ pub fn block_view(props: &BlockViewProps) -> Html {
         format!(", busiest server at {:.0} % of the ideal load", h * 100.0)
     });
     html! {
-        <g {class} data-testid={format!("block-{}", props.prefix)} data-kb={format!("subnet:{}", props.prefix)}
+        <g {class} data-testid={format!("block-{}", prefix)} data-kb={format!("subnet:{}", prefix)}
             data-count={props.count.to_string()} data-heat={heat.unwrap_or("")}
             tabindex={keyboard::tabindex(props.entry)} role="button" aria-pressed={props.selected.to_string()}
-            aria-label={format!("{}, {nodes}{load}", keyboard::subnet_name(&props.prefix, &props.network))}>
+            aria-label={format!("{}, {nodes}{load}", keyboard::subnet_name(prefix, network))}>
             // Fills only (strokes and rounded corners cost most to paint in software, a
             // thousand times over): the heat, and a strip in the network's colour on top.
             <rect class="block-box" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} />
             <rect class="block-bar" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()}
-                height={(SUBNET_H + 18.0).max(3.0 / props.scale).min(r.h / 3.0).to_string()} style={format!("fill:{}", props.colour)} />
+                height={(SUBNET_H + 18.0).max(2.0 / props.scale).min(r.h / 5.0).to_string()} style={format!("fill:{}", props.shape.colour)} />
             if props.label {
                 <text class="block-label" x={(r.x + size * 0.6).to_string()} y={(r.y + size * 1.4).to_string()}
                     style={format!("font-size:{size}px")}>
-                    <tspan>{ props.prefix.clone() }</tspan>
+                    <tspan>{ prefix.clone() }</tspan>
                     <tspan x={(r.x + size * 0.6).to_string()} dy={(size * 1.25).to_string()}>{ nodes.clone() }</tspan>
                 </text>
             }
             <g transform={format!("translate({} {}) scale({})", r.x + r.w, r.y, 1.0 / props.scale)}>
-                { mark_badge(props.mark.as_ref(), 0.0, 0.0, format!("mark-subnet-{}", props.prefix)) }
+                { mark_badge(props.mark.as_ref(), 0.0, 0.0, format!("mark-subnet-{}", prefix)) }
             </g>
-            <title>{ format!("{} · {}: {nodes}{load}", props.prefix, props.network) }</title>
+            <title>{ format!("{} · {}: {nodes}{load}", prefix, network) }</title>
         </g>
     }
+}
+
+/// Each subnet's block's worst diagnostics mark: the subnet's own and its nodes' (indexed like
+/// [`Scene::subnets`]).
+fn block_marks(scene: &Scene, marks: &Marks) -> Vec<Option<Rc<Mark>>> {
+    scene
+        .blocks
+        .iter()
+        .zip(&scene.subnets)
+        .map(|(block, s)| {
+            block
+                .nodes
+                .iter()
+                .filter_map(|&n| marks.get(&ItemRef::Node(scene.nodes[n].uid.clone())))
+                .chain(marks.get(&ItemRef::Subnet(s.prefix.clone())))
+                .min_by_key(|m| m.severity)
+                .cloned()
+        })
+        .collect()
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut (the full name is in the title).

@@ -613,7 +613,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
             if visible.level == Level::Blocks {
                 <ul class="legend" data-testid="canvas-legend" aria-label="legend of the blocks">
-                    <li>{ "Each block: a subnet and its nodes (zoom in to see them); colour: its busiest server's load for the service shown in the results" }</li>
+                    <li title="each block is a subnet with its nodes (zoom in to see them), coloured by its busiest server's load for the service the results show">{ "Subnet blocks, by load:" }</li>
                     <li><span class="swatch heat-0"></span>{ "idle" }</li>
                     <li><span class="swatch heat-2"></span>{ "balanced" }</li>
                     <li><span class="swatch heat-4"></span>{ "overloaded" }</li>

@@ -146,7 +146,7 @@ async function measure(example) {
       panFrameMs: stats(panIn.frames),
       node,
       dragFrameMs: stats(drag.frames),
-      ...(process.env.RAW ? { dragRaw: drag.frames.map(Math.round), panRaw: panIn.frames.map(Math.round) } : {}),
+      ...(process.env.RAW ? { dragRaw: drag.frames.map(Math.round), panRaw: panIn.frames.map(Math.round), zoomInRaw: zoomIn.map(Math.round), zoomOutRaw: zoomOut.map(Math.round) } : {}),
       dropMs: +drag.drop.toFixed(0),
       selectMs: +select.selected.toFixed(0),
       listsMs: +select.lists.toFixed(0),
