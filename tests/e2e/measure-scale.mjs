@@ -133,10 +133,27 @@ async function measure(example) {
       await window.__painted('[data-testid="node-list"]');
       return { selected, lists: performance.now() - t0 };
     }, { x: nb2.x + nb2.width / 2, y: nb2.y + nb2.height / 2 + 4, node });
+    // The same model from a file: exported, then imported into a fresh page.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(id('btn-export'))]);
+    const file = await download.path();
+    const fresh = await openApp({ width: 1400, height: 900 });
+    let importMs;
+    try {
+      await fresh.page.evaluate(PAINTED);
+      await fresh.page.evaluate(() => document.addEventListener('change', () => { window.__t0 = performance.now(); }, true));
+      await fresh.page.setInputFiles(id('import-file'), file);
+      importMs = await fresh.page.evaluate(async () => {
+        await window.__painted('g.world[data-level] g.block');
+        return performance.now() - window.__t0;
+      });
+    } finally {
+      await fresh.close();
+    }
     return {
       example,
       status,
       openMs: +open.toFixed(0),
+      importMs: +importMs.toFixed(0),
       fitted,
       panZoomedOutFrameMs: stats(panOut.frames),
       zoomInFrameMs: stats(zoomIn),
