@@ -18,8 +18,8 @@ pub const CLICK_SLOP: f64 = 3.0;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Gesture {
     /// Dragging empty space. Client coordinates of the press and the offset so far: while the
-    /// pan lasts, the whole drawing is shifted by a CSS transform (the browser moves the
-    /// composited layer without repainting it); the view is set once, on release.
+    /// pan lasts, the drawing's world group is moved by its transform (and what is drawn
+    /// follows, [`super::detail`]); the view is set once, on release.
     Pan { cx: f64, cy: f64, dx: f64, dy: f64, start: Viewport, moved: bool },
     /// Moving items; `hidden` (the items and their links) is filled once the pointer moved.
     Drag {

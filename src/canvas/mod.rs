@@ -1,7 +1,7 @@
 //! The SVG canvas: draws the model and turns pointer gestures into actions (select, move,
-//! box-select, link, place, pan, zoom). Geometry, hit-testing and the gestures are pure
-//! ([`scene`], [`viewport`], [`gesture`]); this component only keeps the gesture in progress and
-//! the view transform.
+//! box-select, link, place, pan, zoom). Geometry, hit-testing, the level of detail and the
+//! gestures are pure ([`scene`], [`viewport`], [`detail`], [`gesture`]); this component only
+//! keeps the gesture in progress and the view transform.
 
 pub mod detail;
 pub mod draw;
