@@ -387,7 +387,7 @@ async fn shortcuts_help_gallery_and_diagnostics_next_to_items() {
     );
     key("Escape", false, false).await;
     click(root, "[data-testid=btn-examples]").await;
-    assert_eq!(all(root, "[data-testid=gallery] .example-card").len(), 6);
+    assert_eq!(all(root, "[data-testid=gallery] .example-card").len(), 7);
     click(root, "[data-testid=example-two-clusters]").await;
     zoom_to_detail(root).await;
     let chips = all(root, "[data-testid=node-shared] .chip");
