@@ -10,7 +10,8 @@ use crate::layout::{Layout, Rect};
 
 /// At most this many nodes on the screen are drawn as nodes; with more, subnets are blocks.
 pub const NODE_BUDGET: usize = 300;
-/// Node names and cluster chips from this zoom up (12 px text is 5 px there; less is a smear).
+/// Cluster chips, and on a large model node and router names, from this zoom up (12 px text is
+/// 5 px there; less is a smear).
 pub const NAME_ZOOM: f64 = 0.45;
 /// Addresses on links from this zoom up (fewer texts to paint on large models).
 pub const LINK_LABEL_ZOOM: f64 = 0.9;
@@ -42,8 +43,10 @@ pub struct Detail {
     /// (a small model). It is the screen grown to whole tiles and one tile more each way, so a
     /// pan or a zoom step that stays inside it draws nothing new.
     pub cull: Option<Rect>,
-    /// Node names and cluster chips.
+    /// Node and router names (always on a small model, as before levels of detail).
     pub names: bool,
+    /// Cluster chips.
+    pub chips: bool,
     /// The addresses on links.
     pub link_labels: bool,
     /// Every router's links (else only the marked routers').
@@ -60,6 +63,7 @@ impl Detail {
             level: Level::Nodes,
             cull: None,
             names: true,
+            chips: true,
             link_labels: true,
             router_links: true,
             scale: 1.0,
@@ -85,12 +89,20 @@ pub fn is_small(scene: &Scene) -> bool {
 /// The detail for `view` on a `width` x `height` canvas.
 pub fn choose(scene: &Scene, view: Viewport, width: f64, height: f64) -> Detail {
     let zoom = view.zoom;
-    let names = zoom >= NAME_ZOOM;
+    let chips = zoom >= NAME_ZOOM;
     let link_labels = zoom >= LINK_LABEL_ZOOM;
     let scale = 2f64.powf(zoom.log2().floor());
     if is_small(scene) {
-        let router_links = true;
-        return Detail { level: Level::Nodes, cull: None, names, link_labels, router_links, scale };
+        let (names, router_links) = (true, true);
+        return Detail {
+            level: Level::Nodes,
+            cull: None,
+            names,
+            chips,
+            link_labels,
+            router_links,
+            scale,
+        };
     }
     let a = view.to_world(0.0, 0.0);
     let b = view.to_world(width, height);
@@ -103,7 +115,8 @@ pub fn choose(scene: &Scene, view: Viewport, width: f64, height: f64) -> Detail 
     let cull = cull_rect(screen);
     let cull = scene.bounds().map_or(cull, |b| cull.intersection(&b).unwrap_or(cull));
     let router_links = level == Level::Nodes || zoom >= ROUTER_LINK_ZOOM;
-    Detail { level, cull: Some(cull), names, link_labels, router_links, scale }
+    let names = chips;
+    Detail { level, cull: Some(cull), names, chips, link_labels, router_links, scale }
 }
 
 /// The screen grown to whole tiles and one tile more on each side; a tile is about an eighth of
@@ -270,9 +283,9 @@ mod tests {
             assert_eq!(visible(&scene, &d, &|_| false, &|_| false), Visible::all(&scene));
         }
         let d = choose(&scene, Viewport { zoom: 0.3, x: 0.0, y: 0.0 }, W, H);
-        assert!(!d.names && !d.link_labels);
+        assert!(d.names && !d.chips && !d.link_labels);
         let d = choose(&scene, Viewport { zoom: 1.0, x: 0.0, y: 0.0 }, W, H);
-        assert!(d.names && d.link_labels);
+        assert!(d.names && d.chips && d.link_labels);
     }
 
     #[test]
@@ -355,7 +368,7 @@ mod tests {
         }
         // At a middle zoom the nodes come without names: too small to read.
         let mid = choose(&scene, Viewport { zoom: 0.35, ..view }, W, H);
-        assert!(!mid.names);
+        assert!(!mid.names && !mid.chips);
     }
 
     #[test]

@@ -293,7 +293,7 @@ pub fn layer(props: &LayerProps) -> Html {
                 highlight={picked(n)}
                 review={props.review.of(&item).cloned()}
                 sim={overlay.sim.as_ref().map(|s| s.node(&n.uid))}
-                detail={props.detail.names} />
+                detail={props.detail.chips} names={props.detail.names} />
         })
     });
 
@@ -327,8 +327,11 @@ pub struct NodeViewProps {
     /// A design review's mark on it: added or changed, and what changed.
     #[prop_or_default]
     pub review: Option<(Change, String)>,
-    /// Draw the name and the cluster chips (off when zoomed out: unreadable).
+    /// Draw the cluster chips (off when zoomed out: unreadable).
     pub detail: bool,
+    /// Draw the name and the `S` mark (off when a large model is zoomed out).
+    #[prop_or(true)]
+    pub names: bool,
     /// The Simulate tab's marks on this node (process badges, registry incarnation and
     /// requests, the current event's node and target).
     #[prop_or_default]
@@ -673,7 +676,7 @@ pub fn node_view(props: &NodeViewProps) -> Html {
     html! {
         <g {class} data-testid={format!("node-{}", n.uid)} transform={format!("translate({} {})", props.x, props.y)}>
             <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
-            if !props.detail {
+            if !props.names {
                 // Zoomed out: no texts (unreadable at that size; the title names the node).
             } else if beside_s {
                 <svg class="node-name-room" aria-hidden="true" x="8" y="0" width={NAME_ROOM_BESIDE_S.to_string()} height={NODE_H.to_string()} overflow="hidden">
@@ -683,7 +686,7 @@ pub fn node_view(props: &NodeViewProps) -> Html {
                 <text class="node-name" x="8" y="19" aria-hidden="true">{ title }</text>
             }
             if props.detail { { for chips } }
-            if props.detail && !n.serves.is_empty() {
+            if props.names && !n.serves.is_empty() {
                 <text class="node-serves" x={(NODE_W - 6.0).to_string()} y="19" text-anchor="end" aria-hidden="true">
                     { "S" }<title>{ format!("serves {}", n.serves.iter().map(|(c, s)| format!("{s} (cluster {c})")).collect::<Vec<_>>().join(", ")) }</title>
                 </text>
