@@ -428,7 +428,7 @@ mod tests {
 
     #[test]
     fn moving_items_keeps_the_plan_and_anything_else_compiles_again() {
-        let doc = crate::examples::data_centre();
+        let doc = crate::examples::data_centre(1000);
         let a = CompileKey { doc: Rc::new(doc.clone()), strategy: Strategy::Rotation };
         let mut moved = doc.clone();
         crate::layout::auto_layout(&data_centre(10)).write(&mut moved);
@@ -457,7 +457,7 @@ mod tests {
 
     #[test]
     fn large_models_go_to_the_worker() {
-        assert!(!in_worker(&crate::examples::data_centre()));
+        assert!(!in_worker(&crate::examples::data_centre(1000)));
         assert!(in_worker(&data_centre(10_000)));
         assert_eq!(list_entries(&data_centre(1000)), 256_000);
     }
