@@ -37,7 +37,9 @@ test('the 10,000-node data centre opens as blocks; zoomed in on a subnet, a node
     assert.equal(await page.locator('g.block').count(), 1000);
     assert.equal(await page.locator('g.node').count(), 0);
     assert.equal(await page.locator(`${id('block-10.0.7.0/24')}`).getAttribute('data-count'), '10');
-    // The blocks holding servers of the shown service are coloured by their load.
+    // The blocks holding servers of the shown service are coloured by their load (once the
+    // compile worker's plan has arrived).
+    await page.waitForSelector('g.block[data-heat^="heat-"]', { timeout: 30_000 });
     const heated = await page.locator('g.block:not([data-heat=""])').count();
     assert.ok(heated > 0 && heated < 1000, `${heated} blocks with servers`);
     await screenshot(page, 'scale-10k-blocks');
