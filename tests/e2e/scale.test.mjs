@@ -1,6 +1,6 @@
 // The 10,000-node data centre (docs/editor.md, "Large models"): it opens from the gallery as
-// blocks, zooming in on one subnet shows its nodes, and a node selected there reads the list the
-// CLI computes for it from the same model. Run after `trunk build --release` and
+// blocks, zooming in on one subnet shows its nodes, a node selected there reads the list the
+// CLI computes for it from the same model, it can be dragged, and a failed server is marked. Run after `trunk build --release` and
 // `cargo build -p clusterplan-cli`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ const id = (testid) => `[data-testid="${testid}"]`;
 const level = (page) => page.locator('g.world').getAttribute('data-level');
 const zoom = async (page) => Number(await page.locator(id('canvas')).getAttribute('data-zoom'));
 
-test('the 10,000-node data centre opens as blocks; zoomed in on a subnet, a node reads the CLI\'s lists', async () => {
+test('the 10,000-node data centre opens as blocks; zoomed in on a subnet, a node reads the CLI\'s lists, drags, and a server fails', async () => {
   assert.ok(existsSync(CLI), `build the CLI first: cargo build -p clusterplan-cli (${CLI})`);
   const app = await openApp({ width: 1400, height: 900 });
   const { page } = app;
@@ -92,12 +92,32 @@ test('the 10,000-node data centre opens as blocks; zoomed in on a subnet, a node
       assert.equal(list.addresses, row[3], `${list.service} of node ${uid}`);
     }
 
-    // Zoomed out again, the selected node and the servers its lists rank stay drawn over the
-    // blocks, with their badges.
+    // Drag the node a little: it moves and stays selected.
+    const moved = await page.locator(id(`node-${uid}`)).getAttribute('transform');
+    const nodeBox = await page.locator(`${id(`node-${uid}`)} .node-box`).boundingBox();
+    const from = { x: nodeBox.x + nodeBox.width / 2, y: nodeBox.y + nodeBox.height / 2 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 24, from.y + 36, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForFunction(([sel, t]) => document.querySelector(sel)?.getAttribute('transform') !== t,
+      [`[data-testid="node-${uid}"]`, moved]);
+    assert.equal(await page.locator(`${id(`node-${uid}`)}.selected`).count(), 1);
+
+    // Fail a server from the Load tab: its bar says so, and its node is marked down.
+    await page.getByTestId('tab-load').click();
+    const bar = page.locator('[data-testid="load-bar"]').first();
+    const number = await bar.getAttribute('data-server-number');
+    await bar.click();
+    await page.locator(`[data-testid="load-bar"][data-server-number="${number}"][data-failed="true"]`).waitFor();
+
+    // Zoomed out again, the selected node, the servers its lists rank (with their badges) and
+    // the failed server stay drawn over the blocks.
     await page.click(id('zoom-fit'));
     await page.waitForSelector('g.world[data-level="blocks"]');
     assert.equal(await page.locator(`${id(`node-${uid}`)}.selected`).count(), 1);
     assert.ok(await page.locator('[data-testid^="rank-"]').count() > 0, 'rank badges drawn zoomed out');
+    assert.equal(await page.locator('[data-testid^="down-"]').count(), 1, 'the failed server is marked down');
     assert.deepEqual(app.errors, []);
   } finally {
     await app.close();
