@@ -42,18 +42,10 @@ async function tenK(mode) {
       window.addEventListener('pointermove', (e) => window.delays.push(performance.now() - e.timeStamp), true);
     });
     const box = await page.locator(id('canvas')).boundingBox();
-    // A node selected (for the duplicate edits): the one nearest the canvas's middle.
-    const node = await page.evaluate(({ x, y }) => {
-      let best = null;
-      let bestD = Infinity;
-      for (const g of document.querySelectorAll('g.node')) {
-        const r = g.querySelector('.node-box').getBoundingClientRect();
-        const d = Math.hypot(r.x + r.width / 2 - x, r.y + r.height / 2 - y);
-        if (d < bestD) { bestD = d; best = g.getAttribute('data-testid'); }
-      }
-      return best;
-    }, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
-    await page.click(`${id(node)} .node-box`);
+    // A node selected (for the duplicate edits), from the node lists' picker: fitted, a model
+    // this large is drawn as subnet blocks.
+    const first = JSON.parse(readFileSync(join(MODELS, 'dc10k.json'), 'utf8')).nodes[0].uid;
+    await page.selectOption(id('node-picker'), first);
     await page.waitForSelector(`${id('btn-duplicate')}:not([disabled])`);
     await settled(page);
     const rounds = [];
