@@ -7,7 +7,7 @@
 // `node tests/e2e/measure-editor.mjs` after `trunk build --release`); the numbers go to
 // docs/performance.md.
 import { openApp } from './harness.mjs';
-import { editToScreen } from './measure.mjs';
+import { editToScreen, nearestNode } from './measure.mjs';
 
 const id = (testid) => `[data-testid="${testid}"]`;
 
@@ -66,18 +66,8 @@ try {
   for (let i = 0; i < 8; i++) await page.click(id('zoom-in'));
   const zoom = await page.getAttribute(id('canvas'), 'data-zoom');
   const box = await page.locator(id('canvas')).boundingBox();
-  // A node near the middle of the screen.
   // The node whose box is nearest the middle of the canvas.
-  const node = await page.evaluate(({ x, y }) => {
-    let best = null;
-    let bestD = Infinity;
-    for (const g of document.querySelectorAll('g.node')) {
-      const r = g.querySelector('.node-box').getBoundingClientRect();
-      const d = Math.hypot(r.x + r.width / 2 - x, r.y + r.height / 2 - y);
-      if (d < bestD) { bestD = d; best = g.getAttribute('data-testid'); }
-    }
-    return best;
-  }, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+  const node = await nearestNode(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
   let dragged = null;
   const target = node ?? 'node-n1';
   const nb = await page.locator(`${id(target)} .node-box`).boundingBox();

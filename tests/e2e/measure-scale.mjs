@@ -4,6 +4,7 @@
 // show. A measurement script, not a test: run it with `node tests/e2e/measure-scale.mjs [1k|10k]`
 // after `trunk build --release`; the numbers go to docs/performance.md.
 import { openApp } from './harness.mjs';
+import { nearestNode } from './measure.mjs';
 
 const id = (testid) => `[data-testid="${testid}"]`;
 
@@ -108,16 +109,7 @@ async function measure(example) {
     const working = { zoom: await zoomOf(page), ...(await drawn(page)) };
     const panIn = await gesture(page, empty, { x: -300, y: -200 }, 60);
     // The node nearest the middle: dragged, then clicked (selected) until its lists show.
-    const node = await page.evaluate(({ x, y }) => {
-      let best = null;
-      let bestD = Infinity;
-      for (const g of document.querySelectorAll('g.node')) {
-        const r = g.querySelector('.node-box').getBoundingClientRect();
-        const d = Math.hypot(r.x + r.width / 2 - x, r.y + r.height / 2 - y);
-        if (d < bestD) { bestD = d; best = g.getAttribute('data-testid'); }
-      }
-      return best;
-    }, centre);
+    const node = await nearestNode(page, centre);
     const nb = await page.locator(`${id(node)} .node-box`).boundingBox();
     const at = { x: nb.x + nb.width / 2, y: nb.y + nb.height / 2 + 4 };
     const drag = await gesture(page, at, { x: 240, y: 120 }, 60);

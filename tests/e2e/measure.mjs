@@ -1,5 +1,6 @@
-// Shared by the measuring scripts (measure-editor.mjs, measure-compile.mjs): edits timed from
-// the event to the frame after the one that painted their result. Not a test.
+// Shared by the measuring scripts (measure-editor.mjs, measure-compile.mjs, measure-scale.mjs)
+// and scale.test.mjs: edits timed from the event to the frame after the one that painted their
+// result, and the drawn node nearest a point.
 
 /** Pauses between edits (ms), fixed so runs compare: some shorter than the autosave's delay. */
 export const PAUSES = [40, 260, 90, 400, 30, 180, 120, 350, 60, 220];
@@ -71,4 +72,18 @@ export async function importModel(page, name, buffer, nodes, timeout = 180_000) 
   }
   const status = await page.textContent(id('status-bar')).catch(() => '?');
   throw new Error(`the ${nodes}-node model did not show within ${timeout} ms (status: ${status})`);
+}
+
+/** The `data-testid` of the drawn node whose box is nearest the client point `at` (or null). */
+export function nearestNode(page, at) {
+  return page.evaluate(({ x, y }) => {
+    let best = null;
+    let bestD = Infinity;
+    for (const g of document.querySelectorAll('g.node')) {
+      const r = g.querySelector('.node-box').getBoundingClientRect();
+      const d = Math.hypot(r.x + r.width / 2 - x, r.y + r.height / 2 - y);
+      if (d < bestD) { bestD = d; best = g.getAttribute('data-testid'); }
+    }
+    return best;
+  }, at);
 }

@@ -10,6 +10,7 @@ import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, screenshot, ROOT } from './harness.mjs';
+import { nearestNode } from './measure.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'clusterplan');
 const id = (testid) => `[data-testid="${testid}"]`;
@@ -59,16 +60,7 @@ test('the 10,000-node data centre opens as blocks; zoomed in on a subnet, a node
 
     // The node nearest the pointer (on that subnet): click it, read its lists.
     const pointer = { x: block.x + block.width / 2, y: block.y + block.height / 2 };
-    const uid = await page.evaluate(({ x, y }) => {
-      let best = null;
-      let bestD = Infinity;
-      for (const g of document.querySelectorAll('g.node')) {
-        const r = g.querySelector('.node-box').getBoundingClientRect();
-        const d = Math.hypot(r.x + r.width / 2 - x, r.y + r.height / 2 - y);
-        if (d < bestD) { bestD = d; best = g.getAttribute('data-testid').slice('node-'.length); }
-      }
-      return best;
-    }, pointer);
+    const uid = (await nearestNode(page, pointer)).slice('node-'.length);
     await page.locator(`${id(`node-${uid}`)} .node-box`).click();
     await page.waitForSelector(`${id(`node-${uid}`)}.selected`);
     await page.waitForSelector(id('node-list'));
