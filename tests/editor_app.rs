@@ -373,6 +373,33 @@ async fn inspector_edits_commit_on_change_and_names_with_html_stay_text() {
 }
 
 #[wasm_bindgen_test]
+async fn what_is_typed_in_a_field_survives_other_renders_until_it_is_committed() {
+    let app = mount(None).await;
+    let root = &app.root;
+    press_on(root, &one(root, "[data-testid=node-n5] .node-box"), false).await;
+    // Typed, not yet committed (no change event): the page renders for other reasons meanwhile
+    // (another results tab, another service), as it does when an autosave or a compile ends.
+    let name: HtmlInputElement = one(root, "[data-testid=insp-node-name]").dyn_into().unwrap();
+    name.set_value("node five");
+    click(root, "[data-testid=tab-load]").await;
+    click(root, "[data-testid=tab-node]").await;
+    assert_eq!(input_value(root, "[data-testid=insp-node-name]"), "node five");
+    name.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let label = one(root, "[data-testid=node-n5] .node-name").text_content().unwrap();
+    assert_eq!(label, "node five");
+    assert_eq!(input_value(root, "[data-testid=insp-node-name]"), "node five");
+    // The seed field alike, while an edit recompiles the plan the comparison shows.
+    click(root, "[data-testid=tab-strategies]").await;
+    let seed: HtmlInputElement = one(root, "[data-testid=compare-seed]").dyn_into().unwrap();
+    seed.set_value("12");
+    type_into(root, "[data-testid=insp-node-name]", "node 5").await;
+    settle().await;
+    assert!(seed.is_connected(), "the same field");
+    assert_eq!(input_value(root, "[data-testid=compare-seed]"), "12");
+}
+
+#[wasm_bindgen_test]
 async fn shortcuts_help_gallery_and_diagnostics_next_to_items() {
     let app = mount(None).await;
     let root = &app.root;

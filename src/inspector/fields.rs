@@ -53,14 +53,33 @@ impl Control {
     }
 }
 
+/// Shows `value` in the input or text area behind `control` without making it a controlled
+/// field. Yew writes a `value` prop back into the element on every render of the component,
+/// which would wipe what the user is typing whenever something else re-renders the form (an
+/// autosave finishing, another tab's save, a compile's answer). Here the value is written only
+/// when it changes (and when the element is created), never on other renders.
+#[hook]
+pub fn use_shown_value(control: &NodeRef, value: &AttrValue) {
+    let control = control.clone();
+    use_effect_with(value.clone(), move |value| {
+        if let Some(input) = control.cast::<HtmlInputElement>() {
+            input.set_value(value);
+        } else if let Some(area) = control.cast::<HtmlTextAreaElement>() {
+            area.set_value(value);
+        }
+    });
+}
+
 /// A labelled input; re-created when the model's value changes (so a refused edit shows the
-/// model's value again on the next change).
+/// model's value again on the next change). What is typed and not yet committed survives any
+/// other re-render (see [`use_shown_value`]).
 #[function_component(TextField)]
 pub fn text_field(props: &TextFieldProps) -> Html {
     let error = use_state(|| None::<String>);
     // Enter commits a line, and the committed value re-creates the input: the focus is put back
     // in the new one (unless it went elsewhere meanwhile), so typing can go on in the form.
     let control = use_node_ref();
+    use_shown_value(&control, &props.value);
     let entered = use_mut_ref(|| false);
     {
         let (control, entered) = (control.clone(), entered.clone());
@@ -110,11 +129,11 @@ pub fn text_field(props: &TextFieldProps) -> Html {
         <label class={classes!("field", invalid.then_some("invalid"))}>
             <span class="field-label">{ props.label.clone() }</span>
             if props.rows > 0 {
-                <textarea key={props.value.to_string()} rows={props.rows.to_string()} value={props.value.clone()}
+                <textarea key={props.value.to_string()} rows={props.rows.to_string()} ref={control}
                     data-testid={props.testid.clone()} placeholder={props.placeholder.clone()}
                     aria-label={props.label.clone()} aria-invalid={invalid.to_string()} {onchange} />
             } else {
-                <input key={props.value.to_string()} type={props.kind.clone()} value={props.value.clone()} ref={control}
+                <input key={props.value.to_string()} type={props.kind.clone()} ref={control}
                     data-testid={props.testid.clone()} placeholder={props.placeholder.clone()}
                     aria-label={props.label.clone()} aria-invalid={invalid.to_string()} {onchange} {onkeydown} />
             }

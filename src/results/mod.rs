@@ -308,10 +308,6 @@ pub fn strategy_picker(props: &StrategyPickerProps) -> Html {
         };
         ViewAction::SetStrategy(strategy)
     });
-    let on_seed = props.on_view.reform(move |e: Event| {
-        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-        ViewAction::SetShuffleSeed(input.value().trim().parse().unwrap_or(seed))
-    });
     html! {
         <span class="strategy-picker">
             <label>{ "strategy " }
@@ -324,9 +320,33 @@ pub fn strategy_picker(props: &StrategyPickerProps) -> Html {
                 </select>
             </label>
             if matches!(props.current, Strategy::Shuffle { .. }) {
-                <label>{ " seed " }<input data-testid="shuffle-seed" type="number" min="0" value={seed.to_string()} onchange={on_seed} /></label>
+                <SeedField label=" seed " testid="shuffle-seed" {seed} on_view={props.on_view.clone()} />
             }
         </span>
+    }
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct SeedFieldProps {
+    pub label: AttrValue,
+    pub testid: AttrValue,
+    pub seed: u64,
+    pub on_view: Callback<ViewAction>,
+}
+
+/// The shuffle's seed, a number field that sets it on change (text that is not a number
+/// keeps the seed). What is typed survives other re-renders until it is committed.
+#[function_component(SeedField)]
+pub fn seed_field(props: &SeedFieldProps) -> Html {
+    let seed = props.seed;
+    let control = use_node_ref();
+    crate::inspector::fields::use_shown_value(&control, &AttrValue::from(seed.to_string()));
+    let onchange = props.on_view.reform(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        ViewAction::SetShuffleSeed(input.value().trim().parse().unwrap_or(seed))
+    });
+    html! {
+        <label>{ props.label.clone() }<input ref={control} data-testid={props.testid.clone()} type="number" min="0" {onchange} /></label>
     }
 }
 

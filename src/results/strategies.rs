@@ -120,13 +120,6 @@ pub fn strategies_view(props: &StrategiesViewProps) -> Html {
     let comparing = reports.is_none();
     let reports = reports.unwrap_or_default();
     let services = reports.first().map_or(0, |r| r.services.len());
-    let on_seed = {
-        let seed = props.seed;
-        props.on_view.reform(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            ViewAction::SetShuffleSeed(input.value().trim().parse().unwrap_or(seed))
-        })
-    };
     html! {
         <div class="strategies-view" data-testid="strategies-view">
             <div class="view-head">
@@ -134,13 +127,16 @@ pub fn strategies_view(props: &StrategiesViewProps) -> Html {
                     { "Each strategy reorders only the groups of equidistant addresses (tiers, local-first and hops stay). \
                        Lower is better in every column; rotation, the source's rule, is the reference. Click a row to use it." }
                 </span>
-                <label>{ "shuffle seed " }<input data-testid="compare-seed" type="number" min="0" value={props.seed.to_string()} onchange={on_seed} /></label>
+                <super::SeedField label="shuffle seed " testid="compare-seed" seed={props.seed} on_view={props.on_view.clone()} />
             </div>
             if comparing {
                 <p class="empty" data-testid="comparing">{ "Comparing the four strategies: the model is compiled under each, and every server's removal is replayed…" }</p>
             } else if services == 0 {
                 <p class="empty">{ "The model has no service to compare on." }</p>
             }
+            // Their own element: Yew matches a changing number of siblings from the end, which
+            // would re-create the head above (and lose a seed being typed).
+            <div class="strategy-services">
             { for (0..services).map(|s| {
                 let rows = service_rows(&reports, s);
                 let Some((_, first)) = rows.first() else { return html! {} };
@@ -196,6 +192,7 @@ pub fn strategies_view(props: &StrategiesViewProps) -> Html {
                     </section>
                 }
             }) }
+            </div>
         </div>
     }
 }
