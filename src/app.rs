@@ -220,7 +220,9 @@ pub fn app() -> Html {
     let derived = crate::compile::use_plan(&state.document, state.view.strategy);
     let plan: Rc<Plan> = derived.plan.clone();
     // Comparing: the compared model's plan (same strategy) and the engine's diff, before ->
-    // after (the compared model is "before" unless swapped).
+    // after (the compared model is "before" unless swapped). The diff and the canvas's overlay
+    // read the document the plan was compiled from (the same `Rc` while edits only move
+    // items), so a move recomputes neither.
     let other_plan: Option<PlanRef> = {
         let other = state.compare.as_ref().map(|c| DocKey(c.other.clone()));
         (*use_memo((other, state.view.strategy), |(other, strategy)| {
@@ -233,7 +235,7 @@ pub fn app() -> Html {
             other_plan,
             PlanRef(plan.clone()),
             state.compare.as_ref().map(|c| DocKey(c.other.clone())),
-            DocKey(state.document.clone()),
+            DocKey(derived.compiled.clone()),
             state.compare.as_ref().is_some_and(|c| c.reversed),
         );
         (*use_memo(deps, |(other_plan, plan, other, current, reversed)| {
@@ -272,7 +274,7 @@ pub fn app() -> Html {
         let walk = (state.view.tab == results::view::Tab::Node).then(|| state.view.walk.clone());
         let deps = (
             PlanRef(plan.clone()),
-            DocKey(state.document.clone()),
+            DocKey(derived.compiled.clone()),
             state.selected_node.clone(),
             state.view.service.clone(),
             state.view.failed.clone(),
@@ -325,11 +327,11 @@ pub fn app() -> Html {
         });
         run.as_ref().clone().map(results::simulate::Explored)
     };
-    let state_rc: Rc<AppState> =
-        use_memo(state.clone(), |s| Rc::new((**s).clone())).as_ref().clone();
+    // One callback for the app's lifetime (the reducer's dispatcher never changes), so the
+    // components it is given to can skip renders that change nothing they show.
     let dispatch = {
         let d = state.dispatcher();
-        Callback::from(move |action: Action| d.dispatch(action))
+        (*use_memo((), move |_| Callback::from(move |action: Action| d.dispatch(action)))).clone()
     };
 
     // Start-up: read storage (IndexedDB, migrating a local-storage autosave), then start.
@@ -671,7 +673,14 @@ pub fn app() -> Html {
                 </div>
                 { splitter }
                 <section class="results-slot" aria-label="results" style={results_style}>
-                    <results::ResultsPanel plan={plan.clone()} state={state_rc} dispatch={dispatch.clone()} compile_ms={derived.ms} compiling={derived.compiling} {review} simulation={simulation.clone()} explored={explored} />
+                    <results::ResultsPanel ..results::ResultsPanelProps {
+                        compile_ms: derived.ms,
+                        compiling: derived.compiling,
+                        review,
+                        simulation: simulation.clone(),
+                        explored,
+                        ..results::ResultsPanelProps::of(&state, PlanRef(plan.clone()), derived.compiled.clone(), dispatch.clone())
+                    } />
                 </section>
             }
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }

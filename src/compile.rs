@@ -141,6 +141,9 @@ pub struct Answered {
 #[derive(Debug, Clone)]
 pub struct Derived {
     pub plan: Rc<Plan>,
+    /// The document the plan was compiled from: the same `Rc` for as long as the plan is kept
+    /// (edits that only moved items), so views of the plan can skip re-rendering on them.
+    pub compiled: Rc<Document>,
     /// How long its compile took (ms), when timed.
     pub ms: Option<f64>,
     /// How long the worker took to read the document before (ms; compiled on the page: none).
@@ -182,7 +185,7 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
         (!in_worker(&k.doc)).then(|| {
             let start = crate::results::now_ms();
             let plan = Rc::new(clusterplan_engine::compile(&k.doc, k.strategy));
-            (plan, start.zip(crate::results::now_ms()).map(|(a, b)| b - a))
+            (plan, start.zip(crate::results::now_ms()).map(|(a, b)| b - a), k.doc.clone())
         })
     });
     let answered = use_state(|| None::<Answer>);
@@ -196,9 +199,10 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
         });
     }
     let revision = channel.borrow().revision();
-    if let (false, Some((plan, ms))) = (large, here.as_ref().clone()) {
+    if let (false, Some((plan, ms, compiled))) = (large, here.as_ref().clone()) {
         return Derived {
             plan,
+            compiled,
             ms,
             read_ms: None,
             compiling: false,
@@ -210,6 +214,7 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
     match answered.as_ref() {
         Some(a) => Derived {
             plan: a.plan.clone(),
+            compiled: a.key.doc.clone(),
             ms: a.ms,
             read_ms: a.read_ms,
             compiling: a.key != key,
@@ -219,6 +224,7 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
         },
         None => Derived {
             plan: Rc::new(Plan::default()),
+            compiled: Rc::new(Document::default()),
             ms: None,
             read_ms: None,
             compiling: true,

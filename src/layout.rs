@@ -122,6 +122,25 @@ fn num_value(f: f64) -> Value {
     }
 }
 
+/// Sets `field[key]` to the object of `entries` (keys in the order given, each with its
+/// numbers). An object that already holds exactly those keys in that order is updated entry
+/// by entry, rewriting only the positions that changed: a move of one node of a large model
+/// touches one entry instead of rebuilding them all. Either way the result is the same object.
+fn put(field: &mut Map<String, Value>, key: &str, entries: Vec<(&String, Vec<Value>)>) {
+    if let Some(Value::Object(map)) = field.get_mut(key) {
+        if map.len() == entries.len() && map.keys().zip(&entries).all(|(a, (b, _))| a == *b) {
+            for (value, (_, numbers)) in map.values_mut().zip(entries) {
+                if value.as_array() != Some(&numbers) {
+                    *value = Value::Array(numbers);
+                }
+            }
+            return;
+        }
+    }
+    let object = entries.into_iter().map(|(k, numbers)| (k.clone(), Value::Array(numbers)));
+    field.insert(key.into(), Value::Object(object.collect()));
+}
+
 impl Layout {
     /// The positions stored in the document (entries that are not numbers are ignored).
     pub fn read(doc: &Document) -> Layout {
@@ -155,34 +174,15 @@ impl Layout {
 
     /// Writes the positions into the document's `layout` field, keeping its other keys.
     pub fn write(&self, doc: &mut Document) {
-        let mut field = match doc.extra.get(FIELD) {
-            Some(Value::Object(map)) => map.clone(),
-            _ => Map::new(),
-        };
-        let points = |m: &BTreeMap<String, Pt>| -> Value {
-            Value::Object(
-                m.iter()
-                    .map(|(k, p)| (k.clone(), Value::Array(vec![num_value(p.x), num_value(p.y)])))
-                    .collect(),
-            )
-        };
-        field.insert("nodes".into(), points(&self.nodes));
-        field.insert(
-            "subnets".into(),
-            Value::Object(
-                self.subnets
-                    .iter()
-                    .map(|(k, b)| {
-                        (
-                            k.clone(),
-                            Value::Array(vec![num_value(b.x), num_value(b.y), num_value(b.w)]),
-                        )
-                    })
-                    .collect(),
-            ),
-        );
-        field.insert("routers".into(), points(&self.routers));
-        doc.extra.insert(FIELD.into(), Value::Object(field));
+        if !matches!(doc.extra.get(FIELD), Some(Value::Object(_))) {
+            doc.extra.insert(FIELD.into(), Value::Object(Map::new()));
+        }
+        let Some(Value::Object(field)) = doc.extra.get_mut(FIELD) else { return };
+        let point = |p: &Pt| vec![num_value(p.x), num_value(p.y)];
+        put(field, "nodes", self.nodes.iter().map(|(k, p)| (k, point(p))).collect());
+        let bar = |b: &Bar| vec![num_value(b.x), num_value(b.y), num_value(b.w)];
+        put(field, "subnets", self.subnets.iter().map(|(k, b)| (k, bar(b))).collect());
+        put(field, "routers", self.routers.iter().map(|(k, p)| (k, point(p))).collect());
     }
 
     /// True when every node, subnet and router of the document has a position.
@@ -415,6 +415,42 @@ mod tests {
         let text = clusterplan_engine::document::write(&doc);
         let back = clusterplan_engine::document::read(&text).unwrap();
         assert_eq!(Layout::read(&back), layout);
+    }
+
+    #[test]
+    fn a_position_written_in_place_gives_the_text_of_a_fresh_write() {
+        // The stored positions as a file may hold them (a float for a whole number, an
+        // unrounded one), moved, written over them in place and into an empty field.
+        let mut doc = fig24();
+        let mut layout = Layout::complete(&doc);
+        layout.nodes.insert("n1".into(), Pt::new(10.123456, 20.0));
+        layout.write(&mut doc);
+        if let Some(Value::Object(field)) = doc.extra.get_mut(FIELD) {
+            field["nodes"]["n5"] = serde_json::json!([40.0, 12.5]);
+        }
+        for (node, to) in [("n5", Pt::new(41.0, 12.5)), ("n1", Pt::new(11.0, -3.25))] {
+            let mut moved = Layout::read(&doc);
+            moved.nodes.insert(node.into(), to);
+            writes_as_fresh(&moved, &mut doc);
+            assert_eq!(Layout::read(&doc), moved);
+        }
+        // A new item re-orders the keys as a fresh write does.
+        let mut added = Layout::read(&doc);
+        added.nodes.insert("a0".into(), Pt::new(1.0, 1.0));
+        writes_as_fresh(&added, &mut doc);
+    }
+
+    /// Writes `layout` over `doc`'s positions, and checks that they read as the same text as
+    /// `layout` written into an empty field.
+    fn writes_as_fresh(layout: &Layout, doc: &mut Document) {
+        let mut fresh = doc.clone();
+        fresh.extra.insert(FIELD.into(), Value::Object(Map::new()));
+        layout.write(&mut fresh);
+        layout.write(doc);
+        assert_eq!(
+            serde_json::to_string(&doc.extra[FIELD]).unwrap(),
+            serde_json::to_string(&fresh.extra[FIELD]).unwrap()
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use clusterplan::examples;
 use clusterplan::results::view::{Tab, ViewAction};
-use clusterplan::results::ResultsPanel;
+use clusterplan::results::{PlanRef, ResultsPanel, ResultsPanelProps};
 use clusterplan::state::{Action, AppState};
 use clusterplan_engine::{compile, Document, Plan};
 use std::cell::RefCell;
@@ -43,6 +43,7 @@ fn host(props: &HostProps) -> Html {
         use_memo((state.document.clone(), state.view.strategy), |(doc, strategy)| {
             Rc::new(compile(doc, *strategy))
         });
+    let compiled = state.document.clone();
     let dispatch = {
         let (state, log) = (state.clone(), props.log.clone());
         Callback::from(move |action: Action| {
@@ -51,7 +52,10 @@ fn host(props: &HostProps) -> Html {
         })
     };
     html! {
-        <ResultsPanel plan={(*plan).clone()} state={Rc::new((*state).clone())} {dispatch} compile_ms={Some(1.5)} />
+        <ResultsPanel ..ResultsPanelProps {
+            compile_ms: Some(1.5),
+            ..ResultsPanelProps::of(&state, PlanRef((*plan).clone()), compiled, dispatch)
+        } />
     }
 }
 

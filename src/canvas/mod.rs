@@ -161,7 +161,15 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let cursor = use_state(|| None::<ItemRef>);
     // Fingers on the canvas (touch pointers), by pointer id, in canvas coordinates.
     let touches = use_mut_ref(Vec::<(i32, (f64, f64))>::new);
-    let scene: Rc<Scene> = use_memo(DocKey(props.doc.clone()), |d| Scene::build(&d.0));
+    // The scene of the document, built from the last one when only positions changed.
+    let last = use_mut_ref(|| None::<(Rc<Document>, Rc<Scene>)>);
+    let scene: Rc<Scene> = (*use_memo(DocKey(props.doc.clone()), |d| {
+        let previous = last.borrow().clone();
+        let scene = Rc::new(Scene::next(previous.as_ref().map(|(b, s)| (&**b, &**s)), &d.0));
+        *last.borrow_mut() = Some((d.0.clone(), scene.clone()));
+        scene
+    }))
+    .clone();
     let scene_s = Shared(scene.clone());
 
     // Fit the diagram when a document is loaded (and on the first render), and go to the

@@ -265,6 +265,63 @@ impl Scene {
                 })
             })
             .collect();
+        Scene::assemble(nodes, subnets, routers, links, cluster_colours, network_colours)
+    }
+
+    /// The scene of `doc`, built from `previous` (the scene of `before`) when the two
+    /// documents differ only in what the compile does not read (positions, the description,
+    /// the scenario; `crate::compile::same_compile_inputs`): the shapes are kept and only the
+    /// positions read again, so a move in a large model does not rebuild every shape. Equal to
+    /// [`Scene::build`] of `doc` either way.
+    pub fn next(previous: Option<(&Document, &Scene)>, doc: &Document) -> Scene {
+        match previous {
+            Some((before, scene)) if crate::compile::same_compile_inputs(before, doc) => {
+                scene.moved(doc)
+            }
+            _ => Scene::build(doc),
+        }
+    }
+
+    /// This scene with the positions of `doc`'s layout (its items unchanged).
+    fn moved(&self, doc: &Document) -> Scene {
+        let layout = Layout::complete(doc);
+        let nodes = placed(
+            &self.nodes,
+            |n| n.pos,
+            |n| layout.nodes.get(&n.uid).copied(),
+            |n, pos| NodeShape { pos, ..n.clone() },
+        );
+        let subnets = placed(
+            &self.subnets,
+            |s| s.bar,
+            |s| layout.subnets.get(&s.prefix).copied(),
+            |s, bar| SubnetShape { bar, ..s.clone() },
+        );
+        let routers = placed(
+            &self.routers,
+            |r| r.pos,
+            |r| layout.routers.get(&r.name).copied(),
+            |r, pos| RouterShape { pos, ..r.clone() },
+        );
+        Scene::assemble(
+            nodes,
+            subnets,
+            routers,
+            self.links.clone(),
+            self.cluster_colours.clone(),
+            self.network_colours.clone(),
+        )
+    }
+
+    /// The scene of these shapes: their blocks and extent worked out.
+    fn assemble(
+        nodes: Vec<Rc<NodeShape>>,
+        subnets: Vec<Rc<SubnetShape>>,
+        routers: Vec<Rc<RouterShape>>,
+        links: Vec<Link>,
+        cluster_colours: BTreeMap<String, usize>,
+        network_colours: BTreeMap<String, usize>,
+    ) -> Scene {
         let (blocks, home) = blocks(&nodes, &subnets, &links);
         let extent = nodes
             .iter()
@@ -432,6 +489,23 @@ impl Scene {
 
 /// Each subnet's block and each node's home subnet (the subnet of its first link, the one the
 /// automatic layout places it under).
+/// `shapes` each at the position `stored` gives it (the default where it gives none, as
+/// [`Scene::build`] places them): a shape whose position did not change is kept as it is.
+fn placed<T: Clone, P: PartialEq + Default>(
+    shapes: &[Rc<T>],
+    current: impl Fn(&T) -> P,
+    stored: impl Fn(&T) -> Option<P>,
+    at: impl Fn(&T, P) -> T,
+) -> Vec<Rc<T>> {
+    shapes
+        .iter()
+        .map(|shape| match stored(shape).unwrap_or_default() {
+            p if p == current(shape) => shape.clone(),
+            p => Rc::new(at(shape, p)),
+        })
+        .collect()
+}
+
 fn blocks(
     nodes: &[Rc<NodeShape>],
     subnets: &[Rc<SubnetShape>],
@@ -491,6 +565,40 @@ mod tests {
     use super::*;
     use crate::examples;
     use clusterplan_engine::Item;
+
+    #[test]
+    fn a_scene_built_from_the_last_one_equals_one_built_afresh() {
+        use crate::edit::{apply, EditAction};
+        for example in [&examples::FIG24, &examples::DATA_CENTRE] {
+            let mut doc = example.document();
+            let mut scene = Scene::build(&doc);
+            let node = |i: usize| ItemRef::Node(doc.nodes[i % doc.nodes.len()].uid.clone());
+            let edits = [
+                EditAction::Move { items: vec![node(0)], dx: 33.0, dy: -7.5, snap: false },
+                EditAction::Move {
+                    items: vec![node(3), ItemRef::Subnet(doc.subnets[0].prefix.clone())],
+                    dx: -120.0,
+                    dy: 40.0,
+                    snap: true,
+                },
+                EditAction::Move {
+                    items: vec![ItemRef::Router(doc.routers[0].name.clone())],
+                    dx: 5.0,
+                    dy: 5.0,
+                    snap: false,
+                },
+                // Not a move: the shapes change, the scene is built again.
+                EditAction::SetNodeName { uid: doc.nodes[1].uid.clone(), name: "renamed".into() },
+                EditAction::AutoLayout,
+            ];
+            for edit in edits {
+                let next = apply(&doc, &edit).expect("the edit applies").doc;
+                let from_last = Scene::next(Some((&doc, &scene)), &next);
+                assert_eq!(from_last, Scene::build(&next), "{} after {edit:?}", example.id);
+                (doc, scene) = (next, from_last);
+            }
+        }
+    }
 
     #[test]
     fn the_fig24_scene_has_every_item_and_link() {

@@ -22,6 +22,7 @@ pub mod walkthrough;
 use crate::state::{Action, AppState};
 use clusterplan_engine::{Document, Plan, Strategy};
 use std::rc::Rc;
+use view::ViewState;
 use view::{ServiceKey, Tab, ViewAction};
 use yew::prelude::*;
 
@@ -104,11 +105,6 @@ pub fn center_in_list(list: Option<web_sys::HtmlElement>, current: Option<web_sy
     }
 }
 
-/// The uid of the node the user selected (the editor's selection).
-pub fn selected_node(state: &AppState) -> Option<String> {
-    state.selected_node.clone()
-}
-
 /// The failed server nodes by display name (uid when it has none), for the status bar.
 pub fn failed_names(plan: &Plan, failed: &std::collections::BTreeSet<String>) -> String {
     failed
@@ -152,10 +148,26 @@ pub fn status_text(plan: &Plan, compile_ms: Option<f64>, compiling: bool) -> Str
     )
 }
 
-#[derive(Debug, Properties)]
+/// What the results panels show, and nothing else: a new value only when something shown
+/// changed, so an edit that does not touch the plan (a node moved) re-renders no view of it.
+#[derive(Debug, Properties, PartialEq)]
 pub struct ResultsPanelProps {
-    pub plan: Rc<Plan>,
-    pub state: Rc<AppState>,
+    pub plan: PlanRef,
+    /// The document `plan` was compiled from (the same `Rc` while only positions change): what
+    /// the views of the plan read names and items from.
+    pub compiled: DocRef,
+    /// The document as it is now: the Simulate tab reads its scenarios (top-level extension
+    /// fields, which do not change the plan).
+    pub document: DocRef,
+    pub view: Rc<ViewState>,
+    /// The uid of the node the user selected (the editor's selection), if a node.
+    pub selected: Option<String>,
+    /// Something is selected on the canvas (a node or any other item).
+    pub selection: bool,
+    /// When comparing (the Review tab): where the other model came from, and whether it is the
+    /// model after the change.
+    #[prop_or_default]
+    pub compare: Option<(String, bool)>,
     pub dispatch: Callback<Action>,
     /// How long the last compile took, in milliseconds (shown in the status bar).
     #[prop_or_default]
@@ -174,35 +186,51 @@ pub struct ResultsPanelProps {
     pub explored: Option<simulate::Explored>,
 }
 
-impl PartialEq for ResultsPanelProps {
-    fn eq(&self, other: &Self) -> bool {
-        // By identity: a new plan or state is a new `Rc` (comparing the document and the edit
-        // history by value on every render would cost more than rendering).
-        Rc::ptr_eq(&self.plan, &other.plan)
-            && Rc::ptr_eq(&self.state, &other.state)
-            && self.dispatch == other.dispatch
-            && self.compile_ms == other.compile_ms
-            && self.compiling == other.compiling
-            && self.review == other.review
-            && self.simulation == other.simulation
-            && self.explored == other.explored
+impl ResultsPanelProps {
+    /// The panel's inputs taken from the app's state, its plan and the document that plan was
+    /// compiled from (the other fields at their defaults).
+    pub fn of(
+        state: &AppState,
+        plan: PlanRef,
+        compiled: Rc<Document>,
+        dispatch: Callback<Action>,
+    ) -> ResultsPanelProps {
+        ResultsPanelProps {
+            plan,
+            compiled: DocRef(compiled),
+            document: DocRef(state.document.clone()),
+            view: Rc::new(state.view.clone()),
+            selected: state.selected_node.clone(),
+            selection: !state.selection.is_empty(),
+            compare: state.compare.as_ref().map(|c| (c.source.clone(), c.reversed)),
+            dispatch,
+            compile_ms: None,
+            compiling: false,
+            review: None,
+            simulation: None,
+            explored: None,
+        }
     }
 }
 
 /// The results: tabs, the shown view, the status bar.
 #[function_component(ResultsPanel)]
 pub fn results_panel(props: &ResultsPanelProps) -> Html {
-    let plan = &PlanRef(props.plan.clone());
-    let state = &props.state;
-    let view = &state.view;
-    let on_view = props.dispatch.reform(Action::View);
-    let on_select = props.dispatch.reform(|uid: String| Action::SelectNode(Some(uid)));
-    let selected = selected_node(state);
+    let plan = &props.plan;
+    let view = &*props.view;
+    // Stable callbacks (while the app's dispatch is), so views that did not change skip
+    // re-rendering.
+    let on_view = use_callback(props.dispatch.clone(), |a, d| d.emit(Action::View(a)));
+    let on_select = use_callback(props.dispatch.clone(), |uid: String, d| {
+        d.emit(Action::SelectNode(Some(uid)))
+    });
+    let selected = &props.selected;
+    let compiled = &props.compiled;
     let service = resolve_service(plan, view.service.as_ref());
     let no_service = || html! { <p class="empty">{ "The model has no service yet: add one to see lists and load." }</p> };
     let body = match view.tab {
         Tab::Node => {
-            html! { <node::NodeView plan={plan.clone()} selected={selected.clone()} failed={view.failed.clone()} document={DocRef(state.document.clone())} {on_select}
+            html! { <node::NodeView plan={plan.clone()} selected={selected.clone()} failed={view.failed.clone()} document={compiled.clone()} on_select={on_select.clone()}
             walk={view.walk.clone()} on_view={on_view.clone()} /> }
         }
         Tab::Load => match service {
@@ -214,16 +242,16 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         Tab::Matrix => match service {
             Some(service) => html! {
                 <matrix::MatrixView plan={plan.clone()} {service} sort={view.matrix_sort.clone()} failed={view.failed.clone()}
-                    selected={selected.clone()} on_view={on_view.clone()} {on_select} />
+                    selected={selected.clone()} on_view={on_view.clone()} on_select={on_select.clone()} />
             },
             None => no_service(),
         },
         Tab::Strategies => html! {
-            <strategies::StrategiesView plan={plan.clone()} document={DocRef(state.document.clone())} seed={view.shuffle_seed}
+            <strategies::StrategiesView plan={plan.clone()} document={compiled.clone()} seed={view.shuffle_seed}
                 current={view.strategy} on_view={on_view.clone()} />
         },
         Tab::Diagnostics => html! {
-            <diagnostics::DiagnosticsView plan={plan.clone()} document={DocRef(state.document.clone())} dispatch={props.dispatch.clone()} />
+            <diagnostics::DiagnosticsView plan={plan.clone()} document={compiled.clone()} dispatch={props.dispatch.clone()} />
         },
         Tab::Bootstrap => {
             let node = view
@@ -231,22 +259,21 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                 .node
                 .clone()
                 .or_else(|| selected.clone())
-                .or_else(|| state.document.nodes.first().map(|n| n.uid.clone()));
+                .or_else(|| compiled.nodes.first().map(|n| n.uid.clone()));
             html! {
-                <bootstrap::BootstrapView document={DocRef(state.document.clone())} {node} step={view.bootstrap.step}
+                <bootstrap::BootstrapView document={compiled.clone()} {node} step={view.bootstrap.step}
                     extra={view.bootstrap.extra.clone()} refused={view.bootstrap.refused.clone()} on_view={on_view.clone()} />
             }
         }
         Tab::Review => {
-            let compare = state.compare.as_ref();
+            let (source, reversed) = props.compare.clone().unwrap_or_default();
             html! {
-                <review::ReviewView diff={props.review.clone()} source={compare.map(|c| c.source.clone()).unwrap_or_default()}
-                    reversed={compare.is_some_and(|c| c.reversed)} selected={selected.clone()} dispatch={props.dispatch.clone()} />
+                <review::ReviewView diff={props.review.clone()} {source} {reversed} selected={selected.clone()} dispatch={props.dispatch.clone()} />
             }
         }
         Tab::Simulate => html! {
-            <simulate::SimulateTab document={DocRef(state.document.clone())} simulation={props.simulation.clone()} explored={props.explored.clone()} view={view.simulate.clone()}
-                selected={selected.clone()} selection={!state.selection.is_empty()} dispatch={props.dispatch.clone()} />
+            <simulate::SimulateTab document={props.document.clone()} simulation={props.simulation.clone()} explored={props.explored.clone()} view={view.simulate.clone()}
+                selected={selected.clone()} selection={props.selection} dispatch={props.dispatch.clone()} />
         },
     };
     let (errors, _, _) = diagnostics::counts(&plan.diagnostics);

@@ -145,8 +145,17 @@ pub fn key_belongs_to_control(tag: &str, editable: bool, key: &str) -> bool {
 /// A key the page's shortcuts must leave alone: typed in a form control, or pressed while a
 /// modal dialog is open (only Escape, which closes it, gets through).
 pub fn not_for_shortcuts(e: &web_sys::KeyboardEvent) -> bool {
-    let modal = gloo::utils::document().query_selector("[aria-modal='true']").ok().flatten();
-    (modal.is_some() && e.key() != "Escape") || typing_in_a_field(e)
+    (modal_open() && e.key() != "Escape") || typing_in_a_field(e)
+}
+
+/// Is a modal dialog open? Every dialog of the page is an `.overlay` with `aria-modal`
+/// (`toolbar::dialogs`): asked of the class's collection, which the browser keeps, instead of
+/// an attribute selector matched against every element of a large drawing on each key.
+fn modal_open() -> bool {
+    let overlays = gloo::utils::document().get_elements_by_class_name("overlay");
+    (0..overlays.length())
+        .filter_map(|i| overlays.item(i))
+        .any(|o| o.get_attribute("aria-modal").as_deref() == Some("true"))
 }
 
 /// Whether the key went to a form control or editable text (then it is the control's, not a
