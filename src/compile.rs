@@ -173,33 +173,69 @@ impl PartialEq for Answer {
     }
 }
 
-/// The plan of `doc` under `strategy`: compiled during the render when the model is small,
-/// else asked of the worker (the plan shown meanwhile is the last one it answered, and
-/// `compiling` says so); reused as it is when only positions or top-level extension fields
-/// changed ([`CompileKey`]).
+/// Up to how many list entries ([`list_entries`]) the first plan of a large model is compiled on
+/// the page. When a large model has just been opened nothing of its plan is shown yet, and the
+/// worker's first answer costs its start-up and a first read of the whole document at a cold
+/// WASM's speed (about 1.8 s for the 20,000-node example's link, against about 0.3 s to compile
+/// it on the page: docs/performance.md, "The 20,000-node link"), while the page is busy drawing
+/// the model anyway. Every later compile of it goes to the worker.
+pub const FIRST_ON_PAGE_UPTO: usize = 8_000_000;
+
+/// Is `doc`'s plan compiled on the page? Small models always (unless the address forces the
+/// worker, [`in_worker`]); a large one when no plan of a large model has been shown yet
+/// (`large_shown`) and it has at most [`FIRST_ON_PAGE_UPTO`] list entries, unless the address
+/// forces either way.
+pub fn on_page(doc: &Document, large_shown: bool) -> bool {
+    match forced() {
+        Some(worker) => !worker,
+        None => !in_worker(doc) || (!large_shown && list_entries(doc) <= FIRST_ON_PAGE_UPTO),
+    }
+}
+
+/// A plan compiled on the page: the plan, how long it took, the document it is of.
+type Here = (Rc<Plan>, Option<f64>, Rc<Document>);
+
+/// The plan of `doc` under `strategy`: compiled during the render when the model is small (or
+/// is the first large one, [`on_page`]), else asked of the worker (the plan shown meanwhile is
+/// the last one shown, and `compiling` says so); reused as it is when only positions or
+/// top-level extension fields changed ([`CompileKey`]).
 #[hook]
 pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
     let key = CompileKey { doc: doc.clone(), strategy };
-    let large = in_worker(doc);
-    let here = use_memo(key.clone(), |k| {
-        (!in_worker(&k.doc)).then(|| {
+    // Whether a large model's plan has been shown, and the last plan compiled on the page (shown
+    // while the worker compiles the next one).
+    let large_shown = use_mut_ref(|| false);
+    let last_here = use_mut_ref(|| None::<Here>);
+    let answered = use_state(|| None::<Answer>);
+    let here: Rc<Option<Here>> = {
+        let (large_shown, last_here) = (large_shown.clone(), last_here.clone());
+        let worker_answered = answered.is_some();
+        use_memo(key.clone(), move |k| {
+            let large = in_worker(&k.doc);
+            if !on_page(&k.doc, *large_shown.borrow() || worker_answered) {
+                return None;
+            }
             let start = crate::results::now_ms();
             let plan = Rc::new(clusterplan_engine::compile(&k.doc, k.strategy));
-            (plan, start.zip(crate::results::now_ms()).map(|(a, b)| b - a), k.doc.clone())
+            let here =
+                (plan, start.zip(crate::results::now_ms()).map(|(a, b)| b - a), k.doc.clone());
+            *large_shown.borrow_mut() |= large;
+            *last_here.borrow_mut() = Some(here.clone());
+            Some(here)
         })
-    });
-    let answered = use_state(|| None::<Answer>);
+    };
     let channel = use_mut_ref(worker::Channel::default);
     {
         let (setter, channel) = (answered.setter(), channel.clone());
+        let compiled_here = here.is_some();
         use_effect_with(key.clone(), move |key| {
-            if in_worker(&key.doc) {
+            if !compiled_here {
                 worker::ask(&channel, key.clone(), Rc::new(move |a| setter.set(Some(a))));
             }
         });
     }
     let revision = channel.borrow().revision();
-    if let (false, Some((plan, ms, compiled))) = (large, here.as_ref().clone()) {
+    if let Some((plan, ms, compiled)) = here.as_ref().clone() {
         return Derived {
             plan,
             compiled,
@@ -222,16 +258,22 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
             shown_revision: a.revision,
             revision,
         },
-        None => Derived {
-            plan: Rc::new(Plan::default()),
-            compiled: Rc::new(Document::default()),
-            ms: None,
-            read_ms: None,
-            compiling: true,
-            worker: true,
-            shown_revision: 0,
-            revision,
-        },
+        None => {
+            let (plan, ms, compiled) = last_here
+                .borrow()
+                .clone()
+                .unwrap_or_else(|| (Rc::new(Plan::default()), None, Rc::new(Document::default())));
+            Derived {
+                plan,
+                compiled,
+                ms,
+                read_ms: None,
+                compiling: true,
+                worker: true,
+                shown_revision: 0,
+                revision,
+            }
+        }
     }
 }
 
@@ -459,6 +501,28 @@ mod tests {
         assert_eq!(mode_in("?x=1&compile=page"), Some(false));
         assert_eq!(mode_in("?compile=elsewhere"), None);
         assert_eq!(mode_in(""), None);
+    }
+
+    #[test]
+    fn the_first_large_plan_is_compiled_on_the_page_and_the_later_ones_in_the_worker() {
+        let small = crate::examples::data_centre(1000);
+        let large = data_centre(10_000);
+        assert!(on_page(&small, false) && on_page(&small, true));
+        assert!(on_page(&large, false), "nothing of it is shown yet");
+        assert!(!on_page(&large, true), "an edit of it");
+        // A model too large to compile on the page while it opens goes to the worker at once.
+        let mut huge = data_centre(1000);
+        let addresses: usize = huge.services.iter().map(|s| s.addresses.len()).sum();
+        let copies = FIRST_ON_PAGE_UPTO / (huge.nodes.len() * addresses) + 1;
+        let service = huge.services[0].clone();
+        for i in 0..copies * huge.services.len() {
+            huge.services.push(clusterplan_engine::document::Service {
+                name: format!("copy {i}"),
+                ..service.clone()
+            });
+        }
+        assert!(list_entries(&huge) > FIRST_ON_PAGE_UPTO);
+        assert!(!on_page(&huge, false));
     }
 
     #[test]

@@ -146,6 +146,8 @@ async function link() {
 
 const modes = process.argv.slice(2).filter((a) => a === 'page' || a === 'worker');
 const result = {};
-for (const mode of modes.length ? modes : ['page', 'worker']) result[mode] = await tenK(mode);
+// `--link-only`: only the 20,000-node link.
+const tenKModes = process.argv.includes('--link-only') ? [] : modes.length ? modes : ['page', 'worker'];
+for (const mode of tenKModes) result[mode] = await tenK(mode);
 if (!process.argv.includes('--no-link')) result.link = await link();
 console.log(JSON.stringify(result, null, 2));
