@@ -103,6 +103,121 @@ pub fn node_lists(plan: &Plan, uid: &str, failed: &BTreeSet<String>) -> Vec<Node
         .collect()
 }
 
+/// Up to how many nodes the node view's picker lists every node (a `<select>`). A larger model
+/// gets a search field offering the nodes that match what is typed: a select of 10,000
+/// options is no use to anyone and costs more elements than the rest of the page.
+pub const PICKER_LISTS_UPTO: usize = 500;
+
+/// How many matching nodes the search field offers at once.
+pub const MATCHES_OFFERED: usize = 20;
+
+/// How the picker names a node: `number: name` (its number in the cluster it is online in,
+/// else in its first), or its uid when it has no number.
+pub fn picker_label(n: &clusterplan_engine::plan::NodeInfo) -> String {
+    let number = n
+        .clusters
+        .iter()
+        .find(|(c, _)| Some(c) == n.online.as_ref())
+        .or(n.clusters.first())
+        .map(|(_, x)| *x);
+    match number {
+        Some(x) => format!("{x}: {}", if n.name.is_empty() { &n.uid } else { &n.name }),
+        None => n.uid.clone(),
+    }
+}
+
+/// The nodes whose uid or picker label contains `text` (ignoring case), at most `limit`, in the
+/// plan's order, a node named exactly `text` first.
+pub fn matching_nodes<'a>(
+    plan: &'a Plan,
+    text: &str,
+    limit: usize,
+) -> Vec<&'a clusterplan_engine::plan::NodeInfo> {
+    let text = text.trim().to_lowercase();
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let exact = exact_node(plan, &text);
+    let contains = plan.nodes.iter().filter(|n| {
+        exact.is_none_or(|e| !std::ptr::eq(*n, e))
+            && (n.uid.to_lowercase().contains(&text)
+                || picker_label(n).to_lowercase().contains(&text))
+    });
+    exact.into_iter().chain(contains).take(limit).collect()
+}
+
+/// The node named exactly `text` (its uid or its picker label, ignoring case).
+fn exact_node<'a>(plan: &'a Plan, text: &str) -> Option<&'a clusterplan_engine::plan::NodeInfo> {
+    let text = text.trim().to_lowercase();
+    plan.nodes
+        .iter()
+        .find(|n| n.uid.to_lowercase() == text || picker_label(n).to_lowercase() == text)
+}
+
+/// The node a typed `text` names: the one named exactly so (uid or label), else the only
+/// node matching it; `None` when none or several do.
+pub fn named_node(plan: &Plan, text: &str) -> Option<String> {
+    if let Some(exact) = exact_node(plan, text) {
+        return Some(exact.uid.clone());
+    }
+    match matching_nodes(plan, text, 2).as_slice() {
+        [only] => Some(only.uid.clone()),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct NodeFinderProps {
+    pub plan: PlanRef,
+    pub selected: Option<String>,
+    pub on_select: Callback<String>,
+}
+
+/// The picker of a large model: a search field offering the nodes matching what is typed
+/// (number, name or uid); Enter or a chosen offer selects the node it names.
+#[function_component(NodeFinder)]
+pub fn node_finder(props: &NodeFinderProps) -> Html {
+    let typed = use_state(String::new);
+    let missing = use_state(|| false);
+    let oninput = {
+        let (typed, missing) = (typed.clone(), missing.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            missing.set(false);
+            typed.set(input.value());
+        })
+    };
+    let onchange = {
+        let (plan, on_select, missing) =
+            (props.plan.clone(), props.on_select.clone(), missing.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            match named_node(&plan, &input.value()) {
+                Some(uid) => on_select.emit(uid),
+                None => missing.set(!input.value().trim().is_empty()),
+            }
+        })
+    };
+    let offers = matching_nodes(&props.plan, &typed, MATCHES_OFFERED);
+    let shown =
+        props.selected.as_deref().and_then(|uid| props.plan.nodes.iter().find(|n| n.uid == uid));
+    html! {
+        <label class="node-picker">{ "node " }
+            <input type="search" data-testid="node-find" list="node-offers" {oninput} {onchange}
+                placeholder={shown.map_or_else(|| format!("find one of {} nodes: number, name or uid", props.plan.nodes.len()), picker_label)}
+                aria-invalid={missing.to_string()} />
+            <datalist id="node-offers">
+                { for offers.iter().map(|n| html! { <option value={n.uid.clone()} label={picker_label(n)} /> }) }
+            </datalist>
+            if *missing {
+                <span class="field-error" role="alert" data-testid="node-find-error">
+                    { format!("No single node is named \"{}\": type more of its number, name or uid.", typed.trim()) }
+                </span>
+            }
+        </label>
+    }
+}
+
 #[derive(Debug, Properties, PartialEq)]
 pub struct NodeViewProps {
     pub plan: PlanRef,
@@ -231,7 +346,9 @@ fn walk_panel(
 #[function_component(NodeView)]
 pub fn node_view(props: &NodeViewProps) -> Html {
     let plan = &props.plan;
-    let picker = {
+    let picker = if plan.nodes.len() > PICKER_LISTS_UPTO {
+        html! { <NodeFinder plan={plan.clone()} selected={props.selected.clone()} on_select={props.on_select.clone()} /> }
+    } else {
         let on_select = props.on_select.clone();
         let onchange = Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
@@ -243,13 +360,8 @@ pub fn node_view(props: &NodeViewProps) -> Html {
             <label class="node-picker">{ "node " }
                 <select data-testid="node-picker" {onchange}>
                     <option value="" selected={props.selected.is_none()}>{ "(select a node)" }</option>
-                    { for plan.nodes.iter().map(|n| {
-                        let number = n.clusters.iter().find(|(c, _)| Some(c) == n.online.as_ref()).or(n.clusters.first()).map(|(_, x)| *x);
-                        let label = match number {
-                            Some(x) => format!("{x}: {}", if n.name.is_empty() { &n.uid } else { &n.name }),
-                            None => n.uid.clone(),
-                        };
-                        html! { <option value={n.uid.clone()} selected={props.selected.as_deref() == Some(n.uid.as_str())}>{ label }</option> }
+                    { for plan.nodes.iter().map(|n| html! {
+                        <option value={n.uid.clone()} selected={props.selected.as_deref() == Some(n.uid.as_str())}>{ picker_label(n) }</option>
                     }) }
                 </select>
             </label>
@@ -342,6 +454,30 @@ pub fn node_view(props: &NodeViewProps) -> Html {
 mod tests {
     use super::*;
     use crate::results::testing::fig24;
+
+    #[test]
+    fn a_typed_number_name_or_uid_finds_its_node() {
+        let plan = clusterplan_engine::compile(
+            &clusterplan_engine::generate::data_centre(1000),
+            clusterplan_engine::Strategy::Rotation,
+        );
+        let n42 = plan.nodes.iter().find(|n| n.uid == "n42").unwrap();
+        let label = picker_label(n42);
+        // Exactly named: by uid or by label, first among the others that contain it.
+        assert_eq!(named_node(&plan, "n42").as_deref(), Some("n42"));
+        assert_eq!(named_node(&plan, " N42 ").as_deref(), Some("n42"));
+        assert_eq!(named_node(&plan, &label).as_deref(), Some("n42"));
+        assert_eq!(matching_nodes(&plan, "n42", 5)[0].uid, "n42");
+        assert!(matching_nodes(&plan, "N42", 50)
+            .iter()
+            .all(|n| n.uid.contains("n42") || picker_label(n).to_lowercase().contains("n42")));
+        assert_eq!(matching_nodes(&plan, "n4", MATCHES_OFFERED).len(), MATCHES_OFFERED);
+        // Several match and none is named so: no node; nothing typed: no offers.
+        assert_eq!(named_node(&plan, "n4").as_deref(), Some("n4"), "n4 itself, not n40");
+        assert_eq!(named_node(&plan, "4"), None);
+        assert_eq!(named_node(&plan, "no such node"), None);
+        assert!(matching_nodes(&plan, "  ", 5).is_empty());
+    }
 
     #[test]
     fn node_5_reads_fig_24s_list_with_every_entry_explained() {

@@ -93,7 +93,15 @@ test('a large model compiles in the worker: "compiling…" meanwhile, results ar
     // Three edits in quick succession (node 1 duplicated three times): each asks for a plan.
     // A node selected from the node lists' picker (fitted, a model this large is drawn as
     // subnet blocks, so no node is on the canvas to click).
-    await page.selectOption(id('node-picker'), model.nodes[0].uid);
+    // A model this large has a search field for its nodes instead of a list of 10,000: a
+    // part of a name offers the matching nodes, the uid typed and Enter selects it.
+    await page.fill(id('node-find'), 'node 1');
+    assert.equal(await page.locator('#node-offers option').count(), 20);
+    await page.fill(id('node-find'), 'no such node');
+    await page.press(id('node-find'), 'Enter');
+    await page.waitForSelector(id('node-find-error'));
+    await page.fill(id('node-find'), model.nodes[0].uid);
+    await page.press(id('node-find'), 'Enter');
     await page.waitForSelector(`${id('btn-duplicate')}:not([disabled])`);
     const before = Number(await page.getAttribute('main.app', 'data-revision'));
     await page.evaluate(async () => {
