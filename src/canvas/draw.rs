@@ -159,7 +159,7 @@ pub fn layer(props: &LayerProps) -> Html {
         let class = classes!(
             "subnet",
             selected.contains(&item).then_some("selected"),
-            overlay.path_subnets.contains(&s.prefix).then_some("on-path"),
+            overlay.path_subnets.contains(&s.key).then_some("on-path"),
             review_class(review)
         );
         let kb = keyboard::key(&item);
@@ -193,10 +193,10 @@ pub fn layer(props: &LayerProps) -> Html {
         let mark = block_marks[i].clone();
         Some(html! {
             <BlockView key={s.prefix.clone()} shape={s.clone()} rect={block.rect} count={block.nodes.len()}
-                heat={overlay.heat.get(&s.prefix).copied()}
+                heat={overlay.heat.get(&s.key).copied()}
                 label={props.detail.block_label(block.rect.w)} scale={props.detail.scale}
                 selected={selected.contains(&item)} entry={props.entry.as_ref() == Some(&item)}
-                on_path={overlay.path_subnets.contains(&s.prefix)} {highlight} {mark}
+                on_path={overlay.path_subnets.contains(&s.key)} {highlight} {mark}
                 review={review_class(props.review.of(&item))} />
         })
     });
@@ -209,7 +209,7 @@ pub fn layer(props: &LayerProps) -> Html {
         }
         let (a, b) = scene.link_points(link, &*shift);
         let subnet = &scene.subnets[link.subnet].prefix;
-        let on_path = overlay.path_subnets.contains(subnet)
+        let on_path = overlay.path_subnets.contains(&scene.subnets[link.subnet].key)
             && match &link.end {
                 LinkEnd::Node { node, .. } => overlay.path_nodes.contains(&scene.nodes[*node].uid),
                 LinkEnd::Router(r) => overlay.path_routers.contains(&scene.routers[*r].name),

@@ -40,6 +40,9 @@ pub struct NodeShape {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubnetShape {
     pub prefix: String,
+    /// The prefix as the plan writes it (host bits cleared: `10.0.1.5/24` is `10.0.1.0/24`),
+    /// which the overlay's load heat is keyed by.
+    pub key: String,
     pub network: String,
     /// The network's colour (a CSS value).
     pub colour: String,
@@ -191,6 +194,7 @@ impl Scene {
             .map(|s| {
                 Rc::new(SubnetShape {
                     prefix: s.prefix.clone(),
+                    key: clusterplan_engine::query::prefix_key(&s.prefix),
                     network: s.network.clone(),
                     colour: network_colours
                         .get(&s.network)
@@ -598,6 +602,29 @@ mod tests {
                 (doc, scene) = (next, from_last);
             }
         }
+    }
+
+    #[test]
+    fn a_subnet_written_with_host_bits_gets_its_heat_and_hop_path() {
+        // FIG 24 with its subnets written as an address in them (`10.0.0.7/24`): the engine
+        // reads them with the host bits cleared, and so must the drawing's look-ups.
+        let mut doc = examples::FIG24.document();
+        for s in &mut doc.subnets {
+            s.prefix = s.prefix.replace(".0/", ".7/");
+        }
+        let plan = clusterplan_engine::compile(&doc, clusterplan_engine::Strategy::Rotation);
+        let scene = Scene::build(&doc);
+        let overlay = crate::results::overlay::canvas_overlay(
+            &plan,
+            &doc,
+            Some("n5"),
+            None,
+            &Default::default(),
+        );
+        assert!(scene.subnets.iter().all(|s| s.prefix.contains(".7/") && s.key.contains(".0/")));
+        assert!(scene.subnets.iter().any(|s| overlay.heat.contains_key(&s.key)), "{overlay:?}");
+        assert!(scene.subnets.iter().all(|s| !overlay.heat.contains_key(&s.prefix)));
+        assert!(scene.subnets.iter().any(|s| overlay.path_subnets.contains(&s.key)));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 use crate::diagnostics::{Diagnostic, Item};
 use crate::document::{Document, Extra};
 use crate::plan::{Plan, ServicePlan};
+use crate::query::prefix_key;
 use crate::strategy::Strategy;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -570,11 +571,6 @@ fn kind<T>(
             out.push(ItemChange { change: Change::Added, item: item(k), fields: Vec::new() });
         }
     }
-}
-
-/// A subnet's identity: its canonical prefix (host bits cleared) when it parses, else its text.
-fn prefix_key(text: &str) -> String {
-    text.trim().parse::<ipnet::IpNet>().map_or_else(|_| text.to_owned(), |n| n.trunc().to_string())
 }
 
 /// An address's identity: its canonical form when it parses, else its text.

@@ -9,6 +9,12 @@ use crate::plan::{ideal_load, Plan, ServerIx, ServicePlan, SubnetIx};
 use crate::prefix::{parse_ip, parse_prefix, PrefixIndex};
 use std::net::IpAddr;
 
+/// A subnet's identity: its canonical prefix (host bits cleared, as the plan writes
+/// `SubnetInfo::prefix`) when it parses, else its text. `10.0.1.5/24` is `10.0.1.0/24`.
+pub fn prefix_key(text: &str) -> String {
+    parse_prefix(text).map_or_else(|| text.to_owned(), |(net, _)| net.to_string())
+}
+
 /// The document's subnets indexed by prefix, for many look-ups. Indices are positions in
 /// `Document::subnets` (which are also the plan's subnet indices). As in the model, a prefix's
 /// host bits are cleared, a prefix that is not CIDR text holds nothing, and of two subnets with
