@@ -6,6 +6,7 @@ use super::{
 };
 use crate::layout::{self, auto_layout, snap, Bar, Layout, Pt};
 use clusterplan_engine::document::{Node, Router, Subnet};
+use clusterplan_engine::sorting;
 use clusterplan_engine::Document;
 use std::collections::{BTreeSet, HashSet};
 
@@ -223,7 +224,7 @@ fn duplicate(d: &mut Document, lay: &mut Layout, items: &[ItemRef]) -> Vec<ItemR
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        copy.addresses.sort_by(|a, b| net::address_order(a, b));
+        sorting::sort_by(&mut copy.addresses, |a, b| net::address_order(a, b));
         let copy_subnets: Vec<&str> =
             copy.addresses.iter().filter_map(|a| index.subnet_of(a)).collect();
         d.nodes.push(copy);

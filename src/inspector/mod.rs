@@ -9,6 +9,7 @@ use crate::edit::{self, net, EditAction, ItemRef, RegistryOp};
 use crate::results::PlanRef;
 use crate::state::{count, Action};
 use clusterplan_engine::document::{Cluster, Network, Node, Router, Service, Subnet};
+use clusterplan_engine::sorting;
 use clusterplan_engine::{Document, Item};
 use fields::TextField;
 use std::collections::BTreeSet;
@@ -481,7 +482,7 @@ fn cluster_form(ctx: &Ctx, c: &Cluster) -> Html {
     });
     let mut members: Vec<(u32, &Node)> =
         doc.nodes.iter().filter_map(|n| n.clusters.get(&id).map(|num| (*num, n))).collect();
-    members.sort_by_key(|(num, _)| *num);
+    sorting::sort_by_key(&mut members, |(num, _)| *num);
     let candidates: Vec<&(u32, &Node)> =
         members.iter().filter(|(num, _)| !c.registry_servers.contains(num)).collect();
     let add = {
@@ -604,7 +605,7 @@ fn service_form(ctx: &Ctx, s: &Service) -> Html {
             choices.push((a.clone(), "not an address of this cluster's nodes".into()));
         }
     }
-    choices.sort_by(|a, b| net::address_order(&a.0, &b.0));
+    sorting::sort_by(&mut choices, |a, b| net::address_order(&a.0, &b.0));
     let rows = choices.iter().map(|(a, who)| {
         let (c, n, addr) = (cluster.clone(), name.clone(), a.clone());
         let change = on_check(

@@ -6,6 +6,7 @@ use crate::results::PlanRef;
 use crate::results::{count, DocRef};
 use crate::state::Action;
 use clusterplan_engine::document::Service;
+use clusterplan_engine::sorting;
 use clusterplan_engine::{Diagnostic, Document, Item, Severity};
 use std::net::IpAddr;
 use yew::prelude::*;
@@ -71,7 +72,7 @@ pub fn diagnostics_view(props: &DiagnosticsViewProps) -> Html {
     let (errors, warnings, lints) = counts(diagnostics);
     let mut shown: Vec<&Diagnostic> =
         diagnostics.iter().filter(|d| filter.is_none_or(|s| d.severity == s)).collect();
-    shown.sort_by_key(|d| d.severity);
+    sorting::sort_by_key(&mut shown, |d| d.severity);
     let filter_button = |severity: Option<Severity>, label: String| {
         let active = *filter == severity;
         let filter = filter.clone();

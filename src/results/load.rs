@@ -6,6 +6,7 @@ use crate::results::view::ViewAction;
 use crate::results::ServicePicker;
 use crate::results::{count, PlanRef};
 use clusterplan_engine::plan::{ideal_load, ServerIx, ServicePlan};
+use clusterplan_engine::sorting;
 use clusterplan_engine::{query, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
@@ -158,7 +159,7 @@ pub fn load_model(plan: &Plan, service: usize, failed: &BTreeSet<String>) -> Opt
             MoveGroup { from, to, clients }
         })
         .collect();
-    moves.sort_by_key(|m| std::cmp::Reverse(m.clients.len()));
+    sorting::sort_by_key(&mut moves, |m| std::cmp::Reverse(m.clients.len()));
     let scale = bars.iter().flat_map(|b| [b.first, b.now, b.worst]).max().unwrap_or(0).max(1);
     Some(LoadModel {
         service,

@@ -7,6 +7,7 @@ use crate::results::view::{MatrixSort, MatrixSortKey, ViewAction};
 use crate::results::ServicePicker;
 use crate::results::{count, PlanRef};
 use clusterplan_engine::plan::ServicePlan;
+use clusterplan_engine::sorting;
 use clusterplan_engine::Plan;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -75,7 +76,7 @@ pub fn sorted_rows(
             (MatrixSortKey::Server(_), None) => Ordering::Equal,
         }
     };
-    rows.sort_by(|a, b| {
+    sorting::sort_by(&mut rows, |a, b| {
         let order = compare(a, b);
         let order = if sort.descending { order.reverse() } else { order };
         order.then(a.cmp(b))

@@ -6,6 +6,7 @@
 
 use crate::results::view::ServiceKey;
 use clusterplan_engine::plan::{ideal_load, ClientList, NodeIx, ServicePlan, SubnetIx};
+use clusterplan_engine::sorting;
 use clusterplan_engine::{query, Document, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -186,7 +187,7 @@ pub fn canvas_overlay(
         }
     }
     for badges in overlay.badges.values_mut() {
-        badges.sort_by_key(|b| b.rank);
+        sorting::sort_by_key(badges, |b| b.rank);
     }
     overlay
 }

@@ -5,6 +5,7 @@
 
 use super::browser_error_text;
 use super::versions::{self, Version};
+use clusterplan_engine::sorting;
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -175,7 +176,7 @@ pub async fn list() -> Result<Vec<Version>, String> {
     let db = open().await?;
     let tx = transaction(&db, IdbTransactionMode::Readonly)?;
     let mut all = list_in(&tx.object_store(VERSIONS).map_err(js_err)?).await?;
-    all.sort_by_key(|v| std::cmp::Reverse(v.id));
+    sorting::sort_by_key(&mut all, |v| std::cmp::Reverse(v.id));
     Ok(all)
 }
 

@@ -2,6 +2,8 @@
 //! distinct saves, and before them the last save of each day) and how a version is described
 //! in the Versions dialog. Pure; `idb.rs` stores them (`docs/editor.md`, "Saving and versions").
 
+use clusterplan_engine::sorting;
+
 /// How many of the newest saves are always kept.
 pub const KEEP_LAST: usize = 20;
 
@@ -21,7 +23,7 @@ pub struct Version {
 /// except the newest of its local day.
 pub fn to_drop(versions: &[Version], utc_offset_min: f64) -> Vec<u32> {
     let mut newest_first: Vec<&Version> = versions.iter().collect();
-    newest_first.sort_by_key(|v| std::cmp::Reverse(v.id));
+    sorting::sort_by_key(&mut newest_first, |v| std::cmp::Reverse(v.id));
     let day =
         |v: &Version| ((v.saved_ms + utc_offset_min * 60_000.0) / 86_400_000.0).floor() as i64;
     let mut days_kept = std::collections::HashSet::new();

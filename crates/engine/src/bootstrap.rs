@@ -677,7 +677,7 @@ pub fn node_bootstrap(
     let finished_at: std::collections::HashMap<&Stage, usize> =
         finished.iter().enumerate().map(|(i, s)| (s, i)).collect();
     for step in &mut steps {
-        step.completes.sort_by_key(|stage| finished_at.get(stage).copied());
+        crate::sorting::sort_by_key(&mut step.completes, |stage| finished_at.get(stage).copied());
     }
 
     Ok(NodeBootstrap {

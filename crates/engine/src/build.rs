@@ -55,7 +55,7 @@ fn plan(model: &Model, nodes: Vec<NodeInfo>, subnets: Vec<SubnetInfo>, strategy:
             }
         };
     let mut order: Vec<&ServiceM> = model.services.iter().collect();
-    order.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
+    crate::sorting::sort_by(&mut order, |a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
     let clients = clients_by_cluster(&nodes);
     let clients_of = |s: &ServiceM| -> &[(NodeIx, u32)] {
         match s.cluster_ix {
@@ -278,7 +278,7 @@ fn service_plan(
             }
         }
     }
-    servers.sort_by_key(|x| (x.number, x.node));
+    crate::sorting::sort_by_key(&mut servers, |x| (x.number, x.node));
     server_of_node.clear();
     for (i, x) in servers.iter().enumerate() {
         server_of_node.insert(x.node, i);

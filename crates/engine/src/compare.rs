@@ -161,7 +161,7 @@ impl Shape {
                     members[start + usize::from(x.group_index)] = x.address_ix;
                 }
             } else {
-                members[start..].sort_by_key(|&a| addresses[a as usize].ip);
+                crate::sorting::sort_by_key(&mut members[start..], |&a| addresses[a as usize].ip);
             }
             groups.push(Group {
                 start: start as u32,

@@ -755,7 +755,9 @@ fn service_diff(cluster: &str, service: &str, before: SideOf, after: SideOf) -> 
             })
         })
         .collect();
-    lists.sort_by_key(|l| (!l.moved(), l.number.after.or(l.number.before), l.uid.clone()));
+    crate::sorting::sort_by_key(&mut lists, |l| {
+        (!l.moved(), l.number.after.or(l.number.before), l.uid.clone())
+    });
     let clients_moved = lists.iter().filter(|l| l.moved()).count();
 
     ServiceDiff {

@@ -75,7 +75,9 @@ fn list_group_numbers(
         let end = entries[at..].iter().position(|x| !same(x)).map_or(entries.len(), |p| at + p);
         // Each entry's index in the group sorted by address.
         let mut by_address: Vec<usize> = (at..end).collect();
-        by_address.sort_by_key(|&x| sp.addresses.get(entries[x].address()).map(|a| a.ip));
+        crate::sorting::sort_by_key(&mut by_address, |&x| {
+            sp.addresses.get(entries[x].address()).map(|a| a.ip)
+        });
         let mut index = vec![0u32; end - at];
         for (i, &x) in by_address.iter().enumerate() {
             index[x - at] = i as u32;

@@ -89,7 +89,7 @@ fn insert_prefix<K: std::hash::Hash + Eq>(
         Some(p) => p,
         None => {
             tables.push((len, FastMap::default()));
-            tables.sort_by_key(|x| std::cmp::Reverse(x.0));
+            crate::sorting::sort_by_key(tables, |x| std::cmp::Reverse(x.0));
             tables.iter().position(|(l, _)| *l == len).unwrap_or(0)
         }
     };

@@ -336,7 +336,7 @@ pub fn walkthrough(
         (path, routers)
     };
     let mut others: Vec<&Explanation> = explained.iter().filter(|e| !e.local).collect();
-    others.sort_by_key(|e| (e.tier, e.hops.is_none(), e.hops, e.address));
+    crate::sorting::sort_by_key(&mut others, |e| (e.tier, e.hops.is_none(), e.hops, e.address));
     let mut marks = client_marks();
     let distances: Vec<Distance> = others
         .iter()
@@ -377,7 +377,8 @@ pub fn walkthrough(
         start = end;
         let mut members: Vec<(u32, IpAddr)> =
             group.iter().map(|e| (e.group_index, e.address)).collect();
-        members.sort_unstable();
+        // Whole (index, address) pairs: equal ones are the same, so the stable order is it.
+        crate::sorting::sort(&mut members);
         let members: Vec<IpAddr> = members.into_iter().map(|(_, a)| a).collect();
         let m = u32::try_from(members.len()).unwrap_or(u32::MAX);
         let (tier, hops) = key;
@@ -412,7 +413,7 @@ pub fn walkthrough(
                 formula: e.formula.clone(),
             })
             .collect();
-        picks.sort_by_key(|p| p.k);
+        crate::sorting::sort_by_key(&mut picks, |p| p.k);
         let rule = match plan.strategy {
             Strategy::Rotation => {
                 format!("the rotation ((n mod m) + k) mod m with n = {number}, m = {m}")

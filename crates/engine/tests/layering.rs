@@ -11,7 +11,19 @@ use std::path::Path;
 /// the layers below.
 const LAYERS: &[(&str, &[&str])] = &[
     // Input, the words of diagnostics, the strategies' maths: they know no plan.
-    ("input", &["limits", "document", "share", "generate", "diagnostics", "strategy", "fastmap"]),
+    (
+        "input",
+        &[
+            "limits",
+            "document",
+            "share",
+            "generate",
+            "diagnostics",
+            "strategy",
+            "fastmap",
+            "sorting",
+        ],
+    ),
     // The plan as plain data, and the storage it reads from.
     ("plan", &["plan", "plan/entry", "plan/lists", "plan/hop_table", "plan/load", "plan/wire"]),
     // The compile: document -> validated model -> plan, with its warnings and lints (the lints

@@ -7,6 +7,7 @@ use crate::scenario::{Op, Operation};
 use crate::sim::{Entry, Sim};
 use crate::trace::{Access, Verdict};
 use crate::world::{Key, Process, CURRENT, TARGET};
+use clusterplan_engine::sorting;
 use serde_json::Value;
 
 /// Runs a control operation or set-up event.
@@ -171,7 +172,7 @@ pub(crate) fn sync_registry(sim: &mut Sim, cluster: &str, node: &str) {
         .filter(|s| sim.registry(cluster, s).is_some_and(|p| p.state == "write-enabled"))
         .filter(|s| sim.delivers(node, s))
         .collect();
-    peers.sort_by_key(|s| std::cmp::Reverse(inc(s)));
+    sorting::sort_by_key(&mut peers, |s| std::cmp::Reverse(inc(s)));
     let peer = peers.into_iter().next();
     let Some(peer) = peer else {
         sim.emit(Some("FIG 8"), Some(5), Some(node), "System Registry", format!("no write-enabled registry server of {cluster} answers: it waits for the cluster's bootstrap"));

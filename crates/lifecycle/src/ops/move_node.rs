@@ -8,6 +8,7 @@
 use crate::sim::Sim;
 use crate::trace::{Access, Verdict};
 use crate::world::{self, Process};
+use clusterplan_engine::sorting;
 use serde_json::Value;
 
 const FIG: &str = "FIG 18";
@@ -52,7 +53,7 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
     let rank = |k: &String| {
         ["liveness", "group-services", "resource-manager"].iter().position(|c| c == k).unwrap_or(3)
     };
-    components.sort_by_key(|k| (rank(k), k.clone()));
+    sorting::sort_by_key(&mut components, |k| (rank(k), k.clone()));
 
     let back =
         |sim: &mut Sim, step: u8, why: &str| revert(sim, node, &from, &previous_current, step, why);
