@@ -4,7 +4,7 @@
 //! edits of different items combine; an item both sides changed differently is a conflict,
 //! named in words (`docs/reliability.md`, "In the browser").
 
-use clusterplan_engine::Document;
+use clusterplan_engine::{document, Document};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -26,7 +26,7 @@ pub fn merge(base: &Document, ours: &Document, theirs: &Document) -> Option<Merg
     let [b, o, t] = [base, ours, theirs].map(|d| serde_json::to_value(d).unwrap_or(Value::Null));
     let mut conflicts = Vec::new();
     let (mine, other) = merge_value(Some(&b), Some(&o), Some(&t), &[], &mut conflicts);
-    let read = |v: Option<Value>| serde_json::from_value::<Document>(v?).ok();
+    let read = |v: Option<Value>| document::from_value(&v?).ok();
     Some(Merged { ours: read(mine)?, theirs: read(other)?, conflicts })
 }
 

@@ -6,11 +6,12 @@
 
 use crate::diagnostics::{Diagnostic, DiagnosticCode, Item};
 use crate::limits::{self, Exceeded, Limit};
-use serde::de::IgnoredAny;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// The format tag every document carries.
 pub const FORMAT: &str = "cluster-planner/1";
@@ -24,27 +25,18 @@ pub type Extra = Map<String, Value>;
 
 /// A whole planned environment. It is written with its top-level keys in the order it was read
 /// with (see [`KeyOrder`]), so that a file read and written again is not reordered.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     /// Always [`FORMAT`] for documents this engine writes.
-    #[serde(default = "default_format")]
     pub format: String,
-    #[serde(default)]
     pub clusters: Vec<Cluster>,
-    #[serde(default)]
     pub networks: Vec<Network>,
-    #[serde(default)]
     pub subnets: Vec<Subnet>,
-    #[serde(default)]
     pub routers: Vec<Router>,
-    #[serde(default)]
     pub nodes: Vec<Node>,
-    #[serde(default)]
     pub services: Vec<Service>,
-    #[serde(flatten)]
     pub extra: Extra,
     /// The order of the top-level keys in the text [`read`] read (empty otherwise).
-    #[serde(skip)]
     pub key_order: KeyOrder,
 }
 
@@ -133,29 +125,26 @@ impl Default for Document {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Cluster {
     pub id: String,
-    #[serde(default)]
     pub name: String,
     /// Node numbers (in this cluster) of its registry server nodes, primary first.
-    #[serde(default)]
     pub registry_servers: Vec<u32>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Network {
     pub name: String,
     /// The service routing table: service name -> priority, higher preferred.
-    #[serde(default)]
     pub priorities: BTreeMap<String, i64>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Subnet {
     /// CIDR text, IPv4 or IPv6, as written (parsed by the model).
     pub prefix: String,
@@ -164,29 +153,24 @@ pub struct Subnet {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Router {
     pub name: String,
     /// Prefixes of the subnets the router is attached to.
-    #[serde(default)]
     pub subnets: Vec<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Node {
     pub uid: String,
-    #[serde(default)]
     pub name: String,
     /// Cluster id -> node number in that cluster.
-    #[serde(default)]
     pub clusters: BTreeMap<String, u32>,
     /// The cluster the node is online in, if any.
-    #[serde(default)]
     pub online: Option<String>,
     /// Interface addresses, as written.
-    #[serde(default)]
     pub addresses: Vec<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -210,15 +194,157 @@ pub fn node_label(uid: &str, name: &str) -> String {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Service {
     pub name: String,
     pub cluster: String,
-    #[serde(default)]
     pub addresses: Vec<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+// Reading the items. Hand-written rather than derived: `#[serde(flatten)]` on `extra` would buffer
+// every unknown field in serde's private `Content` and read it again, which doubles the reading
+// code in the WASM (docs/performance.md, "Release bundle"). What the derive did is done here
+// step by step, so every message is the one it gave: the same `MapAccess` calls in the same
+// order, `duplicate field` before reading the value, `missing field` in declaration order after
+// the closing brace, `expected struct Node` for anything other than an object. Unknown fields
+// are read straight into `extra` as `Value`s (numbers exactly as written, in document order, a
+// repeated one keeping its first place with its last value, as before).
+
+/// An object's key: one of its type's own fields (by name) or an extension field.
+enum Key {
+    Known(&'static str),
+    Other(String),
+}
+
+/// Reads a key, telling a type's own fields (`names`) from extension fields.
+struct KeySeed(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(self
+            .0
+            .iter()
+            .find(|k| **k == v)
+            .map_or_else(|| Key::Other(v.to_owned()), |k| Key::Known(k)))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Key, E> {
+        Ok(match self.0.iter().find(|k| **k == v) {
+            Some(k) => Key::Known(k),
+            None => Key::Other(v),
+        })
+    }
+}
+
+/// A field's value when the object does not have it: an error (`required`), the type's default
+/// (`default`), or what a function gives.
+macro_rules! or_missing {
+    ($value:expr, $name:expr, required, $error:ty) => {
+        match $value {
+            Some(v) => v,
+            None => return Err(<$error as de::Error>::missing_field($name)),
+        }
+    };
+    ($value:expr, $name:expr, default, $error:ty) => {
+        $value.unwrap_or_default()
+    };
+    ($value:expr, $name:expr, ($make:path), $error:ty) => {
+        match $value {
+            Some(v) => v,
+            None => $make(),
+        }
+    };
+}
+
+/// `Deserialize` for an item with extension fields: its own fields in declaration order, each
+/// `required`, `default` or `(function)` when missing, then `extra` (and any skipped field).
+macro_rules! read_with_extra {
+    ($ty:ident, $expecting:literal, { $($field:ident: $fty:ty = $missing:tt),* $(,)? } $(, $skipped:ident)*) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ItemVisitor;
+                impl<'de> Visitor<'de> for ItemVisitor {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
+                        $(let mut $field: Option<$fty> = None;)*
+                        let mut extra = Extra::new();
+                        while let Some(key) = map.next_key_seed(KeySeed(&[$(stringify!($field)),*]))? {
+                            let name = match key {
+                                Key::Other(name) => {
+                                    let value: Value = map.next_value()?;
+                                    extra.insert(name, value);
+                                    continue;
+                                }
+                                Key::Known(name) => name,
+                            };
+                            $(if name == stringify!($field) {
+                                if $field.is_some() {
+                                    return Err(<A::Error as de::Error>::duplicate_field(stringify!($field)));
+                                }
+                                $field = Some(map.next_value()?);
+                                continue;
+                            })*
+                        }
+                        $(let $field = or_missing!($field, stringify!($field), $missing, A::Error);)*
+                        Ok($ty { $($field,)* extra $(, $skipped: Default::default())* })
+                    }
+                }
+                deserializer.deserialize_map(ItemVisitor)
+            }
+        }
+    };
+}
+
+read_with_extra!(Document, "struct Document", {
+    format: String = (default_format),
+    clusters: Vec<Cluster> = default,
+    networks: Vec<Network> = default,
+    subnets: Vec<Subnet> = default,
+    routers: Vec<Router> = default,
+    nodes: Vec<Node> = default,
+    services: Vec<Service> = default,
+}, key_order);
+read_with_extra!(Cluster, "struct Cluster", {
+    id: String = required,
+    name: String = default,
+    registry_servers: Vec<u32> = default,
+});
+read_with_extra!(Network, "struct Network", {
+    name: String = required,
+    priorities: BTreeMap<String, i64> = default,
+});
+read_with_extra!(Subnet, "struct Subnet", { prefix: String = required, network: String = required });
+read_with_extra!(Router, "struct Router", {
+    name: String = required,
+    subnets: Vec<String> = default,
+});
+read_with_extra!(Node, "struct Node", {
+    uid: String = required,
+    name: String = default,
+    clusters: BTreeMap<String, u32> = default,
+    online: Option<String> = default,
+    addresses: Vec<String> = default,
+});
+read_with_extra!(Service, "struct Service", {
+    name: String = required,
+    cluster: String = required,
+    addresses: Vec<String> = default,
+});
 
 /// Why a text could not be read as a document at all.
 #[derive(Debug, thiserror::Error)]
@@ -295,6 +421,19 @@ pub fn read(text: &str) -> Result<Document, ReadError> {
     let doc: Document = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| ReadError::Invalid { path: e.path().to_string(), error: e.into_inner() })?;
     Ok(Document { key_order: KeyOrder(outline.keys), ..doc })
+}
+
+/// Reads a document back from a JSON value built from documents (the app's three-way merge),
+/// without [`read`]'s limits and checks. Through the value's text and the same typed reading as
+/// [`read`] rather than `serde_json::from_value`, so the WASM holds one copy of the reader
+/// (docs/performance.md, "Release bundle"); numbers come back exactly as they were.
+pub fn from_value(value: &Value) -> Result<Document, serde_json::Error> {
+    let text = value.to_string();
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    let doc = serde_path_to_error::deserialize::<_, Document>(&mut deserializer)
+        .map_err(serde_path_to_error::Error::into_inner)?;
+    deserializer.end()?;
+    Ok(doc)
 }
 
 /// Writes a document as pretty JSON (the form the app exports and reviews diff).
@@ -449,6 +588,38 @@ mod tests {
         // A missing field names the object it is missing from.
         let err = read(r#"{"clusters": [{"id": "A"}, {"name": "B"}]}"#).unwrap_err();
         assert!(err.to_string().starts_with("clusters[1]: missing field `id`"), "{err}");
+    }
+
+    #[test]
+    fn repeated_fields_and_items_of_the_wrong_shape_are_named_with_their_place() {
+        let err = read("{\"nodes\": [{\"uid\": \"a\",\n \"uid\": \"b\"}]}").unwrap_err();
+        assert_eq!(err.to_string(), "nodes[0]: duplicate field `uid` at line 2 column 6");
+        let err = read(r#"{"nodes": ["n1"]}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "nodes[0]: invalid type: string \"n1\", expected struct Node at line 1 column 15"
+        );
+        let err = read(r#"{"subnets": [{"network": "lan"}]}"#).unwrap_err();
+        assert_eq!(err.to_string(), "subnets[0]: missing field `prefix` at line 1 column 31");
+    }
+
+    #[test]
+    fn extension_fields_keep_their_place_and_exact_numbers_from_text_and_from_a_value() {
+        let text = r#"{"format": "cluster-planner/1", "nodes": [{"x": 1.50, "uid": "a",
+            "big": 123456789012345678901234567890, "x": {"n": 1e400}}], "z": -0.0}"#;
+        let doc = read(text).unwrap();
+        let node = &doc.nodes[0];
+        // A repeated extension field keeps its first place and its last value.
+        assert_eq!(node.extra.keys().collect::<Vec<_>>(), ["x", "big"]);
+        assert_eq!(node.extra["x"].to_string(), r#"{"n":1e+400}"#);
+        assert_eq!(node.extra["big"].to_string(), "123456789012345678901234567890");
+        assert_eq!(doc.extra["z"].to_string(), "-0.0");
+        // Through a `Value` (the app's three-way merge reads documents back this way), numbers
+        // wider than 64 bits included.
+        let value = serde_json::to_value(&doc).unwrap();
+        let again: Document = serde_json::from_value(value).unwrap();
+        assert_eq!(again, doc);
+        assert_eq!(write(&again), write(&doc));
     }
 
     #[test]

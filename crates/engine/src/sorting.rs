@@ -84,7 +84,7 @@ mod tests {
                 assert_eq!(got, expected, "n = {n}, keys mod {modulo}");
                 let mut descending = v.clone();
                 sort_by(&mut descending, |a, b| b.0.cmp(&a.0));
-                expected.sort_by(|a, b| b.0.cmp(&a.0));
+                expected.sort_by_key(|x| std::cmp::Reverse(x.0));
                 assert_eq!(descending, expected, "descending, n = {n}, keys mod {modulo}");
             }
         }
