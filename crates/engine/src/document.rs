@@ -212,9 +212,10 @@ pub struct Service {
 // are read straight into `extra` as `Value`s (numbers exactly as written, in document order, a
 // repeated one keeping its first place with its last value, as before).
 
-/// An object's key: one of its type's own fields (by name) or an extension field.
+/// An object's key: one of its type's own fields (its index among their names) or an extension
+/// field.
 enum Key {
-    Known(&'static str),
+    Known(usize),
     Other(String),
 }
 
@@ -234,15 +235,11 @@ impl<'de> Visitor<'de> for KeySeed {
         f.write_str("field identifier")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        Ok(self
-            .0
-            .iter()
-            .find(|k| **k == v)
-            .map_or_else(|| Key::Other(v.to_owned()), |k| Key::Known(k)))
+        Ok(self.0.iter().position(|k| *k == v).map_or_else(|| Key::Other(v.to_owned()), Key::Known))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Key, E> {
-        Ok(match self.0.iter().find(|k| **k == v) {
-            Some(k) => Key::Known(k),
+        Ok(match self.0.iter().position(|k| *k == v) {
+            Some(i) => Key::Known(i),
             None => Key::Other(v),
         })
     }
@@ -284,21 +281,25 @@ macro_rules! read_with_extra {
                         $(let mut $field: Option<$fty> = None;)*
                         let mut extra = Extra::new();
                         while let Some(key) = map.next_key_seed(KeySeed(&[$(stringify!($field)),*]))? {
-                            let name = match key {
+                            let known = match key {
                                 Key::Other(name) => {
                                     let value: Value = map.next_value()?;
                                     extra.insert(name, value);
                                     continue;
                                 }
-                                Key::Known(name) => name,
+                                Key::Known(i) => i,
                             };
-                            $(if name == stringify!($field) {
+                            // The fields in the order of the names given to `KeySeed`.
+                            let mut at = 0;
+                            $(if known == at {
                                 if $field.is_some() {
                                     return Err(<A::Error as de::Error>::duplicate_field(stringify!($field)));
                                 }
                                 $field = Some(map.next_value()?);
                                 continue;
-                            })*
+                            }
+                            at += 1;)*
+                            let _ = at;
                         }
                         $(let $field = or_missing!($field, stringify!($field), $missing, A::Error);)*
                         Ok($ty { $($field,)* extra $(, $skipped: Default::default())* })
