@@ -30,7 +30,8 @@ out=target/measure-wasm
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name harness \
   target/wasm32-unknown-unknown/release/examples/wasm_timing.wasm || fail "wasm-bindgen" "see above"
-level=$(grep -o 'data-wasm-opt="[^"]*"' index.html | sed 's/.*="\(.*\)"/\1/')
+# The app's level (the first; the compile worker's link has its own, the same).
+level=$(grep -o 'data-wasm-opt="[^"]*"' index.html | head -1 | sed 's/.*="\(.*\)"/\1/')
 # The feature flags scripts/build-js.sh and scripts/build-embed.sh give wasm-opt.
 wasm-opt "-O${level:-z}" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals ${WASM_OPT_EXTRA:-} "$out/harness_bg.wasm" -o "$out/harness_bg.wasm" \
