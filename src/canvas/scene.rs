@@ -4,6 +4,7 @@
 use crate::edit::ItemRef;
 use crate::layout::{Bar, Layout, Pt, Rect, NODE_H, NODE_W, ROUTER_R, SUBNET_H};
 use clusterplan_engine::query::SubnetIndex;
+use clusterplan_engine::sorting;
 use clusterplan_engine::{Diagnostic, Document, Severity};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -168,9 +169,9 @@ impl Scene {
     pub fn build(doc: &Document) -> Scene {
         let layout = Layout::complete(doc);
         let cluster_colours: BTreeMap<String, usize> =
-            doc.clusters.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+            sorting::btree_map(doc.clusters.iter().enumerate().map(|(i, c)| (c.id.clone(), i)));
         let network_colours: BTreeMap<String, usize> =
-            doc.networks.iter().enumerate().map(|(i, n)| (n.name.clone(), i)).collect();
+            sorting::btree_map(doc.networks.iter().enumerate().map(|(i, n)| (n.name.clone(), i)));
         let mut served: HashMap<&str, Vec<(String, String)>> = HashMap::new();
         for s in &doc.services {
             for a in &s.addresses {

@@ -254,7 +254,8 @@ fn node_form(ctx: &Ctx, n: &Node) -> Html {
             </div>
         }
     });
-    let attached: BTreeSet<&str> = n.addresses.iter().filter_map(|a| index.subnet_of(a)).collect();
+    let attached: BTreeSet<&str> =
+        sorting::btree_set(n.addresses.iter().filter_map(|a| index.subnet_of(a)));
     let free: Vec<&Subnet> =
         doc.subnets.iter().filter(|s| !attached.contains(s.prefix.as_str())).collect();
     let attach = {
@@ -540,11 +541,12 @@ fn cluster_form(ctx: &Ctx, c: &Cluster) -> Html {
 
 /// Names of every service of the document, and every service named in a routing table.
 fn service_names(doc: &Document) -> BTreeSet<String> {
-    doc.services
-        .iter()
-        .map(|s| s.name.clone())
-        .chain(doc.networks.iter().flat_map(|n| n.priorities.keys().cloned()))
-        .collect()
+    sorting::btree_set(
+        doc.services
+            .iter()
+            .map(|s| s.name.clone())
+            .chain(doc.networks.iter().flat_map(|n| n.priorities.keys().cloned())),
+    )
 }
 
 fn parse_priority(v: &str) -> Option<i64> {

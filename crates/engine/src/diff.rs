@@ -446,7 +446,7 @@ fn items(before: &Document, after: &Document) -> Vec<ItemChange> {
         |name| Item::Network { name },
         |b, a, f| {
             let services: BTreeSet<&String> =
-                b.priorities.keys().chain(a.priorities.keys()).collect();
+                crate::sorting::btree_set(b.priorities.keys().chain(a.priorities.keys()));
             for s in services {
                 let (pb, pa) = (b.priorities.get(s), a.priorities.get(s));
                 if pb != pa {
@@ -613,7 +613,7 @@ fn set_field(
 
 /// The extension fields an item carries (resource controllers, notes), key by key.
 fn extra_fields(out: &mut Vec<String>, before: &Extra, after: &Extra) {
-    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let keys: BTreeSet<&String> = crate::sorting::btree_set(before.keys().chain(after.keys()));
     for k in keys {
         let (b, a) = (before.get(k), after.get(k));
         if b != a {

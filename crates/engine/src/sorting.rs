@@ -8,8 +8,12 @@
 //! check it against the standard library). The indirect comparison and the extra pass cost time:
 //! use it where a sort runs once per question or per render, never in the compile's hot loops
 //! (`ordering`, `build`).
+//!
+//! `collect()` into a `BTreeMap` or `BTreeSet` sorts the items first, another copy of the sort
+//! per item type: [`btree_map`] and [`btree_set`] build the same collections by inserting.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `v` stably by `compare`: the order `v.sort_by(compare)` gives.
 pub fn sort_by<T>(v: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
@@ -28,6 +32,27 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
 /// Sorts `v` by its elements' own order: the order `v.sort()` gives.
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
+}
+
+/// The map `items.collect()` gives (a repeated key ends with its last value), built by
+/// inserting the items one by one instead of sorting them first.
+pub fn btree_map<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (key, value) in items {
+        map.insert(key, value);
+    }
+    map
+}
+
+/// The set `items.collect()` gives, built by inserting the items one by one instead of sorting
+/// them first. Of equal items the set keeps the first, `collect()` the last: use it where equal
+/// items are the same (numbers, strings, tuples of them).
+pub fn btree_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
 }
 
 /// The indices `0..len` in the stable order of `compare` on them: the one copy of the standard
@@ -88,6 +113,14 @@ mod tests {
                 assert_eq!(descending, expected, "descending, n = {n}, keys mod {modulo}");
             }
         }
+    }
+
+    #[test]
+    fn maps_and_sets_are_the_ones_collect_gives() {
+        let keys = numbers(500, 3, 60);
+        let pairs: Vec<(u64, usize)> = keys.iter().copied().zip(0..).collect();
+        assert_eq!(btree_map(pairs.clone()), pairs.into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(btree_set(keys.clone()), keys.into_iter().collect::<BTreeSet<_>>());
     }
 
     #[test]

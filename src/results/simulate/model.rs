@@ -3,6 +3,7 @@
 //! after diff ([`storage_tree`], [`replica_rows`], [`process_rows`]) and what the canvas draws
 //! ([`sim_overlay`]). Natively tested; the components only render these.
 
+use clusterplan_engine::sorting;
 use clusterplan_lifecycle::trace::Access;
 use clusterplan_lifecycle::world::Key;
 use clusterplan_lifecycle::{Event, Outcome, Simulation, World};
@@ -155,7 +156,7 @@ pub fn value_text(v: &Value) -> String {
 fn storage_of(world: &World, node: &str) -> BTreeMap<String, String> {
     world
         .node(node)
-        .map(|n| n.storage.iter().map(|(k, v)| (k.clone(), value_text(v))).collect())
+        .map(|n| sorting::btree_map(n.storage.iter().map(|(k, v)| (k.clone(), value_text(v)))))
         .unwrap_or_default()
 }
 
@@ -164,7 +165,7 @@ fn storage_of(world: &World, node: &str) -> BTreeMap<String, String> {
 /// removed).
 pub fn storage_tree(before: &World, after: &World, node: &str) -> Vec<DiffRow> {
     let (b, a) = (storage_of(before, node), storage_of(after, node));
-    let paths: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let paths: BTreeSet<&String> = sorting::btree_set(b.keys().chain(a.keys()));
     let mut rows = Vec::new();
     let mut dirs_shown: BTreeSet<String> = BTreeSet::new();
     for path in paths {
@@ -226,7 +227,7 @@ fn diff(
     a: BTreeMap<String, String>,
     label: impl Fn(&str) -> String,
 ) -> Vec<DiffRow> {
-    let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let keys: BTreeSet<&String> = sorting::btree_set(b.keys().chain(a.keys()));
     keys.into_iter()
         .map(|k| DiffRow {
             label: label(k),

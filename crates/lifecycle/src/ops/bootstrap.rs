@@ -9,6 +9,7 @@ use crate::sim::{Entry, Sim};
 use crate::trace::{Access, Verdict};
 use crate::world::{self, Process};
 use clusterplan_engine::bootstrap::{fig8_sequence, Step};
+use clusterplan_engine::sorting;
 use serde_json::json;
 
 pub(crate) const FIG: &str = "FIG 8";
@@ -75,7 +76,7 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str) -> (Verdict, String) {
         }
         runs.push((def.node.number, uid.clone()));
     }
-    runs.sort();
+    sorting::sort(&mut runs);
     let mut runs: Vec<NodeRun> =
         runs.into_iter().map(|(num, uid)| NodeRun::new(sim, cluster, &uid, num)).collect();
     if runs.is_empty() {

@@ -10,6 +10,7 @@ use crate::scenario::Operation;
 use crate::sim::{local_definition, Entry, Sim};
 use crate::trace::{Access, Verdict};
 use crate::world::{self, Change, Key, LocalDefinition};
+use clusterplan_engine::sorting;
 
 const FIG: &str = "FIG 13";
 const MEMBER: &str = "member DCM";
@@ -64,7 +65,7 @@ fn first_online(sim: &Sim, cluster: &str) -> Option<String> {
         .filter(|(_, n)| n.up && n.online_in().iter().any(|c| c == cluster))
         .filter_map(|(uid, n)| Some((n.definition(cluster)?.node.number, uid.clone())))
         .collect();
-    online.sort();
+    sorting::sort(&mut online);
     online.into_iter().next().map(|(_, uid)| uid)
 }
 

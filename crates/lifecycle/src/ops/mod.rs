@@ -11,6 +11,7 @@ use crate::scenario::{Op, Operation};
 use crate::sim::{Entry, Sim};
 use crate::trace::{Access, Verdict};
 use crate::world::{Key, Replica};
+use clusterplan_engine::sorting;
 use serde_json::Value;
 
 /// What an operation function returns: its verdict, the reason, and the FIG 11 scenario (join).
@@ -105,7 +106,7 @@ pub(crate) fn copy_replica(sim: &mut Sim, cluster: &str, server: &str, chosen: &
             keys.extend(m.keys().map(|k| (*n, k.clone())));
         }
     }
-    keys.sort();
+    sorting::sort(&mut keys);
     keys.dedup();
     for (n, k) in keys {
         let v = chosen
