@@ -487,7 +487,8 @@ fn items(before: &Document, after: &Document) -> Vec<ItemChange> {
         |uid| Item::Node { uid },
         |b, a, f| {
             text_field(f, "name", &b.name, &a.name);
-            let clusters: BTreeSet<&String> = b.clusters.keys().chain(a.clusters.keys()).collect();
+            let clusters: BTreeSet<&String> =
+                crate::sorting::btree_set(b.clusters.keys().chain(a.clusters.keys()));
             for c in clusters {
                 match (b.clusters.get(c), a.clusters.get(c)) {
                     (Some(nb), Some(na)) if nb != na => {

@@ -95,7 +95,7 @@ pub(crate) fn copy_replica(sim: &mut Sim, cluster: &str, server: &str, chosen: &
     let c = cluster.to_owned();
     let r = server.to_owned();
     let numbers: std::collections::BTreeSet<u32> =
-        mine.nodes.keys().chain(chosen.nodes.keys()).copied().collect();
+        sorting::btree_set(mine.nodes.keys().chain(chosen.nodes.keys()).copied());
     for n in numbers {
         let v = chosen.nodes.get(&n).cloned().map_or(Value::Null, Value::String);
         sim.set(Key::GlobalNode { cluster: c.clone(), replica: r.clone(), number: n }, v);
