@@ -184,7 +184,9 @@ async fn zoom_to_detail(root: &Element) {
 
 /// The newest saved version's text, once the autosave has caught up with the model.
 async fn saved() -> String {
-    for _ in 0..100 {
+    // (The autosave waits for an idle moment, up to a second, after its delay: a loaded
+    // machine may take a while; 10 s at most.)
+    for _ in 0..250 {
         if exists(&gloo::utils::document().document_element().unwrap(), "main[data-saved=true]") {
             break;
         }
