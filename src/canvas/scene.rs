@@ -492,8 +492,6 @@ impl Scene {
     }
 }
 
-/// Each subnet's block and each node's home subnet (the subnet of its first link, the one the
-/// automatic layout places it under).
 /// `shapes` each at the position `stored` gives it (the default where it gives none, as
 /// [`Scene::build`] places them): a shape whose position did not change is kept as it is.
 fn placed<T: Clone, P: PartialEq + Default>(
@@ -511,6 +509,8 @@ fn placed<T: Clone, P: PartialEq + Default>(
         .collect()
 }
 
+/// Each subnet's block and each node's home subnet (the subnet of its first link, the one the
+/// automatic layout places it under).
 fn blocks(
     nodes: &[Rc<NodeShape>],
     subnets: &[Rc<SubnetShape>],
