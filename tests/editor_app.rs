@@ -399,6 +399,11 @@ async fn what_is_typed_in_a_field_survives_other_renders_until_it_is_committed()
     settle().await;
     assert!(seed.is_connected(), "the same field");
     assert_eq!(input_value(root, "[data-testid=compare-seed]"), "12");
+    // Text that is not a number keeps the seed, and the field shows it again.
+    seed.set_value("");
+    seed.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(input_value(root, "[data-testid=compare-seed]"), "0");
 }
 
 #[wasm_bindgen_test]

@@ -370,7 +370,12 @@ pub fn seed_field(props: &SeedFieldProps) -> Html {
     crate::inspector::fields::use_shown_value(&control, &AttrValue::from(seed.to_string()));
     let onchange = props.on_view.reform(move |e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-        ViewAction::SetShuffleSeed(input.value().trim().parse().unwrap_or(seed))
+        let typed = input.value().trim().parse().ok();
+        if typed.is_none() {
+            // Not a number: the seed stays, and the field shows it again.
+            input.set_value(&seed.to_string());
+        }
+        ViewAction::SetShuffleSeed(typed.unwrap_or(seed))
     });
     html! {
         <label>{ props.label.clone() }<input ref={control} data-testid={props.testid.clone()} type="number" min="0" {onchange} /></label>
