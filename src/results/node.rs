@@ -133,36 +133,42 @@ pub fn matching_nodes<'a>(
     text: &str,
     limit: usize,
 ) -> Vec<&'a clusterplan_engine::plan::NodeInfo> {
-    let text = text.trim().to_lowercase();
-    if text.is_empty() {
-        return Vec::new();
-    }
-    let exact = exact_node(plan, &text);
-    let contains = plan.nodes.iter().filter(|n| {
-        exact.is_none_or(|e| !std::ptr::eq(*n, e))
-            && (n.uid.to_lowercase().contains(&text)
-                || picker_label(n).to_lowercase().contains(&text))
-    });
-    exact.into_iter().chain(contains).take(limit).collect()
+    let (exact, others) = matches(plan, text, limit);
+    exact.into_iter().chain(others).take(limit).collect()
 }
 
-/// The node named exactly `text` (its uid or its picker label, ignoring case).
-fn exact_node<'a>(plan: &'a Plan, text: &str) -> Option<&'a clusterplan_engine::plan::NodeInfo> {
+/// One pass over the nodes (each label made once): the node named exactly `text` (uid or
+/// picker label, ignoring case), and up to `limit` others containing it.
+fn matches<'a>(
+    plan: &'a Plan,
+    text: &str,
+    limit: usize,
+) -> (Option<&'a clusterplan_engine::plan::NodeInfo>, Vec<&'a clusterplan_engine::plan::NodeInfo>) {
     let text = text.trim().to_lowercase();
-    plan.nodes
-        .iter()
-        .find(|n| n.uid.to_lowercase() == text || picker_label(n).to_lowercase() == text)
+    let (mut exact, mut others) = (None, Vec::new());
+    if text.is_empty() {
+        return (exact, others);
+    }
+    for n in &plan.nodes {
+        let (uid, label) = (n.uid.to_lowercase(), picker_label(n).to_lowercase());
+        if exact.is_none() && (uid == text || label == text) {
+            exact = Some(n);
+        } else if others.len() < limit && (uid.contains(&text) || label.contains(&text)) {
+            others.push(n);
+        }
+    }
+    (exact, others)
 }
 
 /// The node a typed `text` names: the one named exactly so (uid or label), else the only
 /// node matching it; `None` when none or several do.
 pub fn named_node(plan: &Plan, text: &str) -> Option<String> {
-    if let Some(exact) = exact_node(plan, text) {
-        return Some(exact.uid.clone());
-    }
-    match matching_nodes(plan, text, 2).as_slice() {
-        [only] => Some(only.uid.clone()),
-        _ => None,
+    match matches(plan, text, 2) {
+        (Some(exact), _) => Some(exact.uid.clone()),
+        (None, others) => match others.as_slice() {
+            [only] => Some(only.uid.clone()),
+            _ => None,
+        },
     }
 }
 
