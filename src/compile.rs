@@ -235,17 +235,19 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
         });
     }
     let revision = channel.borrow().revision();
-    if let Some((plan, ms, compiled)) = here.as_ref().clone() {
-        return Derived {
-            plan,
-            compiled,
-            ms,
-            read_ms: None,
-            compiling: false,
-            worker: false,
-            shown_revision: 0,
-            revision,
-        };
+    // A plan compiled on the page: this document's, or the last one while the worker compiles.
+    let from_page = |(plan, ms, compiled): Here, waiting: bool| Derived {
+        plan,
+        compiled,
+        ms,
+        read_ms: None,
+        compiling: waiting,
+        worker: waiting,
+        shown_revision: 0,
+        revision,
+    };
+    if let Some(here) = here.as_ref().clone() {
+        return from_page(here, false);
     }
     match answered.as_ref() {
         Some(a) => Derived {
@@ -259,20 +261,13 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
             revision,
         },
         None => {
-            let (plan, ms, compiled) = last_here
-                .borrow()
-                .clone()
-                .unwrap_or_else(|| (Rc::new(Plan::default()), None, Rc::new(Document::default())));
-            Derived {
-                plan,
-                compiled,
-                ms,
-                read_ms: None,
-                compiling: true,
-                worker: true,
-                shown_revision: 0,
-                revision,
-            }
+            let last = last_here.borrow().clone();
+            from_page(
+                last.unwrap_or_else(|| {
+                    (Rc::new(Plan::default()), None, Rc::new(Document::default()))
+                }),
+                true,
+            )
         }
     }
 }

@@ -159,7 +159,7 @@ pub struct ResultsPanelProps {
     /// The document as it is now: the Simulate tab reads its scenarios (top-level extension
     /// fields, which do not change the plan).
     pub document: DocRef,
-    pub view: Rc<ViewState>,
+    pub view: ViewState,
     /// The uid of the node the user selected (the editor's selection), if a node.
     pub selected: Option<String>,
     /// Something is selected on the canvas (a node or any other item).
@@ -199,7 +199,7 @@ impl ResultsPanelProps {
             plan,
             compiled: DocRef(compiled),
             document: DocRef(state.document.clone()),
-            view: Rc::new(state.view.clone()),
+            view: state.view.clone(),
             selected: state.selected_node.clone(),
             selection: !state.selection.is_empty(),
             compare: state.compare.as_ref().map(|c| (c.source.clone(), c.reversed)),
@@ -217,7 +217,7 @@ impl ResultsPanelProps {
 #[function_component(ResultsPanel)]
 pub fn results_panel(props: &ResultsPanelProps) -> Html {
     let plan = &props.plan;
-    let view = &*props.view;
+    let view = &props.view;
     // Stable callbacks (while the app's dispatch is), so views that did not change skip
     // re-rendering.
     let on_view = use_callback(props.dispatch.clone(), |a, d| d.emit(Action::View(a)));
