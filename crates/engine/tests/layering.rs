@@ -30,7 +30,22 @@ const LAYERS: &[(&str, &[&str])] = &[
     // read what the ordering gathered while it ran, so they are part of the compile).
     ("compile", &["prefix", "model", "hops", "ordering", "load", "lint", "build"]),
     // What is asked of a compiled plan (and of two, and of a node's bootstrap).
-    ("analysis", &["query", "explain", "compare", "diff", "bootstrap", "answers", "walkthrough"]),
+    (
+        "analysis",
+        &[
+            "query",
+            "explain",
+            "compare",
+            "diff/data",
+            "diff/text",
+            "diff/items",
+            "diff/services",
+            "diff",
+            "bootstrap",
+            "answers",
+            "walkthrough",
+        ],
+    ),
     // The crate root: re-exports only.
     ("root", &["lib"]),
 ];
