@@ -73,6 +73,14 @@ pub fn distances_from(plan: &Plan, node: NodeIx) -> Vec<AddressDistance> {
     out
 }
 
+/// The routers whose failure alone leaves clients of each service unserved (the
+/// `single-router-failure-unserved` lint's finding, as data): per service (indexed like
+/// [`Plan::services`]), (router index into `Document::routers`, the lists left unserved), by
+/// router. Cheap: one depth-first search, no list is ordered again.
+pub fn single_router_unserved(plan: &Plan) -> Vec<Vec<(usize, Vec<usize>)>> {
+    crate::cuts::stranded(&plan.hops, &plan.nodes, &plan.services)
+}
+
 /// One router's failure alone, for one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RouterFailure {
