@@ -8,7 +8,7 @@
 use clap::Args;
 use clusterplan_engine::diff::ratio;
 use clusterplan_engine::plan::ServicePlan;
-use clusterplan_engine::{Item, Plan};
+use clusterplan_engine::{Document, Item, Plan};
 use serde::Serialize;
 use std::io::Write;
 
@@ -28,6 +28,10 @@ pub struct Budgets {
     /// Fail when a service has a client that no server can serve.
     #[arg(long)]
     pub no_unserved: bool,
+    /// Fail when one router's failure alone would leave a client of a service unserved (a
+    /// single point of failure in the network).
+    #[arg(long)]
+    pub no_single_router_failure_unserved: bool,
 }
 
 fn parse_ratio(text: &str) -> Result<f64, String> {
@@ -44,6 +48,7 @@ pub enum Budget {
     MaxBalance,
     MaxFailureBalance,
     NoUnserved,
+    NoSingleRouterFailureUnserved,
 }
 
 impl Budget {
@@ -53,6 +58,7 @@ impl Budget {
             Budget::MaxBalance => "max-balance",
             Budget::MaxFailureBalance => "max-failure-balance",
             Budget::NoUnserved => "no-unserved",
+            Budget::NoSingleRouterFailureUnserved => "no-single-router-failure-unserved",
         }
     }
 }
@@ -106,13 +112,21 @@ fn above(value: f64, limit: f64) -> bool {
 
 impl Budgets {
     pub fn any(&self) -> bool {
-        self.max_balance.is_some() || self.max_failure_balance.is_some() || self.no_unserved
+        self.max_balance.is_some()
+            || self.max_failure_balance.is_some()
+            || self.no_unserved
+            || self.no_single_router_failure_unserved
     }
 
-    /// Every budget the plan breaks, service by service (in the plan's order).
-    pub fn breaches(&self, plan: &Plan) -> Vec<Breach> {
+    /// Every budget the plan (of `doc`) breaks, service by service (in the plan's order).
+    pub fn breaches(&self, doc: &Document, plan: &Plan) -> Vec<Breach> {
         let mut out = Vec::new();
-        for sp in &plan.services {
+        let stranded = if self.no_single_router_failure_unserved {
+            clusterplan_engine::network::single_router_unserved(plan)
+        } else {
+            Vec::new()
+        };
+        for (i, sp) in plan.services.iter().enumerate() {
             let item = Item::Service { cluster: sp.cluster.clone(), name: sp.service.clone() };
             let breach = |code, value, limit, message| Breach {
                 severity: "budget",
@@ -146,18 +160,25 @@ impl Budgets {
                 let message = unserved_words(sp);
                 out.push(breach(Budget::NoUnserved, load.unserved as f64, 0.0, message));
             }
+            if let Some((most, message)) = stranded.get(i).and_then(|s| router_words(doc, sp, s)) {
+                out.push(breach(Budget::NoSingleRouterFailureUnserved, most as f64, 0.0, message));
+            }
         }
         out
     }
 
     /// The breaches of `after`, each saying what the change did to it compared with `before`.
-    pub fn diff(&self, before: &Plan, after: &Plan) -> Vec<Breach> {
-        let was = self.breaches(before);
-        let mut now = self.breaches(after);
+    pub fn diff(
+        &self,
+        (before_doc, before): (&Document, &Plan),
+        (after_doc, after): (&Document, &Plan),
+    ) -> Vec<Breach> {
+        let was = self.breaches(before_doc, before);
+        let mut now = self.breaches(after_doc, after);
         for b in &mut now {
             let old = was.iter().find(|w| w.code == b.code && w.item == b.item);
             let figure = |v: f64| match b.code {
-                Budget::NoUnserved => format!("{v}"),
+                Budget::NoUnserved | Budget::NoSingleRouterFailureUnserved => format!("{v}"),
                 _ => ratio(Some(v)),
             };
             b.change = Some(match old {
@@ -222,6 +243,32 @@ fn failure_words(sp: &ServicePlan, value: f64, limit: f64) -> String {
     )
 }
 
+/// The routers whose failure alone leaves clients of the service unserved: the most clients
+/// one of them strands, and the words (`None` when no router does).
+fn router_words(
+    doc: &Document,
+    sp: &ServicePlan,
+    stranded: &[(usize, Vec<usize>)],
+) -> Option<(usize, String)> {
+    let (r, lists) = stranded.iter().max_by_key(|(r, l)| (l.len(), std::cmp::Reverse(*r)))?;
+    let name = doc.routers.get(*r).map_or("?", |x| x.name.as_str());
+    let numbers: Vec<String> =
+        lists.iter().take(10).map(|&i| sp.lists[i].number.to_string()).collect();
+    let more =
+        if lists.len() > 10 { format!(" and {} more", lists.len() - 10) } else { String::new() };
+    let others = match stranded.len() {
+        1 => String::new(),
+        n => format!(" ({n} routers leave clients unserved)"),
+    };
+    let message = format!(
+        "router {name}'s failure alone leaves {} of {} clients unserved: nodes {}{more}{others}",
+        lists.len(),
+        sp.lists.len(),
+        numbers.join(", ")
+    );
+    Some((lists.len(), message))
+}
+
 fn unserved_words(sp: &ServicePlan) -> String {
     let clients = sp.lists.clients();
     let nodes: Vec<String> = sp
@@ -244,6 +291,7 @@ fn unserved_words(sp: &ServicePlan) -> String {
 /// budget broken (in JSON, the breaches follow the diagnostics in the one array); fails when a
 /// diagnostic is an error or a budget is broken.
 pub fn check(
+    doc: &Document,
     plan: &Plan,
     budgets: &Budgets,
     json: bool,
@@ -252,7 +300,7 @@ pub fn check(
     if !budgets.any() {
         return crate::tables::check(plan, json, out);
     }
-    let breaches = budgets.breaches(plan);
+    let breaches = budgets.breaches(doc, plan);
     let outcome = if json {
         let mut all: Vec<serde_json::Value> =
             plan.diagnostics.iter().map(serde_json::to_value).collect::<Result<_, _>>()?;

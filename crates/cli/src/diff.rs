@@ -3,11 +3,11 @@
 
 use crate::budgets::{Breach, Budgets};
 use crate::tables::{field, one_line};
-use crate::{Outcome, StrategyArg};
+use crate::{NetworkFail, Outcome, StrategyArg};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use clusterplan_engine::diff::{plural, signed, Diff, ServiceDiff};
-use clusterplan_engine::{compile, diff, Document};
+use clusterplan_engine::{diff, Document};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -41,6 +41,9 @@ pub struct DiffArgs {
     pub lists: usize,
     #[command(flatten)]
     pub strategy: StrategyArg,
+    /// Routers and subnets failed in both models (the change is reviewed under that failure).
+    #[command(flatten)]
+    pub network: NetworkFail,
     #[command(flatten)]
     pub budgets: Budgets,
 }
@@ -62,9 +65,13 @@ pub fn run(
 ) -> Result<Outcome> {
     let (before, after) = (read(&args.before)?, read(&args.after)?);
     let strategy = args.strategy.strategy;
-    let (before_plan, after_plan) = (compile(&before, strategy), compile(&after, strategy));
+    args.network.check(&[&before, &after])?;
+    let (before_plan, after_plan) = (
+        args.network.compile_checked(&before, strategy),
+        args.network.compile_checked(&after, strategy),
+    );
     let diff = diff::diff_plans(&before, &before_plan, &after, &after_plan);
-    let breaches = args.budgets.diff(&before_plan, &after_plan);
+    let breaches = args.budgets.diff((&before, &before_plan), (&after, &after_plan));
     let format = if args.json { Format::Json } else { args.format };
     match format {
         Format::Json => {

@@ -18,8 +18,11 @@ mod tables;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use clusterplan_engine::failures::UnknownFailure;
 use clusterplan_engine::limits::{self, Limit};
-use clusterplan_engine::{answers, compile, document, Diagnostic, Document, Strategy};
+use clusterplan_engine::{
+    answers, compile, compile_with, document, Diagnostic, Document, FailureSet, Plan, Strategy,
+};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,6 +57,64 @@ struct StrategyArg {
     strategy: Strategy,
 }
 
+/// Network failures (docs/spec.md §2): routers and subnets failed, alone or with nodes.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct NetworkFail {
+    /// Fail these routers (names, comma separated): a failed router joins no subnets, so the
+    /// hop distances, the lists and the load are those of the network without it.
+    #[arg(long = "fail-router", value_delimiter = ',', value_name = "NAME[,NAME]")]
+    pub routers: Vec<String>,
+    /// Fail these subnets (prefixes, comma separated): a failed subnet carries no traffic (its
+    /// nodes reach nothing but their own addresses, and no path crosses it).
+    #[arg(long = "fail-subnet", value_delimiter = ',', value_name = "PREFIX[,PREFIX]")]
+    pub subnets: Vec<String>,
+}
+
+impl NetworkFail {
+    /// Any router or subnet failed?
+    pub(crate) fn any(&self) -> bool {
+        !(self.routers.is_empty() && self.subnets.is_empty())
+    }
+
+    /// Compiles `doc` with these failures; a name the document does not have is refused in one
+    /// line naming the option.
+    pub(crate) fn compile(&self, doc: &Document, strategy: Strategy) -> Result<Plan> {
+        self.check(&[doc])?;
+        Ok(self.compile_checked(doc, strategy))
+    }
+
+    /// Refuses a name that none of `docs` has (a review may fail a router the change removes).
+    pub(crate) fn check(&self, docs: &[&Document]) -> Result<()> {
+        let set = self.set();
+        let Some(Err(e)) = docs.iter().map(|d| set.check(d)).reduce(|a, b| a.or(b)) else {
+            return Ok(());
+        };
+        let option = match &e {
+            UnknownFailure::Router(r) => format!("--fail-router {r}"),
+            UnknownFailure::Subnet(p) => format!("--fail-subnet {p}"),
+            UnknownFailure::Node(n) => format!("--fail {n}"),
+        };
+        Err(anyhow!("{}: {e}", tables::field(&option)))
+    }
+
+    /// Compiles `doc` with these failures (names it does not have change nothing).
+    pub(crate) fn compile_checked(&self, doc: &Document, strategy: Strategy) -> Plan {
+        if self.any() {
+            compile_with(doc, strategy, &self.set())
+        } else {
+            compile(doc, strategy)
+        }
+    }
+
+    fn set(&self) -> FailureSet {
+        FailureSet {
+            routers: self.routers.clone(),
+            subnets: self.subnets.clone(),
+            ..FailureSet::default()
+        }
+    }
+}
+
 fn parse_strategy(s: &str) -> Result<Strategy, String> {
     s.parse().map_err(|e: clusterplan_engine::strategy::UnknownStrategy| e.to_string())
 }
@@ -66,6 +127,8 @@ enum Command {
         common: Common,
         #[command(flatten)]
         strategy: StrategyArg,
+        #[command(flatten)]
+        network: NetworkFail,
     },
     /// Print every server's load: cluster, service, node number, first-choice clients, clients
     /// after the worst single failure of another server.
@@ -82,6 +145,13 @@ enum Command {
         /// with --fail when the document has several clusters).
         #[arg(long)]
         cluster: Option<String>,
+        #[command(flatten)]
+        network: NetworkFail,
+        /// Print each router's failure alone instead, per service: the router, the largest
+        /// load it causes, the server with it, the clients it leaves unserved, and which is the
+        /// worst single router failure.
+        #[arg(long)]
+        router_failures: bool,
     },
     /// Print the diagnostics, one a line; exit 1 if any is an error or a budget is broken.
     Check {
@@ -90,7 +160,24 @@ enum Command {
         #[command(flatten)]
         strategy: StrategyArg,
         #[command(flatten)]
+        network: NetworkFail,
+        #[command(flatten)]
         budgets: budgets::Budgets,
+    },
+    /// Print the hop distance between every pair of subnets (a matrix), or with --from one
+    /// node's distance to every address of every service.
+    Hops {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        network: NetworkFail,
+        /// The node: its uid, or its node number in --cluster (or in the document's only
+        /// cluster).
+        #[arg(long, value_name = "NODE")]
+        from: Option<String>,
+        /// The cluster a node number refers to.
+        #[arg(long)]
+        cluster: Option<String>,
     },
     /// What a change to the model does: items added, removed and changed, the client lists that
     /// changed, every server's load before -> after, diagnostics appeared and gone. Exit 1 when
@@ -182,6 +269,7 @@ impl Command {
             Command::Lists { common, .. }
             | Command::Load { common, .. }
             | Command::Check { common, .. }
+            | Command::Hops { common, .. }
             | Command::Explain { common, .. }
             | Command::Compare { common, .. }
             | Command::Bootstrap { common, .. } => common.json,
@@ -251,15 +339,19 @@ pub(crate) fn write_json(
 
 fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
     match command {
-        Command::Lists { common, strategy } => {
+        Command::Lists { common, strategy, network } => {
             let doc = load_document(&common.model)?;
-            let plan = compile(&doc, strategy.strategy);
+            let plan = network.compile(&doc, strategy.strategy)?;
             report(&plan.diagnostics);
-            tables::lists(&plan, common.json, out)?;
+            if common.json && network.any() {
+                write_json(out, &answers::list_lines_flagged(&plan))?;
+            } else {
+                tables::lists(&plan, common.json, out)?;
+            }
             exiting((doc, plan));
             Ok(Outcome::Ok)
         }
-        Command::Load { common, strategy, fail, cluster } => {
+        Command::Load { common, strategy, fail, cluster, network, router_failures } => {
             let doc = load_document(&common.model)?;
             let cluster = match answers::load_cluster(&doc, cluster.as_deref(), !fail.is_empty()) {
                 Ok(cluster) => cluster,
@@ -270,7 +362,12 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
                     bail!("--fail names node numbers of one cluster: give --cluster")
                 }
             };
-            let plan = compile(&doc, strategy.strategy);
+            let plan = network.compile(&doc, strategy.strategy)?;
+            if router_failures {
+                report(&plan.diagnostics);
+                tables::router_failures(&doc, &plan, cluster, common.json, out)?;
+                return Ok(Outcome::Ok);
+            }
             let failures = cluster
                 .filter(|_| !fail.is_empty())
                 .map(|cluster| answers::Failures { cluster, numbers: &fail });
@@ -285,14 +382,25 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             tables::load(lines, cluster, common.json, out)?;
             Ok(Outcome::Ok)
         }
-        Command::Check { common, strategy, budgets } => {
+        Command::Check { common, strategy, network, budgets } => {
             let doc = load_document(&common.model)?;
-            let plan = compile(&doc, strategy.strategy);
-            let outcome = budgets::check(&plan, &budgets, common.json, out);
+            let plan = network.compile(&doc, strategy.strategy)?;
+            let outcome = budgets::check(&doc, &plan, &budgets, common.json, out);
             exiting((doc, plan));
             outcome
         }
         Command::Diff(args) => diff::run(&args, load_document, out),
+        Command::Hops { common, network, from, cluster } => {
+            let doc = load_document(&common.model)?;
+            if let Some(cluster) = &cluster {
+                require_cluster(&doc, cluster)?;
+            }
+            let from =
+                from.map(|n| bootstrap::resolve_node(&doc, &n, cluster.as_deref())).transpose()?;
+            let plan = network.compile(&doc, Strategy::Rotation)?;
+            tables::hops(&plan, from.as_deref(), common.json, out)?;
+            Ok(Outcome::Ok)
+        }
         Command::Explain { common, strategy, cluster, service, node } => {
             let doc = load_document(&common.model)?;
             require_cluster(&doc, &cluster)?;

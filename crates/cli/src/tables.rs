@@ -188,3 +188,96 @@ pub fn aligned<R: AsRef<[String]>>(rows: &[R], out: &mut dyn Write) -> Result<()
     }
     Ok(())
 }
+
+/// One line of `load --router-failures`: a router's failure alone, for one service.
+#[derive(Serialize)]
+struct RouterFailureLine<'a> {
+    cluster: &'a str,
+    service: &'a str,
+    router: &'a str,
+    /// The largest load any server gets with the router failed, and that server's number.
+    largest: usize,
+    server: Option<u32>,
+    /// The node numbers of the clients served now that it leaves unserved.
+    unserved: Vec<u32>,
+    /// Is this the service's worst single router failure?
+    worst: bool,
+}
+
+/// Prints `load --router-failures`: per service (only those of `cluster` when given) and
+/// router, the largest load the router's failure alone causes, the server with it, the clients
+/// it leaves unserved, and which router's failure is the worst (docs/spec.md §2).
+pub fn router_failures(
+    doc: &clusterplan_engine::Document,
+    plan: &Plan,
+    cluster: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let reports = clusterplan_engine::network::router_failures(doc, plan);
+    let mut lines = Vec::new();
+    for (sp, report) in plan.services.iter().zip(&reports) {
+        if cluster.is_some_and(|c| c != sp.cluster) {
+            continue;
+        }
+        let number = |node: usize| sp.list_index(node).map_or(0, |i| sp.lists[i].number);
+        for (i, f) in report.routers.iter().enumerate() {
+            lines.push(RouterFailureLine {
+                cluster: &sp.cluster,
+                service: &sp.service,
+                router: &f.name,
+                largest: f.largest,
+                server: f.server.and_then(|s| sp.servers.get(s)).map(|s| s.number),
+                unserved: f.unserved.iter().map(|&n| number(n)).collect(),
+                worst: report.worst == Some(i),
+            });
+        }
+    }
+    table(&lines, json, out, |l| {
+        let unserved: Vec<String> = l.unserved.iter().map(u32::to_string).collect();
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            field(l.cluster),
+            field(l.service),
+            field(l.router),
+            l.largest,
+            l.server.map_or_else(|| "-".to_owned(), |n| n.to_string()),
+            if unserved.is_empty() { "-".to_owned() } else { unserved.join(",") },
+            if l.worst { "worst" } else { "-" }
+        )
+    })
+}
+
+/// Prints `hops`: the subnet x subnet matrix (a header line of prefixes, then one line per
+/// subnet; `-` = unreachable), or JSON `{ "subnets": [...], "hops": [[...]] }` (null =
+/// unreachable); with `from` (a node's uid), that node's distance to every address of every
+/// service: cluster, service, address, hops.
+pub fn hops(plan: &Plan, from: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
+    let hops_text = |h: Option<u32>| h.map_or_else(|| "-".to_owned(), |h| h.to_string());
+    if let Some(uid) = from {
+        let node =
+            plan.node_by_uid(uid).ok_or_else(|| anyhow::anyhow!("no node with uid {uid:?}"))?;
+        let lines = clusterplan_engine::network::distances_from(plan, node);
+        return table(&lines, json, out, |d| {
+            format!(
+                "{}\t{}\t{}\t{}",
+                field(&d.cluster),
+                field(&d.service),
+                d.address,
+                hops_text(d.hops)
+            )
+        });
+    }
+    let matrix = clusterplan_engine::network::hop_matrix(plan);
+    if json {
+        crate::write_json(out, &matrix)?;
+        return Ok(());
+    }
+    let prefixes: Vec<String> = matrix.subnets.iter().map(|p| field(p)).collect();
+    writeln!(out, "subnet\t{}", prefixes.join("\t"))?;
+    for (prefix, row) in prefixes.iter().zip(&matrix.hops) {
+        let cells: Vec<String> = row.iter().map(|&h| hops_text(h)).collect();
+        writeln!(out, "{prefix}\t{}", cells.join("\t"))?;
+    }
+    Ok(())
+}

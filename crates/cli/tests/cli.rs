@@ -884,3 +884,165 @@ fn read_link_keeps_the_files_key_order() {
     assert_eq!(out.trim_end(), std::fs::read_to_string(&ordered).unwrap());
     let _ = std::fs::remove_file(ordered);
 }
+
+/// `lists --fail-router R` is `lists` of the same model without R (docs/spec.md §2), and
+/// `--json` then flags the addresses each client cannot reach; without the option it does not.
+#[test]
+fn a_failed_router_gives_the_lists_of_the_model_without_it() {
+    let fig24 = root("examples/seed-fig24.json");
+    let mut without = example("examples/seed-fig24.json");
+    without.routers.retain(|r| r.name != "r2");
+    let without = written(&without, "without-r2");
+    let (code, failed, _) = run(&["lists", s(&fig24), "--fail-router", "r2"]);
+    assert_eq!(code, 0);
+    assert_eq!(failed, run(&["lists", s(&without)]).1);
+    assert_ne!(failed, run(&["lists", s(&fig24)]).1, "r2's failure reorders lists");
+    // Both kinds at once, comma separated, as the contract writes them.
+    let (code, both, _) =
+        run(&["load", s(&fig24), "--fail-router", "r1,r2", "--fail-subnet", "10.0.2.0/24"]);
+    assert_eq!(code, 0, "{both}");
+    let json = |args: &[&str]| -> Value { serde_json::from_str(&run(args).1).unwrap() };
+    let lines = json(&["lists", s(&fig24), "--fail-router", "r2", "--json"]);
+    let node1 = &lines.as_array().unwrap()[0];
+    assert_eq!(node1["node"], 1);
+    assert_eq!(node1["unreachable"], serde_json::json!(["10.0.2.20", "10.0.2.12"]));
+    assert!(json(&["lists", s(&fig24), "--json"])[0].get("unreachable").is_none());
+    std::fs::remove_file(without).ok();
+}
+
+/// A failed subnet carries no traffic: its nodes reach only their own addresses, so the other
+/// nodes of 10.0.1.0/24 lose every server but their own, and the diagnostics say so.
+#[test]
+fn a_failed_subnet_cuts_its_nodes_off() {
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, out, _) = run(&["lists", s(&fig24), "--fail-subnet", "10.0.1.0/24"]);
+    assert_eq!(code, 0);
+    // Node 3 (10.0.1.3) keeps its own address first; node 5 can no longer cross 10.0.1.0/24
+    // to reach 10.0.2.0/24.
+    assert!(out.lines().any(|l| l.starts_with("A\tregistry\t3\t10.0.1.3,")), "{out}");
+    let (_, check, _) = run(&["check", s(&fig24), "--fail-subnet", "10.0.1.5/24", "--json"]);
+    let diagnostics: Value = serde_json::from_str(&check).unwrap();
+    let unreachable: Vec<&str> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unreachable-address")
+        .map(|d| d["item"]["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(unreachable.len(), 6, "every address is out of reach of someone: {check}");
+    let (_, load, _) = run(&["load", s(&fig24), "--fail-subnet", "10.0.1.0/24", "--fail", "5"]);
+    assert!(load.lines().any(|l| l == "A\tregistry\t5\t0\t0"), "{load}");
+}
+
+#[test]
+fn unknown_failed_routers_and_subnets_are_refused_in_one_line() {
+    let fig24 = root("examples/seed-fig24.json");
+    for (args, reason) in [
+        (
+            vec!["lists", "--fail-router", "r9"],
+            "clusterplan: --fail-router r9: there is no router \"r9\"\n",
+        ),
+        (
+            vec!["check", "--fail-subnet", "10.9.0.0/24"],
+            "clusterplan: --fail-subnet 10.9.0.0/24: there is no subnet \"10.9.0.0/24\"\n",
+        ),
+        (
+            vec!["hops", "--fail-subnet", "nonsense"],
+            "clusterplan: --fail-subnet nonsense: there is no subnet \"nonsense\"\n",
+        ),
+    ] {
+        let mut all = args.clone();
+        all.insert(1, s(&fig24));
+        let (code, out, err) = run(&all);
+        assert_eq!((code, out.as_str(), err.as_str()), (2, "", reason), "{args:?}");
+    }
+}
+
+#[test]
+fn hops_prints_the_subnet_matrix_and_a_nodes_distances() {
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, out, _) = run(&["hops", s(&fig24)]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "subnet\t10.0.0.0/24\t10.0.1.0/24\t10.0.2.0/24\n\
+         10.0.0.0/24\t0\t1\t2\n\
+         10.0.1.0/24\t1\t0\t1\n\
+         10.0.2.0/24\t2\t1\t0\n"
+    );
+    // r2 failed: 10.0.2.0/24 is cut off (`-`, null in JSON).
+    let (_, json, _) = run(&["hops", s(&fig24), "--fail-router", "r2", "--json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "subnets": ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"],
+            "hops": [[0, 1, null], [1, 0, null], [null, null, 0]]
+        })
+    );
+    let (_, text, _) = run(&["hops", s(&fig24), "--fail-router", "r2"]);
+    assert!(text.ends_with("10.0.2.0/24\t-\t-\t0\n"), "{text}");
+    // The source's FIG 24 distances, from node 5 (by number or uid).
+    let expected = "A\tregistry\t10.0.0.1\t0\nA\tregistry\t10.0.1.3\t1\nA\tregistry\t10.0.1.7\t1\n\
+                    A\tregistry\t10.0.1.9\t1\nA\tregistry\t10.0.2.12\t2\nA\tregistry\t10.0.2.20\t2\n";
+    assert_eq!(run(&["hops", s(&fig24), "--from", "5"]).1, expected);
+    assert_eq!(run(&["hops", s(&fig24), "--from", "n5", "--cluster", "A"]).1, expected);
+    let (_, json, _) = run(&["hops", s(&fig24), "--from", "5", "--fail-router", "r2", "--json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json[0],
+        serde_json::json!({"cluster": "A", "service": "registry", "address": "10.0.0.1", "hops": 0, "local": true})
+    );
+    assert_eq!(json[5]["hops"], Value::Null);
+    let (code, _, err) = run(&["hops", s(&fig24), "--from", "99"]);
+    assert_eq!((code, err.as_str()), (2, "clusterplan: no node number 99 in cluster \"A\"\n"));
+}
+
+/// One router carries every client to both servers (tests/data/residues.json of the engine):
+/// its failure alone strands six clients, which `load --router-failures` shows, the lint
+/// names, and the new budget refuses; FIG 24 has no such router.
+#[test]
+fn single_router_failures_show_in_load_check_and_the_budget() {
+    let residues = root("crates/engine/tests/data/residues.json");
+    let (code, out, _) = run(&["load", s(&residues), "--router-failures"]);
+    assert_eq!((code, out.as_str()), (0, "A\tregistry\tr\t1\t1\t2,4,6,8,10,12\tworst\n"));
+    let (code, out, _) = run(&["check", s(&residues), "--no-single-router-failure-unserved"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(
+            "lint[single-router-failure-unserved] router r: if router r fails, 6 of the 8 clients"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(
+            "budget[no-single-router-failure-unserved] service registry of cluster A: router r's \
+         failure alone leaves 6 of 8 clients unserved: nodes 2, 4, 6, 8, 10, 12\n"
+        ),
+        "{out}"
+    );
+    let fig24 = root("examples/seed-fig24.json");
+    assert_eq!(run(&["check", s(&fig24), "--no-single-router-failure-unserved"]).0, 0);
+    let (_, out, _) = run(&["load", s(&fig24), "--router-failures"]);
+    assert_eq!(out, "A\tregistry\tr1\t5\t5\t-\t-\nA\tregistry\tr2\t5\t5\t-\t-\n");
+}
+
+/// `diff` reviews a change under a network failure: both models are compiled with it, and a
+/// router only one of them has may be failed.
+#[test]
+fn diff_takes_network_failures() {
+    let fig24 = root("examples/seed-fig24.json");
+    let mut without = example("examples/seed-fig24.json");
+    without.routers.retain(|r| r.name != "r2");
+    let without = written(&without, "diff-without-r2");
+    let (code, plain, _) = run(&["diff", s(&fig24), s(&without), "--json"]);
+    assert_eq!(code, 0);
+    let (code, failed, _) = run(&["diff", s(&fig24), s(&without), "--fail-router", "r2", "--json"]);
+    assert_eq!(code, 0);
+    let (plain, failed): (Value, Value) =
+        (serde_json::from_str(&plain).unwrap(), serde_json::from_str(&failed).unwrap());
+    assert_ne!(plain["services"], failed["services"]);
+    // With r2 failed in both, removing it changes no list.
+    assert_eq!(failed["services"][0]["lists"], serde_json::json!([]), "{failed}");
+    std::fs::remove_file(without).ok();
+}

@@ -16,6 +16,10 @@ pub struct ListLine {
     pub service: String,
     pub node: u32,
     pub addresses: Vec<String>,
+    /// Under a failure set ([`list_lines_flagged`]): the addresses of the list this client
+    /// cannot reach (neither its own nor at a finite hop distance), in list order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<Vec<String>>,
 }
 
 /// One line of `load`: a server's clients on first choice and after the worst single failure.
@@ -96,24 +100,34 @@ pub enum AnswerError {
 /// Every (cluster, service, client node) with its ordered addresses, sorted by cluster id,
 /// service name, then node number.
 pub fn list_lines(plan: &Plan) -> Vec<ListLine> {
+    lines_of(plan, false)
+}
+
+/// [`list_lines`] with each line's unreachable addresses: what `lists --json` prints under a
+/// network failure (docs/cli.md).
+pub fn list_lines_flagged(plan: &Plan) -> Vec<ListLine> {
+    lines_of(plan, true)
+}
+
+fn lines_of(plan: &Plan, flagged: bool) -> Vec<ListLine> {
     let mut entries = Vec::new();
     list_order(plan)
         .into_iter()
         .map(|(s, i)| {
             let sp = &plan.services[s];
             sp.lists.entries_into(i, &mut entries);
+            let text = |e: &crate::plan::Entry| {
+                sp.addresses.get(e.address()).map_or_else(|| "?".into(), |a| a.ip.to_string())
+            };
+            let unreachable = flagged.then(|| {
+                entries.iter().filter(|e| !e.local && e.hops().is_none()).map(text).collect()
+            });
             ListLine {
                 cluster: sp.cluster.clone(),
                 service: sp.service.clone(),
                 node: sp.lists[i].number,
-                addresses: entries
-                    .iter()
-                    .map(|e| {
-                        sp.addresses
-                            .get(e.address())
-                            .map_or_else(|| "?".into(), |a| a.ip.to_string())
-                    })
-                    .collect(),
+                addresses: entries.iter().map(text).collect(),
+                unreachable,
             }
         })
         .collect()

@@ -2,6 +2,7 @@
 
 use crate::diagnostics::{Diagnostic, DiagnosticCode, Item};
 use crate::document::{resource_controllers, Document};
+use crate::failures::{FailureSet, NetworkFailures};
 use crate::fastmap::FastMap;
 use crate::hops::HopTableTooLarge;
 use crate::limits::{thousands, Limit, MAX_HOP_CELLS, MAX_LIST_ENTRIES};
@@ -21,8 +22,21 @@ use std::collections::HashMap;
 /// `check` and the app's diagnostics panel report it, not only the bootstrap view). Never
 /// fails, never panics: every problem is a diagnostic naming its item.
 pub fn compile(doc: &Document, strategy: Strategy) -> Plan {
+    compile_network(doc, strategy, &NetworkFailures::default())
+}
+
+/// [`compile`] under a failure set (docs/spec.md §2): the failed routers and subnets are taken
+/// out of the hop table, so the lists, the load, the unserved clients and the diagnostics are
+/// those of the network without them. The failed nodes are not compiled in: the load's
+/// failover takes them on top of this plan ([`FailureSet::failed_nodes`]). Names the document
+/// does not have change nothing ([`FailureSet::check`] finds them).
+pub fn compile_with(doc: &Document, strategy: Strategy, failures: &FailureSet) -> Plan {
+    compile_network(doc, strategy, &failures.network(doc))
+}
+
+fn compile_network(doc: &Document, strategy: Strategy, failed: &NetworkFailures) -> Plan {
     let (model, diagnostics) = Model::build(doc);
-    let mut plan = into_plan(model, strategy);
+    let mut plan = into_plan(model, strategy, failed);
     plan.diagnostics.splice(0..0, diagnostics);
     for node in &doc.nodes {
         plan.diagnostics.extend(resource_controllers(node).1);
@@ -31,10 +45,14 @@ pub fn compile(doc: &Document, strategy: Strategy) -> Plan {
 }
 
 /// Computes the whole plan of a model, moving the model's nodes and subnets into it.
-pub(crate) fn into_plan(mut model: Model, strategy: Strategy) -> Plan {
+pub(crate) fn into_plan(mut model: Model, strategy: Strategy, failed: &NetworkFailures) -> Plan {
     let nodes = std::mem::take(&mut model.nodes);
     let subnets = std::mem::take(&mut model.subnets);
-    plan(&model, nodes, subnets, strategy)
+    if !failed.is_empty() {
+        model.routers = failed.apply(&model.routers);
+    }
+    let down = failed.down(subnets.len());
+    plan(&model, nodes, subnets, strategy, down)
 }
 
 /// Computes the whole plan of a model from its `nodes` and `subnets` (see [`into_plan`]).
@@ -43,10 +61,19 @@ pub(crate) fn into_plan(mut model: Model, strategy: Strategy) -> Plan {
 /// hop table over [`MAX_HOP_CELLS`] is not precomputed and no list is computed; services whose
 /// lists would take the plan over [`MAX_LIST_ENTRIES`] get none. Each refusal is an error
 /// diagnostic naming the limit; everything else is computed.
-fn plan(model: &Model, nodes: Vec<NodeInfo>, subnets: Vec<SubnetInfo>, strategy: Strategy) -> Plan {
+///
+/// `down` marks the failed subnets (empty when none failed): the hop table reads them before
+/// any list is ordered.
+fn plan(
+    model: &Model,
+    nodes: Vec<NodeInfo>,
+    subnets: Vec<SubnetInfo>,
+    strategy: Strategy,
+    down: Vec<bool>,
+) -> Plan {
     let sources: Vec<usize> =
         model.services.iter().flat_map(|s| s.addresses.iter().map(|a| a.1)).collect();
-    let (hops, hop_refusal) =
+    let (mut hops, hop_refusal) =
         match HopTable::build_within(subnets.len(), &model.routers, &sources, MAX_HOP_CELLS) {
             Ok(table) => (table, None),
             Err(too_large) => {
@@ -54,6 +81,7 @@ fn plan(model: &Model, nodes: Vec<NodeInfo>, subnets: Vec<SubnetInfo>, strategy:
                 (table, Some((rows, routed)))
             }
         };
+    hops.down = down;
     let mut order: Vec<&ServiceM> = model.services.iter().collect();
     crate::sorting::sort_by(&mut order, |a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
     let clients = clients_by_cluster(&nodes);
@@ -89,7 +117,7 @@ fn plan(model: &Model, nodes: Vec<NodeInfo>, subnets: Vec<SubnetInfo>, strategy:
         .unzip();
     let mut plan = Plan { strategy, nodes, subnets, hops, services, diagnostics: Vec::new() };
     plan.diagnostics = refusals;
-    plan.diagnostics.extend(crate::lint::plan_diagnostics(&plan, &facts));
+    plan.diagnostics.extend(crate::lint::plan_diagnostics(&plan, &facts, &model.router_names));
     plan
 }
 

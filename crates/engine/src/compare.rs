@@ -98,7 +98,8 @@ pub struct Addition {
 /// Compares the four strategies ([`Strategy::all`], shuffle with `seed`) on one document.
 pub fn compare(doc: &Document, seed: u64) -> Vec<StrategyReport> {
     // One validation and one plan (hops, tiers and groups); every strategy reuses its shapes.
-    let plan = crate::build::into_plan(Model::build(doc).0, Strategy::Rotation);
+    let plan =
+        crate::build::into_plan(Model::build(doc).0, Strategy::Rotation, &Default::default());
     let mut node_ips: Vec<IpAddr> =
         plan.nodes.iter().flat_map(|n| n.addresses.iter().map(|a| a.ip)).collect();
     node_ips.sort_unstable();
@@ -657,7 +658,8 @@ mod tests {
         Strategy::all(seed)
             .into_iter()
             .map(|strategy| {
-                let plan = crate::build::into_plan(Model::build(doc).0, strategy);
+                let plan =
+                    crate::build::into_plan(Model::build(doc).0, strategy, &Default::default());
                 let services = plan.services.iter().map(|sp| reference_report(&plan, sp)).collect();
                 StrategyReport { strategy, services }
             })

@@ -127,6 +127,7 @@ codes! {
         ResidueImbalance = "residue-imbalance", Lint, "under rotation, the node numbers' residues leave a server of an equidistant group idle or doubled";
         SubnetOneServer = "subnet-one-server", Lint, "every client of a subnet picks the same server first: the only server on that subnet";
         TierOneFirst = "tier-one-first", Lint, "a priority tier sends every client to the same first address";
+        SingleRouterFailureUnserved = "single-router-failure-unserved", Lint, "one router's failure alone would leave clients of a service unserved: a single point of failure in the network";
         HopTableTooLarge = "hop-table-too-large", Error, "the hop table the lists need would hold more hop counts than a plan may (docs/format.md, Limits); no list is computed";
         ListsTooLarge = "lists-too-large", Error, "a service's lists would take the plan over the list entries it may hold (docs/format.md, Limits); its lists and load are not computed";
         BadResourceControllers = "bad-resource-controllers", Error, "a node's `resource_controllers` extension field is not a list of distinct, non-empty names; the bad entries are left out";

@@ -72,6 +72,7 @@ impl HopTable {
             n_routed,
             row_of: vec![NONE; size],
             rows: Vec::new(),
+            down: Vec::new(),
         };
         let mut wanted: Vec<SubnetIx> =
             sources.iter().copied().filter(|&s| s < size && table.routed[s] != NONE).collect();
@@ -110,6 +111,81 @@ impl HopTable {
         table.row_of = row_of;
         table.rows = rows;
         Ok(table)
+    }
+}
+
+impl HopTable {
+    /// This table with the given routers failed as well (docs/spec.md §2), recomputed
+    /// incrementally: the graph is rebuilt without them (linear in the attachments), and only
+    /// the precomputed rows a failed router could shorten a path in are searched again (a
+    /// router whose subnets are all at the same distance from a row's subnet is on none of its
+    /// shortest paths). Returns the table and, per row, whether it changed. The subnets keep
+    /// their routed and row indices, so the table reads as [`HopTable::build`]'s on the same
+    /// routers would.
+    pub fn without_routers(&self, failed: &[usize]) -> (HopTable, Vec<bool>) {
+        let routers = self.router_start.len().saturating_sub(1);
+        let is_failed = |r: usize| failed.contains(&r);
+        let mut t = self.clone();
+        // The graph without the failed routers: their attachments emptied.
+        t.router_subnets.clear();
+        t.router_start.clear();
+        for r in 0..routers {
+            t.router_start.push(t.router_subnets.len() as u32);
+            if !is_failed(r) {
+                t.router_subnets.extend_from_slice(self.subnets_of(r));
+            }
+        }
+        t.router_start.push(t.router_subnets.len() as u32);
+        t.subnet_routers.clear();
+        t.subnet_start.clear();
+        for s in 0..self.size {
+            t.subnet_start.push(t.subnet_routers.len() as u32);
+            t.subnet_routers.extend(self.routers_of(s).iter().filter(|&&r| !is_failed(r as usize)));
+        }
+        t.subnet_start.push(t.subnet_routers.len() as u32);
+        // Each row's first subnet, and whether other subnets share the row.
+        let n_rows = self.rows.len().checked_div(self.n_routed).unwrap_or(0);
+        let mut first = vec![NONE; n_rows];
+        let mut shared = vec![false; n_rows];
+        for (s, &row) in self.row_of.iter().enumerate() {
+            if row != NONE {
+                match first[row as usize] {
+                    NONE => first[row as usize] = s as u32,
+                    _ => shared[row as usize] = true,
+                }
+            }
+        }
+        let mut changed = vec![false; n_rows];
+        let mut scratch = Bfs::new(routers);
+        let mut rows = std::mem::take(&mut t.rows);
+        for row in 0..n_rows {
+            let f = first[row] as usize;
+            let old = &self.rows[row * self.n_routed..(row + 1) * self.n_routed];
+            let distance =
+                |s: u32| if s as usize == f { 0 } else { old[self.routed[s as usize] as usize] };
+            let on_a_path = failed.iter().any(|&r| {
+                let mut ds = self.subnets_of(r).iter().map(|&s| distance(s));
+                ds.next().is_some_and(|d0| ds.any(|d| d != d0))
+            });
+            if !on_a_path {
+                continue;
+            }
+            let out = &mut rows[row * self.n_routed..(row + 1) * self.n_routed];
+            scratch.run(&t, f, out);
+            // A shared row's own place is the distance between two subnets of the group: 1
+            // while they share a router, none once they share none.
+            if shared[row] {
+                out[t.routed[f] as usize] = if t.routers_of(f).is_empty() { NONE } else { 1 };
+            }
+            changed[row] = out != old;
+        }
+        t.rows = rows;
+        (t, changed)
+    }
+
+    /// The precomputed row of a subnet (an index into [`HopTable::without_routers`]'s changes).
+    pub fn row_index(&self, subnet: SubnetIx) -> Option<usize> {
+        self.row_of.get(subnet).filter(|&&r| r != NONE).map(|&r| r as usize)
     }
 }
 
@@ -165,6 +241,36 @@ mod tests {
                 assert_eq!(shared.get(a, b), alone.get(a, b), "{a} -> {b}");
                 assert_eq!(shared.get(b, a), alone.get(b, a), "{b} -> {a}");
                 assert_eq!(shared.path(a, b), alone.path(a, b), "{a} -> {b}");
+            }
+        }
+    }
+
+    /// Failing routers incrementally answers exactly as a table built without them, shared
+    /// rows included, and says which rows changed.
+    #[test]
+    fn routers_failed_incrementally_read_as_a_table_built_without_them() {
+        // 0 -r0- {1, 2} -r1- 3 -r2- 4 ; r3 joins 0 and 4 ; 5 alone on r4.
+        let routers = [vec![0, 1, 2], vec![1, 2, 3], vec![3, 4], vec![0, 4], vec![5]];
+        let all: Vec<usize> = (0..6).collect();
+        let table = HopTable::build(6, &routers, &all);
+        for failed in [vec![0], vec![1], vec![2], vec![3], vec![1, 3], vec![0, 1], vec![4]] {
+            let (t, changed) = table.without_routers(&failed);
+            let kept: Vec<Vec<usize>> = routers
+                .iter()
+                .enumerate()
+                .map(|(r, s)| if failed.contains(&r) { Vec::new() } else { s.clone() })
+                .collect();
+            let fresh = HopTable::build(6, &kept, &all);
+            for a in 0..6 {
+                for b in 0..6 {
+                    assert_eq!(t.get(a, b), fresh.get(a, b), "{failed:?}: {a} -> {b}");
+                    assert_eq!(t.path(a, b), fresh.path(a, b), "{failed:?}: {a} -> {b}");
+                }
+                if let Some(row) = t.row_index(a) {
+                    let was = (0..6).map(|b| table.get(a, b)).collect::<Vec<_>>();
+                    let now = (0..6).map(|b| t.get(a, b)).collect::<Vec<_>>();
+                    assert_eq!(changed[row], was != now, "{failed:?}: row of {a}");
+                }
             }
         }
     }

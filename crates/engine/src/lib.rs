@@ -49,6 +49,8 @@ pub mod plan;
 
 // The compile.
 mod build;
+mod cuts;
+pub mod failures;
 mod hops;
 mod lint;
 mod load;
@@ -62,13 +64,15 @@ pub mod bootstrap;
 pub mod compare;
 pub mod diff;
 pub mod explain;
+pub mod network;
 pub mod query;
 pub mod walkthrough;
 
-pub use build::compile;
+pub use build::{compile, compile_with};
 pub use compare::{compare, StrategyReport};
 pub use diagnostics::{Diagnostic, Item, Severity};
 pub use document::Document;
 pub use explain::{explain, Explanation};
+pub use failures::FailureSet;
 pub use plan::{FailoverLoad, Plan};
 pub use strategy::Strategy;

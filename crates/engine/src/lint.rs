@@ -16,9 +16,17 @@ pub(crate) struct ServiceFacts {
 
 /// Warnings and lints of a computed plan, service by service (`facts` indexed like
 /// [`Plan::services`]).
-pub(crate) fn plan_diagnostics(plan: &Plan, facts: &[ServiceFacts]) -> Vec<Diagnostic> {
+///
+/// `routers` names the routers (indexed like `Document::routers`), for the single points of
+/// failure in the network.
+pub(crate) fn plan_diagnostics(
+    plan: &Plan,
+    facts: &[ServiceFacts],
+    routers: &[String],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let none = ServiceFacts::default();
+    let stranded = crate::cuts::stranded(&plan.hops, &plan.nodes, &plan.services);
     for (i, sp) in plan.services.iter().enumerate() {
         let facts = facts.get(i).unwrap_or(&none);
         service_warnings(plan, sp, facts, &mut out);
@@ -27,8 +35,43 @@ pub(crate) fn plan_diagnostics(plan: &Plan, facts: &[ServiceFacts]) -> Vec<Diagn
         }
         subnet_one_server(plan, sp, &mut out);
         tier_one_first(sp, &mut out);
+        if let Some(stranded) = stranded.get(i) {
+            single_router_failures(plan, sp, stranded, routers, &mut out);
+        }
     }
     out
+}
+
+/// Each router whose failure alone leaves clients of the service unserved (docs/spec.md §2):
+/// a single point of failure in the network.
+fn single_router_failures(
+    plan: &Plan,
+    sp: &ServicePlan,
+    stranded: &[(usize, Vec<usize>)],
+    routers: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (r, lists) in stranded {
+        let name = routers.get(*r).map_or("?", String::as_str);
+        let first = lists
+            .first()
+            .and_then(|&i| sp.lists.clients().get(i))
+            .map(|c| (plan.nodes.get(c.node).map_or("?", |n| n.uid.as_str()), c.number));
+        let Some((uid, number)) = first else { continue };
+        out.push(Diagnostic::new(
+            DiagnosticCode::SingleRouterFailureUnserved,
+            Item::Router { name: name.to_owned() },
+            format!(
+                "if router {name} fails, {} of the {} clients of service {} of cluster {} are \
+                 left unserved, the first being node {uid} (number {number}): a single point \
+                 of failure in the network",
+                lists.len(),
+                sp.lists.len(),
+                sp.service,
+                sp.cluster
+            ),
+        ));
+    }
 }
 
 fn service_item(sp: &ServicePlan) -> Item {

@@ -23,6 +23,8 @@ pub struct Model {
     pub(crate) subnets: Vec<SubnetInfo>,
     pub(crate) subnet_network: Vec<Option<usize>>,
     pub(crate) routers: Vec<Vec<SubnetIx>>,
+    /// Each router's name (indexed like `routers`).
+    pub(crate) router_names: Vec<String>,
     pub(crate) nodes: Vec<NodeInfo>,
     pub(crate) services: Vec<ServiceM>,
     /// Address -> the node owning it (the first, when an address is duplicated).
@@ -230,6 +232,7 @@ impl Model {
                 }
             }
             m.routers.push(subs);
+            m.router_names.push(r.name.clone());
         }
     }
 

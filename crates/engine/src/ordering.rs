@@ -242,7 +242,11 @@ impl<'a> Orderer<'a> {
             self.stamp = 1;
         }
         for a in &info.addresses {
-            self.subs.push(a.subnet);
+            // An interface on a failed subnet reaches nothing (docs/spec.md §2); its own
+            // addresses stay local.
+            if !self.hops.is_down(a.subnet) {
+                self.subs.push(a.subnet);
+            }
             if let Some(&ix) = self.by_ip.get(&a.ip) {
                 if self.local_stamp.len() <= ix {
                     self.local_stamp.resize(ix + 1, 0);

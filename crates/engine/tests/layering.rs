@@ -28,7 +28,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("plan", &["plan", "plan/entry", "plan/lists", "plan/hop_table", "plan/load", "plan/wire"]),
     // The compile: document -> validated model -> plan, with its warnings and lints (the lints
     // read what the ordering gathered while it ran, so they are part of the compile).
-    ("compile", &["prefix", "model", "hops", "ordering", "load", "lint", "build"]),
+    (
+        "compile",
+        &["prefix", "model", "failures", "hops", "ordering", "load", "cuts", "lint", "build"],
+    ),
     // What is asked of a compiled plan (and of two, and of a node's bootstrap).
     (
         "analysis",
@@ -44,6 +47,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "bootstrap",
             "answers",
             "walkthrough",
+            "network",
         ],
     ),
     // The crate root: re-exports only.

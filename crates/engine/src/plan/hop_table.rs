@@ -44,12 +44,17 @@ pub struct HopTable {
     /// `rows[row * n_routed + routed[b]]` = hops from the row's subnet to `b`, or [`NONE`].
     #[serde(skip)]
     pub(crate) rows: Vec<u32>,
+    /// Failed subnets (docs/spec.md §2, "Network failures"): a failed subnet carries no
+    /// traffic, so nothing reaches it and it reaches nothing, not even itself. Empty when none
+    /// failed; else indexed by subnet.
+    #[serde(skip)]
+    pub(crate) down: Vec<bool>,
 }
 
 impl HopTable {
     /// Hops between subnets `a` and `b`: 0 when equal, `None` when unreachable or out of range.
     pub fn get(&self, a: SubnetIx, b: SubnetIx) -> Option<u32> {
-        if a >= self.size || b >= self.size {
+        if a >= self.size || b >= self.size || self.is_down(a) || self.is_down(b) {
             return None;
         }
         if a == b {
@@ -67,6 +72,13 @@ impl HopTable {
             self.row_from(a)[rb as usize]
         };
         (d != NONE).then_some(d)
+    }
+
+    /// Has this subnet failed (docs/spec.md §2)? A failed subnet is at no distance from any
+    /// subnet, itself included.
+    #[inline]
+    pub fn is_down(&self, subnet: SubnetIx) -> bool {
+        self.down.get(subnet).copied().unwrap_or(false)
     }
 
     /// Compact index of a routed subnet ([`NONE`] when it is not routed or out of range).
@@ -124,14 +136,7 @@ impl HopTable {
             return Vec::new();
         }
         // Distances to `to` over routed subnets (symmetric graph: from `to`).
-        let owned;
-        let to_row: &[u32] = if self.row_of[to] != NONE {
-            let r = self.row_of[to] as usize;
-            &self.rows[r * self.n_routed..(r + 1) * self.n_routed]
-        } else {
-            owned = self.row_from(to);
-            &owned
-        };
+        let to_row = self.row_or_search(to);
         let mut path = Vec::with_capacity(total as usize);
         let mut here = from;
         let mut left = total;
@@ -158,6 +163,43 @@ impl HopTable {
             left -= 1;
         }
         path
+    }
+
+    /// Hops from `from` to every subnet (indexed by subnet; `None` = unreachable), with one
+    /// search at most: a row of the hop matrix.
+    pub fn distances_from(&self, from: SubnetIx) -> Vec<Option<u32>> {
+        let mut out = vec![None; self.size];
+        if from >= self.size || self.is_down(from) {
+            return out;
+        }
+        out[from] = Some(0);
+        if self.routed[from] == NONE {
+            return out;
+        }
+        let row = self.row_or_search(from);
+        for (s, d) in out.iter_mut().enumerate() {
+            let rs = self.routed[s];
+            if s != from && rs != NONE && !self.is_down(s) && row[rs as usize] != NONE {
+                *d = Some(row[rs as usize]);
+            }
+        }
+        out
+    }
+
+    /// How many routers the graph has (failed ones included, attached to nothing).
+    pub fn routers(&self) -> usize {
+        self.router_start.len().saturating_sub(1)
+    }
+
+    /// The row (over routed subnets) of a routed subnet: precomputed, else searched.
+    fn row_or_search(&self, subnet: SubnetIx) -> std::borrow::Cow<'_, [u32]> {
+        match self.row_of[subnet] {
+            NONE => std::borrow::Cow::Owned(self.row_from(subnet)),
+            r => {
+                let r = r as usize;
+                std::borrow::Cow::Borrowed(&self.rows[r * self.n_routed..(r + 1) * self.n_routed])
+            }
+        }
     }
 
     /// A full row (over routed subnets) from a routed subnet, by breadth-first search.

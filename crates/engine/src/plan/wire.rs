@@ -358,7 +358,7 @@ wire_struct! {
     NodeInfo { uid, name, online, clusters, addresses }
     NodeAddress { ip, subnet }
     SubnetInfo { prefix, network, implicit, net }
-    HopTable { size, subnet_start, subnet_routers, router_start, router_subnets, routed, n_routed, row_of, rows }
+    HopTable { size, subnet_start, subnet_routers, router_start, router_subnets, routed, n_routed, row_of, rows, down }
     ServicePlan { cluster, service, addresses, servers, lists, load, unreachable, tiers }
     ServiceAddress { ip, subnet, priority, server }
     Server { node, number, addresses, online }

@@ -1,0 +1,207 @@
+//! Network questions (docs/spec.md §2): the hop matrix between subnets, one node's distance to
+//! every address of every service, and each router's failure alone, per service: the largest
+//! load it causes and the clients it leaves unserved, with the worst of them. All read a plan,
+//! compiled with or without a failure set ([`crate::compile_with`]); a router failure is taken
+//! on top of that set.
+
+use crate::document::Document;
+use crate::load::first_and_fallback;
+use crate::plan::{NodeIx, Plan, ServerIx, ServicePlan};
+use serde::Serialize;
+
+/// Hops between every pair of the document's subnets (implicit subnets left out), in document
+/// order: `hops[i][j]` from `subnets[i]` to `subnets[j]`, `None` when unreachable (a failed
+/// subnet reaches nothing, itself included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HopMatrix {
+    pub subnets: Vec<String>,
+    pub hops: Vec<Vec<Option<u32>>>,
+}
+
+/// The hop matrix of a plan: one search per subnet at most.
+pub fn hop_matrix(plan: &Plan) -> HopMatrix {
+    let shown: Vec<usize> =
+        (0..plan.subnets.len()).filter(|&s| !plan.subnets[s].implicit).collect();
+    let hops = shown
+        .iter()
+        .map(|&a| {
+            let row = plan.hops.distances_from(a);
+            shown.iter().map(|&b| row.get(b).copied().flatten()).collect()
+        })
+        .collect();
+    HopMatrix { subnets: shown.iter().map(|&s| plan.subnets[s].prefix.clone()).collect(), hops }
+}
+
+/// A node's distance to one address of a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AddressDistance {
+    pub cluster: String,
+    pub service: String,
+    pub address: String,
+    /// Router hops: the least over the node's interfaces; 0 for its own address; `None` when
+    /// unreachable.
+    pub hops: Option<u32>,
+    /// The address is one of the node's own.
+    pub local: bool,
+}
+
+/// A node's distance to every address of every service (services in the plan's order, by
+/// cluster then name; addresses in each service's order), as docs/spec.md §2 defines it:
+/// the least, over the node's interfaces, of the hops between their subnets.
+pub fn distances_from(plan: &Plan, node: NodeIx) -> Vec<AddressDistance> {
+    let Some(info) = plan.nodes.get(node) else { return Vec::new() };
+    let rows: Vec<Vec<Option<u32>>> =
+        info.addresses.iter().map(|a| plan.hops.distances_from(a.subnet)).collect();
+    let mut out = Vec::new();
+    for sp in &plan.services {
+        for a in &sp.addresses {
+            let local = info.addresses.iter().any(|x| x.ip == a.ip);
+            let hops = if local {
+                Some(0)
+            } else {
+                rows.iter().filter_map(|row| row.get(a.subnet).copied().flatten()).min()
+            };
+            out.push(AddressDistance {
+                cluster: sp.cluster.clone(),
+                service: sp.service.clone(),
+                address: a.ip.to_string(),
+                hops,
+                local,
+            });
+        }
+    }
+    out
+}
+
+/// The routers whose failure alone leaves clients of each service unserved (the
+/// `single-router-failure-unserved` lint's finding, as data): per service (indexed like
+/// [`Plan::services`]), (router index into `Document::routers`, the lists left unserved), by
+/// router. Cheap: one depth-first search, no list is ordered again.
+pub fn single_router_unserved(plan: &Plan) -> Vec<Vec<(usize, Vec<usize>)>> {
+    crate::cuts::stranded(&plan.hops, &plan.nodes, &plan.services)
+}
+
+/// One router's failure alone, for one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouterFailure {
+    /// Index into `Document::routers`.
+    pub router: usize,
+    pub name: String,
+    /// Each server's clients with the router failed (indexed like the service's servers).
+    pub load: Vec<usize>,
+    /// The largest of them, and the server it falls on (`None` without servers).
+    pub largest: usize,
+    pub server: Option<ServerIx>,
+    /// The clients served now that the failure leaves unserved (their nodes, in list order).
+    pub unserved: Vec<NodeIx>,
+}
+
+/// Every router's failure alone, for one service, and the worst of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceRouterFailures {
+    pub cluster: String,
+    pub service: String,
+    /// One per router of the document, in document order (a router already failed changes
+    /// nothing).
+    pub routers: Vec<RouterFailure>,
+    /// Index into `routers` of the worst single router failure: the largest load, then the
+    /// most clients left unserved, then the first router. `None` when no router's failure
+    /// raises any load above first choice or leaves a client unserved.
+    pub worst: Option<usize>,
+}
+
+impl ServiceRouterFailures {
+    /// The worst single router failure, when one hurts.
+    pub fn worst(&self) -> Option<&RouterFailure> {
+        self.worst.and_then(|w| self.routers.get(w))
+    }
+}
+
+/// Each router's failure alone, on top of the plan's failure set, for every service of the
+/// plan (indexed like [`Plan::services`]). The hop table is recomputed per router
+/// incrementally ([`crate::plan::HopTable::without_routers`]), and a service's lists are
+/// ordered again only when a row its addresses read changed.
+pub fn router_failures(doc: &Document, plan: &Plan) -> Vec<ServiceRouterFailures> {
+    let mut out: Vec<ServiceRouterFailures> = plan
+        .services
+        .iter()
+        .map(|sp| ServiceRouterFailures {
+            cluster: sp.cluster.clone(),
+            service: sp.service.clone(),
+            routers: Vec::new(),
+            worst: None,
+        })
+        .collect();
+    for r in 0..plan.hops.routers() {
+        let name = doc.routers.get(r).map_or_else(|| format!("#{r}"), |x| x.name.clone());
+        let (hops, changed) = plan.hops.without_routers(&[r]);
+        for (sp, report) in plan.services.iter().zip(out.iter_mut()) {
+            let touched = sp.addresses.iter().any(|a| {
+                hops.row_index(a.subnet).is_some_and(|row| changed.get(row) == Some(&true))
+            });
+            let serving =
+                if touched { serving_with(plan, sp, &hops) } else { sp.load.serving.clone() };
+            let mut load = vec![0usize; sp.servers.len()];
+            for s in serving.iter().flatten() {
+                load[*s] += 1;
+            }
+            let (largest, server) = load
+                .iter()
+                .enumerate()
+                .max_by_key(|&(s, &l)| (l, std::cmp::Reverse(s)))
+                .map_or((0, None), |(s, &l)| (l, Some(s)));
+            let unserved = sp
+                .lists
+                .clients()
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| {
+                    sp.load.serving.get(i).copied().flatten().is_some() && serving[i].is_none()
+                })
+                .map(|(_, c)| c.node)
+                .collect();
+            report.routers.push(RouterFailure {
+                router: r,
+                name: name.clone(),
+                load,
+                largest,
+                server,
+                unserved,
+            });
+        }
+    }
+    for (sp, report) in plan.services.iter().zip(out.iter_mut()) {
+        let now = sp.load.first_choice.iter().copied().max().unwrap_or(0);
+        report.worst = report
+            .routers
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.largest > now || !f.unserved.is_empty())
+            .max_by_key(|&(i, f)| (f.largest, f.unserved.len(), std::cmp::Reverse(i)))
+            .map(|(i, _)| i);
+    }
+    out
+}
+
+/// Each client's first-choice server with the service's lists ordered on `hops`.
+fn serving_with(
+    plan: &Plan,
+    sp: &ServicePlan,
+    hops: &crate::plan::HopTable,
+) -> Vec<Option<ServerIx>> {
+    let up = sp.servers_up();
+    let clients: Vec<(NodeIx, u32)> =
+        sp.lists.clients().iter().map(|c| (c.node, c.number)).collect();
+    let mut serving = vec![None; clients.len()];
+    crate::build::lists_with(
+        hops,
+        &plan.nodes,
+        &sp.addresses,
+        &clients,
+        plan.strategy,
+        |i, entries| {
+            serving[i] = first_and_fallback(&sp.addresses, &up, entries).0;
+        },
+    );
+    serving
+}
