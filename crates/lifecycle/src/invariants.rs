@@ -71,7 +71,8 @@ pub fn check(sim: &Simulation, scenario: &Scenario) -> Vec<Violation> {
                 }
                 Some(Access::GlobalRead { .. })
                 | Some(Access::Phase2Update { .. })
-                | Some(Access::SetUp) => {}
+                | Some(Access::SetUp)
+                | Some(Access::Database { .. }) => {}
                 None if writes_replicas => {
                     v(
                         "write-before-phase-2",

@@ -34,6 +34,8 @@ pub(crate) enum Entry {
     Node(u32, Option<String>),
     /// A resource configuration value (`None` removes it).
     Resource(u32, String, Option<String>),
+    /// A definition attribute ([`crate::world::Replica::attributes`]; `None` removes it).
+    Attribute(String, Option<String>),
 }
 
 /// The registry server that answered, or why none did.
@@ -320,6 +322,14 @@ impl Sim {
                         },
                         v.clone().map_or(Value::Null, Value::String),
                     ),
+                    Entry::Attribute(name, v) => (
+                        Key::Attribute {
+                            cluster: cluster.into(),
+                            replica: r.clone(),
+                            name: name.clone(),
+                        },
+                        v.clone().map_or(Value::Null, Value::String),
+                    ),
                 };
                 self.set(key, value);
             }
@@ -426,7 +436,7 @@ pub(crate) fn initial_world(doc: &clusterplan_engine::Document, net: &Net) -> Wo
                 nodes.entry(num).or_insert_with(|| n.uid.clone());
             }
         }
-        let replica = world::Replica { incarnation: 1, nodes, resources: BTreeMap::new() };
+        let replica = world::Replica { incarnation: 1, nodes, ..Default::default() };
         let replicas =
             net.registry_servers(&c.id).into_iter().map(|s| (s, replica.clone())).collect();
         w.clusters.entry(c.id.clone()).or_insert(world::ClusterState { replicas });
