@@ -69,9 +69,10 @@ pub(crate) fn run(sim: &mut Sim, o: &Operation, add: bool) -> (Verdict, String) 
     let mut undo = Undo::default();
     let abort = |sim: &mut Sim, undo: Undo, step: u8, why: String| {
         undo.undo(sim, figure, step, &requester);
-        dcm::write_back(sim, (figure, step, &requester, &cluster), &back);
-        // The restored list reaches the nodes that took the new one.
+        // The old list is the cluster's again (every server it names takes the write-back),
+        // and reaches the nodes that took the new one.
         let _ = dcm::set_list(sim, figure, step, &requester, &cluster, &old, false);
+        dcm::write_back(sim, (figure, step, &requester, &cluster), &back);
         (Verdict::Aborted, format!("{why}: the old registry server list is written back"))
     };
 
