@@ -7,8 +7,14 @@
 //! being defined needs its list too). When the document publishes no `registry` service for a
 //! cluster, its addresses are those of the registry server nodes (§1). Servers are named by node
 //! uid, each once, at the position of its best address.
+//!
+//! Failed routers (`fail-router`, §2's network failures) are the engine's too: the hop table is
+//! rebuilt with [`HopTable::build`] from the plan's router attachments, the failed routers'
+//! left out, and reachability reads it (there is no second rule). The ordered lists stay those
+//! of the drawn network: a server a failure makes unreachable is skipped, as a down one is.
 
 use clusterplan_engine::document::{Document, Service};
+use clusterplan_engine::plan::HopTable;
 use clusterplan_engine::{compile, Plan, Strategy};
 use std::collections::{BTreeMap, HashMap};
 
@@ -30,6 +36,8 @@ pub struct Net {
     pinned: HashMap<(String, String), Vec<String>>,
     /// Cluster ids undefined during the run: never used again (`define-cluster`).
     retired: Vec<String>,
+    /// The hop table without the failed routers (`None`: none failed, the plan's table holds).
+    failed: Option<HopTable>,
 }
 
 impl Net {
@@ -47,6 +55,7 @@ impl Net {
             servers: HashMap::new(),
             pinned: HashMap::new(),
             retired: Vec::new(),
+            failed: None,
         };
         let clusters: Vec<String> = doc.clusters.iter().map(|c| c.id.clone()).collect();
         for c in clusters {
@@ -91,6 +100,16 @@ impl Net {
             .unwrap_or_default()
     }
 
+    /// The node's number in the cluster, as the document defines it now.
+    pub fn number_of(&self, cluster: &str, node: &str) -> Option<u32> {
+        self.doc.nodes.iter().find(|n| n.uid == node).and_then(|n| n.clusters.get(cluster)).copied()
+    }
+
+    /// The cluster's quorum rule (`docs/spec.md §6`, under faults).
+    pub fn quorum(&self, cluster: &str) -> clusterplan_engine::document::Quorum {
+        self.doc.clusters.iter().find(|c| c.id == cluster).map(|c| c.quorum()).unwrap_or_default()
+    }
+
     /// The cluster's name.
     pub fn cluster_name(&self, cluster: &str) -> String {
         self.doc.clusters.iter().find(|c| c.id == cluster).map_or(String::new(), |c| c.name.clone())
@@ -120,9 +139,39 @@ impl Net {
         let (Some(x), Some(y)) = (self.plan.nodes.get(x), self.plan.nodes.get(y)) else {
             return false;
         };
-        x.addresses.iter().any(|i| {
-            y.addresses.iter().any(|j| self.plan.hops_between(i.subnet, j.subnet).is_some())
-        })
+        let hops = self.failed.as_ref().unwrap_or(&self.plan.hops);
+        x.addresses
+            .iter()
+            .any(|i| y.addresses.iter().any(|j| hops.get(i.subnet, j.subnet).is_some()))
+    }
+
+    /// Whether the drawn network has a router of this name.
+    pub fn has_router(&self, name: &str) -> bool {
+        self.doc.routers.iter().any(|r| r.name == name)
+    }
+
+    /// Recomputes reachability with these routers failed (`docs/spec.md §2`: a failed router
+    /// joins no subnets): the engine's hop table over the plan's subnets and the working
+    /// routers' attachments.
+    pub fn fail_routers(&mut self, failed: &std::collections::BTreeSet<String>) {
+        if failed.is_empty() {
+            self.failed = None;
+            return;
+        }
+        let routers: Vec<Vec<usize>> = (0..self.doc.routers.len())
+            .map(|r| {
+                if failed.contains(&self.doc.routers[r].name) {
+                    Vec::new()
+                } else {
+                    self.plan.hops.subnets_of(r).iter().map(|&s| s as usize).collect()
+                }
+            })
+            .collect();
+        let mut sources: Vec<usize> =
+            self.plan.nodes.iter().flat_map(|n| n.addresses.iter().map(|a| a.subnet)).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        self.failed = Some(HopTable::build(self.plan.subnets.len(), &routers, &sources));
     }
 
     /// The node owning an address (exact text or the same parsed address).
@@ -275,15 +324,12 @@ impl Net {
         quorum: Option<&str>,
         servers: &[(String, u32)],
     ) {
-        let mut extra = clusterplan_engine::document::Extra::default();
-        if let Some(q) = quorum {
-            extra.insert("quorum".into(), q.into());
-        }
         self.doc.clusters.push(clusterplan_engine::document::Cluster {
             id: id.to_owned(),
             name: name.to_owned(),
             registry_servers: servers.iter().map(|(_, n)| *n).collect(),
-            extra,
+            quorum: quorum.map(parse_quorum),
+            extra: Default::default(),
         });
         for (uid, number) in servers {
             for n in self.doc.nodes.iter_mut().filter(|n| &n.uid == uid) {
@@ -326,11 +372,10 @@ impl Net {
         self.doc.nodes.iter().any(|n| n.uid == node && n.clusters.contains_key(cluster))
     }
 
-    /// The cluster's quorum setting (`define-cluster`, `modify-cluster`), kept in the cluster's
-    /// `quorum` field.
+    /// The cluster's quorum setting (`modify-cluster`).
     pub fn set_quorum(&mut self, cluster: &str, quorum: &str) {
         for c in self.doc.clusters.iter_mut().filter(|c| c.id == cluster) {
-            c.extra.insert("quorum".into(), quorum.into());
+            c.quorum = Some(parse_quorum(quorum));
         }
     }
 
@@ -350,5 +395,13 @@ impl Net {
         let mut v: Vec<(String, String)> = self.pinned.keys().cloned().collect();
         v.sort();
         v
+    }
+}
+
+/// A scenario's quorum text (checked by `Scenario::validate`: `none` or `majority`).
+fn parse_quorum(text: &str) -> clusterplan_engine::document::Quorum {
+    match text {
+        "majority" => clusterplan_engine::document::Quorum::Majority,
+        _ => clusterplan_engine::document::Quorum::None,
     }
 }

@@ -101,6 +101,9 @@ pub struct Operation {
     /// `define-cluster`, `modify-cluster`: `none` or `majority` (`docs/spec.md §6`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quorum: Option<String>,
+    /// A router of the model (`fail-router`, `restore-router`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub router: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -114,6 +117,8 @@ pub enum FaultKind {
     Fail,
     /// The node (`node`, required) crashes as the step begins: down, every process gone.
     Crash,
+    /// The node (`node`, required) is cut off (disconnected) as the step begins.
+    Disconnect,
 }
 
 /// A step made to fail: `operation` indexes `operations`; `step` is the figure's step number.
@@ -161,10 +166,12 @@ pub enum Op {
     UndefineRegistryServer,
     ModifyNode,
     OfflineCluster,
+    FailRouter,
+    RestoreRouter,
 }
 
 impl Op {
-    pub const ALL: [Op; 21] = [
+    pub const ALL: [Op; 23] = [
         Op::Bootstrap,
         Op::Join,
         Op::DefineNode,
@@ -186,6 +193,8 @@ impl Op {
         Op::UndefineRegistryServer,
         Op::ModifyNode,
         Op::OfflineCluster,
+        Op::FailRouter,
+        Op::RestoreRouter,
     ];
 
     /// The name scenarios use.
@@ -212,6 +221,8 @@ impl Op {
             Op::UndefineRegistryServer => "undefine-registry-server",
             Op::ModifyNode => "modify-node",
             Op::OfflineCluster => "offline-cluster",
+            Op::FailRouter => "fail-router",
+            Op::RestoreRouter => "restore-router",
         }
     }
 
@@ -219,8 +230,9 @@ impl Op {
         Op::ALL.into_iter().find(|o| o.name() == name)
     }
 
-    /// The figure whose steps faults name, and its step numbers; `None` for an operation that is
-    /// not a protocol of the source (no step to fail).
+    /// The figure whose steps faults name, and its step numbers: the source's figure, or for
+    /// the operations it draws none for the project's steps (`docs/lifecycle.md`): `undefine`
+    /// 1-4, and one step, 1 (the request), for each control operation and set-up event.
     pub fn figure(self) -> Option<(&'static str, std::ops::RangeInclusive<u8>)> {
         match self {
             Op::Bootstrap => Some(("FIG 8", 0..=24)),
@@ -236,7 +248,8 @@ impl Op {
             Op::UndefineRegistryServer => Some(("undefine-registry-server", 1..=4)),
             Op::ModifyNode => Some(("modify-node", 1..=3)),
             Op::OfflineCluster => Some(("offline-cluster", 1..=6)),
-            _ => None,
+            Op::UndefineNode => Some(("undefine", 1..=4)),
+            _ => Some(("control", 1..=1)),
         }
     }
 
@@ -257,6 +270,7 @@ impl Op {
             Op::OfflineNode | Op::Crash | Op::Restart | Op::Disconnect | Op::Reconnect => &["node"],
             Op::ReplaceHardware => &["node", "uid"],
             Op::SetIncarnation => &["cluster", "replica", "incarnation"],
+            Op::FailRouter | Op::RestoreRouter => &["router"],
         }
     }
 }
@@ -311,10 +325,14 @@ pub enum ScenarioError {
     },
     #[error("fault {index}: unknown node {uid:?}")]
     FaultNode { index: usize, uid: String },
-    #[error("fault {index}: a crash needs the node that crashes (\"node\")")]
+    #[error("fault {index}: a crash or a disconnect needs its node (\"node\")")]
     CrashWithoutNode { index: usize },
-    #[error("fault {index}: \"after\" places a crash; a failure happens at its step")]
+    #[error(
+        "fault {index}: \"after\" places a crash or a disconnect; a failure happens at its step"
+    )]
     AfterWithoutCrash { index: usize },
+    #[error("operation {index} ({op}): unknown router {name:?}")]
+    UnknownRouter { index: usize, op: Op, name: String },
 }
 
 /// Reads a scenario's text (nothing checked against a model yet: see [`Scenario::validate`]).
@@ -358,6 +376,7 @@ impl Scenario {
                     "id" => o.id.is_some(),
                     "registry_servers" => o.registry_servers.is_some(),
                     "number" => o.number.is_some(),
+                    "router" => o.router.is_some(),
                     _ => o.incarnation.is_some(),
                 };
                 if !present {
@@ -377,6 +396,11 @@ impl Scenario {
             for uid in nodes.into_iter().flatten() {
                 if !node_known(uid) {
                     return Err(ScenarioError::UnknownNode { index, op, uid: uid.clone() });
+                }
+            }
+            if let Some(name) = o.router.as_ref().filter(|_| op.required().contains(&"router")) {
+                if !doc.routers.iter().any(|r| &r.name == name) {
+                    return Err(ScenarioError::UnknownRouter { index, op, name: name.clone() });
                 }
             }
             if let (Op::SetIncarnation, Some(c), Some(r)) = (op, &o.cluster, &o.replica) {
@@ -426,12 +450,12 @@ impl Scenario {
                 Some(uid) if !node_known(uid) => {
                     return Err(ScenarioError::FaultNode { index, uid: uid.clone() })
                 }
-                None if f.kind == FaultKind::Crash => {
+                None if f.kind != FaultKind::Fail => {
                     return Err(ScenarioError::CrashWithoutNode { index })
                 }
                 _ => {}
             }
-            if f.after.is_some() && f.kind != FaultKind::Crash {
+            if f.after.is_some() && f.kind == FaultKind::Fail {
                 return Err(ScenarioError::AfterWithoutCrash { index });
             }
         }

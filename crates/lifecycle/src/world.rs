@@ -160,6 +160,10 @@ pub struct Replica {
     /// `node/<number>/name`, `node/<number>/address` -> value. Empty: as the document says.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+    /// The replica missed a committed write (its server was outside the part that took it, and
+    /// in no serving part): it serves nothing until phase 2 updates it (`docs/spec.md §6`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
 }
 
 impl Replica {
@@ -189,6 +193,8 @@ pub struct ClusterState {
 pub struct World {
     pub nodes: BTreeMap<String, NodeState>,
     pub clusters: BTreeMap<String, ClusterState>,
+    /// The routers that have failed (`fail-router`): they join no subnets (`docs/spec.md §2`).
+    pub failed_routers: std::collections::BTreeSet<String>,
 }
 
 /// What a change changes.
@@ -242,6 +248,15 @@ pub enum Key {
         cluster: String,
         replica: String,
     },
+    /// Whether a replica is stale (value: `true`; `false` or `null`: not stale).
+    Stale {
+        cluster: String,
+        replica: String,
+    },
+    /// Whether a router has failed (value: `true`; `null`: it works).
+    Router {
+        router: String,
+    },
 }
 
 impl Key {
@@ -265,6 +280,7 @@ impl Key {
             | Key::Resource { cluster, replica, .. }
             | Key::Attribute { cluster, replica, .. }
             | Key::Replica { cluster, replica } => Some((cluster, replica)),
+            Key::Stale { cluster, replica } => Some((cluster, replica)),
             _ => None,
         }
     }
@@ -297,6 +313,8 @@ impl std::fmt::Display for Change {
             }
             Key::Attribute { cluster, replica, name } => write!(f, "{cluster}@{replica} {name}")?,
             Key::Replica { cluster, replica } => write!(f, "{cluster}@{replica} database")?,
+            Key::Stale { cluster, replica } => write!(f, "{cluster}@{replica} stale")?,
+            Key::Router { router } => write!(f, "router {router} failed")?,
         }
         write!(f, " {} -> {}", compact(&self.before), compact(&self.after))
     }
@@ -356,6 +374,16 @@ impl World {
                 .map_or(Value::Null, |v| v.clone().into()),
             Key::Replica { cluster, replica } => {
                 self.replica(cluster, replica).map_or(Value::Null, |r| json!(r))
+            }
+            Key::Stale { cluster, replica } => {
+                self.replica(cluster, replica).map_or(Value::Null, |r| r.stale.into())
+            }
+            Key::Router { router } => {
+                if self.failed_routers.contains(router) {
+                    true.into()
+                } else {
+                    Value::Null
+                }
             }
         }
     }
@@ -453,6 +481,18 @@ impl World {
                     }
                 }
             },
+            Key::Stale { cluster, replica } => {
+                if let Some(r) = self.replica_mut(cluster, replica) {
+                    r.stale = value.as_bool().unwrap_or(false);
+                }
+            }
+            Key::Router { router } => {
+                if value.as_bool() == Some(true) {
+                    self.failed_routers.insert(router.clone());
+                } else {
+                    self.failed_routers.remove(router);
+                }
+            }
         }
     }
 
@@ -506,10 +546,16 @@ impl World {
                 (uid.clone(), value)
             })
             .collect();
-        json!({ "nodes": nodes, "clusters": self.clusters })
+        let mut state = json!({ "nodes": nodes, "clusters": self.clusters });
+        if !self.failed_routers.is_empty() {
+            state["failed_routers"] = json!(self.failed_routers);
+        }
+        state
     }
 
-    /// Local storage and replicas equal, the DCM logs aside (what an aborted define must leave).
+    /// Local storage and the replicas' contents equal, the DCM logs, incarnation numbers and
+    /// stale marks aside (what an aborted define must leave: an undo is a write, so it moves
+    /// the incarnation forward).
     pub fn same_repositories(&self, other: &World) -> bool {
         let storage = |w: &World| -> Vec<(String, Vec<(String, Value)>)> {
             w.nodes
@@ -525,6 +571,17 @@ impl World {
                 })
                 .collect()
         };
-        self.clusters == other.clusters && storage(self) == storage(other)
+        let contents = |w: &World| -> Vec<(String, String, Replica)> {
+            w.clusters
+                .iter()
+                .flat_map(|(c, cs)| {
+                    cs.replicas.iter().map(move |(s, r)| {
+                        let content = Replica { incarnation: 0, stale: false, ..r.clone() };
+                        (c.clone(), s.clone(), content)
+                    })
+                })
+                .collect()
+        };
+        contents(self) == contents(other) && storage(self) == storage(other)
     }
 }

@@ -316,7 +316,10 @@ pub(crate) fn modify(sim: &mut Sim, o: &Operation) -> (Verdict, String) {
     for (attr, value) in [("cluster/name", &o.name), ("cluster/quorum", &o.quorum)] {
         if let Some(v) = value {
             entries.push(Entry::Attribute(attr.into(), Some(v.clone())));
-            old.push(Entry::Attribute(attr.into(), dcm::attribute(sim, &cluster, attr)));
+            old.push(Entry::Attribute(
+                attr.into(),
+                dcm::attribute(sim, &cluster, &requester, attr),
+            ));
             changes.push(format!("{} {v}", attr.trim_start_matches("cluster/")));
         }
     }
@@ -465,6 +468,7 @@ pub(crate) fn offline(sim: &mut Sim, o: &Operation) -> (Verdict, String) {
             sim.emit(Some(OFFLINE), Some(step), Some(&uid), "DCM", what);
         }
     }
+    sim.regroup(&cluster);
     if stays.is_empty() {
         let done = format!("cluster {cluster} is offline: {} went offline", going.join(", "));
         return (Verdict::Committed, done);

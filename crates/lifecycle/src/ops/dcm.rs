@@ -78,7 +78,7 @@ fn replicated(
         return Err(why);
     };
     let group = sim.replicate(cluster, &server, entries);
-    let what = format!("{done} {} (replicated to {})", answer.through(), group.join(", "));
+    let what = format!("{done} {} (replicated to {})", answer.through(), group.describe());
     let access = Access::GlobalWrite { component: "dcm".into(), cluster: cluster.into(), server };
     sim.emit_access(Some(figure), Some(step), Some(requester), "DCM", what.clone(), Some(access));
     Ok(what)
@@ -98,9 +98,9 @@ pub(crate) fn failed(
     why
 }
 
-/// The attribute's value in the replica the cluster serves (`None`: as the document says).
-pub(crate) fn attribute(sim: &Sim, cluster: &str, name: &str) -> Option<String> {
-    let server = sim.serving_replica(cluster)?;
+/// The attribute's value in the replica `client` reads from (`None`: as the document says).
+pub(crate) fn attribute(sim: &Sim, cluster: &str, client: &str, name: &str) -> Option<String> {
+    let server = sim.serving_replica(cluster, client)?;
     sim.world.replica(cluster, &server)?.attributes.get(name).cloned()
 }
 

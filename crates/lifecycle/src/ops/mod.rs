@@ -140,7 +140,7 @@ pub(crate) fn correct_uid(
         format!(
             "scenario 3: corrects the local and the global UID of node {number} to the hardware UID {hardware} {} (replicated to {})",
             answer.through(),
-            group.join(", ")
+            group.describe()
         ),
         Some(access),
     );

@@ -27,7 +27,7 @@ pub(crate) fn run(sim: &mut Sim, o: &Operation) -> (Verdict, String) {
         Err(why) => return refused(why),
     };
     let known = sim
-        .serving_replica(&cluster)
+        .serving_replica(&cluster, &requester)
         .and_then(|s| sim.world.replica(&cluster, &s).map(|r| r.nodes.contains_key(&number)));
     if known != Some(true) {
         return refused(format!(
@@ -41,7 +41,10 @@ pub(crate) fn run(sim: &mut Sim, o: &Operation) -> (Verdict, String) {
     for (field, value) in fields {
         if let Some(v) = value {
             let attr = format!("node/{number}/{field}");
-            old.push(Entry::Attribute(attr.clone(), dcm::attribute(sim, &cluster, &attr)));
+            old.push(Entry::Attribute(
+                attr.clone(),
+                dcm::attribute(sim, &cluster, &requester, &attr),
+            ));
             entries.push(Entry::Attribute(attr, Some(v.clone())));
             changes.push(format!("{field} {v}"));
         }

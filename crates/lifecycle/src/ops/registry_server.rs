@@ -56,7 +56,7 @@ pub(crate) fn run(sim: &mut Sim, o: &Operation, add: bool) -> (Verdict, String) 
         Ok(r) => r,
         Err(why) => return refused(why),
     };
-    let previous = dcm::attribute(sim, &cluster, "registry_servers");
+    let previous = dcm::attribute(sim, &cluster, &requester, "registry_servers");
 
     // Step 1: the new list, through the registry.
     sim.crash_point(figure, 1);
@@ -73,6 +73,7 @@ pub(crate) fn run(sim: &mut Sim, o: &Operation, add: bool) -> (Verdict, String) 
         // and reaches the nodes that took the new one.
         let _ = dcm::set_list(sim, figure, step, &requester, &cluster, &old, false);
         dcm::write_back(sim, (figure, step, &requester, &cluster), &back);
+        sim.regroup(&cluster);
         (Verdict::Aborted, format!("{why}: the old registry server list is written back"))
     };
 
@@ -125,6 +126,9 @@ pub(crate) fn run(sim: &mut Sim, o: &Operation, add: bool) -> (Verdict, String) 
         let stops = if running { "stops its System Registry and " } else { "" };
         sim.emit_access(Some(figure), Some(3), Some(&server), "DCM", format!("{server} is no longer a registry server of {cluster}: the DCM {stops}erases its replica"), Some(access));
     }
+
+    // The servers that run form their parts again (a quorum counts the new list).
+    sim.regroup(&cluster);
 
     // Step 4: the reply.
     sim.crash_point(figure, 4);
