@@ -334,7 +334,9 @@ pub(crate) fn modify(sim: &mut Sim, o: &Operation) -> (Verdict, String) {
     // Step 2: every online node's local copy of the cluster definition.
     sim.crash_point(MODIFY, 2);
     let mut undo = Undo::default();
-    for uid in dcm::online_nodes(sim, &cluster) {
+    // The local copy (FIG 9a) holds the name, not the quorum.
+    let locals = if o.name.is_some() { dcm::online_nodes(sim, &cluster) } else { Vec::new() };
+    for uid in locals {
         if let Some(why) = sim.undeliverable(&requester, &uid) {
             sim.emit(
                 Some(MODIFY),
