@@ -111,6 +111,8 @@ pub(crate) enum Entry {
     Node(u32, Option<String>),
     /// A resource configuration value (`None` removes it).
     Resource(u32, String, Option<String>),
+    /// A definition attribute ([`crate::world::Replica::attributes`]; `None` removes it).
+    Attribute(String, Option<String>),
 }
 
 impl Entry {
@@ -121,6 +123,8 @@ impl Entry {
             Entry::Node(n, None) => format!("node {n} removed"),
             Entry::Resource(n, c, Some(_)) => format!("resource {n}/{c}"),
             Entry::Resource(n, c, None) => format!("resource {n}/{c} removed"),
+            Entry::Attribute(a, Some(v)) => format!("{a} = {v}"),
+            Entry::Attribute(a, None) => format!("{a} removed"),
         }
     }
 }
@@ -453,6 +457,14 @@ impl Sim {
                             replica: r.clone(),
                             number: *number,
                             component: component.clone(),
+                        },
+                        v.clone().map_or(Value::Null, Value::String),
+                    ),
+                    Entry::Attribute(name, v) => (
+                        Key::Attribute {
+                            cluster: cluster.into(),
+                            replica: r.clone(),
+                            name: name.clone(),
                         },
                         v.clone().map_or(Value::Null, Value::String),
                     ),
@@ -898,8 +910,7 @@ pub(crate) fn initial_world(doc: &clusterplan_engine::Document, net: &Net) -> Wo
                 nodes.entry(num).or_insert_with(|| n.uid.clone());
             }
         }
-        let replica =
-            world::Replica { incarnation: 1, nodes, resources: BTreeMap::new(), stale: false };
+        let replica = world::Replica { incarnation: 1, nodes, ..Default::default() };
         let replicas =
             net.registry_servers(&c.id).into_iter().map(|s| (s, replica.clone())).collect();
         w.clusters.entry(c.id.clone()).or_insert(world::ClusterState { replicas });

@@ -22,6 +22,10 @@ pub enum Access {
     Phase2Update { cluster: String, server: String },
     /// A set-up event wrote the replica directly (`set-incarnation`).
     SetUp,
+    /// The DCM created or erased a whole database of this cluster, or wrote a replica that no
+    /// registry serves yet (`define-cluster`, `undefine-cluster`, the registry server
+    /// operations: `docs/lifecycle.md`).
+    Database { cluster: String },
     /// A merge's phase 2 overwrote the last copies holding these committed writes.
     Lost { cluster: String, writes: Vec<String> },
 }

@@ -147,7 +147,7 @@ impl NodeState {
 }
 
 /// One replica of a cluster's global configuration database, on a registry server node.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Replica {
     pub incarnation: u64,
     /// Node definitions: node number -> the global copy of its UID.
@@ -155,16 +155,24 @@ pub struct Replica {
     /// The resource configuration the Resource Manager and the resource controllers write
     /// (FIG 8 steps 18 and 23, FIG 15 step 5): node number -> component key -> value.
     pub resources: BTreeMap<u32, BTreeMap<String, String>>,
+    /// Definition attributes changed since the model document (`modify-cluster`,
+    /// `modify-node`, the registry server list): `cluster/name`, `registry_servers`,
+    /// `node/<number>/name`, `node/<number>/address` -> value. Empty: as the document says.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
     /// The replica missed a committed write (its server was outside the part that took it, and
     /// in no serving part): it serves nothing until phase 2 updates it (`docs/spec.md §6`).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stale: bool,
 }
 
 impl Replica {
-    /// The same copy (definitions and resources), whatever the incarnation numbers say.
+    /// The same copy (definitions, resources and attributes), whatever the incarnation numbers
+    /// say.
     pub fn same_content(&self, other: &Replica) -> bool {
-        self.nodes == other.nodes && self.resources == other.resources
+        self.nodes == other.nodes
+            && self.resources == other.resources
+            && self.attributes == other.attributes
     }
 
     /// The node number defined with this UID.
@@ -228,6 +236,18 @@ pub enum Key {
         number: u32,
         component: String,
     },
+    /// A definition attribute in a replica ([`Replica::attributes`]).
+    Attribute {
+        cluster: String,
+        replica: String,
+        name: String,
+    },
+    /// A whole replica (its database created or erased: `define-cluster`, `undefine-cluster`,
+    /// the registry server operations); `null` = the node holds no replica of the cluster.
+    Replica {
+        cluster: String,
+        replica: String,
+    },
     /// Whether a replica is stale (value: `true`; `false` or `null`: not stale).
     Stale {
         cluster: String,
@@ -258,7 +278,9 @@ impl Key {
             Key::Incarnation { cluster, replica }
             | Key::GlobalNode { cluster, replica, .. }
             | Key::Resource { cluster, replica, .. }
-            | Key::Stale { cluster, replica } => Some((cluster, replica)),
+            | Key::Attribute { cluster, replica, .. }
+            | Key::Replica { cluster, replica } => Some((cluster, replica)),
+            Key::Stale { cluster, replica } => Some((cluster, replica)),
             _ => None,
         }
     }
@@ -289,6 +311,8 @@ impl std::fmt::Display for Change {
             Key::Resource { cluster, replica, number, component } => {
                 write!(f, "{cluster}@{replica} resource {number}/{component}")?
             }
+            Key::Attribute { cluster, replica, name } => write!(f, "{cluster}@{replica} {name}")?,
+            Key::Replica { cluster, replica } => write!(f, "{cluster}@{replica} database")?,
             Key::Stale { cluster, replica } => write!(f, "{cluster}@{replica} stale")?,
             Key::Router { router } => write!(f, "router {router} failed")?,
         }
@@ -344,6 +368,13 @@ impl World {
                 .and_then(|r| r.resources.get(number))
                 .and_then(|m| m.get(component))
                 .map_or(Value::Null, |v| v.clone().into()),
+            Key::Attribute { cluster, replica, name } => self
+                .replica(cluster, replica)
+                .and_then(|r| r.attributes.get(name))
+                .map_or(Value::Null, |v| v.clone().into()),
+            Key::Replica { cluster, replica } => {
+                self.replica(cluster, replica).map_or(Value::Null, |r| json!(r))
+            }
             Key::Stale { cluster, replica } => {
                 self.replica(cluster, replica).map_or(Value::Null, |r| r.stale.into())
             }
@@ -425,6 +456,31 @@ impl World {
                     }
                 }
             }
+            Key::Attribute { cluster, replica, name } => {
+                if let Some(r) = self.replica_mut(cluster, replica) {
+                    match value.as_str() {
+                        Some(v) => r.attributes.insert(name.clone(), v.into()),
+                        None => r.attributes.remove(name),
+                    };
+                }
+            }
+            Key::Replica { cluster, replica } => match serde_json::from_value::<Replica>(value) {
+                Ok(r) => {
+                    self.clusters
+                        .entry(cluster.clone())
+                        .or_default()
+                        .replicas
+                        .insert(replica.clone(), r);
+                }
+                Err(_) => {
+                    if let Some(cs) = self.clusters.get_mut(cluster) {
+                        cs.replicas.remove(replica);
+                        if cs.replicas.is_empty() {
+                            self.clusters.remove(cluster);
+                        }
+                    }
+                }
+            },
             Key::Stale { cluster, replica } => {
                 if let Some(r) = self.replica_mut(cluster, replica) {
                     r.stale = value.as_bool().unwrap_or(false);

@@ -129,6 +129,20 @@ data_tests!(
     case_online_registry_server_on_offline_node,
     case_split_none_loses_a_write,
     case_split_majority_waits,
+    cluster_define_use_undefine,
+    cluster_define_faults,
+    cluster_define_unreachable,
+    cluster_undefine_faults,
+    cluster_modify_faults,
+    offline_cluster_faults,
+    registry_server_define,
+    registry_server_define_faults,
+    registry_server_undefine,
+    modify_node_faults,
+    bootstrap_lost_read,
+    new_op_fields,
+    bad_quorum,
+    unknown_new_cluster,
 );
 
 /// Every example scenario, against the lessons' model.

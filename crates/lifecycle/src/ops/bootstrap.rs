@@ -174,7 +174,9 @@ fn component_name(key: &str) -> String {
 pub(crate) fn node_step(sim: &mut Sim, cluster: &str, r: &mut NodeRun, step: u8, faults: bool) {
     let uid = r.uid.clone();
     let action = r.action(step);
-    if faults && sim.fails(step, &uid) {
+    // A failed read (steps 6, 10, 12) is a lost message: the read goes to the next server of
+    // the node's ordered list (`ask_registry`), as `docs/lifecycle.md` says.
+    if faults && !matches!(step, 6 | 10 | 12) && sim.fails(step, &uid) {
         let why = format!("step {step} failed ({action})");
         drop_out(sim, cluster, r, step, why);
         return;

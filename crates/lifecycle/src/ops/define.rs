@@ -308,7 +308,7 @@ fn protocol(
         .iter()
         .filter_map(|e| match e {
             Entry::Node(k, _) => Some(Entry::Node(*k, before.nodes.get(k).cloned())),
-            Entry::Resource(..) => None,
+            Entry::Resource(..) | Entry::Attribute(..) => None,
         })
         .collect();
     let stale_note = if group.everywhere() {
