@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "strategy",
             "fastmap",
             "sorting",
+            "text",
         ],
     ),
     // The plan as plain data, and the storage it reads from.

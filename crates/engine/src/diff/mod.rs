@@ -18,10 +18,11 @@ mod items;
 mod services;
 mod text;
 
+pub use crate::text::ordinal;
 pub use data::{
     Change, Diff, Field, ItemChange, ListChange, ListStep, ServerDiff, ServiceDiff, Side,
 };
-pub use text::{ordinal, plural, ratio, signed};
+pub use text::signed;
 
 use crate::diagnostics::Diagnostic;
 use crate::document::Document;

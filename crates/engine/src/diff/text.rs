@@ -3,6 +3,7 @@
 //! them here).
 
 use super::data::{Change, Diff, Field, ListChange, ListStep, ServerDiff, ServiceDiff, Side};
+use crate::text::{count, ordinal, ratio};
 use std::fmt::Write as _;
 
 impl Change {
@@ -98,9 +99,14 @@ impl ServiceDiff {
 
     /// `11 client lists changed, 2 clients move to another server`.
     pub fn lists_summary(&self) -> String {
-        let mut line = format!("{} changed", plural(self.lists.len(), "client list"));
+        let mut line =
+            format!("{} changed", count(self.lists.len(), "client list", "client lists"));
         if self.clients_moved > 0 {
-            let _ = write!(line, ", {} to another server", moves(self.clients_moved));
+            let _ = write!(
+                line,
+                ", {} to another server",
+                count(self.clients_moved, "client moves", "clients move")
+            );
         }
         line
     }
@@ -119,14 +125,14 @@ impl Diff {
             return "no change".to_owned();
         }
         let mut parts = Vec::new();
-        let count = |c: Change| self.items.iter().filter(|i| i.change == c).count();
+        let of = |c: Change| self.items.iter().filter(|i| i.change == c).count();
         let (added, removed, changed) =
-            (count(Change::Added), count(Change::Removed), count(Change::Changed));
+            (of(Change::Added), of(Change::Removed), of(Change::Changed));
         let mut items = Vec::new();
         for (n, word) in [(added, "added"), (removed, "removed"), (changed, "changed")] {
             if n > 0 {
                 items.push(if items.is_empty() {
-                    format!("{} {word}", plural(n, "item"))
+                    format!("{} {word}", count(n, "item", "items"))
                 } else {
                     format!("{n} {word}")
                 });
@@ -139,12 +145,16 @@ impl Diff {
         let moved: usize = self.services.iter().map(|s| s.clients_moved).sum();
         if lists > 0 {
             let services = self.services.iter().filter(|s| !s.lists.is_empty()).count();
-            let mut text = format!("{} changed", plural(lists, "client list"));
+            let mut text = format!("{} changed", count(lists, "client list", "client lists"));
             if services > 1 {
                 let _ = write!(text, " in {services} services");
             }
             if moved > 0 {
-                let _ = write!(text, ", {} to another server", moves(moved));
+                let _ = write!(
+                    text,
+                    ", {} to another server",
+                    count(moved, "client moves", "clients move")
+                );
             }
             parts.push(text);
         }
@@ -166,13 +176,13 @@ impl Diff {
         if appeared > 0 || gone > 0 {
             let mut text = Vec::new();
             if appeared > 0 {
-                text.push(format!("{} appeared", plural(appeared, "diagnostic")));
+                text.push(format!("{} appeared", count(appeared, "diagnostic", "diagnostics")));
             }
             if gone > 0 {
                 text.push(if appeared > 0 {
                     format!("{gone} gone")
                 } else {
-                    format!("{} gone", plural(gone, "diagnostic"))
+                    format!("{} gone", count(gone, "diagnostic", "diagnostics"))
                 });
             }
             parts.push(text.join(", "));
@@ -249,60 +259,9 @@ fn numbers(list: &[u32]) -> String {
     list.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }
 
-/// `1 client moves`, `2 clients move`.
-fn moves(n: usize) -> String {
-    if n == 1 {
-        "1 client moves".to_owned()
-    } else {
-        format!("{n} clients move")
-    }
-}
-
-/// `1 item`, `2 items`.
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
-/// A balance as the tables show it: `1.50`, or `-` when there is none.
-pub fn ratio(r: Option<f64>) -> String {
-    r.map_or_else(|| "-".to_owned(), |r| format!("{r:.2}"))
-}
-
-/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `12th`, `13th`, `21st`.
-pub fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ordinals_read_as_words() {
-        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal).into();
-        assert_eq!(
-            got,
-            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
-        );
-    }
-
-    #[test]
-    fn plurals_and_summary() {
-        assert_eq!(plural(1, "client list"), "1 client list");
-        assert_eq!(plural(3, "client list"), "3 client lists");
-        assert_eq!(plural(2, "item"), "2 items");
-    }
 
     #[test]
     fn fields_read_as_the_item_lines_say_them() {
