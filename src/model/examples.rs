@@ -113,8 +113,8 @@ impl Example {
         }
         let example = self.document();
         example.nodes.len() == doc.nodes.len()
-            && crate::model::state::with_layout(example)
-                == crate::model::state::with_layout(doc.clone())
+            && crate::model::layout::with_layout(example)
+                == crate::model::layout::with_layout(doc.clone())
     }
 }
 

@@ -31,7 +31,7 @@ impl Point {
                 if let Some(k) = f.after {
                     text.push_str(&format!(
                         " after {}",
-                        crate::ui::results::count(k, "event", "events")
+                        crate::model::state::count(k, "event", "events")
                     ));
                 }
             }

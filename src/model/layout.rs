@@ -374,6 +374,15 @@ pub fn auto_layout(doc: &Document) -> Layout {
     layout
 }
 
+/// Gives every item of the document a position (documents from the CLI or a file have none).
+pub fn with_layout(mut doc: Document) -> Document {
+    let layout = Layout::read(&doc);
+    if !layout.covers(&doc) {
+        Layout::complete(&doc).write(&mut doc);
+    }
+    doc
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -175,7 +175,7 @@ mod tests {
     use crate::model::layout::Pt;
 
     fn fig24() -> Document {
-        crate::model::state::with_layout(examples::FIG24.document())
+        crate::model::layout::with_layout(examples::FIG24.document())
     }
 
     fn apply(doc: &Document, action: EditAction) -> Document {

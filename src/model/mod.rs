@@ -14,6 +14,7 @@ pub mod overlay;
 pub mod picture;
 pub mod review;
 pub mod share;
+pub mod shared;
 pub mod shortcuts;
 pub mod simulation;
 pub mod state;

@@ -82,18 +82,6 @@ fn lesson_of(p: &LinkParams) -> Option<(String, usize)> {
     Some((p.lesson.clone()?, p.event.unwrap_or(0)))
 }
 
-/// Shows lesson `id` in the Simulate tab at `event`, when the model names it (a shipped lesson,
-/// or its own saved scenario); any other is not opened.
-pub(crate) fn open_lesson(state: &mut AppState, id: &str, event: usize) {
-    use crate::model::lessons;
-    if lessons::scenario_of(&state.document, id).is_none() {
-        return;
-    }
-    state.view.apply(ViewAction::SimLesson(Some(id.to_owned())));
-    state.view.apply(ViewAction::ShowTab(crate::model::view::Tab::Simulate));
-    state.view.simulate.position = event;
-}
-
 /// The view's strategy and shuffle seed set to `strategy`.
 fn set_strategy(state: &mut AppState, strategy: Strategy) {
     state.view.apply(ViewAction::SetStrategy(strategy));
@@ -150,7 +138,7 @@ pub fn start(
                     Some(SharedView::Model { editor: editor_fragment(&p, strategy) });
                 compared(&mut state);
                 if let Some((id, event)) = lesson_of(&p) {
-                    open_lesson(&mut state, &id, event);
+                    state.open_lesson(&id, event);
                 }
                 if !strategy_note.is_empty() {
                     state.notice =
@@ -199,7 +187,7 @@ pub fn start(
         state.set_selection(node.clone().into_iter().map(ItemRef::Node).collect());
         compared(&mut state);
         if let Some((id, event)) = lesson_of(&p) {
-            open_lesson(&mut state, &id, event);
+            state.open_lesson(&id, event);
         }
         state.notice =
             Some(Notice { error: !strategy_note.is_empty(), text: text + &strategy_note });
@@ -273,7 +261,8 @@ pub fn from_storage(restored: Restored) -> AppState {
 mod tests {
     use super::*;
     use crate::model::examples;
-    use crate::model::state::{with_layout, Action};
+    use crate::model::layout::with_layout;
+    use crate::model::state::Action;
     use clusterplan_engine::document::ReadError;
 
     const ROTATION: Strategy = Strategy::Rotation;

@@ -7,7 +7,7 @@
 use crate::model::edit::history::History;
 use crate::model::edit::{self, EditAction, ItemRef};
 use crate::model::examples;
-use crate::model::layout::{Layout, GRID};
+use crate::model::layout::{with_layout, GRID};
 use crate::model::picture::PictureRequest;
 use crate::model::theme::ThemeChoice;
 use crate::model::view::{Tab, ViewAction, ViewState};
@@ -437,15 +437,6 @@ pub fn what_is_lost(doc: &Document) -> String {
     format!("your edited model ({list})")
 }
 
-/// Gives every item of the document a position (documents from the CLI or a file have none).
-pub fn with_layout(mut doc: Document) -> Document {
-    let layout = Layout::read(&doc);
-    if !layout.covers(&doc) {
-        Layout::complete(&doc).write(&mut doc);
-    }
-    doc
-}
-
 /// A model with nothing in it (New's): replacing it loses nothing.
 pub fn is_empty(doc: &Document) -> bool {
     doc.nodes.is_empty()
@@ -457,6 +448,17 @@ pub fn is_empty(doc: &Document) -> bool {
 }
 
 impl AppState {
+    /// Shows lesson `id` in the Simulate tab at `event`, when the model names it (a shipped
+    /// lesson, or its own saved scenario); any other is not opened.
+    pub(crate) fn open_lesson(&mut self, id: &str, event: usize) {
+        if crate::model::lessons::scenario_of(&self.document, id).is_none() {
+            return;
+        }
+        self.view.apply(ViewAction::SimLesson(Some(id.to_owned())));
+        self.view.apply(ViewAction::ShowTab(Tab::Simulate));
+        self.view.simulate.position = event;
+    }
+
     pub fn new(document: Document) -> Self {
         let document = Rc::new(with_layout(document));
         AppState {
@@ -797,7 +799,7 @@ impl AppState {
                         next.compare_with(before, LINK_BEFORE.into());
                     }
                     if let Some((id, event)) = lesson {
-                        crate::model::share::open_lesson(&mut next, &id, event);
+                        next.open_lesson(&id, event);
                     }
                     next.notice = Some(Notice {
                         error: false,
@@ -1005,7 +1007,7 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::layout::Pt;
+    use crate::model::layout::{Layout, Pt};
 
     #[test]
     fn a_subnet_prefix_edit_keeps_the_subnet_selected_and_refusals_say_why() {

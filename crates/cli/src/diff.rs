@@ -2,8 +2,8 @@
 //! a Markdown pull-request comment, with the CI budgets of `budgets.rs`.
 
 use crate::budgets::{Breach, Budgets};
+use crate::io::{Outcome, StrategyArg};
 use crate::tables::{field, one_line};
-use crate::{Outcome, StrategyArg};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use clusterplan_engine::diff::{plural, signed, Diff, ServiceDiff};

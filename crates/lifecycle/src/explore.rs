@@ -59,11 +59,11 @@ pub struct Report {
 /// on each node that did it in the run as written; then each node the operation involves
 /// crashed at each event of each step that run reached (as the step begins, and after each of
 /// its events but the last).
-pub fn faults(baseline: &crate::Simulation, ops: &[crate::Op]) -> Vec<Fault> {
+pub fn faults(baseline: &crate::trace::Simulation, ops: &[crate::scenario::Op]) -> Vec<Fault> {
     let mut all = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         let Some((figure, steps)) = op.figure() else { continue };
-        let events: Vec<&crate::Event> =
+        let events: Vec<&crate::trace::Event> =
             baseline.events.iter().filter(|e| e.operation == i).collect();
         let mut involved: Vec<String> = events.iter().filter_map(|e| e.node.clone()).collect();
         involved.sort();
@@ -115,7 +115,7 @@ pub fn faults(baseline: &crate::Simulation, ops: &[crate::Op]) -> Vec<Fault> {
 pub fn explore(doc: &Document, scenario: &Scenario) -> Result<Report, ScenarioError> {
     let ops = scenario.validate(doc)?;
     let net = crate::net::Net::new(doc);
-    let baseline = crate::run(doc, net.clone(), scenario, &ops);
+    let baseline = crate::ops::run_all(doc, net.clone(), scenario, &ops);
     let mut report = Report {
         runs: 1,
         total: Counts::default(),
@@ -133,7 +133,7 @@ pub fn explore(doc: &Document, scenario: &Scenario) -> Result<Report, ScenarioEr
     for fault in faults(&baseline, &ops) {
         let mut variant = scenario.clone();
         variant.faults.push(fault.clone());
-        let run = crate::run(doc, net.clone(), &variant, &ops);
+        let run = crate::ops::run_all(doc, net.clone(), &variant, &ops);
         report.runs += 1;
         let verdict = run.outcomes.get(fault.operation).map(|o| o.result);
         report.total.add(verdict);

@@ -17,29 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// A shared value compared by identity (cheap props for large data).
-#[derive(Debug)]
-pub struct Shared<T>(pub Rc<T>);
-
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Self {
-        Shared(self.0.clone())
-    }
-}
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
+use crate::model::shared::Shared;
 pub type Marks = HashMap<ItemRef, Rc<Mark>>;
 
 /// Whether a layer draws an item.

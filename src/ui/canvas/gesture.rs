@@ -2,11 +2,11 @@
 //! given the scene, the view, the tool and the selection. Natively tested; the component only
 //! feeds it pointer events (and keeps the fingers of a pinch, which start [`Gesture::Pinch`]).
 
-use super::draw::Shared;
 use super::scene::{Hit, Scene};
 use super::viewport::Viewport;
 use crate::model::edit::{EditAction, ItemRef};
 use crate::model::layout::{self, Pt, Rect};
+use crate::model::shared::Shared;
 use crate::model::state::{Action, Tool};
 use std::collections::HashSet;
 use std::rc::Rc;

@@ -1,39 +1,18 @@
-//! The engine's module layers (ARCHITECTURE.md, "Layers"): every module of `src/` is given a
-//! layer below, and this test fails when a module uses (`crate::...`, `super::...`) a module of
-//! a higher layer, when the module graph has a cycle, when a module is missing from the table,
-//! and when a module does not open with a `//!` line saying what it is. Test code (the
-//! `#[cfg(test)] mod tests` at the end of a file) and comments are not counted.
+//! The workspace's layering check (ARCHITECTURE.md, "Layers"): each crate's modules are given
+//! layers in a table ([`Layers`], bottom first), and [`problems`] names every module that uses
+//! (`crate::...`, `super::...`) a module of a higher layer, every cycle of the module graph, every
+//! module missing from the table (or named in it but absent), and every module that does not
+//! open with a `//!` line saying what it is. Test code (the `#[cfg(test)] mod tests` at the end of
+//! a file) and comments are not counted. [`dependencies`] reads a crate's `Cargo.toml` for the
+//! workspace crates it depends on. `tests/layering.rs` holds every crate's table.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Layers, bottom first. A module may use modules of its own layer (without a cycle) and of
+/// A crate's layers, bottom first: each a name and its modules (paths under `src/` without
+/// `.rs`; `a/mod.rs` is `a`). A module may use modules of its own layer (without a cycle) and of
 /// the layers below.
-const LAYERS: &[(&str, &[&str])] = &[
-    // Input, the words of diagnostics, the strategies' maths: they know no plan.
-    (
-        "input",
-        &[
-            "limits",
-            "document",
-            "share",
-            "generate",
-            "diagnostics",
-            "strategy",
-            "fastmap",
-            "sorting",
-        ],
-    ),
-    // The plan as plain data, and the storage it reads from.
-    ("plan", &["plan", "plan/entry", "plan/lists", "plan/hop_table", "plan/load", "plan/wire"]),
-    // The compile: document -> validated model -> plan, with its warnings and lints (the lints
-    // read what the ordering gathered while it ran, so they are part of the compile).
-    ("compile", &["prefix", "model", "hops", "ordering", "load", "lint", "build"]),
-    // What is asked of a compiled plan (and of two, and of a node's bootstrap).
-    ("analysis", &["query", "explain", "compare", "diff", "bootstrap", "answers", "walkthrough"]),
-    // The crate root: re-exports only.
-    ("root", &["lib"]),
-];
+pub type Layers<'a> = &'a [(&'a str, &'a [&'a str])];
 
 /// A module's name as its path under `src/` without `.rs` (`plan/lists`; `plan/mod.rs` is
 /// `plan`).
@@ -114,7 +93,8 @@ fn path_of(text: &str) -> String {
     segments.join("/")
 }
 
-/// The longest known module that `path` starts with; `lib` when none does.
+/// The longest known module that `path` starts with; the crate's root (`lib`, or `main` in a
+/// binary crate) when none does.
 fn resolve(path: &str, known: &BTreeSet<String>) -> String {
     let mut candidate = path;
     loop {
@@ -123,20 +103,25 @@ fn resolve(path: &str, known: &BTreeSet<String>) -> String {
         }
         match candidate.rsplit_once('/') {
             Some((head, _)) => candidate = head,
+            None if !known.contains("lib") && known.contains("main") => return "main".to_owned(),
             None => return "lib".to_owned(),
         }
     }
 }
 
-fn sources() -> BTreeMap<String, String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+/// The sources of a crate's `src/` (its directory given), by module name. The binaries under
+/// `src/bin/` are crates of their own and are left out.
+pub fn sources(crate_dir: &Path) -> BTreeMap<String, String> {
+    let root = crate_dir.join("src");
     let mut out = BTreeMap::new();
     let mut dirs = vec![root.clone()];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).expect("src is readable") {
             let path = entry.expect("a directory entry").path();
             if path.is_dir() {
-                dirs.push(path);
+                if path != root.join("bin") {
+                    dirs.push(path);
+                }
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let rel = path.strip_prefix(&root).expect("under src");
                 let text = std::fs::read_to_string(&path).expect("a source file");
@@ -147,9 +132,9 @@ fn sources() -> BTreeMap<String, String> {
     out
 }
 
-fn layer_of() -> BTreeMap<&'static str, (usize, &'static str)> {
+fn layer_of<'a>(layers: Layers<'a>) -> BTreeMap<&'a str, (usize, &'a str)> {
     let mut out = BTreeMap::new();
-    for (i, (name, modules)) in LAYERS.iter().enumerate() {
+    for (i, (name, modules)) in layers.iter().enumerate() {
         for m in *modules {
             assert!(out.insert(*m, (i, *name)).is_none(), "{m} is in two layers");
         }
@@ -157,9 +142,9 @@ fn layer_of() -> BTreeMap<&'static str, (usize, &'static str)> {
     out
 }
 
-/// Every problem of the engine's layering, one line each.
-fn problems(files: &BTreeMap<String, String>) -> Vec<String> {
-    let layers = layer_of();
+/// Every problem of a crate's layering, one line each (empty when it keeps its layers).
+pub fn problems(layers: Layers<'_>, files: &BTreeMap<String, String>) -> Vec<String> {
+    let layers = layer_of(layers);
     let known: BTreeSet<String> = files.keys().cloned().collect();
     let mut out = Vec::new();
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -168,7 +153,9 @@ fn problems(files: &BTreeMap<String, String>) -> Vec<String> {
             out.push(format!("{module}: does not open with a `//!` line saying what it is"));
         }
         let Some(&(mine, my_layer)) = layers.get(module.as_str()) else {
-            out.push(format!("{module}: not in the layer table of tests/layering.rs"));
+            out.push(format!(
+                "{module}: not in the layer table of crates/layering/tests/layering.rs"
+            ));
             continue;
         };
         let used = uses(module, &code_of(text), &known);
@@ -237,34 +224,20 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
     None
 }
 
-#[test]
-fn the_engine_has_no_upward_edge_no_cycle_and_every_module_says_what_it_is() {
-    let problems = problems(&sources());
-    assert!(problems.is_empty(), "the engine's layering is broken:\n{}", problems.join("\n"));
-}
-
-#[test]
-fn the_checker_sees_upward_edges_cycles_and_missing_docs() {
-    let files: BTreeMap<String, String> = [
-        // An upward edge (plan -> explain), hidden in a group, and a cycle plan -> build -> plan.
-        ("plan", "//! p\nuse crate::{explain::Explanation, build};\n"),
-        ("build", "//! b\nfn f() { crate::plan::x() }\n"),
-        ("explain", "//! e\n"),
-        // No doc line; an upward edge to the root; test code and comments do not count.
-        ("document", "use crate::Strategy;\n// crate::explain\n#[cfg(test)]\nmod tests { use crate::query; }\n"),
-        ("plan/lists", "//! l\nuse super::entry::Entry;\n"),
-        ("plan/entry", "//! e\n"),
-    ]
-    .into_iter()
-    .map(|(m, t)| (m.to_owned(), t.to_owned()))
-    .collect();
-    let found = problems(&files);
-    let has = |s: &str| found.iter().any(|p| p.contains(s));
-    assert!(has("plan (plan) uses explain (analysis), a higher layer"), "{found:#?}");
-    assert!(has("document (input) uses lib (root), a higher layer"), "{found:#?}");
-    assert!(has("document: does not open with a `//!` line"), "{found:#?}");
-    assert!(has("cycle: build -> plan -> build"), "{found:#?}");
-    assert!(!has("uses query"), "test code counted: {found:#?}");
-    assert!(!has("plan/lists ("), "super:: resolved wrongly: {found:#?}");
-    assert!(has("model: in the layer table but there is no such module"), "{found:#?}");
+/// The workspace crates (`clusterplan`, `clusterplan-...`) a crate's `Cargo.toml` lists under
+/// `[dependencies]`, by package name.
+pub fn dependencies(manifest: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut in_dependencies = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_dependencies = line == "[dependencies]";
+            continue;
+        }
+        let name = line.split(['=', '.', ' ']).next().unwrap_or("");
+        if in_dependencies && (name == "clusterplan" || name.starts_with("clusterplan-")) {
+            out.insert(name.to_owned());
+        }
+    }
+    out
 }
