@@ -3,7 +3,7 @@
 //! read back from the DOM and local storage.
 #![cfg(target_arch = "wasm32")]
 
-use clusterplan::platform::storage;
+use clusterplan::platform::{idb, storage};
 use clusterplan::ui::app::App;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -63,7 +63,7 @@ async fn mount_with(saved: Option<&str>, items: &[(&str, &str)]) -> Mounted {
     settle().await;
     let storage = gloo::utils::window().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
-    storage::idb::clear().await.expect("the saved versions are cleared");
+    idb::clear().await.expect("the saved versions are cleared");
     if let Some(text) = saved {
         storage.set_item(storage::KEY, text).unwrap();
     }
@@ -192,7 +192,7 @@ async fn saved() -> String {
         }
         settle().await;
     }
-    storage::idb::latest().await.unwrap().map(|(_, text)| text).unwrap_or_default()
+    idb::latest().await.unwrap().map(|(_, text)| text).unwrap_or_default()
 }
 
 #[wasm_bindgen_test]

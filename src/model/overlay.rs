@@ -5,7 +5,7 @@
 //! selection and the failed servers.
 
 use crate::model::view::ServiceKey;
-use clusterplan_engine::plan::{ideal_load, ClientList, NodeIx, ServicePlan, SubnetIx};
+use clusterplan_engine::plan::{ClientList, NodeIx, ServicePlan, SubnetIx};
 use clusterplan_engine::sorting;
 use clusterplan_engine::{query, Document, Plan};
 use std::collections::{BTreeMap, BTreeSet};
@@ -159,7 +159,7 @@ pub fn canvas_overlay(
                     RankBadge {
                         service: key.clone(),
                         rank: position + 1,
-                        down: now.down.contains(&server) || !service.servers[server].online,
+                        down: query::is_down(service, &now.down, server),
                         serving: (failover || now.entry != Some(0)) && now.server == Some(server),
                     },
                 );
@@ -201,29 +201,11 @@ pub fn heat(
     service: Option<&ServiceKey>,
     failed: &BTreeSet<String>,
 ) -> BTreeMap<String, f64> {
-    let mut out = BTreeMap::new();
     let chosen = service.and_then(|k| plan.services.iter().find(|s| is(s, k)));
-    let Some(s) = chosen.or(plan.services.first()) else { return out };
+    let Some(s) = chosen.or(plan.services.first()) else { return BTreeMap::new() };
     let failed: Vec<NodeIx> = failed.iter().filter_map(|uid| plan.node_by_uid(uid)).collect();
-    let (load, clients, up) = if failed.is_empty() {
-        let up = s.servers.iter().filter(|server| server.online).count();
-        (s.load.first_choice.clone(), s.load.clients, up)
-    } else {
-        let f = s.failover_of_nodes(&failed);
-        (f.load, f.clients, f.servers_up)
-    };
-    let Some(ideal) = ideal_load(clients, up).filter(|i| *i > 0.0) else { return out };
-    for (ix, server) in s.servers.iter().enumerate() {
-        let ratio = load.get(ix).copied().unwrap_or(0) as f64 / ideal;
-        for &a in &server.addresses {
-            let prefix = &plan.subnets[s.addresses[a].subnet].prefix;
-            let e = out.entry(prefix.clone()).or_insert(0.0);
-            if ratio > *e {
-                *e = ratio;
-            }
-        }
-    }
-    out
+    let by_subnet = query::heat(s, &failed);
+    by_subnet.into_iter().map(|(ix, ratio)| (plan.subnets[ix].prefix.clone(), ratio)).collect()
 }
 
 fn is(service: &ServicePlan, key: &ServiceKey) -> bool {

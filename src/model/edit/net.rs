@@ -151,6 +151,18 @@ impl<'a> SubnetIndex<'a> {
         let doc: &'a Document = self.doc;
         self.index.subnet_of(address).and_then(|i| doc.subnets.get(i)).map(|s| s.prefix.as_str())
     }
+
+    /// The names of the routers attached to the subnet written `prefix` in the document, as the
+    /// engine attaches them (`query::SubnetIndex::routers_of`: a router's `10.0.1.5/24` is
+    /// attached to `10.0.1.0/24`).
+    pub fn routers_of(&self, prefix: &str) -> Vec<&'a str> {
+        let doc: &'a Document = self.doc;
+        let Some(subnet) = doc.subnets.iter().position(|s| s.prefix == prefix) else {
+            return Vec::new();
+        };
+        let routers = self.index.routers_of(doc, subnet);
+        routers.into_iter().map(|r| doc.routers[r].name.as_str()).collect()
+    }
 }
 
 /// Every address used anywhere in the model (a node's interface, or a service's address even
@@ -248,6 +260,21 @@ mod tests {
             ..Default::default()
         });
         doc
+    }
+
+    #[test]
+    fn routers_are_attached_as_the_engine_attaches_them() {
+        let mut d = doc();
+        d.routers.push(clusterplan_engine::document::Router {
+            name: "r".into(),
+            subnets: vec!["10.0.1.5/24".into(), "fd00::/64".into()],
+            ..Default::default()
+        });
+        let index = SubnetIndex::new(&d);
+        assert_eq!(index.routers_of("10.0.1.0/24"), vec!["r"]);
+        assert_eq!(index.routers_of("fd00::/64"), vec!["r"]);
+        assert!(index.routers_of("10.0.0.0/16").is_empty());
+        assert!(index.routers_of("10.9.9.0/24").is_empty());
     }
 
     #[test]

@@ -402,12 +402,7 @@ fn subnet_form(ctx: &Ctx, s: &Subnet) -> Html {
         .iter()
         .filter(|n| n.addresses.iter().any(|a| index.subnet_of(a) == Some(prefix.as_str())))
         .count();
-    let routers: Vec<&str> = doc
-        .routers
-        .iter()
-        .filter(|r| r.subnets.contains(&prefix))
-        .map(|r| r.name.as_str())
-        .collect();
+    let routers = index.routers_of(&prefix);
     html! {
         <section data-testid="inspector-subnet">
             <h2>{ "Subnet" }</h2>

@@ -7,6 +7,7 @@ use crate::model::view::{MatrixSort, MatrixSortKey, ViewAction};
 use crate::ui::results::ServicePicker;
 use crate::ui::results::{count, PlanRef};
 use clusterplan_engine::plan::ServicePlan;
+use clusterplan_engine::query;
 use clusterplan_engine::sorting;
 use clusterplan_engine::Plan;
 use std::cmp::Ordering;
@@ -173,7 +174,7 @@ pub fn matrix_view(props: &MatrixViewProps) -> Html {
     // Down: failed by the user, or not online in the service's cluster (docs/spec.md §4).
     let failed = service.servers_by_uid(&plan.nodes, props.failed.iter().map(String::as_str));
     let down: Vec<bool> =
-        service.servers.iter().enumerate().map(|(i, s)| !s.online || failed.contains(&i)).collect();
+        (0..service.servers.len()).map(|i| query::is_down(service, &failed, i)).collect();
     let header_button = |key: MatrixSortKey, label: String, title: String, failed: bool| {
         let text = format!("{label}{}", arrow(&key));
         let sorted = props.sort.key == key;

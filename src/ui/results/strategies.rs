@@ -7,6 +7,7 @@
 use crate::model::view::ViewAction;
 use crate::ui::results::{count, DocRef, PlanRef};
 use clusterplan_engine::compare::{ServiceReport, StrategyReport};
+use clusterplan_engine::query;
 use clusterplan_engine::{compare, Plan, Strategy};
 use std::rc::Rc;
 use std::time::Duration;
@@ -24,14 +25,10 @@ pub fn service_rows(reports: &[StrategyReport], service: usize) -> Vec<(Strategy
     reports.iter().filter_map(|r| r.services.get(service).map(|s| (r.strategy, s))).collect()
 }
 
-/// Clients of service `service` whose first choice is picked from a group of two or more
-/// equidistant, non-local addresses: the only first choices a strategy can change (docs/spec.md §7).
+/// Clients of service `service` whose first choice a strategy can change: the engine's
+/// [`query::first_choices_from_groups`].
 pub fn first_choices_from_groups(plan: &Plan, service: usize) -> usize {
-    plan.services.get(service).map_or(0, |s| {
-        (0..s.lists.len())
-            .filter(|&l| s.lists.first_entry(l).is_some_and(|e| !e.local && e.group_size >= 2))
-            .count()
-    })
+    plan.services.get(service).map_or(0, query::first_choices_from_groups)
 }
 
 /// When every strategy gives a service the same figures (first choice, worst single failure,
