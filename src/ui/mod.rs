@@ -8,6 +8,7 @@ pub mod canvas;
 pub mod compile;
 pub mod embed;
 pub mod fields;
+pub mod hooks;
 pub mod inspector;
 pub mod results;
 pub mod toolbar;

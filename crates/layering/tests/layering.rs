@@ -112,6 +112,7 @@ const APP: Layers<'static> = &[
         &[
             "ui",
             "ui/fields",
+            "ui/hooks",
             "ui/compile",
             "ui/canvas",
             "ui/canvas/detail",
