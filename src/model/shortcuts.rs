@@ -117,22 +117,6 @@ pub const HELP: &[(&str, &str)] = &[
     ("?", "this help"),
 ];
 
-/// Whether the key went to the page itself, the canvas or the Simulate tab's event list (arrow
-/// keys then move the selection or step; elsewhere, in a scrolling panel, they scroll).
-pub fn on_page_or_canvas(e: &web_sys::KeyboardEvent) -> bool {
-    use wasm_bindgen::JsCast;
-    let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
-        return true;
-    };
-    let tag = target.tag_name().to_ascii_lowercase();
-    tag == "body"
-        || tag == "html"
-        || target.closest("[data-testid=canvas]").ok().flatten().is_some()
-        // The Simulate tab's event list (focusable, so its scrolling is reachable by keyboard):
-        // the arrows step through the events there too.
-        || target.closest(".sim-events").ok().flatten().is_some()
-}
-
 /// Whether a key pressed on an element with this tag (and `contenteditable` state) belongs to
 /// the element rather than to the shortcuts (pure): form controls and editable text keep every
 /// key but Escape.
@@ -140,40 +124,6 @@ pub fn key_belongs_to_control(tag: &str, editable: bool, key: &str) -> bool {
     let tag = tag.to_ascii_lowercase();
     let control = matches!(tag.as_str(), "input" | "textarea" | "select" | "option") || editable;
     control && key != "Escape"
-}
-
-/// A key the page's shortcuts must leave alone: typed in a form control, or pressed while a
-/// modal dialog is open (only Escape, which closes it, gets through).
-pub fn not_for_shortcuts(e: &web_sys::KeyboardEvent) -> bool {
-    (modal_open() && e.key() != "Escape") || typing_in_a_field(e)
-}
-
-/// Is a modal dialog open? Every dialog of the page is an `.overlay` with `aria-modal`
-/// (`toolbar::dialogs`): asked of the class's collection, which the browser keeps, instead of
-/// an attribute selector matched against every element of a large drawing on each key.
-fn modal_open() -> bool {
-    let overlays = gloo::utils::document().get_elements_by_class_name("overlay");
-    (0..overlays.length())
-        .filter_map(|i| overlays.item(i))
-        .any(|o| o.get_attribute("aria-modal").as_deref() == Some("true"))
-}
-
-/// Whether the key went to a form control or editable text (then it is the control's, not a
-/// shortcut), except Escape. The focused element is asked too: a key can reach the document
-/// with the page as its target while a control still has the focus.
-pub fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
-    use wasm_bindgen::JsCast;
-    let key = e.key();
-    let owned = |el: Option<web_sys::Element>| {
-        el.is_some_and(|el| {
-            let editable = el
-                .dyn_ref::<web_sys::HtmlElement>()
-                .is_some_and(web_sys::HtmlElement::is_content_editable);
-            key_belongs_to_control(&el.tag_name(), editable, &key)
-        })
-    };
-    owned(e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()))
-        || owned(gloo::utils::document().active_element())
 }
 
 #[cfg(test)]

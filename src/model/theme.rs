@@ -3,13 +3,8 @@
 //! generated so that any number of them stay distinct (golden-angle hue steps in OKLCH, the
 //! lightness spread by a second low-discrepancy sequence, in a band chosen per theme). The
 //! colours reach the page as CSS custom properties (`--cluster-N`, `--network-N`, see
-//! [`palette_css`]), so the diagram, its export and an embed share them. Pure but for the storage
-//! functions and [`ThemePicker`].
-
-use yew::prelude::*;
-
-/// The local storage key of the reader's choice.
-pub const STORAGE_KEY: &str = "clusterplan.theme";
+//! [`palette_css`]), so the diagram, its export and an embed share them. Pure: the choice is
+//! stored by `platform::storage` and picked with `ui::theme_picker`.
 
 /// The reader's choice of theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -247,51 +242,10 @@ pub fn theme_css(colours: &[String]) -> String {
     out
 }
 
-/// The reader's stored choice (the system's when none or unreadable).
-pub fn load() -> ThemeChoice {
-    use gloo::storage::Storage;
-    gloo::storage::LocalStorage::raw()
-        .get_item(STORAGE_KEY)
-        .ok()
-        .flatten()
-        .map_or(ThemeChoice::System, |name| ThemeChoice::parse(&name))
-}
-
-/// Remembers the reader's choice (from an effect; a failing storage only forgets it).
-pub fn save(choice: ThemeChoice) {
-    use gloo::storage::Storage;
-    let _ = gloo::storage::LocalStorage::raw().set_item(STORAGE_KEY, choice.name());
-}
-
-/// Whether the system prefers a dark page.
-pub fn system_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
-}
-
-#[derive(Properties, PartialEq, Debug)]
-pub struct ThemePickerProps {
-    pub choice: ThemeChoice,
-    pub onchange: Callback<ThemeChoice>,
-}
-
-/// The toolbar's theme button: shows the current choice (◐ system, ☀ light, ☾ dark) and steps to
-/// the next one.
-#[function_component(ThemePicker)]
-pub fn theme_picker(props: &ThemePickerProps) -> Html {
-    let next = props.choice.next();
-    let onclick = props.onchange.reform(move |_: MouseEvent| next);
-    let (glyph, now) = match props.choice {
-        ThemeChoice::System => ("◐", "follows the system"),
-        ThemeChoice::Light => ("☀", "light"),
-        ThemeChoice::Dark => ("☾", "dark"),
-    };
-    let label = format!("Theme: {now}; press for {}", next.name());
-    html! {
-        <button class="theme-button" data-testid="theme-picker" data-choice={props.choice.name()}
-            aria-label={label.clone()} title={label} {onclick}>{ glyph }</button>
-    }
+/// The reader's stored choice (`platform::storage::load_theme`): the system's when none or
+/// unreadable.
+pub fn from_stored(name: Option<String>) -> ThemeChoice {
+    name.map_or(ThemeChoice::System, |name| ThemeChoice::parse(&name))
 }
 
 #[cfg(test)]

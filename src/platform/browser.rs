@@ -130,3 +130,10 @@ impl Drop for WhenIdle {
         }
     }
 }
+
+/// Whether the system prefers a dark page.
+pub fn system_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}

@@ -211,6 +211,21 @@ fn slug(text: &str) -> String {
     out
 }
 
+/// The local storage key of the reader's choice of theme.
+pub const THEME_KEY: &str = "clusterplan.theme";
+
+/// The reader's stored choice of theme, by its name (`None` when none or unreadable).
+pub fn load_theme() -> Option<String> {
+    use gloo::storage::Storage;
+    gloo::storage::LocalStorage::raw().get_item(THEME_KEY).ok().flatten()
+}
+
+/// Remembers the reader's choice of theme, by its name (a failing storage only forgets it).
+pub fn save_theme(name: &str) {
+    use gloo::storage::Storage;
+    let _ = gloo::storage::LocalStorage::raw().set_item(THEME_KEY, name);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,11 +33,11 @@ fn initial_state() -> AppState {
         let mut state =
             crate::model::share::start(storage::Restored::Nothing, None, Some(&address));
         state.store.ready = true;
-        state.theme = crate::model::theme::load();
+        state.theme = crate::model::theme::from_stored(storage::load_theme());
         return state;
     }
     let mut state = AppState::new(Document::default());
-    state.theme = crate::model::theme::load();
+    state.theme = crate::model::theme::from_stored(storage::load_theme());
     state
 }
 

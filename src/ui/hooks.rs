@@ -40,7 +40,7 @@ fn start(loaded: storage::Loaded) -> AppState {
         state.store.base = Some((id, doc));
     }
     state.store.unavailable = loaded.unavailable;
-    state.theme = crate::model::theme::load();
+    state.theme = crate::model::theme::from_stored(storage::load_theme());
     state
 }
 
@@ -416,11 +416,11 @@ pub fn use_exports(state: &UseReducerHandle<AppState>, plan: &Rc<Plan>) {
 #[hook]
 pub fn use_theme(theme: crate::model::theme::ThemeChoice) {
     use_effect_with(theme, move |choice| {
-        crate::model::theme::save(*choice);
+        storage::save_theme(choice.name());
         let choice = *choice;
         let apply = move || {
             if let Some(root) = gloo::utils::document().document_element() {
-                let dark = choice.is_dark(crate::model::theme::system_dark());
+                let dark = choice.is_dark(crate::platform::browser::system_dark());
                 let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
             }
         };
@@ -447,7 +447,7 @@ pub fn use_shortcuts(state: &UseReducerHandle<AppState>) {
                     gloo::events::EventListenerOptions::enable_prevent_default(),
                     move |e| {
                         let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                        if shortcuts::not_for_shortcuts(e) {
+                        if crate::ui::keys::not_for_shortcuts(e) {
                             return;
                         }
                         let command = shortcuts::command(
@@ -457,7 +457,7 @@ pub fn use_shortcuts(state: &UseReducerHandle<AppState>) {
                             e.alt_key(),
                         );
                         if matches!(command, Some(shortcuts::Command::Nudge(..)))
-                            && !shortcuts::on_page_or_canvas(e)
+                            && !crate::ui::keys::on_page_or_canvas(e)
                         {
                             return;
                         }

@@ -10,5 +10,7 @@ pub mod embed;
 pub mod fields;
 pub mod hooks;
 pub mod inspector;
+pub mod keys;
 pub mod results;
+pub mod theme_picker;
 pub mod toolbar;

@@ -113,6 +113,8 @@ const APP: Layers<'static> = &[
             "ui",
             "ui/fields",
             "ui/hooks",
+            "ui/keys",
+            "ui/theme_picker",
             "ui/compile",
             "ui/canvas",
             "ui/canvas/detail",

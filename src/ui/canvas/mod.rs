@@ -236,7 +236,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             let document = gloo::utils::document();
             let listener = EventListener::new(&document, "keydown", move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                if shortcuts::not_for_shortcuts(e) {
+                if crate::ui::keys::not_for_shortcuts(e) {
                     return;
                 }
                 let centre = || {
@@ -648,7 +648,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" onclick={zoom_in}>{ "+" }</button>
                 <button data-testid="zoom-fit" title="Fit to screen (F)" aria-label="Fit to screen" onclick={fit}>{ "Fit" }</button>
                 if let Some(choice) = props.theme {
-                    <crate::model::theme::ThemePicker {choice} onchange={props.dispatch.reform(Action::SetTheme)} />
+                    <crate::ui::theme_picker::ThemePicker {choice} onchange={props.dispatch.reform(Action::SetTheme)} />
                 }
             </div>
         </div>

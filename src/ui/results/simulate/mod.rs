@@ -97,8 +97,8 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
                 gloo::events::EventListener::new(&gloo::utils::document(), "keydown", move |e| {
                     use wasm_bindgen::JsCast;
                     let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                    if crate::model::shortcuts::not_for_shortcuts(e)
-                        || !crate::model::shortcuts::on_page_or_canvas(e)
+                    if crate::ui::keys::not_for_shortcuts(e)
+                        || !crate::ui::keys::on_page_or_canvas(e)
                     {
                         return;
                     }
