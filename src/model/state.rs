@@ -634,117 +634,58 @@ impl AppState {
             next.notice = Some(Notice { error: false, text: READ_ONLY.into() });
             return next;
         }
+        let Some(action) = next.apply_document(action) else { return next };
+        let Some(action) = next.apply_selection(action) else { return next };
+        let Some(action) = next.apply_storage(action) else { return next };
+        next.apply_page(action);
+        next
+    }
+
+    /// The document: loads, edits, undo and redo, imports and replacements behind the confirm question, the saved scenario. Any other action is given back.
+    fn apply_document(&mut self, action: Action) -> Option<Action> {
         match action {
-            Action::LoadDocument(doc) => next.replace_document(doc),
-            Action::SelectNode(uid) => {
-                next.set_selection(uid.into_iter().map(ItemRef::Node).collect())
-            }
-            Action::View(action) => next.view.apply(action),
-            Action::Edit(edit) => next.edit(edit),
+            Action::LoadDocument(doc) => self.replace_document(doc),
+            Action::Edit(edit) => self.edit(edit),
             Action::Place { edit, keep_tool } => {
-                next.edit(edit);
-                let placing = next.tool != Tool::Select && next.tool != Tool::Link;
-                if placing && !keep_tool && !next.tool_locked {
-                    next.tool = Tool::Select;
+                self.edit(edit);
+                let placing = self.tool != Tool::Select && self.tool != Tool::Link;
+                if placing && !keep_tool && !self.tool_locked {
+                    self.tool = Tool::Select;
                 }
             }
-            Action::Undo => match next.history.undo(next.document.clone()) {
+            Action::Undo => match self.history.undo(self.document.clone()) {
                 Some(doc) => {
-                    next.document = doc;
-                    next.touched = true;
-                    next.prune_selection();
+                    self.document = doc;
+                    self.touched = true;
+                    self.prune_selection();
                 }
-                None => next.notice = Some(Notice { error: false, text: "nothing to undo".into() }),
+                None => self.notice = Some(Notice { error: false, text: "nothing to undo".into() }),
             },
-            Action::Redo => match next.history.redo(next.document.clone()) {
+            Action::Redo => match self.history.redo(self.document.clone()) {
                 Some(doc) => {
-                    next.document = doc;
-                    next.touched = true;
-                    next.prune_selection();
+                    self.document = doc;
+                    self.touched = true;
+                    self.prune_selection();
                 }
-                None => next.notice = Some(Notice { error: false, text: "nothing to redo".into() }),
+                None => self.notice = Some(Notice { error: false, text: "nothing to redo".into() }),
             },
-            Action::Select(items) => next.set_selection(items),
-            Action::SelectItem(item) => {
-                next.set_selection(ItemRef::from_item(&item).into_iter().collect())
-            }
-            Action::ToggleSelect(item) => {
-                let mut items: Vec<ItemRef> = next.selection.as_ref().clone();
-                match items.iter().position(|i| *i == item) {
-                    Some(i) => {
-                        items.remove(i);
-                    }
-                    None => items.push(item),
-                }
-                next.set_selection(items);
-            }
-            Action::SelectAll => {
-                let d = &next.document;
-                let all = d
-                    .subnets
-                    .iter()
-                    .map(|s| ItemRef::Subnet(s.prefix.clone()))
-                    .chain(d.routers.iter().map(|r| ItemRef::Router(r.name.clone())))
-                    .chain(d.nodes.iter().map(|n| ItemRef::Node(n.uid.clone())))
-                    .collect();
-                next.set_selection(all);
-            }
-            Action::DeleteSelection => {
-                if !next.selection.is_empty() {
-                    next.edit(EditAction::Delete(next.selection.as_ref().clone()));
-                    next.set_selection(Vec::new());
-                }
-            }
-            Action::DuplicateSelection => {
-                let items: Vec<ItemRef> =
-                    next.selection.iter().filter(|i| i.is_placed()).cloned().collect();
-                if items.is_empty() {
-                    next.notice = Some(Notice {
-                        error: false,
-                        text: "Duplicate copies nodes, routers and subnets: select some first."
-                            .into(),
-                    });
-                } else {
-                    next.edit(EditAction::Duplicate(items));
-                }
-            }
-            Action::Nudge(dx, dy) => {
-                let items: Vec<ItemRef> =
-                    next.selection.iter().filter(|i| i.is_placed()).cloned().collect();
-                if !items.is_empty() {
-                    let (dx, dy) = (f64::from(dx) * GRID, f64::from(dy) * GRID);
-                    next.edit(EditAction::Move { items, dx, dy, snap: false });
-                }
-            }
-            Action::SetTool(tool) => {
-                next.tool = tool;
-                next.tool_locked = false;
-            }
-            Action::LockTool(tool) => {
-                next.tool = tool;
-                next.tool_locked = tool != Tool::Select;
-            }
-            Action::ResizeResults(h) => next.results_height = h,
-            Action::DismissHint => next.hint = false,
-            Action::ToggleSnap => next.snap = !next.snap,
-            Action::Help(show) => next.help = show.unwrap_or(!next.help),
-            Action::Gallery(show) => next.gallery = show,
             Action::Import { name, text } => match clusterplan_engine::document::read(&text) {
                 Ok(doc) => {
-                    return next.apply(Action::RequestReplace(Replacement::File {
+                    *self = self.apply(Action::RequestReplace(Replacement::File {
                         name,
                         document: Box::new(doc),
                     }));
+                    return None;
                 }
                 Err(e) => {
-                    next.notice = Some(Notice {
+                    self.notice = Some(Notice {
                         error: true,
                         text: format!("Import refused, the model is unchanged: {e}"),
                     })
                 }
             },
             Action::ImportRefused(reason) => {
-                next.notice = Some(Notice {
+                self.notice = Some(Notice {
                     error: true,
                     text: format!("Import refused, the model is unchanged: {reason}"),
                 })
@@ -752,81 +693,224 @@ impl AppState {
             // One rule for New, Examples, Import and a link: ask only when the user changed the
             // model (never for an untouched example or an empty model).
             Action::RequestReplace(replacement) => {
-                if !next.touched || is_empty(&next.document) {
-                    next.confirm = Some(replacement);
-                    return next.apply(Action::ConfirmReplace);
+                if !self.touched || is_empty(&self.document) {
+                    self.confirm = Some(replacement);
+                    *self = self.apply(Action::ConfirmReplace);
+                    return None;
                 }
-                next.confirm = Some(replacement);
+                self.confirm = Some(replacement);
             }
-            Action::ConfirmReplace => match next.confirm.take() {
-                Some(Replacement::New) => next.replace_document(Document::default()),
+            Action::ConfirmReplace => match self.confirm.take() {
+                Some(Replacement::New) => self.replace_document(Document::default()),
                 Some(Replacement::Example(id)) => {
                     if let Some(example) = examples::by_id(id) {
-                        next.replace_document(example.document());
-                        next.notice = Some(Notice {
+                        self.replace_document(example.document());
+                        self.notice = Some(Notice {
                             error: false,
                             text: format!("Loaded example {}.", example.title),
                         });
                         // The lessons' model opens on its first lesson (FIG 8), ready to play.
                         if id == crate::model::lessons::MODEL {
                             use crate::model::view::Tab;
-                            if next.view.simulate.lesson.is_none() {
+                            if self.view.simulate.lesson.is_none() {
                                 let first = crate::model::lessons::LESSONS[0].id;
-                                next.view.apply(ViewAction::SimLesson(Some(first.into())));
+                                self.view.apply(ViewAction::SimLesson(Some(first.into())));
                             }
-                            next.view.apply(ViewAction::ShowTab(Tab::Simulate));
+                            self.view.apply(ViewAction::ShowTab(Tab::Simulate));
                         }
                     }
                 }
                 Some(Replacement::File { name, document }) => {
-                    next.replace_document(*document);
-                    next.notice = Some(import_notice(&name, &next.document));
+                    self.replace_document(*document);
+                    self.notice = Some(import_notice(&name, &self.document));
                 }
                 Some(Replacement::Version { saved, document, .. }) => {
-                    next.replace_document(*document);
-                    next.store.versions = None;
-                    next.notice = Some(Notice {
+                    self.replace_document(*document);
+                    self.store.versions = None;
+                    self.notice = Some(Notice {
                         error: false,
                         text: format!("Restored the version of {saved}."),
                     });
                 }
                 Some(Replacement::Link(linked)) => {
                     let LinkedModel { document, strategy, node, before, lesson } = *linked;
-                    next.replace_document(document);
-                    next.view.apply(ViewAction::SetStrategy(strategy));
-                    next.set_selection(node.into_iter().map(ItemRef::Node).collect());
+                    self.replace_document(document);
+                    self.view.apply(ViewAction::SetStrategy(strategy));
+                    self.set_selection(node.into_iter().map(ItemRef::Node).collect());
                     if let Some(before) = before {
-                        next.compare_with(before, LINK_BEFORE.into());
+                        self.compare_with(before, LINK_BEFORE.into());
                     }
                     if let Some((id, event)) = lesson {
-                        next.open_lesson(&id, event);
+                        self.open_lesson(&id, event);
                     }
-                    next.notice = Some(Notice {
+                    self.notice = Some(Notice {
                         error: false,
                         text: "Opened the model from the link.".into(),
                     });
                 }
                 None => {}
             },
-            Action::CancelReplace => next.confirm = None,
-            Action::DismissNotice => next.notice = None,
-            Action::Export => next.exports += 1,
-            Action::ExportPicture(request) => next.pictures = (next.pictures.0 + 1, request),
-            Action::SetTheme(theme) => next.theme = theme,
-            Action::AutosaveFailed(text) => next.notice = Some(Notice { error: true, text }),
-            Action::Refused(text) => next.notice = Some(Notice { error: true, text }),
-            Action::Share(show) => {
-                next.share = show;
-                // Each time it opens, the dialog offers the editor link first.
-                next.share_view = false;
-                next.share_node = true;
-                next.share_lesson = true;
+            Action::CancelReplace => self.confirm = None,
+            Action::SaveScenario(scenario) => {
+                let position = self.view.simulate.position;
+                self.edit(EditAction::SetScenario(Some(scenario)));
+                self.view.apply(ViewAction::SimLesson(Some(crate::model::lessons::SAVED.into())));
+                self.view.simulate.position = position;
+                self.notice = Some(Notice {
+                    error: false,
+                    text:
+                        "Saved the scenario with the model: it travels in share links and exports."
+                            .into(),
+                });
             }
-            Action::ShareView(view) => next.share_view = view,
-            Action::ShareNode(node) => next.share_node = node,
-            Action::Copy(text) => next.copy = (next.copy.0 + 1, Rc::from(text)),
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// The selection, the tools and the view. Any other action is given back.
+    fn apply_selection(&mut self, action: Action) -> Option<Action> {
+        match action {
+            Action::SelectNode(uid) => {
+                self.set_selection(uid.into_iter().map(ItemRef::Node).collect())
+            }
+            Action::View(action) => self.view.apply(action),
+            Action::Select(items) => self.set_selection(items),
+            Action::SelectItem(item) => {
+                self.set_selection(ItemRef::from_item(&item).into_iter().collect())
+            }
+            Action::ToggleSelect(item) => {
+                let mut items: Vec<ItemRef> = self.selection.as_ref().clone();
+                match items.iter().position(|i| *i == item) {
+                    Some(i) => {
+                        items.remove(i);
+                    }
+                    None => items.push(item),
+                }
+                self.set_selection(items);
+            }
+            Action::SelectAll => {
+                let d = &self.document;
+                let all = d
+                    .subnets
+                    .iter()
+                    .map(|s| ItemRef::Subnet(s.prefix.clone()))
+                    .chain(d.routers.iter().map(|r| ItemRef::Router(r.name.clone())))
+                    .chain(d.nodes.iter().map(|n| ItemRef::Node(n.uid.clone())))
+                    .collect();
+                self.set_selection(all);
+            }
+            Action::DeleteSelection => {
+                if !self.selection.is_empty() {
+                    self.edit(EditAction::Delete(self.selection.as_ref().clone()));
+                    self.set_selection(Vec::new());
+                }
+            }
+            Action::DuplicateSelection => {
+                let items: Vec<ItemRef> =
+                    self.selection.iter().filter(|i| i.is_placed()).cloned().collect();
+                if items.is_empty() {
+                    self.notice = Some(Notice {
+                        error: false,
+                        text: "Duplicate copies nodes, routers and subnets: select some first."
+                            .into(),
+                    });
+                } else {
+                    self.edit(EditAction::Duplicate(items));
+                }
+            }
+            Action::Nudge(dx, dy) => {
+                let items: Vec<ItemRef> =
+                    self.selection.iter().filter(|i| i.is_placed()).cloned().collect();
+                if !items.is_empty() {
+                    let (dx, dy) = (f64::from(dx) * GRID, f64::from(dy) * GRID);
+                    self.edit(EditAction::Move { items, dx, dy, snap: false });
+                }
+            }
+            Action::SetTool(tool) => {
+                self.tool = tool;
+                self.tool_locked = false;
+            }
+            Action::LockTool(tool) => {
+                self.tool = tool;
+                self.tool_locked = tool != Tool::Select;
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// Storage: the start once it is read, saves, other tabs' saves and their conflicts, the Versions dialog. Any other action is given back.
+    fn apply_storage(&mut self, action: Action) -> Option<Action> {
+        match action {
+            Action::AutosaveFailed(text) => self.notice = Some(Notice { error: true, text }),
+            Action::Started(state) => {
+                let mut state = *state;
+                state.store.ready = true;
+                *self = state;
+            }
+            Action::Saved { version, document } => {
+                self.store.base = Some((version, document));
+                self.store.failed = None;
+            }
+            Action::StorageFailed(reason) => self.store.failed = Some(reason),
+            Action::OtherTab { version, document } => self.other_tab(version, *document),
+            Action::ResolveConflict(keep_ours) => {
+                if let Some(c) = self.store.conflict.take() {
+                    let doc = if keep_ours { c.keep_ours } else { c.keep_theirs };
+                    let previous = std::mem::replace(&mut self.document, doc);
+                    self.history.record(previous);
+                    self.touched = true;
+                    self.store.base = Some((c.version, c.theirs));
+                    self.prune_selection();
+                }
+            }
+            Action::Versions(open) => {
+                if open {
+                    self.store.versions = Some(None);
+                    self.store.list_requests += 1;
+                } else {
+                    self.store.versions = None;
+                }
+            }
+            Action::VersionList(list) => {
+                if self.store.versions.is_some() {
+                    self.store.versions = Some(Some(Rc::new(list)));
+                }
+            }
+            Action::RestoreVersion { id, saved } => {
+                self.store.restore_request = (self.store.restore_request.0 + 1, id, saved)
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// The page: the panels, dialogs and notices, exports, the clipboard, sharing, the design review and the lessons.
+    fn apply_page(&mut self, action: Action) {
+        match action {
+            Action::ResizeResults(h) => self.results_height = h,
+            Action::DismissHint => self.hint = false,
+            Action::ToggleSnap => self.snap = !self.snap,
+            Action::Help(show) => self.help = show.unwrap_or(!self.help),
+            Action::Gallery(show) => self.gallery = show,
+            Action::DismissNotice => self.notice = None,
+            Action::Export => self.exports += 1,
+            Action::ExportPicture(request) => self.pictures = (self.pictures.0 + 1, request),
+            Action::SetTheme(theme) => self.theme = theme,
+            Action::Refused(text) => self.notice = Some(Notice { error: true, text }),
+            Action::Share(show) => {
+                self.share = show;
+                // Each time it opens, the dialog offers the editor link first.
+                self.share_view = false;
+                self.share_node = true;
+                self.share_lesson = true;
+            }
+            Action::ShareView(view) => self.share_view = view,
+            Action::ShareNode(node) => self.share_node = node,
+            Action::Copy(text) => self.copy = (self.copy.0 + 1, Rc::from(text)),
             Action::Copied(result) => {
-                next.notice = Some(match result {
+                self.notice = Some(match result {
                     Ok(()) => Notice { error: false, text: "Copied to the clipboard.".into() },
                     Err(e) => Notice {
                         error: true,
@@ -834,118 +918,100 @@ impl AppState {
                     },
                 })
             }
-            Action::CompareDialog(show) => next.compare_dialog = show,
-            Action::CompareWith(source) => match compared_document(&next, source) {
+            Action::CompareDialog(show) => self.compare_dialog = show,
+            Action::CompareWith(source) => match compared_document(&*self, source) {
                 Ok((doc, source)) => {
-                    next.notice =
+                    self.notice =
                         Some(Notice { error: false, text: format!("Comparing with {source}.") });
-                    next.compare_with(doc, source);
+                    self.compare_with(doc, source);
                 }
                 Err(reason) => {
-                    next.notice = Some(Notice {
+                    self.notice = Some(Notice {
                         error: true,
                         text: format!("Nothing to compare with: {reason}"),
                     })
                 }
             },
             Action::CompareRefused(reason) => {
-                next.notice =
+                self.notice =
                     Some(Notice { error: true, text: format!("Nothing to compare with: {reason}") })
             }
             Action::SwapComparison => {
-                if let Some(c) = &mut next.compare {
+                if let Some(c) = &mut self.compare {
                     c.reversed = !c.reversed;
                 }
             }
-            Action::StopComparing => next.compare = None,
-            Action::ShareCompare(with) => next.share_compare = with,
-            Action::ShareLesson(with) => next.share_lesson = with,
+            Action::StopComparing => self.compare = None,
+            Action::ShareCompare(with) => self.share_compare = with,
+            Action::ShareLesson(with) => self.share_lesson = with,
             Action::OpenLesson(id) => {
                 use crate::model::lessons;
                 let shipped = lessons::by_id(&id).is_some();
                 if !shipped && id != lessons::SAVED {
-                    return next;
+                    return;
                 }
-                next.view.apply(ViewAction::SimLesson(Some(id)));
-                next.view.apply(ViewAction::ShowTab(crate::model::view::Tab::Simulate));
-                if shipped && !lessons::is_lesson_model(&next.document) {
-                    return next.apply(Action::RequestReplace(Replacement::Example(
+                self.view.apply(ViewAction::SimLesson(Some(id)));
+                self.view.apply(ViewAction::ShowTab(crate::model::view::Tab::Simulate));
+                if shipped && !lessons::is_lesson_model(&self.document) {
+                    *self = self.apply(Action::RequestReplace(Replacement::Example(
                         crate::model::lessons::MODEL,
                     )));
                 }
             }
-            Action::SaveScenario(scenario) => {
-                let position = next.view.simulate.position;
-                next.edit(EditAction::SetScenario(Some(scenario)));
-                next.view.apply(ViewAction::SimLesson(Some(crate::model::lessons::SAVED.into())));
-                next.view.simulate.position = position;
-                next.notice = Some(Notice {
-                    error: false,
-                    text:
-                        "Saved the scenario with the model: it travels in share links and exports."
-                            .into(),
-                });
-            }
-            Action::Started(state) => {
-                let mut state = *state;
-                state.store.ready = true;
-                return state;
-            }
-            Action::Saved { version, document } => {
-                next.store.base = Some((version, document));
-                next.store.failed = None;
-            }
-            Action::StorageFailed(reason) => next.store.failed = Some(reason),
-            Action::OtherTab { version, document } => next.other_tab(version, *document),
-            Action::ResolveConflict(keep_ours) => {
-                if let Some(c) = next.store.conflict.take() {
-                    let doc = if keep_ours { c.keep_ours } else { c.keep_theirs };
-                    let previous = std::mem::replace(&mut next.document, doc);
-                    next.history.record(previous);
-                    next.touched = true;
-                    next.store.base = Some((c.version, c.theirs));
-                    next.prune_selection();
-                }
-            }
-            Action::Versions(open) => {
-                if open {
-                    next.store.versions = Some(None);
-                    next.store.list_requests += 1;
-                } else {
-                    next.store.versions = None;
-                }
-            }
-            Action::VersionList(list) => {
-                if next.store.versions.is_some() {
-                    next.store.versions = Some(Some(Rc::new(list)));
-                }
-            }
-            Action::RestoreVersion { id, saved } => {
-                next.store.restore_request = (next.store.restore_request.0 + 1, id, saved)
-            }
             Action::Escape => {
-                if next.store.versions.is_some() {
-                    next.store.versions = None;
-                } else if next.help
-                    || next.gallery
-                    || next.confirm.is_some()
-                    || next.share
-                    || next.compare_dialog
+                if self.store.versions.is_some() {
+                    self.store.versions = None;
+                } else if self.help
+                    || self.gallery
+                    || self.confirm.is_some()
+                    || self.share
+                    || self.compare_dialog
                 {
-                    next.help = false;
-                    next.gallery = false;
-                    next.confirm = None;
-                    next.share = false;
-                    next.compare_dialog = false;
-                } else if next.tool != Tool::Select {
-                    next.tool = Tool::Select;
-                    next.tool_locked = false;
+                    self.help = false;
+                    self.gallery = false;
+                    self.confirm = None;
+                    self.share = false;
+                    self.compare_dialog = false;
+                } else if self.tool != Tool::Select {
+                    self.tool = Tool::Select;
+                    self.tool_locked = false;
                 } else {
-                    next.set_selection(Vec::new());
+                    self.set_selection(Vec::new());
                 }
             }
+            // Applied before, by `apply_document`, `apply_selection` and `apply_storage`.
+            Action::LoadDocument(..)
+            | Action::Edit(..)
+            | Action::Place { .. }
+            | Action::Undo
+            | Action::Redo
+            | Action::Import { .. }
+            | Action::ImportRefused(..)
+            | Action::RequestReplace(..)
+            | Action::ConfirmReplace
+            | Action::CancelReplace
+            | Action::SaveScenario(..)
+            | Action::SelectNode(..)
+            | Action::View(..)
+            | Action::Select(..)
+            | Action::SelectItem(..)
+            | Action::ToggleSelect(..)
+            | Action::SelectAll
+            | Action::DeleteSelection
+            | Action::DuplicateSelection
+            | Action::Nudge(..)
+            | Action::SetTool(..)
+            | Action::LockTool(..)
+            | Action::AutosaveFailed(..)
+            | Action::Started(..)
+            | Action::Saved { .. }
+            | Action::StorageFailed(..)
+            | Action::OtherTab { .. }
+            | Action::ResolveConflict(..)
+            | Action::Versions(..)
+            | Action::VersionList(..)
+            | Action::RestoreVersion { .. } => {}
         }
-        next
     }
 }
 
