@@ -2,8 +2,8 @@
 //! targets in `fuzz/fuzz_targets/` and the corpus replay `tests/fuzz_replay.rs` (an ordinary
 //! `cargo test`), so that a crash once found stays fixed.
 
-use clusterplan::edit::{self, history::History, EditAction, ItemRef, RegistryOp};
-use clusterplan::layout::Pt;
+use clusterplan::model::edit::{self, history::History, EditAction, ItemRef, RegistryOp};
+use clusterplan::model::layout::Pt;
 use clusterplan_engine::{compile, document, generate, share, Document, Strategy};
 use std::rc::Rc;
 
@@ -229,7 +229,7 @@ fn start(b: u8) -> Document {
     }
 }
 
-/// The edit reducer (`clusterplan::edit::apply`) on a sequence of actions from the bytes: every
+/// The edit reducer (`clusterplan::model::edit::apply`) on a sequence of actions from the bytes: every
 /// document it makes is a valid document (it writes, reads back the same and compiles), a
 /// refused edit leaves nothing changed, and undoing every action, one by one, gives back each
 /// earlier document exactly, down to the first.

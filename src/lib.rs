@@ -1,21 +1,10 @@
-//! clusterplan's browser app (Yew): a thin shell around the engine, with one reducer.
-//!
-//! [`state`] holds the reducer and its closed `Action` enum (pure, natively tested); edits of the
-//! model are [`edit::EditAction`]s applied by pure code ([`edit::apply`]), positions live in the
-//! document ([`layout`]); the plan is derived from the document with `use_memo` in [`app`], never
-//! stored; components render and dispatch.
+//! clusterplan's browser app (Yew), in three layers, bottom up: [`platform`] (the browser:
+//! storage, the page's address, downloads, files, the clock), [`model`] (pure: the reducer's
+//! state and actions, the edits, the layout, the examples and lessons, the data derived for the
+//! view) and [`ui`] (the components and their effects as hooks). The plan is the engine's,
+//! derived from the document ([`ui::compile::use_plan`]), never stored; components render and
+//! dispatch. `crates/layering` checks that no module uses one above it.
 
-pub mod app;
-pub mod canvas;
-pub mod compile;
-pub mod edit;
-pub mod embed;
-pub mod examples;
-pub mod inspector;
-pub mod layout;
-pub mod results;
-pub mod share;
-pub mod state;
-pub mod storage;
-pub mod theme;
-pub mod toolbar;
+pub mod model;
+pub mod platform;
+pub mod ui;

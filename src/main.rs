@@ -1,5 +1,5 @@
-//! Entry point of the browser app: mounts the Yew [`clusterplan::app::App`] on the page body.
+//! Entry point of the browser app: mounts the Yew [`clusterplan::ui::app::App`] on the page body.
 
 fn main() {
-    yew::Renderer::<clusterplan::app::App>::new().render();
+    yew::Renderer::<clusterplan::ui::app::App>::new().render();
 }

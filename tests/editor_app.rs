@@ -3,8 +3,8 @@
 //! read back from the DOM and local storage.
 #![cfg(target_arch = "wasm32")]
 
-use clusterplan::app::App;
-use clusterplan::storage;
+use clusterplan::platform::{idb, storage};
+use clusterplan::ui::app::App;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -63,7 +63,7 @@ async fn mount_with(saved: Option<&str>, items: &[(&str, &str)]) -> Mounted {
     settle().await;
     let storage = gloo::utils::window().local_storage().unwrap().unwrap();
     storage.clear().unwrap();
-    storage::idb::clear().await.expect("the saved versions are cleared");
+    idb::clear().await.expect("the saved versions are cleared");
     if let Some(text) = saved {
         storage.set_item(storage::KEY, text).unwrap();
     }
@@ -192,7 +192,7 @@ async fn saved() -> String {
         }
         settle().await;
     }
-    storage::idb::latest().await.unwrap().map(|(_, text)| text).unwrap_or_default()
+    idb::latest().await.unwrap().map(|(_, text)| text).unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -626,7 +626,7 @@ async fn the_splitter_resizes_the_results_and_the_first_screen_explains_itself()
     let after = results();
     // Dragged up by 30 px: the results are that much taller, as far as the canvas area above
     // keeps its minimum (the test's window is small), at the height the splitter records.
-    let expected = clusterplan::state::clamp_results_height(before + 30.0, total);
+    let expected = clusterplan::model::state::clamp_results_height(before + 30.0, total);
     let recorded: f64 = splitter.get_attribute("data-height").unwrap().parse().unwrap();
     assert!((after - expected).abs() < 2.0, "{before} -> {after}, expected {expected}");
     assert!((after - recorded).abs() < 1.5, "{after} vs {recorded}");

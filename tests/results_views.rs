@@ -2,10 +2,10 @@
 //! by clicks and form events in headless Chromium, read back from the DOM.
 #![cfg(target_arch = "wasm32")]
 
-use clusterplan::examples;
-use clusterplan::results::view::{Tab, ViewAction};
-use clusterplan::results::{PlanRef, ResultsPanel, ResultsPanelProps};
-use clusterplan::state::{Action, AppState};
+use clusterplan::model::examples;
+use clusterplan::model::state::{Action, AppState};
+use clusterplan::model::view::{Tab, ViewAction};
+use clusterplan::ui::results::{PlanRef, ResultsPanel, ResultsPanelProps};
 use clusterplan_engine::{compile, Document, Plan};
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -1,7 +1,7 @@
 //! `bootstrap`: one node's components, dependencies, bootstrap order and FIG 8's steps.
 
+use crate::io::Outcome;
 use crate::tables::one_line;
-use crate::Outcome;
 use anyhow::{anyhow, bail, Context, Result};
 use clusterplan_engine::bootstrap::{
     node_bootstrap, Actor, Component, Dependency, DependencyKind, NodeBootstrap, RegistryState,
@@ -67,7 +67,7 @@ pub fn run(
         let _ = writeln!(err, "{}", one_line(&d.to_string()));
     }
     if json {
-        crate::write_json(out, &boot)?;
+        crate::io::write_json(out, &boot)?;
     } else {
         text(&boot, out)?;
     }

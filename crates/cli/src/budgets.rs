@@ -12,7 +12,7 @@ use clusterplan_engine::{Document, Item, Plan};
 use serde::Serialize;
 use std::io::Write;
 
-use crate::Outcome;
+use crate::io::Outcome;
 
 /// The budgets a model must keep (all optional; none given = nothing checked).
 #[derive(Debug, Clone, Default, Args)]

@@ -64,7 +64,7 @@ pub fn run(
         }
     }
     if json {
-        crate::write_json(out, &reports)?;
+        crate::io::write_json(out, &reports)?;
         return Ok(());
     }
     text(&reports, out)

@@ -2,8 +2,9 @@
 //! a Markdown pull-request comment, with the CI budgets of `budgets.rs`.
 
 use crate::budgets::{Breach, Budgets};
+use crate::io::{Outcome, StrategyArg};
 use crate::tables::{field, one_line};
-use crate::{NetworkFail, Outcome, StrategyArg};
+use crate::NetworkFail;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use clusterplan_engine::diff::{signed, Diff, ServiceDiff};

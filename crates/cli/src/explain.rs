@@ -15,7 +15,7 @@ pub fn run(
 ) -> Result<()> {
     let explained = answers::explain_list(plan, cluster, service, node)?;
     if json {
-        crate::write_json(out, &explained)?;
+        crate::io::write_json(out, &explained)?;
         return Ok(());
     }
     let addresses: Vec<String> = explained.entries.iter().map(|e| e.address.to_string()).collect();

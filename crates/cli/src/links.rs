@@ -30,8 +30,9 @@ pub fn share(
 pub fn read_link(link: &str, out: &mut dyn Write) -> Result<()> {
     let doc = if link == "-" {
         // Reading stops at the longest link a browser keeps.
-        let text = crate::read_limited(std::io::stdin().lock(), Limit::LinkChars, "the link", None)
-            .context("cannot read the link from standard input")?;
+        let text =
+            crate::io::read_limited(std::io::stdin().lock(), Limit::LinkChars, "the link", None)
+                .context("cannot read the link from standard input")?;
         open(text.trim())?
     } else {
         open(link)?

@@ -12,19 +12,20 @@ mod budgets;
 mod compare;
 mod diff;
 mod explain;
+mod io;
 mod links;
 mod simulate;
 mod tables;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use clap::{Args, Parser, Subcommand};
 use clusterplan_engine::failures::UnknownFailure;
-use clusterplan_engine::limits::{self, Limit};
 use clusterplan_engine::{
-    answers, compile, compile_with, document, Diagnostic, Document, FailureSet, Plan, Strategy,
+    answers, compile, compile_with, Diagnostic, Document, FailureSet, Plan, Strategy,
 };
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use io::{load_document, write_json, Outcome, StrategyArg};
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -46,15 +47,6 @@ struct Common {
     /// Print the same content as one JSON document instead of text.
     #[arg(long)]
     json: bool,
-}
-
-/// The ordering strategy option.
-#[derive(Debug, Args)]
-struct StrategyArg {
-    /// How to order each group of equidistant addresses: rotation (the source's rule), spread,
-    /// rendezvous, shuffle or shuffle:SEED.
-    #[arg(long, default_value = "rotation", value_parser = parse_strategy)]
-    strategy: Strategy,
 }
 
 /// Network failures (docs/spec.md §2): routers and subnets failed, alone or with nodes.
@@ -113,10 +105,6 @@ impl NetworkFail {
             ..FailureSet::default()
         }
     }
-}
-
-fn parse_strategy(s: &str) -> Result<Strategy, String> {
-    s.parse().map_err(|e: clusterplan_engine::strategy::UnknownStrategy| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -281,14 +269,6 @@ impl Command {
     }
 }
 
-/// What a command asks `main` to do once it has printed its output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Ok,
-    /// The command's answer is "no" (`check` found errors, `bootstrap` found a cycle).
-    Failed,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Buffered: `lists` writes 40,000 lines on a 10k model, and a locked stdout alone flushes
@@ -318,23 +298,13 @@ fn main() -> ExitCode {
 }
 
 /// Did the command stop because the reader of its output went away? Every write to the output
-/// (text, or JSON through [`write_json`]) fails with the `io::Error` itself, so this one test
+/// (text, or JSON through [`io::write_json`]) fails with the `io::Error` itself, so this one test
 /// covers both forms.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .chain()
         .filter_map(|e| e.downcast_ref::<std::io::Error>())
         .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-}
-
-/// Writes `value` as pretty JSON and a line break. A failed write is returned as the
-/// `io::Error` it is (not wrapped in a `serde_json::Error`), as text writes return it.
-pub(crate) fn write_json(
-    out: &mut dyn Write,
-    value: &(impl serde::Serialize + ?Sized),
-) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
-    writeln!(out)
 }
 
 fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
@@ -458,52 +428,6 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
 /// the command's answer is written.
 fn exiting<T>(value: T) {
     std::mem::forget(value);
-}
-
-/// Reads and parses the document; any failure is the one-line reason `main` prints.
-fn load_document(path: &Path) -> Result<Document> {
-    let text = read_file(path, Limit::DocumentBytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    document::read(&text).with_context(|| format!("cannot read {}", path.display()))
-}
-
-/// The text of the file at `path`, refused when it is larger than `limit` (a byte-order mark
-/// aside): reading stops there, so a huge file or an endless one (`/dev/zero`) costs no more.
-pub(crate) fn read_file(path: &Path, limit: Limit) -> Result<String> {
-    let file = std::fs::File::open(path)?;
-    let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
-    read_limited(file, limit, "the file", size)
-}
-
-/// At most `limit` (and a byte-order mark) of `reader`, as text; `size`, when known, is what
-/// a refusal says the input is.
-pub(crate) fn read_limited(
-    reader: impl Read,
-    limit: Limit,
-    item: &str,
-    size: Option<u64>,
-) -> Result<String> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let mut bytes = Vec::new();
-    reader.take((limit.value() + BOM.len() + 1) as u64).read_to_end(&mut bytes)?;
-    let content = bytes.len() - if bytes.starts_with(BOM) { BOM.len() } else { 0 };
-    if content > limit.value() {
-        return Err(match size {
-            Some(size) => limits::Exceeded::TooLarge {
-                item: item.to_owned(),
-                limit,
-                found: usize::try_from(size).unwrap_or(usize::MAX),
-            },
-            None => limits::Exceeded::TooMany { item: item.to_owned(), limit },
-        }
-        .into());
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{item} is not UTF-8 text (byte {} is not)",
-            e.utf8_error().valid_up_to() + 1
-        )
-    })
 }
 
 /// Fails unless the document defines cluster `id` (a question about a cluster that does not

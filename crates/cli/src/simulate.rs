@@ -48,10 +48,11 @@ impl SimulateArgs {
 /// Runs the command; every reading problem is the one-line reason `main` prints (exit 2).
 /// Returns `false` when `--explore` found a broken invariant (exit 1).
 pub fn run(args: SimulateArgs, out: &mut dyn Write) -> Result<bool> {
-    let doc = crate::load_document(&args.model)?;
+    let doc = crate::io::load_document(&args.model)?;
     let path = args.scenario.display().to_string();
-    let text = crate::read_file(&args.scenario, clusterplan_engine::limits::Limit::DocumentBytes)
-        .with_context(|| format!("cannot read {path}"))?;
+    let text =
+        crate::io::read_file(&args.scenario, clusterplan_engine::limits::Limit::DocumentBytes)
+            .with_context(|| format!("cannot read {path}"))?;
     let scenario = scenario::read(&text).with_context(|| format!("cannot read {path}"))?;
     if args.explore {
         let options = explore::Options { depth: args.depth, max_runs: args.max_runs };
@@ -68,7 +69,7 @@ pub fn run(args: SimulateArgs, out: &mut dyn Write) -> Result<bool> {
             }
         }
         if args.json {
-            crate::write_json(out, &report.to_json())?;
+            crate::io::write_json(out, &report.to_json())?;
         } else {
             out.write_all(report.to_text().as_bytes())?;
         }
@@ -76,7 +77,7 @@ pub fn run(args: SimulateArgs, out: &mut dyn Write) -> Result<bool> {
     }
     let sim = simulate(&doc, &scenario).with_context(|| format!("cannot run {path}"))?;
     if args.json {
-        crate::write_json(out, &sim.to_json())?;
+        crate::io::write_json(out, &sim.to_json())?;
     } else {
         out.write_all(sim.to_text().as_bytes())?;
     }

@@ -1,6 +1,6 @@
 //! `lists`, `load` and `check`: the contract's tab-separated tables, and their JSON forms.
 
-use crate::Outcome;
+use crate::io::Outcome;
 use anyhow::Result;
 use clusterplan_engine::answers::{list_lines, list_order, LoadLine};
 use clusterplan_engine::{Plan, Severity};
@@ -72,7 +72,7 @@ impl<W: Write> Write for Escaped<W> {
 /// entries: one `String` each made the output cost 30 times the compile).
 pub fn lists(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<()> {
     if json {
-        crate::write_json(out, &list_lines(plan))?;
+        crate::io::write_json(out, &list_lines(plan))?;
         return Ok(());
     }
     let services: Vec<(String, Vec<String>)> = plan
@@ -133,7 +133,7 @@ fn table<T: Serialize>(
     row: impl Fn(&T) -> String,
 ) -> Result<()> {
     if json {
-        crate::write_json(out, lines)?;
+        crate::io::write_json(out, lines)?;
     } else {
         for line in lines {
             writeln!(out, "{}", row(line))?;
@@ -145,7 +145,7 @@ fn table<T: Serialize>(
 /// The diagnostics, one a line (or a JSON array); fails when any is an error.
 pub fn check(plan: &Plan, json: bool, out: &mut dyn Write) -> Result<Outcome> {
     if json {
-        crate::write_json(out, &plan.diagnostics)?;
+        crate::io::write_json(out, &plan.diagnostics)?;
     } else {
         for d in &plan.diagnostics {
             writeln!(out, "{}", one_line(&d.to_string()))?;
@@ -270,7 +270,7 @@ pub fn hops(plan: &Plan, from: Option<&str>, json: bool, out: &mut dyn Write) ->
     }
     let matrix = clusterplan_engine::network::hop_matrix(plan);
     if json {
-        crate::write_json(out, &matrix)?;
+        crate::io::write_json(out, &matrix)?;
         return Ok(());
     }
     let prefixes: Vec<String> = matrix.subnets.iter().map(|p| field(p)).collect();

@@ -2,7 +2,7 @@
 //! [`Embed`] view of one model into an element (the custom element's shadow root), and the
 //! returned handle unmounts it. The element itself is `embed/cluster-plan.js`.
 
-use clusterplan::embed::{Embed, EmbedOptions, EmbedProps};
+use clusterplan::ui::embed::{Embed, EmbedOptions, EmbedProps};
 use clusterplan_engine::document;
 use std::fmt;
 use std::rc::Rc;

@@ -2,11 +2,14 @@
 //! so that no view recomputes them: which subnet holds an address (longest prefix, as the
 //! model maps addresses), which subnet a router's attachment names (its prefix normalised, as
 //! the model attaches routers), which servers the failed nodes are, which server and list entry
-//! serve a client with them down, and the ideal first-choice load.
+//! serve a client with them down, whether a server is down, the ideal first-choice load, each
+//! subnet's heat (its busiest server's load over the ideal) and how many first choices a
+//! strategy can change.
 
 use crate::document::Document;
-use crate::plan::{ideal_load, Plan, ServerIx, ServicePlan, SubnetIx};
+use crate::plan::{ideal_load, NodeIx, Plan, ServerIx, ServicePlan, SubnetIx};
 use crate::prefix::{parse_ip, parse_prefix, PrefixIndex};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// A subnet's identity: its canonical prefix (host bits cleared, as the plan writes
@@ -53,6 +56,16 @@ impl SubnetIndex {
     pub fn subnet_named(&self, prefix: &str) -> Option<SubnetIx> {
         self.prefixes.exact(parse_prefix(prefix)?.0)
     }
+
+    /// The routers attached to `subnet` (indices into `Document::routers`), as the engine
+    /// attaches them: by [`SubnetIndex::subnet_named`], so `10.0.1.5/24` attaches a router to
+    /// `10.0.1.0/24`.
+    pub fn routers_of(&self, doc: &Document, subnet: SubnetIx) -> Vec<usize> {
+        (doc.routers.iter().enumerate())
+            .filter(|(_, r)| r.subnets.iter().any(|p| self.subnet_named(p) == Some(subnet)))
+            .map(|(ix, _)| ix)
+            .collect()
+    }
 }
 
 /// Who serves one client list with some server nodes failed, as the engine's failover says.
@@ -97,6 +110,46 @@ pub fn serving<'a>(
         .position(|e| of_server(e) && e.hops().is_some())
         .or_else(|| entries.iter().position(of_server));
     Serving { down, failed_client, server, entry }
+}
+
+/// Is `server` of `service` down with the servers `down` failed? A server is up only while
+/// online in its service's cluster and not failed (docs/spec.md §4, `load.rs`).
+pub fn is_down(service: &ServicePlan, down: &[ServerIx], server: ServerIx) -> bool {
+    down.contains(&server) || !service.servers.get(server).is_some_and(|s| s.online)
+}
+
+/// Each subnet's heat in `service` with the nodes `failed` down: the load of its busiest
+/// server over the ideal (clients over servers up), from the plan's first choice when nothing
+/// failed, else from the failover (docs/spec.md §4). Subnets with no server of the service, and
+/// every subnet when no server is up, are left out.
+pub fn heat(service: &ServicePlan, failed: &[NodeIx]) -> BTreeMap<SubnetIx, f64> {
+    let mut out = BTreeMap::new();
+    let (load, clients, up) = if failed.is_empty() {
+        let up = service.servers.iter().filter(|server| server.online).count();
+        (service.load.first_choice.clone(), service.load.clients, up)
+    } else {
+        let f = service.failover_of_nodes(failed);
+        (f.load, f.clients, f.servers_up)
+    };
+    let Some(ideal) = ideal_load(clients, up).filter(|i| *i > 0.0) else { return out };
+    for (ix, server) in service.servers.iter().enumerate() {
+        let ratio = load.get(ix).copied().unwrap_or(0) as f64 / ideal;
+        for &a in &server.addresses {
+            let e = out.entry(service.addresses[a].subnet).or_insert(0.0);
+            if ratio > *e {
+                *e = ratio;
+            }
+        }
+    }
+    out
+}
+
+/// Clients of `service` whose first choice is picked from a group of two or more equidistant,
+/// non-local addresses: the only first choices a strategy can change (docs/spec.md §7).
+pub fn first_choices_from_groups(service: &ServicePlan) -> usize {
+    (0..service.lists.len())
+        .filter(|&l| service.lists.first_entry(l).is_some_and(|e| !e.local && e.group_size >= 2))
+        .count()
 }
 
 /// The ideal first-choice load of a service's servers: its clients over its servers in play
@@ -175,5 +228,39 @@ mod tests {
         let own = serving(&plan, sp, list_a, ["a"]);
         assert_eq!((own.server, own.failed_client, own.entry), (None, true, None));
         assert_eq!(ideal_first_choice(sp), Some(1.5));
+    }
+
+    #[test]
+    fn routers_attach_and_servers_go_down_as_the_engine_says() {
+        let d = doc(TWO_SUBNETS);
+        let index = SubnetIndex::new(&d);
+        // `10.0.1.5/24` attaches r to 10.0.1.0/24 (the first of the two).
+        assert_eq!(index.routers_of(&d, 1), vec![0]);
+        assert_eq!(index.routers_of(&d, 3), vec![0]);
+        assert!(index.routers_of(&d, 0).is_empty());
+        assert!(index.routers_of(&d, 2).is_empty());
+        let plan = compile(&d, Strategy::Rotation);
+        let (_, sp) = plan.service("A", "registry").unwrap();
+        let a = sp.server_index(plan.node_by_uid("a").unwrap()).unwrap();
+        let b = sp.server_index(plan.node_by_uid("b").unwrap()).unwrap();
+        assert!(!is_down(sp, &[], a));
+        assert!(is_down(sp, &[a], a));
+        assert!(!is_down(sp, &[a], b));
+        assert!(is_down(sp, &[], 99));
+    }
+
+    #[test]
+    fn heat_is_the_busiest_servers_load_over_the_ideal() {
+        let d = doc(TWO_SUBNETS);
+        let plan = compile(&d, Strategy::Rotation);
+        let (_, sp) = plan.service("A", "registry").unwrap();
+        // Three clients, two servers: ideal 1.5; a serves itself, b serves itself and c.
+        let first = heat(sp, &[]);
+        assert_eq!(first, BTreeMap::from([(1, 1.0 / 1.5), (3, 2.0 / 1.5)]));
+        // b down: a serves a and c (b is no client), one server up: ideal 2.
+        let b = plan.node_by_uid("b").unwrap();
+        assert_eq!(heat(sp, &[b]), BTreeMap::from([(1, 1.0), (3, 0.0)]));
+        // Each client's first choice is its own address or the only one at its distance.
+        assert_eq!(first_choices_from_groups(sp), 0);
     }
 }

@@ -125,7 +125,7 @@ pub fn fault_points(baseline: &crate::Simulation, ops: &[Op], limit: usize) -> (
     let mut next = 0;
     for (i, op) in ops.iter().enumerate() {
         let Some((figure, steps)) = op.figure() else { continue };
-        let events: Vec<&crate::Event> =
+        let events: Vec<&crate::trace::Event> =
             baseline.events.iter().filter(|e| e.operation == i).collect();
         for step in steps.clone() {
             offer(&mut all, &mut total, limit, || fault(i, step, None, FaultKind::Fail, 0));
@@ -209,7 +209,7 @@ pub fn explore_with(
 ) -> Result<Report, ScenarioError> {
     let ops = scenario.validate(doc)?;
     let net = crate::net::Net::new(doc);
-    let baseline = crate::run(doc, net.clone(), scenario, &ops);
+    let baseline = crate::ops::run_all(doc, net.clone(), scenario, &ops);
     let bound = options.max_runs.or((options.depth >= 2).then_some(PAIR_BOUND));
     let (points, total) = fault_points(&baseline, &ops, bound.unwrap_or(usize::MAX));
     let mut report = Report {
@@ -231,7 +231,7 @@ pub fn explore_with(
         }
         let mut variant = scenario.clone();
         variant.faults.push(f.clone());
-        let run = crate::run(doc, net.clone(), &variant, &ops);
+        let run = crate::ops::run_all(doc, net.clone(), &variant, &ops);
         report.runs += 1;
         let verdict = run.outcomes.get(f.operation).map(|o| o.result);
         report.total.add(verdict);
@@ -249,7 +249,7 @@ pub fn explore_with(
                 let pair = [first.clone(), second.clone()];
                 let mut variant = scenario.clone();
                 variant.faults.extend(pair.iter().cloned());
-                let run = crate::run(doc, net.clone(), &variant, &ops);
+                let run = crate::ops::run_all(doc, net.clone(), &variant, &ops);
                 report.runs += 1;
                 report.pairs += 1;
                 record(&mut report, &mut found, &run.violations, &pair, &variant);

@@ -36,40 +36,5 @@ use clusterplan_engine::Document;
 pub fn simulate(doc: &Document, scenario: &Scenario) -> Result<Simulation, ScenarioError> {
     let ops = scenario.validate(doc)?;
     let net = net::Net::new(doc);
-    Ok(run(doc, net, scenario, &ops))
-}
-
-/// Runs validated operations on a fresh world (the explorer reuses one [`net::Net`]).
-pub(crate) fn run(doc: &Document, net: net::Net, scenario: &Scenario, ops: &[Op]) -> Simulation {
-    let initial = sim::initial_world(doc, &net);
-    let mut s = sim::Sim::new(initial.clone(), net, scenario.faults.clone());
-    let mut outcomes = Vec::with_capacity(ops.len());
-    let mut requests = std::collections::BTreeMap::new();
-    for (i, (op, o)) in ops.iter().zip(&scenario.operations).enumerate() {
-        s.op = i;
-        s.op_kind = Some(*op);
-        s.checker.begin(&s.world, i, Some(*op));
-        let (result, reason, uid_scenario) = ops::run(&mut s, *op, o);
-        s.checker.end(&s.world, &s.net, Some(result), &mut s.violations);
-        let taken = std::mem::take(&mut s.requests);
-        for (k, v) in &taken {
-            *requests.entry(k.clone()).or_insert(0) += v;
-        }
-        outcomes.push(Outcome {
-            operation: i,
-            op: op.name(),
-            result,
-            reason,
-            uid_scenario,
-            requests: taken,
-        });
-    }
-    Simulation {
-        initial,
-        events: s.events,
-        outcomes,
-        final_world: s.world,
-        requests,
-        violations: s.violations,
-    }
+    Ok(ops::run_all(doc, net, scenario, &ops))
 }

@@ -186,3 +186,43 @@ pub(crate) fn copy_replica(sim: &mut Sim, cluster: &str, server: &str, chosen: &
     }
     sim.set(Key::Incarnation { cluster: c, replica: r }, chosen.incarnation.into());
 }
+
+/// Runs validated operations on a fresh world (the explorer reuses one [`crate::net::Net`]).
+pub(crate) fn run_all(
+    doc: &clusterplan_engine::Document,
+    net: crate::net::Net,
+    scenario: &crate::scenario::Scenario,
+    ops: &[Op],
+) -> crate::trace::Simulation {
+    let initial = crate::sim::initial_world(doc, &net);
+    let mut s = crate::sim::Sim::new(initial.clone(), net, scenario.faults.clone());
+    let mut outcomes = Vec::with_capacity(ops.len());
+    let mut requests = std::collections::BTreeMap::new();
+    for (i, (op, o)) in ops.iter().zip(&scenario.operations).enumerate() {
+        s.op = i;
+        s.op_kind = Some(*op);
+        s.checker.begin(&s.world, i, Some(*op));
+        let (result, reason, uid_scenario) = run(&mut s, *op, o);
+        s.checker.end(&s.world, &s.net, Some(result), &mut s.violations);
+        let taken = std::mem::take(&mut s.requests);
+        for (k, v) in &taken {
+            *requests.entry(k.clone()).or_insert(0) += v;
+        }
+        outcomes.push(crate::trace::Outcome {
+            operation: i,
+            op: op.name(),
+            result,
+            reason,
+            uid_scenario,
+            requests: taken,
+        });
+    }
+    crate::trace::Simulation {
+        initial,
+        events: s.events,
+        outcomes,
+        final_world: s.world,
+        requests,
+        violations: s.violations,
+    }
+}
