@@ -14,7 +14,7 @@
 use crate::invariants::Violation;
 use crate::scenario::{Fault, FaultKind, Op, Scenario, ScenarioError};
 use crate::trace::Verdict;
-use crate::world::World;
+use crate::world::{Key, World};
 use clusterplan_engine::Document;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -107,22 +107,28 @@ fn fault(operation: usize, step: u8, node: Option<String>, kind: FaultKind, afte
 
 /// The single fault points of a run (see the module documentation).
 pub fn faults(baseline: &crate::Simulation, ops: &[Op]) -> Vec<Fault> {
+    fault_points(baseline, ops, usize::MAX).0
+}
+
+/// The first `limit` single fault points of a run, and how many there are in all (counted
+/// without making them: a large model has millions).
+pub fn fault_points(baseline: &crate::Simulation, ops: &[Op], limit: usize) -> (Vec<Fault>, usize) {
     let mut all = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut add = |all: &mut Vec<Fault>, f: Fault| {
-        let key = serde_json::to_string(&f).unwrap_or_default();
-        if seen.insert(key) {
-            all.push(f);
-        }
-    };
+    let mut total = 0usize;
     let mut world = baseline.initial.clone();
+    // Nodes up, and up and connected, as the events go by.
+    let count = |w: &World| {
+        let up = w.nodes.values().filter(|n| n.up).count();
+        (up, w.nodes.values().filter(|n| n.up && n.connected).count())
+    };
+    let (mut up, mut linked) = count(&world);
     let mut next = 0;
     for (i, op) in ops.iter().enumerate() {
         let Some((figure, steps)) = op.figure() else { continue };
         let events: Vec<&crate::Event> =
             baseline.events.iter().filter(|e| e.operation == i).collect();
         for step in steps.clone() {
-            add(&mut all, fault(i, step, None, FaultKind::Fail, 0));
+            offer(&mut all, &mut total, limit, || fault(i, step, None, FaultKind::Fail, 0));
             let mut doers: Vec<String> = events
                 .iter()
                 .filter(|e| e.figure == Some(figure) && e.step == Some(step))
@@ -132,50 +138,61 @@ pub fn faults(baseline: &crate::Simulation, ops: &[Op]) -> Vec<Fault> {
             doers.dedup();
             if doers.len() > 1 {
                 for n in doers {
-                    add(&mut all, fault(i, step, Some(n), FaultKind::Fail, 0));
+                    offer(&mut all, &mut total, limit, || {
+                        fault(i, step, Some(n.clone()), FaultKind::Fail, 0)
+                    });
                 }
             }
         }
         let mut placed = false;
         let mut counts: BTreeMap<u8, usize> = BTreeMap::new();
-        let before_op = world.clone();
+        let before_op = (world.clone(), up, linked);
+        let cut = |all: &mut Vec<Fault>,
+                   total: &mut usize,
+                   w: &World,
+                   step: u8,
+                   k: usize,
+                   n: (usize, usize)| {
+            if all.len() >= limit {
+                *total += n.0 + n.1;
+                return;
+            }
+            for kind in [FaultKind::Crash, FaultKind::Disconnect] {
+                for (uid, node) in &w.nodes {
+                    if node.up && (kind == FaultKind::Crash || node.connected) {
+                        offer(all, total, limit, || fault(i, step, Some(uid.clone()), kind, k));
+                    }
+                }
+            }
+        };
         while let Some(e) = baseline.events.get(next).filter(|e| e.operation == i) {
             next += 1;
             if let (true, Some(step)) = (e.figure == Some(figure), e.step) {
                 let k = counts.entry(step).or_insert(0);
-                cut_points(&world, i, step, *k, &mut all, &mut add);
+                cut(&mut all, &mut total, &world, step, *k, (up, linked));
                 *k += 1;
                 placed = true;
             }
             for c in &e.changes {
                 world.apply(c);
             }
+            if e.changes.iter().any(|c| matches!(c.key, Key::Up { .. } | Key::Connected { .. })) {
+                (up, linked) = count(&world);
+            }
         }
         if !placed {
-            cut_points(&before_op, i, *steps.start(), 0, &mut all, &mut add);
+            let (w, u, l) = before_op;
+            cut(&mut all, &mut total, &w, *steps.start(), 0, (u, l));
         }
     }
-    all
+    (all, total)
 }
 
-/// Each node up in `world` crashing, and each up and connected cut off, at one point.
-fn cut_points(
-    world: &World,
-    op: usize,
-    step: u8,
-    after: usize,
-    all: &mut Vec<Fault>,
-    add: &mut impl FnMut(&mut Vec<Fault>, Fault),
-) {
-    for (uid, n) in &world.nodes {
-        if n.up {
-            add(all, fault(op, step, Some(uid.clone()), FaultKind::Crash, after));
-        }
-    }
-    for (uid, n) in &world.nodes {
-        if n.up && n.connected {
-            add(all, fault(op, step, Some(uid.clone()), FaultKind::Disconnect, after));
-        }
+/// Counts a fault point, and keeps it while fewer than `limit` are kept.
+fn offer(all: &mut Vec<Fault>, total: &mut usize, limit: usize, make: impl FnOnce() -> Fault) {
+    *total += 1;
+    if all.len() < limit {
+        all.push(make());
     }
 }
 
@@ -193,11 +210,11 @@ pub fn explore_with(
     let ops = scenario.validate(doc)?;
     let net = crate::net::Net::new(doc);
     let baseline = crate::run(doc, net.clone(), scenario, &ops);
-    let points = faults(&baseline, &ops);
     let bound = options.max_runs.or((options.depth >= 2).then_some(PAIR_BOUND));
+    let (points, total) = fault_points(&baseline, &ops, bound.unwrap_or(usize::MAX));
     let mut report = Report {
         runs: 1,
-        points: points.len(),
+        points: total,
         pairs: 0,
         bound,
         left_out: 0,
@@ -210,8 +227,7 @@ pub fn explore_with(
     let room = |report: &Report| bound.is_none_or(|b| report.runs < b);
     for f in &points {
         if !room(&report) {
-            report.left_out += 1;
-            continue;
+            break;
         }
         let mut variant = scenario.clone();
         variant.faults.push(f.clone());
@@ -222,12 +238,13 @@ pub fn explore_with(
         report.by_operation.entry(f.operation).or_default().add(verdict);
         record(&mut report, &mut found, &run.violations, std::slice::from_ref(f), &variant);
     }
+    report.left_out = total - (report.runs - 1);
     if options.depth >= 2 {
-        for (a, first) in points.iter().enumerate() {
+        let all_pairs = total.saturating_mul(total.saturating_sub(1)) / 2;
+        'pairs: for (a, first) in points.iter().enumerate() {
             for second in &points[a + 1..] {
-                if !room(&report) {
-                    report.left_out += 1;
-                    continue;
+                if !room(&report) || report.left_out > 0 {
+                    break 'pairs;
                 }
                 let pair = [first.clone(), second.clone()];
                 let mut variant = scenario.clone();
@@ -238,6 +255,7 @@ pub fn explore_with(
                 record(&mut report, &mut found, &run.violations, &pair, &variant);
             }
         }
+        report.left_out += all_pairs - report.pairs;
     }
     Ok(report)
 }

@@ -324,7 +324,20 @@ impl Checker {
         }
         if self.kind == Some(Op::DefineNode) && verdict == Some(Verdict::Aborted) {
             if let Some(before) = &self.before_define {
-                if !world.same_repositories(before) {
+                // A stale replica serves nothing until phase 2 updates it: its contents are
+                // not the repository's (the undo could not write a node that is down).
+                let mut now = world.clone();
+                for (c, cs) in &mut now.clusters {
+                    for (r, x) in &mut cs.replicas {
+                        if x.stale {
+                            if let Some(old) = before.replica(c, r) {
+                                x.nodes = old.nodes.clone();
+                                x.resources = old.resources.clone();
+                            }
+                        }
+                    }
+                }
+                if !now.same_repositories(before) {
                     self.push(
                         out,
                         "atomic-define",

@@ -77,16 +77,30 @@ pub(crate) struct Written {
     pub written: Vec<String>,
     /// The replicas that missed it and are stale now.
     pub stale: Vec<String>,
+    /// The replicas that missed it while serving another part (they stay as they are).
+    pub missed: Vec<String>,
 }
 
 impl Written {
-    /// `n1, n2` or `n1, n2; left stale: n3`, for event and outcome texts.
+    /// `n1, n2`, `n1, n2; left stale: n3` or `n1; not reached: n3 (serving another part)`,
+    /// for event and outcome texts.
     pub fn describe(&self) -> String {
         let mut text = self.written.join(", ");
         if !self.stale.is_empty() {
             text.push_str(&format!("; left stale: {}", self.stale.join(", ")));
         }
+        if !self.missed.is_empty() {
+            text.push_str(&format!(
+                "; not reached: {} (serving another part)",
+                self.missed.join(", ")
+            ));
+        }
         text
+    }
+
+    /// Every replica of the cluster took the write.
+    pub fn everywhere(&self) -> bool {
+        self.stale.is_empty() && self.missed.is_empty()
     }
 }
 
@@ -422,6 +436,8 @@ impl Sim {
                 && (in_part || !state.as_ref().is_some_and(|st| serving_state(st)))
             {
                 out.stale.push(s);
+            } else if self.world.replica(cluster, &s).is_some() {
+                out.missed.push(s);
             }
         }
         for r in &out.written {
@@ -463,8 +479,20 @@ impl Sim {
         }
         if out.written.is_empty() {
             out.stale.clear();
+            out.missed.clear();
             return out;
         }
+        // A copy at a higher incarnation than the write made is not behind it: phase 1 will
+        // choose it (a set-up makes such copies); every other one missed the write.
+        let made = out
+            .written
+            .iter()
+            .filter_map(|r| self.world.replica(cluster, r))
+            .map(|r| r.incarnation)
+            .min()
+            .unwrap_or(0);
+        let world = &self.world;
+        out.stale.retain(|r| world.replica(cluster, r).is_some_and(|x| x.incarnation < made));
         for r in &out.stale {
             self.set(Key::Stale { cluster: cluster.into(), replica: r.clone() }, true.into());
         }
@@ -711,11 +739,12 @@ impl Sim {
             if state == "stale" {
                 let before = self.world.replica(cluster, s).map_or(0, |x| x.incarnation);
                 self.copy_replica(cluster, s, &holder);
-                self.set_process(s, "registry", Some(Process::new("phase-2", Some(cluster))));
+                self.set_process(s, "registry", Some(Process::new("write-enabled", Some(cluster))));
                 let after = self.world.replica(cluster, s).map_or(0, |x| x.incarnation);
                 let access = Access::Phase2Update { cluster: cluster.into(), server: s.clone() };
-                self.emit_access(Some("FIG 8"), Some(15), Some(s), "System Registry", format!("phase 2: updates its copy from {holder} with Group Services' membership (incarnation {before} -> {after})"), Some(access));
+                self.emit_access(Some("FIG 8"), Some(15), Some(s), "System Registry", format!("phase 2: updates its copy from {holder} with Group Services' membership (incarnation {before} -> {after}) and joins the write group"), Some(access));
                 self.report_lost(cluster, s);
+                continue;
             }
             self.set_process(s, "registry", Some(Process::new("write-enabled", Some(cluster))));
             enabled.push(s.clone());

@@ -130,6 +130,19 @@ data_tests!(
     new_op_fields,
     bad_quorum,
     unknown_new_cluster,
+    // Issue 22's cases (docs/lifecycle.md, under faults).
+    case_define_missed_by_cut_off_server,
+    case_undefine_missed_by_cut_off_server,
+    case_second_define_of_a_taken_number,
+    case_primary_cut_off_none,
+    case_primary_cut_off_majority,
+    case_newer_server_starts_later,
+    case_move_fails_at_step_8,
+    case_registry_server_moves_away_and_back,
+    case_define_undo_with_a_server_down,
+    case_online_registry_server_on_offline_node,
+    case_split_none_loses_a_write,
+    case_split_majority_waits,
 );
 
 /// Every example scenario, against the lessons' model.

@@ -283,7 +283,7 @@ pub(crate) fn undefine(sim: &mut Sim, cluster: &str, node: &str) -> (Verdict, St
     };
     sim.emit_access(Some(FIG), Some(2), Some(&member), "DCM", format!("undefine: removes node {number} ({node}) from the global configuration {} (replicated to {})", answer.through(), group.describe()), Some(access));
     sim.net.redefine(node, cluster, None);
-    let removed = if group.stale.is_empty() {
+    let removed = if group.everywhere() {
         format!("every replica of {cluster}")
     } else {
         format!("the replicas of {cluster} on {}", group.describe())
@@ -330,7 +330,7 @@ pub(crate) fn undefine(sim: &mut Sim, cluster: &str, node: &str) -> (Verdict, St
         format!("erases its local definition of {cluster}"),
     );
     sim.regroup_all();
-    let scope = if group.stale.is_empty() {
+    let scope = if group.everywhere() {
         "globally and locally".to_owned()
     } else {
         format!("locally and from the replicas on {}", group.describe())

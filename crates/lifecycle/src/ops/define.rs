@@ -273,7 +273,8 @@ fn protocol(
     }
     sim.emit(Some(FIG), Some(8), Some(via), MEMBER, format!("asks the System Registry {} for an entry: uid {reported}, node {number}, name {name}, address {address}", write.through()));
     sim.crash_point(FIG, 9);
-    if sim.fails(9, &writer) || !up(sim, &writer) {
+    let takes_writes = sim.registry(cluster, &writer).is_some_and(|p| p.state == "write-enabled");
+    if sim.fails(9, &writer) || !up(sim, &writer) || !takes_writes {
         sim.emit(
             Some(FIG),
             Some(9),
@@ -310,7 +311,7 @@ fn protocol(
             Entry::Resource(..) | Entry::Attribute(..) => None,
         })
         .collect();
-    let stale_note = if group.stale.is_empty() {
+    let stale_note = if group.everywhere() {
         String::new()
     } else {
         format!("; written to {}", group.describe())
@@ -443,7 +444,7 @@ fn undo(
                     server: server.clone(),
                 };
                 sim.emit_access(Some(FIG), Some(step), Some(via), MEMBER, format!("aborts the define: writes the global entry made at step 8 back {} (written to {}; contents as before the define, one more incarnation)", answer.through(), group.describe()), Some(access));
-                if !group.stale.is_empty() {
+                if !group.everywhere() {
                     after = format!("the global entry is erased on {}", group.describe());
                 }
             }
