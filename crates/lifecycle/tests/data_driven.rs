@@ -125,6 +125,7 @@ data_tests!(
     registry_server_define,
     registry_server_define_faults,
     registry_server_undefine,
+    registry_server_list_at_bootstrap,
     modify_node_faults,
     bootstrap_lost_read,
     new_op_fields,
