@@ -126,6 +126,7 @@ data_tests!(
     registry_server_define_faults,
     registry_server_undefine,
     registry_server_list_at_bootstrap,
+    bootstrap_crash_between_controllers,
     modify_node_faults,
     bootstrap_lost_read,
     new_op_fields,
