@@ -138,6 +138,33 @@ fn every_example_runs_with_the_outcomes_of_its_figure() {
         ("fig15-automatic-configuration", &["committed"; 5]),
         ("fig18-move-committed", &["committed", "committed", "committed"]),
         ("fig18-move-fails-at-refresh", &["committed", "committed", "aborted"]),
+        (
+            "fig9a-cluster-defined-used-undefined",
+            &[
+                "committed",
+                "committed",
+                "committed",
+                "committed",
+                "refused",
+                "committed",
+                "committed",
+                "refused",
+            ],
+        ),
+        ("fig9c-registry-server-added", &["committed"; 4]),
+        ("fig8-split-quorum-none", &["committed"; 7]),
+        (
+            "fig8-split-quorum-majority",
+            &[
+                "committed",
+                "committed",
+                "committed",
+                "committed",
+                "committed",
+                "aborted",
+                "committed",
+            ],
+        ),
     ];
     for (name, results) in expect {
         let (code, out, err) = run(&["simulate", &model(), &example(name), "--json"]);
@@ -251,4 +278,40 @@ fn explore_counts_runs_and_saves_each_violation_as_a_replayable_scenario() {
     ]);
     assert!(code == 0 || code == 1);
     assert!(out.starts_with("runs 50 ") && out.contains("bound 50 runs"), "{out}");
+}
+
+/// The cluster and registry server operations (`docs/lifecycle.md`): their steps in the trace,
+/// a fault at one of them undone, the new cluster in `final`, and a broken field named (exit 2).
+#[test]
+fn the_cluster_operations_show_their_steps_and_undo() {
+    let text = r#"{"format": "cluster-planner-scenario/1", "operations": [
+        {"op": "define-cluster", "id": "C", "name": "lab", "registry_servers": ["n9"]},
+        {"op": "bootstrap", "cluster": "C"},
+        {"op": "define-cluster", "id": "D", "registry_servers": ["n4"]}],
+      "faults": [{"operation": 2, "step": 3, "node": "n4"}]}"#;
+    let path = scenario_file("cluster-ops.json", text);
+    let (code, out, err) = run(&["simulate", &model(), &path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("op 0 define-cluster step 3 n9 System Registry: the global database of C is created here at incarnation 1"), "{out}");
+    assert!(
+        out.contains(
+            "outcome 2 define-cluster: aborted (step 3 failed on n4; nothing of cluster D is left)"
+        ),
+        "{out}"
+    );
+    let (_, json, _) = run(&["simulate", &model(), &path, "--json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["final"]["nodes"]["n9"]["current"], "C");
+    assert_eq!(v["final"]["clusters"]["C"]["replicas"]["n9"]["nodes"]["1"], "n9");
+    assert!(v["final"]["clusters"]["D"].is_null(), "the aborted define left nothing");
+    let broken = scenario_file(
+        "no-change.json",
+        r#"{"format": "cluster-planner-scenario/1", "operations": [{"op": "modify-node", "cluster": "A", "node": "n4"}]}"#,
+    );
+    let (code, _, err) = run(&["simulate", &model(), &broken]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("operation 0 (modify-node): nothing to change: give \"name\" or \"address\""),
+        "{err}"
+    );
 }

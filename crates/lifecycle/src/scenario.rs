@@ -253,6 +253,16 @@ impl Op {
         }
     }
 
+    /// The optional fields of the operations that change a definition (at least one of a
+    /// modify's is given), for a form that offers them.
+    pub fn optional(self) -> &'static [&'static str] {
+        match self {
+            Op::DefineCluster | Op::ModifyCluster => &["name", "quorum"],
+            Op::ModifyNode => &["name", "address"],
+            _ => &[],
+        }
+    }
+
     /// The fields this op needs.
     pub fn required(self) -> &'static [&'static str] {
         match self {

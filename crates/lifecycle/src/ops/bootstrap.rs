@@ -305,13 +305,17 @@ pub(crate) fn node_step(sim: &mut Sim, cluster: &str, r: &mut NodeRun, step: u8,
         }
         22 => {
             for name in r.controllers.clone() {
+                // A crash between two controllers' events ends the node's step there.
+                if !sim.world.node(&uid).is_some_and(|n| n.up) {
+                    break;
+                }
                 let key = format!("controller:{name}");
                 ev(sim, &component_name(&key), action.clone(), Some(local(&key)));
             }
         }
         23 => {
             for name in r.controllers.clone() {
-                if r.out.is_none() {
+                if r.out.is_none() && sim.world.node(&uid).is_some_and(|n| n.up) {
                     read_and_write(sim, cluster, r, step, &format!("controller:{name}"), faults);
                 }
             }

@@ -40,14 +40,14 @@ pub(crate) fn define(sim: &mut Sim, o: &Operation) -> (Verdict, String) {
     let id = o.id.clone().unwrap_or_default();
     let name = o.name.clone().unwrap_or_else(|| id.clone());
     let servers = o.registry_servers.clone().unwrap_or_default();
-    if sim.net.has_cluster(&id) || sim.world.clusters.contains_key(&id) {
-        return (Verdict::Refused, format!("cluster id {id} is taken"));
-    }
     if sim.net.is_retired(&id) {
         return (
             Verdict::Refused,
             format!("cluster id {id} was undefined: a cluster id is never used again"),
         );
+    }
+    if sim.net.has_cluster(&id) || sim.world.clusters.contains_key(&id) {
+        return (Verdict::Refused, format!("cluster id {id} is taken"));
     }
     let Some(first) = servers.first().cloned() else {
         return (Verdict::Refused, "a cluster needs at least one registry server".into());

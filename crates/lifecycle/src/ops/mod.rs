@@ -21,8 +21,8 @@ use serde_json::Value;
 /// What an operation function returns: its verdict, the reason, and the FIG 11 scenario (join).
 pub(crate) type Ended = (Verdict, String, Option<u8>);
 
-/// Runs one operation, then settles the nodes' ordered registry lists: a node that joined
-/// refreshes its local copy of the registry server list, a node undefined while away keeps its
+/// Runs one operation, then settles the nodes' ordered registry lists: a node that came online
+/// (a join, a bootstrap) refreshes its local copy of the registry server list, a node undefined while away keeps its
 /// own (old) ordered list until it is cleaned (`docs/lifecycle.md`).
 pub(crate) fn run(sim: &mut Sim, op: Op, o: &Operation) -> Ended {
     let cluster = o.cluster.clone().unwrap_or_default();
@@ -38,6 +38,11 @@ pub(crate) fn run(sim: &mut Sim, op: Op, o: &Operation) -> Ended {
     if op == Op::Join && ended.0 == Verdict::Committed {
         joined_list(sim, &cluster, &node);
     }
+    if op == Op::Bootstrap && ended.0 == Verdict::Committed {
+        for uid in dcm::online_nodes(sim, &cluster) {
+            joined_list(sim, &cluster, &uid);
+        }
+    }
     for (c, n) in sim.net.pinned() {
         let local = sim.world.node(&n).and_then(|x| x.definition(&c));
         let settled = local.is_none_or(|d| {
@@ -50,8 +55,8 @@ pub(crate) fn run(sim: &mut Sim, op: Op, o: &Operation) -> Ended {
     ended
 }
 
-/// A node that joined with an older local copy of the registry server list refreshes it (and
-/// its ordered list) from the cluster's.
+/// A node that came online (a join, a bootstrap) with an older local copy of the registry
+/// server list refreshes it (and its ordered list) from the cluster's.
 fn joined_list(sim: &mut Sim, cluster: &str, node: &str) {
     let numbers = sim.net.registry_numbers(cluster);
     let local = sim.world.node(node).and_then(|n| n.definition(cluster));
@@ -65,7 +70,7 @@ fn joined_list(sim: &mut Sim, cluster: &str, node: &str) {
         None,
         Some(node),
         "DCM",
-        format!("refreshes its local copy of the registry server list of {cluster} at its join (FIG 9c): {}; its ordered list is now {order}", dcm::list_text(&numbers)),
+        format!("refreshes its local copy of the registry server list of {cluster} as it comes online (FIG 9c): {}; its ordered list is now {order}", dcm::list_text(&numbers)),
     );
 }
 

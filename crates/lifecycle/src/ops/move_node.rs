@@ -264,6 +264,7 @@ fn revert(
         }
         sim.log(node, format!("move-node: aborted at FIG 18 step {step}: {why}"));
         sim.emit(Some(FIG), Some(step), Some(node), "DCM", format!("{why}: the DCM reverts the current and target pointers and reissues the refresh: the components serve {from} again"));
+        refresh_back(sim, node, from, step);
         if sim.net.is_registry_server(from, node) && sim.registry(from, node).is_none() {
             super::control::start_registry(sim, from, node);
         }
@@ -278,4 +279,35 @@ fn revert(
         );
     }
     (Verdict::Aborted, format!("step {step}: {why}; rolled back: {node} stays in {from}"))
+}
+
+/// The reissued refresh of a reverted move: each component (the DCM and the System Registry
+/// aside) reads its configuration back from a registry server of the cluster it came from, one
+/// event each; with none answering it keeps the configuration it had.
+fn refresh_back(sim: &mut Sim, node: &str, from: &str, step: u8) {
+    let mut components: Vec<String> = sim
+        .world
+        .node(node)
+        .map(|n| n.processes.keys().filter(|k| *k != "dcm" && *k != "registry").cloned().collect())
+        .unwrap_or_default();
+    // In FIG 8's start order: Liveness, Group Services, Resource Manager, the controllers.
+    let rank = |k: &String| {
+        ["liveness", "group-services", "resource-manager"].iter().position(|x| x == k).unwrap_or(3)
+    };
+    sorting::sort_by_key(&mut components, rank);
+    for c in components {
+        let answer = sim.ask_registry(node, from, None, false);
+        let Some(server) = answer.server.clone() else {
+            let what = format!(
+                "cannot refresh back: {}; it keeps the configuration of {from} it had",
+                answer.describe()
+            );
+            sim.emit(Some(FIG), Some(step), Some(node), &display(&c), what);
+            continue;
+        };
+        let what =
+            format!("refreshes back: reads its configuration for {from} {}", answer.describe());
+        let access = Access::GlobalRead { component: c.clone(), cluster: from.into(), server };
+        sim.emit_access(Some(FIG), Some(step), Some(node), &display(&c), what, Some(access));
+    }
 }

@@ -131,12 +131,12 @@ pub fn scenario_builder(props: &BuilderProps) -> Html {
     let doc = &props.document.0;
     let d = &props.dispatch;
     let op = Op::parse(&props.view.builder_op).unwrap_or(Op::Bootstrap);
-    let refs: [NodeRef; 10] = Default::default();
+    let refs: [NodeRef; 12] = Default::default();
     let current = props.scenario.clone().unwrap_or_else(blank);
     let add = {
         let (d, doc, current, refs) = (d.clone(), doc.clone(), current.clone(), refs.clone());
         Callback::from(move |_: MouseEvent| {
-            let [cluster, node, to, address, uid, replica, incarnation, id, servers, number] =
+            let [cluster, node, to, address, uid, replica, incarnation, id, servers, number, name, quorum] =
                 &refs;
             let value = |r: &NodeRef| {
                 r.cast::<web_sys::HtmlInputElement>()
@@ -158,6 +158,8 @@ pub fn scenario_builder(props: &BuilderProps) -> Html {
                 registry_servers: value(servers)
                     .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect()),
                 number: value(number).and_then(|v| v.parse().ok()),
+                name: value(name),
+                quorum: value(quorum),
                 ..Operation::default()
             };
             match with_operation(&doc, &current, o) {
@@ -191,8 +193,9 @@ pub fn scenario_builder(props: &BuilderProps) -> Html {
         }
     };
     let selected = props.selected.as_deref();
-    let [cluster, node, to, address, uid, replica, incarnation, id, servers, number] = &refs;
-    let fields = op.required().iter().map(|f| match *f {
+    let [cluster, node, to, address, uid, replica, incarnation, id, servers, number, name, quorum] =
+        &refs;
+    let fields = op.required().iter().chain(op.optional()).map(|f| match *f {
         "cluster" => select("cluster", cluster, clusters(), None),
         "node" => select("node", node, nodes(), selected),
         "to" => select("to", to, clusters(), None),
@@ -202,6 +205,8 @@ pub fn scenario_builder(props: &BuilderProps) -> Html {
         "id" => text("id", id, "C"),
         "registry_servers" => text("registry_servers", servers, "n9, n8"),
         "number" => text("number", number, "4"),
+        "name" => text("name", name, "new name"),
+        "quorum" => text("quorum", quorum, "none or majority"),
         _ => text("incarnation", incarnation, "5"),
     });
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
