@@ -89,6 +89,11 @@ ensure_rust() {
 cargo_wasm() { env "${WASM_CARGO_ENV[@]}" cargo "$@"; }
 
 # --- Tools from crates.io ---------------------------------------------------------------------
+# The build profile for the tools compiled from crates.io (trunk, wasm-bindgen-cli), as
+# environment for `cargo install` alone.
+TOOL_PROFILE=(env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true)
+
 ensure_trunk() {
   if command -v trunk >/dev/null && trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
     return 0
@@ -101,8 +106,11 @@ ensure_trunk() {
     fail "trunk $TRUNK_VERSION" "needs rustc >= 1.96.1; install a nightly toolchain (rustup toolchain install nightly)"
   fi
   say "installing trunk $TRUNK_VERSION from crates.io (cargo $toolchain install; about 8 minutes on 2 cores)"
+  # A tool that runs a few seconds per build needs no LTO nor one codegen unit: this profile,
+  # set for this install only (nothing written to the user's cargo config), compiles it in a
+  # fraction of the time of trunk's own release profile (docs/performance.md, "First set-up").
   # shellcheck disable=SC2086
-  cargo $toolchain install trunk --version "$TRUNK_VERSION" --locked >&2 \
+  "${TOOL_PROFILE[@]}" cargo $toolchain install trunk --version "$TRUNK_VERSION" --locked >&2 \
     || fail "cargo install trunk" "see the compiler output above"
 }
 
@@ -112,7 +120,7 @@ ensure_wasm_bindgen() {
   fi
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version Cargo.lock pins) from crates.io"
   # Without --locked: its own lockfile pins a crate version that is gone from crates.io.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force >&2 \
+  "${TOOL_PROFILE[@]}" cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force >&2 \
     || fail "cargo install wasm-bindgen-cli" "see the compiler output above"
 }
 
