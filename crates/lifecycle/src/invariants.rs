@@ -69,6 +69,10 @@ pub struct Checker {
     online_before: BTreeMap<String, Vec<String>>,
     reported: BTreeSet<(&'static str, String)>,
     last_seq: usize,
+    /// cluster -> replica -> whether it takes writes ([`serves`]), remembered until a change of
+    /// its node's registry, its node's state or its stale mark (a write event checks every
+    /// replica it writes: this keeps that cheap).
+    writable: std::collections::HashMap<String, std::collections::HashMap<String, bool>>,
 }
 
 /// The registry of `server` runs for `cluster` and serves reads (or writes), and its replica
@@ -124,9 +128,35 @@ impl Checker {
             .collect();
     }
 
+    /// Whether the replica of `cluster` on `server` takes writes, remembered.
+    fn writable(&mut self, world: &World, cluster: &str, server: &str) -> bool {
+        if let Some(&w) = self.writable.get(cluster).and_then(|m| m.get(server)) {
+            return w;
+        }
+        let w = serves(world, cluster, server, true);
+        self.writable.entry(cluster.to_owned()).or_default().insert(server.to_owned(), w);
+        w
+    }
+
+    /// Forgets what [`Checker::writable`] remembered about the changes' nodes and replicas.
+    fn forget(&mut self, e: &Event) {
+        for c in &e.changes {
+            let server = match &c.key {
+                Key::Process { node, process } if process == "registry" => node,
+                Key::Up { node } => node,
+                Key::Stale { replica, .. } => replica,
+                _ => continue,
+            };
+            for m in self.writable.values_mut() {
+                m.remove(server);
+            }
+        }
+    }
+
     /// Checks one event; `world` is the world after it.
     pub fn event(&mut self, world: &World, net: &Net, e: &Event, out: &mut Vec<Violation>) {
         self.last_seq = e.seq;
+        self.forget(e);
         match &e.access {
             Some(Access::Local { component, cluster }) => {
                 let node = e.node.as_deref().unwrap_or_default();
@@ -173,7 +203,7 @@ impl Checker {
                 | Key::Resource { cluster, replica, .. } => {
                     if !allowed {
                         self.push(out, "fig7-order", format!("{cluster}@{replica} write"), format!("event {} changes the replica of {cluster} on {replica} outside any registry write", e.seq));
-                    } else if write && !serves(world, cluster, replica, true) {
+                    } else if write && !self.writable(world, cluster, replica) {
                         let stale = world.replica(cluster, replica).is_some_and(|r| r.stale);
                         let rule = if stale { "no-stale-service" } else { "fig7-order" };
                         self.push(
@@ -249,6 +279,26 @@ impl Checker {
     /// A write's entries against the serving replicas of the cluster at the incarnation the
     /// write made that it did not change and that are in the writer's part.
     fn agree_on(&mut self, world: &World, net: &Net, e: &Event, out: &mut Vec<Violation>) {
+        // The common case first, without building anything: a write that every replica of its
+        // cluster took (a replicated write lists each replica's changes together).
+        let mut replicas = e.changes.iter().filter_map(|c| c.key.replica());
+        if let Some((cluster, first)) = replicas.next() {
+            let mut last = first;
+            let mut distinct = 1;
+            let mut one_cluster = true;
+            for (c, r) in replicas {
+                one_cluster &= c == cluster;
+                if r != last {
+                    distinct += 1;
+                    last = r;
+                }
+            }
+            if one_cluster
+                && world.clusters.get(cluster).is_some_and(|cs| cs.replicas.len() == distinct)
+            {
+                return;
+            }
+        }
         let mut written: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for c in &e.changes {
             if let Some((cluster, replica)) = c.key.replica() {
@@ -257,6 +307,9 @@ impl Checker {
         }
         for (cluster, changed) in written {
             let Some(cs) = world.clusters.get(cluster) else { continue };
+            if changed.len() == cs.replicas.len() {
+                continue; // every replica took it: nothing to disagree with
+            }
             let incs: BTreeSet<u64> =
                 changed.iter().filter_map(|r| cs.replicas.get(*r)).map(|r| r.incarnation).collect();
             for (other, r) in &cs.replicas {

@@ -728,7 +728,11 @@ impl Sim {
             .cloned();
         let Some(holder) = holder else { return };
         let mut enabled = Vec::new();
-        for s in part {
+        // The stale copies first, each updated in an event of its own; then the others conclude
+        // together.
+        let mut order: Vec<&String> = part.iter().collect();
+        order.sort_by_key(|s| self.registry(cluster, s).is_none_or(|p| p.state != "stale"));
+        for s in order {
             let Some(state) = self.registry(cluster, s).map(|p| p.state.clone()) else { continue };
             if !matches!(state.as_str(), "read-only" | "stale" | "phase-2") {
                 continue;

@@ -113,6 +113,7 @@ data_tests!(
     undefine_connected,
     unknown_op,
     unknown_node,
+    unknown_router,
     bad_step,
     fault_on_control_op,
     after_without_crash,
