@@ -3,8 +3,8 @@
 
 use crate::budgets::{Breach, Budgets};
 use crate::io::{Outcome, StrategyArg};
+use crate::network::NetworkFail;
 use crate::tables::{field, one_line};
-use crate::NetworkFail;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use clusterplan_engine::diff::{signed, Diff, ServiceDiff};

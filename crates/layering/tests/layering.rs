@@ -70,6 +70,8 @@ const ENGINE: Layers<'static> = &[
 /// protocols, and what is checked of and explored in their runs.
 const LIFECYCLE: Layers<'static> = &[
     ("data", &["world", "trace", "scenario", "net"]),
+    // The nine invariants: the core checks them as each event is emitted.
+    ("rules", &["invariants"]),
     ("core", &["sim"]),
     (
         "protocols",
@@ -86,7 +88,7 @@ const LIFECYCLE: Layers<'static> = &[
             "ops/modify_node",
         ],
     ),
-    ("checks", &["invariants", "explore"]),
+    ("checks", &["explore"]),
     ("root", &["lib"]),
 ];
 
@@ -179,6 +181,7 @@ const APP: Layers<'static> = &[
 /// The command-line tool: the shared output, the subcommands, the root (argument parsing).
 const CLI: Layers<'static> = &[
     ("output", &["io", "tables"]),
+    ("options", &["network"]),
     ("commands", &["budgets", "bootstrap", "compare", "diff", "explain", "links", "simulate"]),
     ("root", &["main"]),
 ];

@@ -106,13 +106,17 @@ fn fault(operation: usize, step: u8, node: Option<String>, kind: FaultKind, afte
 }
 
 /// The single fault points of a run (see the module documentation).
-pub fn faults(baseline: &crate::Simulation, ops: &[Op]) -> Vec<Fault> {
+pub fn faults(baseline: &crate::trace::Simulation, ops: &[Op]) -> Vec<Fault> {
     fault_points(baseline, ops, usize::MAX).0
 }
 
 /// The first `limit` single fault points of a run, and how many there are in all (counted
 /// without making them: a large model has millions).
-pub fn fault_points(baseline: &crate::Simulation, ops: &[Op], limit: usize) -> (Vec<Fault>, usize) {
+pub fn fault_points(
+    baseline: &crate::trace::Simulation,
+    ops: &[Op],
+    limit: usize,
+) -> (Vec<Fault>, usize) {
     let mut all = Vec::new();
     let mut total = 0usize;
     let mut world = baseline.initial.clone();

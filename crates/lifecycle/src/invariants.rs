@@ -26,37 +26,11 @@
 
 use crate::net::Net;
 use crate::scenario::{Op, Scenario, ScenarioError};
+pub use crate::trace::Violation;
 use crate::trace::{Access, Event, Simulation, Verdict};
 use crate::world::{Key, World};
 use clusterplan_engine::Document;
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// One broken invariant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Violation {
-    /// Its name in `docs/spec.md §6` (`no-lost-write`, ...).
-    pub invariant: &'static str,
-    /// The event that broke it (for a check at the end of an operation, the operation's last
-    /// event; 0 when the run has none yet).
-    pub event: usize,
-    pub operation: usize,
-    pub what: String,
-    /// What it is about (a node, a replica, a write): each (invariant, subject) once.
-    #[serde(skip)]
-    pub subject: String,
-}
-
-impl Violation {
-    /// `violation no-lost-write at event 57 (operation 4): ...`.
-    pub fn line(&self) -> String {
-        format!(
-            "violation {} at event {} (operation {}): {}",
-            self.invariant, self.event, self.operation, self.what
-        )
-        .replace(['\n', '\r'], " ")
-    }
-}
 
 /// The checker's memory between events.
 #[derive(Debug, Clone, Default)]
@@ -80,7 +54,7 @@ pub struct Checker {
 fn serves(world: &World, cluster: &str, server: &str, write: bool) -> bool {
     let running = world.node(server).and_then(|n| n.process("registry")).is_some_and(|p| {
         p.cluster.as_deref() == Some(cluster)
-            && if write { p.state == "write-enabled" } else { crate::sim::serves_reads(p) }
+            && if write { p.state == "write-enabled" } else { crate::world::serves_reads(p) }
     });
     running && !world.replica(cluster, server).is_some_and(|r| r.stale)
 }

@@ -19,8 +19,9 @@ use crate::invariants::{Checker, Violation};
 use crate::net::Net;
 use crate::scenario::{Fault, FaultKind, Op};
 use crate::trace::{Access, Event};
-use crate::world::{self, Change, Key, Process, World};
+use crate::world::{self, serves_reads, Change, Key, Process, Replica, World};
 use clusterplan_engine::document::Quorum;
+use clusterplan_engine::sorting;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -160,12 +161,6 @@ impl Answer {
             None => format!("no registry server answers{skipped}"),
         }
     }
-}
-
-/// Registry process states that serve reads: phase 1 done with the chosen copy, phase 2
-/// under way or done.
-pub(crate) fn serves_reads(p: &Process) -> bool {
-    matches!(p.state.as_str(), "read-only" | "phase-2" | "write-enabled")
 }
 
 /// Registry process states of a server that takes part in its cluster's parts: phase 1 done
@@ -781,7 +776,7 @@ impl Sim {
     /// incarnation, the stale mark cleared; the commits it held go with its old copy.
     pub fn copy_replica(&mut self, cluster: &str, server: &str, from: &str) {
         let Some(chosen) = self.world.replica(cluster, from).cloned() else { return };
-        crate::ops::copy_replica(self, cluster, server, &chosen);
+        copy_contents(self, cluster, server, &chosen);
         self.set(Key::Stale { cluster: cluster.into(), replica: server.into() }, false.into());
         for (i, c) in self.commits.iter_mut().enumerate() {
             if c.cluster != cluster {
@@ -971,4 +966,44 @@ pub(crate) fn local_definition(
         primary: registry_servers.first().copied(),
         registry_servers,
     }
+}
+
+/// Makes `server`'s replica of `cluster` an exact copy of `chosen` (phase 2's update).
+fn copy_contents(sim: &mut Sim, cluster: &str, server: &str, chosen: &Replica) {
+    let Some(mine) = sim.world.replica(cluster, server).cloned() else { return };
+    let c = cluster.to_owned();
+    let r = server.to_owned();
+    let numbers: std::collections::BTreeSet<u32> =
+        sorting::btree_set(mine.nodes.keys().chain(chosen.nodes.keys()).copied());
+    for n in numbers {
+        let v = chosen.nodes.get(&n).cloned().map_or(Value::Null, Value::String);
+        sim.set(Key::GlobalNode { cluster: c.clone(), replica: r.clone(), number: n }, v);
+    }
+    let mut keys: Vec<(u32, String)> = Vec::new();
+    for x in [&mine, chosen] {
+        for (n, m) in &x.resources {
+            keys.extend(m.keys().map(|k| (*n, k.clone())));
+        }
+    }
+    sorting::sort(&mut keys);
+    keys.dedup();
+    for (n, k) in keys {
+        let v = chosen
+            .resources
+            .get(&n)
+            .and_then(|m| m.get(&k))
+            .cloned()
+            .map_or(Value::Null, Value::String);
+        sim.set(
+            Key::Resource { cluster: c.clone(), replica: r.clone(), number: n, component: k },
+            v,
+        );
+    }
+    let names: std::collections::BTreeSet<String> =
+        sorting::btree_set(mine.attributes.keys().chain(chosen.attributes.keys()).cloned());
+    for name in names {
+        let v = chosen.attributes.get(&name).cloned().map_or(Value::Null, Value::String);
+        sim.set(Key::Attribute { cluster: c.clone(), replica: r.clone(), name }, v);
+    }
+    sim.set(Key::Incarnation { cluster: c, replica: r }, chosen.incarnation.into());
 }

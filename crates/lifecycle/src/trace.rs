@@ -1,7 +1,6 @@
 //! The trace as data: events with their changes, one outcome per operation, the world before and
 //! after, and the world after any event (rebuilt by replaying changes, `docs/spec.md §6`).
 
-use crate::invariants::Violation;
 use crate::world::{Change, World};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -173,4 +172,30 @@ pub fn outcome_line(o: &Outcome) -> String {
         write!(line, " requests {}", r.join(" ")).ok();
     }
     line
+}
+
+/// One broken invariant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// Its name in `docs/spec.md §6` (`no-lost-write`, ...).
+    pub invariant: &'static str,
+    /// The event that broke it (for a check at the end of an operation, the operation's last
+    /// event; 0 when the run has none yet).
+    pub event: usize,
+    pub operation: usize,
+    pub what: String,
+    /// What it is about (a node, a replica, a write): each (invariant, subject) once.
+    #[serde(skip)]
+    pub subject: String,
+}
+
+impl Violation {
+    /// `violation no-lost-write at event 57 (operation 4): ...`.
+    pub fn line(&self) -> String {
+        format!(
+            "violation {} at event {} (operation {}): {}",
+            self.invariant, self.event, self.operation, self.what
+        )
+        .replace(['\n', '\r'], " ")
+    }
 }

@@ -585,3 +585,9 @@ impl World {
         contents(self) == contents(other) && storage(self) == storage(other)
     }
 }
+
+/// Registry process states that serve reads: phase 1 done with the chosen copy, phase 2
+/// under way or done.
+pub(crate) fn serves_reads(p: &Process) -> bool {
+    matches!(p.state.as_str(), "read-only" | "phase-2" | "write-enabled")
+}

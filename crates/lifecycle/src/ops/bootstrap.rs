@@ -531,7 +531,7 @@ fn phase2_update(sim: &mut Sim, cluster: &str, runs: &mut [NodeRun]) {
         let part = parts.iter().find(|p| p.iter().any(|x| x == s))?;
         part.iter()
             .find(|x| {
-                sim.registry(cluster, x).is_some_and(crate::sim::serves_reads)
+                sim.registry(cluster, x).is_some_and(crate::world::serves_reads)
                     && !sim.world.replica(cluster, x).is_some_and(|r| r.stale)
             })
             .cloned()

@@ -14,9 +14,6 @@ pub(crate) mod registry_server;
 use crate::scenario::{Op, Operation};
 use crate::sim::{Entry, Sim};
 use crate::trace::{Access, Verdict};
-use crate::world::{Key, Replica};
-use clusterplan_engine::sorting;
-use serde_json::Value;
 
 /// What an operation function returns: its verdict, the reason, and the FIG 11 scenario (join).
 pub(crate) type Ended = (Verdict, String, Option<u8>);
@@ -150,46 +147,6 @@ pub(crate) fn correct_uid(
         Some(access),
     );
     Ok(())
-}
-
-/// Makes `server`'s replica of `cluster` an exact copy of `chosen` (phase 2's update).
-pub(crate) fn copy_replica(sim: &mut Sim, cluster: &str, server: &str, chosen: &Replica) {
-    let Some(mine) = sim.world.replica(cluster, server).cloned() else { return };
-    let c = cluster.to_owned();
-    let r = server.to_owned();
-    let numbers: std::collections::BTreeSet<u32> =
-        sorting::btree_set(mine.nodes.keys().chain(chosen.nodes.keys()).copied());
-    for n in numbers {
-        let v = chosen.nodes.get(&n).cloned().map_or(Value::Null, Value::String);
-        sim.set(Key::GlobalNode { cluster: c.clone(), replica: r.clone(), number: n }, v);
-    }
-    let mut keys: Vec<(u32, String)> = Vec::new();
-    for x in [&mine, chosen] {
-        for (n, m) in &x.resources {
-            keys.extend(m.keys().map(|k| (*n, k.clone())));
-        }
-    }
-    sorting::sort(&mut keys);
-    keys.dedup();
-    for (n, k) in keys {
-        let v = chosen
-            .resources
-            .get(&n)
-            .and_then(|m| m.get(&k))
-            .cloned()
-            .map_or(Value::Null, Value::String);
-        sim.set(
-            Key::Resource { cluster: c.clone(), replica: r.clone(), number: n, component: k },
-            v,
-        );
-    }
-    let names: std::collections::BTreeSet<String> =
-        sorting::btree_set(mine.attributes.keys().chain(chosen.attributes.keys()).cloned());
-    for name in names {
-        let v = chosen.attributes.get(&name).cloned().map_or(Value::Null, Value::String);
-        sim.set(Key::Attribute { cluster: c.clone(), replica: r.clone(), name }, v);
-    }
-    sim.set(Key::Incarnation { cluster: c, replica: r }, chosen.incarnation.into());
 }
 
 /// Runs validated operations on a fresh world (the explorer reuses one [`crate::net::Net`]).

@@ -33,7 +33,7 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
         .net
         .registry_servers(to)
         .into_iter()
-        .filter(|s| sim.registry(to, s).is_some_and(crate::sim::serves_reads))
+        .filter(|s| sim.registry(to, s).is_some_and(crate::world::serves_reads))
         .collect();
     if online_servers.is_empty() {
         return refused(format!("no registry server of {to} is online"));
