@@ -3,7 +3,7 @@
 use super::{
     cluster_mut, next_cluster_id, refuse, trimmed, EditAction, EditError, ItemRef, RegistryOp, Work,
 };
-use clusterplan_engine::document::Cluster;
+use clusterplan_engine::document::{Cluster, Quorum};
 
 /// Applies one cluster edit to `work` (sent here by [`super::apply`]).
 pub(super) fn apply(work: &mut Work, edit: &EditAction) -> Result<(), EditError> {
@@ -42,6 +42,10 @@ pub(super) fn apply(work: &mut Work, edit: &EditAction) -> Result<(), EditError>
             }
         }
         EditAction::SetClusterName { id, name } => cluster_mut(d, id)?.name = name.clone(),
+        EditAction::SetClusterQuorum { id, quorum } => {
+            // The default is written as no field, so a document that never chose keeps none.
+            cluster_mut(d, id)?.quorum = (*quorum != Quorum::None).then_some(*quorum);
+        }
         EditAction::RegistryServer { cluster, number, op } => {
             let list = &mut cluster_mut(d, cluster)?.registry_servers;
             let pos = list.iter().position(|n| n == number);

@@ -17,7 +17,7 @@ mod services;
 mod subnets;
 
 use crate::model::layout::{Layout, Pt};
-use clusterplan_engine::document::{Cluster, Network, Node, Service};
+use clusterplan_engine::document::{Cluster, Network, Node, Quorum, Service};
 use clusterplan_engine::{Document, Item};
 use std::collections::HashSet;
 
@@ -213,6 +213,12 @@ pub enum EditAction {
     SetClusterName {
         id: String,
         name: String,
+    },
+    /// The cluster's quorum rule under a split (docs/spec.md §6): `none` (the source's, written
+    /// as no `quorum` field) or `majority`.
+    SetClusterQuorum {
+        id: String,
+        quorum: Quorum,
     },
     RegistryServer {
         cluster: String,
@@ -454,6 +460,7 @@ impl EditAction {
             | EditAction::SetRouterLink { .. }
             | EditAction::RenameCluster { .. }
             | EditAction::SetClusterName { .. }
+            | EditAction::SetClusterQuorum { .. }
             | EditAction::RegistryServer { .. }
             | EditAction::RenameNetwork { .. }
             | EditAction::SetPriority { .. }
@@ -499,6 +506,7 @@ pub fn apply(doc: &Document, edit: &EditAction) -> Result<Outcome, EditError> {
         EditAction::AddCluster
         | EditAction::RenameCluster { .. }
         | EditAction::SetClusterName { .. }
+        | EditAction::SetClusterQuorum { .. }
         | EditAction::RegistryServer { .. } => clusters::apply(&mut work, edit)?,
         EditAction::AddNetwork
         | EditAction::RenameNetwork { .. }

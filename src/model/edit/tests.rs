@@ -239,6 +239,24 @@ fn registry_list_operations() {
 }
 
 #[test]
+fn a_clusters_quorum_is_written_only_when_it_is_not_the_default() {
+    let d = drawn();
+    let set =
+        |d: &Document, quorum| ok(d, EditAction::SetClusterQuorum { id: "A".into(), quorum }).doc;
+    let majority = set(&d, Quorum::Majority);
+    assert_eq!(majority.clusters[0].quorum, Some(Quorum::Majority));
+    let text = clusterplan_engine::document::write(&majority);
+    assert!(text.contains(r#""quorum": "majority""#), "{text}");
+    let back = clusterplan_engine::document::read(&text).unwrap();
+    assert_eq!(back.clusters[0].quorum(), Quorum::Majority);
+    let none = set(&majority, Quorum::None);
+    assert_eq!(none.clusters[0].quorum, None, "none, the source's rule, is written as no field");
+    assert!(!clusterplan_engine::document::write(&none).contains("quorum"));
+    assert!(apply(&d, &EditAction::SetClusterQuorum { id: "Z".into(), quorum: Quorum::Majority })
+        .is_err());
+}
+
+#[test]
 fn move_snaps_the_first_item_and_keeps_offsets() {
     let d = drawn();
     let before = Layout::read(&d);
@@ -569,6 +587,7 @@ fn touches_layout_is_the_list_apply_used_to_keep_by_hand() {
         EditAction::SetRouterLink { router: s(), subnet: s(), on: true },
         EditAction::RenameCluster { id: s(), new_id: s() },
         EditAction::SetClusterName { id: s(), name: s() },
+        EditAction::SetClusterQuorum { id: s(), quorum: Quorum::Majority },
         EditAction::RegistryServer { cluster: s(), number: 1, op: RegistryOp::Add },
         EditAction::RenameNetwork { name: s(), new_name: s() },
         EditAction::SetPriority { network: s(), service: s(), priority: None },

@@ -7,7 +7,7 @@ use crate::model::state::{count, Action};
 use crate::ui::canvas::draw::Marks;
 use crate::ui::fields::TextField;
 use crate::ui::results::PlanRef;
-use clusterplan_engine::document::{Cluster, Network, Node, Router, Service, Subnet};
+use clusterplan_engine::document::{Cluster, Network, Node, Quorum, Router, Service, Subnet};
 use clusterplan_engine::sorting;
 use clusterplan_engine::{Document, Item};
 use std::collections::BTreeSet;
@@ -454,6 +454,38 @@ fn router_form(ctx: &Ctx, r: &Router) -> Html {
     }
 }
 
+/// The cluster's quorum rule (docs/lifecycle.md, "Under faults"), with what it changes.
+fn quorum_field(ctx: &Ctx, c: &Cluster) -> Html {
+    let id = c.id.clone();
+    let quorum = c.quorum();
+    let change = on_select(
+        move |v| {
+            let quorum = match v.as_str() {
+                "majority" => Quorum::Majority,
+                _ => Quorum::None,
+            };
+            Some(Action::Edit(EditAction::SetClusterQuorum { id: id.clone(), quorum }))
+        },
+        ctx.d,
+    );
+    let what = match quorum {
+        Quorum::None => "When the network splits, every part of the registry serves and takes writes: a merge can lose one side's writes (the source's rule).",
+        Quorum::Majority => "When the network splits, only a part holding more than half of the registry servers serves; the others wait, so no write is lost.",
+    };
+    html! {
+        <>
+            <label class="field">
+                <span class="field-label">{ "quorum" }</span>
+                <select data-testid="insp-cluster-quorum" onchange={change}>
+                    <option value="none" selected={quorum == Quorum::None}>{ "none (the source's rule)" }</option>
+                    <option value="majority" selected={quorum == Quorum::Majority}>{ "majority" }</option>
+                </select>
+            </label>
+            <p class="hint" data-testid="insp-cluster-quorum-hint">{ what }</p>
+        </>
+    }
+}
+
 fn cluster_form(ctx: &Ctx, c: &Cluster) -> Html {
     let (doc, d) = (ctx.doc, ctx.d);
     let id = c.id.clone();
@@ -503,6 +535,7 @@ fn cluster_form(ctx: &Ctx, c: &Cluster) -> Html {
                 on_commit={ctx.edit(move |v| EditAction::RenameCluster { id: i1.clone(), new_id: v })} />
             <TextField label="name" value={c.name.clone()} testid="insp-cluster-name"
                 on_commit={ctx.edit(move |v| EditAction::SetClusterName { id: i2.clone(), name: v })} />
+            { quorum_field(ctx, c) }
             <h3>{ "Registry servers (primary first)" }</h3>
             <ol class="registry">{ for servers }</ol>
             if !candidates.is_empty() {
