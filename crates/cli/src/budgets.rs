@@ -6,8 +6,8 @@
 //! itself.
 
 use clap::Args;
-use clusterplan_engine::diff::ratio;
 use clusterplan_engine::plan::ServicePlan;
+use clusterplan_engine::text::{count, ratio};
 use clusterplan_engine::{Document, Item, Plan};
 use serde::Serialize;
 use std::io::Write;
@@ -204,7 +204,7 @@ fn busiest(loads: impl Iterator<Item = usize>) -> Option<(usize, usize)> {
 /// The ideal load a balance was measured against: the busiest load / the balance (the plan's
 /// balance counts the servers in play and the clients left, which this keeps).
 fn ideal(busiest: usize, balance: f64) -> String {
-    format!("{:.2}", busiest as f64 / balance)
+    ratio(Some(busiest as f64 / balance))
 }
 
 fn balance_words(sp: &ServicePlan, value: f64, limit: f64) -> String {
@@ -283,8 +283,11 @@ fn unserved_words(sp: &ServicePlan) -> String {
     let more =
         if nodes.len() > 10 { format!(" and {} more", nodes.len() - 10) } else { String::new() };
     let n = sp.load.unserved;
-    let (who, node) = if n == 1 { ("client is", "node") } else { ("clients are", "nodes") };
-    format!("{n} {who} unserved (no server it can reach): {node} {shown}{more}")
+    let node = if n == 1 { "node" } else { "nodes" };
+    format!(
+        "{} unserved (no server it can reach): {node} {shown}{more}",
+        count(n, "client is", "clients are")
+    )
 }
 
 /// `check` with budgets: the diagnostics as `tables::check` writes them, then one line per

@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Result};
 use clusterplan_engine::compare::{ServiceReport, StrategyReport};
+use clusterplan_engine::text::{ratio, NONE};
 use clusterplan_engine::Document;
 use std::io::Write;
 
@@ -69,22 +70,16 @@ pub fn run(
     text(&reports, out)
 }
 
-fn ratio(r: Option<f64>) -> String {
-    r.map_or_else(|| "-".to_owned(), |r| format!("{r:.2}"))
-}
-
 fn row(report: &StrategyReport, s: &ServiceReport) -> Vec<String> {
     // No pair: no single failure raises any server's load (the worst is a first-choice load).
     let pair = s.worst_failure_pair.map_or_else(|| "none".to_owned(), |(f, l)| format!("{f}->{l}"));
     let (rm_max, rm_mean, rm_worst) = match &s.removal {
-        Some(r) => {
-            (r.max_moved.to_string(), format!("{:.2}", r.mean_moved), r.worst_server.to_string())
-        }
-        None => ("-".into(), "-".into(), "-".into()),
+        Some(r) => (r.max_moved.to_string(), ratio(Some(r.mean_moved)), r.worst_server.to_string()),
+        None => (NONE.into(), NONE.into(), NONE.into()),
     };
     let (add, to_new, add_moved) = match &s.addition {
         Some(a) => (a.address.to_string(), a.to_new.to_string(), a.moved.to_string()),
-        None => ("-".into(), "-".into(), "-".into()),
+        None => (NONE.into(), NONE.into(), NONE.into()),
     };
     let strategy = match report.strategy {
         clusterplan_engine::Strategy::Shuffle { seed } => format!("shuffle:{seed}"),

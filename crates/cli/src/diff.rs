@@ -6,7 +6,8 @@ use crate::tables::{field, one_line};
 use crate::{NetworkFail, Outcome, StrategyArg};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use clusterplan_engine::diff::{plural, signed, Diff, ServiceDiff};
+use clusterplan_engine::diff::{signed, Diff, ServiceDiff};
+use clusterplan_engine::text::count;
 use clusterplan_engine::{diff, Document};
 use serde::Serialize;
 use std::io::Write;
@@ -104,7 +105,7 @@ const LOAD_HEADER: [&str; 5] = ["server", "first choice", "delta", "worst failur
 
 fn unchanged_note(diff: &Diff) -> Option<String> {
     let n = diff.services.iter().filter(|s| s.unchanged()).count();
-    (n > 0).then(|| format!("{} unchanged", plural(n, "service")))
+    (n > 0).then(|| format!("{} unchanged", count(n, "service", "services")))
 }
 
 fn text(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write) -> Result<()> {
@@ -191,7 +192,7 @@ fn markdown(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write)
             writeln!(
                 out,
                 "{} broken or made worse by this change.\n",
-                plural(failing.len(), "budget")
+                count(failing.len(), "budget", "budgets")
             )?;
         }
         for b in breaches {

@@ -440,8 +440,12 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Simulate(args) => {
-            simulate::run(args, out)?;
-            Ok(Outcome::Ok)
+            // `--explore` is a check: a run that broke an invariant is the answer "no".
+            if simulate::run(args, out)? {
+                Ok(Outcome::Ok)
+            } else {
+                Ok(Outcome::Failed)
+            }
         }
         Command::ReadLink { link } => {
             links::read_link(&link, out)?;

@@ -208,11 +208,12 @@ fn a_broken_scenario_gets_one_line_and_exit_2() {
 
 #[test]
 fn explore_counts_runs_and_saves_each_violation_as_a_replayable_scenario() {
+    // A check: exit 0 when no run broke an invariant, 1 when one did.
     let (code, out, err) =
         run(&["simulate", &model(), &example("fig18-move-committed"), "--explore"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("runs "), "{out}");
-    assert!(out.contains("runs that broke an invariant: 0"), "{out}");
+    assert!(out.contains("invariants broken: 0"), "{out}");
     let dir = std::env::temp_dir().join(format!("clusterplan-explore-{}", std::process::id()));
     let (code, out, err) = run(&[
         "simulate",
@@ -222,17 +223,32 @@ fn explore_counts_runs_and_saves_each_violation_as_a_replayable_scenario() {
         "--save",
         dir.to_str().unwrap(),
     ]);
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 1, "{err}");
     // The member DCM crashing after the registry committed leaves the global entry behind.
-    assert!(out.contains("atomic-define"), "{out}");
+    assert!(out.contains("invariants broken: 1\nviolation atomic-define at event"), "{out}");
     let saved = dir.join("violation-001.json");
     let (code, replay, err) = run(&["simulate", &model(), saved.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(replay.contains("crashes as step 10 begins"), "{replay}");
     let (code, out, _) =
         run(&["simulate", &model(), &example("fig13-define-committed"), "--explore", "--json"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert!(v["runs"].as_u64().unwrap() > 100);
     assert_eq!(v["total"]["runs"].as_u64().unwrap() + 1, v["runs"].as_u64().unwrap());
+    assert_eq!(v["violations"][0]["invariant"], "atomic-define");
+    assert!(v["violations"][0]["scenario"]["operations"].is_array());
+    // A bound: the report says how many runs it left out.
+    let (code, out, _) = run(&[
+        "simulate",
+        &model(),
+        &example("fig13-define-committed"),
+        "--explore",
+        "--depth",
+        "2",
+        "--max-runs",
+        "50",
+    ]);
+    assert!(code == 0 || code == 1);
+    assert!(out.starts_with("runs 50 ") && out.contains("bound 50 runs"), "{out}");
 }

@@ -5,7 +5,7 @@ use crate::document::{resource_controllers, Document};
 use crate::failures::{FailureSet, NetworkFailures};
 use crate::fastmap::FastMap;
 use crate::hops::HopTableTooLarge;
-use crate::limits::{thousands, Limit, MAX_HOP_CELLS, MAX_LIST_ENTRIES};
+use crate::limits::{Limit, MAX_HOP_CELLS, MAX_LIST_ENTRIES};
 use crate::lint::ServiceFacts;
 use crate::model::{Model, ServiceM};
 use crate::ordering::{tiers, OrderStats, Orderer};
@@ -15,6 +15,7 @@ use crate::plan::{
     NodeInfo, NodeIx, Plan, Server, ServerIx, ServiceAddress, ServicePlan, SubnetInfo,
 };
 use crate::strategy::Strategy;
+use crate::text::thousands;
 use std::collections::HashMap;
 
 /// Compiles a document with the given strategy: the model's validation, the plan (hops, lists,

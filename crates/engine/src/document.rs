@@ -131,8 +131,31 @@ pub struct Cluster {
     pub name: String,
     /// Node numbers (in this cluster) of its registry server nodes, primary first.
     pub registry_servers: Vec<u32>,
+    /// The registry's rule under faults (docs/spec.md §6, docs/format.md); absent: `none`, the
+    /// source's. Written back only when the document has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quorum: Option<Quorum>,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl Cluster {
+    /// The cluster's quorum rule (`none` when the document sets none).
+    pub fn quorum(&self) -> Quorum {
+        self.quorum.unwrap_or_default()
+    }
+}
+
+/// Which parts of a cluster's registry servers serve when the network splits them
+/// (docs/spec.md §6, "Under faults").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Quorum {
+    /// The source's rule: every part serves reads and, after phase 2, takes writes.
+    #[default]
+    None,
+    /// A part serves only while it holds more than half of the cluster's registry servers.
+    Majority,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -324,6 +347,7 @@ read_with_extra!(Cluster, "struct Cluster", {
     id: String = required,
     name: String = default,
     registry_servers: Vec<u32> = default,
+    quorum: Option<Quorum> = default,
 });
 read_with_extra!(Network, "struct Network", {
     name: String = required,
@@ -510,6 +534,24 @@ mod tests {
             err.to_string(),
             "nodes[0].uid: invalid type: integer `5`, expected a string at line 1 column 20"
         );
+    }
+
+    /// `quorum` (docs/format.md): read, written back as it was, absent when it was absent; an
+    /// unknown value is named.
+    #[test]
+    fn a_clusters_quorum_reads_and_round_trips() {
+        let text = r#"{"clusters": [{"id": "A", "quorum": "majority"}, {"id": "B"}]}"#;
+        let doc = read(text).unwrap();
+        assert_eq!(doc.clusters[0].quorum(), Quorum::Majority);
+        assert_eq!(doc.clusters[1].quorum(), Quorum::None);
+        let json = serde_json::to_value(&doc.clusters).unwrap();
+        assert_eq!(json[0]["quorum"], "majority");
+        assert!(json[1].get("quorum").is_none());
+        let again = read(&serde_json::to_string(&doc).unwrap()).unwrap();
+        assert_eq!(again, doc);
+        let err = read(r#"{"clusters": [{"id": "A", "quorum": "all"}]}"#).unwrap_err();
+        assert!(err.to_string().contains("clusters[0].quorum"), "{err}");
+        assert!(err.to_string().contains("majority"), "{err}");
     }
 
     #[test]

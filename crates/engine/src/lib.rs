@@ -6,7 +6,8 @@
 //! The modules form layers, each using only its own and lower ones (ARCHITECTURE.md, "Layers";
 //! `tests/layering.rs` keeps it so):
 //! - input: [`document`], [`share`], [`generate`], [`diagnostics`], [`strategy`] (each
-//!   strategy's maths and formula text), [`sorting`] (the cold paths' one shared stable sort);
+//!   strategy's maths and formula text), [`sorting`] (the cold paths' one shared stable sort),
+//!   [`text`] (counts, ratios, thousands, ordinals in words);
 //! - the plan as plain data: [`plan`] (entries, the compact lists, the hop table, load figures);
 //! - the compile: `prefix` (longest-prefix index), `model` (validation), [`failures`], `hops`,
 //!   `cuts` (single points of failure), `ordering`
@@ -49,6 +50,7 @@ pub mod limits;
 pub mod share;
 pub mod sorting;
 pub mod strategy;
+pub mod text;
 
 // The plan as plain data.
 pub mod plan;

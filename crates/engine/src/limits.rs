@@ -6,6 +6,8 @@
 //! compile) never holds more than a bounded model. Each refusal is an [`Exceeded`] that names
 //! the limit in words ("16 MB", "100,000 nodes") and the item that broke it.
 
+use crate::text::thousands;
+
 /// Largest document, in bytes (the 10,000-node benchmark model is about 2 MB).
 pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 /// Most nodes a document may have.
@@ -112,19 +114,6 @@ pub fn megabytes(bytes: usize) -> String {
     } else {
         format!("{mb:.1} MB")
     }
-}
-
-/// `100,000`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// What [`outline`] learns of a text on the way: enough to tell a document from other JSON
@@ -317,8 +306,6 @@ mod tests {
         assert_eq!(Limit::LinkChars.words(43_000), "42 KB");
         assert_eq!(Limit::Nodes.words(MAX_NODES), "100,000 nodes");
         assert_eq!(Limit::Routers.words(1_234_567), "1,234,567 routers");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
     }
 
     #[test]

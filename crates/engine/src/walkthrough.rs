@@ -9,6 +9,7 @@ use crate::document::Document;
 use crate::explain::Explanation;
 use crate::plan::{NodeIx, Plan, SubnetIx};
 use crate::strategy::Strategy;
+use crate::text::count;
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -190,12 +191,11 @@ pub fn walkthrough(
     steps.push(Step {
         title: "the service's addresses".into(),
         text: format!(
-            "{} of cluster {} is published at {} address{}; node {uid} (number {number}) orders \
-             all of them, whatever the state of their servers.",
+            "{} of cluster {} is published at {}; node {uid} (number {number}) orders all of \
+             them, whatever the state of their servers.",
             sp.service,
             sp.cluster,
-            published.len(),
-            if published.len() == 1 { "" } else { "es" }
+            count(published.len(), "address", "addresses"),
         ),
         kind: StepKind::Addresses { addresses: published },
         marks,
@@ -396,9 +396,8 @@ pub fn walkthrough(
         steps.push(Step {
             title: format!("the group at {at} (tier {tier})"),
             text: format!(
-                "{m} address{} at {at} in tier {tier}, sorted by address (numerically) and indexed \
-                 0..{}.",
-                if m == 1 { "" } else { "es" },
+                "{} at {at} in tier {tier}, sorted by address (numerically) and indexed 0..{}.",
+                count(m as usize, "address", "addresses"),
                 m.saturating_sub(1)
             ),
             kind: StepKind::Group { tier, hops, members: members.clone() },

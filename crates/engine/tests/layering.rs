@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "strategy",
             "fastmap",
             "sorting",
+            "text",
         ],
     ),
     // The plan as plain data, and the storage it reads from.
@@ -35,7 +36,20 @@ const LAYERS: &[(&str, &[&str])] = &[
     // What is asked of a compiled plan (and of two, and of a node's bootstrap).
     (
         "analysis",
-        &["query", "explain", "compare", "diff", "bootstrap", "answers", "walkthrough", "network"],
+        &[
+            "query",
+            "explain",
+            "compare",
+            "diff/data",
+            "diff/text",
+            "diff/items",
+            "diff/services",
+            "diff",
+            "bootstrap",
+            "answers",
+            "walkthrough",
+            "network",
+        ],
     ),
     // The crate root: re-exports only.
     ("root", &["lib"]),

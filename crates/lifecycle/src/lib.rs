@@ -47,7 +47,10 @@ pub(crate) fn run(doc: &Document, net: net::Net, scenario: &Scenario, ops: &[Op]
     let mut requests = std::collections::BTreeMap::new();
     for (i, (op, o)) in ops.iter().zip(&scenario.operations).enumerate() {
         s.op = i;
+        s.op_kind = Some(*op);
+        s.checker.begin(&s.world, i, Some(*op));
         let (result, reason, uid_scenario) = ops::run(&mut s, *op, o);
+        s.checker.end(&s.world, &s.net, Some(result), &mut s.violations);
         let taken = std::mem::take(&mut s.requests);
         for (k, v) in &taken {
             *requests.entry(k.clone()).or_insert(0) += v;
@@ -61,5 +64,12 @@ pub(crate) fn run(doc: &Document, net: net::Net, scenario: &Scenario, ops: &[Op]
             requests: taken,
         });
     }
-    Simulation { initial, events: s.events, outcomes, final_world: s.world, requests }
+    Simulation {
+        initial,
+        events: s.events,
+        outcomes,
+        final_world: s.world,
+        requests,
+        violations: s.violations,
+    }
 }

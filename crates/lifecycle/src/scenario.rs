@@ -91,6 +91,19 @@ pub struct Operation {
     pub replica: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incarnation: Option<u64>,
+    /// `define-cluster`: the new cluster's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `define-cluster`: the machines (node uids) that are its registry servers, primary
+    /// first; they are defined to it as nodes 1, 2, ... in this order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_servers: Option<Vec<String>>,
+    /// `define-cluster`, `modify-cluster`: `none` or `majority` (`docs/spec.md §6`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quorum: Option<String>,
+    /// A router of the model (`fail-router`, `restore-router`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub router: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -104,6 +117,8 @@ pub enum FaultKind {
     Fail,
     /// The node (`node`, required) crashes as the step begins: down, every process gone.
     Crash,
+    /// The node (`node`, required) is cut off (disconnected) as the step begins.
+    Disconnect,
 }
 
 /// A step made to fail: `operation` indexes `operations`; `step` is the figure's step number.
@@ -144,10 +159,19 @@ pub enum Op {
     Reconnect,
     ReplaceHardware,
     SetIncarnation,
+    DefineCluster,
+    UndefineCluster,
+    ModifyCluster,
+    DefineRegistryServer,
+    UndefineRegistryServer,
+    ModifyNode,
+    OfflineCluster,
+    FailRouter,
+    RestoreRouter,
 }
 
 impl Op {
-    pub const ALL: [Op; 14] = [
+    pub const ALL: [Op; 23] = [
         Op::Bootstrap,
         Op::Join,
         Op::DefineNode,
@@ -162,6 +186,15 @@ impl Op {
         Op::Reconnect,
         Op::ReplaceHardware,
         Op::SetIncarnation,
+        Op::DefineCluster,
+        Op::UndefineCluster,
+        Op::ModifyCluster,
+        Op::DefineRegistryServer,
+        Op::UndefineRegistryServer,
+        Op::ModifyNode,
+        Op::OfflineCluster,
+        Op::FailRouter,
+        Op::RestoreRouter,
     ];
 
     /// The name scenarios use.
@@ -181,6 +214,15 @@ impl Op {
             Op::Reconnect => "reconnect",
             Op::ReplaceHardware => "replace-hardware",
             Op::SetIncarnation => "set-incarnation",
+            Op::DefineCluster => "define-cluster",
+            Op::UndefineCluster => "undefine-cluster",
+            Op::ModifyCluster => "modify-cluster",
+            Op::DefineRegistryServer => "define-registry-server",
+            Op::UndefineRegistryServer => "undefine-registry-server",
+            Op::ModifyNode => "modify-node",
+            Op::OfflineCluster => "offline-cluster",
+            Op::FailRouter => "fail-router",
+            Op::RestoreRouter => "restore-router",
         }
     }
 
@@ -188,22 +230,38 @@ impl Op {
         Op::ALL.into_iter().find(|o| o.name() == name)
     }
 
-    /// The figure whose steps faults name, and its step numbers; `None` for an operation that is
-    /// not a protocol of the source (no step to fail).
+    /// The figure whose steps faults name, and its step numbers: the source's figure, or for
+    /// the operations it draws none for the project's steps (`docs/lifecycle.md`): `undefine`
+    /// 1-4, and one step, 1 (the request), for each control operation and set-up event.
     pub fn figure(self) -> Option<(&'static str, std::ops::RangeInclusive<u8>)> {
         match self {
             Op::Bootstrap => Some(("FIG 8", 0..=24)),
             Op::Join => Some(("FIG 15", 1..=9)),
             Op::DefineNode => Some(("FIG 13", 1..=14)),
             Op::MoveNode => Some(("FIG 18", 1..=9)),
-            _ => None,
+            // The source draws no figure for these: the project numbers their steps
+            // (`docs/lifecycle.md`), and the step label is the op's name.
+            Op::DefineCluster => Some(("define-cluster", 1..=4)),
+            Op::UndefineCluster => Some(("undefine-cluster", 1..=4)),
+            Op::ModifyCluster => Some(("modify-cluster", 1..=3)),
+            Op::DefineRegistryServer => Some(("define-registry-server", 1..=4)),
+            Op::UndefineRegistryServer => Some(("undefine-registry-server", 1..=4)),
+            Op::ModifyNode => Some(("modify-node", 1..=3)),
+            Op::OfflineCluster => Some(("offline-cluster", 1..=6)),
+            Op::UndefineNode => Some(("undefine", 1..=4)),
+            _ => Some(("control", 1..=1)),
         }
     }
 
     /// The fields this op needs.
     pub fn required(self) -> &'static [&'static str] {
         match self {
-            Op::Bootstrap => &["cluster"],
+            Op::Bootstrap | Op::UndefineCluster | Op::ModifyCluster | Op::OfflineCluster => {
+                &["cluster"]
+            }
+            Op::DefineCluster => &["id", "registry_servers"],
+            Op::DefineRegistryServer | Op::UndefineRegistryServer => &["cluster", "number"],
+            Op::ModifyNode => &["cluster", "node"],
             Op::Join | Op::UndefineNode | Op::OnlineRegistryServer | Op::OfflineRegistryServer => {
                 &["cluster", "node"]
             }
@@ -212,6 +270,7 @@ impl Op {
             Op::OfflineNode | Op::Crash | Op::Restart | Op::Disconnect | Op::Reconnect => &["node"],
             Op::ReplaceHardware => &["node", "uid"],
             Op::SetIncarnation => &["cluster", "replica", "incarnation"],
+            Op::FailRouter | Op::RestoreRouter => &["router"],
         }
     }
 }
@@ -244,6 +303,12 @@ pub enum ScenarioError {
     UnknownCluster { index: usize, op: Op, id: String },
     #[error("operation {index} ({op}): {uid:?} is not a registry server of cluster {cluster}")]
     NotARegistryServer { index: usize, op: Op, uid: String, cluster: String },
+    #[error("operation {index} ({op}): nothing to change: give {fields}")]
+    NothingToChange { index: usize, op: Op, fields: &'static str },
+    #[error("operation {index} ({op}): quorum {quorum:?} is neither \"none\" nor \"majority\"")]
+    BadQuorum { index: usize, op: Op, quorum: String },
+    #[error("operation {index} ({op}): {why}")]
+    BadRegistryServers { index: usize, op: Op, why: String },
     #[error("fault {index}: operation {operation} does not exist (the scenario has {count})")]
     FaultOperation { index: usize, operation: usize, count: usize },
     #[error("fault {index}: operation {operation} ({op}) is not a protocol of the source: it has no step to fail")]
@@ -260,10 +325,14 @@ pub enum ScenarioError {
     },
     #[error("fault {index}: unknown node {uid:?}")]
     FaultNode { index: usize, uid: String },
-    #[error("fault {index}: a crash needs the node that crashes (\"node\")")]
+    #[error("fault {index}: a crash or a disconnect needs its node (\"node\")")]
     CrashWithoutNode { index: usize },
-    #[error("fault {index}: \"after\" places a crash; a failure happens at its step")]
+    #[error(
+        "fault {index}: \"after\" places a crash or a disconnect; a failure happens at its step"
+    )]
     AfterWithoutCrash { index: usize },
+    #[error("operation {index} ({op}): unknown router {name:?}")]
+    UnknownRouter { index: usize, op: Op, name: String },
 }
 
 /// Reads a scenario's text (nothing checked against a model yet: see [`Scenario::validate`]).
@@ -291,6 +360,8 @@ impl Scenario {
         let node_known = |uid: &str| doc.nodes.iter().any(|n| n.uid == uid);
         let cluster_known = |id: &str| doc.clusters.iter().any(|c| c.id == id);
         let mut ops = Vec::with_capacity(self.operations.len());
+        // Cluster ids that earlier `define-cluster` operations introduce.
+        let mut defined: Vec<String> = Vec::new();
         for (index, o) in self.operations.iter().enumerate() {
             let op = Op::parse(&o.op)
                 .ok_or_else(|| ScenarioError::UnknownOp { index, op: o.op.clone() })?;
@@ -302,14 +373,22 @@ impl Scenario {
                     "address" => o.address.is_some(),
                     "uid" => o.uid.is_some(),
                     "replica" => o.replica.is_some(),
+                    "id" => o.id.is_some(),
+                    "registry_servers" => o.registry_servers.is_some(),
+                    "number" => o.number.is_some(),
+                    "router" => o.router.is_some(),
                     _ => o.incarnation.is_some(),
                 };
                 if !present {
                     return Err(ScenarioError::MissingField { index, op, field });
                 }
             }
+            new_cluster_fields(index, op, o, &node_known)?;
+            if let (Op::DefineCluster, Some(id)) = (op, &o.id) {
+                defined.push(id.clone());
+            }
             for id in [&o.cluster, &o.to].into_iter().flatten() {
-                if !cluster_known(id) {
+                if !cluster_known(id) && !defined.contains(id) {
                     return Err(ScenarioError::UnknownCluster { index, op, id: id.clone() });
                 }
             }
@@ -317,6 +396,11 @@ impl Scenario {
             for uid in nodes.into_iter().flatten() {
                 if !node_known(uid) {
                     return Err(ScenarioError::UnknownNode { index, op, uid: uid.clone() });
+                }
+            }
+            if let Some(name) = o.router.as_ref().filter(|_| op.required().contains(&"router")) {
+                if !doc.routers.iter().any(|r| &r.name == name) {
+                    return Err(ScenarioError::UnknownRouter { index, op, name: name.clone() });
                 }
             }
             if let (Op::SetIncarnation, Some(c), Some(r)) = (op, &o.cluster, &o.replica) {
@@ -366,15 +450,56 @@ impl Scenario {
                 Some(uid) if !node_known(uid) => {
                     return Err(ScenarioError::FaultNode { index, uid: uid.clone() })
                 }
-                None if f.kind == FaultKind::Crash => {
+                None if f.kind != FaultKind::Fail => {
                     return Err(ScenarioError::CrashWithoutNode { index })
                 }
                 _ => {}
             }
-            if f.after.is_some() && f.kind != FaultKind::Crash {
+            if f.after.is_some() && f.kind == FaultKind::Fail {
                 return Err(ScenarioError::AfterWithoutCrash { index });
             }
         }
         Ok(ops)
+    }
+}
+
+/// The checks of the fields the cluster, registry server and modify operations carry: a quorum
+/// that is `none` or `majority`, something to change, a registry server list of known machines,
+/// each once.
+fn new_cluster_fields(
+    index: usize,
+    op: Op,
+    o: &Operation,
+    node_known: &dyn Fn(&str) -> bool,
+) -> Result<(), ScenarioError> {
+    if let Some(q) = &o.quorum {
+        if q != "none" && q != "majority" {
+            return Err(ScenarioError::BadQuorum { index, op, quorum: q.clone() });
+        }
+    }
+    match op {
+        Op::ModifyCluster if o.name.is_none() && o.quorum.is_none() => {
+            Err(ScenarioError::NothingToChange { index, op, fields: "\"name\" or \"quorum\"" })
+        }
+        Op::ModifyNode if o.name.is_none() && o.address.is_none() => {
+            Err(ScenarioError::NothingToChange { index, op, fields: "\"name\" or \"address\"" })
+        }
+        Op::DefineCluster => {
+            let servers = o.registry_servers.as_deref().unwrap_or_default();
+            let bad = |why: String| Err(ScenarioError::BadRegistryServers { index, op, why });
+            if servers.is_empty() {
+                return bad("a cluster needs at least one registry server".into());
+            }
+            for (i, uid) in servers.iter().enumerate() {
+                if !node_known(uid) {
+                    return Err(ScenarioError::UnknownNode { index, op, uid: uid.clone() });
+                }
+                if servers[..i].contains(uid) {
+                    return bad(format!("{uid:?} is listed twice in \"registry_servers\""));
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
     }
 }

@@ -1,6 +1,7 @@
 //! The trace as data: events with their changes, one outcome per operation, the world before and
 //! after, and the world after any event (rebuilt by replaying changes, `docs/spec.md §6`).
 
+use crate::invariants::Violation;
 use crate::world::{Change, World};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -21,6 +22,12 @@ pub enum Access {
     Phase2Update { cluster: String, server: String },
     /// A set-up event wrote the replica directly (`set-incarnation`).
     SetUp,
+    /// The DCM created or erased a whole database of this cluster, or wrote a replica that no
+    /// registry serves yet (`define-cluster`, `undefine-cluster`, the registry server
+    /// operations: `docs/lifecycle.md`).
+    Database { cluster: String },
+    /// A merge's phase 2 overwrote the last copies holding these committed writes.
+    Lost { cluster: String, writes: Vec<String> },
 }
 
 /// One event of the trace.
@@ -86,6 +93,8 @@ pub struct Simulation {
     pub final_world: World,
     /// Requests each registry server took over the whole run.
     pub requests: BTreeMap<String, u64>,
+    /// The invariants this run broke, each once, with the event that broke it.
+    pub violations: Vec<Violation>,
 }
 
 impl Simulation {
@@ -108,6 +117,7 @@ impl Simulation {
             "outcomes": self.outcomes,
             "events": self.events,
             "requests": self.requests,
+            "violations": self.violations,
             "initial": self.initial.to_json(),
             "final": self.final_world.to_json(),
         })
@@ -122,6 +132,10 @@ impl Simulation {
         }
         for o in &self.outcomes {
             out.push_str(&outcome_line(o));
+            out.push('\n');
+        }
+        for v in &self.violations {
+            out.push_str(&v.line());
             out.push('\n');
         }
         out

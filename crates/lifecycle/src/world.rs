@@ -147,7 +147,7 @@ impl NodeState {
 }
 
 /// One replica of a cluster's global configuration database, on a registry server node.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Replica {
     pub incarnation: u64,
     /// Node definitions: node number -> the global copy of its UID.
@@ -155,12 +155,24 @@ pub struct Replica {
     /// The resource configuration the Resource Manager and the resource controllers write
     /// (FIG 8 steps 18 and 23, FIG 15 step 5): node number -> component key -> value.
     pub resources: BTreeMap<u32, BTreeMap<String, String>>,
+    /// Definition attributes changed since the model document (`modify-cluster`,
+    /// `modify-node`, the registry server list): `cluster/name`, `registry_servers`,
+    /// `node/<number>/name`, `node/<number>/address` -> value. Empty: as the document says.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    /// The replica missed a committed write (its server was outside the part that took it, and
+    /// in no serving part): it serves nothing until phase 2 updates it (`docs/spec.md §6`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
 }
 
 impl Replica {
-    /// The same copy (definitions and resources), whatever the incarnation numbers say.
+    /// The same copy (definitions, resources and attributes), whatever the incarnation numbers
+    /// say.
     pub fn same_content(&self, other: &Replica) -> bool {
-        self.nodes == other.nodes && self.resources == other.resources
+        self.nodes == other.nodes
+            && self.resources == other.resources
+            && self.attributes == other.attributes
     }
 
     /// The node number defined with this UID.
@@ -181,6 +193,8 @@ pub struct ClusterState {
 pub struct World {
     pub nodes: BTreeMap<String, NodeState>,
     pub clusters: BTreeMap<String, ClusterState>,
+    /// The routers that have failed (`fail-router`): they join no subnets (`docs/spec.md §2`).
+    pub failed_routers: std::collections::BTreeSet<String>,
 }
 
 /// What a change changes.
@@ -222,6 +236,27 @@ pub enum Key {
         number: u32,
         component: String,
     },
+    /// A definition attribute in a replica ([`Replica::attributes`]).
+    Attribute {
+        cluster: String,
+        replica: String,
+        name: String,
+    },
+    /// A whole replica (its database created or erased: `define-cluster`, `undefine-cluster`,
+    /// the registry server operations); `null` = the node holds no replica of the cluster.
+    Replica {
+        cluster: String,
+        replica: String,
+    },
+    /// Whether a replica is stale (value: `true`; `false` or `null`: not stale).
+    Stale {
+        cluster: String,
+        replica: String,
+    },
+    /// Whether a router has failed (value: `true`; `null`: it works).
+    Router {
+        router: String,
+    },
 }
 
 impl Key {
@@ -242,7 +277,10 @@ impl Key {
         match self {
             Key::Incarnation { cluster, replica }
             | Key::GlobalNode { cluster, replica, .. }
-            | Key::Resource { cluster, replica, .. } => Some((cluster, replica)),
+            | Key::Resource { cluster, replica, .. }
+            | Key::Attribute { cluster, replica, .. }
+            | Key::Replica { cluster, replica } => Some((cluster, replica)),
+            Key::Stale { cluster, replica } => Some((cluster, replica)),
             _ => None,
         }
     }
@@ -273,6 +311,10 @@ impl std::fmt::Display for Change {
             Key::Resource { cluster, replica, number, component } => {
                 write!(f, "{cluster}@{replica} resource {number}/{component}")?
             }
+            Key::Attribute { cluster, replica, name } => write!(f, "{cluster}@{replica} {name}")?,
+            Key::Replica { cluster, replica } => write!(f, "{cluster}@{replica} database")?,
+            Key::Stale { cluster, replica } => write!(f, "{cluster}@{replica} stale")?,
+            Key::Router { router } => write!(f, "router {router} failed")?,
         }
         write!(f, " {} -> {}", compact(&self.before), compact(&self.after))
     }
@@ -326,6 +368,23 @@ impl World {
                 .and_then(|r| r.resources.get(number))
                 .and_then(|m| m.get(component))
                 .map_or(Value::Null, |v| v.clone().into()),
+            Key::Attribute { cluster, replica, name } => self
+                .replica(cluster, replica)
+                .and_then(|r| r.attributes.get(name))
+                .map_or(Value::Null, |v| v.clone().into()),
+            Key::Replica { cluster, replica } => {
+                self.replica(cluster, replica).map_or(Value::Null, |r| json!(r))
+            }
+            Key::Stale { cluster, replica } => {
+                self.replica(cluster, replica).map_or(Value::Null, |r| r.stale.into())
+            }
+            Key::Router { router } => {
+                if self.failed_routers.contains(router) {
+                    true.into()
+                } else {
+                    Value::Null
+                }
+            }
         }
     }
 
@@ -397,6 +456,43 @@ impl World {
                     }
                 }
             }
+            Key::Attribute { cluster, replica, name } => {
+                if let Some(r) = self.replica_mut(cluster, replica) {
+                    match value.as_str() {
+                        Some(v) => r.attributes.insert(name.clone(), v.into()),
+                        None => r.attributes.remove(name),
+                    };
+                }
+            }
+            Key::Replica { cluster, replica } => match serde_json::from_value::<Replica>(value) {
+                Ok(r) => {
+                    self.clusters
+                        .entry(cluster.clone())
+                        .or_default()
+                        .replicas
+                        .insert(replica.clone(), r);
+                }
+                Err(_) => {
+                    if let Some(cs) = self.clusters.get_mut(cluster) {
+                        cs.replicas.remove(replica);
+                        if cs.replicas.is_empty() {
+                            self.clusters.remove(cluster);
+                        }
+                    }
+                }
+            },
+            Key::Stale { cluster, replica } => {
+                if let Some(r) = self.replica_mut(cluster, replica) {
+                    r.stale = value.as_bool().unwrap_or(false);
+                }
+            }
+            Key::Router { router } => {
+                if value.as_bool() == Some(true) {
+                    self.failed_routers.insert(router.clone());
+                } else {
+                    self.failed_routers.remove(router);
+                }
+            }
         }
     }
 
@@ -450,10 +546,16 @@ impl World {
                 (uid.clone(), value)
             })
             .collect();
-        json!({ "nodes": nodes, "clusters": self.clusters })
+        let mut state = json!({ "nodes": nodes, "clusters": self.clusters });
+        if !self.failed_routers.is_empty() {
+            state["failed_routers"] = json!(self.failed_routers);
+        }
+        state
     }
 
-    /// Local storage and replicas equal, the DCM logs aside (what an aborted define must leave).
+    /// Local storage and the replicas' contents equal, the DCM logs, incarnation numbers and
+    /// stale marks aside (what an aborted define must leave: an undo is a write, so it moves
+    /// the incarnation forward).
     pub fn same_repositories(&self, other: &World) -> bool {
         let storage = |w: &World| -> Vec<(String, Vec<(String, Value)>)> {
             w.nodes
@@ -469,6 +571,17 @@ impl World {
                 })
                 .collect()
         };
-        self.clusters == other.clusters && storage(self) == storage(other)
+        let contents = |w: &World| -> Vec<(String, String, Replica)> {
+            w.clusters
+                .iter()
+                .flat_map(|(c, cs)| {
+                    cs.replicas.iter().map(move |(s, r)| {
+                        let content = Replica { incarnation: 0, stale: false, ..r.clone() };
+                        (c.clone(), s.clone(), content)
+                    })
+                })
+                .collect()
+        };
+        contents(self) == contents(other) && storage(self) == storage(other)
     }
 }

@@ -102,6 +102,15 @@ pub fn operation_text(o: &Operation) -> String {
     if let Some(i) = o.incarnation {
         parts.push(format!("incarnation {i}"));
     }
+    parts.extend(field("id ", &o.id));
+    if let Some(servers) = &o.registry_servers {
+        parts.push(format!("registry servers {}", servers.join(", ")));
+    }
+    if let Some(n) = o.number {
+        parts.push(format!("number {n}"));
+    }
+    parts.extend(field("name ", &o.name));
+    parts.extend(field("quorum ", &o.quorum));
     parts.join(" ")
 }
 
@@ -122,12 +131,13 @@ pub fn scenario_builder(props: &BuilderProps) -> Html {
     let doc = &props.document.0;
     let d = &props.dispatch;
     let op = Op::parse(&props.view.builder_op).unwrap_or(Op::Bootstrap);
-    let refs: [NodeRef; 7] = Default::default();
+    let refs: [NodeRef; 10] = Default::default();
     let current = props.scenario.clone().unwrap_or_else(blank);
     let add = {
         let (d, doc, current, refs) = (d.clone(), doc.clone(), current.clone(), refs.clone());
         Callback::from(move |_: MouseEvent| {
-            let [cluster, node, to, address, uid, replica, incarnation] = &refs;
+            let [cluster, node, to, address, uid, replica, incarnation, id, servers, number] =
+                &refs;
             let value = |r: &NodeRef| {
                 r.cast::<web_sys::HtmlInputElement>()
                     .map(|i| i.value())
@@ -144,6 +154,10 @@ pub fn scenario_builder(props: &BuilderProps) -> Html {
                 uid: value(uid),
                 replica: value(replica),
                 incarnation: value(incarnation).and_then(|v| v.parse().ok()),
+                id: value(id),
+                registry_servers: value(servers)
+                    .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect()),
+                number: value(number).and_then(|v| v.parse().ok()),
                 ..Operation::default()
             };
             match with_operation(&doc, &current, o) {
@@ -177,7 +191,7 @@ pub fn scenario_builder(props: &BuilderProps) -> Html {
         }
     };
     let selected = props.selected.as_deref();
-    let [cluster, node, to, address, uid, replica, incarnation] = &refs;
+    let [cluster, node, to, address, uid, replica, incarnation, id, servers, number] = &refs;
     let fields = op.required().iter().map(|f| match *f {
         "cluster" => select("cluster", cluster, clusters(), None),
         "node" => select("node", node, nodes(), selected),
@@ -185,6 +199,9 @@ pub fn scenario_builder(props: &BuilderProps) -> Html {
         "address" => text("address", address, "10.0.2.9"),
         "uid" => text("uid", uid, "new hardware uid"),
         "replica" => select("replica", replica, nodes(), selected),
+        "id" => text("id", id, "C"),
+        "registry_servers" => text("registry_servers", servers, "n9, n8"),
+        "number" => text("number", number, "4"),
         _ => text("incarnation", incarnation, "5"),
     });
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);

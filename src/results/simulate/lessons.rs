@@ -30,6 +30,10 @@ macro_rules! lesson {
 pub const LESSONS: &[Lesson] = &[
     lesson!("fig8-stale-replica", "FIG 8"),
     lesson!("fig8-registry-server-down", "FIG 8"),
+    lesson!("fig8-split-quorum-none", "FIG 8"),
+    lesson!("fig8-split-quorum-majority", "FIG 8"),
+    lesson!("fig9a-cluster-defined-used-undefined", "FIG 9a"),
+    lesson!("fig9c-registry-server-added", "FIG 9c"),
     lesson!("fig11-scenario-1-normal", "FIG 11"),
     lesson!("fig11-scenario-2-deleted-while-away", "FIG 11"),
     lesson!("fig11-scenario-3-hardware-replaced", "FIG 11"),

@@ -367,7 +367,9 @@ fn access_server(access: &Access) -> Option<&str> {
         Access::GlobalRead { server, .. }
         | Access::GlobalWrite { server, .. }
         | Access::Phase2Update { server, .. } => Some(server),
-        Access::Local { .. } | Access::SetUp => None,
+        Access::Local { .. } | Access::SetUp | Access::Database { .. } | Access::Lost { .. } => {
+            None
+        }
     }
 }
 

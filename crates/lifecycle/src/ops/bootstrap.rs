@@ -93,6 +93,7 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str) -> (Verdict, String) {
             format!("none of the registry servers of {cluster} can start (each is down, or its current cluster is another one): the cluster cannot come online"),
         );
     }
+    sim.booting = Some(cluster.to_owned());
     for step in 0..=24u8 {
         sim.crash_point(FIG, step);
         for r in runs.iter_mut().filter(|r| r.out.is_none()) {
@@ -116,6 +117,8 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str) -> (Verdict, String) {
             }
         }
     }
+    sim.booting = None;
+    sim.note_parts(cluster);
     let online: Vec<&str> =
         runs.iter().filter(|r| r.out.is_none()).map(|r| r.uid.as_str()).collect();
     let mut left: Vec<String> = runs
@@ -171,7 +174,9 @@ fn component_name(key: &str) -> String {
 pub(crate) fn node_step(sim: &mut Sim, cluster: &str, r: &mut NodeRun, step: u8, faults: bool) {
     let uid = r.uid.clone();
     let action = r.action(step);
-    if faults && sim.fails(step, &uid) {
+    // A failed read (steps 6, 10, 12) is a lost message: the read goes to the next server of
+    // the node's ordered list (`ask_registry`), as `docs/lifecycle.md` says.
+    if faults && !matches!(step, 6 | 10 | 12) && sim.fails(step, &uid) {
         let why = format!("step {step} failed ({action})");
         drop_out(sim, cluster, r, step, why);
         return;
@@ -386,7 +391,7 @@ fn read_and_write(
             "writes its resource configuration for node {} {} (replicated to {})",
             r.number,
             write.through(),
-            group.join(", ")
+            group.describe()
         ),
         Some(access),
     );
@@ -451,8 +456,9 @@ fn fix_uid(sim: &mut Sim, cluster: &str, r: &mut NodeRun, step: u8) -> bool {
     }
 }
 
-/// Step 5, registry phase 1: the registry servers that started and reach the first of them
-/// exchange incarnation numbers; the highest copies serve reads, the lower ones are stale.
+/// Step 5, registry phase 1, per part (`docs/spec.md §6`): the registry servers that started
+/// and reach each other exchange incarnation numbers; in each part that has its quorum the
+/// highest copy serves reads and the others are stale; a part without it waits.
 fn phase1(sim: &mut Sim, cluster: &str, runs: &mut [NodeRun]) {
     let order = sim.net.registry_servers(cluster);
     let mut started: Vec<String> = Vec::new();
@@ -471,58 +477,43 @@ fn phase1(sim: &mut Sim, cluster: &str, runs: &mut [NodeRun]) {
         started.push(r.uid.clone());
     }
     if sim.cluster_writable(cluster) {
-        // The cluster is online already (these servers were left out of its bootstrap): each
-        // joins the running registry rather than choosing a copy of its own.
-        for s in &started {
-            super::control::sync_registry(sim, cluster, s);
-        }
+        // The cluster is online already (these servers were left out of its bootstrap): they
+        // join the running registry's part, phase 1 over the whole part.
+        sim.booting = None;
+        sim.regroup(cluster);
+        sim.booting = Some(cluster.to_owned());
         return;
     }
-    let Some(first) = started.first().cloned() else { return };
-    let mut group = Vec::new();
-    for s in &started {
-        if let Some(why) = sim.undeliverable(&first, s).or_else(|| sim.undeliverable(s, &first)) {
+    let inc = |sim: &Sim, s: &str| sim.world.replica(cluster, s).map_or(0, |x| x.incarnation);
+    let total = order.len();
+    for part in sim.parts(cluster) {
+        let part: Vec<String> = part.into_iter().filter(|s| started.contains(s)).collect();
+        if part.is_empty() {
+            continue;
+        }
+        for s in &part {
+            let others: Vec<&str> = part.iter().filter(|o| *o != s).map(String::as_str).collect();
+            let to = if others.is_empty() {
+                "no other registry server".to_owned()
+            } else {
+                others.join(", ")
+            };
             sim.emit(
                 Some(FIG),
                 Some(5),
                 Some(s),
                 "System Registry",
-                format!(
-                    "phase 1: cannot exchange incarnation numbers with {first} ({why}): left out"
-                ),
+                format!("phase 1: sends its incarnation number {} to {to}", inc(sim, s)),
             );
-        } else {
-            group.push(s.clone());
         }
-    }
-    let inc = |sim: &Sim, s: &str| sim.world.replica(cluster, s).map_or(0, |x| x.incarnation);
-    for s in &group {
-        let others: Vec<&str> = group.iter().filter(|o| *o != s).map(String::as_str).collect();
-        let to = if others.is_empty() {
-            "no other registry server".to_owned()
-        } else {
-            others.join(", ")
-        };
-        sim.emit(
-            Some(FIG),
-            Some(5),
-            Some(s),
-            "System Registry",
-            format!("phase 1: sends its incarnation number {} to {to}", inc(sim, s)),
-        );
-    }
-    let best = group.iter().max_by(|a, b| inc(sim, a).cmp(&inc(sim, b)).then(b.cmp(a))).cloned();
-    let Some(best) = best else { return };
-    let top = inc(sim, &best);
-    for s in &group {
-        let mine = inc(sim, s);
-        let (state, what) = if mine == top {
-            ("read-only", format!("phase 1: the highest incarnation is {top}; this copy is one of the highest: it serves reads, not writes"))
-        } else {
-            ("stale", format!("phase 1: the highest incarnation is {top} ({best}); this copy ({mine}) is stale: it serves nothing until phase 2 updates it"))
-        };
-        sim.set_process(s, "registry", Some(Process::new(state, Some(cluster))));
-        sim.emit(Some(FIG), Some(5), Some(s), "System Registry", what);
+        if !sim.has_quorum(cluster, part.len()) {
+            for s in &part {
+                sim.set_process(s, "registry", Some(Process::new("waiting", Some(cluster))));
+            }
+            sim.emit(Some(FIG), Some(5), part.first().map(String::as_str), "System Registry", format!("phase 1: the part {} holds {} of the {total} registry servers of {cluster}, no majority (quorum majority): it waits and serves nothing", part.join(", "), part.len()));
+            continue;
+        }
+        sim.phase1(cluster, &part, false);
     }
 }
 
@@ -530,10 +521,17 @@ fn phase1(sim: &mut Sim, cluster: &str, runs: &mut [NodeRun]) {
 /// phase 2; a stale copy is updated to the chosen copy.
 fn phase2_update(sim: &mut Sim, cluster: &str, runs: &mut [NodeRun]) {
     let servers: Vec<String> = sim.net.registry_servers(cluster);
-    let source = servers
-        .iter()
-        .find(|s| sim.registry(cluster, s).is_some_and(|p| p.state == "read-only"))
-        .cloned();
+    let parts = sim.parts(cluster);
+    // The server holding the chosen copy in each server's part.
+    let source_for = |sim: &Sim, s: &str| -> Option<String> {
+        let part = parts.iter().find(|p| p.iter().any(|x| x == s))?;
+        part.iter()
+            .find(|x| {
+                sim.registry(cluster, x).is_some_and(crate::sim::serves_reads)
+                    && !sim.world.replica(cluster, x).is_some_and(|r| r.stale)
+            })
+            .cloned()
+    };
     for s in &servers {
         let Some(r) = runs.iter().find(|r| &r.uid == s && r.out.is_none()) else { continue };
         let Some(state) = sim.registry(cluster, s).map(|p| p.state.clone()) else { continue };
@@ -565,7 +563,7 @@ fn phase2_update(sim: &mut Sim, cluster: &str, runs: &mut [NodeRun]) {
             );
             continue;
         }
-        let Some(src) = source.clone().filter(|src| sim.delivers(src, s)) else {
+        let Some(src) = source_for(sim, s).filter(|src| sim.delivers(src, s)) else {
             sim.emit(
                 Some(FIG),
                 Some(15),
@@ -575,12 +573,15 @@ fn phase2_update(sim: &mut Sim, cluster: &str, runs: &mut [NodeRun]) {
             );
             continue;
         };
-        let Some(chosen) = sim.world.replica(cluster, &src).cloned() else { continue };
+        let Some(chosen) = sim.world.replica(cluster, &src).map(|r| r.incarnation) else {
+            continue;
+        };
         let before = sim.world.replica(cluster, s).map_or(0, |x| x.incarnation);
-        crate::ops::copy_replica(sim, cluster, s, &chosen);
+        sim.copy_replica(cluster, s, &src);
         sim.set_process(s, "registry", Some(Process::new("phase-2", Some(cluster))));
         let access = Access::Phase2Update { cluster: cluster.into(), server: s.clone() };
-        sim.emit_access(Some(FIG), Some(15), Some(s), "System Registry", format!("phase 2: updates its stale copy from {src} with Group Services' membership (incarnation {before} -> {})", chosen.incarnation), Some(access));
+        sim.emit_access(Some(FIG), Some(15), Some(s), "System Registry", format!("phase 2: updates its stale copy from {src} with Group Services' membership (incarnation {before} -> {chosen})"), Some(access));
+        sim.report_lost(cluster, s);
     }
 }
 

@@ -1,13 +1,15 @@
 //! `undefine-node`, the control operations (`online-registry-server`, `offline-registry-server`,
 //! `offline-node`) and the set-up events (`crash`, `restart`, `disconnect`, `reconnect`,
-//! `replace-hardware`, `set-incarnation`) of `docs/spec.md §6`. None is a numbered protocol of
-//! the source, so their events carry no figure step.
+//! `fail-router`, `restore-router`, `replace-hardware`, `set-incarnation`) of `docs/spec.md §6`.
+//! The source numbers none of them: `undefine-node` has the project's steps 1-4 (its events say
+//! `undefine step N`), every other one step 1, the request (a fault there loses it: aborted,
+//! nothing changed). Every change of who runs a registry or who reaches whom forms the
+//! registry's parts again ([`Sim::regroup_all`]).
 
 use crate::scenario::{Op, Operation};
 use crate::sim::{Entry, Sim};
 use crate::trace::{Access, Verdict};
 use crate::world::{Key, Process, CURRENT, TARGET};
-use clusterplan_engine::sorting;
 use serde_json::Value;
 
 /// Runs a control operation or set-up event.
@@ -15,16 +17,24 @@ pub(crate) fn run(sim: &mut Sim, op: Op, o: &Operation) -> (Verdict, String) {
     let node = o.node.clone().unwrap_or_default();
     let cluster = o.cluster.clone().unwrap_or_default();
     let Some(n) = sim.world.node(&node).cloned() else {
-        if op == Op::SetIncarnation {
-            return set_incarnation(sim, o);
+        if let Some(lost) = request_lost(sim, op, o.replica.as_deref().unwrap_or_default()) {
+            return lost;
         }
-        return (Verdict::Refused, format!("no node {node}"));
+        return match op {
+            Op::SetIncarnation => set_incarnation(sim, o),
+            Op::FailRouter | Op::RestoreRouter => router(sim, op, o),
+            _ => (Verdict::Refused, format!("no node {node}")),
+        };
     };
     let refused = |why: String| (Verdict::Refused, why);
     let done = |sim: &mut Sim, what: String| {
         sim.emit(None, None, Some(&node), "operator", what.clone());
+        sim.regroup_all();
         (Verdict::Committed, what)
     };
+    if let Some(lost) = request_lost(sim, op, &node) {
+        return lost;
+    }
     match op {
         Op::Crash if !n.up => refused(format!("{node} is already down")),
         Op::Crash => {
@@ -89,6 +99,7 @@ pub(crate) fn run(sim: &mut Sim, op: Op, o: &Operation) -> (Verdict, String) {
                 ),
             )
         }
+        Op::FailRouter | Op::RestoreRouter => router(sim, op, o),
         Op::OnlineRegistryServer => {
             if !sim.net.registry_servers(&cluster).contains(&node) {
                 return refused(format!("{node} is not a registry server of {cluster}"));
@@ -100,6 +111,9 @@ pub(crate) fn run(sim: &mut Sim, op: Op, o: &Operation) -> (Verdict, String) {
                 return refused(format!(
                     "{node} is online in {other}: it serves one cluster at a time"
                 ));
+            }
+            if !n.online_in().contains(&cluster) {
+                return refused(format!("{node} is not online in {cluster}: a node comes online only by joining (join it: its registry starts with it)"));
             }
             if sim.registry(&cluster, &node).is_some() {
                 return refused(format!("the System Registry already runs on {node}"));
@@ -139,9 +153,47 @@ fn set_incarnation(sim: &mut Sim, o: &Operation) -> (Verdict, String) {
     (Verdict::Committed, what)
 }
 
-/// The DCM starts the System Registry on `node` (FIG 8 step 1). When the cluster is online
-/// (another server is write-enabled), the new server exchanges incarnation numbers with it
-/// (phase 1), takes the chosen copy if its own is lower (phase 2) and joins the write group.
+/// The request of a control operation (its step 1) lost by a `fail` fault: aborted, nothing
+/// changed.
+fn request_lost(sim: &mut Sim, op: Op, node: &str) -> Option<(Verdict, String)> {
+    sim.crash_point("control", 1);
+    if !sim.fails(1, node) {
+        return None;
+    }
+    let what = format!("the {op} request is lost (step 1): nothing changes");
+    sim.emit(Some("control"), Some(1), (!node.is_empty()).then_some(node), "fault", what.clone());
+    Some((Verdict::Aborted, format!("step 1: the {op} request is lost; nothing changed")))
+}
+
+/// `fail-router` / `restore-router` (`docs/spec.md §2`): the router joins no subnets, or joins
+/// them again; reachability is recomputed through the engine's hop table and the registry's
+/// parts are formed again (a partition, or a merge).
+fn router(sim: &mut Sim, op: Op, o: &Operation) -> (Verdict, String) {
+    let name = o.router.clone().unwrap_or_default();
+    if !sim.net.has_router(&name) {
+        return (Verdict::Refused, format!("no router {name}"));
+    }
+    let failed = sim.world.failed_routers.contains(&name);
+    let fail = op == Op::FailRouter;
+    if failed == fail {
+        let state = if failed { "has already failed" } else { "works" };
+        return (Verdict::Refused, format!("router {name} {state}"));
+    }
+    sim.set(Key::Router { router: name.clone() }, if fail { true.into() } else { Value::Null });
+    sim.net.fail_routers(&sim.world.failed_routers);
+    let what = if fail {
+        format!("router {name} fails: it joins none of its subnets; messages that crossed it find another way or none")
+    } else {
+        format!("router {name} is restored: it joins its subnets again")
+    };
+    sim.emit(None, None, None, "operator", what.clone());
+    sim.regroup_all();
+    (Verdict::Committed, what)
+}
+
+/// The DCM starts the System Registry on `node` (FIG 8 step 1). When its cluster runs, the new
+/// server joins its part: phase 1 over the part (the highest copy wins, its own included), and
+/// phase 2 once Group Services runs on its node (FIG 7; a joining node's comes later).
 pub(crate) fn start_registry(sim: &mut Sim, cluster: &str, node: &str) {
     if sim.world.node(node).and_then(|n| n.process("dcm")).is_none() {
         sim.set_process(node, "dcm", Some(Process::new("running", None)));
@@ -154,76 +206,32 @@ pub(crate) fn start_registry(sim: &mut Sim, cluster: &str, node: &str) {
         "DCM",
         format!("starts the System Registry of {cluster}"),
     );
-    sync_registry(sim, cluster, node);
+    sim.regroup(cluster);
 }
 
-/// A registry server started while its cluster is online: it exchanges incarnation numbers
-/// with a write-enabled server it reaches (phase 1), takes the chosen copy if its own differs
-/// (phase 2) and joins the write group. With none in reach it waits (stays `started`).
-pub(crate) fn sync_registry(sim: &mut Sim, cluster: &str, node: &str) {
-    // The write-enabled server it reaches with the highest incarnation (the first in the
-    // cluster's list among equals).
-    let inc = |s: &String| sim.world.replica(cluster, s).map_or(0, |r| r.incarnation);
-    let mut peers: Vec<String> = sim
-        .net
-        .registry_servers(cluster)
-        .into_iter()
-        .filter(|s| s != node)
-        .filter(|s| sim.registry(cluster, s).is_some_and(|p| p.state == "write-enabled"))
-        .filter(|s| sim.delivers(node, s))
-        .collect();
-    sorting::sort_by_key(&mut peers, |s| std::cmp::Reverse(inc(s)));
-    let peer = peers.into_iter().next();
-    let Some(peer) = peer else {
-        sim.emit(Some("FIG 8"), Some(5), Some(node), "System Registry", format!("no write-enabled registry server of {cluster} answers: it waits for the cluster's bootstrap"));
-        return;
-    };
-    let Some(chosen) = sim.world.replica(cluster, &peer).cloned() else { return };
-    let mine = sim.world.replica(cluster, node).cloned().unwrap_or_default();
-    sim.emit(
-        Some("FIG 8"),
-        Some(5),
-        Some(node),
-        "System Registry",
-        format!(
-            "phase 1: exchanges incarnation numbers with {peer}: {} here, {} there",
-            mine.incarnation, chosen.incarnation
-        ),
-    );
-    if mine.incarnation < chosen.incarnation || !mine.same_content(&chosen) {
-        super::copy_replica(sim, cluster, node, &chosen);
-        sim.set_process(node, "registry", Some(Process::new("phase-2", Some(cluster))));
-        let access = Access::Phase2Update { cluster: cluster.into(), server: node.into() };
-        sim.emit_access(
-            Some("FIG 8"),
-            Some(15),
-            Some(node),
-            "System Registry",
-            format!(
-                "phase 2: updates its copy from {peer} (incarnation {} -> {})",
-                mine.incarnation, chosen.incarnation
-            ),
-            Some(access),
-        );
-    }
-    sim.set_process(node, "registry", Some(Process::new("write-enabled", Some(cluster))));
-    sim.emit(
-        Some("FIG 8"),
-        Some(16),
-        Some(node),
-        "System Registry",
-        "concludes phase 2: it joins the write group",
-    );
-}
-
-/// `undefine-node`: removes the node's global definition from every replica (a replicated
-/// write) and, when the node answers, its local definition; a disconnected node keeps its local
-/// one (how FIG 11 scenario 2 arises).
+/// `undefine-node` (the project's steps, `docs/lifecycle.md`): 1 a member DCM takes the
+/// request; 2 it removes the node's global definition through the serving part (a replicated
+/// write; a lost request goes to the next server); 3 it asks the node to erase its local
+/// definition; 4 the node does. A node that does not answer keeps its local one (how FIG 11
+/// scenario 2 arises).
 pub(crate) fn undefine(sim: &mut Sim, cluster: &str, node: &str) -> (Verdict, String) {
+    const FIG: &str = "undefine";
     let Some(n) = sim.world.node(node).cloned() else {
         return (Verdict::Refused, format!("no node {node}"));
     };
-    let known = sim.serving_replica(cluster).and_then(|s| sim.world.replica(cluster, &s).cloned());
+    let member = sim
+        .world
+        .nodes
+        .iter()
+        .filter(|(uid, m)| {
+            uid.as_str() != node && m.up && m.online_in().iter().any(|c| c == cluster)
+        })
+        .map(|(uid, _)| uid.clone())
+        .next();
+    let known = member
+        .as_ref()
+        .and_then(|m| sim.serving_replica(cluster, m))
+        .and_then(|s| sim.world.replica(cluster, &s).cloned());
     let number = n
         .definition(cluster)
         .map(|d| d.node.number)
@@ -236,26 +244,22 @@ pub(crate) fn undefine(sim: &mut Sim, cluster: &str, node: &str) -> (Verdict, St
             format!("{node} is not defined to {cluster} (or {cluster} is not online)"),
         );
     };
-    let member = sim
-        .world
-        .nodes
-        .iter()
-        .filter(|(uid, m)| {
-            uid.as_str() != node && m.up && m.online_in().iter().any(|c| c == cluster)
-        })
-        .map(|(uid, _)| uid.clone())
-        .next();
     let Some(member) = member else {
         return (
             Verdict::Refused,
             format!("no other node is online in {cluster} to take the undefine request"),
         );
     };
-    let answer = sim.ask_registry(&member, cluster, None, true);
+    sim.crash_point(FIG, 1);
+    if sim.fails(1, &member) || !sim.world.node(&member).is_some_and(|m| m.up) {
+        return (Verdict::Aborted, "step 1: the undefine request is lost; nothing changed".into());
+    }
+    sim.crash_point(FIG, 2);
+    let answer = sim.ask_registry(&member, cluster, Some(2), true);
     let Some(server) = answer.server.clone() else {
         sim.emit(
-            None,
-            None,
+            Some(FIG),
+            Some(2),
             Some(&member),
             "DCM",
             format!("cannot remove node {number}: {}", answer.describe()),
@@ -277,17 +281,39 @@ pub(crate) fn undefine(sim: &mut Sim, cluster: &str, node: &str) -> (Verdict, St
         cluster: cluster.into(),
         server: server.clone(),
     };
-    sim.emit_access(None, None, Some(&member), "DCM", format!("undefine: removes node {number} ({node}) from the global configuration {} (replicated to {})", answer.through(), group.join(", ")), Some(access));
+    sim.emit_access(Some(FIG), Some(2), Some(&member), "DCM", format!("undefine: removes node {number} ({node}) from the global configuration {} (replicated to {})", answer.through(), group.describe()), Some(access));
     sim.net.redefine(node, cluster, None);
-    if let Some(why) = sim.undeliverable(&member, node) {
+    let removed = if group.everywhere() {
+        format!("every replica of {cluster}")
+    } else {
+        format!("the replicas of {cluster} on {}", group.describe())
+    };
+    sim.crash_point(FIG, 3);
+    let unanswered = if sim.fails(3, &member) {
+        Some("the request is lost".to_owned())
+    } else {
+        sim.undeliverable(&member, node)
+    };
+    if let Some(why) = unanswered {
         sim.emit(
-            None,
-            None,
+            Some(FIG),
+            Some(3),
             Some(&member),
             "DCM",
             format!("{node} does not answer ({why}): it keeps its local definition of {cluster}"),
         );
-        return (Verdict::Committed, format!("node {number} removed from every replica of {cluster}; {node} did not answer and keeps its local definition"));
+        return (Verdict::Committed, format!("node {number} removed from {removed}; {node} did not answer and keeps its local definition"));
+    }
+    sim.crash_point(FIG, 4);
+    if sim.fails(4, node) || !sim.world.node(node).is_some_and(|m| m.up) {
+        sim.emit(
+            Some(FIG),
+            Some(4),
+            Some(node),
+            "DCM",
+            format!("the erase of its local definition of {cluster} fails: it keeps it"),
+        );
+        return (Verdict::Committed, format!("node {number} removed from {removed}; {node}'s local erase failed and it keeps its local definition"));
     }
     if n.online_in().iter().any(|c| c == cluster) {
         sim.stop_components(node);
@@ -296,9 +322,18 @@ pub(crate) fn undefine(sim: &mut Sim, cluster: &str, node: &str) -> (Verdict, St
     if n.current().as_deref() == Some(cluster) {
         sim.set_storage(node, CURRENT, Value::Null);
     }
-    sim.emit(None, None, Some(node), "DCM", format!("erases its local definition of {cluster}"));
-    (
-        Verdict::Committed,
-        format!("node {number} ({node}) removed from {cluster}, globally and locally"),
-    )
+    sim.emit(
+        Some(FIG),
+        Some(4),
+        Some(node),
+        "DCM",
+        format!("erases its local definition of {cluster}"),
+    );
+    sim.regroup_all();
+    let scope = if group.everywhere() {
+        "globally and locally".to_owned()
+    } else {
+        format!("locally and from the replicas on {}", group.describe())
+    };
+    (Verdict::Committed, format!("node {number} ({node}) removed from {cluster}, {scope}"))
 }

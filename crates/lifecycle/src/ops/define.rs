@@ -19,7 +19,9 @@ const NON_MEMBER: &str = "non-member DCM";
 /// What has been done so far, to undo on abort.
 #[derive(Debug, Default)]
 struct Done {
-    global: Vec<Change>,
+    /// The entries that put the global configuration's contents back (the values the writer's
+    /// copy held before step 9).
+    global: Vec<Entry>,
     local: Vec<Change>,
 }
 
@@ -85,7 +87,7 @@ fn protocol(
     };
     // Step 1: the request, with generated values for what it leaves out.
     let known = sim
-        .serving_replica(cluster)
+        .serving_replica(cluster, via)
         .and_then(|s| sim.world.replica(cluster, &s).cloned())
         .unwrap_or_default();
     let number =
@@ -271,7 +273,8 @@ fn protocol(
     }
     sim.emit(Some(FIG), Some(8), Some(via), MEMBER, format!("asks the System Registry {} for an entry: uid {reported}, node {number}, name {name}, address {address}", write.through()));
     sim.crash_point(FIG, 9);
-    if sim.fails(9, &writer) || !up(sim, &writer) {
+    let takes_writes = sim.registry(cluster, &writer).is_some_and(|p| p.state == "write-enabled");
+    if sim.fails(9, &writer) || !up(sim, &writer) || !takes_writes {
         sim.emit(
             Some(FIG),
             Some(9),
@@ -293,20 +296,32 @@ fn protocol(
         entries.push(Entry::Node(k, None));
     }
     entries.push(Entry::Node(number, Some(reported.clone())));
+    let before = sim.world.replica(cluster, &writer).cloned().unwrap_or_default();
     let group = sim.replicate(cluster, &writer, &entries);
     let access = Access::GlobalWrite {
         component: "dcm".into(),
         cluster: cluster.into(),
         server: writer.clone(),
     };
-    sim.emit_access(Some(FIG), Some(9), Some(&writer), "System Registry", format!("commits node {number} = {reported} to the global configuration (replicated to {}) and replies: success", group.join(", ")), Some(access));
-    done.global = last_changes(sim);
+    sim.emit_access(Some(FIG), Some(9), Some(&writer), "System Registry", format!("commits node {number} = {reported} to the global configuration (replicated to {}) and replies: success", group.describe()), Some(access));
+    done.global = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Node(k, _) => Some(Entry::Node(*k, before.nodes.get(k).cloned())),
+            Entry::Resource(..) | Entry::Attribute(..) => None,
+        })
+        .collect();
+    let stale_note = if group.everywhere() {
+        String::new()
+    } else {
+        format!("; written to {}", group.describe())
+    };
 
     // Step 10: the member receives the success.
     sim.crash_point(FIG, 10);
     if sim.fails(10, via) || !up(sim, via) {
         let after = undo(sim, &mut done, cluster, via, &target, &writer, 10);
-        return undone(10, "the member DCM fails on the registry's reply", after);
+        return undone(10, "the member DCM fails on the registry's reply", &after);
     }
     sim.emit(Some(FIG), Some(10), Some(via), MEMBER, "receives the success");
 
@@ -321,7 +336,7 @@ fn protocol(
             "its request to the non-member DCM is lost",
         );
         let after = undo(sim, &mut done, cluster, via, &target, &writer, 13);
-        return undone(11, "the request to the non-member DCM is lost", after);
+        return undone(11, "the request to the non-member DCM is lost", &after);
     }
     sim.emit(
         Some(FIG),
@@ -345,7 +360,7 @@ fn protocol(
             "the write to local storage fails: nothing is written; it replies with the failure",
         );
         let after = undo(sim, &mut done, cluster, via, &target, &writer, 13);
-        return undone(12, "the non-member's local write fails", after);
+        return undone(12, "the non-member's local write fails", &after);
     }
     if erase_local {
         sim.erase_local(&target, cluster);
@@ -359,7 +374,7 @@ fn protocol(
     sim.crash_point(FIG, 13);
     if sim.fails(13, via) || !up(sim, via) || !sim.delivers(&target, via) {
         let after = undo(sim, &mut done, cluster, via, &target, &writer, 13);
-        return undone(13, "the member DCM does not receive the non-member's success", after);
+        return undone(13, "the member DCM does not receive the non-member's success", &after);
     }
     sim.emit(Some(FIG), Some(13), Some(via), MEMBER, "receives the non-member's success");
 
@@ -374,7 +389,7 @@ fn protocol(
             MEMBER,
             "its success message to the requester is lost; the definition stands",
         );
-        return (Verdict::Committed, format!("{target} is defined to {cluster} as node {number}; the reply to the requester was lost (step 14)"));
+        return (Verdict::Committed, format!("{target} is defined to {cluster} as node {number}{stale_note}; the reply to the requester was lost (step 14)"));
     }
     sim.emit(
         Some(FIG),
@@ -387,7 +402,7 @@ fn protocol(
     );
     (
         Verdict::Committed,
-        format!("{target} is defined to {cluster} as node {number} (uid {reported})"),
+        format!("{target} is defined to {cluster} as node {number} (uid {reported}){stale_note}"),
     )
 }
 
@@ -399,8 +414,10 @@ fn last_changes(sim: &Sim) -> Vec<Change> {
     sim.events.last().map(|e| e.changes.clone()).unwrap_or_default()
 }
 
-/// Undoes the define: the global entry made at step 8-9 (every replica back as it was,
-/// incarnation included) and the local definition made at step 12.
+/// Undoes the define (`docs/spec.md §6`, under faults): the member writes the global contents
+/// back through the serving part (a write: the incarnation moves forward, and no replica of a
+/// node that is down or outside the part is written), and the non-member erases the local
+/// definition made at step 12.
 fn undo(
     sim: &mut Sim,
     done: &mut Done,
@@ -409,22 +426,33 @@ fn undo(
     target: &str,
     writer: &str,
     step: u8,
-) -> &'static str {
+) -> String {
     if !up(sim, via) {
         // The coordinator is gone: nobody undoes (the explorer reports what this leaves).
-        return "the member DCM is down: nobody erases the global entry made at step 8";
+        return "the member DCM is down: nobody erases the global entry made at step 8".into();
     }
+    let mut after = String::new();
     let global = std::mem::take(&mut done.global);
     if !global.is_empty() {
-        for c in global.iter().rev() {
-            sim.set(c.key.clone(), c.before.clone());
+        let answer = sim.ask_registry(via, cluster, None, true);
+        match answer.server.clone() {
+            Some(server) => {
+                let group = sim.replicate(cluster, &server, &global);
+                let access = Access::GlobalWrite {
+                    component: "dcm".into(),
+                    cluster: cluster.into(),
+                    server: server.clone(),
+                };
+                sim.emit_access(Some(FIG), Some(step), Some(via), MEMBER, format!("aborts the define: writes the global entry made at step 8 back {} (written to {}; contents as before the define, one more incarnation)", answer.through(), group.describe()), Some(access));
+                if !group.everywhere() {
+                    after = format!("the global entry is erased on {}", group.describe());
+                }
+            }
+            None => {
+                sim.emit(Some(FIG), Some(step), Some(via), MEMBER, format!("aborts the define but cannot erase the global entry made at step 8 through {writer}: {}", answer.describe()));
+                return format!("the global entry made at step 8 stays: {}", answer.describe());
+            }
         }
-        let access = Access::GlobalWrite {
-            component: "dcm".into(),
-            cluster: cluster.into(),
-            server: writer.into(),
-        };
-        sim.emit_access(Some(FIG), Some(step), Some(via), MEMBER, format!("aborts the define: erases the global entry made at step 8 through {writer} (every replica back to its copy before the define)"), Some(access));
     }
     let local = std::mem::take(&mut done.local);
     if !local.is_empty() && sim.delivers(via, target) {
@@ -435,7 +463,11 @@ fn undo(
         }
         sim.emit(Some(FIG), Some(step), Some(target), NON_MEMBER, format!("erases the new local definition at the member's request: local storage back as before the define ({})", world::definition_path(cluster)));
     } else if !local.is_empty() {
-        return "the non-member does not answer: its new local definition stays (a later join finds FIG 11 scenario 2 and cleans it)";
+        return "the non-member does not answer: its new local definition stays (a later join finds FIG 11 scenario 2 and cleans it)".into();
     }
-    "both repositories are as before"
+    if after.is_empty() {
+        "both repositories are as before".into()
+    } else {
+        format!("both repositories are as before ({after})")
+    }
 }

@@ -119,6 +119,10 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str, node: &str) -> Ended {
         if r.out.is_none() {
             node_step(sim, cluster, &mut r, step, false);
         }
+        if step == 14 && r.out.is_none() && r.server {
+            // FIG 7: its registry's phase 2 only now that its Group Services runs.
+            sim.phase2_waiting(cluster);
+        }
     }
     if let Some(why) = r.out.clone() {
         return abort(sim, cluster, node, &previous, 2, &why, scenario);
@@ -193,7 +197,7 @@ pub(crate) fn run(sim: &mut Sim, cluster: &str, node: &str) -> Ended {
         let what = format!(
             "discovers its resources and writes their configuration {} (replicated to {})",
             answer.through(),
-            group.join(", ")
+            group.describe()
         );
         sim.emit_access(
             Some(FIG),

@@ -2,10 +2,14 @@
 //! UID check, the scenario 3 correction and copying a replica.
 
 pub(crate) mod bootstrap;
+pub(crate) mod cluster;
 pub(crate) mod control;
+pub(crate) mod dcm;
 pub(crate) mod define;
 pub(crate) mod join;
+pub(crate) mod modify_node;
 pub(crate) mod move_node;
+pub(crate) mod registry_server;
 
 use crate::scenario::{Op, Operation};
 use crate::sim::{Entry, Sim};
@@ -17,12 +21,66 @@ use serde_json::Value;
 /// What an operation function returns: its verdict, the reason, and the FIG 11 scenario (join).
 pub(crate) type Ended = (Verdict, String, Option<u8>);
 
-/// Runs one operation.
+/// Runs one operation, then settles the nodes' ordered registry lists: a node that joined
+/// refreshes its local copy of the registry server list, a node undefined while away keeps its
+/// own (old) ordered list until it is cleaned (`docs/lifecycle.md`).
 pub(crate) fn run(sim: &mut Sim, op: Op, o: &Operation) -> Ended {
+    let cluster = o.cluster.clone().unwrap_or_default();
+    let node = o.node.clone().unwrap_or_default();
+    let before = sim.net.order(&cluster, &node).to_vec();
+    let ended = dispatch(sim, op, o);
+    if op == Op::UndefineNode
+        && !sim.net.is_defined(&cluster, &node)
+        && sim.world.node(&node).is_some_and(|n| n.definition(&cluster).is_some())
+    {
+        sim.net.pin(&cluster, &node, before);
+    }
+    if op == Op::Join && ended.0 == Verdict::Committed {
+        joined_list(sim, &cluster, &node);
+    }
+    for (c, n) in sim.net.pinned() {
+        let local = sim.world.node(&n).and_then(|x| x.definition(&c));
+        let settled = local.is_none_or(|d| {
+            sim.net.is_defined(&c, &n) && d.registry_servers == sim.net.registry_numbers(&c)
+        });
+        if settled {
+            sim.net.unpin(&c, &n);
+        }
+    }
+    ended
+}
+
+/// A node that joined with an older local copy of the registry server list refreshes it (and
+/// its ordered list) from the cluster's.
+fn joined_list(sim: &mut Sim, cluster: &str, node: &str) {
+    let numbers = sim.net.registry_numbers(cluster);
+    let local = sim.world.node(node).and_then(|n| n.definition(cluster));
+    if local.is_none_or(|d| d.registry_servers == numbers) {
+        return;
+    }
+    dcm::refresh_local(sim, cluster, node, &numbers);
+    let order = sim.net.order(cluster, node).join(", ");
+    sim.emit(
+        None,
+        None,
+        Some(node),
+        "DCM",
+        format!("refreshes its local copy of the registry server list of {cluster} at its join (FIG 9c): {}; its ordered list is now {order}", dcm::list_text(&numbers)),
+    );
+}
+
+fn dispatch(sim: &mut Sim, op: Op, o: &Operation) -> Ended {
     let cluster = o.cluster.clone().unwrap_or_default();
     let node = o.node.clone().unwrap_or_default();
     let plain = |(v, r): (Verdict, String)| (v, r, None);
     match op {
+        Op::DefineCluster => plain(cluster::define(sim, o)),
+        Op::UndefineCluster => plain(cluster::undefine(sim, o)),
+        Op::ModifyCluster => plain(cluster::modify(sim, o)),
+        Op::OfflineCluster => plain(cluster::offline(sim, o)),
+        Op::DefineRegistryServer => plain(registry_server::run(sim, o, true)),
+        Op::UndefineRegistryServer => plain(registry_server::run(sim, o, false)),
+        Op::ModifyNode => plain(modify_node::run(sim, o)),
         Op::Bootstrap => plain(bootstrap::run(sim, &cluster)),
         Op::Join => join::run(sim, &cluster, &node),
         Op::DefineNode => plain(define::run(sim, o)),
@@ -82,7 +140,7 @@ pub(crate) fn correct_uid(
         format!(
             "scenario 3: corrects the local and the global UID of node {number} to the hardware UID {hardware} {} (replicated to {})",
             answer.through(),
-            group.join(", ")
+            group.describe()
         ),
         Some(access),
     );
@@ -119,6 +177,12 @@ pub(crate) fn copy_replica(sim: &mut Sim, cluster: &str, server: &str, chosen: &
             Key::Resource { cluster: c.clone(), replica: r.clone(), number: n, component: k },
             v,
         );
+    }
+    let names: std::collections::BTreeSet<String> =
+        sorting::btree_set(mine.attributes.keys().chain(chosen.attributes.keys()).cloned());
+    for name in names {
+        let v = chosen.attributes.get(&name).cloned().map_or(Value::Null, Value::String);
+        sim.set(Key::Attribute { cluster: c.clone(), replica: r.clone(), name }, v);
     }
     sim.set(Key::Incarnation { cluster: c, replica: r }, chosen.incarnation.into());
 }

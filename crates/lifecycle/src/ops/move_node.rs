@@ -198,6 +198,11 @@ pub(crate) fn run(sim: &mut Sim, node: &str, to: &str) -> (Verdict, String) {
         "DCM",
         format!("sets the current cluster pointer to {to} and clears the target"),
     );
+    if sim.net.is_registry_server(to, node) && sim.registry(to, node).is_none() {
+        // A registry server of the cluster it is now online in runs its registry.
+        super::control::start_registry(sim, to, node);
+    }
+    sim.regroup_all();
     // Step 9: the requester is told.
     sim.crash_point(FIG, 9);
     sim.log(node, format!("move-node {from} -> {to}: committed"));
@@ -235,8 +240,9 @@ fn display(key: &str) -> String {
         .map_or_else(|_| key.to_owned(), |c| c.to_string())
 }
 
-/// A refresh failed: the DCM puts both pointers back and reissues the refresh, so the
-/// components serve the cluster the node came from.
+/// A refresh failed: the DCM puts both pointers back and reissues the refresh, so the DCM and
+/// every component serve the cluster the node came from; a registry server of that cluster
+/// whose registry stopped at step 7 starts it again.
 fn revert(
     sim: &mut Sim,
     node: &str,
@@ -251,19 +257,16 @@ fn revert(
         let procs: Vec<(String, Process)> = sim
             .world
             .node(node)
-            .map(|n| {
-                n.processes
-                    .iter()
-                    .filter(|(k, _)| k.as_str() != "dcm")
-                    .map(|(k, p)| (k.clone(), p.clone()))
-                    .collect()
-            })
+            .map(|n| n.processes.iter().map(|(k, p)| (k.clone(), p.clone())).collect())
             .unwrap_or_default();
         for (k, p) in procs {
             sim.set_process(node, &k, Some(Process::new(&p.state, Some(from))));
         }
         sim.log(node, format!("move-node: aborted at FIG 18 step {step}: {why}"));
         sim.emit(Some(FIG), Some(step), Some(node), "DCM", format!("{why}: the DCM reverts the current and target pointers and reissues the refresh: the components serve {from} again"));
+        if sim.net.is_registry_server(from, node) && sim.registry(from, node).is_none() {
+            super::control::start_registry(sim, from, node);
+        }
     } else {
         // The node crashed mid-move: its pointers stay as they are on disk; it is down.
         sim.emit(
