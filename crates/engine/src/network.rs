@@ -121,8 +121,8 @@ impl ServiceRouterFailures {
 /// node indices: [`crate::FailureSet::failed_nodes`]), for every service of the plan (indexed
 /// like [`Plan::services`]). A failed node serves no one and is no client (docs/spec.md §4).
 /// The hop table is recomputed per router incrementally
-/// ([`crate::plan::HopTable::without_routers`]), and a service's lists are ordered again only
-/// when a row its addresses read changed.
+/// ([`crate::plan::HopTable::without_routers`]), and only the clients on a subnet whose
+/// distance to an address of the service changed are ordered again.
 pub fn router_failures(
     doc: &Document,
     plan: &Plan,
@@ -143,20 +143,23 @@ pub fn router_failures(
         let name = doc.routers.get(r).map_or_else(|| format!("#{r}"), |x| x.name.clone());
         let (hops, changed) = plan.hops.without_routers(&[r]);
         for ((sp, base), report) in plan.services.iter().zip(&bases).zip(out.iter_mut()) {
-            let touched = sp.addresses.iter().any(|a| {
-                hops.row_index(a.subnet).is_some_and(|row| changed.get(row) == Some(&true))
-            });
-            let serving = if touched {
-                let mut now = serving_with(plan, sp, &hops, &base.up);
-                for (s, &failed) in now.iter_mut().zip(&base.failed_client) {
-                    if failed {
-                        *s = None;
-                    }
+            let moved = moved_subnets(&plan.hops, &hops, &changed, sp);
+            let mut serving = base.serving.clone();
+            if moved.iter().any(|&m| m) {
+                // Only the clients on a subnet whose distance to an address changed are ordered
+                // again; every other list is as it was.
+                let again: Vec<usize> = (0..sp.lists.len())
+                    .filter(|&i| !base.failed_client[i])
+                    .filter(|&i| {
+                        plan.nodes
+                            .get(sp.lists[i].node)
+                            .is_some_and(|n| n.addresses.iter().any(|a| moved[a.subnet]))
+                    })
+                    .collect();
+                for (i, now) in again.iter().zip(serving_with(plan, sp, &hops, &base.up, &again)) {
+                    serving[*i] = now;
                 }
-                now
-            } else {
-                base.serving.clone()
-            };
+            }
             let load = loads(sp.servers.len(), &serving);
             let (largest, server) = load
                 .iter()
@@ -231,16 +234,49 @@ impl Base {
     }
 }
 
-/// Each client's first-choice server with the service's lists ordered on `hops` and the
-/// servers `up`.
+/// The subnets whose distance to some address of the service differs between the two tables
+/// (`changed`: the rows that differ, as [`crate::plan::HopTable::without_routers`] says).
+fn moved_subnets(
+    was: &crate::plan::HopTable,
+    now: &crate::plan::HopTable,
+    changed: &[bool],
+    sp: &ServicePlan,
+) -> Vec<bool> {
+    let mut rows: Vec<usize> = sp
+        .addresses
+        .iter()
+        .filter_map(|a| now.row_index(a.subnet))
+        .filter(|&row| changed.get(row) == Some(&true))
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut moved = vec![false; was.size];
+    if rows.is_empty() {
+        return moved;
+    }
+    let n = was.n_routed;
+    for (s, m) in moved.iter_mut().enumerate() {
+        let rs = was.routed_ix(s);
+        if rs == crate::plan::hop_table::NONE {
+            continue;
+        }
+        let at = |row: usize| row * n + rs as usize;
+        *m = rows.iter().any(|&row| was.rows().get(at(row)) != now.rows().get(at(row)));
+    }
+    moved
+}
+
+/// The first-choice server of each of the lists `which` (indices into the service's lists),
+/// ordered on `hops` with the servers `up`.
 fn serving_with(
     plan: &Plan,
     sp: &ServicePlan,
     hops: &crate::plan::HopTable,
     up: &[bool],
+    which: &[usize],
 ) -> Vec<Option<ServerIx>> {
     let clients: Vec<(NodeIx, u32)> =
-        sp.lists.clients().iter().map(|c| (c.node, c.number)).collect();
+        which.iter().map(|&i| (sp.lists[i].node, sp.lists[i].number)).collect();
     let mut serving = vec![None; clients.len()];
     crate::build::lists_with(
         hops,
