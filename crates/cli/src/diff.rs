@@ -46,6 +46,10 @@ pub struct DiffArgs {
     /// Routers and subnets failed in both models (the change is reviewed under that failure).
     #[command(flatten)]
     pub network: NetworkFail,
+    /// Also each service's worst single router failure before and after (docs/spec.md §2):
+    /// the router, the largest load its failure alone causes, the clients it leaves unserved.
+    #[arg(long)]
+    pub router_failures: bool,
     #[command(flatten)]
     pub budgets: Budgets,
 }
@@ -72,7 +76,11 @@ pub fn run(
         args.network.compile_checked(&before, strategy),
         args.network.compile_checked(&after, strategy),
     );
-    let diff = diff::diff_plans(&before, &before_plan, &after, &after_plan);
+    let mut diff = diff::diff_plans(&before, &before_plan, &after, &after_plan);
+    diff.failures = args.network.set();
+    if args.router_failures {
+        diff::add_router_failures(&mut diff, (&before, &before_plan), (&after, &after_plan));
+    }
     let breaches = args.budgets.diff((&before, &before_plan), (&after, &after_plan));
     let format = if args.json { Format::Json } else { args.format };
     match format {
@@ -111,6 +119,9 @@ fn unchanged_note(diff: &Diff) -> Option<String> {
 
 fn text(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "{}", diff.summary())?;
+    if let Some(line) = diff.failures_line() {
+        writeln!(out, "{}", one_line(&line))?;
+    }
     if !diff.items.is_empty() {
         writeln!(out, "\nitems:")?;
         for i in &diff.items {
@@ -139,6 +150,9 @@ fn text(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write) -> 
         let mut rows = vec![LOAD_HEADER.map(str::to_owned)];
         rows.extend(load_rows(s));
         crate::tables::aligned(&rows, out)?;
+        if let Some(line) = s.router_line() {
+            writeln!(out, "  {}", one_line(&line))?;
+        }
         if !s.lists.is_empty() {
             writeln!(out, "  {}:", s.lists_summary())?;
             for l in s.lists.iter().take(lists) {
@@ -186,6 +200,9 @@ fn md(text: &str) -> String {
 
 fn markdown(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "**clusterplan diff**: {}", md(&diff.summary()))?;
+    if let Some(line) = diff.failures_line() {
+        writeln!(out, "\n{}", md(&line))?;
+    }
     let failing: Vec<&Breach> = breaches.iter().filter(|b| b.fails()).collect();
     if !breaches.is_empty() {
         writeln!(out, "\n### Budgets\n")?;
@@ -208,6 +225,9 @@ fn markdown(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write)
         for r in load_rows(s) {
             let r = r.map(|c| md(&c));
             writeln!(out, "| {} |", r.join(" | "))?;
+        }
+        if let Some(line) = s.router_line() {
+            writeln!(out, "\n{}", md(&line))?;
         }
         if !s.lists.is_empty() {
             writeln!(out, "\n{}:\n", md(&s.lists_summary()))?;

@@ -78,7 +78,7 @@ enum Command {
         network: NetworkFail,
         /// Print each router's failure alone instead, per service: the router, the largest
         /// load it causes, the server with it, the clients it leaves unserved, and which is the
-        /// worst single router failure.
+        /// worst single router failure (with --fail's nodes down too).
         #[arg(long)]
         router_failures: bool,
     },
@@ -274,11 +274,6 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
                 }
             };
             let plan = network.compile(&doc, strategy.strategy)?;
-            if router_failures {
-                report(&plan.diagnostics);
-                tables::router_failures(&doc, &plan, cluster, common.json, out)?;
-                return Ok(Outcome::Ok);
-            }
             let failures = cluster
                 .filter(|_| !fail.is_empty())
                 .map(|cluster| answers::Failures { cluster, numbers: &fail });
@@ -290,6 +285,13 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
                 _ => anyhow!(e),
             })?;
             report(&plan.diagnostics);
+            if router_failures {
+                let failed: Vec<usize> = cluster
+                    .map(|c| fail.iter().filter_map(|&n| plan.node_by_number(c, n)).collect())
+                    .unwrap_or_default();
+                tables::router_failures(&doc, &plan, &failed, cluster, common.json, out)?;
+                return Ok(Outcome::Ok);
+            }
             tables::load(lines, cluster, common.json, out)?;
             Ok(Outcome::Ok)
         }

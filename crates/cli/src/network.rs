@@ -55,7 +55,8 @@ impl NetworkFail {
         }
     }
 
-    fn set(&self) -> FailureSet {
+    /// The routers and subnets as the engine's failure set.
+    pub(crate) fn set(&self) -> FailureSet {
         FailureSet {
             routers: self.routers.clone(),
             subnets: self.subnets.clone(),

@@ -206,15 +206,17 @@ struct RouterFailureLine<'a> {
 
 /// Prints `load --router-failures`: per service (only those of `cluster` when given) and
 /// router, the largest load the router's failure alone causes, the server with it, the clients
-/// it leaves unserved, and which router's failure is the worst (docs/spec.md §2).
+/// it leaves unserved, and which router's failure is the worst (docs/spec.md §2), with the
+/// `failed` nodes (plan node indices) down.
 pub fn router_failures(
     doc: &clusterplan_engine::Document,
     plan: &Plan,
+    failed: &[usize],
     cluster: Option<&str>,
     json: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let reports = clusterplan_engine::network::router_failures(doc, plan);
+    let reports = clusterplan_engine::network::router_failures(doc, plan, failed);
     let mut lines = Vec::new();
     for (sp, report) in plan.services.iter().zip(&reports) {
         if cluster.is_some_and(|c| c != sp.cluster) {

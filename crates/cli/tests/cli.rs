@@ -1046,3 +1046,41 @@ fn diff_takes_network_failures() {
     assert_eq!(failed["services"][0]["lists"], serde_json::json!([]), "{failed}");
     std::fs::remove_file(without).ok();
 }
+
+/// `diff --router-failures` shows each service's worst single router failure before -> after:
+/// a second router beside the one carrying every client removes the single point of failure.
+#[test]
+fn diff_shows_the_worst_single_router_failure() {
+    let before = root("crates/engine/tests/data/residues.json");
+    let mut doc = example("crates/engine/tests/data/residues.json");
+    let mut spare = doc.routers[0].clone();
+    spare.name = "r-spare".into();
+    doc.routers.push(spare);
+    let after = written(&doc, "residues-spare-router");
+    let (code, text, _) = run(&["diff", s(&before), s(&after), "--router-failures"]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains(
+            "\n  worst single router failure: r (largest load 1, 6 clients unserved) -> none\n"
+        ),
+        "{text}"
+    );
+    let (_, json, _) = run(&["diff", s(&before), s(&after), "--router-failures", "--json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json["services"][0]["worst_router_failure"],
+        serde_json::json!({"before": {"router": "r", "largest": 1, "unserved": 6}, "after": null})
+    );
+    // Without the options the diff holds neither the router failures nor a failure set.
+    let (_, plain, _) = run(&["diff", s(&before), s(&after), "--json"]);
+    let plain: Value = serde_json::from_str(&plain).unwrap();
+    assert!(plain["services"][0].get("worst_router_failure").is_none());
+    assert!(plain.get("failures").is_none());
+    // Under a failure set, the diff says so first.
+    let (_, text, _) = run(&["diff", s(&before), s(&after), "--fail-router", "r-spare"]);
+    assert_eq!(text.lines().nth(1), Some("under failure: routers r-spare"), "{text}");
+    let (_, md, _) =
+        run(&["diff", s(&before), s(&after), "--fail-router", "r-spare", "--format", "markdown"]);
+    assert!(md.contains("\n\nunder failure: routers r-spare\n"), "{md}");
+    std::fs::remove_file(after).ok();
+}

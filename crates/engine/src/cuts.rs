@@ -118,72 +118,135 @@ pub(crate) fn stranded(
     let search = Search::run(hops);
     let cut: Vec<usize> =
         (0..search.pieces.len()).filter(|&r| !search.pieces[r].is_empty()).collect();
+    if cut.is_empty() {
+        return vec![Vec::new(); services.len()];
+    }
+    // Each node's subnets that carry traffic, read once for every service (one pass over the
+    // nodes: reading them per service was most of the cost), kept flat.
+    let mut node_start: Vec<u32> = Vec::with_capacity(nodes.len() + 1);
+    let mut node_subnets: Vec<u32> = Vec::with_capacity(nodes.len());
+    for info in nodes {
+        node_start.push(node_subnets.len() as u32);
+        let from = node_subnets.len();
+        for a in &info.addresses {
+            let s = a.subnet as u32;
+            if a.subnet < search.subnets
+                && !hops.is_down(a.subnet)
+                && !node_subnets[from..].contains(&s)
+            {
+                node_subnets.push(s);
+            }
+        }
+    }
+    node_start.push(node_subnets.len() as u32);
+    let subnets_of = |node: usize| -> &[u32] {
+        match (node_start.get(node), node_start.get(node + 1)) {
+            (Some(&a), Some(&b)) => &node_subnets[a as usize..b as usize],
+            _ => &[],
+        }
+    };
     services
         .iter()
-        .map(
-            |sp| {
-                if cut.is_empty() {
-                    Vec::new()
-                } else {
-                    stranded_of(&search, hops, nodes, sp, &cut)
-                }
-            },
-        )
+        .map(|sp| stranded_of(&search, hops, &subnets_of, nodes.len(), sp, &cut))
         .collect()
 }
 
-fn stranded_of(
+fn stranded_of<'a>(
     search: &Search,
     hops: &HopTable,
-    nodes: &[crate::plan::NodeInfo],
+    node_subnets: &dyn Fn(usize) -> &'a [u32],
+    nodes: usize,
     sp: &ServicePlan,
     cut: &[usize],
 ) -> Vec<(usize, Vec<usize>)> {
     let up = sp.servers_up();
-    let own = sp.own_servers();
-    let usable = |s: SubnetIx| !hops.is_down(s) && s < search.subnets;
-    // The subnets each client can reach from (served now, owning no address of the service).
-    let mut client_subnets: Vec<Vec<SubnetIx>> = vec![Vec::new(); sp.lists.len()];
-    let mut on_subnet: Vec<Vec<u32>> = vec![Vec::new(); search.subnets];
-    for (i, c) in sp.lists.clients().iter().enumerate() {
-        let served = sp.load.serving.get(i).copied().flatten().is_some();
-        if !served || own.get(i).copied().flatten().is_some() {
-            continue;
+    let usable = |s: SubnetIx| s < search.subnets && !hops.is_down(s);
+    let mut server_node = vec![false; nodes];
+    for x in &sp.servers {
+        if let Some(m) = server_node.get_mut(x.node) {
+            *m = true;
         }
-        let Some(info) = nodes.get(c.node) else { continue };
-        let mut subs: Vec<SubnetIx> =
-            info.addresses.iter().map(|a| a.subnet).filter(|&s| usable(s)).collect();
-        subs.sort_unstable();
-        subs.dedup();
-        for &s in &subs {
-            on_subnet[s].push(i as u32);
-        }
-        client_subnets[i] = subs;
     }
-    let servable: Vec<SubnetIx> = sp
+    // The clients that can lose their server (served now, owning no address of the service:
+    // a server node is its own server), and the clients on each subnet, kept flat.
+    let clients = sp.lists.clients();
+    let candidate = |i: usize| {
+        sp.load.serving.get(i).copied().flatten().is_some()
+            && !server_node.get(clients[i].node).copied().unwrap_or(true)
+    };
+    let subnets_of = |i: usize| -> &[u32] {
+        if candidate(i) {
+            node_subnets(clients[i].node)
+        } else {
+            &[]
+        }
+    };
+    let mut subnet_start = vec![0u32; search.subnets + 1];
+    for i in 0..clients.len() {
+        for &s in subnets_of(i) {
+            subnet_start[s as usize + 1] += 1;
+        }
+    }
+    for s in 0..search.subnets {
+        subnet_start[s + 1] += subnet_start[s];
+    }
+    let mut fill = subnet_start.clone();
+    let mut on_subnet = vec![0u32; subnet_start[search.subnets] as usize];
+    for i in 0..clients.len() {
+        for &s in subnets_of(i) {
+            on_subnet[fill[s as usize] as usize] = i as u32;
+            fill[s as usize] += 1;
+        }
+    }
+    // The discovery times of the subnets of the addresses of up servers, ascending, and the
+    // connected parts holding one.
+    let mut servable: Vec<u32> = sp
         .addresses
         .iter()
         .filter(|a| a.server.is_some_and(|s| up.get(s).copied().unwrap_or(false)))
         .map(|a| a.subnet)
         .filter(|&s| usable(s))
+        .map(|s| search.disc[s])
         .collect();
+    servable.sort_unstable();
+    servable.dedup();
+    let mut comp_has = vec![false; search.disc.len()];
+    for &d in &servable {
+        comp_has[search.comp[search.order[d as usize] as usize] as usize] = true;
+    }
+    let within = |start: u32, end: u32| {
+        servable.partition_point(|&d| d < end) - servable.partition_point(|&d| d < start)
+    };
     let mut stamp = vec![u32::MAX; sp.lists.len()];
     let mut out = Vec::new();
+    let mut has = Vec::new();
     for &r in cut {
-        let mut parts: Vec<(u32, usize)> = servable.iter().map(|&a| search.part(r, a)).collect();
-        parts.sort_unstable();
-        parts.dedup();
-        let reaches = |s: SubnetIx| parts.binary_search(&search.part(r, s)).is_ok();
         let rv = search.subnets + r;
         let c = search.comp[rv];
+        let pieces = &search.pieces[r];
+        // has[0]: the rest of the router's connected part holds a server; has[1 + p]: piece p.
+        has.clear();
+        has.push(false);
+        let mut in_pieces = 0;
+        for &(start, end) in pieces {
+            let n = within(start, end);
+            in_pieces += n;
+            has.push(n > 0);
+        }
+        has[0] = within(c, search.end_of_part(rv)) > in_pieces;
+        let reaches = |s: u32| {
+            let (part, piece) = search.part(r, s as usize);
+            if part == c {
+                has[piece]
+            } else {
+                comp_has[part as usize]
+            }
+        };
         // Only the subnets of the parts of the router's connected part with no server left
         // can lose their servers: each cut-off piece without one, and the rest without one.
-        let pieces = &search.pieces[r];
-        let mut ranges: Vec<(u32, u32)> = (0..pieces.len())
-            .filter(|&p| parts.binary_search(&(c, p + 1)).is_err())
-            .map(|p| pieces[p])
-            .collect();
-        if parts.binary_search(&(c, 0)).is_err() {
+        let mut ranges: Vec<(u32, u32)> =
+            (0..pieces.len()).filter(|&p| !has[p + 1]).map(|p| pieces[p]).collect();
+        if !has[0] {
             let mut at = c;
             for &(start, end) in pieces {
                 ranges.push((at, start));
@@ -197,12 +260,12 @@ fn stranded_of(
             if v >= search.subnets {
                 continue;
             }
-            for &i in &on_subnet[v] {
+            for &i in &on_subnet[subnet_start[v] as usize..subnet_start[v + 1] as usize] {
                 if stamp[i as usize] == r as u32 {
                     continue;
                 }
                 stamp[i as usize] = r as u32;
-                if !client_subnets[i as usize].iter().any(|&s| reaches(s)) {
+                if !subnets_of(i as usize).iter().any(|&s| reaches(s)) {
                     left.push(i as usize);
                 }
             }

@@ -9,16 +9,22 @@
 //!   strategy's maths and formula text), [`sorting`] (the cold paths' one shared stable sort),
 //!   [`text`] (counts, ratios, thousands, ordinals in words);
 //! - the plan as plain data: [`plan`] (entries, the compact lists, the hop table, load figures);
-//! - the compile: `prefix` (longest-prefix index), `model` (validation), `hops`, `ordering`
+//! - the compile: `prefix` (longest-prefix index), `model` (validation), [`failures`], `hops`,
+//!   `cuts` (single points of failure), `ordering`
 //!   (docs/spec.md §3 and §7), `load` (§4, the membership rules), `lint`, `build` (assembles the
 //!   plan; [`compile`]);
 //! - analysis: [`query`] (the app's questions), [`mod@explain`], [`mod@compare`], [`diff`], [`bootstrap`],
-//!   [`answers`], [`walkthrough`].
+//!   [`answers`], [`walkthrough`], [`network`].
 //!
 //! What the app and the CLI call:
 //! - [`compile`]`(&Document, Strategy) -> Plan`: hops ([`plan::HopTable`], [`Plan::path`]),
 //!   ordered lists ([`plan::ServicePlan::lists`], [`plan::ServicePlan::list_for_node`]), load
 //!   ([`plan::ServiceLoad`], [`plan::ServicePlan::failover`]) and diagnostics.
+//! - [`compile_with`]`(&Document, Strategy, &FailureSet) -> Plan`: the same under a failure set
+//!   ([`failures::FailureSet`]: nodes, routers, subnets); the routers and subnets are compiled
+//!   in, the nodes go to the failover ([`FailureSet::failed_nodes`],
+//!   [`plan::ServicePlan::failover_of_nodes`]).
+//! - [`network`]: the hop matrix, a node's distances, every router's failure alone per service.
 //! - [`explain()`]`(&Plan, service, list, entry) -> Option<Explanation>` (also
 //!   [`Plan::explain`]): why an address sits where it does, as data and text.
 //! - [`compare()`]`(&Document, seed) -> Vec<StrategyReport>`: the four strategies side by side.

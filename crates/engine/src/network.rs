@@ -117,11 +117,18 @@ impl ServiceRouterFailures {
     }
 }
 
-/// Each router's failure alone, on top of the plan's failure set, for every service of the
-/// plan (indexed like [`Plan::services`]). The hop table is recomputed per router
-/// incrementally ([`crate::plan::HopTable::without_routers`]), and a service's lists are
-/// ordered again only when a row its addresses read changed.
-pub fn router_failures(doc: &Document, plan: &Plan) -> Vec<ServiceRouterFailures> {
+/// Each router's failure alone, on top of the plan's failure set and the failed `nodes` (plan
+/// node indices: [`crate::FailureSet::failed_nodes`]), for every service of the plan (indexed
+/// like [`Plan::services`]). A failed node serves no one and is no client (docs/spec.md §4).
+/// The hop table is recomputed per router incrementally
+/// ([`crate::plan::HopTable::without_routers`]), and only the clients on a subnet whose
+/// distance to an address of the service changed are ordered again.
+pub fn router_failures(
+    doc: &Document,
+    plan: &Plan,
+    nodes: &[NodeIx],
+) -> Vec<ServiceRouterFailures> {
+    let bases: Vec<Base> = plan.services.iter().map(|sp| Base::new(sp, nodes)).collect();
     let mut out: Vec<ServiceRouterFailures> = plan
         .services
         .iter()
@@ -135,16 +142,25 @@ pub fn router_failures(doc: &Document, plan: &Plan) -> Vec<ServiceRouterFailures
     for r in 0..plan.hops.routers() {
         let name = doc.routers.get(r).map_or_else(|| format!("#{r}"), |x| x.name.clone());
         let (hops, changed) = plan.hops.without_routers(&[r]);
-        for (sp, report) in plan.services.iter().zip(out.iter_mut()) {
-            let touched = sp.addresses.iter().any(|a| {
-                hops.row_index(a.subnet).is_some_and(|row| changed.get(row) == Some(&true))
-            });
-            let serving =
-                if touched { serving_with(plan, sp, &hops) } else { sp.load.serving.clone() };
-            let mut load = vec![0usize; sp.servers.len()];
-            for s in serving.iter().flatten() {
-                load[*s] += 1;
+        for ((sp, base), report) in plan.services.iter().zip(&bases).zip(out.iter_mut()) {
+            let moved = moved_subnets(&plan.hops, &hops, &changed, sp);
+            let mut serving = base.serving.clone();
+            if moved.iter().any(|&m| m) {
+                // Only the clients on a subnet whose distance to an address changed are ordered
+                // again; every other list is as it was.
+                let again: Vec<usize> = (0..sp.lists.len())
+                    .filter(|&i| !base.failed_client[i])
+                    .filter(|&i| {
+                        plan.nodes
+                            .get(sp.lists[i].node)
+                            .is_some_and(|n| n.addresses.iter().any(|a| moved[a.subnet]))
+                    })
+                    .collect();
+                for (i, now) in again.iter().zip(serving_with(plan, sp, &hops, &base.up, &again)) {
+                    serving[*i] = now;
+                }
             }
+            let load = loads(sp.servers.len(), &serving);
             let (largest, server) = load
                 .iter()
                 .enumerate()
@@ -155,9 +171,7 @@ pub fn router_failures(doc: &Document, plan: &Plan) -> Vec<ServiceRouterFailures
                 .clients()
                 .iter()
                 .enumerate()
-                .filter(|&(i, _)| {
-                    sp.load.serving.get(i).copied().flatten().is_some() && serving[i].is_none()
-                })
+                .filter(|&(i, _)| base.serving[i].is_some() && serving[i].is_none())
                 .map(|(_, c)| c.node)
                 .collect();
             report.routers.push(RouterFailure {
@@ -170,8 +184,8 @@ pub fn router_failures(doc: &Document, plan: &Plan) -> Vec<ServiceRouterFailures
             });
         }
     }
-    for (sp, report) in plan.services.iter().zip(out.iter_mut()) {
-        let now = sp.load.first_choice.iter().copied().max().unwrap_or(0);
+    for (base, report) in bases.iter().zip(out.iter_mut()) {
+        let now = loads(base.up.len(), &base.serving).into_iter().max().unwrap_or(0);
         report.worst = report
             .routers
             .iter()
@@ -183,15 +197,86 @@ pub fn router_failures(doc: &Document, plan: &Plan) -> Vec<ServiceRouterFailures
     out
 }
 
-/// Each client's first-choice server with the service's lists ordered on `hops`.
+/// Each server's clients, from who serves each client.
+fn loads(servers: usize, serving: &[Option<ServerIx>]) -> Vec<usize> {
+    let mut load = vec![0usize; servers];
+    for &s in serving.iter().flatten() {
+        if let Some(l) = load.get_mut(s) {
+            *l += 1;
+        }
+    }
+    load
+}
+
+/// A service with the failed nodes down: which servers are up, who serves each client, and
+/// which clients are failed nodes.
+struct Base {
+    up: Vec<bool>,
+    serving: Vec<Option<ServerIx>>,
+    failed_client: Vec<bool>,
+}
+
+impl Base {
+    fn new(sp: &ServicePlan, nodes: &[NodeIx]) -> Base {
+        if nodes.is_empty() {
+            return Base {
+                up: sp.servers_up(),
+                serving: sp.load.serving.clone(),
+                failed_client: vec![false; sp.lists.len()],
+            };
+        }
+        let f = sp.failover_of_nodes(nodes);
+        let mut up = sp.servers_up();
+        for &s in &f.failed {
+            up[s] = false;
+        }
+        Base { up, serving: f.serving, failed_client: f.failed_client }
+    }
+}
+
+/// The subnets whose distance to some address of the service differs between the two tables
+/// (`changed`: the rows that differ, as [`crate::plan::HopTable::without_routers`] says).
+fn moved_subnets(
+    was: &crate::plan::HopTable,
+    now: &crate::plan::HopTable,
+    changed: &[bool],
+    sp: &ServicePlan,
+) -> Vec<bool> {
+    let mut rows: Vec<usize> = sp
+        .addresses
+        .iter()
+        .filter_map(|a| now.row_index(a.subnet))
+        .filter(|&row| changed.get(row) == Some(&true))
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut moved = vec![false; was.size];
+    if rows.is_empty() {
+        return moved;
+    }
+    let n = was.n_routed;
+    for (s, m) in moved.iter_mut().enumerate() {
+        let rs = was.routed_ix(s);
+        if rs == crate::plan::hop_table::NONE {
+            continue;
+        }
+        let at = |row: usize| row * n + rs as usize;
+        *m = rows.iter().any(|&row| was.rows().get(at(row)) != now.rows().get(at(row)));
+    }
+    moved
+}
+
+/// The first-choice server of each of the lists `which` (indices into the service's lists),
+/// ordered on `hops` with the servers `up`.
 fn serving_with(
     plan: &Plan,
     sp: &ServicePlan,
     hops: &crate::plan::HopTable,
+    up: &[bool],
+    which: &[usize],
 ) -> Vec<Option<ServerIx>> {
-    let up = sp.servers_up();
     let clients: Vec<(NodeIx, u32)> =
-        sp.lists.clients().iter().map(|c| (c.node, c.number)).collect();
+        which.iter().map(|&i| (sp.lists[i].node, sp.lists[i].number)).collect();
     let mut serving = vec![None; clients.len()];
     crate::build::lists_with(
         hops,
@@ -200,7 +285,7 @@ fn serving_with(
         &clients,
         plan.strategy,
         |i, entries| {
-            serving[i] = first_and_fallback(&sp.addresses, &up, entries).0;
+            serving[i] = first_and_fallback(&sp.addresses, up, entries).0;
         },
     );
     serving

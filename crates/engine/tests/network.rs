@@ -154,7 +154,7 @@ proptest! {
     #[test]
     fn router_failures_are_recompiles(doc in data_centre(), order in order()) {
         let plan = compile(&doc, order);
-        let reports = router_failures(&doc, &plan);
+        let reports = router_failures(&doc, &plan, &[]);
         let lint: Vec<String> = plan
             .diagnostics
             .iter()
@@ -188,6 +188,32 @@ proptest! {
             }
         }
         prop_assert_eq!(lint.len(), expected_lint);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// With a node failed too, each router's failure alone is the failover of that node on the
+    /// model compiled with the router failed.
+    #[test]
+    fn router_failures_take_failed_nodes(doc in data_centre(), pick in any::<usize>()) {
+        let plan = compile(&doc, Order::Rotation);
+        let node = pick % plan.nodes.len();
+        let reports = router_failures(&doc, &plan, &[node]);
+        for r in 0..doc.routers.len() {
+            let failed = compile_with(&doc, Order::Rotation, &fail_router(&doc, r));
+            for (s, report) in reports.iter().enumerate() {
+                let before = plan.services[s].failover_of_nodes(&[node]);
+                let after = failed.services[s].failover_of_nodes(&[node]);
+                prop_assert_eq!(&report.routers[r].load, &after.load);
+                let unserved: Vec<usize> = (0..after.serving.len())
+                    .filter(|&i| before.serving[i].is_some() && after.serving[i].is_none())
+                    .map(|i| plan.services[s].lists[i].node)
+                    .collect();
+                prop_assert_eq!(&report.routers[r].unserved, &unserved);
+            }
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! before and after a change, and the facts that `text.rs` puts into words (no English here).
 
 use crate::diagnostics::{Diagnostic, Item};
+use crate::failures::FailureSet;
 use crate::strategy::Strategy;
 use serde::Serialize;
 
@@ -53,6 +54,10 @@ pub struct Diff {
     pub diagnostics_appeared: Vec<Diagnostic>,
     /// Diagnostics of the before plan that the after plan no longer has.
     pub diagnostics_gone: Vec<Diagnostic>,
+    /// The failure set both plans were compiled under (docs/spec.md §2): its routers and
+    /// subnets are part of both networks. Empty (and not written) when nothing failed.
+    #[serde(skip_serializing_if = "FailureSet::is_empty")]
+    pub failures: FailureSet,
 }
 
 impl Diff {
@@ -86,12 +91,27 @@ pub struct ServiceDiff {
     pub lists: Vec<ListChange>,
     /// How many of `lists` move to another first-choice server.
     pub clients_moved: usize,
+    /// The worst single router failure on each side (docs/spec.md §2; `None` on a side where
+    /// no router's failure hurts), when asked for ([`super::add_router_failures`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worst_router_failure: Option<Side<Option<RouterWorst>>>,
+}
+
+/// A service's worst single router failure on one side of a diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouterWorst {
+    pub router: String,
+    /// The largest load any server gets with the router failed.
+    pub largest: usize,
+    /// The clients it leaves unserved.
+    pub unserved: usize,
 }
 
 impl ServiceDiff {
     /// Nothing about the service changed: same lists, loads, balance and clients.
     pub fn unchanged(&self) -> bool {
         self.presence.is_none()
+            && self.worst_router_failure.as_ref().is_none_or(|w| !w.changed())
             && self.lists.is_empty()
             && !self.clients.changed()
             && !self.unserved.changed()

@@ -20,12 +20,14 @@ mod text;
 
 pub use crate::text::ordinal;
 pub use data::{
-    Change, Diff, Field, ItemChange, ListChange, ListStep, ServerDiff, ServiceDiff, Side,
+    Change, Diff, Field, ItemChange, ListChange, ListStep, RouterWorst, ServerDiff, ServiceDiff,
+    Side,
 };
 pub use text::signed;
 
 use crate::diagnostics::Diagnostic;
 use crate::document::Document;
+use crate::failures::FailureSet;
 use crate::plan::{Plan, ServicePlan};
 use crate::strategy::Strategy;
 use std::collections::{BTreeMap, HashMap};
@@ -35,6 +37,58 @@ pub fn diff(before: &Document, after: &Document, strategy: Strategy) -> Diff {
     let before_plan = crate::build::compile(before, strategy);
     let after_plan = crate::build::compile(after, strategy);
     diff_plans(before, &before_plan, after, &after_plan)
+}
+
+/// Compiles both documents with `strategy` under a failure set (its routers and subnets fail
+/// in both models: `crate::compile_with`) and diffs them; the diff records the set. With
+/// `router_failures`, each service's worst single router failure on each side too
+/// ([`add_router_failures`], with the set's nodes down).
+pub fn diff_under(
+    before: &Document,
+    after: &Document,
+    strategy: Strategy,
+    failures: &FailureSet,
+    router_failures: bool,
+) -> Diff {
+    let before_plan = crate::build::compile_with(before, strategy, failures);
+    let after_plan = crate::build::compile_with(after, strategy, failures);
+    let mut diff = diff_plans(before, &before_plan, after, &after_plan);
+    diff.failures = failures.clone();
+    if router_failures {
+        add_router_failures(&mut diff, (before, &before_plan), (after, &after_plan));
+    }
+    diff
+}
+
+/// Adds each service's worst single router failure before and after
+/// ([`crate::network::router_failures`], with the diff's failed nodes down) to a diff of these
+/// two documents and plans. Costly on large models (every router's failure, lists ordered
+/// again where it changes them), so a diff holds it only when asked.
+pub fn add_router_failures(
+    diff: &mut Diff,
+    (before, before_plan): (&Document, &Plan),
+    (after, after_plan): (&Document, &Plan),
+) {
+    let worst = |doc: &Document, plan: &Plan| -> BTreeMap<(String, String), RouterWorst> {
+        let nodes = diff.failures.failed_nodes(plan);
+        crate::network::router_failures(doc, plan, &nodes)
+            .into_iter()
+            .filter_map(|s| {
+                let w = s.worst()?;
+                let worst = RouterWorst {
+                    router: w.name.clone(),
+                    largest: w.largest,
+                    unserved: w.unserved.len(),
+                };
+                Some(((s.cluster, s.service), worst))
+            })
+            .collect()
+    };
+    let (mut was, mut now) = (worst(before, before_plan), worst(after, after_plan));
+    for s in &mut diff.services {
+        let key = (s.cluster.clone(), s.service.clone());
+        s.worst_router_failure = Some(Side { before: was.remove(&key), after: now.remove(&key) });
+    }
 }
 
 /// Diffs two documents whose plans are already compiled (the app keeps both memoised).
@@ -70,6 +124,7 @@ pub fn diff_plans(
         services,
         diagnostics_appeared,
         diagnostics_gone,
+        failures: FailureSet::default(),
     }
 }
 

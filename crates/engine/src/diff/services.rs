@@ -167,6 +167,7 @@ pub(super) fn service_diff(
         servers,
         lists,
         clients_moved,
+        worst_router_failure: None,
     }
 }
 

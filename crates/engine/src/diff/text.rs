@@ -2,7 +2,9 @@
 //! CLI's text and Markdown, the app's Review tab and the JSON's `fields` and `words` all read
 //! them here).
 
-use super::data::{Change, Diff, Field, ListChange, ListStep, ServerDiff, ServiceDiff, Side};
+use super::data::{
+    Change, Diff, Field, ListChange, ListStep, RouterWorst, ServerDiff, ServiceDiff, Side,
+};
 use crate::text::{count, ordinal, ratio};
 use std::fmt::Write as _;
 
@@ -111,6 +113,22 @@ impl ServiceDiff {
         line
     }
 
+    /// `worst single router failure: r2 (largest load 5, 2 clients unserved) -> none`, when
+    /// the diff holds it.
+    pub fn router_line(&self) -> Option<String> {
+        let side = |w: &Option<RouterWorst>| match w {
+            Some(w) => format!(
+                "{} (largest load {}, {} unserved)",
+                w.router,
+                w.largest,
+                count(w.unserved, "client", "clients")
+            ),
+            None => "none".to_owned(),
+        };
+        let w = self.worst_router_failure.as_ref()?;
+        Some(format!("worst single router failure: {} -> {}", side(&w.before), side(&w.after)))
+    }
+
     /// `registry of cluster A`.
     pub fn title(&self) -> String {
         format!("{} of cluster {}", self.service, self.cluster)
@@ -118,6 +136,20 @@ impl ServiceDiff {
 }
 
 impl Diff {
+    /// `under failure: routers r2; subnets 10.0.1.0/24` when the plans were compiled under a
+    /// failure set.
+    pub fn failures_line(&self) -> Option<String> {
+        let f = &self.failures;
+        let mut parts = Vec::new();
+        for (what, names) in [("nodes", &f.nodes), ("routers", &f.routers), ("subnets", &f.subnets)]
+        {
+            if !names.is_empty() {
+                parts.push(format!("{what} {}", names.join(", ")));
+            }
+        }
+        (!parts.is_empty()).then(|| format!("under failure: {}", parts.join("; ")))
+    }
+
     /// The whole diff in one sentence, for a summary line:
     /// `1 item added, 1 changed; 7 client lists changed, 4 clients move; 1 diagnostic gone`.
     pub fn summary(&self) -> String {
