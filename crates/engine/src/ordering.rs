@@ -54,7 +54,7 @@ pub(crate) struct OrderStats {
 /// address's tier.
 pub(crate) fn tiers(addresses: &[ServiceAddress]) -> (Vec<Option<i64>>, Vec<u16>) {
     let mut prios: Vec<i64> = addresses.iter().filter_map(|a| a.priority).collect();
-    prios.sort_unstable_by(|a, b| b.cmp(a));
+    crate::sorting::sort_by(&mut prios, |a, b| b.cmp(a));
     prios.dedup();
     let mut tiers: Vec<Option<i64>> = prios.iter().copied().map(Some).collect();
     if addresses.iter().any(|a| a.priority.is_none()) {
@@ -142,6 +142,10 @@ impl<'a> Orderer<'a> {
     ) -> Self {
         let (_, tier_of) = tiers(addresses);
         let mut base: Vec<u32> = (0..addresses.len() as u32).collect();
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "the compile's hot path: every address of a service, on every edit"
+        )]
         base.sort_by(|&a, &b| {
             (tier_of[a as usize], addresses[a as usize].ip)
                 .cmp(&(tier_of[b as usize], addresses[b as usize].ip))
@@ -278,6 +282,10 @@ impl<'a> Orderer<'a> {
             Some(ix) => self.templates[ix],
             None => {
                 let rank = &self.rank;
+                #[allow(
+                    clippy::disallowed_methods,
+                    reason = "the compile's hot path: once per client owning addresses"
+                )]
                 self.locals.sort_unstable_by_key(|&a| rank[a as usize]);
                 self.fill_template()
             }
@@ -501,6 +509,10 @@ impl<'a> Orderer<'a> {
                     };
                 }
             } else {
+                #[allow(
+                    clippy::disallowed_methods,
+                    reason = "the compile's hot path: inside the orderer's grouping of a template"
+                )]
                 run.sort_by_key(|&(_, h, _)| h);
                 let mut i = 0;
                 while i < run.len() {

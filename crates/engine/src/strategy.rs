@@ -150,6 +150,10 @@ pub fn rendezvous_weight(uid: &str, address: &str) -> u64 {
 /// Sorts (weight, group index) pairs into the rendezvous order: descending weight, ties by
 /// index (that is, by address).
 #[inline]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the compile's hot path: every group of every client's list under rendezvous"
+)]
 pub fn rendezvous_sort(weights: &mut [(u64, u32)]) {
     weights.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
 }
