@@ -17,7 +17,7 @@ fn main() {
         reports = compare(&doc, 7);
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
-    times.sort_by(f64::total_cmp);
+    clusterplan_engine::sorting::sort_by(&mut times, f64::total_cmp);
     if runs == 1 {
         println!("compare on {nodes} nodes: {:.1} ms", times[0]);
     } else {

@@ -144,7 +144,7 @@ pub fn list_order(plan: &Plan) -> Vec<(usize, usize)> {
         .enumerate()
         .flat_map(|(s, sp)| (0..sp.lists.len()).map(move |i| (s, i)))
         .collect();
-    order.sort_by(|&(s, i), &(t, j)| {
+    crate::sorting::sort_by(&mut order, |&(s, i), &(t, j)| {
         let (a, b) = (&plan.services[s], &plan.services[t]);
         (&a.cluster, &a.service, a.lists[i].number).cmp(&(
             &b.cluster,
@@ -204,7 +204,7 @@ pub fn load_lines(plan: &Plan, failures: Option<Failures>) -> Result<Vec<LoadLin
 /// Sorts by (cluster, service, node number); stable, so lines the engine gives in one order (a
 /// node number used twice) keep it.
 fn sort_lines<T>(lines: &mut [T], key: impl Fn(&T) -> (&String, &String, u32)) {
-    lines.sort_by(|a, b| key(a).cmp(&key(b)));
+    crate::sorting::sort_by(lines, |a, b| key(a).cmp(&key(b)));
 }
 
 /// The node `node` names in `cluster`: a node number there, else a uid.

@@ -206,6 +206,10 @@ pub(crate) fn clients_by_cluster(nodes: &[NodeInfo]) -> HashMap<&str, Vec<(NodeI
         }
     }
     for clients in by_cluster.values_mut() {
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "the compile's hot path: every client of every cluster, on every edit"
+        )]
         clients.sort_by_key(|&(i, x)| (x, i));
     }
     by_cluster
@@ -357,7 +361,9 @@ mod tests {
         let (model, _) = Model::build(&doc);
         let nodes = model.nodes.clone();
         let mut order: Vec<&ServiceM> = model.services.iter().collect();
-        order.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
+        crate::sorting::sort_by(&mut order, |a, b| {
+            (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name))
+        });
         // A model this size takes the threaded path wherever there are two cores.
         let entries: usize = order.iter().map(|s| s.addresses.len() * nodes.len()).sum();
         assert!(order.len() >= 2 && entries >= PARALLEL_ENTRIES);

@@ -38,10 +38,7 @@ use crate::build::lists_with;
 use crate::document::Document;
 use crate::model::Model;
 use crate::plan::{Entry, Plan, ServerIx, ServiceAddress, ServicePlan, SubnetIx};
-use crate::strategy::{
-    rendezvous_client, rendezvous_sort, rendezvous_weight_from, rotate, rotation_index,
-    rotation_start, shuffle_permutation, shuffle_seed, spread_index, Strategy,
-};
+use crate::strategy::{order_group, rotation_index, spread_index, Client, GroupOrder, Strategy};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -202,8 +199,7 @@ enum Edit<'a> {
 struct Scratch {
     members: Vec<u32>,
     order: Vec<u32>,
-    perm: Vec<u32>,
-    weights: Vec<(u64, u32)>,
+    group: GroupOrder,
 }
 
 /// One service, reduced to what the comparison needs.
@@ -366,7 +362,7 @@ impl<'p> View<'p> {
     }
 
     /// Orders `sc.members` (one group, in address order) into `sc.order` as the strategy does
-    /// for client `c` (docs/spec.md §7, as [`crate::ordering`] writes it).
+    /// for client `c` (docs/spec.md §7, through [`order_group`] as [`crate::ordering`] does).
     #[allow(clippy::too_many_arguments)]
     fn order(
         &self,
@@ -378,41 +374,16 @@ impl<'p> View<'p> {
         added: Option<&Added>,
         sc: &mut Scratch,
     ) {
-        let m = sc.members.len();
+        let uid = self.plan.nodes.get(self.sp.lists[c].node).map_or("", |n| n.uid.as_str());
+        let members = &sc.members;
+        let text = |i: usize| match self.texts.get(members[i] as usize) {
+            Some(t) => t.as_str(),
+            None => added.map_or("", |x| x.text.as_str()),
+        };
+        let client = Client::new(strategy, number, uid);
+        order_group(strategy, &client, members.len(), tier, hops, text, &mut sc.group);
         sc.order.clear();
-        if m == 1 {
-            sc.order.push(sc.members[0]);
-            return;
-        }
-        let uid = || self.plan.nodes.get(self.sp.lists[c].node).map_or("", |n| n.uid.as_str());
-        match strategy {
-            Strategy::Rotation => {
-                rotate(&sc.members, rotation_start(number, m as u32), &mut sc.order);
-            }
-            Strategy::Spread => {
-                let n = u64::from(number);
-                sc.order.extend(
-                    (0..m).map(|k| sc.members[spread_index(n, m as u64, k as u64) as usize]),
-                );
-            }
-            Strategy::Rendezvous => {
-                let state = rendezvous_client(uid());
-                sc.weights.clear();
-                for (i, &a) in sc.members.iter().enumerate() {
-                    let text = match self.texts.get(a as usize) {
-                        Some(t) => t.as_str(),
-                        None => added.map_or("", |x| x.text.as_str()),
-                    };
-                    sc.weights.push((rendezvous_weight_from(state, text), i as u32));
-                }
-                rendezvous_sort(&mut sc.weights);
-                sc.order.extend(sc.weights.iter().map(|&(_, i)| sc.members[i as usize]));
-            }
-            Strategy::Shuffle { seed } => {
-                shuffle_permutation(shuffle_seed(seed, uid(), tier, hops), m, &mut sc.perm);
-                sc.order.extend(sc.perm.iter().map(|&i| sc.members[i as usize]));
-            }
-        }
+        sc.order.extend(sc.group.picks.iter().map(|&i| members[i as usize]));
     }
 
     /// One strategy's figures.

@@ -12,12 +12,9 @@
 
 use crate::fastmap::FastMap;
 use crate::plan::hop_table::{HopTable, NONE};
-use crate::plan::lists::{by_number, emit_by_number, emit_spread, Group, Span};
+use crate::plan::lists::{by_number, emit_by_number, Group, Span};
 use crate::plan::{AddressIx, Entry, NodeInfo, NodeIx, ServiceAddress, SubnetIx};
-use crate::strategy::{
-    rendezvous_client, rendezvous_sort, rendezvous_weight_from, rotate, rotation_start,
-    shuffle_permutation, shuffle_seed, Strategy,
-};
+use crate::strategy::{order_group, Client, GroupOrder, Strategy};
 use std::net::IpAddr;
 
 /// The grouping of a list for one set of client subnets. Its entries, groups and first-pick
@@ -57,7 +54,7 @@ pub(crate) struct OrderStats {
 /// address's tier.
 pub(crate) fn tiers(addresses: &[ServiceAddress]) -> (Vec<Option<i64>>, Vec<u16>) {
     let mut prios: Vec<i64> = addresses.iter().filter_map(|a| a.priority).collect();
-    prios.sort_unstable_by(|a, b| b.cmp(a));
+    crate::sorting::sort_by(&mut prios, |a, b| b.cmp(a));
     prios.dedup();
     let mut tiers: Vec<Option<i64>> = prios.iter().copied().map(Some).collect();
     if addresses.iter().any(|a| a.priority.is_none()) {
@@ -132,8 +129,8 @@ pub(crate) struct Orderer<'a> {
     /// client's own addresses" is one look-up, however many it owns.
     local_stamp: Vec<u32>,
     stamp: u32,
-    perm: Vec<u32>,
-    weights: Vec<(u64, u32)>,
+    /// A group's order for one client.
+    order: GroupOrder,
 }
 
 impl<'a> Orderer<'a> {
@@ -145,6 +142,10 @@ impl<'a> Orderer<'a> {
     ) -> Self {
         let (_, tier_of) = tiers(addresses);
         let mut base: Vec<u32> = (0..addresses.len() as u32).collect();
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "the compile's hot path: every address of a service, on every edit"
+        )]
         base.sort_by(|&a, &b| {
             (tier_of[a as usize], addresses[a as usize].ip)
                 .cmp(&(tier_of[b as usize], addresses[b as usize].ip))
@@ -193,8 +194,7 @@ impl<'a> Orderer<'a> {
             locals: Vec::new(),
             local_stamp: Vec::new(),
             stamp: 0,
-            perm: Vec::new(),
-            weights: Vec::new(),
+            order: GroupOrder::default(),
         }
     }
 
@@ -286,6 +286,10 @@ impl<'a> Orderer<'a> {
             Some(ix) => self.templates[ix],
             None => {
                 let rank = &self.rank;
+                #[allow(
+                    clippy::disallowed_methods,
+                    reason = "the compile's hot path: once per client owning addresses"
+                )]
                 self.locals.sort_unstable_by_key(|&a| rank[a as usize]);
                 self.fill_template()
             }
@@ -509,6 +513,10 @@ impl<'a> Orderer<'a> {
                     };
                 }
             } else {
+                #[allow(
+                    clippy::disallowed_methods,
+                    reason = "the compile's hot path: inside the orderer's grouping of a template"
+                )]
                 run.sort_by_key(|&(_, h, _)| h);
                 let mut i = 0;
                 while i < run.len() {
@@ -584,10 +592,7 @@ impl<'a> Orderer<'a> {
         out: &mut Vec<Entry>,
     ) {
         let mut li = 0;
-        let uid_state = match self.strategy {
-            Strategy::Rendezvous => rendezvous_client(uid),
-            _ => 0,
-        };
+        let client = Client::new(self.strategy, number, uid);
         for g in groups {
             while li < self.locals.len() && self.tier_of[self.locals[li] as usize] <= g.tier {
                 self.push_local(li, out);
@@ -600,43 +605,14 @@ impl<'a> Orderer<'a> {
                 out.push(group[0]);
                 continue;
             }
-            let pick = |k: usize| u16::try_from(k).unwrap_or(u16::MAX);
-            match self.strategy {
-                Strategy::Rotation => {
-                    // k-th pick = (r + k) mod m: the group from index r on, then its head,
-                    // copied as they are; then the picks are numbered.
-                    let at = out.len();
-                    rotate(group, rotation_start(number, g.len), out);
-                    for (k, e) in out[at..].iter_mut().enumerate() {
-                        e.pick = pick(k);
-                    }
-                }
-                Strategy::Spread => emit_spread(group, number, out),
-                Strategy::Rendezvous => {
-                    self.weights.clear();
-                    for (i, e) in group.iter().enumerate() {
-                        let w = rendezvous_weight_from(uid_state, &self.texts[e.address()]);
-                        self.weights.push((w, i as u32));
-                    }
-                    rendezvous_sort(&mut self.weights);
-                    out.extend(
-                        self.weights
-                            .iter()
-                            .enumerate()
-                            .map(|(k, &(_, i))| Entry { pick: pick(k), ..group[i as usize] }),
-                    );
-                }
-                Strategy::Shuffle { seed } => {
-                    let hops = (g.hops != NONE).then_some(g.hops);
-                    shuffle_permutation(shuffle_seed(seed, uid, g.tier, hops), m, &mut self.perm);
-                    out.extend(
-                        self.perm
-                            .iter()
-                            .enumerate()
-                            .map(|(k, &i)| Entry { pick: pick(k), ..group[i as usize] }),
-                    );
-                }
-            }
+            let hops = (g.hops != NONE).then_some(g.hops);
+            let texts = &self.texts;
+            let text = |i: usize| texts[group[i].address()].as_str();
+            order_group(self.strategy, &client, m, g.tier, hops, text, &mut self.order);
+            out.extend(self.order.picks.iter().enumerate().map(|(k, &i)| Entry {
+                pick: u16::try_from(k).unwrap_or(u16::MAX),
+                ..group[i as usize]
+            }));
         }
         while li < self.locals.len() {
             self.push_local(li, out);

@@ -15,6 +15,7 @@ use crate::limits::{self, Exceeded, Limit, MAX_DOCUMENT_BYTES};
 use crate::strategy::Strategy;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// The fragment parameter holding the document: `#model=...`.
 pub const MODEL_KEY: &str = "model";
@@ -106,17 +107,13 @@ pub fn fragment_param(key: &str, value: &str) -> String {
     format!("{key}={}", percent_encode(value))
 }
 
+/// What a parameter's value keeps as it is: `A-Z a-z 0-9 - _ . ~` (RFC 3986's unreserved
+/// characters); every other UTF-8 byte is written `%XX`.
+const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 /// Everything but `A-Z a-z 0-9 - _ . ~` as `%XX` (UTF-8 bytes).
 fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, ESCAPED).to_string()
 }
 
 /// A strategy as a link writes it (`shuffle:SEED` keeps the seed; `Strategy::from_str` reads it).
@@ -208,29 +205,10 @@ pub const LESSON_KEY: &str = "lesson";
 /// The parameter naming the event that lesson opens at (`event=12`).
 pub const EVENT_KEY: &str = "event";
 
-/// `%XX` escapes decoded (invalid ones left as they are); other text unchanged.
+/// `%XX` escapes decoded (invalid ones left as they are, bytes that are not UTF-8 replaced);
+/// other text unchanged.
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
 /// The model payload in a link or fragment (see [`params`]).
@@ -386,6 +364,71 @@ mod tests {
             assert_eq!(p.node.as_deref(), Some(uid), "{url}");
             assert!(p.view && p.strategy.as_deref() == Some("spread"));
             assert_eq!(read_link(&url).unwrap(), doc);
+        }
+    }
+
+    /// The escaping links have always had, byte by byte: what `fragment_param` must still
+    /// write (an independent computation of it).
+    fn escaped_by_hand(text: &str) -> String {
+        let mut out = String::new();
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_uid_and_lesson_travel_in_the_link_as_before(
+            uid in "\\PC{1,12}|[ -~]{1,12}|[%&=#+ ]{1,6}",
+            lesson in "[a-z0-9 %&=-]{1,12}",
+            event in 0usize..100,
+        ) {
+            let doc = Document::default();
+            let options = LinkOptions {
+                node: Some(uid.clone()),
+                lesson: Some((lesson.clone(), event)),
+                ..LinkOptions::default()
+            };
+            let url = link("http://h/", &doc, &options);
+            let expected = format!(
+                "http://h/#node={}&lesson={}&event={event}&model={}",
+                escaped_by_hand(&uid),
+                escaped_by_hand(&lesson),
+                encode(&doc)
+            );
+            proptest::prop_assert_eq!(&url, &expected);
+            let p = params(&url);
+            proptest::prop_assert_eq!(p.node.as_deref(), Some(uid.as_str()));
+            proptest::prop_assert_eq!(p.lesson.as_deref(), Some(lesson.trim()));
+            proptest::prop_assert_eq!(p.event, Some(event));
+            proptest::prop_assert_eq!(read_link(&url).unwrap(), doc);
+        }
+
+        #[test]
+        fn any_escape_decodes_as_before(text in "[%0-9a-fA-FzZ&=é ]{0,16}") {
+            // The decoding links have always had: `%XX` with two hex digits is a byte, any
+            // other `%` stays, bytes that are not UTF-8 are replaced.
+            let bytes = text.as_bytes();
+            let (mut out, mut i) = (Vec::new(), 0);
+            while i < bytes.len() {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+                    (b'%', Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 3;
+                    }
+                    (b, _, _) => {
+                        out.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(percent_decode(&text), String::from_utf8_lossy(&out));
         }
     }
 

@@ -150,6 +150,10 @@ pub fn rendezvous_weight(uid: &str, address: &str) -> u64 {
 /// Sorts (weight, group index) pairs into the rendezvous order: descending weight, ties by
 /// index (that is, by address).
 #[inline]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the compile's hot path: every group of every client's list under rendezvous"
+)]
 pub fn rendezvous_sort(weights: &mut [(u64, u32)]) {
     weights.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
 }
@@ -181,6 +185,75 @@ pub fn shuffle_permutation(state: u64, m: usize, perm: &mut Vec<u32>) {
         let r = splitmix64(&mut state);
         let j = ((u128::from(r) * (i as u128 + 1)) >> 64) as usize;
         perm.swap(i, j);
+    }
+}
+
+/// A client as the strategies see it when they order its groups.
+#[derive(Debug, Clone, Copy)]
+pub struct Client<'a> {
+    /// `n`: its node number (rotation, spread).
+    pub number: u32,
+    /// Its UID (rendezvous, shuffle).
+    pub uid: &'a str,
+    /// [`rendezvous_client`] of the UID, under rendezvous (computed once per client).
+    rendezvous: u64,
+}
+
+impl<'a> Client<'a> {
+    pub fn new(strategy: Strategy, number: u32, uid: &'a str) -> Self {
+        let rendezvous =
+            if matches!(strategy, Strategy::Rendezvous) { rendezvous_client(uid) } else { 0 };
+        Client { number, uid, rendezvous }
+    }
+}
+
+/// What [`order_group`] writes: the group's indices in pick order, and its scratch space.
+#[derive(Debug, Default)]
+pub struct GroupOrder {
+    /// `picks[k]`: the k-th pick, as an index into the group in address order.
+    pub picks: Vec<u32>,
+    weights: Vec<(u64, u32)>,
+}
+
+/// Orders one group of `m` equidistant addresses (in address order; `text(i)` is the i-th
+/// one's text, read by rendezvous only) of tier `tier` at `hops` (`None`: unreachable) for
+/// `client`, as `strategy` does (docs/spec.md §7), into `into.picks`. The one dispatch of the
+/// strategies over a whole group: the orderer's lists and the comparison's what-ifs both order
+/// through it.
+pub fn order_group<'t>(
+    strategy: Strategy,
+    client: &Client<'_>,
+    m: usize,
+    tier: u16,
+    hops: Option<u32>,
+    text: impl Fn(usize) -> &'t str,
+    into: &mut GroupOrder,
+) {
+    let picks = &mut into.picks;
+    picks.clear();
+    if m <= 1 {
+        picks.extend((0..m).map(|i| i as u32));
+        return;
+    }
+    let (n, m64) = (u64::from(client.number), m as u64);
+    match strategy {
+        Strategy::Rotation => {
+            let r = rotation_start(client.number, m as u32) as u32;
+            picks.extend((r..m as u32).chain(0..r));
+        }
+        Strategy::Spread => picks.extend((0..m64).map(|k| spread_index(n, m64, k) as u32)),
+        Strategy::Rendezvous => {
+            let weights = &mut into.weights;
+            weights.clear();
+            weights.extend(
+                (0..m).map(|i| (rendezvous_weight_from(client.rendezvous, text(i)), i as u32)),
+            );
+            rendezvous_sort(weights);
+            picks.extend(weights.iter().map(|&(_, i)| i));
+        }
+        Strategy::Shuffle { seed } => {
+            shuffle_permutation(shuffle_seed(seed, client.uid, tier, hops), m, picks)
+        }
     }
 }
 
@@ -283,6 +356,41 @@ mod tests {
     fn fnv_known_value() {
         // FNV-1a-64 of "a" is a published test vector.
         assert_eq!(fnv1a64(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn order_group_picks_each_address_once_as_each_strategy_says() {
+        let texts: Vec<String> = (0..7).map(|i| format!("10.0.0.{i}")).collect();
+        let mut order = GroupOrder::default();
+        for strategy in Strategy::all(3) {
+            for m in 0..texts.len() {
+                for n in 0..20u32 {
+                    let client = Client::new(strategy, n, "node-a");
+                    let text = |i: usize| texts[i].as_str();
+                    order_group(strategy, &client, m, 1, Some(2), text, &mut order);
+                    let mut seen = order.picks.clone();
+                    seen.sort_unstable();
+                    assert_eq!(seen, (0..m as u32).collect::<Vec<_>>(), "{strategy} m={m} n={n}");
+                    let (n, m) = (u64::from(n), m as u64);
+                    for (k, &pick) in order.picks.iter().enumerate() {
+                        let k = k as u64;
+                        match strategy {
+                            Strategy::Rotation => {
+                                assert_eq!(u64::from(pick), rotation_index(n, m, k))
+                            }
+                            Strategy::Spread => assert_eq!(u64::from(pick), spread_index(n, m, k)),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        // Rendezvous: descending weight of uid|address.
+        let client = Client::new(Strategy::Rendezvous, 0, "node-a");
+        order_group(Strategy::Rendezvous, &client, 7, 0, None, |i| texts[i].as_str(), &mut order);
+        let weights: Vec<u64> =
+            order.picks.iter().map(|&i| rendezvous_weight("node-a", &texts[i as usize])).collect();
+        assert!(weights.windows(2).all(|w| w[0] >= w[1]), "{weights:?}");
     }
 
     #[test]

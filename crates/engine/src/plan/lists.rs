@@ -285,7 +285,7 @@ pub(crate) fn emit_by_number(
 }
 
 /// The `spread` strategy's order of one group (entries in address order, `pick` renumbered).
-pub(crate) fn emit_spread(group: &[Entry], number: u32, out: &mut Vec<Entry>) {
+fn emit_spread(group: &[Entry], number: u32, out: &mut Vec<Entry>) {
     let m = group.len();
     if m == 1 {
         out.push(group[0]);
