@@ -726,7 +726,9 @@ impl Sim {
         // The stale copies first, each updated in an event of its own; then the others conclude
         // together.
         let mut order: Vec<&String> = part.iter().collect();
-        order.sort_by_key(|s| self.registry(cluster, s).is_none_or(|p| p.state != "stale"));
+        sorting::sort_by_key(&mut order, |s| {
+            self.registry(cluster, s).is_none_or(|p| p.state != "stale")
+        });
         for s in order {
             let Some(state) = self.registry(cluster, s).map(|p| p.state.clone()) else { continue };
             if !matches!(state.as_str(), "read-only" | "stale" | "phase-2") {
