@@ -214,35 +214,6 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
     let last = boot.steps.last().map_or(0, |s| usize::from(s.number));
     let step = props.step.min(last);
     let now = timeline_at(&boot, step);
-    let places = graph_layout(&boot);
-    // Layers top to bottom (what waits for nothing first), stages of a layer side by side.
-    let layers = places.iter().map(|p| p.column + 1).max().unwrap_or(1);
-    let across = places.iter().map(|p| p.row + 1).max().unwrap_or(1);
-    let width = across as f64 * (BOX_W + GAP_X) + CURVE * layers as f64 + BOX_W / 2.0;
-    let height = layers as f64 * (BOX_H + GAP_Y) + GAP_Y;
-    let center = |v: usize| {
-        let p = places[v];
-        (
-            GAP_X / 2.0 + p.row as f64 * (BOX_W + GAP_X) + BOX_W / 2.0,
-            GAP_Y + p.column as f64 * (BOX_H + GAP_Y) + BOX_H / 2.0,
-        )
-    };
-    let stage_class = |v: usize, stage: &Stage| {
-        classes!(
-            "stage",
-            now.done.contains(&v).then_some("done"),
-            now.acting.contains(&v).then_some("acting"),
-            now.targets.contains(&v).then_some("target"),
-            boot.components
-                .iter()
-                .any(|c| c.component == stage.component && !c.local)
-                .then_some("remote"),
-        )
-    };
-    let nav = |action: ViewAction, label: &'static str, testid: &'static str, disabled: bool| {
-        let onclick = props.on_view.reform(move |_| action.clone());
-        html! { <button data-testid={testid} {disabled} {onclick}>{ label }</button> }
-    };
     let component_select = |state: UseStateHandle<Component>,
                             testid: &'static str,
                             name: &'static str| {
@@ -302,55 +273,7 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
             <div class="bootstrap-body">
                 <div class="bootstrap-graph">
                     <h3>{ "Components and dependencies" }</h3>
-                    <svg class="dep-graph" data-testid="dep-graph" width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")}>
-                        <defs>
-                            <marker id="dep-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                                <path d="M 0 0 L 10 5 L 0 10 z" />
-                            </marker>
-                        </defs>
-                        { for boot.edges.iter().filter(|e| e.from < places.len() && e.to < places.len()).map(|e| {
-                            // From the top of the waiting stage to the bottom of the one it waits for;
-                            // an edge that skips layers bends right, further the more it skips.
-                            let ((x1, y1), (x2, y2)) = (center(e.from), center(e.to));
-                            let (y1, y2) = (y1 - BOX_H / 2.0, y2 + BOX_H / 2.0);
-                            let skipped = places[e.from].column.saturating_sub(places[e.to].column + 1) as f64;
-                            let bend = if skipped > 0.0 { BOX_W / 2.0 + skipped * CURVE } else { 0.0 };
-                            let d = format!("M {x1} {y1} C {} {} {} {} {x2} {y2}", x1 + bend, y1 - GAP_Y, x2 + bend, y2 + GAP_Y);
-                            let (kind, title) = match e.dependency.and_then(|d| boot.dependencies.get(d)) {
-                                Some(dep) => (kind_class(dep.kind), format!("{dep}: {} [{}]", dep.why, dep.reference)),
-                                None => ("phase", "System Registry phase 2 follows phase 1".to_owned()),
-                            };
-                            let satisfied = e.dependency.is_some_and(|d| now.satisfied.contains(&d));
-                            html! {
-                                <path class={classes!("dep", kind, satisfied.then_some("satisfied"))} {d} marker-end="url(#dep-arrow)"><title>{ title }</title></path>
-                            }
-                        }) }
-                        { for boot.stages.iter().enumerate().map(|(v, stage)| {
-                            let (cx, cy) = center(v);
-                            html! {
-                                <g class={stage_class(v, stage)} data-testid="stage" data-stage={stage.to_string()} data-done={now.done.contains(&v).to_string()}>
-                                    <rect x={(cx - BOX_W / 2.0).to_string()} y={(cy - BOX_H / 2.0).to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="6" />
-                                    <text x={cx.to_string()} y={(cy + 4.0).to_string()} text-anchor="middle">{ stage_label(stage) }</text>
-                                    <title>{ format!("{stage}: {}", stage.component.role()) }</title>
-                                </g>
-                            }
-                        }) }
-                    </svg>
-                    <p class="r-legend">
-                        <span class="r-legend-item"><span class="r-swatch data"></span>{ "data (FIG 6)" }</span>
-                        <span class="r-legend-item"><span class="r-swatch functional"></span>{ "functional (FIG 7)" }</span>
-                        <span class="r-legend-item"><span class="r-swatch started-by"></span>{ "started by" }</span>
-                        <span class="r-legend-item"><span class="r-swatch user"></span>{ "added by you" }</span>
-                        <span>{ "An arrow points from a component to what it waits for." }</span>
-                    </p>
-                    <div class="order" data-testid="bootstrap-order">
-                        { match &boot.order {
-                            Ok(order) => html! {
-                                <p><strong>{ "Order: " }</strong>{ order.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" → ") }</p>
-                            },
-                            Err(cycle) => html! { <p class="bad">{ format!("No order: cycle {}", cycle.path()) }</p> },
-                        } }
-                    </div>
+                    { dep_graph(&boot, &now) }
                     <div class="add-dependency">
                         <h3>{ "Add a dependency" }</h3>
                         { component_select(from.clone(), "dep-from", "the component that depends") }
@@ -375,51 +298,154 @@ pub fn bootstrap_view(props: &BootstrapViewProps) -> Html {
                 </div>
                 <div class="bootstrap-timeline">
                     <h3>{ "FIG 8: the bootstrap sequence" }</h3>
-                    <div class="stepper">
-                        { nav(ViewAction::GoToStep(0), "|◀", "step-first", step == 0) }
-                        { nav(ViewAction::StepBack, "◀ back", "step-back", step == 0) }
-                        <span class="step-now" data-testid="step-now">{ format!("step {step} of {BOOTSTRAP_STEPS}") }</span>
-                        { nav(ViewAction::StepForward, "forward ▶", "step-forward", step == last) }
-                        { nav(ViewAction::GoToStep(last), "▶|", "step-last", step == last) }
-                    </div>
-                    <div class={classes!("registry-lane", registry_class(now.registry))} data-testid="registry-state">
-                        <strong>{ "System Registry: " }</strong>{ registry_state_text(now.registry) }
-                        <span class="phases">
-                            <span class={classes!("phase", matches!(now.registry, RegistryState::ReadOnly | RegistryState::WriteEnabled).then_some("reached"))}>{ "phase 1 read-only" }</span>
-                            <span class={classes!("phase", matches!(now.registry, RegistryState::WriteEnabled).then_some("reached"))}>{ "phase 2 write-enabled" }</span>
-                        </span>
-                    </div>
-                    <ol class="timeline" start="0" ref={timeline} tabindex="0" aria-label="FIG 8 timeline">
-                    { for boot.steps.iter().map(|s| {
-                        let n = usize::from(s.number);
-                        let onclick = props.on_view.reform(move |_| ViewAction::GoToStep(n));
-                        let actors = s.actors.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
-                        let targets = s.targets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
-                        html! {
-                            <li class={classes!("step", (n == step).then_some("current"), (n < step).then_some("past"), (!s.here).then_some("elsewhere"), s.registry_phase.map(|p| format!("phase{}", p.number())))}
-                                data-testid="step" data-step={n.to_string()} data-here={s.here.to_string()} {onclick}>
-                                <span class="step-number">{ n }</span>
-                                <span class="step-who">{ actors }{ if targets.is_empty() { String::new() } else { format!(" → {targets}") } }</span>
-                                <span class="step-action">{ s.action.clone() }</span>
-                                if let Some(p) = s.registry_phase {
-                                    <span class="phase-tag">{ format!("registry phase {}", p.number()) }</span>
-                                }
-                                if !s.here {
-                                    <span class="muted">{ " (not on this node)" }</span>
-                                }
-                            </li>
-                        }
-                    }) }
-                    if let Some(wait) = &boot.waits {
-                        <li class="step waits bad" data-testid="step-waits" data-step={wait.step.to_string()} role="status">
-                            <span class="step-number">{ wait.step }</span>
-                            <span class="step-action">{ format!("The bootstrap waits here: {}.", wait.reason) }</span>
-                        </li>
-                    }
-                    </ol>
+                    { timeline_view(props, &boot, step, last, &now, timeline) }
                 </div>
             </div>
         </div>
+    }
+}
+
+/// The graph of the node's components and dependencies (FIG 6/7), its legend and the order.
+fn dep_graph(boot: &NodeBootstrap, now: &TimelineState) -> Html {
+    let places = graph_layout(boot);
+    // Layers top to bottom (what waits for nothing first), stages of a layer side by side.
+    let layers = places.iter().map(|p| p.column + 1).max().unwrap_or(1);
+    let across = places.iter().map(|p| p.row + 1).max().unwrap_or(1);
+    let width = across as f64 * (BOX_W + GAP_X) + CURVE * layers as f64 + BOX_W / 2.0;
+    let height = layers as f64 * (BOX_H + GAP_Y) + GAP_Y;
+    let center = |v: usize| {
+        let p = places[v];
+        (
+            GAP_X / 2.0 + p.row as f64 * (BOX_W + GAP_X) + BOX_W / 2.0,
+            GAP_Y + p.column as f64 * (BOX_H + GAP_Y) + BOX_H / 2.0,
+        )
+    };
+    let stage_class = |v: usize, stage: &Stage| {
+        classes!(
+            "stage",
+            now.done.contains(&v).then_some("done"),
+            now.acting.contains(&v).then_some("acting"),
+            now.targets.contains(&v).then_some("target"),
+            boot.components
+                .iter()
+                .any(|c| c.component == stage.component && !c.local)
+                .then_some("remote"),
+        )
+    };
+    html! {
+        <>
+        <svg class="dep-graph" data-testid="dep-graph" width={width.to_string()} height={height.to_string()} viewBox={format!("0 0 {width} {height}")}>
+            <defs>
+                <marker id="dep-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" />
+                </marker>
+            </defs>
+            { for boot.edges.iter().filter(|e| e.from < places.len() && e.to < places.len()).map(|e| {
+                // From the top of the waiting stage to the bottom of the one it waits for;
+                // an edge that skips layers bends right, further the more it skips.
+                let ((x1, y1), (x2, y2)) = (center(e.from), center(e.to));
+                let (y1, y2) = (y1 - BOX_H / 2.0, y2 + BOX_H / 2.0);
+                let skipped = places[e.from].column.saturating_sub(places[e.to].column + 1) as f64;
+                let bend = if skipped > 0.0 { BOX_W / 2.0 + skipped * CURVE } else { 0.0 };
+                let d = format!("M {x1} {y1} C {} {} {} {} {x2} {y2}", x1 + bend, y1 - GAP_Y, x2 + bend, y2 + GAP_Y);
+                let (kind, title) = match e.dependency.and_then(|d| boot.dependencies.get(d)) {
+                    Some(dep) => (kind_class(dep.kind), format!("{dep}: {} [{}]", dep.why, dep.reference)),
+                    None => ("phase", "System Registry phase 2 follows phase 1".to_owned()),
+                };
+                let satisfied = e.dependency.is_some_and(|d| now.satisfied.contains(&d));
+                html! {
+                    <path class={classes!("dep", kind, satisfied.then_some("satisfied"))} {d} marker-end="url(#dep-arrow)"><title>{ title }</title></path>
+                }
+            }) }
+            { for boot.stages.iter().enumerate().map(|(v, stage)| {
+                let (cx, cy) = center(v);
+                html! {
+                    <g class={stage_class(v, stage)} data-testid="stage" data-stage={stage.to_string()} data-done={now.done.contains(&v).to_string()}>
+                        <rect x={(cx - BOX_W / 2.0).to_string()} y={(cy - BOX_H / 2.0).to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="6" />
+                        <text x={cx.to_string()} y={(cy + 4.0).to_string()} text-anchor="middle">{ stage_label(stage) }</text>
+                        <title>{ format!("{stage}: {}", stage.component.role()) }</title>
+                    </g>
+                }
+            }) }
+        </svg>
+        <p class="r-legend">
+            <span class="r-legend-item"><span class="r-swatch data"></span>{ "data (FIG 6)" }</span>
+            <span class="r-legend-item"><span class="r-swatch functional"></span>{ "functional (FIG 7)" }</span>
+            <span class="r-legend-item"><span class="r-swatch started-by"></span>{ "started by" }</span>
+            <span class="r-legend-item"><span class="r-swatch user"></span>{ "added by you" }</span>
+            <span>{ "An arrow points from a component to what it waits for." }</span>
+        </p>
+        <div class="order" data-testid="bootstrap-order">
+            { match &boot.order {
+                Ok(order) => html! {
+                    <p><strong>{ "Order: " }</strong>{ order.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" → ") }</p>
+                },
+                Err(cycle) => html! { <p class="bad">{ format!("No order: cycle {}", cycle.path()) }</p> },
+            } }
+        </div>
+        </>
+    }
+}
+
+/// FIG 8's timeline: the stepper, the System Registry's phase, the steps up to where the
+/// bootstrap waits.
+fn timeline_view(
+    props: &BootstrapViewProps,
+    boot: &NodeBootstrap,
+    step: usize,
+    last: usize,
+    now: &TimelineState,
+    timeline: NodeRef,
+) -> Html {
+    let nav = |action: ViewAction, label: &'static str, testid: &'static str, disabled: bool| {
+        let onclick = props.on_view.reform(move |_| action.clone());
+        html! { <button data-testid={testid} {disabled} {onclick}>{ label }</button> }
+    };
+    html! {
+        <>
+        <div class="stepper">
+            { nav(ViewAction::GoToStep(0), "|◀", "step-first", step == 0) }
+            { nav(ViewAction::StepBack, "◀ back", "step-back", step == 0) }
+            <span class="step-now" data-testid="step-now">{ format!("step {step} of {BOOTSTRAP_STEPS}") }</span>
+            { nav(ViewAction::StepForward, "forward ▶", "step-forward", step == last) }
+            { nav(ViewAction::GoToStep(last), "▶|", "step-last", step == last) }
+        </div>
+        <div class={classes!("registry-lane", registry_class(now.registry))} data-testid="registry-state">
+            <strong>{ "System Registry: " }</strong>{ registry_state_text(now.registry) }
+            <span class="phases">
+                <span class={classes!("phase", matches!(now.registry, RegistryState::ReadOnly | RegistryState::WriteEnabled).then_some("reached"))}>{ "phase 1 read-only" }</span>
+                <span class={classes!("phase", matches!(now.registry, RegistryState::WriteEnabled).then_some("reached"))}>{ "phase 2 write-enabled" }</span>
+            </span>
+        </div>
+        <ol class="timeline" start="0" ref={timeline} tabindex="0" aria-label="FIG 8 timeline">
+        { for boot.steps.iter().map(|s| {
+            let n = usize::from(s.number);
+            let onclick = props.on_view.reform(move |_| ViewAction::GoToStep(n));
+            let actors = s.actors.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
+            let targets = s.targets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+            html! {
+                <li class={classes!("step", (n == step).then_some("current"), (n < step).then_some("past"), (!s.here).then_some("elsewhere"), s.registry_phase.map(|p| format!("phase{}", p.number())))}
+                    data-testid="step" data-step={n.to_string()} data-here={s.here.to_string()} {onclick}>
+                    <span class="step-number">{ n }</span>
+                    <span class="step-who">{ actors }{ if targets.is_empty() { String::new() } else { format!(" → {targets}") } }</span>
+                    <span class="step-action">{ s.action.clone() }</span>
+                    if let Some(p) = s.registry_phase {
+                        <span class="phase-tag">{ format!("registry phase {}", p.number()) }</span>
+                    }
+                    if !s.here {
+                        <span class="muted">{ " (not on this node)" }</span>
+                    }
+                </li>
+            }
+        }) }
+        if let Some(wait) = &boot.waits {
+            <li class="step waits bad" data-testid="step-waits" data-step={wait.step.to_string()} role="status">
+                <span class="step-number">{ wait.step }</span>
+                <span class="step-action">{ format!("The bootstrap waits here: {}.", wait.reason) }</span>
+            </li>
+        }
+        </ol>
+        </>
     }
 }
 

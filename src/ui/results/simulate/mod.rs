@@ -61,6 +61,66 @@ pub struct SimulateTabProps {
     pub dispatch: Callback<Action>,
 }
 
+/// Playing: one event forward per tick (the timer lives only in this effect).
+#[hook]
+fn use_play_timer(view: &SimulateView, events: usize, on_view: &Callback<ViewAction>) {
+    let on_view = on_view.clone();
+    use_effect_with(
+        (view.playing, view.speed, view.position, events),
+        move |(playing, speed, _, events)| {
+            let timer = playing.then(|| {
+                let events = *events;
+                gloo::timers::callback::Timeout::new(1000 / (*speed).max(1), move || {
+                    on_view.emit(ViewAction::SimForward(events))
+                })
+            });
+            move || drop(timer)
+        },
+    );
+}
+
+/// ← and → on the page or the canvas step through the events (while this tab is shown).
+#[hook]
+fn use_step_keys(events: usize, selection: bool, on_view: &Callback<ViewAction>) {
+    let on_view = on_view.clone();
+    use_effect_with((events, selection), move |(events, selection)| {
+        let (events, selection) = (*events, *selection);
+        let listener =
+            gloo::events::EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+                use wasm_bindgen::JsCast;
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                if crate::ui::keys::not_for_shortcuts(e) || !crate::ui::keys::on_page_or_canvas(e) {
+                    return;
+                }
+                let modifier = e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key();
+                if let Some(action) =
+                    crate::model::view::sim_key(&e.key(), modifier, selection, events)
+                {
+                    on_view.emit(action);
+                }
+            });
+        move || drop(listener)
+    });
+}
+
+/// Export: each request downloads the scenario shown, with the faults added, once.
+#[hook]
+fn use_scenario_export(props: &SimulateTabProps) {
+    let shown = props.view.lesson.as_deref().and_then(|id| {
+        let mut s = lessons::scenario_of(&props.document, id)?.ok()?;
+        s.faults.extend(props.view.faults.iter().cloned());
+        Some((builder::file_name(id), builder::export_text(&s)))
+    });
+    let dispatch = props.dispatch.clone();
+    use_effect_with(props.view.exports, move |exports| {
+        if let Some((name, text)) = shown.filter(|_| *exports > 0) {
+            if let Err(e) = crate::platform::browser::download_text(&name, &text) {
+                dispatch.emit(Action::Refused(format!("Scenario export failed: {e}")));
+            }
+        }
+    });
+}
+
 /// The tab.
 #[function_component(SimulateTab)]
 pub fn simulate_tab(props: &SimulateTabProps) -> Html {
@@ -71,47 +131,8 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
         .as_ref()
         .and_then(|s| s.0.as_ref().as_ref().ok())
         .map_or(0, |s| s.events.len());
-    // Playing: one event forward per tick (the timer lives only in this effect).
-    {
-        let on_view = on_view.clone();
-        use_effect_with(
-            (view.playing, view.speed, view.position, events),
-            move |(playing, speed, _, events)| {
-                let timer = playing.then(|| {
-                    let events = *events;
-                    gloo::timers::callback::Timeout::new(1000 / (*speed).max(1), move || {
-                        on_view.emit(ViewAction::SimForward(events))
-                    })
-                });
-                move || drop(timer)
-            },
-        );
-    }
-    // ← and → on the page or the canvas step through the events (while this tab is shown).
-    {
-        let on_view = on_view.clone();
-        let selection = props.selection;
-        use_effect_with((events, selection), move |(events, selection)| {
-            let (events, selection) = (*events, *selection);
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::document(), "keydown", move |e| {
-                    use wasm_bindgen::JsCast;
-                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                    if crate::ui::keys::not_for_shortcuts(e)
-                        || !crate::ui::keys::on_page_or_canvas(e)
-                    {
-                        return;
-                    }
-                    let modifier = e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key();
-                    if let Some(action) =
-                        crate::model::view::sim_key(&e.key(), modifier, selection, events)
-                    {
-                        on_view.emit(action);
-                    }
-                });
-            move || drop(listener)
-        });
-    }
+    use_play_timer(view, events, &on_view);
+    use_step_keys(events, props.selection, &on_view);
     // Keep the current event in view in the list.
     let list = use_node_ref();
     {
@@ -123,22 +144,7 @@ pub fn simulate_tab(props: &SimulateTabProps) -> Html {
         });
     }
     let saved = crate::model::edit::scenario(&props.document);
-    // Export: each request downloads the scenario shown, with the faults added, once.
-    {
-        let shown = view.lesson.as_deref().and_then(|id| {
-            let mut s = lessons::scenario_of(&props.document, id)?.ok()?;
-            s.faults.extend(view.faults.iter().cloned());
-            Some((builder::file_name(id), builder::export_text(&s)))
-        });
-        let dispatch = props.dispatch.clone();
-        use_effect_with(view.exports, move |exports| {
-            if let Some((name, text)) = shown.filter(|_| *exports > 0) {
-                if let Err(e) = crate::platform::browser::download_text(&name, &text) {
-                    dispatch.emit(Action::Refused(format!("Scenario export failed: {e}")));
-                }
-            }
-        });
-    }
+    use_scenario_export(props);
     let embedded = props.embedded;
     let picker = {
         let dispatch = props.dispatch.clone();
