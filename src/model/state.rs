@@ -1039,10 +1039,8 @@ fn compared_document(
     }
 }
 
-/// "N things" with the right plural.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+/// "N things" with the right plural (the engine's `text::count`, one copy for every crate).
+pub use clusterplan_engine::text::count;
 
 /// What an import says: the file's name, and how many errors and warnings the engine finds.
 fn import_notice(name: &str, doc: &Document) -> Notice {

@@ -7,6 +7,7 @@ use crate::ui::results::ServicePicker;
 use crate::ui::results::{count, PlanRef};
 use clusterplan_engine::plan::{ideal_load, ServerIx, ServicePlan};
 use clusterplan_engine::sorting;
+use clusterplan_engine::text::ratio;
 use clusterplan_engine::{query, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 use yew::prelude::*;
@@ -237,11 +238,6 @@ pub fn failure_table(plan: &Plan, service: usize, max_servers: usize) -> Option<
 /// Servers beyond which the single-failure table is not drawn.
 pub const FAILURE_TABLE_MAX: usize = 24;
 
-/// A ratio as the view shows it: `1.00`, or `n/a`.
-pub fn ratio_text(ratio: Option<f64>) -> String {
-    ratio.map_or_else(|| "n/a".to_owned(), |r| format!("{r:.2}"))
-}
-
 fn percent(value: f64, scale: usize) -> String {
     format!("{:.2}%", (value / scale as f64 * 100.0).clamp(0.0, 100.0))
 }
@@ -282,11 +278,11 @@ pub fn load_view(props: &LoadViewProps) -> Html {
             <div class="stats">
                 { stat("clients", if model.clients_now != model.clients { format!("{} (was {})", model.clients_now, model.clients) } else { model.clients.to_string() }, "load-clients", "clients of the service: the nodes online in its cluster (a failed node is no client)") }
                 { stat("servers up", format!("{} of {}", model.servers_up, model.bars.len()), "load-servers-up", "server nodes online in the cluster and not failed") }
-                { stat("ideal", ideal.map_or_else(|| "n/a".into(), |i| format!("{i:.2}")), "load-ideal", "clients / servers up: the dashed line") }
-                { stat("balance, first choice", ratio_text(model.balance_first), "balance-first", "max first-choice load / ideal (1.00 = perfect)") }
-                { stat("balance, worst single failure", ratio_text(model.balance_worst), "balance-worst", "max load after the worst single failure / ideal with one server fewer") }
+                { stat("ideal", ratio(ideal), "load-ideal", "clients / servers up: the dashed line") }
+                { stat("balance, first choice", ratio(model.balance_first), "balance-first", "max first-choice load / ideal (1.00 = perfect)") }
+                { stat("balance, worst single failure", ratio(model.balance_worst), "balance-worst", "max load after the worst single failure / ideal with one server fewer") }
                 if model.any_failed() {
-                    { stat("balance now", ratio_text(model.balance_now), "balance-now", "max load with the failed servers down / ideal") }
+                    { stat("balance now", ratio(model.balance_now), "balance-now", "max load with the failed servers down / ideal") }
                 }
                 { stat("unserved", if model.any_failed() { format!("{} (was {})", model.unserved_now, model.unserved_first) } else { model.unserved_first.to_string() }, "load-unserved", "clients with no reachable server up") }
             </div>
@@ -588,8 +584,8 @@ mod tests {
 
     #[test]
     fn ratios_and_client_lists_read_well() {
-        assert_eq!(ratio_text(Some(1.5)), "1.50");
-        assert_eq!(ratio_text(None), "n/a");
+        assert_eq!(ratio(Some(1.5)), "1.50");
+        assert_eq!(ratio(None), "n/a");
         assert_eq!(clients_text(&[3]), "node 3");
         assert_eq!(
             clients_text(&(1..=14).collect::<Vec<_>>()),

@@ -107,9 +107,7 @@ pub fn failed_names(plan: &Plan, failed: &std::collections::BTreeSet<String>) ->
 }
 
 /// `1 service`, `2 services`, `0 services`: a number and its noun, singular only for one.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub use clusterplan_engine::text::count;
 
 /// The status bar's text: compile time, size of the model, diagnostics.
 pub fn status_text(plan: &Plan, compile_ms: Option<f64>, compiling: bool) -> String {

@@ -8,6 +8,7 @@ use crate::model::view::ViewAction;
 use crate::ui::results::{count, DocRef, PlanRef};
 use clusterplan_engine::compare::{ServiceReport, StrategyReport};
 use clusterplan_engine::query;
+use clusterplan_engine::text::{ratio, NONE};
 use clusterplan_engine::{compare, Plan, Strategy};
 use std::rc::Rc;
 use std::time::Duration;
@@ -80,10 +81,6 @@ pub struct StrategiesViewProps {
     /// The strategy the plan is compiled with.
     pub current: Strategy,
     pub on_view: Callback<ViewAction>,
-}
-
-fn ratio(r: Option<f64>) -> String {
-    r.map_or_else(|| "n/a".into(), |r| format!("{r:.2}"))
 }
 
 /// One table per service, one row per strategy; the lowest cost of each column in green.
@@ -176,8 +173,8 @@ pub fn strategies_view(props: &StrategiesViewProps) -> Html {
                                                 None if r.servers > 1 => " (no single failure adds to it)".to_owned(),
                                                 None => String::new(),
                                             })) }
-                                        { cell(best_removal[i], "cmp-removal", r.removal.as_ref().map_or("n/a".into(), |m| format!("{} · {:.1} (worst: server {})", m.max_moved, m.mean_moved, m.worst_server))) }
-                                        { cell(best_addition[i], "cmp-addition", r.addition.as_ref().map_or("n/a".into(), |a| format!("{} · {} (at {})", a.to_new, a.moved, a.address))) }
+                                        { cell(best_removal[i], "cmp-removal", r.removal.as_ref().map_or(NONE.into(), |m| format!("{} · {:.1} (worst: server {})", m.max_moved, m.mean_moved, m.worst_server))) }
+                                        { cell(best_addition[i], "cmp-addition", r.addition.as_ref().map_or(NONE.into(), |a| format!("{} · {} (at {})", a.to_new, a.moved, a.address))) }
                                     </tr>
                                 }
                             }) }

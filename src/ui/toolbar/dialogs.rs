@@ -329,7 +329,7 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                         <button data-testid="share-copy" onclick={copy((*link).clone())}>{ "Copy link" }</button>
                     </div>
                     <p class={classes!("hint", (length > crate::model::share::LONG_LINK).then_some("warning"))} data-testid="share-length">
-                        { format!("{} characters. ", thousands(length)) }
+                        { format!("{} characters. ", clusterplan_engine::text::thousands(length)) }
                         { if props.view {
                             "Opens as a shared view: no question, nothing saved, the reader's own model untouched."
                         } else {
@@ -446,19 +446,6 @@ pub fn compare_dialog(props: &DialogProps) -> Html {
     }
 }
 
-/// `21444` as `21,444`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use clusterplan_engine::document::{Document, Node};
@@ -481,14 +468,6 @@ mod tests {
         assert_eq!(super::node_words(&doc, "c2"), "node c2");
         assert_eq!(super::node_words(&doc, "s"), "Node 7 (server)");
         assert_eq!(super::node_words(&doc, "gone"), "node gone");
-    }
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(super::thousands(7), "7");
-        assert_eq!(super::thousands(796), "796");
-        assert_eq!(super::thousands(8000), "8,000");
-        assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 }
 
