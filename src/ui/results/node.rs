@@ -114,20 +114,23 @@ pub const MATCHES_OFFERED: usize = 20;
 /// How the picker names a node: `number: name` (its number in the cluster it is online in,
 /// else in its first), or its uid when it has no number.
 pub fn picker_label(n: &clusterplan_engine::plan::NodeInfo) -> String {
-    let number = n
-        .clusters
-        .iter()
-        .find(|(c, _)| Some(c) == n.online.as_ref())
-        .or(n.clusters.first())
-        .map(|(_, x)| *x);
-    match number {
+    match shown_number(n) {
         Some(x) => format!("{x}: {}", if n.name.is_empty() { &n.uid } else { &n.name }),
         None => n.uid.clone(),
     }
 }
 
-/// The nodes whose uid or picker label contains `text` (ignoring case), at most `limit`, in the
-/// plan's order, a node named exactly `text` first.
+/// The node number a node is known by: in the cluster it is online in, else its first one.
+fn shown_number(n: &clusterplan_engine::plan::NodeInfo) -> Option<u32> {
+    n.clusters
+        .iter()
+        .find(|(c, _)| Some(c) == n.online.as_ref())
+        .or(n.clusters.first())
+        .map(|(_, x)| *x)
+}
+
+/// The nodes matching `text` (ignoring case), at most `limit`, in the plan's order, the node
+/// it names exactly ([`named_node`]'s) first.
 pub fn matching_nodes<'a>(
     plan: &'a Plan,
     text: &str,
@@ -137,31 +140,60 @@ pub fn matching_nodes<'a>(
     exact.into_iter().chain(others).take(limit).collect()
 }
 
-/// One pass over the nodes (each label made once): the node named exactly `text` (uid or
-/// picker label, ignoring case), and up to `limit` others containing it.
+/// One pass over the nodes (each label made once): the node `text` names exactly, and up to
+/// `limit` others whose uid or picker label contains it.
+///
+/// Exact names come first, by kind: a uid, then a name, then a node number, then the picker's
+/// label (`42: node42`). The first kind that matches decides: one node is named, two or more
+/// name none (a name or a number several nodes share). So `node1` finds node1 even though
+/// node10 to node19 contain it, and `2` finds node number 2.
 fn matches<'a>(
     plan: &'a Plan,
     text: &str,
     limit: usize,
 ) -> (Option<&'a clusterplan_engine::plan::NodeInfo>, Vec<&'a clusterplan_engine::plan::NodeInfo>) {
     let text = text.trim().to_lowercase();
-    let (mut exact, mut others) = (None, Vec::new());
+    let mut others = Vec::new();
     if text.is_empty() {
-        return (exact, others);
+        return (None, others);
     }
+    let number: Option<u32> = text.parse().ok();
+    // Per kind (uid, name, number, label): the first node named so, and whether another is.
+    let mut named: [(Option<&clusterplan_engine::plan::NodeInfo>, bool); 4] = [(None, false); 4];
     for n in &plan.nodes {
         let (uid, label) = (n.uid.to_lowercase(), picker_label(n).to_lowercase());
-        if exact.is_none() && (uid == text || label == text) {
-            exact = Some(n);
-        } else if others.len() < limit && (uid.contains(&text) || label.contains(&text)) {
+        let exact = [
+            uid == text,
+            !n.name.is_empty() && n.name.to_lowercase() == text,
+            number.is_some() && shown_number(n) == number,
+            label == text,
+        ];
+        for (slot, hit) in named.iter_mut().zip(exact) {
+            if hit {
+                match slot.0 {
+                    None => slot.0 = Some(n),
+                    Some(_) => slot.1 = true,
+                }
+            }
+        }
+        // Every exact name is contained in the uid or the label, so this offers them too.
+        if others.len() <= limit && (uid.contains(&text) || label.contains(&text)) {
             others.push(n);
         }
     }
+    let exact = named
+        .iter()
+        .find(|(first, _)| first.is_some())
+        .and_then(|(first, several)| first.filter(|_| !several));
+    if let Some(e) = exact {
+        others.retain(|o| o.uid != e.uid);
+    }
+    others.truncate(limit);
     (exact, others)
 }
 
-/// The node a typed `text` names: the one named exactly so (uid or label), else the only
-/// node matching it; `None` when none or several do.
+/// The node a typed `text` names: the one named exactly so (uid, name, number or label), else
+/// the only node matching it; `None` when none or several do.
 pub fn named_node(plan: &Plan, text: &str) -> Option<String> {
     match matches(plan, text, 2) {
         (Some(exact), _) => Some(exact.uid.clone()),
@@ -480,9 +512,65 @@ mod tests {
         assert_eq!(matching_nodes(&plan, "n4", MATCHES_OFFERED).len(), MATCHES_OFFERED);
         // Several match and none is named so: no node; nothing typed: no offers.
         assert_eq!(named_node(&plan, "n4").as_deref(), Some("n4"), "n4 itself, not n40");
-        assert_eq!(named_node(&plan, "4"), None);
+        let fours: Vec<&str> = plan
+            .nodes
+            .iter()
+            .filter(|n| shown_number(n) == Some(4))
+            .map(|n| n.uid.as_str())
+            .collect();
+        let expected = if let [only] = fours.as_slice() { Some(only.to_string()) } else { None };
+        assert_eq!(named_node(&plan, "4"), expected, "the number 4 names the node numbered 4");
         assert_eq!(named_node(&plan, "no such node"), None);
         assert!(matching_nodes(&plan, "  ", 5).is_empty());
+    }
+
+    /// Every exact uid, name and number of the 10,000-node model names its node, although most
+    /// are prefixes of others (`node1` of `node10`..., `2` of `20`...); a name or number that
+    /// several nodes share names none, and all of them are offered.
+    #[test]
+    fn exact_uids_names_and_numbers_come_before_prefixes() {
+        let plan = clusterplan_engine::compile(
+            &clusterplan_engine::generate::data_centre(10_000),
+            clusterplan_engine::Strategy::Rotation,
+        );
+        let mut names: std::collections::HashMap<String, usize> = Default::default();
+        let mut numbers: std::collections::HashMap<u32, usize> = Default::default();
+        let uids: std::collections::HashSet<String> =
+            plan.nodes.iter().map(|n| n.uid.to_lowercase()).collect();
+        for n in &plan.nodes {
+            *names.entry(n.name.to_lowercase()).or_default() += 1;
+            if let Some(x) = shown_number(n) {
+                *numbers.entry(x).or_default() += 1;
+            }
+        }
+        let (mut by_name, mut by_number) = (0, 0);
+        // A node in 50 (each look-up reads the whole model), and the ones the issue named.
+        let named_in_the_issue = ["node1", "node42", "499", "2"];
+        let sample = plan.nodes.iter().enumerate().filter(|(i, n)| {
+            i % 50 == 0
+                || named_in_the_issue.iter().any(|t| n.name == *t || n.uid == *t)
+                || shown_number(n)
+                    .is_some_and(|x| named_in_the_issue.contains(&x.to_string().as_str()))
+        });
+        for (_, n) in sample {
+            assert_eq!(named_node(&plan, &n.uid).as_deref(), Some(n.uid.as_str()));
+            let name = n.name.to_lowercase();
+            if !name.is_empty() && names[&name] == 1 && !uids.contains(&name) {
+                assert_eq!(named_node(&plan, &n.name).as_deref(), Some(n.uid.as_str()), "{name}");
+                by_name += 1;
+            }
+            let number = shown_number(n).unwrap();
+            let text = number.to_string();
+            if numbers[&number] == 1 && !uids.contains(&text) && !names.contains_key(&text) {
+                assert_eq!(named_node(&plan, &text).as_deref(), Some(n.uid.as_str()), "{text}");
+                by_number += 1;
+            } else if numbers[&number] > 1 && !uids.contains(&text) && !names.contains_key(&text) {
+                assert_eq!(named_node(&plan, &text), None, "number {text} is shared");
+                let offered = matching_nodes(&plan, &text, MATCHES_OFFERED);
+                assert!(offered.iter().any(|o| o.uid == n.uid) || offered.len() == MATCHES_OFFERED);
+            }
+        }
+        assert!(by_name > 150 && by_number > 0, "{by_name} names, {by_number} numbers");
     }
 
     #[test]
