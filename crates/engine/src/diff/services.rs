@@ -3,8 +3,12 @@
 //! [`ServiceDiff`]).
 
 use super::data::{Change, ListChange, ListStep, ServerDiff, ServiceDiff, Side};
+use crate::fastmap::FastMap;
 use crate::plan::{Plan, ServicePlan};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A hash set with the engine's hasher (see [`FastMap`]).
+type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// One side of a service: its plan and the plan it belongs to.
 type SideOf<'a> = (&'a Plan, Option<&'a ServicePlan>);
@@ -191,17 +195,18 @@ fn steps<'a>(
     // Each address's first position on each side (1-based), found once: the steps below are
     // then linear in the lists, and the kept order O(n log n) (see `lcs`).
     let first = |list: &'a [String]| {
-        let mut map: HashMap<&'a String, usize> = HashMap::with_capacity(list.len());
+        let mut map: FastMap<&'a String, usize> = FastMap::default();
+        map.reserve(list.len());
         for (i, x) in list.iter().enumerate() {
             map.entry(x).or_insert(i + 1);
         }
         map
     };
     let (in_before, in_after) = (first(before), first(after));
-    let position = |map: &HashMap<&String, usize>, x: &String| map.get(x).copied().unwrap_or(1);
+    let position = |map: &FastMap<&String, usize>, x: &String| map.get(x).copied().unwrap_or(1);
     let common_b: Vec<&String> = before.iter().filter(|x| in_after.contains_key(x)).collect();
     let common_a: Vec<&String> = after.iter().filter(|x| in_before.contains_key(x)).collect();
-    let kept: HashSet<&String> = lcs(&common_b, &common_a).into_iter().collect();
+    let kept: FastSet<&String> = lcs(&common_b, &common_a).into_iter().collect();
     let moved = |x: &'a String| ListStep::Moved {
         address: x,
         from: position(&in_before, x),
@@ -246,19 +251,21 @@ const MAX_LCS_CELLS: usize = 1 << 20;
 /// still open). That is the choice the quadratic table's walk makes (`lcs_table`, which the
 /// tests check it against, and which still answers lists with a repeated item).
 fn lcs<'a>(a: &[&'a String], b: &[&'a String]) -> Vec<&'a String> {
-    let mut at: HashMap<&String, usize> = HashMap::with_capacity(a.len());
+    let mut at: FastMap<&String, usize> = FastMap::default();
+    at.reserve(a.len());
     for (i, x) in a.iter().enumerate() {
         at.entry(x).or_insert(i);
     }
     let distinct = at.len() == a.len()
         && b.len() == a.len()
-        && b.iter().collect::<HashSet<_>>().len() == b.len()
+        && b.iter().collect::<FastSet<_>>().len() == b.len()
         && b.iter().all(|x| at.contains_key(x));
     if !distinct && (a.len() + 1).saturating_mul(b.len() + 1) <= MAX_LCS_CELLS {
         return lcs_table(a, b);
     }
     // Positions in `a` of `b`'s items (an item missing from `a`, or seen before, has none).
-    let mut seen = HashSet::with_capacity(b.len());
+    let mut seen = FastSet::default();
+    seen.reserve(b.len());
     let p: Vec<Option<usize>> =
         b.iter().map(|x| at.get(x).copied().filter(|_| seen.insert(*x))).collect();
     let n = a.len();

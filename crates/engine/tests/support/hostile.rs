@@ -186,3 +186,18 @@ pub fn one_long_list(n: usize, changed: Option<usize>) -> Document {
         vec![("server".into(), ips.clone()), ("client".into(), vec!["10.255.255.254".into()])];
     cluster_a(nodes, ips)
 }
+
+/// `clients` nodes of cluster A (from [`owners`]) and `services` services of
+/// `addresses` addresses each.
+pub fn many_services(clients: usize, services: usize, addresses: usize) -> Document {
+    let mut doc = owners(clients);
+    doc.services = (0..services)
+        .map(|i| Service {
+            name: format!("s{i}"),
+            cluster: "A".into(),
+            addresses: (0..addresses).map(|_| address(i % clients + 1)).collect(),
+            ..Service::default()
+        })
+        .collect();
+    doc
+}
