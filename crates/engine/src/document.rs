@@ -375,8 +375,8 @@ read_with_extra!(Service, "struct Service", {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// Larger than a limit allows (size, nesting, nodes, routers, a service's addresses: see
-    /// [`crate::limits`]).
-    #[error("{0}")]
+    /// [`crate::limits`]). Transparent: the refusal is said once, not again as its source.
+    #[error(transparent)]
     Limit(#[from] Exceeded),
     #[error("not JSON: {0}")]
     NotJson(serde_json::Error),
@@ -512,6 +512,15 @@ pub fn resource_controllers(node: &Node) -> (Vec<String>, Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_by_a_limit_is_said_once() {
+        let nodes = vec![r#"{"uid": "x"}"#; limits::MAX_NODES + 1].join(",");
+        let err = read(&format!(r#"{{"nodes": [{nodes}]}}"#)).unwrap_err();
+        assert_eq!(err.to_string(), "the document has more than the 100,000 nodes allowed");
+        // Callers that print the error's chain (the CLI's `{:#}`) print it once.
+        assert!(std::error::Error::source(&err).is_none());
+    }
 
     #[test]
     fn an_object_with_none_of_the_documents_fields_is_not_a_document() {
