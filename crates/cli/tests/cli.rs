@@ -1046,3 +1046,18 @@ fn diff_takes_network_failures() {
     assert_eq!(failed["services"][0]["lists"], serde_json::json!([]), "{failed}");
     std::fs::remove_file(without).ok();
 }
+
+#[test]
+fn a_node_starting_with_a_dash_is_taken_as_the_node() {
+    // clap's tip for `--node -1` (`-- -1`) did not work; the value is now the node, unknown.
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, out, err) =
+        run(&["explain", s(&fig24), "--cluster", "A", "--service", "registry", "--node", "-1"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "clusterplan: no node \"-1\" in cluster \"A\" (neither a node number there nor a uid)\n"
+    );
+    let (code, _, err) = run(&["bootstrap", s(&fig24), "--node", "-1"]);
+    assert_eq!((code, err.as_str()), (2, "clusterplan: no node with uid \"-1\"\n"));
+}
