@@ -186,14 +186,23 @@ fn text(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write) -> 
     Ok(())
 }
 
-/// Text for Markdown: the characters that would start markup are escaped, `->` is an arrow.
+/// Text for Markdown: the characters that would start markup are escaped, `->` is an arrow,
+/// and a name cannot mention or link: a word joiner (U+2060, invisible) follows each `@` and
+/// breaks `://` and `www.`, so a PR comment made of the diff pings no one and links nothing.
 fn md(text: &str) -> String {
+    const JOINER: char = '\u{2060}';
+    let text = one_line(text).replace("->", "→");
+    let text =
+        text.replace("://", &format!(":{JOINER}//")).replace("www.", &format!("www{JOINER}."));
     let mut out = String::with_capacity(text.len());
-    for c in one_line(text).replace("->", "→").chars() {
+    for c in text.chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~') {
             out.push('\\');
         }
         out.push(c);
+        if c == '@' {
+            out.push(JOINER);
+        }
     }
     out
 }
@@ -265,4 +274,21 @@ fn markdown(diff: &Diff, breaches: &[Breach], lists: usize, out: &mut dyn Write)
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md;
+
+    #[test]
+    fn markdown_names_mention_no_one_and_link_nothing() {
+        assert_eq!(md("node @octocat"), "node @\u{2060}octocat");
+        assert_eq!(md("see https://x.example/a_b"), "see https:\u{2060}//x.example/a\\_b");
+        assert_eq!(md("www.example.com"), "www\u{2060}.example.com");
+        // Text without them is as it was.
+        assert_eq!(
+            md("10.0.1.3 moved from 2nd to 1st -> [a]"),
+            "10.0.1.3 moved from 2nd to 1st → \\[a\\]"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! `share` and `read-link`: a document as a share link the app opens, and a link read back.
 
 use anyhow::{anyhow, bail, Context, Result};
-use clusterplan_engine::limits::Limit;
+use clusterplan_engine::limits::{self, Limit};
 use clusterplan_engine::{document, share, Document};
 use std::io::Write;
 
@@ -9,7 +9,8 @@ use std::io::Write;
 pub const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
 
 /// Prints the link to `doc` at `base`, one line. A node to select must be one of the
-/// document's (a link that selects nothing would mislead its reader).
+/// document's (a link that selects nothing would mislead its reader). A link longer than the
+/// 2 MB `read-link` reads is refused, naming the limit.
 pub fn share(
     doc: &Document,
     base: &str,
@@ -21,7 +22,11 @@ pub fn share(
             bail!("the document has no node with UID {uid:?} to select");
         }
     }
-    writeln!(out, "{}", share::link(base, doc, options))?;
+    let link = share::link(base, doc, options);
+    // `read-link` (and a browser) takes no longer link: printing one would only mislead.
+    limits::check_size("the link", Limit::LinkChars, link.len())
+        .map_err(|e| anyhow!("{e}: the model is too large to share as a link; send its file"))?;
+    writeln!(out, "{link}")?;
     Ok(())
 }
 

@@ -125,7 +125,8 @@ enum Command {
         #[arg(long)]
         service: String,
         /// The client: its node number in the cluster, or its uid.
-        #[arg(long)]
+        // A value starting with `-` is the node (clap's tip for it, `-- -1`, does not work).
+        #[arg(long, allow_hyphen_values = true)]
         node: String,
     },
     /// Compare the strategies on the same model, service by service: first-choice balance,
@@ -148,7 +149,8 @@ enum Command {
         #[command(flatten)]
         common: Common,
         /// The node: its uid, or its node number in --cluster (or in the document's only cluster).
-        #[arg(long)]
+        // A value starting with `-` is the node (clap's tip for it, `-- -1`, does not work).
+        #[arg(long, allow_hyphen_values = true)]
         node: String,
         /// The cluster a node number refers to.
         #[arg(long)]
@@ -174,7 +176,7 @@ enum Command {
         #[command(flatten)]
         strategy: StrategyArg,
         /// The UID of a node the app selects on opening, so its lists show at once.
-        #[arg(long, value_name = "UID")]
+        #[arg(long, value_name = "UID", allow_hyphen_values = true)]
         node: Option<String>,
         /// The model before the change: the link carries it too, and the app opens comparing
         /// the two (a design review).

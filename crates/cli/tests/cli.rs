@@ -1084,3 +1084,57 @@ fn diff_shows_the_worst_single_router_failure() {
     assert!(md.contains("\n\nunder failure: routers r-spare\n"), "{md}");
     std::fs::remove_file(after).ok();
 }
+
+#[test]
+fn a_node_starting_with_a_dash_is_taken_as_the_node() {
+    // clap's tip for `--node -1` (`-- -1`) did not work; the value is now the node, unknown.
+    let fig24 = root("examples/seed-fig24.json");
+    let (code, out, err) =
+        run(&["explain", s(&fig24), "--cluster", "A", "--service", "registry", "--node", "-1"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "clusterplan: no node \"-1\" in cluster \"A\" (neither a node number there nor a uid)\n"
+    );
+    let (code, _, err) = run(&["bootstrap", s(&fig24), "--node", "-1"]);
+    assert_eq!((code, err.as_str()), (2, "clusterplan: no node with uid \"-1\"\n"));
+}
+
+#[test]
+fn share_refuses_a_link_longer_than_read_link_takes() {
+    // Node names of pseudo-random hex (barely compressible): 3.5 MB of them pack into a link
+    // over the 2 MB that `read-link` reads.
+    let mut doc = example("examples/seed-fig24.json");
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut name = || {
+        (0..64)
+            .map(|_| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                char::from_digit((seed >> 60) as u32, 16).unwrap()
+            })
+            .collect::<String>()
+    };
+    for node in &mut doc.nodes {
+        node.name = name();
+    }
+    let template = doc.nodes[0].clone();
+    for i in 0..55_000 {
+        doc.nodes.push(clusterplan_engine::document::Node {
+            uid: format!("x{i}"),
+            name: name(),
+            ..template.clone()
+        });
+    }
+    let path = written(&doc, "share-too-long");
+    let (code, out, err) = run(&["share", s(&path)]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.starts_with("clusterplan: the link is ")
+            && err.ends_with(
+                " MB, more than the 2 MB allowed: the model is too large to share as a link; \
+                 send its file\n"
+            ),
+        "{err}"
+    );
+}

@@ -10,8 +10,13 @@
 //!   each list kept whole; the plan's list-entry limit refuses more than 32 million);
 //! - `compile/routers-apart/N`: N routers each joining a subnet with a service address to one
 //!   backbone (N rows of N + 1 hop counts; the hop-count limit refuses more than 32 million).
+//! - `diff/renumbered/N`: N clients each owning one of N addresses, node numbers reversed (every
+//!   list of N changes order; the common order was found by `contains` and `position` scans
+//!   and a table of N^2 cells, per list: 2,000 took 59-77 s);
+//! - `diff/one-long-list/N`: one client's list of N addresses, one address changed (the table
+//!   was N^2 cells: 100,000 asked for 40 GB).
 //!
-//! The last two are quadratic by nature (the plan holds that many entries); their limits
+//! The two `compile` ones are quadratic by nature (the plan holds that many entries); their limits
 //! (docs/format.md, Limits) bound them, and `tests/plan_limits.rs` checks the refusals.
 //!
 //! Run: `cargo bench -p clusterplan-engine --bench hostile`. Not a test: nothing is asserted
@@ -20,9 +25,12 @@
 #[path = "../tests/support/hostile.rs"]
 mod hostile;
 
+use clusterplan_engine::diff::diff_plans;
 use clusterplan_engine::{bootstrap, compare, compile, Strategy};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use hostile::{clusters, controllers, duplicates, owners, routers_apart};
+use hostile::{
+    clusters, controllers, duplicates, one_long_list, owners, owners_renumbered, routers_apart,
+};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -60,6 +68,20 @@ fn bench(c: &mut Criterion) {
         let doc = routers_apart(n);
         group.bench_with_input(BenchmarkId::new("compile/routers-apart", n), &doc, |b, doc| {
             b.iter(|| compile(black_box(doc), Strategy::Rotation).diagnostics.len())
+        });
+    }
+    for n in [1_000, 2_000] {
+        let (before, after) = (owners(n), owners_renumbered(n));
+        let plans = (compile(&before, Strategy::Rotation), compile(&after, Strategy::Rotation));
+        group.bench_with_input(BenchmarkId::new("diff/renumbered", n), &plans, |b, (pb, pa)| {
+            b.iter(|| diff_plans(black_box(&before), pb, &after, pa).services.len())
+        });
+    }
+    for n in [50_000, 100_000] {
+        let (before, after) = (one_long_list(n, None), one_long_list(n, Some(n / 2)));
+        let plans = (compile(&before, Strategy::Rotation), compile(&after, Strategy::Rotation));
+        group.bench_with_input(BenchmarkId::new("diff/one-long-list", n), &plans, |b, (pb, pa)| {
+            b.iter(|| diff_plans(black_box(&before), pb, &after, pa).services.len())
         });
     }
     group.finish();

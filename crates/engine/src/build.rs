@@ -5,7 +5,7 @@ use crate::document::{resource_controllers, Document};
 use crate::failures::{FailureSet, NetworkFailures};
 use crate::fastmap::FastMap;
 use crate::hops::HopTableTooLarge;
-use crate::limits::{Limit, MAX_HOP_CELLS, MAX_LIST_ENTRIES};
+use crate::limits::{Limit, LIST_COST, MAX_HOP_CELLS, MAX_LIST_ENTRIES};
 use crate::lint::ServiceFacts;
 use crate::model::{Model, ServiceM};
 use crate::ordering::{tiers, OrderStats, Orderer};
@@ -96,7 +96,8 @@ fn plan(
     let mut planned = Vec::with_capacity(order.len());
     let mut budget = MAX_LIST_ENTRIES;
     for &s in &order {
-        let entries = clients_of(s).len().saturating_mul(s.addresses.len());
+        // Every (client, service) pair costs its list, with no address or many.
+        let entries = clients_of(s).len().saturating_mul(s.addresses.len() + LIST_COST);
         let fits = hop_refusal.is_none() && entries <= budget;
         if fits {
             budget -= entries;
@@ -127,8 +128,9 @@ fn lists_too_large(s: &ServiceM, clients: usize, entries: usize) -> Diagnostic {
         DiagnosticCode::ListsTooLarge,
         Item::Service { cluster: s.cluster.clone(), name: s.name.clone() },
         format!(
-            "the lists of service {} of cluster {} would hold {} ({} clients x {} addresses), \
-             taking the plan over the {} allowed; its lists and load are not computed",
+            "the lists of service {} of cluster {} would hold {} ({} clients x {} addresses, \
+             and {LIST_COST} for each list itself), taking the plan over the {} allowed; its lists \
+             and load are not computed",
             s.name,
             s.cluster,
             Limit::ListEntries.words(entries),

@@ -375,8 +375,8 @@ read_with_extra!(Service, "struct Service", {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// Larger than a limit allows (size, nesting, nodes, routers, a service's addresses: see
-    /// [`crate::limits`]).
-    #[error("{0}")]
+    /// [`crate::limits`]). Transparent: the refusal is said once, not again as its source.
+    #[error(transparent)]
     Limit(#[from] Exceeded),
     #[error("not JSON: {0}")]
     NotJson(serde_json::Error),
@@ -384,10 +384,27 @@ pub enum ReadError {
     NotTheFormat(String),
     /// A value of the wrong type: where it is (its JSON path, `nodes[3].clusters.A`) and the
     /// reason, which ends with its line and column.
-    #[error("{path}: {error}")]
+    /// A value quoted in the reason is cut to its first characters (a 15 MB value was quoted
+    /// whole).
+    #[error("{path}: {}", bounded(&error.to_string()))]
     Invalid { path: String, error: serde_json::Error },
     #[error("unsupported format {found:?}: this planner reads \"cluster-planner/1\"")]
     WrongFormat { found: String },
+}
+
+/// Most characters of a reason kept before a quoted value is cut.
+const MAX_REASON_CHARS: usize = 200;
+
+/// `reason`, or when longer than [`MAX_REASON_CHARS`] its start, how much was left out, and
+/// its place (` at line 1 column 9`).
+fn bounded(reason: &str) -> String {
+    if reason.chars().count() <= MAX_REASON_CHARS {
+        return reason.to_owned();
+    }
+    let place = reason.rfind(" at line ").map_or("", |at| &reason[at..]);
+    let body = &reason[..reason.len() - place.len()];
+    let head: String = body.chars().take(MAX_REASON_CHARS / 2).collect();
+    format!("{head}... ({} more bytes){place}", body.len() - head.len())
 }
 
 /// The top-level keys of a document; one of them, or `format`, must be present.
@@ -512,6 +529,31 @@ pub fn resource_controllers(node: &Node) -> (Vec<String>, Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_value_is_quoted_by_its_start() {
+        let long = "x".repeat(1_000_000);
+        let err =
+            read(&format!(r#"{{"nodes": [{{"uid": "a"}}], "routers": "{long}"}}"#)).unwrap_err();
+        let text = err.to_string();
+        assert!(text.len() < 300, "{text}");
+        assert!(text.contains("... ("), "{text}");
+        assert!(text.contains(" at line 1 column "), "{text}");
+        // A short reason is as it was.
+        assert_eq!(
+            bounded("invalid type: integer `1`, expected a string at line 1 column 9"),
+            "invalid type: integer `1`, expected a string at line 1 column 9"
+        );
+    }
+
+    #[test]
+    fn a_refusal_by_a_limit_is_said_once() {
+        let nodes = vec![r#"{"uid": "x"}"#; limits::MAX_NODES + 1].join(",");
+        let err = read(&format!(r#"{{"nodes": [{nodes}]}}"#)).unwrap_err();
+        assert_eq!(err.to_string(), "the document has more than the 100,000 nodes allowed");
+        // Callers that print the error's chain (the CLI's `{:#}`) print it once.
+        assert!(std::error::Error::source(&err).is_none());
+    }
 
     #[test]
     fn an_object_with_none_of_the_documents_fields_is_not_a_document() {

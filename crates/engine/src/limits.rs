@@ -19,10 +19,16 @@ pub const MAX_ROUTERS: usize = 10_000;
 /// Deepest nesting of JSON arrays and objects (the format itself needs 4; serde_json's own
 /// recursion limit, 128, is never reached).
 pub const MAX_DEPTH: usize = 64;
-/// Most list entries a plan holds: clients x addresses, summed over the services (the 10,000-node
-/// benchmark model has 2.56 million; 100,000 nodes of four 64-address services, 25.6 million).
-/// A list entry is 16 bytes where a list is kept whole, so the lists stay under 512 MB.
+/// Most list entries a plan holds: clients x (addresses + [`LIST_COST`]), summed over the
+/// services (the 10,000-node benchmark model has 2.56 million addresses in lists; 100,000 nodes
+/// of four 64-address services, 25.6 million plus 1.6 million for the lists themselves). A list
+/// entry is 16 bytes where a list is kept whole, and a list with its load figures about 64 (4
+/// entries), so the lists stay under 512 MB: a service with no address, or one, costs each of its
+/// clients a list all the same (10,000 clients x 10,000 such services once took 6.3 GB).
 pub const MAX_LIST_ENTRIES: usize = 32_000_000;
+/// What one (client, service) pair costs against [`MAX_LIST_ENTRIES`] beyond its addresses: its
+/// list and its load figures, about 64 bytes (measured: `tests/memory_bounds.rs`).
+pub const LIST_COST: usize = 4;
 /// Most hop counts the compile precomputes: rows (one per set of routers that subnets holding
 /// service addresses are attached to) x routed subnets, 4 bytes each, so at most 128 MB.
 pub const MAX_HOP_CELLS: usize = 32_000_000;

@@ -7,7 +7,7 @@ mod hostile;
 
 use clusterplan_engine::diagnostics::{DiagnosticCode, Item};
 use clusterplan_engine::document::Service;
-use clusterplan_engine::limits::{MAX_HOP_CELLS, MAX_LIST_ENTRIES};
+use clusterplan_engine::limits::{LIST_COST, MAX_HOP_CELLS, MAX_LIST_ENTRIES};
 use clusterplan_engine::{compare, compile, Plan, Strategy};
 
 fn codes(plan: &Plan) -> Vec<DiagnosticCode> {
@@ -38,9 +38,9 @@ fn lists_over_the_limit_are_refused_and_the_other_services_planned() {
         assert_eq!(refusal.item, Item::Service { cluster: "A".into(), name: "s".into() });
         assert_eq!(
             refusal.message,
-            "the lists of service s of cluster A would hold 36,000,000 list entries (6,000 \
-             clients x 6,000 addresses), taking the plan over the 32,000,000 list entries allowed; its \
-             lists and load are not computed"
+            "the lists of service s of cluster A would hold 36,024,000 list entries (6,000 \
+             clients x 6,000 addresses, and 4 for each list itself), taking the plan over the \
+             32,000,000 list entries allowed; its lists and load are not computed"
         );
         let service = |name: &str| plan.services.iter().find(|s| s.service == name).unwrap();
         assert_eq!(service("s").lists.len(), 0);
@@ -88,4 +88,33 @@ fn below_the_limits_the_same_shapes_are_planned() {
         assert!(!codes(&plan).iter().any(|c| refused.contains(c)), "{:?}", codes(&plan));
         assert_eq!(plan.services[0].lists.len(), 500);
     }
+}
+
+#[test]
+fn every_client_of_every_service_is_charged_even_with_no_address() {
+    // 10,000 clients x 10,000 services with no address took 6.3 GB; 5,000 x 5,000 services of
+    // one address, 1.6 GB.
+    for (n, addresses, planned) in [(10_000, 0, 800), (5_000, 1, 1_280)] {
+        let plan = compile(&hostile::many_services(n, n, addresses), Strategy::Rotation);
+        let refused: Vec<_> =
+            plan.diagnostics.iter().filter(|d| d.code == DiagnosticCode::ListsTooLarge).collect();
+        assert_eq!(refused.len(), n - planned, "{n} x {addresses}");
+        assert_eq!(plan.services.iter().filter(|s| !s.lists.is_empty()).count(), planned);
+        let lists: usize = plan.services.iter().map(|s| s.lists.len()).sum();
+        assert!(lists * (addresses + LIST_COST) <= MAX_LIST_ENTRIES);
+    }
+    let plan = compile(&hostile::many_services(10_000, 10_000, 0), Strategy::Rotation);
+    let first = plan.diagnostics.iter().find(|d| d.code == DiagnosticCode::ListsTooLarge).unwrap();
+    // The services are planned in order of name: the 801st is the first refused.
+    let mut names: Vec<String> = (0..10_000).map(|i| format!("s{i}")).collect();
+    names.sort();
+    assert_eq!(
+        first.message,
+        format!(
+            "the lists of service {} of cluster A would hold 40,000 list entries (10,000 clients \
+             x 0 addresses, and 4 for each list itself), taking the plan over the 32,000,000 \
+             list entries allowed; its lists and load are not computed",
+            names[800]
+        )
+    );
 }

@@ -7,7 +7,7 @@ use super::data::{Change, Field, ItemChange};
 use crate::diagnostics::Item;
 use crate::document::{Document, Extra};
 use crate::query::prefix_key;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Added, removed and changed items of every kind (see [`Diff::items`]).
 ///
@@ -186,8 +186,10 @@ fn set_field<'a>(
 ) {
     let before: Vec<String> = before.iter().map(|x| key(x)).collect();
     let after: Vec<String> = after.iter().map(|x| key(x)).collect();
-    let added: Vec<String> = after.iter().filter(|x| !before.contains(x)).cloned().collect();
-    let removed: Vec<String> = before.iter().filter(|x| !after.contains(x)).cloned().collect();
+    let (in_before, in_after): (HashSet<&String>, HashSet<&String>) =
+        (before.iter().collect(), after.iter().collect());
+    let added: Vec<String> = after.iter().filter(|x| !in_before.contains(x)).cloned().collect();
+    let removed: Vec<String> = before.iter().filter(|x| !in_after.contains(x)).cloned().collect();
     if !added.is_empty() || !removed.is_empty() {
         out.push(Field::Set { name, added, removed });
     }

@@ -89,6 +89,13 @@ pub fn controllers(n: usize) -> Document {
 /// every client's list is its own (local first), n^2 entries in all.
 pub fn owners(n: usize) -> Document {
     let ips: Vec<String> = (0..n).map(|i| address(i + 1)).collect();
+    let nodes = ips.iter().enumerate().map(|(i, ip)| (format!("n{i}"), vec![ip.clone()])).collect();
+    cluster_a(nodes, ips)
+}
+
+/// Cluster A on one subnet: the nodes (uid, addresses) numbered from 1 in order, online, and
+/// service `s` of `addresses`.
+pub fn cluster_a(nodes: Vec<(String, Vec<String>)>, addresses: Vec<String>) -> Document {
     Document {
         clusters: vec![Cluster { id: "A".into(), registry_servers: vec![1], ..Cluster::default() }],
         networks: vec![Network { name: "lan".into(), ..Network::default() }],
@@ -97,21 +104,21 @@ pub fn owners(n: usize) -> Document {
             network: "lan".into(),
             ..Subnet::default()
         }],
-        nodes: ips
-            .iter()
+        nodes: nodes
+            .into_iter()
             .enumerate()
-            .map(|(i, ip)| Node {
-                uid: format!("n{i}"),
+            .map(|(i, (uid, addresses))| Node {
+                uid,
                 clusters: [("A".to_owned(), i as u32 + 1)].into(),
                 online: Some("A".into()),
-                addresses: vec![ip.clone()],
+                addresses,
                 ..Node::default()
             })
             .collect(),
         services: vec![Service {
             name: "s".into(),
             cluster: "A".into(),
-            addresses: ips,
+            addresses,
             ..Service::default()
         }],
         ..Document::default()
@@ -154,5 +161,43 @@ pub fn routers_apart(n: usize) -> Document {
         });
         doc.services[0].addresses.push(ip);
     }
+    doc
+}
+
+/// [`owners`] with the node numbers reversed (node `i` numbered `n - i`): every client's list
+/// of `n` addresses changes order (the diff's shape of docs/reliability.md, 2,000 took 59 s).
+pub fn owners_renumbered(n: usize) -> Document {
+    let mut doc = owners(n);
+    for (i, node) in doc.nodes.iter_mut().enumerate() {
+        node.clusters = [("A".to_owned(), (n - i) as u32)].into();
+    }
+    doc
+}
+
+/// One server owning a service's `n` addresses and one client, the address `changed` (0-based)
+/// replaced by another when given: the client's list of `n` addresses loses one and gains one
+/// (100,000 asked the diff for 40 GB).
+pub fn one_long_list(n: usize, changed: Option<usize>) -> Document {
+    let mut ips: Vec<String> = (0..n).map(|i| address(i + 1)).collect();
+    if let Some(c) = changed {
+        ips[c] = address(n + 1);
+    }
+    let nodes =
+        vec![("server".into(), ips.clone()), ("client".into(), vec!["10.255.255.254".into()])];
+    cluster_a(nodes, ips)
+}
+
+/// `clients` nodes of cluster A (from [`owners`]) and `services` services of
+/// `addresses` addresses each.
+pub fn many_services(clients: usize, services: usize, addresses: usize) -> Document {
+    let mut doc = owners(clients);
+    doc.services = (0..services)
+        .map(|i| Service {
+            name: format!("s{i}"),
+            cluster: "A".into(),
+            addresses: (0..addresses).map(|_| address(i % clients + 1)).collect(),
+            ..Service::default()
+        })
+        .collect();
     doc
 }
