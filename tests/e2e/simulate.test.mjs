@@ -9,7 +9,7 @@
 // exports as a file the CLI runs with the page's events, and a scenario file imports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApp, ROOT } from './harness.mjs';
@@ -158,7 +158,11 @@ test('Explore lists every fault point by outcome, as simulate --explore counts t
     await page.getByTestId('sim-explore').click();
     await page.locator('[data-testid="explore-group"]').first().waitFor({ timeout: 60_000 });
     const scenario = join(ROOT, 'examples', 'scenarios', 'fig13-define-committed.json');
-    const report = JSON.parse(execFileSync(CLI, ['simulate', MODEL, scenario, '--explore', '--json'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+    // `--explore` is a check: status 1, since a run breaks an invariant (docs/lifecycle.md: the
+    // member DCM crashing after the global commit, the source's own gap).
+    const cli = spawnSync(CLI, ['simulate', MODEL, scenario, '--explore', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    assert.equal(cli.status, 1, cli.stderr);
+    const report = JSON.parse(cli.stdout);
     const count = (g) => page.locator(`[data-testid="explore-group"][data-group="${g}"] [data-testid="explore-point"]`).count();
     const broken = await count('broke an invariant');
     assert.ok(broken > 0, 'the member DCM crash after the commit');
