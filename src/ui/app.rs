@@ -51,7 +51,11 @@ pub fn app() -> Html {
     let state = use_reducer(initial_state);
     // The plan is derived from the document (never stored): on the page for small models, in
     // the compile worker for large ones, kept when an edit only moved items (`crate::ui::compile`).
-    let derived = crate::ui::compile::use_plan(&state.document, state.view.strategy);
+    let derived = crate::ui::compile::use_plan(
+        &state.document,
+        state.view.strategy,
+        state.view.network_failures(),
+    );
     let plan: Rc<Plan> = derived.plan.clone();
     // Comparing: the compared model's plan (same strategy) and the engine's diff, before ->
     // after (the compared model is "before" unless swapped). The diff and the canvas's overlay
