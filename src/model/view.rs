@@ -20,6 +20,8 @@ pub enum Tab {
     Strategies,
     /// Diagnostics and lints.
     Diagnostics,
+    /// The subnet x subnet hop matrix and the selected node's distances.
+    Hops,
     /// Component graph and the FIG 8 timeline for one node.
     Bootstrap,
     /// A design review: what the change from a compared model does.
@@ -30,12 +32,13 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in the order the panel shows them.
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Node,
         Tab::Load,
         Tab::Matrix,
         Tab::Strategies,
         Tab::Diagnostics,
+        Tab::Hops,
         Tab::Bootstrap,
         Tab::Review,
         Tab::Simulate,
@@ -49,6 +52,7 @@ impl Tab {
             Tab::Matrix => "Matrix",
             Tab::Strategies => "Strategies",
             Tab::Diagnostics => "Diagnostics",
+            Tab::Hops => "Hops",
             Tab::Bootstrap => "Bootstrap",
             Tab::Review => "Review",
             Tab::Simulate => "Simulate",
@@ -63,6 +67,7 @@ impl Tab {
             Tab::Matrix => "matrix",
             Tab::Strategies => "strategies",
             Tab::Diagnostics => "diagnostics",
+            Tab::Hops => "hops",
             Tab::Bootstrap => "bootstrap",
             Tab::Review => "review",
             Tab::Simulate => "simulate",

@@ -1,12 +1,13 @@
 //! The results panels: what the engine computed for the model, shown live.
 //!
 //! One component, [`ResultsPanel`], mounted by the app: tabs for the node view, load, matrix,
-//! strategies, diagnostics, bootstrap, the design review and the lifecycle simulation, a strategy picker, and a status bar with the compile
+//! strategies, diagnostics, hops, bootstrap, the design review and the lifecycle simulation, a strategy picker, and a status bar with the compile
 //! time. Every number shown comes from the engine or from the pure functions of these modules;
 //! the components only render and dispatch.
 
 pub mod bootstrap;
 pub mod diagnostics;
+pub mod hops;
 pub mod load;
 pub mod matrix;
 pub mod node;
@@ -236,6 +237,9 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         },
         Tab::Diagnostics => html! {
             <diagnostics::DiagnosticsView plan={plan.clone()} document={compiled.clone()} dispatch={props.dispatch.clone()} />
+        },
+        Tab::Hops => html! {
+            <hops::HopsView plan={plan.clone()} document={compiled.clone()} selected={selected.clone()} failed_subnets={view.failed_subnets.clone()} />
         },
         Tab::Bootstrap => {
             let node = view
