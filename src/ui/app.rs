@@ -116,13 +116,20 @@ pub fn app() -> Html {
             DocKey(derived.compiled.clone()),
             state.selected_node.clone(),
             state.view.service.clone(),
-            state.view.failed.clone(),
+            (
+                state.view.failed.clone(),
+                state.view.failed_routers.clone(),
+                state.view.failed_subnets.clone(),
+            ),
             shown,
             walk.flatten(),
         );
         use_memo(deps, |(plan, doc, selected, service, failed, shown, walk)| {
+            let (failed, failed_routers, failed_subnets) = failed;
             let mut overlay =
                 canvas_overlay(plan, &doc.0, selected.as_deref(), service.as_ref(), failed);
+            overlay.failed_routers = failed_routers.clone();
+            overlay.failed_subnets = failed_subnets.clone();
             // (Only while its node is the one shown: another selection hides the walkthrough.)
             let walk = walk.as_ref().filter(|w| selected.as_deref() == Some(w.node.as_str()));
             let step = walk.and_then(|w| {
@@ -255,7 +262,8 @@ pub fn app() -> Html {
                     <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
                         generation={state.generation} marks={marks.clone()} overlay={overlay} review={review_marks} read_only={state.read_only()} theme={Some(state.theme)} dispatch={dispatch.clone()} />
                     <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
-                        marks={marks} read_only={state.read_only()} dispatch={dispatch.clone()} />
+                        marks={marks} read_only={state.read_only()} failed_routers={state.view.failed_routers.clone()}
+                        failed_subnets={state.view.failed_subnets.clone()} dispatch={dispatch.clone()} />
                 </div>
                 { splitter }
                 <section class="results-slot" aria-label="results" style={results_style}>
