@@ -462,6 +462,19 @@ impl ViewState {
         }
     }
 
+    /// The whole failure set (servers, routers, subnets), as a share link carries it.
+    pub fn failure_set(&self) -> FailureSet {
+        FailureSet { nodes: self.failed.iter().cloned().collect(), ..self.network_failures() }
+    }
+
+    /// Fails everything `failures` names (nothing is brought back up; a name given twice is
+    /// failed once).
+    pub fn fail_all(&mut self, failures: &FailureSet) {
+        self.failed.extend(failures.nodes.iter().cloned());
+        self.failed_routers.extend(failures.routers.iter().cloned());
+        self.failed_subnets.extend(failures.subnets.iter().cloned());
+    }
+
     /// Is anything failed (a server, a router or a subnet)?
     pub fn any_failed(&self) -> bool {
         !(self.failed.is_empty()

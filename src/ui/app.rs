@@ -279,7 +279,7 @@ pub fn app() -> Html {
             }
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }
             if state.gallery { <Gallery dispatch={dispatch.clone()} /> }
-            if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy}
+            if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy} failures={state.view.failure_set()}
                 selected={state.selected_node.clone()} with_node={state.share_node}
                 compared={state.compare.as_ref().map(|c| c.other.clone())} with_compared={state.share_compare}
                 simulate={(state.view.tab == crate::model::view::Tab::Simulate).then(|| state.view.simulate.clone())}

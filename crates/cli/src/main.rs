@@ -346,6 +346,7 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
                 node,
                 before,
                 lesson: None,
+                failures: clusterplan_engine::FailureSet::default(),
             };
             links::share(&load_document(&model)?, &base, &options, out)?;
             Ok(Outcome::Ok)
