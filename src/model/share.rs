@@ -79,8 +79,9 @@ fn node_of(doc: &Document, p: &LinkParams) -> Option<String> {
 /// The link's failure set, when the model has everything it names; else none, and a note
 /// naming what it does not have (a link is hostile input: nothing of a bad set is shown).
 fn failures_of(doc: &Document, p: &LinkParams) -> (FailureSet, String) {
-    match p.failures.check(doc) {
-        Ok(()) => (p.failures.clone(), String::new()),
+    let failures = FailureSet::from(p.failures.clone());
+    match failures.check(doc) {
+        Ok(()) => (failures, String::new()),
         Err(e) => {
             (FailureSet::default(), format!(" Its failures were not shown: {}", sentence(&e)))
         }
@@ -521,7 +522,8 @@ mod tests {
             routers: vec!["r1".into()],
             subnets: vec!["10.0.2.0/24".into()],
         };
-        let options = share::LinkOptions { failures: failures.clone(), ..Default::default() };
+        let options =
+            share::LinkOptions { failures: failures.clone().into(), ..Default::default() };
         for view in [false, true] {
             let link =
                 share::link("http://h/", &doc, &share::LinkOptions { view, ..options.clone() });
@@ -531,7 +533,7 @@ mod tests {
             if view {
                 // The shared view's "open in the editor" link keeps them.
                 let Some(SharedView::Model { editor }) = &state.shared_view else { panic!() };
-                assert_eq!(share::params(editor).failures, failures);
+                assert_eq!(FailureSet::from(share::params(editor).failures), failures);
             }
         }
         // A reader with a model of their own: asked first, then the failures are shown.

@@ -11,7 +11,6 @@
 //! [`document::read`]'s checks (the other limits) before a model is built.
 
 use crate::document::{self, Document, ReadError};
-use crate::failures::FailureSet;
 use crate::limits::{self, Exceeded, Limit, MAX_DOCUMENT_BYTES};
 use crate::strategy::Strategy;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -55,6 +54,16 @@ pub fn encode(doc: &Document) -> String {
     URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, LEVEL))
 }
 
+/// What a link shows failed, as it names them (`fail=UID`, `fail-router=NAME`,
+/// `fail-subnet=PREFIX`): the compile's `FailureSet` as plain names (`FailureSet::from`
+/// converts, and checks them against a document).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkFailures {
+    pub nodes: Vec<String>,
+    pub routers: Vec<String>,
+    pub subnets: Vec<String>,
+}
+
 /// How the app is to show a linked model.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkOptions {
@@ -72,7 +81,7 @@ pub struct LinkOptions {
     pub lesson: Option<(String, usize)>,
     /// What the reader sees failed (`fail=UID`, `fail-router=NAME`, `fail-subnet=PREFIX`, one
     /// parameter each, as the CLI's `--fail`, `--fail-router`, `--fail-subnet`).
-    pub failures: FailureSet,
+    pub failures: LinkFailures,
 }
 
 /// The fragment of a link to `doc`, without the `#`:
@@ -161,8 +170,8 @@ pub struct LinkParams {
     /// The `event` parameter: the event that lesson opens at (`None`: absent or not a number).
     pub event: Option<usize>,
     /// The `fail`, `fail-router` and `fail-subnet` parameters, in the link's order (unchecked:
-    /// [`FailureSet::check`] says whether the model has them).
-    pub failures: FailureSet,
+    /// `FailureSet::check` says whether the model has them).
+    pub failures: LinkFailures,
 }
 
 /// The parameters of a link or fragment (see [`LinkParams`]).
@@ -332,7 +341,7 @@ mod tests {
             before: None,
             lesson: None,
             event: None,
-            failures: FailureSet::default(),
+            failures: LinkFailures::default(),
         };
         for link in [
             format!("http://h/#view&strategy=shuffle:7&model={payload}"),
@@ -364,7 +373,7 @@ mod tests {
     #[test]
     fn failed_nodes_routers_and_subnets_travel_in_the_link() {
         let doc = fig24();
-        let failures = FailureSet {
+        let failures = LinkFailures {
             nodes: vec!["n5".into(), "rack 7/node #3 & more".into()],
             routers: vec!["r1".into()],
             subnets: vec!["10.0.2.0/24".into()],
@@ -379,7 +388,7 @@ mod tests {
         assert_eq!(read_link(&url).unwrap(), doc);
         assert_eq!(
             params(&link("http://h/", &doc, &LinkOptions::default())).failures,
-            FailureSet::default()
+            LinkFailures::default()
         );
     }
 
@@ -411,7 +420,7 @@ mod tests {
                 node: Some(uid.to_owned()),
                 before: None,
                 lesson: None,
-                failures: FailureSet::default(),
+                failures: LinkFailures::default(),
             };
             let url = link("http://h/", &doc, &options);
             assert!(url.starts_with("http://h/#view&strategy=spread&node="), "{url}");

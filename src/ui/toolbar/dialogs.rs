@@ -299,7 +299,7 @@ pub fn share_dialog(props: &ShareProps) -> Html {
                 node: node.clone(),
                 before: before.as_ref().map(|b| (**b).clone()),
                 lesson: lesson.clone(),
-                failures: failures.clone(),
+                failures: failures.clone().into(),
             };
             clusterplan_engine::share::link(page, doc, &options)
         },
