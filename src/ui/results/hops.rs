@@ -86,7 +86,8 @@ pub fn hops_view(props: &HopsViewProps) -> Html {
         })
     });
     html! {
-        <div class="hops-view">
+        // (Focusable: a keyboard reaches the tables to scroll them; they hold no control.)
+        <div class="hops-view" role="region" aria-label="hop distances" tabindex="0">
             { matrix }
             { distances.unwrap_or_else(|| html! { <p class="hint">{ "Select a node to see its distance to every server address." }</p> }) }
         </div>
