@@ -1,5 +1,6 @@
 //! The compile worker (a Web Worker Trunk builds from this binary, `index.html`): says `ready`
-//! once it listens, then answers each request `[revision, strategy, document text]` with
+//! once it listens, then answers each request `[revision, strategy, document text, failed
+//! routers and subnets (JSON, empty: none)]` with
 //! `[revision, plan bytes, compile ms, read ms]`, or `[revision, reason]` when the document does not
 //! read here (`clusterplan::ui::compile::answer`). A request without a text (`null`) is for the
 //! document of the request before (the strategy changed). ARCHITECTURE.md, "The compile off the
@@ -23,7 +24,8 @@ fn main() {
         if let Some(text) = request.get(2).as_string() {
             last_text = text;
         }
-        let reply = match clusterplan::ui::compile::answer(&strategy, &last_text, &now) {
+        let failures = request.get(3).as_string().unwrap_or_default();
+        let reply = match clusterplan::ui::compile::answer(&strategy, &failures, &last_text, &now) {
             Ok(answered) => {
                 let bytes = js_sys::Uint8Array::from(answered.bytes.as_slice());
                 let ms = |t: Option<f64>| t.map_or(JsValue::NULL, JsValue::from_f64);

@@ -7,6 +7,7 @@
 pub mod edit;
 pub mod examples;
 pub mod explore;
+pub mod hops;
 pub mod layout;
 pub mod lessons;
 pub mod merge;

@@ -62,6 +62,10 @@ pub struct CanvasOverlay {
     pub path_nodes: BTreeSet<String>,
     /// Server nodes the user failed (uids of nodes serving some service), drawn as down.
     pub down: BTreeSet<String>,
+    /// Routers (names) and subnets (prefixes) the user failed, drawn greyed (the plan is
+    /// compiled without them).
+    pub failed_routers: BTreeSet<String>,
+    pub failed_subnets: BTreeSet<String>,
     /// The Simulate tab's marks at its current event (while that tab is shown).
     pub sim: Option<crate::model::simulation::SimOverlay>,
     /// The load heat the zoomed-out canvas colours blocks with: per subnet (canonical prefix)

@@ -13,7 +13,7 @@ use crate::model::view::ViewAction;
 use crate::platform::storage::{Restored, UNREADABLE_KEY};
 use clusterplan_engine::document::Document;
 use clusterplan_engine::share::{self, LinkParams, STRATEGY_KEY};
-use clusterplan_engine::Strategy;
+use clusterplan_engine::{FailureSet, Strategy};
 
 /// Links longer than this may be cut by chat tools, mail clients and some browsers' address bars.
 pub const LONG_LINK: usize = 8_000;
@@ -48,6 +48,17 @@ fn editor_fragment(p: &LinkParams, strategy: Strategy) -> String {
         fragment.push_str(&share::fragment_param(share::NODE_KEY, uid));
         fragment.push('&');
     }
+    let failed = [
+        (share::FAIL_KEY, &p.failures.nodes),
+        (share::FAIL_ROUTER_KEY, &p.failures.routers),
+        (share::FAIL_SUBNET_KEY, &p.failures.subnets),
+    ];
+    for (key, values) in failed {
+        for value in values {
+            fragment.push_str(&share::fragment_param(key, value));
+            fragment.push('&');
+        }
+    }
     if let Some(lesson) = &p.lesson {
         fragment.push_str(&share::fragment_param(share::LESSON_KEY, lesson));
         fragment.push_str(&format!("&{}={}&", share::EVENT_KEY, p.event.unwrap_or(0)));
@@ -63,6 +74,18 @@ fn editor_fragment(p: &LinkParams, strategy: Strategy) -> String {
 /// The link's node to select, when the model has a node with that UID.
 fn node_of(doc: &Document, p: &LinkParams) -> Option<String> {
     p.node.clone().filter(|uid| doc.nodes.iter().any(|n| &n.uid == uid))
+}
+
+/// The link's failure set, when the model has everything it names; else none, and a note
+/// naming what it does not have (a link is hostile input: nothing of a bad set is shown).
+fn failures_of(doc: &Document, p: &LinkParams) -> (FailureSet, String) {
+    let failures = FailureSet::from(p.failures.clone());
+    match failures.check(doc) {
+        Ok(()) => (failures, String::new()),
+        Err(e) => {
+            (FailureSet::default(), format!(" Its failures were not shown: {}", sentence(&e)))
+        }
+    }
 }
 
 /// A design review link's model before the change, and a note when it does not read (the
@@ -132,7 +155,10 @@ pub fn start(
         let mut state = match doc {
             Ok(doc) => {
                 let node = node_of(&doc, &p);
+                let (failures, failures_note) = failures_of(&doc, &p);
+                let strategy_note = strategy_note + &failures_note;
                 let mut state = AppState::new(doc);
+                state.view.fail_all(&failures);
                 state.set_selection(node.into_iter().map(ItemRef::Node).collect());
                 state.shared_view =
                     Some(SharedView::Model { editor: editor_fragment(&p, strategy) });
@@ -181,9 +207,12 @@ pub fn start(
         }
     };
     let node = node_of(&doc, &p);
+    let (failures, failures_note) = failures_of(&doc, &p);
+    let strategy_note = strategy_note + &failures_note;
     let opened = |doc: Document, text: String| {
         let mut state = with_stored(AppState::new(doc));
         set_strategy(&mut state, strategy);
+        state.view.fail_all(&failures);
         state.set_selection(node.clone().into_iter().map(ItemRef::Node).collect());
         compared(&mut state);
         if let Some((id, event)) = lesson_of(&p) {
@@ -203,6 +232,7 @@ pub fn start(
                 node,
                 before,
                 lesson: lesson_of(&p),
+                failures,
             })));
             if !strategy_note.is_empty() {
                 state.notice = Some(Notice { error: true, text: strategy_note.trim().to_owned() });
@@ -482,6 +512,48 @@ mod tests {
         let state = start(Restored::Unreadable(err), None, Some(&url));
         assert!(state.notice.unwrap().text.contains(UNREADABLE_KEY));
         assert!(state.confirm.is_none());
+    }
+
+    #[test]
+    fn failed_routers_subnets_and_servers_travel_in_links_and_shared_views() {
+        let doc = examples::FIG24.document();
+        let failures = FailureSet {
+            nodes: vec!["n9".into()],
+            routers: vec!["r1".into()],
+            subnets: vec!["10.0.2.0/24".into()],
+        };
+        let options =
+            share::LinkOptions { failures: failures.clone().into(), ..Default::default() };
+        for view in [false, true] {
+            let link =
+                share::link("http://h/", &doc, &share::LinkOptions { view, ..options.clone() });
+            let state = start(Restored::Nothing, None, Some(&link));
+            assert_eq!(state.view.failure_set(), failures, "view: {view}");
+            assert!(!state.notice.as_ref().is_some_and(|n| n.error), "{:?}", state.notice);
+            if view {
+                // The shared view's "open in the editor" link keeps them.
+                let Some(SharedView::Model { editor }) = &state.shared_view else { panic!() };
+                assert_eq!(FailureSet::from(share::params(editor).failures), failures);
+            }
+        }
+        // A reader with a model of their own: asked first, then the failures are shown.
+        let link = share::link("http://h/", &doc, &options);
+        let asked = start(saved(mine()), None, Some(&link));
+        assert!(!asked.view.any_failed(), "nothing shown before the answer");
+        assert_eq!(asked.apply(Action::ConfirmReplace).view.failure_set(), failures);
+        // Names the model does not have: none of the set is shown, and the notice says why.
+        for hostile in ["fail-router=r1&fail-router=nope", "fail-subnet=10.9.0.0%2F24", "fail=%00"]
+        {
+            let link = format!("http://h/#view&{hostile}&model={}", share::encode(&doc));
+            let state = start(Restored::Nothing, None, Some(&link));
+            assert!(!state.view.any_failed(), "{hostile}");
+            let notice = state.notice.expect("a notice");
+            assert!(
+                notice.error && notice.text.contains("Its failures were not shown: there is no"),
+                "{}",
+                notice.text
+            );
+        }
     }
 
     #[test]

@@ -95,6 +95,8 @@ pub struct LinkedModel {
     pub before: Option<Document>,
     /// A lesson link's lesson and event: the Simulate tab opens there (`docs/lifecycle.md`).
     pub lesson: Option<(String, usize)>,
+    /// What the link shows failed (checked against `document`).
+    pub failures: clusterplan_engine::FailureSet,
 }
 
 /// A second model the editor's model is compared with (a design review): the engine diffs the
@@ -733,9 +735,11 @@ impl AppState {
                     });
                 }
                 Some(Replacement::Link(linked)) => {
-                    let LinkedModel { document, strategy, node, before, lesson } = *linked;
+                    let LinkedModel { document, strategy, node, before, lesson, failures } =
+                        *linked;
                     self.replace_document(document);
                     self.view.apply(ViewAction::SetStrategy(strategy));
+                    self.view.fail_all(&failures);
                     self.set_selection(node.into_iter().map(ItemRef::Node).collect());
                     if let Some(before) = before {
                         self.compare_with(before, LINK_BEFORE.into());

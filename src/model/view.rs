@@ -2,7 +2,7 @@
 //! bootstrap stepping, the list walkthrough) and its actions: pure, natively tested, never part of the document.
 
 use clusterplan_engine::bootstrap::Dependency;
-use clusterplan_engine::Strategy;
+use clusterplan_engine::{FailureSet, Strategy};
 use clusterplan_lifecycle::{Fault, FaultKind};
 use std::collections::BTreeSet;
 
@@ -20,6 +20,8 @@ pub enum Tab {
     Strategies,
     /// Diagnostics and lints.
     Diagnostics,
+    /// The subnet x subnet hop matrix and the selected node's distances.
+    Hops,
     /// Component graph and the FIG 8 timeline for one node.
     Bootstrap,
     /// A design review: what the change from a compared model does.
@@ -30,12 +32,13 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in the order the panel shows them.
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Node,
         Tab::Load,
         Tab::Matrix,
         Tab::Strategies,
         Tab::Diagnostics,
+        Tab::Hops,
         Tab::Bootstrap,
         Tab::Review,
         Tab::Simulate,
@@ -49,6 +52,7 @@ impl Tab {
             Tab::Matrix => "Matrix",
             Tab::Strategies => "Strategies",
             Tab::Diagnostics => "Diagnostics",
+            Tab::Hops => "Hops",
             Tab::Bootstrap => "Bootstrap",
             Tab::Review => "Review",
             Tab::Simulate => "Simulate",
@@ -63,6 +67,7 @@ impl Tab {
             Tab::Matrix => "matrix",
             Tab::Strategies => "strategies",
             Tab::Diagnostics => "diagnostics",
+            Tab::Hops => "hops",
             Tab::Bootstrap => "bootstrap",
             Tab::Review => "review",
             Tab::Simulate => "simulate",
@@ -182,6 +187,10 @@ pub struct ViewState {
     pub service: Option<ServiceKey>,
     /// Server nodes (uids) the user failed: down for every service they serve.
     pub failed: BTreeSet<String>,
+    /// Routers (by name) the user failed: they join no subnets (docs/spec.md §2).
+    pub failed_routers: BTreeSet<String>,
+    /// Subnets (by prefix) the user failed: they carry no traffic (docs/spec.md §2).
+    pub failed_subnets: BTreeSet<String>,
     /// The matrix's row order.
     pub matrix_sort: MatrixSort,
     /// The bootstrap view.
@@ -204,7 +213,11 @@ pub enum ViewAction {
     SelectService(Option<ServiceKey>),
     /// Fail the server node with this uid, or bring it back up when it is failed.
     ToggleFailed(String),
-    /// Bring every failed server back up.
+    /// Fail the router with this name, or restore it when it is failed.
+    ToggleFailedRouter(String),
+    /// Fail the subnet with this prefix, or restore it when it is failed.
+    ToggleFailedSubnet(String),
+    /// Bring every failed server, router and subnet back up.
     ClearFailed,
     /// Sort the matrix by this key; the same key again flips the direction.
     SortMatrix(MatrixSortKey),
@@ -301,6 +314,13 @@ pub fn crash_here(
     })
 }
 
+/// Adds `item` to `set`, or takes it out when it is there.
+fn toggle(set: &mut BTreeSet<String>, item: String) {
+    if !set.remove(&item) {
+        set.insert(item);
+    }
+}
+
 impl ViewState {
     /// Applies one view action (pure).
     pub fn apply(&mut self, action: ViewAction) {
@@ -324,12 +344,14 @@ impl ViewState {
                     self.matrix_sort = MatrixSort::default();
                 }
             }
-            ViewAction::ToggleFailed(uid) => {
-                if !self.failed.remove(&uid) {
-                    self.failed.insert(uid);
-                }
+            ViewAction::ToggleFailed(uid) => toggle(&mut self.failed, uid),
+            ViewAction::ToggleFailedRouter(name) => toggle(&mut self.failed_routers, name),
+            ViewAction::ToggleFailedSubnet(prefix) => toggle(&mut self.failed_subnets, prefix),
+            ViewAction::ClearFailed => {
+                self.failed.clear();
+                self.failed_routers.clear();
+                self.failed_subnets.clear();
             }
-            ViewAction::ClearFailed => self.failed.clear(),
             ViewAction::SortMatrix(key) => {
                 if self.matrix_sort.key == key {
                     self.matrix_sort.descending = !self.matrix_sort.descending;
@@ -430,6 +452,36 @@ impl ViewState {
         }
     }
 
+    /// The network part of the failure set (routers and subnets), as the compile takes it
+    /// (`clusterplan_engine::compile_with`); the failed servers are applied on top of the plan.
+    pub fn network_failures(&self) -> FailureSet {
+        FailureSet {
+            nodes: Vec::new(),
+            routers: self.failed_routers.iter().cloned().collect(),
+            subnets: self.failed_subnets.iter().cloned().collect(),
+        }
+    }
+
+    /// The whole failure set (servers, routers, subnets), as a share link carries it.
+    pub fn failure_set(&self) -> FailureSet {
+        FailureSet { nodes: self.failed.iter().cloned().collect(), ..self.network_failures() }
+    }
+
+    /// Fails everything `failures` names (nothing is brought back up; a name given twice is
+    /// failed once).
+    pub fn fail_all(&mut self, failures: &FailureSet) {
+        self.failed.extend(failures.nodes.iter().cloned());
+        self.failed_routers.extend(failures.routers.iter().cloned());
+        self.failed_subnets.extend(failures.subnets.iter().cloned());
+    }
+
+    /// Is anything failed (a server, a router or a subnet)?
+    pub fn any_failed(&self) -> bool {
+        !(self.failed.is_empty()
+            && self.failed_routers.is_empty()
+            && self.failed_subnets.is_empty())
+    }
+
     /// The strategy `shuffle` with the view's seed (what the strategy picker offers).
     pub fn shuffle(&self) -> Strategy {
         Strategy::Shuffle { seed: self.shuffle_seed }
@@ -489,6 +541,35 @@ mod tests {
         assert_eq!(view.failed.iter().cloned().collect::<Vec<_>>(), ["n7"]);
         view.apply(ViewAction::ClearFailed);
         assert!(view.failed.is_empty());
+    }
+
+    #[test]
+    fn routers_and_subnets_fail_and_come_back_in_the_one_failure_set() {
+        let view = applied([
+            ViewAction::ToggleFailed("n3".into()),
+            ViewAction::ToggleFailedRouter("r2".into()),
+            ViewAction::ToggleFailedSubnet("10.0.1.0/24".into()),
+            ViewAction::ToggleFailedRouter("r1".into()),
+        ]);
+        assert!(view.any_failed());
+        assert_eq!(
+            view.network_failures(),
+            FailureSet {
+                nodes: vec![],
+                routers: vec!["r1".into(), "r2".into()],
+                subnets: vec!["10.0.1.0/24".into()],
+            }
+        );
+        let mut view = view;
+        view.apply(ViewAction::ToggleFailedRouter("r2".into()));
+        view.apply(ViewAction::ToggleFailedSubnet("10.0.1.0/24".into()));
+        assert_eq!(view.network_failures().routers, ["r1"]);
+        assert!(view.network_failures().subnets.is_empty());
+        assert_eq!(view.failed.len(), 1, "the servers are kept");
+        view.apply(ViewAction::ToggleFailedSubnet("10.0.2.0/24".into()));
+        view.apply(ViewAction::ClearFailed);
+        assert!(!view.any_failed(), "clearing brings everything back");
+        assert!(!view.network_failures().has_network());
     }
 
     #[test]

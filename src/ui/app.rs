@@ -51,7 +51,11 @@ pub fn app() -> Html {
     let state = use_reducer(initial_state);
     // The plan is derived from the document (never stored): on the page for small models, in
     // the compile worker for large ones, kept when an edit only moved items (`crate::ui::compile`).
-    let derived = crate::ui::compile::use_plan(&state.document, state.view.strategy);
+    let derived = crate::ui::compile::use_plan(
+        &state.document,
+        state.view.strategy,
+        state.view.network_failures(),
+    );
     let plan: Rc<Plan> = derived.plan.clone();
     // Comparing: the compared model's plan (same strategy) and the engine's diff, before ->
     // after (the compared model is "before" unless swapped). The diff and the canvas's overlay
@@ -112,13 +116,20 @@ pub fn app() -> Html {
             DocKey(derived.compiled.clone()),
             state.selected_node.clone(),
             state.view.service.clone(),
-            state.view.failed.clone(),
+            (
+                state.view.failed.clone(),
+                state.view.failed_routers.clone(),
+                state.view.failed_subnets.clone(),
+            ),
             shown,
             walk.flatten(),
         );
         use_memo(deps, |(plan, doc, selected, service, failed, shown, walk)| {
+            let (failed, failed_routers, failed_subnets) = failed;
             let mut overlay =
                 canvas_overlay(plan, &doc.0, selected.as_deref(), service.as_ref(), failed);
+            overlay.failed_routers = failed_routers.clone();
+            overlay.failed_subnets = failed_subnets.clone();
             // (Only while its node is the one shown: another selection hides the walkthrough.)
             let walk = walk.as_ref().filter(|w| selected.as_deref() == Some(w.node.as_str()));
             let step = walk.and_then(|w| {
@@ -251,7 +262,8 @@ pub fn app() -> Html {
                     <Canvas doc={state.document.clone()} selection={state.selection.clone()} tool={state.tool} snap={state.snap}
                         generation={state.generation} marks={marks.clone()} overlay={overlay} review={review_marks} read_only={state.read_only()} theme={Some(state.theme)} dispatch={dispatch.clone()} />
                     <Inspector doc={state.document.clone()} selection={state.selection.clone()} plan={PlanRef(plan.clone())}
-                        marks={marks} read_only={state.read_only()} dispatch={dispatch.clone()} />
+                        marks={marks} read_only={state.read_only()} failed_routers={state.view.failed_routers.clone()}
+                        failed_subnets={state.view.failed_subnets.clone()} dispatch={dispatch.clone()} />
                 </div>
                 { splitter }
                 <section class="results-slot" aria-label="results" style={results_style}>
@@ -267,7 +279,7 @@ pub fn app() -> Html {
             }
             if state.help { <HelpOverlay dispatch={dispatch.clone()} /> }
             if state.gallery { <Gallery dispatch={dispatch.clone()} /> }
-            if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy}
+            if state.share { <ShareDialog doc={state.document.clone()} view={state.share_view} strategy={state.view.strategy} failures={state.view.failure_set()}
                 selected={state.selected_node.clone()} with_node={state.share_node}
                 compared={state.compare.as_ref().map(|c| c.other.clone())} with_compared={state.share_compare}
                 simulate={(state.view.tab == crate::model::view::Tab::Simulate).then(|| state.view.simulate.clone())}

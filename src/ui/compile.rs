@@ -9,7 +9,7 @@
 //! one [`CompileKey`] (a document by identity, and a strategy) and the revision it was asked
 //! for, replaced whole by a newer answer and dropped when a newer edit made it stale.
 
-use clusterplan_engine::{Document, Plan, Strategy};
+use clusterplan_engine::{Document, FailureSet, Plan, Strategy};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -75,16 +75,54 @@ pub fn same_compile_inputs(a: &Document, b: &Document) -> bool {
 }
 
 /// What a plan is compiled from: the document (compared by identity first, then by what the
-/// compile reads) and the strategy.
+/// compile reads), the strategy and the failed routers and subnets (the network part of the
+/// view's failure set; its nodes stay out, the load's failover takes them on top of the plan).
 #[derive(Debug, Clone)]
 pub struct CompileKey {
     pub doc: Rc<Document>,
     pub strategy: Strategy,
+    pub failures: FailureSet,
+}
+
+impl CompileKey {
+    /// The plan of this key: the one compile the page and the worker both run
+    /// (`clusterplan_engine::compile_with`, docs/spec.md §2).
+    pub fn compile(&self) -> Plan {
+        compile_plan(&self.doc, self.strategy, &self.failures)
+    }
+}
+
+/// The plan of `doc` under `strategy` with these routers and subnets failed: the page's and
+/// the worker's one way to compile.
+pub fn compile_plan(doc: &Document, strategy: Strategy, failures: &FailureSet) -> Plan {
+    if failures.has_network() {
+        clusterplan_engine::compile_with(doc, strategy, failures)
+    } else {
+        clusterplan_engine::compile(doc, strategy)
+    }
+}
+
+/// The failure set as the worker's request carries it (JSON; empty: nothing failed).
+pub fn failures_text(failures: &FailureSet) -> String {
+    if failures.has_network() {
+        serde_json::to_string(failures).unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+/// The failure set of a request ([`failures_text`]); `None` when it is no failure set.
+pub fn read_failures(text: &str) -> Option<FailureSet> {
+    if text.is_empty() {
+        return Some(FailureSet::default());
+    }
+    serde_json::from_str(text).ok()
 }
 
 impl PartialEq for CompileKey {
     fn eq(&self, o: &Self) -> bool {
         self.strategy == o.strategy
+            && self.failures == o.failures
             && (Rc::ptr_eq(&self.doc, &o.doc) || same_compile_inputs(&self.doc, &o.doc))
     }
 }
@@ -112,14 +150,16 @@ pub fn read_strategy(text: &str) -> Option<Strategy> {
 #[cfg(any(test, target_arch = "wasm32"))]
 pub fn answer(
     strategy: &str,
+    failures: &str,
     text: &str,
     now: impl Fn() -> Option<f64>,
 ) -> Result<Answered, String> {
     let strategy = read_strategy(strategy).ok_or_else(|| format!("no strategy {strategy:?}"))?;
+    let failures = read_failures(failures).ok_or_else(|| format!("no failure set {failures:?}"))?;
     let start = now();
     let doc = clusterplan_engine::document::read(text).map_err(|e| e.to_string())?;
     let read = now();
-    let plan = clusterplan_engine::compile(&doc, strategy);
+    let plan = compile_plan(&doc, strategy, &failures);
     let compiled = now();
     let took = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
     Ok(Answered {
@@ -200,8 +240,8 @@ type Here = (Rc<Plan>, Option<f64>, Rc<Document>);
 /// the last one shown, and `compiling` says so); reused as it is when only positions or
 /// top-level extension fields changed ([`CompileKey`]).
 #[hook]
-pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
-    let key = CompileKey { doc: doc.clone(), strategy };
+pub fn use_plan(doc: &Rc<Document>, strategy: Strategy, failures: FailureSet) -> Derived {
+    let key = CompileKey { doc: doc.clone(), strategy, failures };
     // Whether a large model's plan has been shown, and the last plan compiled on the page (shown
     // while the worker compiles the next one).
     let large_shown = use_mut_ref(|| false);
@@ -216,7 +256,7 @@ pub fn use_plan(doc: &Rc<Document>, strategy: Strategy) -> Derived {
                 return None;
             }
             let start = crate::platform::browser::now_ms();
-            let plan = Rc::new(clusterplan_engine::compile(&k.doc, k.strategy));
+            let plan = Rc::new(k.compile());
             let here = (
                 plan,
                 start.zip(crate::platform::browser::now_ms()).map(|(a, b)| b - a),
@@ -378,7 +418,7 @@ mod worker {
         if let (true, Some(key), Some(answered)) = (newest, key, answered) {
             let (plan, [ms, read_ms]) = plan.unwrap_or_else(|| {
                 let start = crate::platform::browser::now_ms();
-                let plan = clusterplan_engine::compile(&key.doc, key.strategy);
+                let plan = key.compile();
                 (plan, [start.zip(crate::platform::browser::now_ms()).map(|(a, b)| b - a), None])
             });
             answered(Answer { key, plan: Rc::new(plan), ms, read_ms, revision });
@@ -404,8 +444,8 @@ mod worker {
             _onmessage: Closure<dyn FnMut(web_sys::MessageEvent)>,
         }
 
-        /// Posts a request (`[revision, strategy, document text]`; no text when the worker
-        /// holds a document with the same compile inputs).
+        /// Posts a request (`[revision, strategy, document text, failure set]`; no text when
+        /// the worker holds a document with the same compile inputs).
         pub fn post(channel: &Rc<RefCell<Channel>>, revision: u64, key: &CompileKey) {
             let held = channel.borrow().holds.as_ref().is_some_and(|h| {
                 Rc::ptr_eq(&h.doc, &key.doc)
@@ -417,10 +457,11 @@ mod worker {
                 JsValue::from_str(&clusterplan_engine::document::write(&key.doc))
             };
             channel.borrow_mut().holds = Some(key.clone());
-            let message = js_sys::Array::of3(
+            let message = js_sys::Array::of4(
                 &JsValue::from_f64(revision as f64),
                 &JsValue::from_str(&crate::ui::compile::strategy_text(key.strategy)),
                 &text,
+                &JsValue::from_str(&crate::ui::compile::failures_text(&key.failures)),
             );
             let posted = channel.borrow().worker.as_ref().map(|w| w.worker.post_message(&message));
             if !matches!(posted, Some(Ok(()))) {
@@ -475,12 +516,20 @@ mod tests {
     #[test]
     fn moving_items_keeps_the_plan_and_anything_else_compiles_again() {
         let doc = crate::model::examples::data_centre(1000);
-        let a = CompileKey { doc: Rc::new(doc.clone()), strategy: Strategy::Rotation };
+        let a = CompileKey {
+            doc: Rc::new(doc.clone()),
+            strategy: Strategy::Rotation,
+            failures: FailureSet::default(),
+        };
         let mut moved = doc.clone();
         crate::model::layout::auto_layout(&data_centre(10)).write(&mut moved);
         moved.extra.insert("description".into(), "moved".into());
         assert_ne!(moved, doc);
-        let b = CompileKey { doc: Rc::new(moved.clone()), strategy: Strategy::Rotation };
+        let b = CompileKey {
+            doc: Rc::new(moved.clone()),
+            strategy: Strategy::Rotation,
+            failures: FailureSet::default(),
+        };
         assert_eq!(a, b);
         // And the plans are indeed the same.
         let plan = |d: &Document| {
@@ -489,8 +538,27 @@ mod tests {
         assert_eq!(plan(&doc), plan(&moved));
         let mut renamed = doc.clone();
         renamed.nodes[3].name = "renamed".into();
-        assert_ne!(a, CompileKey { doc: Rc::new(renamed), strategy: Strategy::Rotation });
-        assert_ne!(a, CompileKey { doc: a.doc.clone(), strategy: Strategy::Spread });
+        assert_ne!(
+            a,
+            CompileKey {
+                doc: Rc::new(renamed),
+                strategy: Strategy::Rotation,
+                failures: FailureSet::default()
+            }
+        );
+        assert_ne!(
+            a,
+            CompileKey {
+                doc: a.doc.clone(),
+                strategy: Strategy::Spread,
+                failures: FailureSet::default()
+            }
+        );
+        let failed = FailureSet { routers: vec!["r1".into()], ..FailureSet::default() };
+        assert_ne!(
+            a,
+            CompileKey { doc: a.doc.clone(), strategy: Strategy::Rotation, failures: failed }
+        );
     }
 
     #[test]
@@ -535,15 +603,41 @@ mod tests {
         let doc = data_centre(200);
         for strategy in Strategy::all(42) {
             let text = clusterplan_engine::document::write(&doc);
-            let bytes = answer(&strategy_text(strategy), &text, || None).expect("answers").bytes;
+            let bytes =
+                answer(&strategy_text(strategy), "", &text, || None).expect("answers").bytes;
             let plan = clusterplan_engine::plan::wire::decode(&bytes).expect("decodes");
             assert_eq!(
                 serde_json::to_string(&plan).unwrap(),
                 serde_json::to_string(&clusterplan_engine::compile(&doc, strategy)).unwrap()
             );
         }
-        assert!(answer("sideways", "{}", || None).is_err());
-        assert!(answer("rotation", "not json", || None).is_err());
+        assert!(answer("sideways", "", "{}", || None).is_err());
+        assert!(answer("rotation", "", "not json", || None).is_err());
+        assert!(answer("rotation", "[1,2]", "{}", || None).is_err(), "no failure set");
+    }
+
+    #[test]
+    fn the_worker_compiles_under_the_failure_set_the_page_compiles_with() {
+        let doc = data_centre(200);
+        let router = doc.routers[0].name.clone();
+        let subnet = doc.subnets[1].prefix.clone();
+        let failures = FailureSet { nodes: vec![], routers: vec![router], subnets: vec![subnet] };
+        let text = clusterplan_engine::document::write(&doc);
+        let sent = failures_text(&failures);
+        assert_eq!(read_failures(&sent), Some(failures.clone()));
+        assert_eq!(failures_text(&FailureSet::default()), "");
+        let bytes = answer("rotation", &sent, &text, || None).expect("answers").bytes;
+        let plan = clusterplan_engine::plan::wire::decode(&bytes).expect("decodes");
+        let json = |p: &Plan| serde_json::to_string(p).unwrap();
+        let expected = clusterplan_engine::compile_with(&doc, Strategy::Rotation, &failures);
+        assert_eq!(json(&plan), json(&expected));
+        let key = CompileKey { doc: Rc::new(doc.clone()), strategy: Strategy::Rotation, failures };
+        assert_eq!(json(&key.compile()), json(&expected));
+        assert_ne!(
+            json(&expected),
+            json(&clusterplan_engine::compile(&doc, Strategy::Rotation)),
+            "the failures change the plan"
+        );
     }
 
     #[test]
@@ -557,8 +651,11 @@ mod tests {
                 accepted.borrow_mut().push((a.revision, a.key.doc.nodes.len()))
             })
         };
-        let key =
-            |n: usize| CompileKey { doc: Rc::new(data_centre(n)), strategy: Strategy::Rotation };
+        let key = |n: usize| CompileKey {
+            doc: Rc::new(data_centre(n)),
+            strategy: Strategy::Rotation,
+            failures: FailureSet::default(),
+        };
         worker::ask(&channel, key(5), sink.clone());
         assert_eq!(channel.borrow().in_flight(), Some(1));
         // Two more edits while the worker compiles: only the newest will be sent.

@@ -348,6 +348,7 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
                 node,
                 before,
                 lesson: None,
+                failures: clusterplan_engine::share::LinkFailures::default(),
             };
             links::share(&load_document(&model)?, &base, &options, out)?;
             Ok(Outcome::Ok)

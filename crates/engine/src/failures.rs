@@ -5,6 +5,7 @@
 use crate::document::Document;
 use crate::plan::{NodeIx, Plan, SubnetIx};
 use crate::prefix::parse_prefix;
+use crate::share::LinkFailures;
 use serde::{Deserialize, Serialize};
 
 /// What has failed: nodes by uid, routers by name, subnets by prefix (`10.0.1.5/24` names
@@ -21,6 +22,18 @@ pub struct FailureSet {
     pub routers: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subnets: Vec<String>,
+}
+
+impl From<LinkFailures> for FailureSet {
+    fn from(f: LinkFailures) -> Self {
+        FailureSet { nodes: f.nodes, routers: f.routers, subnets: f.subnets }
+    }
+}
+
+impl From<FailureSet> for LinkFailures {
+    fn from(f: FailureSet) -> Self {
+        LinkFailures { nodes: f.nodes, routers: f.routers, subnets: f.subnets }
+    }
 }
 
 /// A failure set naming something the document does not have.

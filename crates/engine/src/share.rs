@@ -54,6 +54,16 @@ pub fn encode(doc: &Document) -> String {
     URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&json, LEVEL))
 }
 
+/// What a link shows failed, as it names them (`fail=UID`, `fail-router=NAME`,
+/// `fail-subnet=PREFIX`): the compile's `FailureSet` as plain names (`FailureSet::from`
+/// converts, and checks them against a document).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkFailures {
+    pub nodes: Vec<String>,
+    pub routers: Vec<String>,
+    pub subnets: Vec<String>,
+}
+
 /// How the app is to show a linked model.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkOptions {
@@ -69,11 +79,15 @@ pub struct LinkOptions {
     /// A lesson of the lifecycle simulation to open, at an event (`lesson=ID&event=N`): the
     /// app shows it in its Simulate tab (docs/lifecycle.md).
     pub lesson: Option<(String, usize)>,
+    /// What the reader sees failed (`fail=UID`, `fail-router=NAME`, `fail-subnet=PREFIX`, one
+    /// parameter each, as the CLI's `--fail`, `--fail-router`, `--fail-subnet`).
+    pub failures: LinkFailures,
 }
 
 /// The fragment of a link to `doc`, without the `#`:
-/// `[view&][strategy=S&][node=UID&][lesson=ID&event=N&][before=<payload>&]model=<payload>`
-/// (the node's UID and the lesson's id percent-encoded).
+/// `[view&][strategy=S&][node=UID&][fail=UID&...][fail-router=R&...][fail-subnet=P&...]`
+/// `[lesson=ID&event=N&][before=<payload>&]model=<payload>` (the node's UID, the failures and
+/// the lesson's id percent-encoded).
 pub fn fragment(doc: &Document, options: &LinkOptions) -> String {
     let mut fragment = String::new();
     if options.view {
@@ -86,6 +100,17 @@ pub fn fragment(doc: &Document, options: &LinkOptions) -> String {
     if let Some(node) = &options.node {
         fragment.push_str(&fragment_param(NODE_KEY, node));
         fragment.push('&');
+    }
+    let failed = [
+        (FAIL_KEY, &options.failures.nodes),
+        (FAIL_ROUTER_KEY, &options.failures.routers),
+        (FAIL_SUBNET_KEY, &options.failures.subnets),
+    ];
+    for (key, values) in failed {
+        for value in values {
+            fragment.push_str(&fragment_param(key, value));
+            fragment.push('&');
+        }
     }
     if let Some((lesson, event)) = &options.lesson {
         fragment.push_str(&format!("{}&{EVENT_KEY}={event}&", fragment_param(LESSON_KEY, lesson)));
@@ -144,6 +169,9 @@ pub struct LinkParams {
     pub lesson: Option<String>,
     /// The `event` parameter: the event that lesson opens at (`None`: absent or not a number).
     pub event: Option<usize>,
+    /// The `fail`, `fail-router` and `fail-subnet` parameters, in the link's order (unchecked:
+    /// `FailureSet::check` says whether the model has them).
+    pub failures: LinkFailures,
 }
 
 /// The parameters of a link or fragment (see [`LinkParams`]).
@@ -185,6 +213,12 @@ fn read_params(parts: impl Iterator<Item = String>) -> LinkParams {
             params.node = Some(value.to_owned());
         } else if key.eq_ignore_ascii_case(LESSON_KEY) && !value.is_empty() {
             params.lesson = Some(value.trim().to_owned());
+        } else if key.eq_ignore_ascii_case(FAIL_KEY) && !value.is_empty() {
+            params.failures.nodes.push(value.to_owned());
+        } else if key.eq_ignore_ascii_case(FAIL_ROUTER_KEY) && !value.is_empty() {
+            params.failures.routers.push(value.to_owned());
+        } else if key.eq_ignore_ascii_case(FAIL_SUBNET_KEY) && !value.is_empty() {
+            params.failures.subnets.push(value.trim().to_owned());
         } else if key.eq_ignore_ascii_case(EVENT_KEY) {
             params.event = value.trim().parse().ok();
         } else if key.eq_ignore_ascii_case(BEFORE_KEY) && params.before.is_none() {
@@ -202,6 +236,12 @@ pub const STRATEGY_KEY: &str = "strategy";
 pub const NODE_KEY: &str = "node";
 /// The parameter naming a lesson to open in the Simulate tab (`lesson=fig13-define-fails-step-9`).
 pub const LESSON_KEY: &str = "lesson";
+/// The parameter naming a failed node, by UID (`fail=n5`; one per node).
+pub const FAIL_KEY: &str = "fail";
+/// The parameter naming a failed router (`fail-router=r1`; one per router).
+pub const FAIL_ROUTER_KEY: &str = "fail-router";
+/// The parameter naming a failed subnet (`fail-subnet=10.0.2.0%2F24`; one per subnet).
+pub const FAIL_SUBNET_KEY: &str = "fail-subnet";
 /// The parameter naming the event that lesson opens at (`event=12`).
 pub const EVENT_KEY: &str = "event";
 
@@ -301,6 +341,7 @@ mod tests {
             before: None,
             lesson: None,
             event: None,
+            failures: LinkFailures::default(),
         };
         for link in [
             format!("http://h/#view&strategy=shuffle:7&model={payload}"),
@@ -327,6 +368,28 @@ mod tests {
         assert_eq!(read_link(&html).unwrap(), doc);
         assert!(!params("#view=map&model=x").view);
         assert_eq!(percent_decode("100%-%zz%4"), "100%-%zz%4");
+    }
+
+    #[test]
+    fn failed_nodes_routers_and_subnets_travel_in_the_link() {
+        let doc = fig24();
+        let failures = LinkFailures {
+            nodes: vec!["n5".into(), "rack 7/node #3 & more".into()],
+            routers: vec!["r1".into()],
+            subnets: vec!["10.0.2.0/24".into()],
+        };
+        let options = LinkOptions { failures: failures.clone(), ..LinkOptions::default() };
+        let url = link("http://h/", &doc, &options);
+        assert!(
+            url.starts_with("http://h/#fail=n5&fail=rack%207%2Fnode%20%233%20%26%20more&fail-router=r1&fail-subnet=10.0.2.0%2F24&model="),
+            "{url}"
+        );
+        assert_eq!(params(&url).failures, failures);
+        assert_eq!(read_link(&url).unwrap(), doc);
+        assert_eq!(
+            params(&link("http://h/", &doc, &LinkOptions::default())).failures,
+            LinkFailures::default()
+        );
     }
 
     #[test]
@@ -357,6 +420,7 @@ mod tests {
                 node: Some(uid.to_owned()),
                 before: None,
                 lesson: None,
+                failures: LinkFailures::default(),
             };
             let url = link("http://h/", &doc, &options);
             assert!(url.starts_with("http://h/#view&strategy=spread&node="), "{url}");

@@ -138,6 +138,7 @@ pub fn layer(props: &LayerProps) -> Html {
             "subnet",
             selected.contains(&item).then_some("selected"),
             overlay.path_subnets.contains(&s.key).then_some("on-path"),
+            overlay.failed_subnets.contains(&s.prefix).then_some("failed"),
             review_class(review)
         );
         let kb = keyboard::key(&item);
@@ -233,6 +234,7 @@ pub fn layer(props: &LayerProps) -> Html {
             "router",
             selected.contains(&item).then_some("selected"),
             overlay.path_routers.contains(&r.name).then_some("on-path"),
+            overlay.failed_routers.contains(&r.name).then_some("failed"),
             review_class(review)
         );
         let kb = keyboard::key(&item);

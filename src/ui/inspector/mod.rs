@@ -4,6 +4,7 @@
 
 use crate::model::edit::{self, net, EditAction, ItemRef, RegistryOp};
 use crate::model::state::{count, Action};
+use crate::model::view::ViewAction;
 use crate::ui::canvas::draw::Marks;
 use crate::ui::fields::TextField;
 use crate::ui::results::PlanRef;
@@ -24,6 +25,11 @@ pub struct InspectorProps {
     /// A read-only shared view: the fields show the model but are disabled.
     #[prop_or_default]
     pub read_only: bool,
+    /// The routers (names) and subnets (prefixes) the user failed (the view's failure set).
+    #[prop_or_default]
+    pub failed_routers: BTreeSet<String>,
+    #[prop_or_default]
+    pub failed_subnets: BTreeSet<String>,
     pub dispatch: Callback<Action>,
 }
 
@@ -34,6 +40,8 @@ impl PartialEq for InspectorProps {
             && self.plan == o.plan
             && Rc::ptr_eq(&self.marks, &o.marks)
             && self.read_only == o.read_only
+            && self.failed_routers == o.failed_routers
+            && self.failed_subnets == o.failed_subnets
             && self.dispatch == o.dispatch
     }
 }
@@ -45,6 +53,8 @@ struct Ctx<'a> {
     shared: &'a Rc<Document>,
     plan: &'a PlanRef,
     marks: &'a Marks,
+    failed_routers: &'a BTreeSet<String>,
+    failed_subnets: &'a BTreeSet<String>,
     d: &'a Callback<Action>,
 }
 
@@ -73,6 +83,18 @@ impl Ctx<'_> {
     }
     fn click(&self, a: Action) -> Callback<MouseEvent> {
         self.d.reform(move |_| a.clone())
+    }
+    /// The "Fail this router" / "Restore this subnet" toggle (docs/spec.md §2): a view of the
+    /// plan, not an edit of the document.
+    fn fail_toggle(&self, kind: &str, failed: bool, action: ViewAction) -> Html {
+        let text = format!("{} this {kind}", if failed { "Restore" } else { "Fail" });
+        html! {
+            <p class="fail-toggle">
+                <button data-testid={format!("insp-fail-{kind}")} aria-pressed={failed.to_string()}
+                    onclick={self.click(Action::View(action))}>{ text }</button>
+                if failed { <span class="hint">{ format!(" The plan is compiled without this {kind}.") }</span> }
+            </p>
+        }
     }
     fn diagnostics(&self, item: &ItemRef) -> Html {
         let Some(mark) = self.marks.get(item) else { return html! {} };
@@ -114,6 +136,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
         shared: &props.doc,
         plan: &props.plan,
         marks: &props.marks,
+        failed_routers: &props.failed_routers,
+        failed_subnets: &props.failed_subnets,
         d: &props.dispatch,
     };
     let body = match props.selection.as_slice() {
@@ -407,6 +431,7 @@ fn subnet_form(ctx: &Ctx, s: &Subnet) -> Html {
         <section data-testid="inspector-subnet">
             <h2>{ "Subnet" }</h2>
             { ctx.diagnostics(&ItemRef::Subnet(prefix.clone())) }
+            { ctx.fail_toggle("subnet", ctx.failed_subnets.contains(&prefix), ViewAction::ToggleFailedSubnet(prefix.clone())) }
             <TextField label="prefix (CIDR)" value={s.prefix.clone()} testid="insp-subnet-prefix"
                 on_commit={prefix_commit} check={prefix_check} />
             <label class="field">
@@ -444,6 +469,7 @@ fn router_form(ctx: &Ctx, r: &Router) -> Html {
         <section data-testid="inspector-router">
             <h2>{ "Router" }</h2>
             { ctx.diagnostics(&ItemRef::Router(name.clone())) }
+            { ctx.fail_toggle("router", ctx.failed_routers.contains(&name), ViewAction::ToggleFailedRouter(name.clone())) }
             <TextField label="name" value={r.name.clone()} testid="insp-router-name"
                 on_commit={ctx.edit(move |v| EditAction::RenameRouter { name: n1.clone(), new_name: v })} />
             <h3>{ "Attached subnets" }</h3>

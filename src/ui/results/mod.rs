@@ -1,12 +1,14 @@
 //! The results panels: what the engine computed for the model, shown live.
 //!
 //! One component, [`ResultsPanel`], mounted by the app: tabs for the node view, load, matrix,
-//! strategies, diagnostics, bootstrap, the design review and the lifecycle simulation, a strategy picker, and a status bar with the compile
+//! strategies, diagnostics, hops, bootstrap, the design review and the lifecycle simulation, a strategy picker, and a status bar with the compile
 //! time. Every number shown comes from the engine or from the pure functions of these modules;
 //! the components only render and dispatch.
 
 pub mod bootstrap;
 pub mod diagnostics;
+pub mod failures;
+pub mod hops;
 pub mod load;
 pub mod matrix;
 pub mod node;
@@ -104,6 +106,15 @@ pub fn failed_names(plan: &Plan, failed: &std::collections::BTreeSet<String>) ->
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Everything failed, for the status bar: the servers by name, then the routers and subnets
+/// (`server 9, router r2, subnet 10.0.2.0/24`).
+pub fn failed_text(plan: &Plan, view: &ViewState) -> String {
+    let servers = (!view.failed.is_empty()).then(|| failed_names(plan, &view.failed));
+    let routers = view.failed_routers.iter().map(|r| format!("router {r}"));
+    let subnets = view.failed_subnets.iter().map(|s| format!("subnet {s}"));
+    servers.into_iter().chain(routers).chain(subnets).collect::<Vec<_>>().join(", ")
 }
 
 /// `1 service`, `2 services`, `0 services`: a number and its noun, singular only for one.
@@ -215,11 +226,17 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
             html! { <node::NodeView plan={plan.clone()} selected={selected.clone()} failed={view.failed.clone()} document={compiled.clone()} on_select={on_select.clone()}
             walk={view.walk.clone()} on_view={on_view.clone()} /> }
         }
-        Tab::Load => match service {
-            Some(service) => html! {
-                <load::LoadView plan={plan.clone()} {service} failed={view.failed.clone()} selected={selected.clone()} on_view={on_view.clone()} />
-            },
-            None => no_service(),
+        Tab::Load => html! {
+            <>
+                { match service {
+                    Some(service) => html! {
+                        <load::LoadView plan={plan.clone()} {service} failed={view.failed.clone()} selected={selected.clone()} on_view={on_view.clone()} />
+                    },
+                    None => no_service(),
+                } }
+                <failures::NetworkFailures document={compiled.clone()} failed_routers={view.failed_routers.clone()}
+                    failed_subnets={view.failed_subnets.clone()} on_view={on_view.clone()} />
+            </>
         },
         Tab::Matrix => match service {
             Some(service) => html! {
@@ -234,6 +251,9 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
         },
         Tab::Diagnostics => html! {
             <diagnostics::DiagnosticsView plan={plan.clone()} document={compiled.clone()} dispatch={props.dispatch.clone()} />
+        },
+        Tab::Hops => html! {
+            <hops::HopsView plan={plan.clone()} document={compiled.clone()} selected={selected.clone()} failed_subnets={view.failed_subnets.clone()} />
         },
         Tab::Bootstrap => {
             let node = view
@@ -281,9 +301,9 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
             <div class={classes!("results-body", tab_class(view.tab))} role="tabpanel">{ body }</div>
             <footer class="status-bar">
                 <span data-testid="status-bar">{ status_text(plan, props.compile_ms, props.compiling) }</span>
-                if !view.failed.is_empty() {
+                if view.any_failed() {
                     <span class="status-failed" data-testid="status-failed">
-                        { format!(" · failed: {}", failed_names(plan, &view.failed)) }
+                        { format!(" · failed: {}", failed_text(plan, view)) }
                         <button class="link" onclick={on_view.reform(|_| ViewAction::ClearFailed)}>{ "bring back up" }</button>
                     </span>
                 }
@@ -440,5 +460,9 @@ mod tests {
         assert!(text.starts_with("compiling… · 10 nodes"), "{text}");
         let failed = ["n9", "gone"].iter().map(|s| (*s).to_owned()).collect();
         assert_eq!(failed_names(&plan, &failed), "gone, server 9");
+        let mut view = ViewState { failed, ..ViewState::default() };
+        view.apply(ViewAction::ToggleFailedRouter("r2".into()));
+        view.apply(ViewAction::ToggleFailedSubnet("10.0.2.0/24".into()));
+        assert_eq!(failed_text(&plan, &view), "gone, server 9, router r2, subnet 10.0.2.0/24");
     }
 }

@@ -267,6 +267,9 @@ pub struct ShareProps {
     /// The link opens that lesson at its event.
     #[prop_or_default]
     pub with_lesson: bool,
+    /// What the reader's view shows failed: the link shows it failed too.
+    #[prop_or_default]
+    pub failures: clusterplan_engine::FailureSet,
     pub dispatch: Callback<Action>,
 }
 
@@ -288,14 +291,15 @@ pub fn share_dialog(props: &ShareProps) -> Html {
         None => (props.doc.clone(), None),
     };
     let link = use_memo(
-        (doc, props.view, props.strategy, node, page, before, lesson),
-        |(doc, view, strategy, node, page, before, lesson)| {
+        (doc, props.view, props.strategy, node, page, before, (lesson, props.failures.clone())),
+        |(doc, view, strategy, node, page, before, (lesson, failures))| {
             let options = clusterplan_engine::share::LinkOptions {
                 view: *view,
                 strategy: *strategy,
                 node: node.clone(),
                 before: before.as_ref().map(|b| (**b).clone()),
                 lesson: lesson.clone(),
+                failures: failures.clone().into(),
             };
             clusterplan_engine::share::link(page, doc, &options)
         },
