@@ -234,7 +234,8 @@ pub fn results_panel(props: &ResultsPanelProps) -> Html {
                     },
                     None => no_service(),
                 } }
-                <failures::NetworkFailures document={compiled.clone()} failed_routers={view.failed_routers.clone()}
+                <failures::NetworkFailures document={compiled.clone()} plan={plan.clone()} {service} failed={view.failed.clone()}
+                    failed_routers={view.failed_routers.clone()}
                     failed_subnets={view.failed_subnets.clone()} on_view={on_view.clone()} />
             </>
         },
