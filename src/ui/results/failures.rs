@@ -45,13 +45,13 @@ fn node_name(plan: &Plan, node: usize) -> String {
     })
 }
 
-/// What one router's failure alone does to the service: `largest load 6 (server 7), 2 clients
+/// What one router's failure alone does to the service: `largest load 6 on server 7, 2 clients
 /// stranded: node 1, node 4`.
 pub fn failure_text(plan: &Plan, service: usize, f: &RouterFailure) -> String {
     let server = f
         .server
         .and_then(|s| plan.services.get(service)?.servers.get(s))
-        .map(|s| format!(" ({})", node_name(plan, s.node)))
+        .map(|s| format!(" on {}", node_name(plan, s.node)))
         .unwrap_or_default();
     let mut text = format!("largest load {}{server}", f.largest);
     if !f.unserved.is_empty() {
