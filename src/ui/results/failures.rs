@@ -34,15 +34,9 @@ pub fn router_failures(
     Some(network::router_failures(doc, plan, &set.failed_nodes(plan)))
 }
 
-/// A node as the load tab names it: its name, else its uid.
+/// A plan node by index, named as the results name nodes.
 fn node_name(plan: &Plan, node: usize) -> String {
-    plan.nodes.get(node).map_or_else(String::new, |n| {
-        if n.name.is_empty() {
-            n.uid.clone()
-        } else {
-            n.name.clone()
-        }
-    })
+    plan.nodes.get(node).map(super::node_name).unwrap_or_default().to_owned()
 }
 
 /// What one router's failure alone does to the service: `largest load 6 on server 7, 2 clients

@@ -67,7 +67,7 @@ pub fn hops_view(props: &HopsViewProps) -> Html {
             .plan
             .node_by_uid(uid)
             .and_then(|n| props.plan.nodes.get(n))
-            .map(|n| if n.name.is_empty() { n.uid.clone() } else { n.name.clone() })
+            .map(|n| super::node_name(n).to_owned())
             .unwrap_or_default();
         Some(html! {
             <table class="hops-distances" data-testid="hops-distances">

@@ -117,6 +117,15 @@ pub fn failed_text(plan: &Plan, view: &ViewState) -> String {
     servers.into_iter().chain(routers).chain(subnets).collect::<Vec<_>>().join(", ")
 }
 
+/// A node as the results name it in a sentence: its name, else its uid.
+pub fn node_name(n: &clusterplan_engine::plan::NodeInfo) -> &str {
+    if n.name.is_empty() {
+        &n.uid
+    } else {
+        &n.name
+    }
+}
+
 /// `1 service`, `2 services`, `0 services`: a number and its noun, singular only for one.
 pub use clusterplan_engine::text::count;
 
